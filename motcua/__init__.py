@@ -1,0 +1,63 @@
+"""motcua: kiosk and queue management for Vietnam's one-stop administrative halls."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from motcua.clock import Clock, SystemClock
+from motcua.config import load_config
+from motcua.events import Publisher
+
+# Catalogues of every component; Flask-Babel merges them (one .po per component keeps
+# parallel work on translations from colliding).
+TRANSLATION_DIRECTORIES = ";".join(
+    f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer")
+)
+
+
+def create_app(
+    config: dict[str, Any] | None = None,
+    *,
+    clock: Clock | None = None,
+    publisher: Publisher | None = None,
+) -> Flask:
+    """Build the app. Tests pass a config, a fake clock and a recording publisher."""
+    from motcua import cli, db
+    from motcua.api import bp as api_bp
+    from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
+    from motcua.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
+    from motcua.realtime import SocketIOPublisher
+    from motcua.web import Runtime, close_db
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATION_DIRECTORIES)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]  # limits shared by workers
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=[],
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    engine = db.make_engine(app.config["DATABASE_URL"])
+    app.extensions["motcua"] = Runtime(
+        engine=engine,
+        sessions=db.make_session_factory(engine),
+        clock=clock or SystemClock(),
+        publisher=publisher or SocketIOPublisher(socketio),
+    )
+    app.teardown_appcontext(close_db)
+
+    app.register_blueprint(api_bp)
+    cli.register(app)
+    return app

@@ -1,0 +1,214 @@
+"""The routes of /api/v1. Each one parses, calls a service, and answers JSON."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_wtf.csrf import CSRFError
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from motcua.api import errors as api_errors
+from motcua.api.errors import ApiError
+from motcua.api.openapi import openapi_document
+from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
+from motcua.extensions import csrf, limiter
+from motcua.queue import readmodels, services
+from motcua.queue.errors import DomainError
+from motcua.queue.models import Ticket
+from motcua.queue.services import Actor
+from motcua.web import bearer_token, current_actor, db, ports, runtime
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `_actor`
+
+B = TypeVar("B", bound=BaseModel)
+
+bp.register_error_handler(DomainError, api_errors.domain_error)
+bp.register_error_handler(ApiError, api_errors.api_error)
+bp.register_error_handler(HTTPException, api_errors.http_error)
+
+
+def _body(model: type[B]) -> B:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        data: Any = {}
+    else:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, "malformed_json", "The request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(422, "invalid_request", "The request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise ApiError(422, "invalid_request", f"{where}: {first['msg']}") from None
+
+
+def _actor(required: bool = True) -> Actor | None:
+    actor = current_actor()
+    if actor is None and bearer_token() is not None:
+        raise ApiError(401, "unauthorized", "Unknown or revoked token")
+    if actor is None:
+        if required:
+            raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
+        return None
+    if actor.kind == "staff" and request.method != "GET":
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            raise ApiError(400, "csrf_failed", exc.description) from None
+    return actor
+
+
+def _configured_limit(key: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[key])
+
+
+def _kiosk_key() -> str:
+    """Rate-limit kiosks by their token, everyone else by address."""
+    token = bearer_token()
+    return f"token:{token}" if token else f"ip:{request.remote_addr}"
+
+
+def _ticket_json(ticket: Ticket) -> dict[str, Any]:
+    return {**services.ticket_payload(ticket), "token": ticket.token,
+            "status_url": url_for("api.ticket_status", token=ticket.token)}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.get("/halls/<hall>/sectors")
+def sectors(hall: str) -> Response:
+    found = services.get_hall(db(), hall)
+    return jsonify({
+        "hall": {"code": found.code, "name": found.name},
+        "sectors": readmodels.hall_sectors(db(), runtime().clock, found),
+    })
+
+
+@bp.post("/halls/<hall>/tickets")
+@limiter.limit(_configured_limit("KIOSK_RATE_LIMIT"), key_func=_kiosk_key)
+def issue_ticket(hall: str) -> tuple[Response, int]:
+    actor = _actor()
+    body = _body(IssueTicket)
+    assert actor is not None
+    issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,
+                                   priority=body.priority, actor=actor)
+    ticket = issued.ticket
+    answer = {
+        **_ticket_json(ticket),
+        "issued_at": ticket.issued_at.isoformat(),
+        "ahead": issued.ahead,
+        "estimated_wait_minutes": issued.estimated_wait_minutes,
+    }
+    return jsonify(answer), 201
+
+
+@bp.get("/tickets/<token>")
+def ticket_status(token: str) -> Response:
+    ticket = services.get_ticket_by_token(db(), token)
+    return jsonify(readmodels.ticket_status(db(), runtime().clock, ticket))
+
+
+@bp.get("/halls/<hall>/queue")
+def queue(hall: str) -> Response:
+    found = services.get_hall(db(), hall)
+    return jsonify(readmodels.queue_snapshot(db(), runtime().clock, found))
+
+
+def _staff() -> Actor:
+    actor = _actor()
+    assert actor is not None
+    if actor.kind not in ("staff", "token") or actor.role is None:
+        raise ApiError(403, "forbidden", "Only hall staff can act on counters")
+    return actor
+
+
+CounterAction = Callable[..., Any]
+
+
+def _counter_answer(hall: str, number: int) -> Response:
+    found = services.get_hall(db(), hall)
+    counter = services.get_counter(db(), found, number)
+    current = services.current_ticket(db(), counter)
+    return jsonify({
+        "ticket": _ticket_json(current) if current else None,
+        "counter": readmodels.counter_view(counter, current),
+    })
+
+
+@bp.post("/halls/<hall>/counters/<int:number>/call-next")
+def call_next(hall: str, number: int) -> Response:
+    actor = _staff()
+    _body(Empty)
+    ticket = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)
+    if ticket is None:
+        answer = _counter_answer(hall, number).get_json()
+        answer["message"] = "Không có ai đang chờ / Nobody is waiting"
+        return jsonify(answer)
+    return _counter_answer(hall, number)
+
+
+@bp.post("/halls/<hall>/counters/<int:number>/call")
+def call_specific(hall: str, number: int) -> Response:
+    actor = _staff()
+    body = _body(CallSpecific)
+    services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
+                           display_number=body.display_number, reason=body.reason)
+    return _counter_answer(hall, number)
+
+
+@bp.post("/halls/<hall>/counters/<int:number>/transfer")
+def transfer(hall: str, number: int) -> Response:
+    actor = _staff()
+    body = _body(Transfer)
+    moved = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
+                              to_sector=body.to_sector, to_counter=body.to_counter,
+                              reason=body.reason)
+    answer = _counter_answer(hall, number).get_json()
+    answer["transferred"] = _ticket_json(moved)
+    return jsonify(answer)
+
+
+@bp.post("/halls/<hall>/counters/<int:number>/pause")
+def pause(hall: str, number: int) -> Response:
+    actor = _staff()
+    body = _body(Pause)
+    services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
+                           reason=body.reason)
+    return _counter_answer(hall, number)
+
+
+SIMPLE_ACTIONS: dict[str, CounterAction] = {
+    "recall": services.recall,
+    "start": services.start_serving,
+    "complete": services.complete,
+    "no-show": services.mark_no_show,
+    "resume": services.resume_counter,
+    "open": services.open_counter,
+    "close": services.close_counter,
+}
+
+
+@bp.post("/halls/<hall>/counters/<int:number>/<action>")
+def counter_action(hall: str, number: int, action: str) -> Response:
+    if action not in SIMPLE_ACTIONS:
+        raise ApiError(404, "not_found", f"Unknown counter action '{action}'")
+    actor = _staff()
+    _body(Empty)
+    SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
+    return _counter_answer(hall, number)
+
+
+@bp.get("/halls/<hall>/counters/<int:number>")
+def counter(hall: str, number: int) -> Response:
+    return _counter_answer(hall, number)

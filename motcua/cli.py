@@ -1,0 +1,136 @@
+"""The `motcua` commands, registered on the app in the factory.
+
+Every command answers bad input with one line and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from motcua import migrate
+from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
+from motcua.queue.errors import DomainError
+from motcua.queue.models import DeviceKind, Role
+from motcua.web import db, runtime
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(command: F) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        except OperationalError as exc:
+            raise click.ClickException(
+                f"database not ready ({exc.orig}); run `motcua db upgrade` first") from None
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+db_group = AppGroup("db", help="Create or upgrade the database schema.")
+
+
+@db_group.command("upgrade")
+@one_line_errors
+def db_upgrade() -> None:
+    """Create the schema or bring it up to date (MOTCUA_DATABASE_URL)."""
+    migrate.upgrade(runtime().engine)
+    click.echo(f"database at {runtime().engine.url.render_as_string()} is up to date")
+
+
+@click.command("demo")
+@with_appcontext
+@one_line_errors
+def demo() -> None:
+    """Load the demo hall ("demo") and print the demo staff accounts."""
+    session = db()
+    clock = runtime().clock
+    hall = load_demo_hall(session, clock)
+    click.echo(f"demo hall '{hall.code}': {len(hall.sectors)} sectors, {len(hall.counters)} counters")
+    click.echo("demo staff (username / password / role):")
+    for username, role, full_name in DEMO_ACCOUNTS:
+        _, password = create_user(session, clock, username=username, role=role,
+                                  hall_code=None if role == Role.ADMIN else DEMO_HALL,
+                                  full_name=full_name)
+        click.echo(f"  {username:10} {password:16} {role.value}")
+    _, token = register_device(session, clock, hall_code=DEMO_HALL, name="kiosk-1",
+                               kind=DeviceKind.KIOSK, printer=current_app.config["PRINTER"])
+    click.echo(f"demo kiosk 'kiosk-1' token: {token}")
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Run the server (eventlet unless MOTCUA_ASYNC_MODE says otherwise)."""
+    from motcua.extensions import socketio
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"motcua on http://{host}:{port} ({app.config['ASYNC_MODE']})")
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+user_group = AppGroup("user", help="Staff accounts.")
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", help="At least 8 characters; generated and printed when omitted.")
+@click.option("--hall", "hall_code", help="The hall of an officer or supervisor.")
+@click.option("--full-name", default="")
+@one_line_errors
+def user_add(name: str, role: str, password: str | None, hall_code: str | None,
+             full_name: str) -> None:
+    user, password = create_user(db(), runtime().clock, username=name, role=Role(role),
+                                 password=password, hall_code=hall_code, full_name=full_name)
+    click.echo(f"user {user.username} ({user.role.value}) password: {password}")
+
+
+token_group = AppGroup("token", help="API tokens for scripts and integrations.")
+
+
+@token_group.command("create")
+@click.argument("name")
+@click.option("--role", default=Role.SUPERVISOR.value, show_default=True,
+              type=click.Choice([r.value for r in Role]))
+@click.option("--hall", "hall_code", help="Limit the token to one hall.")
+@one_line_errors
+def token_create(name: str, role: str, hall_code: str | None) -> None:
+    """Print a new bearer token (shown once; only its hash is stored)."""
+    click.echo(create_api_token(db(), runtime().clock, name=name, role=Role(role),
+                                hall_code=hall_code))
+
+
+kiosk_group = AppGroup("kiosk", help="Registered kiosks.")
+
+
+@kiosk_group.command("add")
+@click.argument("hall")
+@click.argument("name")
+@click.option("--printer", default="agent", show_default=True,
+              help='"agent" (a print agent on the kiosk PC) or a printer URL the server drives.')
+@one_line_errors
+def kiosk_add(hall: str, name: str, printer: str) -> None:
+    """Register a kiosk and print its token (shown once)."""
+    device, token = register_device(db(), runtime().clock, hall_code=hall, name=name,
+                                    kind=DeviceKind.KIOSK, printer=printer)
+    click.echo(f"kiosk {device.name} (id {device.id}) token: {token}")
+
+
+def register(app: Flask) -> None:
+    for command in (db_group, demo, serve, user_group, token_group, kiosk_group):
+        app.cli.add_command(command)

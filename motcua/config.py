@@ -1,0 +1,70 @@
+"""Configuration: defaults, then an instance config file, then MOTCUA_* variables.
+
+The instance file is `<instance>/motcua.cfg` (Python syntax, Flask's `from_pyfile`).
+Every upper-case default below can be set from the environment as `MOTCUA_<NAME>`;
+values are parsed as JSON when they look like it (numbers, true/false), else kept as text.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # None: sqlite file in the instance folder
+    "REDIS_URL": None,  # set: Socket.IO uses Redis as its message queue
+    "PRINTER": "file:printer-out",  # printer URL for a printer attached to the server
+    "ASYNC_MODE": "threading",  # "eventlet" under `motcua serve`
+    "PUBLIC_BASE_URL": None,  # e.g. http://10.0.0.5:5000; QR codes use the request's host otherwise
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "KIOSK_RATE_LIMIT": "30 per minute",
+    "LOOKUP_RATE_LIMIT": "20 per minute",
+    "LOGIN_RATE_LIMIT": "5 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SESSION_LIFETIME_MINUTES": 480,
+    "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
+    "DEFAULT_SERVICE_MINUTES": 6.0,
+    "DB_RETRY_ATTEMPTS": 8,
+}
+
+ENV_PREFIX = "MOTCUA_"
+
+
+def _parse(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("motcua.cfg", silent=True)
+    for key, value in os.environ.items():
+        if key.startswith(ENV_PREFIX):
+            app.config[key[len(ENV_PREFIX):]] = _parse(value)
+    if overrides:
+        app.config.update(overrides)
+    if not app.config["DATABASE_URL"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "motcua.sqlite")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_LIFETIME_MINUTES"] * 60
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A secret generated once per installation, so sessions survive restarts."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(os.urandom(32).hex())
+    with open(path) as f:
+        return f.read().strip()

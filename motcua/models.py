@@ -1,0 +1,5 @@
+"""Imports every component's models so `Base.metadata` knows all tables (Alembic, tests)."""
+from motcua.db import Base
+from motcua.queue import models as queue_models  # noqa: F401
+
+metadata = Base.metadata

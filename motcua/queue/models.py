@@ -1,0 +1,282 @@
+"""The hall's things as the database keeps them: halls, sectors, counters, tickets, events.
+
+Instants are aware UTC (see `motcua.db.UTCDateTime`); `Ticket.day` is the hall-local
+date the number belongs to, which is what resets numbering at the hall's midnight.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from motcua.clock import HALL_TIME_ZONE
+from motcua.db import Base
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class TicketStatus(str, enum.Enum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no-show"
+    CANCELLED = "cancelled"
+
+
+class Priority(str, enum.Enum):
+    """Groups served first (hall practice, see shared/domain.md)."""
+
+    ELDERLY = "elderly"
+    DISABLED = "disabled"
+    PREGNANT = "pregnant"
+    MERIT = "merit"
+
+
+class CounterState(str, enum.Enum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    OFFICER = "officer"
+
+
+class DeviceKind(str, enum.Enum):
+    KIOSK = "kiosk"
+    TABLET = "tablet"
+
+
+class Hall(Base):
+    __tablename__ = "halls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str] = mapped_column(String(60), default=HALL_TIME_ZONE)
+    # "07:00-11:30,13:30-17:00": when the hall is open (and issues, unless a sector says otherwise)
+    opening_windows: Mapped[str] = mapped_column(String(200), default="07:00-11:30,13:30-17:00")
+    # Hall-level settings that have sensible defaults: see `motcua.queue.settings`.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    sectors: Mapped[list[Sector]] = relationship(back_populates="hall", order_by="Sector.position")
+    counters: Mapped[list[Counter]] = relationship(back_populates="hall", order_by="Counter.number")
+
+
+class Sector(Base):
+    """A procedure sector (lĩnh vực) with its own line and its own numbers."""
+
+    __tablename__ = "sectors"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # Numbers look like "A001" (prefix) or like "1023" (a block 1001-1999 with no prefix).
+    prefix: Mapped[str] = mapped_column(String(4), default="")
+    number_start: Mapped[int] = mapped_column(Integer, default=1)
+    number_end: Mapped[int] = mapped_column(Integer, default=999)
+    daily_cap: Mapped[int | None] = mapped_column(Integer)
+    issuing_windows: Mapped[str | None] = mapped_column(String(200))  # None: the hall's windows
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    icon: Mapped[str] = mapped_column(String(40), default="document")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    hall: Mapped[Hall] = relationship(back_populates="sectors")
+
+    def display(self, number: int) -> str:
+        width = len(str(self.number_end))
+        return f"{self.prefix}{number:0{width}d}" if self.prefix else str(number)
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+
+class Counter(Base):
+    """A counter (quầy): serves sectors in an order of preference."""
+
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("hall_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[CounterState] = mapped_column(_enum(CounterState), default=CounterState.CLOSED)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # Priority tickets called in a row; the calling policy caps it.
+    consecutive_priority_calls: Mapped[int] = mapped_column(Integer, default=0)
+
+    hall: Mapped[Hall] = relationship(back_populates="counters")
+    officer: Mapped[StaffUser | None] = relationship()
+    sector_links: Mapped[list[CounterSector]] = relationship(
+        order_by="CounterSector.rank", cascade="all, delete-orphan"
+    )
+
+    @property
+    def sectors(self) -> list[Sector]:
+        return [link.sector for link in self.sector_links]
+
+
+class CounterSector(Base):
+    __tablename__ = "counter_sectors"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)  # 0 = the counter's first sector
+
+    sector: Mapped[Sector] = relationship()
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("sector_id", "day", "sequence", name="uq_ticket_sector_day_sequence"),
+        Index("ix_tickets_waiting", "hall_id", "day", "status"),
+        Index("ix_tickets_counter", "counter_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"))
+    day: Mapped[date] = mapped_column(Date)  # hall-local date
+    sequence: Mapped[int] = mapped_column(Integer)  # 1, 2, 3… per sector per day, no gaps
+    number: Mapped[int] = mapped_column(Integer)  # what is printed, e.g. 1023 in block 1001-1999
+    display_number: Mapped[str] = mapped_column(String(12))
+    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus), default=TicketStatus.WAITING)
+    priority: Mapped[Priority | None] = mapped_column(_enum(Priority))
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    issued_at: Mapped[datetime]
+    # Place in line; a transfer keeps it, so a transferred citizen is not sent to the back.
+    queued_at: Mapped[datetime]
+    called_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    # Set by a transfer to a named counter: only that counter may call the ticket.
+    reserved_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    transferred_from_sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
+    transferred_from_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    issued_by_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+
+    hall: Mapped[Hall] = relationship()
+    sector: Mapped[Sector] = relationship(foreign_keys=[sector_id])
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+    transferred_from_sector: Mapped[Sector | None] = relationship(foreign_keys=[transferred_from_sector_id])
+    transferred_from_counter: Mapped[Counter | None] = relationship(
+        foreign_keys=[transferred_from_counter_id]
+    )
+
+
+class TicketEvent(Base):
+    """Append-only log of every transition: what, who, when, why."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_hall_at", "hall_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(120))  # "officer:lan", "kiosk:3", "system"
+    at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+@event.listens_for(Session, "before_flush")
+def _events_are_append_only(session: Session, _ctx: Any, _instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, TicketEvent):
+            raise ValueError("ticket events are append-only")
+
+
+class DaySequence(Base):
+    """The last number given out in a scope on a hall-local day.
+
+    Scopes: "sector:<id>" for tickets; other modules add their own (dossier codes).
+    Bumped by one upsert statement inside the issuing transaction.
+    """
+
+    __tablename__ = "day_sequences"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))  # None: every hall (admin)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    hall: Mapped[Hall | None] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for a script or integration; acts with its own role and hall."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[StaffUser | None] = relationship()
+
+
+class Device(Base):
+    """A registered kiosk or rating tablet: its hall, its token and, for kiosks, its printer."""
+
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("hall_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    kind: Mapped[DeviceKind] = mapped_column(_enum(DeviceKind))
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Kiosk: "agent" (a print agent on the kiosk PC) or a printer URL driven by the server.
+    printer: Mapped[str | None] = mapped_column(String(300))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))  # tablets
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    hall: Mapped[Hall] = relationship()

@@ -1,0 +1,31 @@
+"""Gapless daily numbering: one upsert on a counter row inside the issuing transaction.
+
+`max(number) + 1` races under concurrency and database sequences leave gaps; an
+`INSERT … ON CONFLICT DO UPDATE SET last = last + 1 RETURNING last` serialises issuers on
+the counter row, and rolls back with the rest of the transaction when issuing fails
+(daily cap reached), so numbers never skip.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from motcua.queue.models import DaySequence
+
+
+def next_in_sequence(session: Session, scope: str, day: date) -> int:
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    table = DaySequence.__table__
+    statement = (
+        insert(table)
+        .values(scope=scope, day=day, last=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.scope, table.c.day],
+            set_={"last": table.c.last + 1},
+        )
+        .returning(table.c.last)
+    )
+    return int(session.execute(statement).scalar_one())

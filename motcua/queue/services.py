@@ -1,0 +1,684 @@
+"""The only place that changes tickets and counters.
+
+Every service takes its ports — the database session, the clock and the event
+publisher — as arguments, does its work in one transaction, leaves an event row, commits,
+and only then publishes. A busy database is retried (`motcua.db.with_retry`), so kiosks
+tapping at once just wait a few milliseconds.
+"""
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from motcua.clock import Clock, local_day, local_now
+from motcua.db import with_retry
+from motcua.events import Event, Publisher
+from motcua.queue import errors
+from motcua.queue.hours import within
+from motcua.queue.models import (
+    Counter,
+    CounterSector,
+    CounterState,
+    Hall,
+    Priority,
+    Role,
+    Sector,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from motcua.queue.numbering import next_in_sequence
+from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
+from motcua.queue.settings import HallSettings
+
+T = TypeVar("T")
+
+ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: an officer, a kiosk, a script's token, or the system."""
+
+    kind: str  # "staff", "kiosk", "tablet", "token", "system"
+    name: str
+    role: Role | None = None
+    user_id: int | None = None
+    hall_id: int | None = None  # None: every hall (admins, the system)
+    device_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+    def may_manage_hall(self, hall: Hall) -> bool:
+        return self.role in (Role.ADMIN, Role.SUPERVISOR) and self.hall_id in (None, hall.id)
+
+
+SYSTEM = Actor(kind="system", name="motcua", role=Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Ports:
+    session: Session
+    clock: Clock
+    publisher: Publisher
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: Ticket
+    ahead: int
+    estimated_wait_minutes: int
+
+
+# --- look-ups ---------------------------------------------------------------------------
+
+
+def get_hall(session: Session, code: str) -> Hall:
+    hall = session.scalar(select(Hall).where(Hall.code == code))
+    if hall is None:
+        raise errors.HallNotFound(f"No hall with code '{code}'")
+    return hall
+
+
+def get_sector(session: Session, hall: Hall, code: str) -> Sector:
+    sector = session.scalar(select(Sector).where(Sector.hall_id == hall.id, Sector.code == code))
+    if sector is None:
+        raise errors.SectorNotFound(f"No sector '{code}' in hall '{hall.code}'")
+    return sector
+
+
+def get_counter(session: Session, hall: Hall, number: int) -> Counter:
+    counter = session.scalar(
+        select(Counter)
+        .where(Counter.hall_id == hall.id, Counter.number == number)
+        .options(selectinload(Counter.sector_links).selectinload(CounterSector.sector))
+    )
+    if counter is None:
+        raise errors.CounterNotFound(f"No counter {number} in hall '{hall.code}'")
+    return counter
+
+
+def get_ticket_by_token(session: Session, token: str) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+    if ticket is None:
+        raise errors.TicketNotFound("No ticket with that code")
+    return ticket
+
+
+def current_ticket(session: Session, counter: Counter) -> Ticket | None:
+    return session.scalar(
+        select(Ticket)
+        .where(Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE))
+        .order_by(Ticket.called_at.desc())
+        .limit(1)
+    )
+
+
+def settings_of(hall: Hall) -> HallSettings:
+    return HallSettings.of(hall.settings)
+
+
+# --- plumbing -----------------------------------------------------------------------------
+
+
+def _transaction(ports: Ports, work: Callable[[], T]) -> T:
+    return with_retry(ports.session, work)
+
+
+def _log(
+    ports: Ports,
+    hall: Hall,
+    kind: str,
+    actor: Actor,
+    *,
+    ticket: Ticket | None = None,
+    counter: Counter | None = None,
+    reason: str | None = None,
+    **data: Any,
+) -> None:
+    ports.session.add(
+        TicketEvent(
+            hall_id=hall.id,
+            ticket_id=ticket.id if ticket else None,
+            counter_id=counter.id if counter else None,
+            kind=kind,
+            actor=actor.label,
+            at=ports.clock.now(),
+            reason=reason,
+            data=data,
+        )
+    )
+
+
+def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
+    """Officers act on the counter they sit at; supervisors and admins on any of their hall."""
+    if actor.may_manage_hall(hall):
+        return
+    if actor.role == Role.OFFICER and actor.hall_id in (None, hall.id):
+        if counter.officer_id == actor.user_id:
+            return
+        raise errors.NotYourCounter(f"Counter {counter.number} is not your counter")
+    raise errors.Forbidden("Only hall staff can act on counters")
+
+
+def _require_open(counter: Counter) -> None:
+    if counter.state != CounterState.OPEN:
+        state = "paused" if counter.state == CounterState.PAUSED else "closed"
+        raise errors.CounterNotOpen(f"Counter {counter.number} is {state}")
+
+
+def waiting_counts(session: Session, hall: Hall, day: Any) -> dict[str, int]:
+    rows = session.execute(
+        select(Sector.code, func.count(Ticket.id))
+        .join(Ticket, (Ticket.sector_id == Sector.id) & (Ticket.day == day)
+              & (Ticket.status == TicketStatus.WAITING), isouter=True)
+        .where(Sector.hall_id == hall.id)
+        .group_by(Sector.code)
+    ).all()
+    return {code: count for code, count in rows}
+
+
+def ticket_payload(ticket: Ticket) -> dict[str, Any]:
+    """What events say about a ticket: no personal data, nothing a citizen couldn't see."""
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "display_number": ticket.display_number,
+        "sector": ticket.sector.code,
+        "sector_name_vi": ticket.sector.name_vi,
+        "sector_name_en": ticket.sector.name_en,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value if ticket.priority else None,
+        "counter": ticket.counter.number if ticket.counter else None,
+        "call_count": ticket.call_count,
+    }
+
+
+def _publish_ticket(ports: Ports, name: str, hall: Hall, ticket: Ticket, **extra: Any) -> None:
+    day = local_day(ports.clock, hall.time_zone)
+    payload = {"ticket": ticket_payload(ticket), "waiting": waiting_counts(ports.session, hall, day)}
+    payload.update(extra)
+    ports.publisher.publish(
+        Event(
+            name=name,
+            hall=hall.code,
+            payload=payload,
+            counter_number=ticket.counter.number if ticket.counter else None,
+            ticket_token=ticket.token,
+        )
+    )
+
+
+# --- issuing ------------------------------------------------------------------------------
+
+
+def _ensure_issuing(ports: Ports, hall: Hall, sector: Sector) -> None:
+    if not sector.is_open:
+        raise errors.SectorClosed(f"Sector '{sector.name_vi}' is not issuing tickets now")
+    windows = sector.issuing_windows or hall.opening_windows
+    if not within(windows, local_now(ports.clock, hall.time_zone)):
+        raise errors.OutsideIssuingWindow(f"Tickets for '{sector.name_vi}' are issued {windows}")
+
+
+def daily_capacity(sector: Sector) -> int:
+    block = sector.number_end - sector.number_start + 1
+    return min(block, sector.daily_cap) if sector.daily_cap else block
+
+
+def issue_ticket(
+    ports: Ports,
+    *,
+    hall_code: str,
+    sector_code: str,
+    priority: Priority | None,
+    actor: Actor,
+) -> IssuedTicket:
+    def work() -> IssuedTicket:
+        session = ports.session
+        hall = get_hall(session, hall_code)
+        if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
+            raise errors.Forbidden(f"This device cannot issue tickets in hall '{hall.code}'")
+        sector = get_sector(session, hall, sector_code)
+        _ensure_issuing(ports, hall, sector)
+        now = ports.clock.now()
+        day = local_day(ports.clock, hall.time_zone)
+        sequence = next_in_sequence(session, f"sector:{sector.id}", day)
+        if sequence > daily_capacity(sector):
+            session.rollback()  # gives the number back: no gaps
+            raise errors.DailyCapReached(f"'{sector.name_vi}' has issued all its numbers today")
+        number = sector.number_start + sequence - 1
+        ticket = Ticket(
+            hall_id=hall.id,
+            sector=sector,
+            day=day,
+            sequence=sequence,
+            number=number,
+            display_number=sector.display(number),
+            status=TicketStatus.WAITING,
+            priority=priority,
+            token=secrets.token_urlsafe(16),
+            issued_at=now,
+            queued_at=now,
+            issued_by_device_id=actor.device_id,
+        )
+        session.add(ticket)
+        session.flush()
+        _log(ports, hall, "issued", actor, ticket=ticket,
+             priority=priority.value if priority else None)
+        ahead = people_ahead(session, ticket)
+        wait = estimated_wait_minutes(session, ports.clock, hall, sector, ahead)
+        session.commit()
+        _publish_ticket(ports, "ticket_issued", hall, ticket)
+        return IssuedTicket(ticket, ahead, wait)
+
+    return _transaction(ports, work)
+
+
+def people_ahead(session: Session, ticket: Ticket) -> int:
+    """Waiting tickets of the same sector the policy serves first (priority cap ignored)."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    same_line = (
+        (Ticket.sector_id == ticket.sector_id)
+        & (Ticket.day == ticket.day)
+        & (Ticket.status == TicketStatus.WAITING)
+        & (Ticket.id != ticket.id)
+    )
+    earlier = (Ticket.queued_at < ticket.queued_at) | (
+        (Ticket.queued_at == ticket.queued_at) & (Ticket.id < ticket.id)
+    )
+    if ticket.priority:
+        ahead = Ticket.priority.is_not(None) & earlier
+    else:
+        ahead = Ticket.priority.is_not(None) | earlier
+    return int(session.scalar(select(func.count(Ticket.id)).where(same_line & ahead)) or 0)
+
+
+def estimated_wait_minutes(
+    session: Session, clock: Clock, hall: Hall, sector: Sector, ahead: int
+) -> int:
+    """Minutes until a citizen with `ahead` people before them is called.
+
+    Method: the mean service time (call to finish) of the sector's last N finished tickets
+    over the past week (the hall's default before there are any), times the people ahead,
+    divided by the counters serving the sector now — open ones, or, when none is open yet,
+    every counter assigned to it. Rounded up to whole minutes.
+    """
+    settings = settings_of(hall)
+    if ahead == 0:
+        return 0
+    since = clock.now() - timedelta(days=7)
+    recent = session.execute(
+        select(Ticket.called_at, Ticket.finished_at)
+        .where(
+            Ticket.sector_id == sector.id,
+            Ticket.status == TicketStatus.DONE,
+            Ticket.finished_at >= since,
+            Ticket.called_at.is_not(None),
+        )
+        .order_by(Ticket.finished_at.desc())
+        .limit(settings.estimate_sample)
+    ).all()
+    if recent:
+        seconds = sum((f - c).total_seconds() for c, f in recent) / len(recent)
+        minutes_each = max(seconds / 60, 0.5)
+    else:
+        minutes_each = settings.default_service_minutes
+    serving = select(func.count(Counter.id)).join(
+        CounterSector, CounterSector.counter_id == Counter.id
+    ).where(CounterSector.sector_id == sector.id)
+    counters = session.scalar(serving.where(Counter.state == CounterState.OPEN)) or 0
+    if counters == 0:
+        counters = session.scalar(serving) or 1
+    return math.ceil(ahead * minutes_each / counters)
+
+
+# --- counters -----------------------------------------------------------------------------
+
+
+def _counter_action(
+    ports: Ports, hall_code: str, counter_number: int, actor: Actor
+) -> tuple[Hall, Counter]:
+    hall = get_hall(ports.session, hall_code)
+    counter = get_counter(ports.session, hall, counter_number)
+    _authorize_counter(actor, hall, counter)
+    return hall, counter
+
+
+def _publish_counter(ports: Ports, hall: Hall, counter: Counter) -> None:
+    ports.publisher.publish(
+        Event(
+            name="counter_changed",
+            hall=hall.code,
+            counter_number=counter.number,
+            payload={"counter": counter.number, "state": counter.state.value,
+                     "officer": counter.officer.full_name if counter.officer else None},
+        )
+    )
+
+
+def open_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+    """An officer sits down at a counter (it becomes theirs) and opens it."""
+
+    def work() -> Counter:
+        hall = get_hall(ports.session, hall_code)
+        counter = get_counter(ports.session, hall, counter_number)
+        if actor.role == Role.OFFICER:
+            if actor.hall_id not in (None, hall.id):
+                raise errors.Forbidden("This counter belongs to another hall")
+            if counter.officer_id not in (None, actor.user_id):
+                raise errors.CounterTaken(f"Counter {counter.number} is taken by another officer")
+            counter.officer_id = actor.user_id
+        else:
+            _authorize_counter(actor, hall, counter)
+        counter.state = CounterState.OPEN
+        _log(ports, hall, "counter_opened", actor, counter=counter)
+        ports.session.commit()
+        _publish_counter(ports, hall, counter)
+        return counter
+
+    return _transaction(ports, work)
+
+
+def close_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+    def work() -> Counter:
+        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
+        if current_ticket(ports.session, counter):
+            raise errors.Conflict("Finish, transfer or mark the current ticket before closing")
+        counter.state = CounterState.CLOSED
+        counter.officer_id = None
+        counter.consecutive_priority_calls = 0
+        _log(ports, hall, "counter_closed", actor, counter=counter)
+        ports.session.commit()
+        _publish_counter(ports, hall, counter)
+        return counter
+
+    return _transaction(ports, work)
+
+
+def _set_pause(
+    ports: Ports, hall_code: str, counter_number: int, actor: Actor, paused: bool, reason: str | None
+) -> Counter:
+    def work() -> Counter:
+        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
+        wanted_from = CounterState.OPEN if paused else CounterState.PAUSED
+        if counter.state != wanted_from:
+            verb = "pause" if paused else "resume"
+            raise errors.InvalidTransition(
+                f"Counter {counter.number} is {counter.state.value}: cannot {verb}")
+        counter.state = CounterState.PAUSED if paused else CounterState.OPEN
+        _log(ports, hall, "counter_paused" if paused else "counter_resumed", actor,
+             counter=counter, reason=reason)
+        ports.session.commit()
+        _publish_counter(ports, hall, counter)
+        return counter
+
+    return _transaction(ports, work)
+
+
+def pause_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor,
+                  reason: str | None = None) -> Counter:
+    return _set_pause(ports, hall_code, counter_number, actor, True, reason)
+
+
+def resume_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+    return _set_pause(ports, hall_code, counter_number, actor, False, None)
+
+
+# --- calling ------------------------------------------------------------------------------
+
+
+def _finish_current(ports: Ports, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
+    """Calling the next citizen means the one at the counter is done."""
+    ticket = current_ticket(ports.session, counter)
+    if ticket is not None:
+        ticket.status = TicketStatus.DONE
+        ticket.finished_at = now
+        _log(ports, hall, "completed", actor, ticket=ticket, counter=counter, reason="call next")
+
+
+def _claim(session: Session, ticket_id: int) -> bool:
+    """Take a waiting ticket for this transaction; False if another counter got it first.
+
+    PostgreSQL: the row is locked with SKIP LOCKED, so a counter never waits on a ticket
+    another counter is taking; the conditional update is the safety net. SQLite: the
+    transaction already holds the write lock (BEGIN IMMEDIATE).
+    """
+    locked = session.scalar(
+        select(Ticket.id)
+        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
+        .with_for_update(skip_locked=True)
+    )
+    if locked is None:
+        return False
+    result = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
+        .values(status=TicketStatus.CALLED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
+    ticket.status = TicketStatus.CALLED
+    ticket.counter = counter
+    ticket.called_at = now
+    ticket.started_at = None
+    ticket.call_count += 1
+    ticket.reserved_counter_id = None
+
+
+def call_next(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket | None:
+    """Call the next citizen by the policy in `motcua.queue.policy`; None when nobody waits."""
+
+    def work() -> Ticket | None:
+        session = ports.session
+        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
+        _require_open(counter)
+        now = ports.clock.now()
+        day = local_day(ports.clock, hall.time_zone)
+        _finish_current(ports, hall, counter, actor, now)
+        ranks = {link.sector_id: link.rank for link in counter.sector_links}
+        rows = session.execute(
+            select(Ticket.id, Ticket.queued_at, Ticket.sector_id, Ticket.priority,
+                   Ticket.reserved_counter_id)
+            .where(
+                Ticket.hall_id == hall.id,
+                Ticket.day == day,
+                Ticket.status == TicketStatus.WAITING,
+                or_(
+                    Ticket.reserved_counter_id == counter.id,
+                    Ticket.sector_id.in_(ranks) & Ticket.reserved_counter_id.is_(None),
+                ),
+            )
+        ).all()
+        candidates = [
+            Candidate(
+                ticket_id=row.id,
+                queued_at=row.queued_at,
+                sector_rank=0 if row.reserved_counter_id == counter.id else ranks[row.sector_id],
+                priority=row.priority is not None,
+            )
+            for row in rows
+        ]
+        settings = settings_of(hall)
+        ordered = order_candidates(
+            candidates,
+            consecutive_priority_calls=counter.consecutive_priority_calls,
+            priority_cap=settings.priority_cap,
+            rank_penalty=settings.rank_penalty,
+        )
+        chosen = next((c for c in ordered if _claim(session, c.ticket_id)), None)
+        if chosen is None:
+            session.commit()
+            return None
+        ticket = session.get_one(Ticket, chosen.ticket_id)
+        session.refresh(ticket)
+        _mark_called(ticket, counter, now)
+        counter.consecutive_priority_calls = next_priority_streak(
+            counter.consecutive_priority_calls, chosen.priority)
+        _log(ports, hall, "called", actor, ticket=ticket, counter=counter)
+        session.commit()
+        _publish_ticket(ports, "ticket_called", hall, ticket)
+        return ticket
+
+    return _transaction(ports, work)
+
+
+def _find_today(session: Session, hall: Hall, day: Any, display_number: str) -> Ticket:
+    ticket = session.scalar(
+        select(Ticket).where(Ticket.hall_id == hall.id, Ticket.day == day,
+                             Ticket.display_number == display_number)
+    )
+    if ticket is None:
+        raise errors.TicketNotFound(f"No ticket {display_number} today")
+    return ticket
+
+
+def call_specific(
+    ports: Ports, *, hall_code: str, counter_number: int, actor: Actor,
+    display_number: str, reason: str,
+) -> Ticket:
+    """Call a ticket out of order (or one marked no-show who came back). Audited."""
+    if not reason or not reason.strip():
+        raise errors.InvalidInput("Calling out of order needs a reason")
+
+    def work() -> Ticket:
+        session = ports.session
+        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
+        _require_open(counter)
+        now = ports.clock.now()
+        ticket = _find_today(session, hall, local_day(ports.clock, hall.time_zone), display_number)
+        if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
+            raise errors.InvalidTransition(
+                f"Ticket {display_number} is {ticket.status.value}: it cannot be called")
+        _finish_current(ports, hall, counter, actor, now)
+        _mark_called(ticket, counter, now)
+        _log(ports, hall, "called_out_of_order", actor, ticket=ticket, counter=counter,
+             reason=reason.strip())
+        session.commit()
+        _publish_ticket(ports, "ticket_called", hall, ticket, out_of_order=True)
+        return ticket
+
+    return _transaction(ports, work)
+
+
+def _current_or_fail(ports: Ports, counter: Counter) -> Ticket:
+    ticket = current_ticket(ports.session, counter)
+    if ticket is None:
+        raise errors.InvalidTransition(f"Counter {counter.number} has no current ticket")
+    return ticket
+
+
+def _ticket_step(
+    ports: Ports,
+    *,
+    hall_code: str,
+    counter_number: int,
+    actor: Actor,
+    allowed: tuple[TicketStatus, ...],
+    step: Callable[[Ticket, datetime], None],
+    kind: str,
+    event_name: str,
+    reason: str | None = None,
+) -> Ticket:
+    def work() -> Ticket:
+        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
+        ticket = _current_or_fail(ports, counter)
+        if ticket.status not in allowed:
+            raise errors.InvalidTransition(
+                f"Ticket {ticket.display_number} is {ticket.status.value}: cannot {kind}")
+        step(ticket, ports.clock.now())
+        _log(ports, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
+        ports.session.commit()
+        _publish_ticket(ports, event_name, hall, ticket)
+        return ticket
+
+    return _transaction(ports, work)
+
+
+def recall(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+    def step(ticket: Ticket, now: datetime) -> None:
+        ticket.call_count += 1
+        ticket.called_at = now
+
+    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+                        allowed=(TicketStatus.CALLED,), step=step, kind="recalled",
+                        event_name="ticket_recalled")
+
+
+def start_serving(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+    def step(ticket: Ticket, now: datetime) -> None:
+        ticket.status = TicketStatus.SERVING
+        ticket.started_at = now
+
+    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+                        allowed=(TicketStatus.CALLED,), step=step, kind="started",
+                        event_name="ticket_started")
+
+
+def complete(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+    def step(ticket: Ticket, now: datetime) -> None:
+        ticket.status = TicketStatus.DONE
+        ticket.finished_at = now
+
+    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+                        allowed=ACTIVE, step=step, kind="completed",
+                        event_name="ticket_completed")
+
+
+def mark_no_show(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+    def step(ticket: Ticket, now: datetime) -> None:
+        ticket.status = TicketStatus.NO_SHOW
+        ticket.finished_at = now
+
+    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+                        allowed=(TicketStatus.CALLED,), step=step, kind="no_show",
+                        event_name="ticket_no_show")
+
+
+def transfer(
+    ports: Ports, *, hall_code: str, counter_number: int, actor: Actor,
+    to_sector: str | None = None, to_counter: int | None = None, reason: str,
+) -> Ticket:
+    """Send the current citizen to another sector or a named counter, keeping their place."""
+    if not reason or not reason.strip():
+        raise errors.InvalidInput("A transfer needs a reason")
+    if (to_sector is None) == (to_counter is None):
+        raise errors.InvalidInput("Transfer to either a sector or a counter")
+
+    def work() -> Ticket:
+        session = ports.session
+        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
+        ticket = _current_or_fail(ports, counter)
+        target_sector = get_sector(session, hall, to_sector) if to_sector else None
+        target_counter = get_counter(session, hall, to_counter) if to_counter is not None else None
+        if target_counter is not None and target_counter.id == counter.id:
+            raise errors.InvalidInput("The ticket is already at this counter")
+        ticket.transferred_from_sector_id = ticket.sector_id
+        ticket.transferred_from_counter_id = counter.id
+        if target_sector is not None:
+            ticket.sector = target_sector
+        ticket.reserved_counter_id = target_counter.id if target_counter else None
+        ticket.status = TicketStatus.WAITING
+        ticket.counter = None
+        ticket.called_at = None
+        ticket.started_at = None
+        _log(ports, hall, "transferred", actor, ticket=ticket, counter=counter,
+             reason=reason.strip(), to_sector=to_sector, to_counter=to_counter)
+        session.commit()
+        _publish_ticket(ports, "ticket_transferred", hall, ticket,
+                        from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
+        return ticket
+
+    return _transaction(ports, work)

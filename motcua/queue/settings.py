@@ -1,0 +1,30 @@
+"""Hall settings with defaults; stored as JSON on the hall so admins edit them live."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class HallSettings:
+    priority_cap: int = 2  # priority calls in a row before a waiting regular citizen is called
+    rank_penalty_minutes: float = 10.0  # see motcua.queue.policy
+    default_service_minutes: float = 6.0  # estimate before the day has service times
+    estimate_sample: int = 20  # recent services the estimate averages
+    ticket_footer: list[str] = field(default_factory=lambda: ["Đường dây nóng: 1900 0000"])
+    notices: list[str] = field(default_factory=list)  # the board's scrolling line
+    voice: dict[str, Any] = field(default_factory=dict)  # read by motcua.display
+    rating_levels: int = 3  # 3 or 4 ("Bình thường")
+
+    @classmethod
+    def of(cls, stored: dict[str, Any] | None) -> HallSettings:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (stored or {}).items() if k in known})
+
+    @property
+    def rank_penalty(self) -> timedelta:
+        return timedelta(minutes=self.rank_penalty_minutes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,59 @@
+"""Where request handlers get their ports: one session per request, the app's clock and publisher."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, request
+from flask_login import current_user
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from motcua.auth.accounts import actor_for_bearer, actor_for_user
+from motcua.clock import Clock
+from motcua.events import Publisher
+from motcua.queue.services import Actor, Ports
+
+
+@dataclass
+class Runtime:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    publisher: Publisher
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["motcua"]
+
+
+def db() -> Session:
+    if "db_session" not in g:
+        g.db_session = runtime().sessions()
+    return g.db_session
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def ports() -> Ports:
+    rt = runtime()
+    return Ports(session=db(), clock=rt.clock, publisher=rt.publisher)
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def current_actor() -> Actor | None:
+    """The bearer token's actor, else the signed-in staff member, else None."""
+    token = bearer_token()
+    if token is not None:
+        return actor_for_bearer(db(), token)
+    if current_user.is_authenticated:
+        return actor_for_user(current_user.user)
+    return None

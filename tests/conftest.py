@@ -1,0 +1,172 @@
+"""Fixtures shared by every test: a fresh app and database per test, a fake clock and publisher,
+and a guard that fails any test reaching for the network or a service it did not ask for."""
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from motcua import create_app
+from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.clock import FixedClock
+from motcua.db import Base, make_engine
+from motcua.events import RecordingPublisher
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
+from motcua.queue.models import DeviceKind, Role
+from motcua.queue.services import Actor, Ports
+from motcua.web import Runtime
+
+HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SERVICE_PORTS = {5432: "postgres", 6379: "redis"}
+
+
+def hall_time(*args: int) -> datetime:
+    """An aware instant given in hall time: hall_time(2026, 11, 25, 9, 0)."""
+    return datetime(*args, tzinfo=HALL_TZ)  # type: ignore[misc]
+
+
+@pytest.fixture(autouse=True)
+def _no_unrequested_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback only, and PostgreSQL/Redis only for tests marked for them."""
+    allowed = {m.name for m in request.node.iter_markers()}
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def check(address: Any) -> None:
+        if not isinstance(address, tuple):
+            return  # unix sockets
+        host, port = address[0], address[1]
+        if host not in ("127.0.0.1", "::1", "localhost") and not str(host).startswith("127."):
+            pytest.fail(f"test tried to reach {host}:{port}; tests stay on this machine")
+        service = SERVICE_PORTS.get(port)
+        if service and service not in allowed:
+            pytest.fail(f"test reached {service} without @pytest.mark.{service}")
+
+    def connect(self: socket.socket, address: Any) -> None:
+        check(address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        check(address)
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(hall_time(2026, 11, 25, 9, 0))
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    return RecordingPublisher()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'motcua.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url: str, clock: FixedClock, publisher: RecordingPublisher, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "ASYNC_MODE": "threading",
+            "REDIS_URL": None,
+            "RATELIMIT_ENABLED": False,
+            "PRINTER": "dummy:",
+        },
+        clock=clock,
+        publisher=publisher,
+    )
+    app.instance_path = str(tmp_path / "instance")
+    metadata.create_all(runtime_of(app).engine)
+    yield app
+    runtime_of(app).engine.dispose()
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["motcua"]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    with runtime_of(app).sessions() as s:
+        yield s
+
+
+@pytest.fixture
+def ports(session: Any, clock: FixedClock, publisher: RecordingPublisher) -> Ports:
+    return Ports(session=session, clock=clock, publisher=publisher)
+
+
+@pytest.fixture
+def demo_hall(session: Any, clock: FixedClock) -> Any:
+    return load_demo_hall(session, clock)
+
+
+def make_officer(session: Any, clock: FixedClock, username: str = "lan", hall: str = "demo") -> Actor:
+    user, _ = create_user(session, clock, username=username, role=Role.OFFICER,
+                          password="secret-pass", hall_code=hall)
+    return Actor(kind="staff", name=user.username, role=Role.OFFICER, user_id=user.id,
+                 hall_id=user.hall_id)
+
+
+@pytest.fixture
+def kiosk_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
+    _, token = register_device(session, clock, hall_code="demo", name="kiosk-test",
+                               kind=DeviceKind.KIOSK, printer="dummy:")
+    return token
+
+
+@pytest.fixture
+def supervisor_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
+    return create_api_token(session, clock, name="test-supervisor", role=Role.SUPERVISOR,
+                            hall_code="demo")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("MOTCUA_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+    return url
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Any]:
+    """A clean schema in the test database, dropped again afterwards."""
+    engine = make_engine(postgres_url)
+    Base.metadata.drop_all(engine)
+    metadata.create_all(engine)
+    yield engine
+    Base.metadata.drop_all(engine)
+    engine.dispose()
