@@ -131,6 +131,18 @@ def kiosk_add(hall: str, name: str, printer: str) -> None:
     click.echo(f"kiosk {device.name} (id {device.id}) token: {token}")
 
 
+i18n_group = AppGroup("i18n", help="Translation catalogues.")
+
+
+@i18n_group.command("compile")
+def i18n_compile() -> None:
+    """Compile the .po catalogues to .mo."""
+    from motcua.i18n import compile_catalogues
+
+    for path in compile_catalogues():
+        click.echo(f"compiled {path}")
+
+
 def register(app: Flask) -> None:
-    for command in (db_group, demo, serve, user_group, token_group, kiosk_group):
+    for command in (db_group, demo, serve, user_group, token_group, kiosk_group, i18n_group):
         app.cli.add_command(command)

@@ -5,33 +5,26 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from motcua import create_app
-from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.auth.accounts import create_api_token, register_device
 from motcua.clock import FixedClock
 from motcua.db import Base, make_engine
 from motcua.events import RecordingPublisher
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import DeviceKind, Role
-from motcua.queue.services import Actor, Ports
+from motcua.queue.services import Ports
 from motcua.web import Runtime
+from tests.support import hall_time
 
-HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SERVICE_PORTS = {5432: "postgres", 6379: "redis"}
-
-
-def hall_time(*args: int) -> datetime:
-    """An aware instant given in hall time: hall_time(2026, 11, 25, 9, 0)."""
-    return datetime(*args, tzinfo=HALL_TZ)  # type: ignore[misc]
 
 
 @pytest.fixture(autouse=True)
@@ -129,13 +122,6 @@ def demo_hall(session: Any, clock: FixedClock) -> Any:
     return load_demo_hall(session, clock)
 
 
-def make_officer(session: Any, clock: FixedClock, username: str = "lan", hall: str = "demo") -> Actor:
-    user, _ = create_user(session, clock, username=username, role=Role.OFFICER,
-                          password="secret-pass", hall_code=hall)
-    return Actor(kind="staff", name=user.username, role=Role.OFFICER, user_id=user.id,
-                 hall_id=user.hall_id)
-
-
 @pytest.fixture
 def kiosk_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
     _, token = register_device(session, clock, hall_code="demo", name="kiosk-test",
@@ -147,10 +133,6 @@ def kiosk_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
 def supervisor_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
     return create_api_token(session, clock, name="test-supervisor", role=Role.SUPERVISOR,
                             hall_code="demo")
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture(scope="session")
@@ -170,3 +152,10 @@ def postgres_engine(postgres_url: str) -> Iterator[Any]:
     yield engine
     Base.metadata.drop_all(engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    from motcua.i18n import compile_catalogues
+
+    compile_catalogues()
