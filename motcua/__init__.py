@@ -60,4 +60,5 @@ def create_app(
 
     app.register_blueprint(api_bp)
     cli.register(app)
+    # Components: each registers its blueprint, Socket.IO namespace and CLI commands.
     return app

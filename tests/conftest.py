@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +161,59 @@ def _compiled_translations() -> None:
     from motcua.i18n import compile_catalogues
 
     compile_catalogues()
+
+
+# --- a live server and a real browser, for end-to-end tests --------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+    def session(self) -> Any:
+        return runtime_of(self.app).sessions()
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """The app served over HTTP and Socket.IO (threading mode) on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "ASYNC_MODE": "threading", "REDIS_URL": None, "RATELIMIT_ENABLED": False,
+                      "PRINTER": "dummy:"})
+    app.instance_path = str(tmp_path / "instance")
+    metadata.create_all(runtime_of(app).engine)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    server.shutdown()
+    runtime_of(app).engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (./dev test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a screenshot under artifacts/screenshots/ for a person to look at."""
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    return path
