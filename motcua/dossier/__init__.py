@@ -1,0 +1,1 @@
+"""Dossiers: the procedure catalogue, working calendar and due dates."""
