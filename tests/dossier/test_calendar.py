@@ -1,7 +1,8 @@
 """Due dates on the hall's working calendar, on-time classification and the holiday table."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,8 +24,8 @@ HOLIDAYS = frozenset(h.day for year in (2026, 2027) for h in default_holidays(ye
 CALENDAR = WorkingCalendar(holidays=HOLIDAYS)
 
 
-def hall(*args: int) -> datetime:
-    return datetime(*args, tzinfo=HALL)
+def hall(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=HALL)
 
 
 def test_a_working_day_started_on_friday_afternoon_ends_on_monday_afternoon() -> None:
@@ -86,7 +87,9 @@ def test_a_supplement_pause_moves_the_due_date_by_the_working_time_paused() -> N
     due = CALENDAR.due_at(hall(2026, 12, 1, 9, 0), 3, "working_days")
     assert due == hall(2026, 12, 4, 9, 0)
     # Paused Wednesday 16:00 to Monday 08:00: 1 h + 8 h + 8 h + 1 h = 18 working hours.
-    assert CALENDAR.working_time_between(hall(2026, 12, 2, 16, 0), hall(2026, 12, 7, 8, 0)) == timedelta(hours=18)
+    assert CALENDAR.working_time_between(hall(2026, 12, 2, 16, 0), hall(2026, 12, 7, 8, 0)) == timedelta(
+        hours=18
+    )
     moved = CALENDAR.extend_for_pause(due, hall(2026, 12, 2, 16, 0), hall(2026, 12, 7, 8, 0))
     # From Friday 09:00: 6 h left on Friday, 8 h on Monday, 4 h on Tuesday.
     assert moved == hall(2026, 12, 8, 11, 0)
@@ -103,7 +106,7 @@ def test_a_pause_cannot_end_before_it_starts() -> None:
 
 
 def test_due_dates_are_in_hall_time_whatever_zone_the_receipt_is_in() -> None:
-    received = datetime(2026, 12, 1, 0, 30, tzinfo=timezone.utc)  # 07:30 in the hall
+    received = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)  # 07:30 in the hall
     due = CALENDAR.due_at(received, 1, "working_hours")
     assert due == hall(2026, 12, 1, 8, 30)
     assert due.utcoffset() == timedelta(hours=7)
@@ -142,10 +145,13 @@ def test_meaningless_processing_times_are_refused(amount: float, unit: str) -> N
         {"working_weekdays": frozenset({7})},
         {"hours_per_day": 0},
         {"time_zone": "Asia/Nowhere"},
-        {"holidays": frozenset({date(2026, 12, 5)}), "compensatory_working_days": frozenset({date(2026, 12, 5)})},
+        {
+            "holidays": frozenset({date(2026, 12, 5)}),
+            "compensatory_working_days": frozenset({date(2026, 12, 5)}),
+        },
     ],
 )
-def test_inconsistent_calendars_are_refused(kwargs: dict[str, object]) -> None:
+def test_inconsistent_calendars_are_refused(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         WorkingCalendar(**kwargs)
 
@@ -159,11 +165,11 @@ def test_completion_late_on_the_due_date_is_on_time() -> None:
 
 
 def test_classification_uses_the_hall_date_not_the_utc_date() -> None:
-    due = datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)  # Friday 09:00 in the hall
+    due = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)  # Friday 09:00 in the hall
     # Saturday 06:30 in the hall is still Friday in UTC: late all the same.
-    assert classify(datetime(2026, 12, 4, 23, 30, tzinfo=timezone.utc), due) is Outcome.LATE
+    assert classify(datetime(2026, 12, 4, 23, 30, tzinfo=UTC), due) is Outcome.LATE
     # Friday 06:30 in the hall is Thursday in UTC: on time, not early.
-    assert classify(datetime(2026, 12, 3, 23, 30, tzinfo=timezone.utc), due) is Outcome.ON_TIME
+    assert classify(datetime(2026, 12, 3, 23, 30, tzinfo=UTC), due) is Outcome.ON_TIME
 
 
 def test_outcomes_compare_equal_to_their_stored_names() -> None:
