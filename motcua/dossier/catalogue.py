@@ -1,0 +1,283 @@
+"""The procedure catalogue's CSV format, checked whole before anything is imported.
+
+Halls receive their share of the national catalogue of administrative procedures as
+spreadsheets. An import must be all or nothing, so parsing reports every bad row at
+once, with its line number, and returns rows only when all of them are good.
+
+The file is UTF-8 (a byte-order mark, as Excel writes, is fine) with a header row naming
+these columns, in any order:
+
+- ``code``: the national procedure code, e.g. ``1.001234``; unique in the file.
+- ``name``: the procedure's name.
+- ``sector``: the sector code, e.g. ``tu-phap``.
+- ``processing_time``: the statutory processing time, a positive number (``0.5`` or
+  ``0,5``); whole for calendar days.
+- ``unit``: ``working_days``, ``working_hours`` or ``calendar_days``.
+- ``inter_agency``: whether the procedure is *liên thông*: ``yes``/``no`` or ``có``/``không``.
+- ``documents``: the documents to hand in, separated by ``;``; each may end with its form
+  in brackets: ``(bản chính)``, ``(bản sao)`` or ``(bản sao có chứng thực)``.
+- ``fee``: optional column and value; the fee in đồng, e.g. ``50000`` or ``50.000``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import IO
+
+from motcua.dossier.calendar import Unit
+
+REQUIRED_COLUMNS = ("code", "name", "sector", "processing_time", "unit", "inter_agency", "documents")
+COLUMNS = (*REQUIRED_COLUMNS, "fee")
+
+DEMO_CATALOGUE = Path(__file__).with_name("demo_procedures.csv")
+DEMO_SECTORS: dict[str, str] = {
+    "dat-dai": "Đất đai",
+    "moi-truong": "Môi trường, Tài nguyên nước, Khoáng sản",
+    "nong-nghiep": "Nông nghiệp",
+    "doanh-nghiep": "Đăng ký doanh nghiệp, Đầu tư",
+    "xay-dung": "Xây dựng, Nhà ở, Quy hoạch",
+    "giao-thong": "Giao thông",
+    "tu-phap": "Tư pháp (Hộ tịch, Lý lịch tư pháp, Chứng thực)",
+    "lao-dong": "Lao động, Việc làm, Người có công",
+    "y-te": "Y tế",
+    "giao-duc": "Giáo dục và Đào tạo",
+    "cong-thuong": "Công Thương",
+    "van-hoa": "Văn hóa, Thể thao và Du lịch",
+    "khoa-hoc": "Khoa học và Công nghệ",
+}
+
+
+class DocumentForm(StrEnum):
+    """Whether the applicant hands in the original or a copy; the receipt lists which."""
+
+    ORIGINAL = "original"  # bản chính
+    COPY = "copy"  # bản sao
+    CERTIFIED_COPY = "certified_copy"  # bản sao có chứng thực
+
+
+_FORMS = {
+    "bản chính": DocumentForm.ORIGINAL,
+    "bản sao": DocumentForm.COPY,
+    "bản sao có chứng thực": DocumentForm.CERTIFIED_COPY,
+    "bản sao chứng thực": DocumentForm.CERTIFIED_COPY,
+}
+_CODE = re.compile(r"\d\.\d{6}")
+_SECTOR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_FEE = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
+_BRACKETED_END = re.compile(r"(?P<name>.*?)\s*\((?P<note>[^()]*)\)")
+_YES = {"yes": True, "có": True, "no": False, "không": False}
+
+Source = str | bytes | os.PathLike[str] | IO[str] | IO[bytes]
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    form: DocumentForm | None
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    """One procedure, valid, with the line it came from for later error messages."""
+
+    line: int
+    code: str
+    name: str
+    sector: str
+    processing_time: int | float
+    unit: Unit
+    inter_agency: bool
+    documents: tuple[Document, ...]
+    fee_vnd: int | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class CatalogueError(ValueError):
+    """Every problem in a catalogue file, so that one round of fixes is enough."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__("\n".join(map(str, self.problems)))
+
+    @property
+    def lines(self) -> list[int]:
+        return sorted({p.line for p in self.problems})
+
+
+def parse_procedures(source: Source, *, sectors: Collection[str] | None = None) -> list[ProcedureRow]:
+    """Every procedure of a catalogue CSV, or a CatalogueError listing every bad row.
+
+    `source` is the CSV text itself (str), its raw bytes, a path, or an open file.
+    With `sectors`, a row whose sector is not among them is bad too.
+    """
+    reader = csv.reader(io.StringIO(_read_text(source), newline=""), strict=True)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise CatalogueError([Problem(1, "the file is empty")]) from None
+    _check_header(header)
+
+    rows: list[ProcedureRow] = []
+    problems: list[Problem] = []
+    first_line_of: dict[str, int] = {}
+    while True:
+        line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(line, f"unreadable CSV ({exc}); nothing after it was read"))
+            break
+        if not any(field.strip() for field in record):
+            continue
+        if len(record) != len(header):
+            problems.append(Problem(line, f"{len(record)} fields where the header has {len(header)}"))
+            continue
+        fields = {name: value.strip() for name, value in zip(header, record, strict=True)}
+        row, messages = _parse_row(line, fields, sectors)
+        code = fields["code"]
+        if code in first_line_of:
+            messages.append(f"code {code} is already on line {first_line_of[code]}")
+        else:
+            first_line_of[code] = line
+        problems.extend(Problem(line, message) for message in messages)
+        if row is not None and not messages:
+            rows.append(row)
+    if not rows and not problems:
+        problems.append(Problem(2, "the file has a header but no procedures"))
+    if problems:
+        raise CatalogueError(problems)
+    return rows
+
+
+def _read_text(source: Source) -> str:
+    if isinstance(source, os.PathLike):
+        source = Path(source).read_bytes()
+    elif not isinstance(source, (str, bytes)):
+        source = source.read()
+    if isinstance(source, bytes):
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = source.count(b"\n", 0, exc.start) + 1
+            raise CatalogueError(
+                [Problem(line, "the file is not UTF-8 text; save it as CSV UTF-8")]
+            ) from None
+    else:
+        text = source
+    # Spreadsheets may hand over decomposed Vietnamese; compare and store composed.
+    return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+
+
+def _check_header(header: list[str]) -> None:
+    messages = []
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        messages.append(f"missing columns: {', '.join(missing)}")
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        messages.append(f"unknown columns: {', '.join(unknown)} (the columns are {', '.join(COLUMNS)})")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        messages.append(f"repeated columns: {', '.join(repeated)}")
+    if messages:
+        raise CatalogueError([Problem(1, message) for message in messages])
+
+
+def _parse_row(
+    line: int, fields: dict[str, str], sectors: Collection[str] | None
+) -> tuple[ProcedureRow | None, list[str]]:
+    messages: list[str] = []
+    code, name, sector = fields["code"], fields["name"], fields["sector"]
+    if not _CODE.fullmatch(code):
+        messages.append(f"code {code!r} is not a national procedure code like 1.001234")
+    if not name:
+        messages.append("the name is empty")
+    if not _SECTOR.fullmatch(sector):
+        messages.append(f"sector {sector!r} is not a sector code like tu-phap")
+    elif sectors is not None and sector not in sectors:
+        messages.append(f"unknown sector {sector!r}")
+
+    unit: Unit | None = None
+    try:
+        unit = Unit(fields["unit"])
+    except ValueError:
+        messages.append(f"unit {fields['unit']!r} is not one of {', '.join(Unit)}")
+    processing_time = _processing_time(fields["processing_time"], unit, messages)
+
+    inter_agency = _YES.get(fields["inter_agency"].lower())
+    if inter_agency is None:
+        messages.append(f"inter_agency {fields['inter_agency']!r} is not yes/no (có/không)")
+    documents = _documents(fields["documents"], messages)
+
+    fee: int | None = None
+    raw_fee = fields.get("fee", "")
+    if raw_fee:
+        if _FEE.fullmatch(raw_fee):
+            fee = int(re.sub(r"[., ]", "", raw_fee))
+        else:
+            messages.append(f"fee {raw_fee!r} is not a whole number of đồng")
+
+    if messages or unit is None or processing_time is None or inter_agency is None:
+        return None, messages
+    return ProcedureRow(
+        line, code, name, sector, processing_time, unit, inter_agency, documents, fee
+    ), messages
+
+
+def _processing_time(raw: str, unit: Unit | None, messages: list[str]) -> int | float | None:
+    if not _NUMBER.fullmatch(raw):
+        messages.append(f"processing_time {raw!r} is not a number")
+        return None
+    value = float(raw.replace(",", "."))
+    if value <= 0:
+        messages.append("processing_time must be more than 0")
+        return None
+    if value.is_integer():
+        return int(value)
+    if unit is Unit.CALENDAR_DAYS:
+        messages.append(f"processing_time {raw!r} must be a whole number of calendar days")
+        return None
+    return value
+
+
+def _documents(raw: str, messages: list[str]) -> tuple[Document, ...]:
+    items = [item.strip() for item in raw.strip().removesuffix(";").split(";")]
+    if items == [""]:
+        messages.append("no documents listed")
+        return ()
+    documents = []
+    for item in items:
+        name, form = item, None
+        bracketed = _BRACKETED_END.fullmatch(item)
+        if bracketed:
+            note = bracketed["note"].strip().lower()
+            if note in _FORMS:
+                name, form = bracketed["name"], _FORMS[note]
+            elif note.startswith("bản "):
+                messages.append(f"document {item!r}: unknown form ({bracketed['note']})")
+                continue
+        if not name:
+            messages.append(
+                f"a document without a name: {item!r}" if item else "an empty document between two ';'"
+            )
+            continue
+        documents.append(Document(name, form))
+    return tuple(documents)
