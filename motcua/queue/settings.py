@@ -16,6 +16,7 @@ class HallSettings:
     notices: list[str] = field(default_factory=list)  # the board's scrolling line
     voice: dict[str, Any] = field(default_factory=dict)  # read by motcua.display
     rating_levels: int = 3  # 3 or 4 ("Bình thường")
+    wait_alert_minutes: int = 30  # the leaders' live view warns when a sector's wait passes it
 
     @classmethod
     def of(cls, stored: dict[str, Any] | None) -> HallSettings:
