@@ -1,9 +1,10 @@
 """Database plumbing: the declarative base, engines tuned per backend, and busy retries.
 
-SQLite runs in WAL mode with every transaction started as `BEGIN IMMEDIATE`, so a
-transaction takes the write lock before it reads and two kiosks can never read the same
-"last number" (SQLAlchemy's "non-legacy SQLite transactional modes" recipe). PostgreSQL
-runs at READ COMMITTED; numbering there relies on an upsert of a counter row.
+SQLite runs in WAL mode. A unit of work that writes starts its transaction with
+`BEGIN IMMEDIATE`, so it takes the write lock before it reads and two kiosks can never
+read the same "last number" (SQLAlchemy's "non-legacy SQLite transactional modes"
+recipe); reads start a plain deferred `BEGIN` and never block writers. PostgreSQL runs at
+READ COMMITTED; numbering there relies on an upsert of a counter row.
 """
 from __future__ import annotations
 
@@ -80,7 +81,22 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+WRITE_OPTION = "motcua_write"
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's next transaction as a writer (BEGIN IMMEDIATE on SQLite).
+
+    A read transaction still open from earlier in the request is ended first: in WAL mode a
+    deferred reader that later tries to write can fail at once instead of waiting its turn.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -100,13 +116,14 @@ def is_busy_error(exc: BaseException) -> bool:
 
 
 def with_retry(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
-    """Run a unit of work, rolling back and retrying it while the database is busy.
+    """Run a unit of work in a write transaction, retrying it while the database is busy.
 
     Citizens should never see "database is locked": a kiosk tap simply takes a few
     milliseconds longer when many kiosks tap at once.
     """
     for attempt in range(1, attempts + 1):
         try:
+            begin_write(session)
             return work()
         except DBAPIError as exc:
             session.rollback()

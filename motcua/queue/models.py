@@ -153,14 +153,15 @@ class CounterSector(Base):
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("sector_id", "day", "sequence", name="uq_ticket_sector_day_sequence"),
+        UniqueConstraint("issued_sector_id", "day", "sequence", name="uq_ticket_number_of_the_day"),
         Index("ix_tickets_waiting", "hall_id", "day", "status"),
         Index("ix_tickets_counter", "counter_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"))
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"))  # the line it waits in now
+    issued_sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"))  # gave the number
     day: Mapped[date] = mapped_column(Date)  # hall-local date
     sequence: Mapped[int] = mapped_column(Integer)  # 1, 2, 3… per sector per day, no gaps
     number: Mapped[int] = mapped_column(Integer)  # what is printed, e.g. 1023 in block 1001-1999

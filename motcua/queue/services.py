@@ -259,6 +259,7 @@ def issue_ticket(
         ticket = Ticket(
             hall_id=hall.id,
             sector=sector,
+            issued_sector_id=sector.id,
             day=day,
             sequence=sequence,
             number=number,

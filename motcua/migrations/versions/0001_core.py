@@ -120,6 +120,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('hall_id', sa.Integer(), nullable=False),
     sa.Column('sector_id', sa.Integer(), nullable=False),
+    sa.Column('issued_sector_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
@@ -141,12 +142,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['counter_id'], ['counters.id'], ),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),
     sa.ForeignKeyConstraint(['issued_by_device_id'], ['devices.id'], ),
+    sa.ForeignKeyConstraint(['issued_sector_id'], ['sectors.id'], ),
     sa.ForeignKeyConstraint(['reserved_counter_id'], ['counters.id'], ),
     sa.ForeignKeyConstraint(['sector_id'], ['sectors.id'], ),
     sa.ForeignKeyConstraint(['transferred_from_counter_id'], ['counters.id'], ),
     sa.ForeignKeyConstraint(['transferred_from_sector_id'], ['sectors.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('sector_id', 'day', 'sequence', name='uq_ticket_sector_day_sequence'),
+    sa.UniqueConstraint('issued_sector_id', 'day', 'sequence', name='uq_ticket_number_of_the_day'),
     sa.UniqueConstraint('token')
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:

@@ -1,0 +1,317 @@
+"""The queue services against a real (SQLite) database, with a fake clock and publisher."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from motcua.queue import errors, services
+from motcua.queue.models import (
+    CounterState,
+    Priority,
+    Sector,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from motcua.queue.services import SYSTEM, Actor
+from tests.support import hall_time, make_officer
+
+KIOSK = Actor(kind="kiosk", name="k1")
+
+
+def issue(ports, sector="dat-dai", priority=None):
+    return services.issue_ticket(ports, hall_code="demo", sector_code=sector, priority=priority,
+                                 actor=KIOSK).ticket
+
+
+def open_counter(ports, number, actor=SYSTEM):
+    return services.open_counter(ports, hall_code="demo", counter_number=number, actor=actor)
+
+
+def call(ports, number, actor=SYSTEM):
+    return services.call_next(ports, hall_code="demo", counter_number=number, actor=actor)
+
+
+@pytest.fixture(autouse=True)
+def _hall(demo_hall):
+    return demo_hall
+
+
+def test_numbers_start_at_the_sectors_block_and_go_up_by_one(ports):
+    assert [issue(ports).display_number for _ in range(3)] == ["1001", "1002", "1003"]
+
+
+def test_prefixed_sectors_show_a_letter_and_a_zero_padded_number(ports):
+    ticket = issue(ports, "giao-duc")
+    assert (ticket.number, ticket.display_number) == (1, "A001")
+
+
+def test_each_sector_has_its_own_numbers(ports):
+    issue(ports, "dat-dai")
+    assert issue(ports, "tu-phap").display_number == "7001"
+
+
+def test_a_closed_sector_refuses_tickets(ports, session):
+    session.scalar(select(Sector).where(Sector.code == "dat-dai")).is_open = False
+    session.commit()
+    with pytest.raises(errors.SectorClosed):
+        issue(ports)
+
+
+def test_tickets_are_refused_outside_the_issuing_window(ports, session, clock):
+    sector = session.scalar(select(Sector).where(Sector.code == "dat-dai"))
+    sector.issuing_windows = "06:15-11:15,13:15-15:30"
+    session.commit()
+    clock.set(hall_time(2026, 11, 25, 12, 0))
+    with pytest.raises(errors.OutsideIssuingWindow):
+        issue(ports)
+    clock.set(hall_time(2026, 11, 25, 13, 15))
+    assert issue(ports).display_number == "1001"
+
+
+def test_the_daily_cap_refuses_the_next_ticket_without_leaving_a_gap(ports, session):
+    session.scalar(select(Sector).where(Sector.code == "dat-dai")).daily_cap = 2
+    session.commit()
+    issue(ports), issue(ports)
+    with pytest.raises(errors.DailyCapReached):
+        issue(ports)
+    sector = session.scalar(select(Sector).where(Sector.code == "dat-dai"))
+    sector.daily_cap = 3
+    session.commit()
+    assert issue(ports).display_number == "1003"
+
+
+def test_numbering_restarts_at_midnight_hall_time(ports, clock):
+    clock.set(hall_time(2026, 11, 25, 23, 59, 59))
+    late = issue(ports)
+    clock.set(hall_time(2026, 11, 26, 0, 0, 0))
+    early = issue(ports)
+    assert (late.day, late.display_number) == (date(2026, 11, 25), "1001")
+    assert (early.day, early.display_number) == (date(2026, 11, 26), "1001")
+
+
+def test_midnight_utc_is_not_a_new_day_in_the_hall(ports, clock):
+    clock.set(hall_time(2026, 11, 25, 6, 59, 59))  # 23:59:59 UTC the day before
+    before = issue(ports)
+    clock.set(hall_time(2026, 11, 25, 7, 0, 0))  # 00:00:00 UTC
+    after = issue(ports)
+    assert before.day == after.day == date(2026, 11, 25)
+    assert after.display_number == "1002"
+
+
+def test_yesterdays_waiting_tickets_stay_in_history_and_are_not_called_today(ports, clock, session):
+    clock.set(hall_time(2026, 11, 24, 16, 0))
+    old = issue(ports)
+    clock.set(hall_time(2026, 11, 25, 8, 0))
+    open_counter(ports, 1)
+    assert call(ports, 1) is None
+    assert session.get(Ticket, old.id).status == TicketStatus.WAITING
+
+
+def test_calling_on_a_paused_counter_is_refused(ports):
+    open_counter(ports, 1)
+    services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    issue(ports)
+    with pytest.raises(errors.CounterNotOpen):
+        call(ports, 1)
+
+
+def test_calling_on_a_closed_counter_is_refused(ports):
+    issue(ports)
+    with pytest.raises(errors.CounterNotOpen):
+        call(ports, 1)
+
+
+def test_an_officer_cannot_call_at_another_officers_counter(ports, session, clock):
+    lan = make_officer(session, clock, "lan")
+    minh = make_officer(session, clock, "minh")
+    open_counter(ports, 1, lan)
+    issue(ports)
+    with pytest.raises(errors.NotYourCounter):
+        call(ports, 1, minh)
+    with pytest.raises(errors.CounterTaken):
+        open_counter(ports, 1, minh)
+    assert call(ports, 1, lan) is not None
+
+
+def test_calling_next_finishes_the_citizen_at_the_counter(ports, session):
+    open_counter(ports, 1)
+    first, second = issue(ports), issue(ports)
+    call(ports, 1)
+    called = call(ports, 1)
+    assert called.id == second.id
+    assert session.get(Ticket, first.id).status == TicketStatus.DONE
+
+
+def test_calling_with_nobody_waiting_gives_no_ticket(ports):
+    open_counter(ports, 1)
+    assert call(ports, 1) is None
+
+
+def test_a_counter_only_calls_the_sectors_it_serves(ports):
+    issue(ports, "tu-phap")
+    open_counter(ports, 1)
+    assert call(ports, 1) is None
+    open_counter(ports, 8)
+    assert call(ports, 8).sector.code == "tu-phap"
+
+
+def test_priority_citizens_are_called_first_but_do_not_starve_the_others(ports):
+    open_counter(ports, 1)
+    regular = issue(ports)
+    p1, p2, p3 = (issue(ports, priority=Priority.ELDERLY) for _ in range(3))
+    order = [call(ports, 1).id for _ in range(4)]
+    assert order == [p1.id, p2.id, regular.id, p3.id]
+
+
+def test_a_transfer_keeps_the_citizens_original_place_in_line(ports, clock):
+    open_counter(ports, 1)
+    open_counter(ports, 8)
+    moved = issue(ports, "dat-dai")
+    clock.advance(minutes=5)
+    already_waiting = issue(ports, "tu-phap")
+    call(ports, 1)
+    services.transfer(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
+                      to_sector="tu-phap", reason="Thủ tục thuộc Tư pháp")
+    called = call(ports, 8)
+    assert called.id == moved.id and called.display_number == "1001"
+    assert called.transferred_from_sector.code == "dat-dai"
+    assert call(ports, 8).id == already_waiting.id
+
+
+def test_a_ticket_transferred_to_a_named_counter_is_called_only_there(ports):
+    open_counter(ports, 1)
+    open_counter(ports, 2)
+    open_counter(ports, 12)
+    ticket = issue(ports, "dat-dai")
+    call(ports, 1)
+    services.transfer(ports, hall_code="demo", counter_number=1, actor=SYSTEM, to_counter=12,
+                      reason="Cần lãnh đạo ký")
+    assert call(ports, 2) is None
+    assert call(ports, 12).id == ticket.id
+
+
+def test_a_transfer_needs_a_reason(ports):
+    open_counter(ports, 1)
+    issue(ports)
+    call(ports, 1)
+    with pytest.raises(errors.InvalidInput):
+        services.transfer(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
+                          to_sector="tu-phap", reason=" ")
+
+
+def test_a_recall_counts_the_call_and_is_announced_again(ports, publisher):
+    open_counter(ports, 1)
+    issue(ports)
+    call(ports, 1)
+    ticket = services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert ticket.call_count == 2
+    assert publisher.names()[-1] == "ticket_recalled"
+
+
+def test_start_and_complete_record_the_service_times(ports, clock):
+    open_counter(ports, 1)
+    issue(ports)
+    call(ports, 1)
+    clock.advance(minutes=1)
+    started = services.start_serving(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    clock.advance(minutes=7)
+    done = services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert done.status == TicketStatus.DONE
+    assert done.finished_at - started.started_at == timedelta(minutes=7)
+
+
+def test_finishing_a_waiting_ticket_is_an_invalid_transition(ports):
+    open_counter(ports, 1)
+    with pytest.raises(errors.InvalidTransition):
+        services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+
+
+def test_a_no_show_can_be_called_back_out_of_order_with_a_reason(ports, session):
+    open_counter(ports, 1)
+    ticket = issue(ports)
+    call(ports, 1)
+    services.mark_no_show(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    with pytest.raises(errors.InvalidInput):
+        services.call_specific(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
+                               display_number="1001", reason="")
+    again = services.call_specific(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
+                                   display_number="1001", reason="Công dân quay lại")
+    assert again.id == ticket.id and again.status == TicketStatus.CALLED
+    event = session.scalars(select(TicketEvent).order_by(TicketEvent.id.desc())).first()
+    assert (event.kind, event.reason) == ("called_out_of_order", "Công dân quay lại")
+
+
+def test_every_transition_leaves_an_event_with_who_and_when(ports, session, clock):
+    lan = make_officer(session, clock, "lan")
+    open_counter(ports, 1, lan)
+    issue(ports)
+    call(ports, 1, lan)
+    services.start_serving(ports, hall_code="demo", counter_number=1, actor=lan)
+    services.complete(ports, hall_code="demo", counter_number=1, actor=lan)
+    events = session.scalars(select(TicketEvent).order_by(TicketEvent.id)).all()
+    assert [(e.kind, e.actor) for e in events] == [
+        ("counter_opened", "staff:lan"), ("issued", "kiosk:k1"), ("called", "staff:lan"),
+        ("started", "staff:lan"), ("completed", "staff:lan")]
+    assert all(e.at == clock.now() for e in events)
+
+
+def test_the_event_log_is_append_only(ports, session):
+    issue(ports)
+    event = session.scalars(select(TicketEvent)).first()
+    event.reason = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        session.flush()
+
+
+def test_events_are_published_after_the_commit(ports, app):
+    seen = []
+
+    class CheckingPublisher:
+        def publish(self, event):
+            with app.extensions["motcua"].sessions() as other:
+                seen.append(other.scalar(select(Ticket.status).where(
+                    Ticket.token == event.ticket_token)))
+
+    checking = services.Ports(ports.session, ports.clock, CheckingPublisher())
+    issue(checking)
+    assert seen == [TicketStatus.WAITING]
+
+
+def test_people_ahead_counts_priority_citizens_first(ports, session):
+    regular_1 = issue(ports)
+    issue(ports, priority=Priority.PREGNANT)
+    regular_2 = issue(ports)
+    assert services.people_ahead(session, regular_1) == 1
+    assert services.people_ahead(session, regular_2) == 2
+
+
+def test_the_estimate_uses_recent_service_times_and_the_open_counters(ports, session, clock):
+    hall = services.get_hall(session, "demo")
+    sector = services.get_sector(session, hall, "dat-dai")
+    assert services.estimated_wait_minutes(session, clock, hall, sector, 3) == 9  # 6 min ÷ 2 counters
+    open_counter(ports, 1)
+    issue(ports)
+    call(ports, 1)
+    clock.advance(minutes=4)
+    services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert services.estimated_wait_minutes(session, clock, hall, sector, 3) == 12  # 4 min, 1 open
+
+
+def test_pausing_and_resuming_change_the_counter_state(ports):
+    open_counter(ports, 1)
+    paused = services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
+                                    reason="Họp")
+    assert paused.state == CounterState.PAUSED
+    with pytest.raises(errors.InvalidTransition):
+        services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert services.resume_counter(ports, hall_code="demo", counter_number=1,
+                                   actor=SYSTEM).state == CounterState.OPEN
+
+
+def test_a_kiosk_of_another_hall_cannot_issue_here(ports):
+    with pytest.raises(errors.Forbidden):
+        services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
+                              actor=Actor(kind="kiosk", name="other", hall_id=999))
