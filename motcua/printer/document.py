@@ -1,0 +1,197 @@
+"""What a printed slip says, kept apart from how a printer draws it.
+
+A `Document` is a short list of blocks (wrapped text, label/value rows, rules, spacing, a
+QR code, a cut). Tickets are built here from plain data (`TicketSlip`), so the kiosk, the
+CLI and the job service can all make one without the ORM; dossier receipts are built from
+the same blocks by their own module. `motcua.printer.render` turns a document into a
+raster preview or ESC/POS bytes.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Union
+from zoneinfo import ZoneInfo
+
+PAPER_DOTS = {80: 576, 58: 384}  # printable width in dots at 203 dpi (8 dots per mm)
+
+
+class Align(str, enum.Enum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+class Weight(enum.IntEnum):
+    """The weights of the bundled Be Vietnam Pro fonts."""
+
+    REGULAR = 400
+    MEDIUM = 500
+    SEMIBOLD = 600
+    BOLD = 700
+    EXTRABOLD = 800
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph, wrapped at word boundaries to the paper width and never clipped.
+
+    `size` is the font size in printer dots (8 dots = 1 mm). `fit` shrinks the text to stay
+    on one line instead of wrapping (a ticket number must never break in two); `inverted`
+    prints white on a black band, which stands out on thermal paper.
+    """
+
+    text: str
+    size: int = 24
+    weight: Weight = Weight.REGULAR
+    align: Align = Align.LEFT
+    fit: bool = False
+    inverted: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """A label on the left and its value on the right; stacked when both do not fit."""
+
+    label: str
+    value: str
+    size: int = 24
+    value_weight: Weight = Weight.SEMIBOLD
+
+
+@dataclass(frozen=True)
+class Rule:
+    thickness: int = 2
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Space:
+    height: int
+
+
+@dataclass(frozen=True)
+class QRCode:
+    """A centred QR code; `module` is the size of one module in dots (1-16, as ESC/POS)."""
+
+    data: str
+    module: int = 6
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.module <= 16:
+            raise ValueError("a QR module is 1 to 16 dots")
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Feed and cut here (a document may hold several slips, e.g. two receipt copies)."""
+
+
+Block = Union[Text, Row, Rule, Space, QRCode, Cut]
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: tuple[Block, ...]
+    width: int = PAPER_DOTS[80]  # printable dots
+    margin: int = 12  # dots kept blank at each side, so nothing touches the edge
+
+    def __post_init__(self) -> None:
+        if self.width - 2 * self.margin < 100:
+            raise ValueError("paper too narrow for its margins")
+
+
+def paper_dots(paper_mm: int) -> int:
+    try:
+        return PAPER_DOTS[paper_mm]
+    except KeyError:
+        raise ValueError(f"paper width must be one of {sorted(PAPER_DOTS)} mm") from None
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """Everything a queue ticket shows, as plain values (no ORM objects)."""
+
+    hall_name: str
+    sector_name: str
+    display_number: str
+    priority_label: str | None
+    issued_at: datetime  # aware
+    time_zone: str  # the hall's, e.g. "Asia/Ho_Chi_Minh"
+    ahead: int
+    wait_minutes: int | None
+    status_url: str
+    footer: tuple[str, ...] = ()
+    paper_mm: int = 80
+
+    def __post_init__(self) -> None:
+        if self.issued_at.tzinfo is None:
+            raise ValueError("issued_at must be timezone-aware")
+
+
+VALID_TODAY = "Số thứ tự chỉ có giá trị trong ngày"
+
+# How a ticket names each priority group of hall practice (shared/domain.md).
+PRIORITY_LABELS = {
+    "elderly": "Người cao tuổi",
+    "disabled": "Người khuyết tật",
+    "pregnant": "Phụ nữ mang thai",
+    "merit": "Người có công với cách mạng",
+}
+
+
+def ticket_document(slip: TicketSlip) -> Document:
+    """The ticket layout: sizes are drawn for 80 mm and scaled down for 58 mm."""
+    width = paper_dots(slip.paper_mm)
+    scale = width / PAPER_DOTS[80]
+
+    def px(value: int) -> int:
+        return max(1, round(value * scale))
+
+    def pt(value: int) -> int:
+        # Text shrinks less than the paper: below about 2 mm elderly eyes give up.
+        return round(value * max(scale, 0.8))
+
+    local = slip.issued_at.astimezone(ZoneInfo(slip.time_zone))
+    if slip.ahead == 0:
+        ahead = "Không có ai chờ trước bạn"
+    else:
+        ahead = f"Số người chờ trước bạn: {slip.ahead}"
+    blocks: list[Block] = [
+        Text(slip.hall_name.upper(), pt(26), Weight.BOLD, Align.CENTER),
+        Space(px(10)),
+        Rule(px(3)),
+        Space(px(14)),
+        Text(slip.sector_name, pt(38), Weight.SEMIBOLD, Align.CENTER),
+        Space(px(12)),
+        Text("SỐ THỨ TỰ", pt(24), Weight.MEDIUM, Align.CENTER),
+        Text(slip.display_number, px(200), Weight.EXTRABOLD, Align.CENTER, fit=True),
+    ]
+    if slip.priority_label:
+        blocks += [
+            Space(px(6)),
+            Text(f"ƯU TIÊN: {slip.priority_label}", pt(28), Weight.BOLD, Align.CENTER, inverted=True),
+        ]
+    blocks += [
+        Space(px(16)),
+        Text(f"Lấy số lúc {local:%H:%M} ngày {local:%d/%m/%Y}", pt(24), Weight.REGULAR, Align.CENTER),
+        Text(ahead, pt(26), Weight.SEMIBOLD, Align.CENTER),
+    ]
+    if slip.wait_minutes is not None:
+        blocks.append(
+            Text(f"Thời gian chờ dự kiến: khoảng {slip.wait_minutes} phút", pt(24), Weight.REGULAR, Align.CENTER)
+        )
+    blocks += [
+        Space(px(14)),
+        QRCode(slip.status_url, module=6 if slip.paper_mm == 80 else 5),
+        Text("Quét mã để xem lượt của bạn trên điện thoại", pt(22), Weight.REGULAR, Align.CENTER),
+        Space(px(12)),
+        Rule(px(2), dashed=True),
+        Space(px(8)),
+        Text(VALID_TODAY, pt(24), Weight.BOLD, Align.CENTER),
+    ]
+    for line in slip.footer:
+        blocks.append(Text(line, pt(22), Weight.REGULAR, Align.CENTER))
+    blocks.append(Cut())
+    return Document(tuple(blocks), width=width, margin=px(12))
