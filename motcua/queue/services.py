@@ -203,16 +203,19 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _publish_ticket(ports: Ports, name: str, hall: Hall, ticket: Ticket, **extra: Any) -> None:
+def _publish_ticket(ports: Ports, name: str, hall: Hall, ticket: Ticket, *,
+                    counter_room: Counter | None = None, **extra: Any) -> None:
+    """`counter_room`: the counter that must hear it when the ticket no longer names one."""
     day = local_day(ports.clock, hall.time_zone)
     payload = {"ticket": ticket_payload(ticket), "waiting": waiting_counts(ports.session, hall, day)}
     payload.update(extra)
+    room = counter_room or ticket.counter
     ports.publisher.publish(
         Event(
             name=name,
             hall=hall.code,
             payload=payload,
-            counter_number=ticket.counter.number if ticket.counter else None,
+            counter_number=room.number if room else None,
             ticket_token=ticket.token,
         )
     )
@@ -678,7 +681,7 @@ def transfer(
         _log(ports, hall, "transferred", actor, ticket=ticket, counter=counter,
              reason=reason.strip(), to_sector=to_sector, to_counter=to_counter)
         session.commit()
-        _publish_ticket(ports, "ticket_transferred", hall, ticket,
+        _publish_ticket(ports, "ticket_transferred", hall, ticket, counter_room=counter,
                         from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
         return ticket
 
