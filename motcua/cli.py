@@ -108,11 +108,12 @@ token_group = AppGroup("token", help="API tokens for scripts and integrations.")
 @click.option("--role", default=Role.SUPERVISOR.value, show_default=True,
               type=click.Choice([r.value for r in Role]))
 @click.option("--hall", "hall_code", help="Limit the token to one hall.")
+@click.option("--user", "username", help="The token acts as this staff member (their role and hall).")
 @one_line_errors
-def token_create(name: str, role: str, hall_code: str | None) -> None:
+def token_create(name: str, role: str, hall_code: str | None, username: str | None) -> None:
     """Print a new bearer token (shown once; only its hash is stored)."""
     click.echo(create_api_token(db(), runtime().clock, name=name, role=Role(role),
-                                hall_code=hall_code))
+                                hall_code=hall_code, username=username))
 
 
 kiosk_group = AppGroup("kiosk", help="Registered kiosks.")

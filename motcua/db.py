@@ -118,6 +118,9 @@ def is_busy_error(exc: BaseException) -> bool:
 def with_retry(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
     """Run a unit of work in a write transaction, retrying it while the database is busy.
 
+    Every write goes through here (or `begin_write`): on SQLite a transaction that read
+    first and writes later fails at once if another writer committed in between.
+
     Citizens should never see "database is locked": a kiosk tap simply takes a few
     milliseconds longer when many kiosks tap at once.
     """

@@ -127,7 +127,7 @@ def demo_hall(session: Any, clock: FixedClock) -> Any:
 @pytest.fixture
 def kiosk_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
     _, token = register_device(session, clock, hall_code="demo", name="kiosk-test",
-                               kind=DeviceKind.KIOSK, printer="dummy:")
+                               kind=DeviceKind.KIOSK, printer="agent")  # no background print worker
     return token
 
 

@@ -15,6 +15,7 @@ from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
+from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Ticket
@@ -58,7 +59,7 @@ def _actor(required: bool = True) -> Actor | None:
         if required:
             raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
         return None
-    if actor.kind == "staff" and request.method != "GET":
+    if bearer_token() is None and request.method != "GET":  # a browser session: check CSRF
         try:
             csrf.protect()
         except CSRFError as exc:
@@ -104,11 +105,13 @@ def issue_ticket(hall: str) -> tuple[Response, int]:
     issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,
                                    priority=body.priority, actor=actor)
     ticket = issued.ticket
+    job = print_issued_ticket(issued, actor.device_id)  # queued, never waited for
     answer = {
         **_ticket_json(ticket),
         "issued_at": ticket.issued_at.isoformat(),
         "ahead": issued.ahead,
         "estimated_wait_minutes": issued.estimated_wait_minutes,
+        "print_job": {"id": job.id, "status": job.status.value, "error": job.error} if job else None,
     }
     return jsonify(answer), 201
 

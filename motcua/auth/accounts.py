@@ -70,11 +70,21 @@ def create_user(
 
 def create_api_token(
     session: Session, clock: Clock, *, name: str, role: Role, hall_code: str | None = None,
+    username: str | None = None,
 ) -> str:
+    """A token for a script (with its own role and hall) or one that acts as a staff member."""
     hall = get_hall(session, hall_code) if hall_code else None
+    user = None
+    if username is not None:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        if user is None:
+            raise errors.InvalidInput(f"No user '{username}'")
+        role, hall_id = user.role, user.hall_id
+    else:
+        hall_id = hall.id if hall else None
     token = _new_token("mct")
-    session.add(ApiToken(name=name, token_hash=hash_token(token), role=role,
-                         hall_id=hall.id if hall else None, created_at=clock.now()))
+    session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, hall_id=hall_id,
+                         user_id=user.id if user else None, created_at=clock.now()))
     session.commit()
     return token
 
@@ -109,6 +119,8 @@ def actor_for_bearer(session: Session, token: str) -> Actor | None:
     api_token = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
     if api_token is not None:
+        if api_token.user is not None:
+            return actor_for_user(api_token.user) if api_token.user.active else None
         return Actor(kind="token", name=api_token.name, role=api_token.role,
                      hall_id=api_token.hall_id)
     device = device_for_token(session, token)
