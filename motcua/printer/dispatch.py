@@ -1,0 +1,268 @@
+"""Delivering committed jobs without making a request wait for a printer.
+
+Server-attached printers get one worker thread per printer URL (many printers accept one
+connection at a time); agent jobs are emitted to the kiosk's print agent over Socket.IO.
+While agent jobs are open, a sweeper fails those nobody confirmed in time, so a kiosk whose
+agent is down learns it within seconds. Threads exist only while there is work. Nothing
+here imports Flask: the Socket.IO emit function is handed in.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from motcua.auth.accounts import device_for_token
+from motcua.clock import Clock
+from motcua.db import with_retry
+from motcua.events import Publisher
+from motcua.printer import services
+from motcua.printer.errors import PrinterError
+from motcua.printer.models import PrintJob
+from motcua.printer.transports import Printer
+from motcua.queue.models import DeviceKind
+
+log = logging.getLogger(__name__)
+
+AGENT_NAMESPACE = "/print-agent"
+Sessions = Callable[[], Session]
+Emit = Callable[..., Any]  # flask_socketio.SocketIO.emit(event, data, to=…, namespace=…)
+
+
+def agent_room(device_id: int) -> str:
+    return f"print-agent:{device_id}"
+
+
+def job_message(job: PrintJob) -> dict[str, Any]:
+    """A job as the agent receives it. `key` survives a server database being replaced,
+    where ids start again at 1 and the agent's memory of printed ids would be wrong."""
+    return {
+        "id": job.id,
+        "key": f"{job.id}@{job.created_at.isoformat()}",
+        "kind": job.kind.value,
+        "ticket": job.ticket.display_number if job.ticket else None,
+        "data": job.data,
+    }
+
+
+class ServerPrinters:
+    """One worker per printer URL, each printing its jobs one by one (`dummy:` needs none).
+
+    `max_wait` bounds how long a job may queue behind others: past it the job fails without
+    trying, so a dead printer with a backlog does not keep kiosks waiting for minutes.
+    """
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        clock: Clock,
+        publisher: Publisher,
+        *,
+        max_wait: float = 10.0,
+        idle_seconds: float = 30.0,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._publisher = publisher
+        self._max_wait = max_wait
+        self._idle = idle_seconds
+        self._lock = threading.Lock()
+        self._queues: dict[str, queue.Queue[int]] = {}
+        self._workers: dict[str, threading.Thread] = {}
+        self._printers: dict[str, Printer] = {}
+
+    def printer(self, url: str) -> Printer:
+        """The printer object of a URL, kept so a dummy: printer's bytes can be read."""
+        with self._lock:
+            if url not in self._printers:
+                self._printers[url] = Printer(url)
+            return self._printers[url]
+
+    def submit(self, job_id: int, url: str) -> None:
+        if url.startswith("dummy:"):
+            # No I/O to wait for: printed in the caller's thread, so tests see it at once.
+            self._print(url, job_id)
+            return
+        with self._lock:
+            jobs = self._queues.setdefault(url, queue.Queue())
+            jobs.put(job_id)
+            worker = self._workers.get(url)
+            if worker is None or not worker.is_alive():
+                worker = threading.Thread(target=self._work, args=(url,), name=f"printer {url}", daemon=True)
+                self._workers[url] = worker
+                worker.start()
+
+    def _work(self, url: str) -> None:
+        jobs = self._queues[url]
+        while True:
+            try:
+                job_id = jobs.get(timeout=self._idle)
+            except queue.Empty:
+                with self._lock:
+                    if jobs.empty():
+                        del self._workers[url]
+                        return
+                continue
+            try:
+                self._print(url, job_id)
+            except Exception:  # a database hiccup must not kill the printer's only worker
+                log.exception("print job %s on %s", job_id, url)
+
+    def _print(self, url: str, job_id: int) -> None:
+        with self._sessions() as session:
+            job = session.get(PrintJob, job_id)
+            if job is None or not job.open:
+                return
+            waited = (self._clock.now() - job.created_at).total_seconds()
+            if waited > self._max_wait:
+                services.mark_failed(
+                    session, self._clock, self._publisher, job_id,
+                    f"Waited {waited:.0f} s behind other jobs for the printer {url}",
+                )
+                return
+            try:
+                printer = self.printer(url)
+                services.mark_sent(session, self._clock, job_id)
+                printer.print_bytes(job.data, name=f"job-{job_id}")
+            except PrinterError as exc:
+                services.mark_failed(session, self._clock, self._publisher, job_id, str(exc))
+                return
+            services.mark_printed(session, self._clock, self._publisher, job_id)
+
+
+class PrintDispatcher:
+    """The app's print queue (`services.PrintQueue`) and the print agents' server side.
+
+    Each agent job handed out gets a deadline (wall-clock, kept here): unconfirmed by then,
+    it is failed and the kiosk told. A sweeper thread runs only while deadlines are pending.
+    """
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        clock: Clock,
+        publisher: Publisher,
+        emit: Emit,
+        *,
+        agent_seconds: float = services.AGENT_ACK_SECONDS,
+        sweep_every: float = 0.5,
+        max_wait: float = 10.0,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._publisher = publisher
+        self._emit = emit
+        self._agent_seconds = agent_seconds
+        self._sweep_every = sweep_every
+        self._lock = threading.Lock()
+        self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
+        self._sweeper: threading.Thread | None = None
+        self.printers = ServerPrinters(sessions, clock, publisher, max_wait=max_wait)
+
+    def submit(self, job: PrintJob) -> None:
+        """Hand a committed job on; returns at once."""
+        if not job.open:
+            return
+        if job.printer_url is not None:
+            self.printers.submit(job.id, job.printer_url)
+            return
+        assert job.device_id is not None
+        self._emit("job", job_message(job), to=agent_room(job.device_id), namespace=AGENT_NAMESPACE)
+        with self._sessions() as session:
+            services.mark_sent(session, self._clock, job.id)
+        self._expect([job.id])
+
+    # --- the agents' side, called by the Socket.IO namespace ---------------------------------
+
+    def authenticate(self, kiosk: str | None, token: str | None) -> int | None:
+        """The kiosk's device id when the token is an active kiosk's (and matches `kiosk`,
+        its id or name, when given)."""
+        if not token:
+            return None
+        with self._sessions() as session:
+
+            def work() -> int | None:
+                device = device_for_token(session, token)
+                if device is None or device.kind != DeviceKind.KIOSK:
+                    return None
+                if kiosk and kiosk not in (str(device.id), device.name):
+                    return None
+                device.last_seen_at = self._clock.now()
+                session.commit()
+                return device.id
+
+            return with_retry(session, work)
+
+    def open_jobs(self, device_id: int) -> list[dict[str, Any]]:
+        """What a (re)connected agent missed, marked sent as it goes out.
+
+        A job past its deadline is failed instead (the kiosk was told, staff may reprint):
+        an agent back after an hour must not print an hour-old ticket for nobody.
+        """
+        messages = []
+        now = self._clock.now()
+        with self._sessions() as session:
+            for job in services.open_agent_jobs(session, device_id):
+                if (now - job.created_at).total_seconds() > self._agent_seconds:
+                    services.fail_unconfirmed(session, self._clock, self._publisher, job.id, self._agent_seconds)
+                    continue
+                messages.append(job_message(job))
+                services.mark_sent(session, self._clock, job.id)
+        self._expect([m["id"] for m in messages])
+        return messages
+
+    def acknowledge(self, device_id: int, answer: dict[str, Any]) -> None:
+        """An agent's word on a job: {"id": …, "ok": true} or {"id": …, "ok": false, "error": …}."""
+        job_id = answer.get("id")
+        if not isinstance(job_id, int):
+            return
+        with self._sessions() as session:
+            if answer.get("ok"):
+                job = services.mark_printed(session, self._clock, self._publisher, job_id, device_id=device_id)
+            else:
+                error = str(answer.get("error") or "the print agent reported a failure")
+                job = services.mark_failed(session, self._clock, self._publisher, job_id, error, device_id=device_id)
+        if job is not None:
+            with self._lock:
+                self._deadlines.pop(job_id, None)
+
+    # --- deadlines ---------------------------------------------------------------------------
+
+    def _expect(self, job_ids: list[int]) -> None:
+        if not job_ids:
+            return
+        with self._lock:
+            deadline = time.monotonic() + self._agent_seconds
+            for job_id in job_ids:
+                self._deadlines.setdefault(job_id, deadline)  # a re-sent job keeps its first
+            if self._sweeper is None:
+                self._sweeper = threading.Thread(target=self._sweep_loop, name="print deadlines", daemon=True)
+                self._sweeper.start()
+
+    def _sweep_loop(self) -> None:
+        try:  # jobs another process or a restarted server left open
+            with self._sessions() as session:
+                services.fail_overdue(session, self._clock, self._publisher, agent_seconds=self._agent_seconds)
+        except Exception:
+            log.exception("failing overdue print jobs")
+        while True:
+            time.sleep(self._sweep_every)
+            with self._lock:
+                now = time.monotonic()
+                due = [job_id for job_id, deadline in self._deadlines.items() if deadline <= now]
+                for job_id in due:
+                    del self._deadlines[job_id]
+                if not self._deadlines and not due:
+                    self._sweeper = None
+                    return
+            for job_id in due:
+                try:
+                    with self._sessions() as session:
+                        services.fail_unconfirmed(session, self._clock, self._publisher, job_id, self._agent_seconds)
+                except Exception:  # one job's database hiccup must not strand the others
+                    log.exception("failing unconfirmed print job %s", job_id)

@@ -1,0 +1,80 @@
+"""Print jobs as the database keeps them: the server's record of what must be printed where.
+
+A job holds the ESC/POS bytes rendered on the server, so a print agent on a kiosk PC only
+forwards bytes (no fonts there), and a reconnecting agent gets exactly what it missed.
+A partial unique index allows one original job per ticket: printing a ticket twice takes
+an explicit reprint (`reprint_of_id`).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from motcua.db import Base
+from motcua.queue.models import Device, Hall, Ticket
+
+
+class PrintJobStatus(str, enum.Enum):
+    QUEUED = "queued"  # stored, not yet handed to a printer or an agent
+    SENT = "sent"  # handed over; no answer yet
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class PrintJobKind(str, enum.Enum):
+    TICKET = "ticket"
+    RECEIPT = "receipt"
+    TEST = "test"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+ONE_JOB_PER_TICKET = "ticket_id IS NOT NULL AND reprint_of_id IS NULL"
+
+
+class PrintJob(Base):
+    __tablename__ = "print_jobs"
+    __table_args__ = (
+        Index(
+            "uq_print_jobs_ticket_original",
+            "ticket_id",
+            unique=True,
+            sqlite_where=text(ONE_JOB_PER_TICKET),
+            postgresql_where=text(ONE_JOB_PER_TICKET),
+        ),
+        Index("ix_print_jobs_device_status", "device_id", "status"),
+        Index("ix_print_jobs_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    # The kiosk the job belongs to; with no printer_url its print agent prints it.
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    printer_url: Mapped[str | None] = mapped_column(String(300))  # a printer the server drives
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[PrintJobKind] = mapped_column(_enum(PrintJobKind))
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # ESC/POS, ready for the printer
+    status: Mapped[PrintJobStatus] = mapped_column(_enum(PrintJobStatus), default=PrintJobStatus.QUEUED)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    reprint_of_id: Mapped[int | None] = mapped_column(ForeignKey("print_jobs.id"))
+    requested_by: Mapped[str | None] = mapped_column(String(120))  # who asked for a reprint
+
+    hall: Mapped[Hall] = relationship()
+    device: Mapped[Device | None] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()
+
+    @property
+    def for_agent(self) -> bool:
+        return self.device_id is not None and self.printer_url is None
+
+    @property
+    def open(self) -> bool:
+        return self.status in (PrintJobStatus.QUEUED, PrintJobStatus.SENT)

@@ -1,0 +1,66 @@
+"""The printer inside the app: its dispatcher, the agents' namespace, its commands, and the
+call the API makes once a ticket is issued."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from motcua.printer import services
+from motcua.printer.cli import printer_group
+from motcua.printer.dispatch import PrintDispatcher
+from motcua.printer.models import PrintJob
+from motcua.printer.namespace import PrintAgentNamespace
+from motcua.queue.models import Device
+from motcua.queue.services import IssuedTicket
+from motcua.web import db, runtime
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "motcua.printer"
+
+
+def register(app: Flask) -> None:
+    """Called by `create_app`: one dispatcher per app, the `/print-agent` namespace, the CLI."""
+    from motcua.extensions import socketio
+
+    rt = app.extensions["motcua"]
+    dispatcher = PrintDispatcher(
+        rt.sessions, rt.clock, rt.publisher, socketio.emit,
+        agent_seconds=float(app.config.get("PRINT_AGENT_ACK_SECONDS", services.AGENT_ACK_SECONDS)),
+    )
+    app.extensions[EXTENSION] = dispatcher
+    socketio.on_namespace(PrintAgentNamespace(dispatcher))
+    app.cli.add_command(printer_group)
+
+
+def dispatcher() -> PrintDispatcher:
+    return current_app.extensions[EXTENSION]
+
+
+def status_url(token: str) -> str:
+    """The ticket's phone page, as the QR code must carry it: an absolute URL."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return f"{base.rstrip('/')}/t/{token}"
+
+
+def print_issued_ticket(issued: IssuedTicket, device_id: int | None) -> PrintJob | None:
+    """Queue the slip of a just-issued (committed) ticket on its kiosk's printer.
+
+    Never raises and never waits for a printer: the ticket exists whatever happens here.
+    None when the kiosk has no printer or the job could not even be stored.
+    """
+    session = db()
+    rt = runtime()
+    try:
+        device = session.get(Device, device_id) if device_id is not None else None
+        return services.print_ticket(
+            session, rt.clock, rt.publisher, dispatcher(), issued.ticket, device,
+            ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
+            status_url=status_url(issued.ticket.token),
+        )
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("storing the print job of ticket %s", issued.ticket.id)
+        return None

@@ -1,0 +1,135 @@
+"""The print agent against a real server (threading mode, a loopback port): jobs arrive,
+print, are acknowledged; a reconnecting agent gets what it missed exactly once."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from motcua.auth.accounts import register_device
+from motcua.clock import SystemClock
+from motcua.printer import services
+from motcua.printer.agent import PrintAgent, PrintedJobs
+from motcua.printer.dispatch import job_message
+from motcua.printer.errors import PrinterError
+from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+from motcua.printer.transports import Printer
+from motcua.queue.demo import load_demo_hall
+from motcua.queue.models import DeviceKind
+
+
+def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def hall(live_server):
+    with live_server.session() as s:
+        load_demo_hall(s, SystemClock())
+        device, token = register_device(s, SystemClock(), hall_code="demo", name="kiosk-a",
+                                        kind=DeviceKind.KIOSK, printer="agent")
+        return device.id, token
+
+
+class Agents:
+    """Starts agents sharing one state file, as restarts of the same kiosk PC would."""
+
+    def __init__(self, url: str, token: str, state) -> None:
+        self.url, self.token, self.state = url, token, state
+        self.running: list[PrintAgent] = []
+        self.log: list[str] = []
+
+    def start(self, kiosk: str = "kiosk-a", token: str | None = None) -> PrintAgent:
+        agent = PrintAgent(self.url, kiosk, token or self.token, Printer("dummy:"), self.state,
+                           say=self.log.append)
+        self.running.append(agent)
+        agent.start(retry_seconds=0.2)
+        return agent
+
+    def stop_all(self) -> None:
+        for agent in self.running:
+            agent.stop()
+        self.running.clear()
+
+
+@pytest.fixture
+def agents(live_server, hall, tmp_path) -> Iterator[Agents]:
+    started = Agents(live_server.url, hall[1], tmp_path / "agent-state.json")
+    yield started
+    started.stop_all()
+
+
+def new_job(live_server, device_id: int, data: bytes) -> int:
+    dispatcher = live_server.app.extensions["motcua.printer"]
+    with live_server.session() as s:
+        job = services.enqueue(s, SystemClock(), dispatcher, hall_id=1, device_id=device_id,
+                               printer_url=None, kind=PrintJobKind.TEST, data=data)
+        return job.id
+
+
+def status_of(live_server, job_id: int) -> PrintJobStatus:
+    with live_server.session() as s:
+        return s.get(PrintJob, job_id).status
+
+
+def test_a_connected_agent_prints_a_new_job_and_acknowledges_it(live_server, hall, agents):
+    agent = agents.start()
+    job = new_job(live_server, hall[0], b"\x1b@first")
+    eventually(lambda: status_of(live_server, job) == PrintJobStatus.PRINTED)
+    assert agent.printer.sent == [b"\x1b@first"]
+
+
+def test_the_agent_reconnecting_receives_its_missed_jobs_exactly_once(live_server, hall, agents):
+    device_id = hall[0]
+    first = agents.start()
+    printed_before = new_job(live_server, device_id, b"job-1")
+    eventually(lambda: status_of(live_server, printed_before) == PrintJobStatus.PRINTED)
+    agents.stop_all()
+
+    missed = [new_job(live_server, device_id, b"job-2"), new_job(live_server, device_id, b"job-3")]
+    assert {status_of(live_server, j) for j in missed} == {PrintJobStatus.SENT}  # emitted to nobody
+
+    second = agents.start()
+    eventually(lambda: all(status_of(live_server, j) == PrintJobStatus.PRINTED for j in missed))
+    time.sleep(0.3)  # room for a duplicate to show up, were one coming
+    assert first.printer.sent == [b"job-1"]
+    assert second.printer.sent == [b"job-2", b"job-3"]
+
+    agents.stop_all()
+    third = agents.start()  # nothing is open: nothing comes
+    time.sleep(0.5)
+    assert third.printer.sent == []
+
+
+def test_a_job_printed_whose_acknowledgement_was_lost_is_acknowledged_again_not_printed(
+    live_server, hall, agents
+):
+    device_id = hall[0]
+    job_id = new_job(live_server, device_id, b"printed-then-cut-off")
+    with live_server.session() as s:
+        # The agent printed it and wrote it down, then lost the connection before its ack.
+        PrintedJobs(agents.state).add(job_message(s.get(PrintJob, job_id))["key"])
+    agent = agents.start()
+    eventually(lambda: status_of(live_server, job_id) == PrintJobStatus.PRINTED)
+    assert agent.printer.sent == []
+
+
+def test_a_printer_failure_on_the_kiosk_marks_the_job_failed(live_server, hall, agents, tmp_path):
+    agent = agents.start()
+    agent.printer = Printer(f"file:{tmp_path}/no/such/lp0")
+    job = new_job(live_server, hall[0], b"job")
+    eventually(lambda: status_of(live_server, job) == PrintJobStatus.FAILED)
+    with live_server.session() as s:
+        assert "Cannot open" in (s.get(PrintJob, job).error or "")
+
+
+def test_a_wrong_token_is_refused_with_one_clear_error(live_server, hall, agents):
+    with pytest.raises(PrinterError, match="refused kiosk kiosk-a: kiosk token rejected"):
+        agents.start(token="mck_not-the-token")
+    with pytest.raises(PrinterError, match="refused"):
+        agents.start(kiosk="kiosk-b")  # the right token, but another kiosk's name

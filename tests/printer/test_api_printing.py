@@ -1,0 +1,70 @@
+"""Issuing a ticket through the API queues its slip and never waits for the printer."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from motcua.printer.models import PrintJob, PrintJobStatus
+from motcua.printer.stream import commands
+from motcua.queue.models import Device, Ticket
+from tests.conftest import runtime_of
+from tests.printer.fakes import FakeNetworkPrinter
+from tests.support import bearer
+
+ISSUE = "/api/v1/halls/demo/tickets"
+
+
+def use_printer(session, url):
+    device = session.scalar(select(Device).where(Device.name == "kiosk-test"))
+    device.printer = url
+    session.commit()
+
+
+def test_a_ticket_issued_at_a_kiosk_prints_on_its_printer(app, client, kiosk_token, session):
+    use_printer(session, "dummy:")
+    response = client.post(ISSUE, json={"sector": "dat-dai"}, headers=bearer(kiosk_token))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["print_job"]["status"] == "printed"  # dummy: prints at once
+    sent = app.extensions["motcua.printer"].printers.printer("dummy:").sent
+    assert len(sent) == 1
+    qr = [c.payload for c in commands(sent[0]) if c.name == "qr" and c.payload.startswith(b"1P0")]
+    assert qr == [b"1P0http://localhost/t/" + body["token"].encode()]
+
+
+def test_the_qr_code_uses_the_public_base_url_when_one_is_set(app, client, kiosk_token, session):
+    use_printer(session, "dummy:")
+    app.config["PUBLIC_BASE_URL"] = "http://10.0.0.5:5000/"
+    client.post(ISSUE, json={"sector": "dat-dai"}, headers=bearer(kiosk_token))
+    (sent,) = app.extensions["motcua.printer"].printers.printer("dummy:").sent
+    assert b"1P0http://10.0.0.5:5000/t/" in sent
+
+
+def test_a_printer_that_never_answers_does_not_delay_the_ticket(app, client, kiosk_token, session, publisher):
+    with FakeNetworkPrinter(silent=True) as printer:
+        use_printer(session, f"{printer.url}?timeout=1")
+        started = time.monotonic()
+        response = client.post(ISSUE, json={"sector": "dat-dai"}, headers=bearer(kiosk_token))
+        assert time.monotonic() - started < 1.0
+        assert response.status_code == 201
+        body = response.get_json()
+        assert body["print_job"]["status"] in ("queued", "sent")
+        deadline = time.monotonic() + 6
+        while "print_failed" not in publisher.names() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    failed = [e for e in publisher.events if e.name == "print_failed"]
+    assert len(failed) == 1 and failed[0].payload["ticket_token"] == body["token"]
+    assert "did not answer" in failed[0].payload["error"]
+    with runtime_of(app).sessions() as s:
+        assert s.scalar(select(Ticket).where(Ticket.token == body["token"])) is not None
+        assert s.get(PrintJob, body["print_job"]["id"]).status == PrintJobStatus.FAILED
+
+
+def test_issuing_twice_with_one_tap_each_prints_two_tickets_once_each(app, client, kiosk_token, session):
+    use_printer(session, "dummy:")
+    for _ in range(2):
+        client.post(ISSUE, json={"sector": "dat-dai"}, headers=bearer(kiosk_token))
+    with runtime_of(app).sessions() as s:
+        jobs = s.scalars(select(PrintJob)).all()
+        assert len(jobs) == 2 and len({j.ticket_id for j in jobs}) == 2

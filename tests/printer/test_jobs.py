@@ -1,0 +1,261 @@
+"""Print jobs on a real (SQLite) database: created once per ticket after it is committed,
+reprinted only on request, marked and announced; server printers that fail in time."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from motcua.auth.accounts import register_device
+from motcua.printer import services
+from motcua.printer.dispatch import PrintDispatcher
+from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+from motcua.printer.stream import commands
+from motcua.queue import errors
+from motcua.queue import services as queue_services
+from motcua.queue.models import DeviceKind, Priority, Ticket
+from motcua.queue.services import Actor
+from tests.conftest import runtime_of
+from tests.printer.fakes import FakeNetworkPrinter, closed_port
+
+URL = "http://10.0.0.5:5000/t/"
+
+
+@pytest.fixture(autouse=True)
+def _hall(demo_hall):
+    return demo_hall
+
+
+def kiosk(session, clock, printer, name="kiosk-1"):
+    device, _ = register_device(session, clock, hall_code="demo", name=name,
+                                kind=DeviceKind.KIOSK, printer=printer)
+    return device
+
+
+def issue(ports, device, priority=None):
+    actor = Actor(kind="kiosk", name=device.name, hall_id=device.hall_id, device_id=device.id)
+    return queue_services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                       priority=priority, actor=actor)
+
+
+def print_it(ports, queue, issued, device):
+    return services.print_ticket(
+        ports.session, ports.clock, ports.publisher, queue, issued.ticket, device,
+        ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
+        status_url=URL + issued.ticket.token,
+    )
+
+
+def test_a_ticket_job_holds_the_rendered_bytes_and_goes_to_the_queue_once(ports, session, clock):
+    device = kiosk(session, clock, "dummy:")
+    issued = issue(ports, device)
+    queue = services.RecordingPrintQueue()
+    job = print_it(ports, queue, issued, device)
+    assert job is not None and queue.submitted == [job.id]
+    assert (job.kind, job.status, job.ticket_id, job.printer_url) == (
+        PrintJobKind.TICKET, PrintJobStatus.QUEUED, issued.ticket.id, "dummy:")
+    names = [c.name for c in commands(job.data)]
+    assert "raster" in names and "qr" in names and names[-1] == "cut"
+    assert (URL + issued.ticket.token).encode() in job.data
+
+
+def test_asking_again_for_the_same_ticket_returns_the_first_job_and_prints_nothing(ports, session, clock):
+    device = kiosk(session, clock, "dummy:")
+    issued = issue(ports, device)
+    queue = services.RecordingPrintQueue()
+    first = print_it(ports, queue, issued, device)
+    again = print_it(ports, queue, issued, device)
+    assert again is not None and first is not None and again.id == first.id
+    assert queue.submitted == [first.id]
+
+
+def test_the_database_refuses_a_second_original_job_for_a_ticket(ports, session, clock):
+    device = kiosk(session, clock, "dummy:")
+    issued = issue(ports, device)
+    first = print_it(ports, services.RecordingPrintQueue(), issued, device)
+    assert first is not None
+    now = clock.now()
+    session.add(PrintJob(hall_id=first.hall_id, device_id=device.id, printer_url="dummy:",
+                         ticket_id=issued.ticket.id, kind=PrintJobKind.TICKET, data=b"x",
+                         attempts=0, created_at=now, updated_at=now))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+
+
+def test_a_reprint_is_a_new_job_pointing_at_the_original(ports, session, clock):
+    device = kiosk(session, clock, "dummy:")
+    issued = issue(ports, device)
+    queue = services.RecordingPrintQueue()
+    original = print_it(ports, queue, issued, device)
+    assert original is not None
+    one = services.reprint_ticket(session, clock, queue, issued.ticket.id, requested_by="officer:lan")
+    two = services.reprint(session, clock, queue, one.id, requested_by="officer:lan")
+    assert one.reprint_of_id == original.id and two.reprint_of_id == original.id
+    assert one.data == original.data and one.requested_by == "officer:lan"
+    assert queue.submitted == [original.id, one.id, two.id]
+    with pytest.raises(errors.NotFound):
+        services.reprint(session, clock, queue, 999_999, requested_by="x")
+
+
+def test_a_kiosk_without_a_printer_gets_no_job(ports, session, clock):
+    device = kiosk(session, clock, None)
+    assert print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device) is None
+
+
+def test_an_unusable_printer_setting_fails_the_job_not_the_ticket(ports, session, clock, publisher):
+    device = kiosk(session, clock, "lpt1:")
+    issued = issue(ports, device)
+    queue = services.RecordingPrintQueue()
+    job = print_it(ports, queue, issued, device)
+    assert job is not None and job.status == PrintJobStatus.FAILED
+    assert "Unknown printer URL" in (job.error or "")
+    assert queue.submitted == []
+    assert session.get(Ticket, issued.ticket.id) is not None
+    failed = [e for e in publisher.events if e.name == "print_failed"]
+    assert len(failed) == 1 and failed[0].payload["ticket_token"] == issued.ticket.token
+
+
+def test_an_agent_kiosk_gets_jobs_drawn_for_its_printer_settings(ports, session, clock):
+    device = kiosk(session, clock, "agent:?width=58&qr=image")
+    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device, Priority.MERIT), device)
+    assert job is not None and job.printer_url is None and job.for_agent
+    rasters = [c for c in commands(job.data) if c.name == "raster"]
+    assert {c.width for c in rasters} == {384}
+    assert "qr" not in [c.name for c in commands(job.data)]
+
+
+def test_printed_and_failed_are_announced_once_with_what_the_kiosk_needs(ports, session, clock, publisher):
+    device = kiosk(session, clock, "agent")
+    issued = issue(ports, device)
+    job = print_it(ports, services.RecordingPrintQueue(), issued, device)
+    assert job is not None
+    services.mark_sent(session, clock, job.id)
+    services.mark_failed(session, clock, publisher, job.id, "paper out")
+    services.mark_failed(session, clock, publisher, job.id, "paper out again")
+    failed = [e for e in publisher.events if e.name == "print_failed"]
+    assert len(failed) == 1
+    event = failed[0]
+    assert event.hall == "demo"
+    assert {k: event.payload[k] for k in ("ticket_token", "display_number", "device", "error")} == {
+        "ticket_token": issued.ticket.token, "display_number": issued.ticket.display_number,
+        "device": "kiosk-1", "error": "paper out"}
+    # A late acknowledgement wins: the paper is the truth.
+    services.mark_printed(session, clock, publisher, job.id)
+    services.mark_printed(session, clock, publisher, job.id)
+    assert [e.name for e in publisher.events].count("print_printed") == 1
+    assert session.get(PrintJob, job.id).status == PrintJobStatus.PRINTED
+
+
+def test_another_kiosks_acknowledgement_changes_nothing(ports, session, clock, publisher):
+    mine, other = kiosk(session, clock, "agent"), kiosk(session, clock, "agent", "kiosk-2")
+    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, mine), mine)
+    assert job is not None
+    assert services.mark_printed(session, clock, publisher, job.id, device_id=other.id) is None
+    assert session.get(PrintJob, job.id).status == PrintJobStatus.QUEUED
+
+
+def test_agent_jobs_nobody_confirms_fail_after_the_deadline(ports, session, clock, publisher):
+    device = kiosk(session, clock, "agent")
+    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    assert job is not None
+    assert services.fail_overdue(session, clock, publisher) == []
+    assert services.open_agent_jobs(session, device.id) == [job]
+    clock.advance(seconds=services.AGENT_ACK_SECONDS + 1)
+    assert [j.id for j in services.fail_overdue(session, clock, publisher)] == [job.id]
+    assert "did not confirm" in (session.get(PrintJob, job.id).error or "")
+    assert services.open_agent_jobs(session, device.id) == []
+
+
+def test_a_server_printer_job_lost_by_a_restart_is_failed_later(ports, session, clock, publisher):
+    device = kiosk(session, clock, "tcp://127.0.0.1:9")
+    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    assert job is not None
+    clock.advance(seconds=services.AGENT_ACK_SECONDS + 1)
+    assert services.fail_overdue(session, clock, publisher) == []
+    clock.advance(seconds=services.SERVER_JOB_SECONDS)
+    assert len(services.fail_overdue(session, clock, publisher)) == 1
+
+
+# --- server printers, driven by their worker thread ------------------------------------------
+
+
+@pytest.fixture
+def dispatcher(app, clock, publisher):
+    rt = runtime_of(app)
+    return PrintDispatcher(rt.sessions, clock, publisher, lambda *a, **k: None, max_wait=10)
+
+
+def wait_for_outcome(app, job_id, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with runtime_of(app).sessions() as s:
+            job = s.get(PrintJob, job_id)
+            if job is not None and not job.open:
+                return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still open after {seconds} s")
+
+
+@pytest.mark.parametrize("kind", ["refuses", "never answers"])
+def test_a_network_printer_that_fails_leaves_the_ticket_issued_and_the_job_failed_in_time(
+    kind, app, ports, session, clock, publisher, dispatcher
+):
+    with FakeNetworkPrinter(silent=True) as silent:
+        url = f"tcp://127.0.0.1:{closed_port()}" if kind == "refuses" else silent.url
+        device = kiosk(session, clock, f"{url}?timeout=1")
+        issued = issue(ports, device)
+        started = time.monotonic()
+        job = print_it(ports, dispatcher, issued, device)
+        assert job is not None
+        assert time.monotonic() - started < 0.5, "issuing never waits for the printer"
+        done = wait_for_outcome(app, job.id, seconds=5)
+        assert done.status == PrintJobStatus.FAILED and done.attempts == 1
+        assert time.monotonic() - started < 3.5
+    with runtime_of(app).sessions() as s:
+        assert s.get(Ticket, issued.ticket.id) is not None
+    assert "print_failed" in publisher.names()
+
+
+def test_a_server_printer_prints_jobs_one_at_a_time_on_its_own_connection(
+    app, ports, session, clock, publisher, dispatcher
+):
+    with FakeNetworkPrinter() as fake:
+        device = kiosk(session, clock, fake.url)
+        jobs = [print_it(ports, dispatcher, issue(ports, device), device) for _ in range(3)]
+        for job in jobs:
+            assert job is not None
+            assert wait_for_outcome(app, job.id, seconds=10).status == PrintJobStatus.PRINTED
+        deadline = time.monotonic() + 5
+        while len(fake.jobs) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert fake.connections == 3 and len(fake.jobs) == 3
+    assert publisher.names().count("print_printed") == 3
+
+
+def test_a_job_stuck_behind_a_dead_printer_for_too_long_fails_without_trying(
+    app, ports, session, clock, publisher
+):
+    rt = runtime_of(app)
+    impatient = PrintDispatcher(rt.sessions, clock, publisher, lambda *a, **k: None, max_wait=5)
+    device = kiosk(session, clock, f"tcp://127.0.0.1:{closed_port()}")
+    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    assert job is not None
+    clock.advance(seconds=6)
+    impatient.submit(job)
+    done = wait_for_outcome(app, job.id, seconds=5)
+    assert done.attempts == 0 and "Waited 6 s" in (done.error or "")
+
+
+def test_dummy_printers_print_at_once_in_the_callers_thread(app, ports, session, clock, publisher, dispatcher):
+    device = kiosk(session, clock, "dummy:")
+    job = print_it(ports, dispatcher, issue(ports, device), device)
+    assert job is not None
+    with runtime_of(app).sessions() as s:
+        assert s.get(PrintJob, job.id).status == PrintJobStatus.PRINTED
+    assert dispatcher.printers.printer("dummy:").sent == [job.data]
+    assert session.scalar(select(PrintJob.attempts).where(PrintJob.id == job.id)) == 1
+    assert timedelta(0) <= clock.now() - job.created_at
