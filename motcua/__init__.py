@@ -61,4 +61,5 @@ def create_app(
     app.register_blueprint(api_bp)
     cli.register(app)
     # Components: each registers its blueprint, Socket.IO namespace and CLI commands.
+    from motcua.printer.web import register as register_printer; register_printer(app)
     return app
