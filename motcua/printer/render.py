@@ -28,6 +28,7 @@ from motcua.printer.errors import PrinterError
 
 WHITE, BLACK = 1, 0
 QR_QUIET_MODULES = 3  # white modules drawn around an image QR code
+FRAGMENT_HEIGHT = 960  # rows per GS v 0 command, python-escpos's safe default for small buffers
 
 _FONT_FILES = {
     Weight.REGULAR: "BeVietnamPro_400Regular.ttf",
@@ -111,6 +112,12 @@ def line(weight: Weight, size: int, text: str) -> Line:
     return Line(mask, mask.width, top, bottom)
 
 
+@lru_cache(maxsize=1024)
+def wrapped(weight: Weight, size: int, text: str, room: int) -> tuple[str, ...]:
+    """`wrap`, cached: the same names are wrapped on every ticket."""
+    return tuple(wrap(text, face(weight, size), room))
+
+
 def wrap(text: str, f: Face, room: int) -> list[str]:
     """Greedy word wrap; a word longer than the line is broken between letters."""
     lines: list[str] = []
@@ -184,7 +191,7 @@ def _text_strip(block: Text, doc: Document) -> Strip:
         line_height = drawn[0].ink_bottom - drawn[0].ink_top
         shift = drawn[0].ink_top
     else:
-        drawn = [line(block.weight, size, text) for text in wrap(block.text, face(block.weight, size), inner)]
+        drawn = [line(block.weight, size, text) for text in wrapped(block.weight, size, block.text, inner)]
         line_height = face(block.weight, size).line_height
         shift = 0
     height = len(drawn) * line_height + 2 * pad_y
@@ -218,11 +225,11 @@ def _row_strip(block: Row, doc: Document) -> Strip:
         return Strip(max(label_height, value_height), paint_one)
     labels = [
         line(Weight.REGULAR, block.size, text)
-        for text in wrap(label_text, face(Weight.REGULAR, block.size), room)
+        for text in wrapped(Weight.REGULAR, block.size, label_text, room)
     ]
     values = [
         line(block.value_weight, block.size, text)
-        for text in wrap(value_text, face(block.value_weight, block.size), room)
+        for text in wrapped(block.value_weight, block.size, value_text, room)
     ]
 
     def paint_stacked(canvas: Image.Image, top: int) -> None:
@@ -361,7 +368,11 @@ def to_escpos(doc: Document, native_qr: bool = True) -> bytes:
     printer.hw("INIT")
     for piece in pieces(doc, native_qr):
         if isinstance(piece, Image.Image):
-            printer.image(piece, impl="bitImageRaster")
+            # Cut here rather than by python-escpos, which converts a tall image whole and
+            # then each fragment again.
+            for top in range(0, piece.height, FRAGMENT_HEIGHT):
+                fragment = piece.crop((0, top, piece.width, min(top + FRAGMENT_HEIGHT, piece.height)))
+                printer.image(fragment, impl="bitImageRaster", fragment_height=FRAGMENT_HEIGHT)
         elif isinstance(piece, NativeQR):
             printer.set(align="center")
             printer.qr(piece.data, ec=QR_ECLEVEL_M, size=piece.module, native=True)

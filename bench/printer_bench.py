@@ -1,0 +1,83 @@
+"""Rendering tickets to ESC/POS bytes: the time a kiosk tap spends before its job is stored.
+
+A kiosk prints the same hall, sector and notice lines all day, so drawn lines are cached;
+each measured ticket still differs (number, people ahead, wait, QR link), as in a hall.
+Target: median ≤ 30 ms. The physical floor is the printer, about 0.3 s for an 80 mm slip.
+"""
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import time
+from datetime import timedelta
+
+from motcua.printer import render
+from motcua.printer.document import TicketSlip, ticket_document
+from motcua.printer.render import to_escpos
+from motcua.printer.samples import sample_slip
+
+TICKETS = 200
+TARGET_MS = 30.0
+
+
+def _tickets(paper_mm: int) -> list[TicketSlip]:
+    base = sample_slip("normal", paper_mm)
+    return [
+        dataclasses.replace(
+            base,
+            display_number=str(1001 + i),
+            ahead=i % 40,
+            wait_minutes=(i % 40) * 6,
+            issued_at=base.issued_at + timedelta(seconds=37 * i),
+            status_url=f"{base.status_url[:-16]}{i:016x}",
+        )
+        for i in range(TICKETS)
+    ]
+
+
+def _row(what: str, times: list[float], size: int, judged: bool = True) -> dict[str, object]:
+    ms = sorted(t * 1000 for t in times)
+    median = statistics.median(ms)
+    verdict = f"≤ {TARGET_MS:g} ms: {'met' if median <= TARGET_MS else 'MISSED'}" if judged else "once per start"
+    return {
+        "render to ESC/POS": what,
+        "tickets": len(ms),
+        "median ms": round(median, 1),
+        "p95 ms": round(ms[int(0.95 * (len(ms) - 1))], 1),
+        "bytes": size,
+        "target": verdict,
+    }
+
+
+def _measure(what: str, paper_mm: int, native_qr: bool) -> dict[str, object]:
+    times: list[float] = []
+    size = 0
+    for slip in _tickets(paper_mm):
+        started = time.perf_counter()
+        data = to_escpos(ticket_document(slip), native_qr=native_qr)
+        times.append(time.perf_counter() - started)
+        size = len(data)
+    return _row(what, times, size)
+
+
+def _first_ticket() -> dict[str, object]:
+    """The first ticket after start-up: fonts loaded and every line drawn afresh."""
+    render.face.cache_clear()
+    render.line.cache_clear()
+    started = time.perf_counter()
+    data = to_escpos(ticket_document(sample_slip("normal")), native_qr=True)
+    elapsed = time.perf_counter() - started
+    return _row("first ticket after start (fonts loaded, no line cached)", [elapsed], len(data), judged=False)
+
+
+def run() -> list[dict[str, object]]:
+    rows = [_first_ticket()]
+    rows.append(_measure("80 mm, raster + native QR (GS ( k)", 80, native_qr=True))
+    rows.append(_measure("80 mm, raster + QR drawn as image", 80, native_qr=False))
+    rows.append(_measure("58 mm, raster + native QR (GS ( k)", 58, native_qr=True))
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

@@ -1,0 +1,79 @@
+"""`motcua printer …`: previews and test prints need no database; errors are one line."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+from PIL import Image
+
+from motcua.printer.cli import printer_group
+from motcua.printer.samples import SAMPLE_NAMES
+from motcua.printer.stream import commands
+from tests.printer.fakes import FakeNetworkPrinter, closed_port
+
+
+def run(*args: str):
+    return CliRunner().invoke(printer_group, list(args), catch_exceptions=False)
+
+
+def test_preview_writes_the_png_and_the_bytes(tmp_path):
+    result = run("preview", "--out", str(tmp_path / "ticket.png"), "--bytes", str(tmp_path / "ticket.bin"))
+    assert result.exit_code == 0, result.output
+    with Image.open(tmp_path / "ticket.png") as image:
+        assert image.width == 576
+    names = [c.name for c in commands((tmp_path / "ticket.bin").read_bytes())]
+    assert "qr" in names and names[-1] == "cut"
+
+
+def test_preview_of_all_samples_writes_one_file_each_on_58_mm(tmp_path):
+    result = run("preview", "--out", str(tmp_path / "t.png"), "--sample", "all", "--width", "58")
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(f"t-{name}.png" for name in SAMPLE_NAMES)
+    with Image.open(tmp_path / "t-long.png") as image:
+        assert image.width == 384
+
+
+def test_test_prints_a_sample_ticket_on_a_network_printer():
+    with FakeNetworkPrinter() as printer:
+        result = run("test", "--printer", printer.url)
+        assert result.exit_code == 0, result.output
+        assert printer.received.wait(5)
+    assert "sent a sample ticket" in result.output
+    assert b"\x1dv0" in printer.jobs[0]
+
+
+def test_an_unreachable_printer_is_one_line_not_a_traceback():
+    result = run("test", "--printer", f"tcp://127.0.0.1:{closed_port()}?timeout=1")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Cannot reach the printer at 127.0.0.1:")
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_bad_printer_url_is_one_line_too():
+    result = run("status", "--printer", "lpt1")
+    assert result.exit_code == 1 and "Unknown printer URL 'lpt1'" in result.output
+
+
+def test_status_says_what_it_can():
+    with FakeNetworkPrinter(paper=0x7E) as printer:
+        result = run("status", "--printer", printer.url)
+    assert result.exit_code == 0 and result.output.strip().endswith("online, out of paper")
+
+
+def test_the_agent_refuses_to_start_without_a_token(monkeypatch):
+    monkeypatch.delenv("MOTCUA_KIOSK_TOKEN", raising=False)
+    result = CliRunner().invoke(printer_group, ["agent", "--server", "http://127.0.0.1:1",
+                                                "--kiosk", "1", "--printer", "dummy:"])
+    assert result.exit_code == 2 and "--token" in result.output
+
+
+def test_jobs_lists_recent_jobs_in_the_app(app, runner, session, clock, demo_hall):
+    from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+
+    now = clock.now()
+    session.add(PrintJob(hall_id=demo_hall.id, printer_url="tcp://10.0.0.9:9100", kind=PrintJobKind.TEST,
+                         data=b"x", status=PrintJobStatus.FAILED, error="out of paper", attempts=1,
+                         created_at=now, updated_at=now))
+    session.commit()
+    result = runner.invoke(args=["printer", "jobs", "--hall", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "failed" in result.output and "(out of paper)" in result.output
