@@ -64,6 +64,7 @@ def _first_ticket() -> dict[str, object]:
     """The first ticket after start-up: fonts loaded and every line drawn afresh."""
     render.face.cache_clear()
     render.line.cache_clear()
+    render.wrapped.cache_clear()
     started = time.perf_counter()
     data = to_escpos(ticket_document(sample_slip("normal")), native_qr=True)
     elapsed = time.perf_counter() - started

@@ -166,6 +166,7 @@ def ticket_document(slip: TicketSlip) -> Document:
         Text(slip.sector_name, pt(38), Weight.SEMIBOLD, Align.CENTER),
         Space(px(12)),
         Text("SỐ THỨ TỰ", pt(24), Weight.MEDIUM, Align.CENTER),
+        Space(px(8)),
         Text(slip.display_number, px(200), Weight.EXTRABOLD, Align.CENTER, fit=True),
     ]
     if slip.priority_label:
