@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from motcua import migrate
 from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.dossier.services import load_demo_catalogue
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.queue.errors import DomainError
 from motcua.queue.models import DeviceKind, Role
@@ -59,6 +60,8 @@ def demo() -> None:
     clock = runtime().clock
     hall = load_demo_hall(session, clock)
     click.echo(f"demo hall '{hall.code}': {len(hall.sectors)} sectors, {len(hall.counters)} counters")
+    catalogue = load_demo_catalogue(session, clock)
+    click.echo(f"demo catalogue: {catalogue.added} procedures; default holidays loaded")
     click.echo("demo staff (username / password / role):")
     for username, role, full_name in DEMO_ACCOUNTS:
         _, password = create_user(session, clock, username=username, role=role,
