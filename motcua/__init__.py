@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 
 from motcua.clock import Clock, SystemClock
 from motcua.config import load_config
@@ -47,6 +48,7 @@ def create_app(
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>
     limiter.init_app(app)
 
     engine = db.make_engine(app.config["DATABASE_URL"])
@@ -61,5 +63,6 @@ def create_app(
     app.register_blueprint(api_bp)
     cli.register(app)
     # Components: each registers its blueprint, Socket.IO namespace and CLI commands.
+    from motcua.display import register as register_display; register_display(app)
     from motcua.printer.web import register as register_printer; register_printer(app)
     return app

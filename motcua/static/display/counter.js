@@ -1,0 +1,57 @@
+// The display above one counter: the ticket it is serving, or "Tạm nghỉ" / "Quầy đóng".
+// It listens to its counter's room only; a call shows at once from the event, and every
+// event (and every reconnect) re-reads the counter over HTTP so the screen shows the truth.
+import { HallClock, connectLive, readConfig, replay, stateReader } from "./live.js";
+
+const config = readConfig();
+const text = config.strings;
+const $ = (id) => document.getElementById(id);
+
+let counter = config.state.counter;
+
+function render() {
+  const desk = $("desk");
+  desk.dataset.state = counter.state;
+  let caption = "";
+  let big = "";
+  if (counter.state === "paused") {
+    big = text.paused;
+  } else if (counter.state === "closed") {
+    big = text.closed;
+  } else if (counter.current) {
+    caption = counter.current.status === "called" ? text.calling : text.serving;
+    big = counter.current.display_number;
+  } else {
+    big = text.idle;
+  }
+  desk.classList.toggle("desk-has-ticket", counter.state === "open" && Boolean(counter.current));
+  $("desk-caption").textContent = caption;
+  $("desk-ticket").textContent = big;
+}
+
+const readCounter = stateReader(config.urls.state, (data) => {
+  counter = data.counter;
+  render();
+});
+
+function onEvent(name, message) {
+  const ticket = message.ticket;
+  if ((name === "ticket_called" || name === "ticket_recalled") && ticket?.counter === config.counter) {
+    counter = { ...counter, current: { ...ticket, status: "called" } };
+    render();
+    replay($("desk"), "flash");
+  }
+  readCounter();
+}
+
+const clock = new HallClock(config.time_zone, config.lang);
+clock.sync(config.state.now);
+clock.show($("clock-time"));
+render();
+connectLive({
+  namespace: config.namespace,
+  auth: { hall: config.hall, counter: config.counter },
+  statusElement: $("link-status"),
+  onConnect: readCounter,
+  onEvent,
+});

@@ -1,0 +1,136 @@
+// Shared by the hall board and the counter displays: the page's configuration, the hall
+// clock, the state fetched over HTTP and the live Socket.IO link. Screens run all day with no
+// keyboard, so everything here recovers by itself: a dropped link reconnects, every
+// (re)connect re-reads the whole state, and a failed read is retried.
+
+/** The configuration the server rendered into the page (strings already translated). */
+export function readConfig() {
+  return JSON.parse(document.getElementById("display-config").textContent);
+}
+
+/** Hall time, from the server's clock rather than the screen PC's (often wrong). */
+export class HallClock {
+  constructor(timeZone, lang) {
+    this.offsetMs = 0;
+    const locale = lang === "en" ? "en-GB" : "vi-VN";
+    this.timeFormat = new Intl.DateTimeFormat(locale, {
+      timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    });
+    this.dateFormat = new Intl.DateTimeFormat(locale, {
+      timeZone, weekday: "long", day: "2-digit", month: "2-digit", year: "numeric",
+    });
+  }
+
+  /** Align with the server's "now" (an ISO instant with its offset). */
+  sync(serverNow) {
+    const server = Date.parse(serverNow);
+    if (!Number.isNaN(server)) this.offsetMs = server - Date.now();
+  }
+
+  /** Show the time (and date) every second. */
+  show(timeElement, dateElement) {
+    const tick = () => {
+      const now = new Date(Date.now() + this.offsetMs);
+      timeElement.textContent = this.timeFormat.format(now);
+      timeElement.dateTime = now.toISOString();
+      if (dateElement) dateElement.textContent = this.dateFormat.format(now);
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+}
+
+/**
+ * Reads the state over HTTP and hands it to `apply`. Calls while a read is under way ask for
+ * one more read afterwards, so an event that raced a read is never overwritten by older
+ * state for long (`busy()` tells whether one is under way). A failed read is retried a few
+ * seconds later.
+ */
+export function stateReader(url, apply, retryMs = 5000) {
+  let running = false;
+  let again = false;
+  let retry = null;
+  async function read() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    clearTimeout(retry);
+    try {
+      do {
+        again = false;
+        const response = await fetch(url, { cache: "no-store" });
+        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+        apply(await response.json());
+      } while (again);
+    } catch (error) {
+      console.warn("state read failed; retrying", error);
+      retry = setTimeout(read, retryMs);
+    } finally {
+      running = false;
+    }
+  }
+  read.busy = () => running;
+  return read;
+}
+
+/**
+ * The live link to the `/display` namespace. `onConnect` runs on the first connection and
+ * every reconnection (the page re-reads its state there); `onEvent(name, message)` for each
+ * event. The status element appears only when the link has been down for a couple of
+ * seconds, so a brief blip does not flicker on the screen; `body[data-link]` says "up" or
+ * "down" at once (for styles and for checking a screen from its developer tools).
+ */
+export function connectLive({ namespace, auth, statusElement, onConnect, onEvent }) {
+  const socket = io(namespace, { auth, reconnectionDelayMax: 5000 });
+  let showStatus = null;
+  const down = () => {
+    document.body.dataset.link = "down";
+    if (showStatus === null) {
+      showStatus = setTimeout(() => { statusElement.hidden = false; }, 2000);
+    }
+  };
+  const up = () => {
+    document.body.dataset.link = "up";
+    clearTimeout(showStatus);
+    showStatus = null;
+    statusElement.hidden = true;
+  };
+  // The client gives up by itself only when the server ended or refused the session; a
+  // screen never gives up, so try again after a pause (spread, so boards do not stampede).
+  const retryLater = () => setTimeout(() => socket.connect(), 2000 + Math.random() * 3000);
+
+  socket.on("connect", () => {
+    up();
+    onConnect();
+  });
+  socket.on("disconnect", (reason) => {
+    down();
+    if (reason === "io server disconnect") retryLater();
+  });
+  socket.on("connect_error", (error) => {
+    down();
+    if (!socket.active) {
+      console.warn("the server refused this screen:", error.message);
+      retryLater();
+    }
+  });
+  socket.onAny(onEvent);
+  return socket;
+}
+
+/** Restart a CSS animation class on an element (a new call flashes even mid-flash). */
+export function replay(element, className) {
+  element.classList.remove(className);
+  void element.offsetWidth; // the browser forgets the old animation here
+  element.classList.add(className);
+}
+
+/** A new element with a class and text (text only: nothing from the server becomes HTML). */
+export function make(tag, className, text) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined && text !== null) element.textContent = String(text);
+  return element;
+}
