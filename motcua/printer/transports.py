@@ -353,7 +353,14 @@ def _int(value: str, settings: PrinterSettings) -> int:
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    # python-escpos wraps the OSError that says what happened in its own DeviceNotFoundError.
+    inner = exc.__cause__ or exc.__context__
+    if isinstance(inner, OSError) and not isinstance(exc, OSError):
+        exc = inner
+    if isinstance(exc, OSError) and exc.strerror:
+        text = exc.strerror
+    else:
+        text = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, TimeoutError):
         return f"no answer in time ({text})"
     return text

@@ -131,3 +131,20 @@ def test_58_mm_tickets_keep_text_readable():
 def test_a_document_without_room_between_its_margins_is_refused():
     with pytest.raises(ValueError):
         Document((Text("x"),), width=120, margin=20)
+
+
+def test_a_missing_font_is_one_clear_error_saying_how_to_get_it(monkeypatch):
+    from motcua.printer import render
+    from motcua.printer.errors import PrinterError
+
+    def forget() -> None:
+        for cached in (render.face, render.line, render.wrapped):
+            cached.cache_clear()
+
+    monkeypatch.setitem(render._FONT_FILES, Weight.REGULAR, "BeVietnamPro_Missing.ttf")
+    forget()
+    try:
+        with pytest.raises(PrinterError, match=r"BeVietnamPro_Missing.ttf is missing .*run ./dev setup"):
+            preview(Document((Text("Đất đai"),)))
+    finally:
+        forget()
