@@ -1,0 +1,29 @@
+"""`motcua tablet add HALL COUNTER NAME`: register a counter's rating tablet."""
+from __future__ import annotations
+
+import click
+from flask import current_app, url_for
+from flask.cli import AppGroup
+
+from motcua.auth.accounts import register_device
+from motcua.cli import one_line_errors
+from motcua.queue.models import DeviceKind
+from motcua.web import db, runtime
+
+tablet_group = AppGroup("tablet", help="Rating tablets at the counters.")
+
+
+@tablet_group.command("add")
+@click.argument("hall")
+@click.argument("counter", type=int)
+@click.argument("name")
+@one_line_errors
+def tablet_add(hall: str, counter: int, name: str) -> None:
+    """Register a counter's rating tablet and print its token and setup link (shown once)."""
+    device, token = register_device(db(), runtime().clock, hall_code=hall, name=name,
+                                    kind=DeviceKind.TABLET, counter_number=counter)
+    base = (current_app.config["PUBLIC_BASE_URL"] or "").rstrip("/")
+    with current_app.test_request_context():
+        link = url_for("rating.setup", hall_code=hall, number=counter, token=token)
+    click.echo(f"tablet {device.name} (id {device.id}) for counter {counter} token: {token}")
+    click.echo(f"open on the tablet: {base}{link}")

@@ -1,0 +1,96 @@
+/* Shared by the staff pages: the page's data and words, JSON requests with the CSRF header,
+   short messages, and the live connection to the /counter namespace. */
+"use strict";
+
+const Staff = (() => {
+  const page = JSON.parse(document.getElementById("page-data").textContent);
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+  /** Fill "%(name)s" placeholders of a translated string. */
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key] ?? ""));
+  }
+
+  /** A JSON request; answers {ok, status, data} or {ok: false, status, error}. */
+  async function request(url, { method = "GET", body } = {}) {
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") {
+      headers["Content-Type"] = "application/json";
+      headers["X-CSRFToken"] = csrf;
+    }
+    let response;
+    try {
+      response = await fetch(url, {
+        method, headers, credentials: "same-origin",
+        body: method === "GET" ? undefined : JSON.stringify(body || {}),
+      });
+    } catch (_) {
+      return { ok: false, status: 0, error: { code: "network", message: page.strings.network } };
+    }
+    const data = await response.json().catch(() => null);
+    if (response.status === 401) {
+      toast(page.strings.session_expired, "error");
+      setTimeout(() => location.assign(page.sign_in_url), 1500);
+    }
+    if (!response.ok) {
+      const error = (data && data.error) || { code: "error", message: response.statusText };
+      return { ok: false, status: response.status, error };
+    }
+    return { ok: true, status: response.status, data };
+  }
+
+  function errorText(error) {
+    if (error.code === "network") return page.strings.network;
+    return page.errors[error.code] || format(page.strings.error, { message: error.message });
+  }
+
+  let toastTimer = null;
+  function toast(text, kind = "info") {
+    const box = document.getElementById("toast");
+    box.textContent = text;
+    box.className = `toast toast--${kind}`;
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 6000 : 3500);
+  }
+
+  function live(online) {
+    document.querySelectorAll(".live").forEach((node) => {
+      node.classList.toggle("live--off", !online);
+      node.querySelector(".live__text").textContent = online ? page.strings.online : page.strings.offline;
+    });
+  }
+
+  /** Join the hall's (and counter's) rooms; `onConnect` re-reads state after every (re)connect. */
+  function connect(auth, onConnect) {
+    live(false);
+    const socket = io("/counter", { auth });
+    socket.on("connect", () => { live(true); onConnect(); });
+    socket.on("disconnect", () => live(false));
+    socket.on("connect_error", () => live(false));
+    return socket;
+  }
+
+  /** Build an element; children are nodes or text (never parsed as HTML). */
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === false || value === null || value === undefined) continue;
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function debounce(fn, ms) {
+    let timer = null;
+    return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
+
+  return { page, format, request, errorText, toast, live, connect, el, debounce };
+})();

@@ -1,0 +1,191 @@
+"""The console's rules: who may act on which counter, and what the console shows."""
+from __future__ import annotations
+
+from motcua.auth.accounts import create_user
+from motcua.queue.models import Hall, Role, Sector
+from tests.auth.signing import sign_in
+
+
+def test_an_officer_takes_a_free_counter_and_lands_on_its_console_afterwards(signed_in):
+    lan = signed_in("lan")
+    assert lan.client.get("/counter/").headers["Location"] == "/counter/demo"
+    opened = lan.act(1, "open")
+    assert opened.status_code == 200
+    assert opened.get_json()["counter"]["state"] == "open"
+    assert lan.client.get("/counter/").headers["Location"] == "/counter/demo/1"
+    page = lan.client.get("/counter/demo/1").get_data(as_text=True)
+    assert '<meta name="csrf-token"' in page
+    assert "<kbd>F1</kbd>" in page
+
+
+def test_an_officer_calling_on_another_officers_counter_gets_403(signed_in, issue):
+    lan, binh = signed_in("lan"), signed_in("binh")
+    lan.act(1, "open")
+    issue("dat-dai")
+    response = binh.act(1, "call-next")
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "not_your_counter"
+    assert binh.act(1, "open").get_json()["error"]["code"] == "counter_taken"
+
+
+def test_an_officer_cannot_act_on_a_free_counter_they_have_not_taken(signed_in, issue):
+    lan = signed_in("lan")
+    issue("dat-dai")
+    assert lan.act(2, "call-next").status_code == 403
+
+
+def test_an_officer_cannot_open_another_officers_console_or_its_state(signed_in):
+    lan, binh = signed_in("lan"), signed_in("binh")
+    lan.act(1, "open")
+    page = binh.client.get("/counter/demo/1")
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/counter/demo"
+    assert "không phải quầy của bạn" in binh.client.get("/counter/demo").get_data(as_text=True)
+    state = binh.client.get("/counter/demo/1/state")
+    assert state.status_code == 403
+    assert state.get_json()["error"]["code"] == "not_your_counter"
+
+
+def test_without_a_session_the_api_answers_401_and_the_console_json_too(client, staff):
+    assert client.post("/api/v1/halls/demo/counters/1/open").status_code == 401
+    state = client.get("/counter/demo/1/state")
+    assert state.status_code == 401
+    assert state.get_json()["error"]["code"] == "unauthorized"
+    assert client.get("/counter/demo/overview").status_code == 401
+
+
+def test_a_state_changing_request_without_its_csrf_header_is_refused(signed_in):
+    lan = signed_in("lan")
+    response = lan.client.post("/api/v1/halls/demo/counters/1/open", json={})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "csrf_failed"
+    wrong = lan.client.post("/api/v1/halls/demo/counters/1/open", json={},
+                            headers={"X-CSRFToken": "forged"})
+    assert wrong.status_code == 400
+
+
+def test_a_supervisor_sees_every_counter_and_moves_a_ticket_between_them(signed_in, issue):
+    lan, hong = signed_in("lan"), signed_in("hong")
+    lan.act(1, "open")
+    number = issue("dat-dai")
+    lan.act(1, "call-next")
+    hall = hong.client.get("/counter/demo/overview").get_json()
+    assert [c["number"] for c in hall["counters"]] == list(range(1, 13))
+    assert hall["counters"][0]["current"]["display_number"] == number
+    assert hong.client.get("/counter/demo/1").status_code == 200
+    assert hong.client.get("/counter/demo/1/state").status_code == 200
+    moved = hong.act(1, "transfer", {"to_counter": 2, "reason": "Hồ sơ môi trường"})
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["transferred"]["display_number"] == number
+    hong.act(2, "open")
+    called = hong.act(2, "call-next").get_json()
+    assert called["ticket"]["display_number"] == number
+
+
+def test_staff_of_another_hall_are_turned_away(signed_in, session, clock):
+    session.add(Hall(code="phuong", name="Phường Một", settings={}))
+    session.commit()
+    create_user(session, clock, username="khach", role=Role.SUPERVISOR, password="secret-pass",
+                hall_code="phuong")
+    other = signed_in("khach")
+    page = other.client.get("/counter/demo")
+    assert page.status_code == 403
+    assert "Không thực hiện được" in page.get_data(as_text=True)
+    assert other.client.get("/counter/demo/overview").status_code == 403
+    assert other.act(1, "open").status_code == 403
+
+
+def test_an_unknown_hall_or_counter_gets_a_friendly_404(signed_in):
+    hong = signed_in("hong")
+    missing = hong.client.get("/counter/nowhere")
+    assert missing.status_code == 404
+    assert "Không có bộ phận một cửa này." in missing.get_data(as_text=True)
+    assert hong.client.get("/counter/demo/99").status_code == 404
+    assert hong.client.get("/counter/demo/99/state").get_json()["error"]["code"] == "counter_not_found"
+
+
+def test_an_admin_without_a_hall_picks_one(client, session, clock, demo_hall):
+    session.add(Hall(code="phuong", name="Phường Một", settings={}))
+    session.commit()
+    create_user(session, clock, username="root", role=Role.ADMIN, password="secret-pass")
+    sign_in(client, "root")
+    page = client.get("/counter/")
+    assert page.status_code == 200
+    assert 'href="/counter/phuong"' in page.get_data(as_text=True)
+    assert client.get("/counter/demo/5").status_code == 200
+
+
+def test_the_console_state_shows_waiting_next_numbers_and_today(signed_in, issue, clock, session):
+    lan = signed_in("lan")
+    lan.act(2, "open")  # counter 2 serves land first, then environment
+    first = issue("dat-dai")
+    clock.advance(minutes=1)
+    env = issue("moi-truong")
+    clock.advance(minutes=1)
+    second = issue("dat-dai")
+    priority = issue("dat-dai", priority="elderly")
+    issue("xay-dung")  # another counter's sector: not shown
+    state = lan.client.get("/counter/demo/2/state").get_json()
+    assert state["waiting"] == [{"sector": "dat-dai", "count": 3}, {"sector": "moi-truong", "count": 1}]
+    # Priority first; a second sector waits ten minutes' worth behind the first (policy).
+    assert [n["display_number"] for n in state["next"]] == [priority, first, second, env]
+    assert state["next"][0]["priority"] is True
+    assert state["counter"]["current"] is None
+
+    lan.act(2, "call-next")  # the priority citizen
+    clock.advance(minutes=1)
+    lan.act(2, "start")
+    clock.advance(minutes=4)
+    lan.act(2, "complete")
+    lan.act(2, "call-next")  # the first land citizen; called, never started
+    clock.advance(minutes=6)
+    lan.act(2, "complete")
+    lan.act(2, "call-next")
+    lan.act(2, "no-show")
+    state = lan.client.get("/counter/demo/2/state").get_json()
+    assert state["today"] == {"served": 2, "no_show": 1, "average_service_seconds": 300}
+
+
+def test_the_current_ticket_says_where_it_was_transferred_from(signed_in, issue):
+    lan, binh = signed_in("lan"), signed_in("binh")
+    lan.act(1, "open")
+    binh.act(3, "open")
+    number = issue("dat-dai")
+    lan.act(1, "call-next")
+    lan.act(1, "transfer", {"to_counter": 3, "reason": "Cần cán bộ môi trường"})
+    state = binh.client.get("/counter/demo/3/state").get_json()
+    assert state["reserved_waiting"] == 1
+    assert state["next"][0] == {"display_number": number, "sector": "dat-dai", "priority": False,
+                                "reserved": True}
+    binh.act(3, "call-next")
+    current = binh.client.get("/counter/demo/3/state").get_json()["counter"]["current"]
+    assert current["display_number"] == number
+    assert current["transferred_from_counter"] == 1
+
+
+def test_the_hall_page_offers_officers_a_free_counter_and_supervisors_every_console(signed_in, session):
+    lan, hong = signed_in("lan"), signed_in("hong")
+    lan.act(4, "open")
+    overview = lan.client.get("/counter/demo/overview").get_json()
+    mine = [c for c in overview["counters"] if c["mine"]]
+    assert [c["number"] for c in mine] == [4]
+    assert all(c["free"] for c in overview["counters"] if c["number"] != 4)
+    page = hong.client.get("/counter/demo").get_data(as_text=True)
+    assert "Nhật ký hôm nay" in page
+    assert "/counter/demo/12" in page  # the console links are handed to the page
+
+
+def test_the_console_speaks_english_when_asked_and_remembers_it(signed_in):
+    lan = signed_in("lan")
+    lan.act(1, "open")
+    page = lan.client.get("/counter/demo/1?lang=en")
+    assert "Call next" in page.get_data(as_text=True)
+    assert "lang=en" in page.headers["Set-Cookie"]
+    assert "Call next" in lan.client.get("/counter/demo/1").get_data(as_text=True)
+
+
+def test_sector_names_on_the_console_follow_the_language(signed_in, session):
+    lan = signed_in("lan")
+    lan.act(1, "open")
+    sector = session.query(Sector).filter_by(code="dat-dai").one()
+    assert sector.name_en in lan.client.get("/counter/demo/1?lang=en").get_data(as_text=True)
