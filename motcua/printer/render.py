@@ -8,6 +8,7 @@ native QR code — since every `printer.image` call costs a conversion and a com
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ class Face:
     @property
     def slack(self) -> int:
         """Room kept for ink that overhangs the advance width (a final "ý", "ƒ")."""
-        return self.font.size // 8 + 1
+        return int(self.font.size) // 8 + 1
 
     def fits(self, text: str, room: int) -> bool:
         return self.font.getlength(text) <= room - self.slack
@@ -77,8 +78,8 @@ def face(weight: Weight, size: int) -> Face:
     """A loaded font and its line box; cached because loading a TTF costs milliseconds."""
     font = ImageFont.truetype(str(font_path(weight)), size)
     ascent, descent = font.getmetrics()
-    top = font.getbbox(_TALL, anchor="ls")[1]
-    bottom = font.getbbox(_DEEP, anchor="ls")[3]
+    top = math.floor(font.getbbox(_TALL, anchor="ls")[1])
+    bottom = math.ceil(font.getbbox(_DEEP, anchor="ls")[3])
     return Face(font, max(ascent, -top) + 1, max(descent, bottom) + 1)
 
 
@@ -102,7 +103,8 @@ def line(weight: Weight, size: int, text: str) -> Line:
     """A drawn line, cached: a kiosk prints the same hall, sector and notice lines all day,
     and FreeType takes about 50 µs a glyph to draw them again."""
     f = face(weight, size)
-    left, _, right, _ = f.font.getbbox(text, anchor="ls")
+    box_left, _, box_right, _ = f.font.getbbox(text, anchor="ls")
+    left, right = math.floor(box_left), math.ceil(box_right)
     mask = Image.new("1", (max(1, right - left), f.line_height), 0)
     draw = ImageDraw.Draw(mask)
     draw.fontmode = "1"  # no anti-aliasing: thermal dots are on or off
