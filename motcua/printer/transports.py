@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 from escpos.escpos import Escpos
-from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
+from escpos.printer import CupsPrinter, File, Network, Serial, Usb
 
 from motcua.printer.document import Document, paper_dots
 from motcua.printer.errors import PrinterError
@@ -93,6 +93,8 @@ def parse_printer_url(url: str) -> PrinterSettings:
     status = options.get("status", "auto")
     if status not in ("auto", "on", "off"):
         raise PrinterError(f"status= must be auto, on or off in printer URL {url!r}")
+    if status == "on" and scheme not in ("tcp", "usb", "serial", "cups"):
+        raise PrinterError(f"{scheme}: printers cannot report a status (printer URL {url!r})")
     try:
         paper_mm = int(options.get("width", "80"))
         paper_dots(paper_mm)
@@ -166,7 +168,7 @@ class Printer:
         return to_escpos(doc, native_qr=self.settings.native_qr)
 
     def print_bytes(self, data: bytes, name: str | None = None) -> None:
-        """Send one job (ESC/POS bytes); raises `PrinterError` within about two timeouts.
+        """Send one job (ESC/POS bytes); raises `PrinterError` within three timeouts at most.
 
         `name` names the file in directory mode (file:DIR/).
         """
@@ -191,7 +193,7 @@ class Printer:
         try:
             _open(device, self.settings)
             if self.settings.status_check:
-                state = _read_status(device, self.settings)
+                state = _read_status(device)
                 if state.online is None and state.paper is None:
                     raise PrinterError(
                         f"The printer at {self.url} did not answer within {self.settings.timeout:g} s "
@@ -228,7 +230,7 @@ class Printer:
         device = self._device(None)
         try:
             _open(device, self.settings)
-            return _read_status(device, self.settings)
+            return _read_status(device)
         finally:
             _close(device)
 
@@ -306,7 +308,7 @@ def _close(device: Escpos) -> None:
         pass
 
 
-def _read_status(device: Escpos, settings: PrinterSettings) -> PrinterStatus:
+def _read_status(device: Escpos) -> PrinterStatus:
     """DLE EOT 1 and 4. python-escpos's own paper_status() says "paper OK" when the
     printer does not answer, so the answers are read and judged here."""
 
@@ -317,8 +319,6 @@ def _read_status(device: Escpos, settings: PrinterSettings) -> PrinterStatus:
             return None
         return answer[0] if answer else None
 
-    if isinstance(device, (Dummy, File)):
-        return PrinterStatus(None, None)
     online_byte = ask(RT_STATUS_ONLINE)
     if isinstance(device, CupsPrinter):  # the queue's state, reported as an online byte
         return PrinterStatus(None if online_byte is None else online_byte == ord("0"), None)

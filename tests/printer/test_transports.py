@@ -180,3 +180,8 @@ def test_a_device_that_blocks_costs_the_caller_its_deadline_and_no_more(tmp_path
         assert data == JOB
     finally:
         os.close(reader)
+
+
+def test_asking_for_status_checks_where_none_can_be_read_is_refused():
+    with pytest.raises(PrinterError, match="cannot report a status"):
+        parse_printer_url("file:/dev/usb/lp0?status=on")
