@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from motcua.auth.accounts import register_device
 from motcua.printer import services
 from motcua.printer.dispatch import PrintDispatcher
+from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.printer.stream import commands
 from motcua.queue import errors
@@ -259,3 +260,11 @@ def test_dummy_printers_print_at_once_in_the_callers_thread(app, ports, session,
     assert dispatcher.printers.printer("dummy:").sent == [job.data]
     assert session.scalar(select(PrintJob.attempts).where(PrintJob.id == job.id)) == 1
     assert timedelta(0) <= clock.now() - job.created_at
+
+
+def test_a_printer_url_target_is_drawn_for_that_printer_and_agent_urls_need_a_kiosk():
+    target = services.target_for_url("tcp://10.0.0.15:9100?width=58&qr=image")
+    assert (target.device_id, target.printer_url) == (None, "tcp://10.0.0.15:9100?width=58&qr=image")
+    assert (target.settings.width, target.settings.native_qr) == (384, False)
+    with pytest.raises(PrinterError, match="needs a kiosk"):
+        services.target_for_url("agent")
