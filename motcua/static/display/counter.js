@@ -1,7 +1,10 @@
 // The display above one counter: the ticket it is serving, or "Tạm nghỉ" / "Quầy đóng".
 // It listens to its counter's room only; a call shows at once from the event, and every
-// event (and every reconnect) re-reads the counter over HTTP so the screen shows the truth.
+// event, every reconnect and every minute re-read the counter over HTTP, so the screen shows
+// the truth.
 import { HallClock, connectLive, readConfig, replay, stateReader } from "./live.js";
+
+const RESYNC_MS = 60000; // the display re-reads the truth this often, events or not
 
 const config = readConfig();
 const text = config.strings;
@@ -55,3 +58,4 @@ connectLive({
   onConnect: readCounter,
   onEvent,
 });
+setInterval(readCounter, RESYNC_MS + Math.random() * 10000);
