@@ -1,1 +1,27 @@
-"""Dossiers: the procedure catalogue, working calendar and due dates."""
+"""Dossiers (hồ sơ): the procedure catalogue, intake at the counter, receipts with a due date
+and a QR code, the status lifecycle, look-ups by citizens and the public figures.
+
+Pure parts: `calendar` (working time, due dates, on-time), `catalogue` (the CSV format),
+`lifecycle` (statuses and transitions), `access` (secrets, masking), `receipt` (form 01 on
+80 mm and A4). Changes go through `services`; `readmodels` answer pages and the API.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Staff pages (/dossier), citizen pages (/tra-cuu, /cong-khai), the API routes, the
+    `procedures` command and the kiosk's dossier look-up."""
+    from motcua.dossier import api, cli, public, views
+    from motcua.dossier.kiosk import find_dossier
+    from motcua.dossier.web import DEFAULT_AGENCY_CODE, due_soon_count
+    from motcua.kiosk.lookup import lookups
+
+    app.config.setdefault("AGENCY_CODE", DEFAULT_AGENCY_CODE)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.cli.add_command(cli.procedures_group)
+    app.add_template_global(due_soon_count, "dossier_due_soon_count")
+    lookups.register("dossier", find_dossier)

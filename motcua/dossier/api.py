@@ -1,0 +1,183 @@
+"""Dossier routes of the JSON API v1 (same prefix, auth and error format as `motcua.api`).
+
+    POST /api/v1/halls/<hall>/counters/<n>/dossiers   receive at a counter (staff)
+    GET  /api/v1/halls/<hall>/procedures               the hall's catalogue
+    GET  /api/v1/halls/<hall>/dossiers/due-soon        due within 24 h, overdue first (staff)
+    GET  /api/v1/dossiers/<code>                       one dossier (staff)
+    POST /api/v1/dossiers/<code>/status                change its status (staff)
+    GET  /api/v1/publication?month=YYYY-MM[&hall=]     public monthly figures
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from flask_wtf.csrf import CSRFError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from motcua.api import errors as api_errors
+from motcua.api.errors import ApiError, error_response
+from motcua.dossier import readmodels, services, texts
+from motcua.dossier.errors import Localised
+from motcua.dossier.models import Delivery, Dossier, DossierStatus
+from motcua.dossier.public import publication_for
+from motcua.dossier.web import lookup_url, print_receipt
+from motcua.dossier.web import installation as configured
+from motcua.extensions import csrf
+from motcua.queue.errors import DomainError
+from motcua.queue.services import Actor
+from motcua.web import bearer_token, current_actor, db, ports, runtime
+
+bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `_staff`
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> tuple[Response, int]:
+    if isinstance(exc, Localised):
+        status = next(s for cls, s in api_errors.STATUS_OF if isinstance(exc, cls))
+        return error_response(status, exc.code, texts.message(exc))
+    return api_errors.domain_error(exc)
+
+
+bp.register_error_handler(ApiError, api_errors.api_error)
+bp.register_error_handler(HTTPException, api_errors.http_error)
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=500)
+    originals: int = Field(default=0, ge=0, le=services.MAX_COUNT)
+    copies: int = Field(default=0, ge=0, le=services.MAX_COUNT)
+
+
+class ReceiveDossier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    procedure: str = Field(min_length=1, max_length=20)
+    applicant_name: str = Field(min_length=1, max_length=200)
+    applicant_phone: str = Field(default="", max_length=20)
+    applicant_address: str = Field(default="", max_length=300)
+    id_card: str | None = Field(default=None, max_length=20)
+    documents: list[Document] = Field(min_length=1, max_length=50)
+    sets: int = Field(default=1, ge=1, le=services.MAX_SETS)
+    delivery: Delivery = Delivery.COUNTER
+    print_receipt: bool = True
+
+
+class ChangeStatus(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: DossierStatus
+    note: str | None = Field(default=None, max_length=1000)
+
+
+def _body(model: type[Any]) -> Any:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(422, "invalid_request", "The request body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise ApiError(422, "invalid_request", f"{where}: {first['msg']}") from None
+
+
+def _staff() -> Actor:
+    actor = current_actor()
+    if actor is None:
+        if bearer_token() is not None:
+            raise ApiError(401, "unauthorized", "Unknown or revoked token")
+        raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
+    if actor.kind not in ("staff", "token") or actor.role is None:
+        raise ApiError(403, "forbidden", "Only hall staff can work on dossiers")
+    if actor.kind == "staff" and request.method != "GET":
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            raise ApiError(400, "csrf_failed", exc.description) from None
+    return actor
+
+
+def _own(actor: Actor, dossier: Dossier) -> Dossier:
+    if actor.hall_id not in (None, dossier.hall_id):
+        raise ApiError(404, "dossier_not_found", "No such dossier")  # other halls' stay unseen
+    return dossier
+
+
+def _dossier_json(dossier: Dossier) -> dict[str, Any]:
+    view = readmodels.staff_view(dossier, runtime().clock)
+    hall = dossier.hall.code
+    view["links"] = {
+        "lookup": lookup_url(dossier),
+        "receipt_pdf": url_for("dossier.receipt_a4", hall_code=hall, code=dossier.code),
+        "receipt_png": url_for("dossier.receipt_preview", hall_code=hall, code=dossier.code),
+        "page": url_for("dossier.dossier", hall_code=hall, code=dossier.code),
+    }
+    view["short_secret"] = dossier.short_secret
+    return view
+
+
+@bp.post("/halls/<hall>/counters/<int:number>/dossiers")
+def receive(hall: str, number: int) -> tuple[Response, int]:
+    actor = _staff()
+    body: ReceiveDossier = _body(ReceiveDossier)
+    intake = services.Intake(
+        procedure_code=body.procedure,
+        applicant=services.Applicant(name=body.applicant_name, phone=body.applicant_phone,
+                                     address=body.applicant_address, id_card=body.id_card),
+        documents=tuple(services.HandedDocument(d.name, d.originals, d.copies) for d in body.documents),
+        sets=body.sets, delivery=body.delivery)
+    dossier = services.receive_dossier(ports(), hall_code=hall, counter_number=number, actor=actor,
+                                       intake=intake, installation=configured())
+    answer = _dossier_json(dossier)
+    if body.print_receipt:
+        job = print_receipt(dossier, actor.label)
+        answer["print_job"] = {"id": job.id, "status": job.status.value} if job else None
+    return jsonify(answer), 201
+
+
+@bp.get("/halls/<hall>/procedures")
+def procedures(hall: str) -> Response:
+    found = services.get_hall(db(), hall)
+    return jsonify({"hall": found.code, "procedures": [
+        {"code": p.code, "name": p.name, "sector": p.sector.code,
+         "processing_time": p.processing_time, "unit": p.unit, "inter_agency": p.inter_agency,
+         "documents": p.documents, "fee_vnd": p.fee_vnd}
+        for p in services.procedures_of(db(), found)]})
+
+
+@bp.get("/halls/<hall>/dossiers/due-soon")
+def due_soon(hall: str) -> Response:
+    actor = _staff()
+    found = services.get_hall(db(), hall)
+    if actor.hall_id not in (None, found.id):
+        raise ApiError(403, "forbidden", "This hall is not yours")
+    clock = runtime().clock
+    return jsonify({"hall": found.code, "within_hours": 24, "dossiers": [
+        readmodels.due_soon_item(d, clock) for d in services.due_soon(db(), clock, found)]})
+
+
+@bp.get("/dossiers/<code>")
+def dossier(code: str) -> Response:
+    actor = _staff()
+    return jsonify(_dossier_json(_own(actor, services.get_dossier(db(), code))))
+
+
+@bp.post("/dossiers/<code>/status")
+def change_status(code: str) -> Response:
+    actor = _staff()
+    body: ChangeStatus = _body(ChangeStatus)
+    _own(actor, services.get_dossier(db(), code))
+    changed = services.change_status(ports(), code=code, status=body.status, actor=actor,
+                                     note=body.note)
+    return jsonify(_dossier_json(changed))
+
+
+@bp.get("/publication")
+def publication() -> Response | tuple[Response, int]:
+    found = publication_for(request.args.get("month"), request.args.get("hall") or None)
+    if found is None:
+        return error_response(422, "invalid_request", "month: expected YYYY-MM, e.g. 2026-11")
+    figures, first, _last = found
+    return jsonify({"month": f"{first:%Y-%m}", **figures.as_dict()})

@@ -1,0 +1,139 @@
+"""Pages for citizens: the look-up behind the receipt (`/tra-cuu`) and the public figures
+(`/cong-khai`).
+
+A look-up answers "not found" with the same status and the same page whether the code
+does not exist or the secret is wrong, and every look-up counts against the client's
+`LOOKUP_RATE_LIMIT`, so guessing secrets is slow and tells nothing.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import TooManyRequests
+
+from motcua.clock import HALL_TIME_ZONE, local_day
+from motcua.dossier import readmodels, services, texts
+from motcua.dossier.models import Delivery, Dossier
+from motcua.dossier.web import installation
+from motcua.extensions import csrf, limiter
+from motcua.queue.errors import HallNotFound
+from motcua.web import db, runtime
+
+bp = Blueprint("lookup", __name__)
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _limit() -> str:
+    return str(current_app.config["LOOKUP_RATE_LIMIT"])
+
+
+def _lang() -> str:
+    return str(get_locale() or "vi")
+
+
+def _private(page: str, status: int) -> ResponseReturnValue:
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the URL carries the secret
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _form(status: int = 200, not_found: bool = False, message: str | None = None) -> ResponseReturnValue:
+    page = render_template("dossier/lookup.html", not_found=not_found, message=message,
+                           errors=texts.error_messages(), lang=_lang(),
+                           lang_path=url_for("lookup.lookup_form"))
+    return _private(page, status)
+
+
+def _result(dossier: Dossier) -> ResponseReturnValue:
+    clock = runtime().clock
+    view = readmodels.public_view(dossier, clock)
+    page = render_template(
+        "dossier/lookup_result.html", view=view, lang=_lang(),
+        statuses=texts.status_names(),
+        explained=texts.status_explained(dossier.delivery == Delivery.POST),
+        outcomes=texts.outcome_names(),
+        moment=lambda instant: texts.moment(instant, dossier.hall.time_zone))
+    return _private(page, 200)
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(_exc: TooManyRequests) -> ResponseReturnValue:
+    return _form(429, message=texts.error_messages()["rate_limited"])
+
+
+@bp.get("/tra-cuu")
+def lookup_form() -> ResponseReturnValue:
+    return _form()
+
+
+@bp.post("/tra-cuu")
+@csrf.exempt  # reads only; a token would also make "not found" pages differ
+@limiter.shared_limit(_limit, scope="dossier-lookup")
+def lookup_by_code() -> ResponseReturnValue:
+    code = request.form.get("code", "")[:80]
+    secret = request.form.get("secret", "")[:40]
+    found = services.find_by_code(db(), code, secret, installation().id_card_key)
+    return _result(found) if found is not None else _form(404, not_found=True)
+
+
+@bp.get("/tra-cuu/<secret>")
+@limiter.shared_limit(_limit, scope="dossier-lookup")
+def lookup_by_qr(secret: str) -> ResponseReturnValue:
+    found = services.find_by_qr(db(), secret)
+    return _result(found) if found is not None else _form(404, not_found=True)
+
+
+# --- publication ----------------------------------------------------------------------------
+
+
+def month_range(text: str | None, today: date) -> tuple[date, date] | None:
+    """The first and last day of "YYYY-MM" (this month when empty); None if malformed."""
+    if not text:
+        return today.replace(day=1), today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    match = MONTH.fullmatch(text.strip())
+    if match is None or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+        return None
+    year, month = int(match[1]), int(match[2])
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def publication_for(month: str | None, hall_code: str | None) -> tuple[Any, date, date] | None:
+    """The figures of a month for one hall or all; None for a malformed month."""
+    session = db()
+    hall = services.get_hall(session, hall_code) if hall_code else None
+    today = local_day(runtime().clock, hall.time_zone if hall else HALL_TIME_ZONE)
+    span = month_range(month, today)
+    if span is None:
+        return None
+    figures = readmodels.dossier_figures(session, hall, span[0], span[1],
+                                         default_agency=installation().agency_code)
+    return figures, span[0], span[1]
+
+
+def _publication_error(message: str, status: int) -> ResponseReturnValue:
+    return render_template("dossier/publication.html", figures=None, error=message,
+                           lang=_lang(), month=None, hall=None), status
+
+
+@bp.get("/cong-khai")
+def publication() -> ResponseReturnValue:
+    hall_code = request.args.get("hall") or None
+    try:
+        found = publication_for(request.args.get("month"), hall_code)
+    except HallNotFound:
+        return _publication_error(_("Không có nơi nào mã “%(hall)s”.", hall=hall_code), 404)
+    if found is None:
+        return _publication_error(_("Tháng cần có dạng NNNN-TT, ví dụ 2026-11."), 400)
+    figures, first, _last = found
+    return render_template("dossier/publication.html", figures=figures, error=None, lang=_lang(),
+                           month=f"{first:%Y-%m}", hall=hall_code)

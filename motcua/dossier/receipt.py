@@ -1,0 +1,342 @@
+"""The receipt and appointment slip (Giấy tiếp nhận hồ sơ và hẹn trả kết quả).
+
+Form 01 of Circular 01/2018/TT-VPCP, drawn two ways from the same plain data
+(`ReceiptSlip`): an 80 mm slip in the printer module's document model, printed at the
+counter, and an A4 PDF (fpdf2, the bundled Be Vietnam Pro) for filing and for citizens
+who want a sheet. The form is an official paper: it is always in Vietnamese.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from fpdf import FPDF
+from fpdf.enums import Align as PdfAlign
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from motcua.dossier.calendar import Unit
+from motcua.dossier.models import Delivery, Dossier
+from motcua.printer.document import (
+    PAPER_DOTS,
+    Align,
+    Block,
+    Cut,
+    Document,
+    QRCode,
+    Row,
+    Rule,
+    Space,
+    Text,
+    Weight,
+    paper_dots,
+)
+from motcua.printer.render import font_path, qr_image
+
+TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+UNIT_LINE = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+FORMS = {"original": "Bản chính", "copy": "Bản sao", "certified_copy": "Bản sao có chứng thực"}
+UNITS = {Unit.WORKING_DAYS: "ngày làm việc", Unit.WORKING_HOURS: "giờ làm việc",
+         Unit.CALENDAR_DAYS: "ngày"}
+
+
+@dataclass(frozen=True)
+class HandedIn:
+    name: str
+    form: str | None  # as the catalogue lists it: "original", "copy", "certified_copy"
+    originals: int
+    copies: int
+
+
+@dataclass(frozen=True)
+class ReceiptSlip:
+    """Everything the receipt says, as plain values (no ORM objects)."""
+
+    receiving_unit: str
+    code: str
+    applicant_name: str
+    applicant_address: str
+    applicant_phone: str
+    procedure_name: str
+    documents: tuple[HandedIn, ...]
+    sets: int
+    processing_time: float
+    unit: str
+    received_at: datetime  # aware
+    due_at: datetime  # aware
+    time_zone: str
+    collect_at: str  # where the result is collected, or "by post to …"
+    register_book: str
+    register_entry: int
+    officer_name: str
+    lookup_url: str  # the QR code: the status page, with the dossier's secret
+    short_secret: str
+    lookup_page: str  # where the code and the short secret are typed
+    paper_mm: int = 80
+
+    def __post_init__(self) -> None:
+        if self.received_at.tzinfo is None or self.due_at.tzinfo is None:
+            raise ValueError("receipt times must be timezone-aware")
+
+
+def slip_for(dossier: Dossier, *, receiving_unit: str, result_place: str, lookup_url: str,
+             lookup_page: str, paper_mm: int = 80) -> ReceiptSlip:
+    """The plain data a dossier's receipt prints, read from the ORM once, here."""
+    if dossier.delivery == Delivery.POST:
+        collect_at = f"Qua dịch vụ bưu chính công ích, đến địa chỉ: {dossier.applicant_address}"
+    else:
+        collect_at = result_place
+    officer = dossier.received_by
+    return ReceiptSlip(
+        receiving_unit=receiving_unit,
+        code=dossier.code,
+        applicant_name=dossier.applicant_name,
+        applicant_address=dossier.applicant_address,
+        applicant_phone=dossier.applicant_phone,
+        procedure_name=dossier.procedure.name,
+        documents=tuple(HandedIn(d["name"], d.get("form"), int(d.get("originals", 0)),
+                                 int(d.get("copies", 0))) for d in dossier.documents),
+        sets=dossier.sets,
+        processing_time=dossier.processing_time,
+        unit=dossier.unit,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        time_zone=dossier.hall.time_zone,
+        collect_at=collect_at,
+        register_book=dossier.register_book,
+        register_entry=dossier.register_entry,
+        officer_name=(officer.full_name or officer.username) if officer else "",
+        lookup_url=lookup_url,
+        short_secret=dossier.short_secret,
+        lookup_page=lookup_page,
+        paper_mm=paper_mm,
+    )
+
+
+def processing_time_text(amount: float, unit: str) -> str:
+    """"10 ngày làm việc", "0,5 ngày làm việc", "4 giờ làm việc", "15 ngày"."""
+    number = f"{amount:g}".replace(".", ",")
+    return f"{number} {UNITS[Unit(unit)]}"
+
+
+def moment_text(instant: datetime, time_zone: str) -> str:
+    """Form 01's way: "09 giờ 05 phút, ngày 25 tháng 11 năm 2026"."""
+    local = instant.astimezone(ZoneInfo(time_zone))
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+
+
+def copies_text(item: HandedIn) -> str:
+    parts = []
+    if item.originals:
+        parts.append(f"{FORMS['original']}: {item.originals}")
+    if item.copies:
+        kind = FORMS["certified_copy"] if item.form == "certified_copy" else FORMS["copy"]
+        parts.append(f"{kind}: {item.copies}")
+    return " · ".join(parts)
+
+
+def register_text(slip: ReceiptSlip) -> str:
+    return f"Vào Sổ theo dõi hồ sơ, Quyển số: {slip.register_book}, Số thứ tự: {slip.register_entry}"
+
+
+def receipt_document(slip: ReceiptSlip) -> Document:
+    """The 80 mm slip (58 mm works too, scaled): every field of form 01, the QR and the secret."""
+    width = paper_dots(slip.paper_mm)
+    scale = width / PAPER_DOTS[80]
+
+    def px(value: int) -> int:
+        return max(1, round(value * scale))
+
+    def pt(value: int) -> int:
+        return round(value * max(scale, 0.8))
+
+    body = pt(23)
+    blocks: list[Block] = [
+        Text(slip.receiving_unit.upper(), pt(24), Weight.BOLD, Align.CENTER),
+        Text(UNIT_LINE, pt(22), Weight.MEDIUM, Align.CENTER),
+        Space(px(8)),
+        Rule(px(3)),
+        Space(px(12)),
+        Text(TITLE, pt(28), Weight.BOLD, Align.CENTER),
+        Space(px(8)),
+        Text(f"Mã hồ sơ: {slip.code}", pt(28), Weight.EXTRABOLD, Align.CENTER, fit=True),
+        Space(px(12)),
+        Text("Tiếp nhận hồ sơ của:", body),
+        Text(f"Ông/Bà: {slip.applicant_name}", pt(25), Weight.SEMIBOLD),
+    ]
+    if slip.applicant_address:
+        blocks.append(Text(f"Địa chỉ: {slip.applicant_address}", body))
+    if slip.applicant_phone:
+        blocks.append(Text(f"Số điện thoại: {slip.applicant_phone}", body))
+    blocks += [
+        Space(px(8)),
+        Text("Nội dung yêu cầu giải quyết:", body),
+        Text(slip.procedure_name, body, Weight.SEMIBOLD),
+        Space(px(8)),
+        Text("1. Thành phần hồ sơ nộp gồm:", body, Weight.SEMIBOLD),
+    ]
+    for number, item in enumerate(slip.documents, start=1):
+        blocks.append(Text(f"{number}) {item.name}", body))
+        blocks.append(Text(copies_text(item), pt(21), Weight.MEDIUM, Align.RIGHT))
+    blocks += [
+        Space(px(6)),
+        Row("2. Số lượng hồ sơ:", f"{slip.sets:02d} bộ", body),
+        Text("3. Thời gian giải quyết hồ sơ theo quy định:", body),
+        Text(processing_time_text(slip.processing_time, slip.unit), body, Weight.SEMIBOLD, Align.RIGHT),
+        Text("4. Thời gian nhận hồ sơ:", body),
+        Text(moment_text(slip.received_at, slip.time_zone), body, Weight.SEMIBOLD, Align.RIGHT),
+        Text("5. Thời gian trả kết quả giải quyết hồ sơ:", body),
+        Text(moment_text(slip.due_at, slip.time_zone), pt(25), Weight.BOLD, Align.CENTER,
+             inverted=True),
+        Text("6. Đăng ký nhận kết quả tại:", body),
+        Text(slip.collect_at, body, Weight.SEMIBOLD),
+        Space(px(8)),
+        Text(register_text(slip), pt(21)),
+        Space(px(12)),
+        Rule(px(2), dashed=True),
+        Space(px(10)),
+        QRCode(slip.lookup_url, module=5 if slip.paper_mm == 80 else 4),
+        Text("Quét mã để xem tình trạng hồ sơ", pt(22), Weight.REGULAR, Align.CENTER),
+        Space(px(6)),
+        Text(f"Mã tra cứu: {slip.short_secret}", pt(32), Weight.EXTRABOLD, Align.CENTER),
+        Text(f"hoặc vào {slip.lookup_page}, nhập mã hồ sơ và mã tra cứu", pt(21),
+             Weight.REGULAR, Align.CENTER),
+        Space(px(12)),
+        Rule(px(2), dashed=True),
+        Space(px(10)),
+        Text("NGƯỜI NỘP HỒ SƠ", pt(22), Weight.BOLD, Align.CENTER),
+        Text("(Ký và ghi rõ họ tên)", pt(20), Weight.REGULAR, Align.CENTER),
+        Space(px(90)),
+        Text("NGƯỜI TIẾP NHẬN HỒ SƠ", pt(22), Weight.BOLD, Align.CENTER),
+        Text("(Ký và ghi rõ họ tên)", pt(20), Weight.REGULAR, Align.CENTER),
+        Space(px(80)),
+        Text(slip.officer_name, pt(23), Weight.SEMIBOLD, Align.CENTER),
+        Cut(),
+    ]
+    return Document(tuple(blocks), width=width, margin=px(12))
+
+
+# --- A4 -------------------------------------------------------------------------------------
+
+_FAMILY = "BeVietnamPro"
+_STYLES = {"": Weight.REGULAR, "B": Weight.BOLD, "I": Weight.MEDIUM}  # no italic is bundled
+_HEADING = FontFace(family=_FAMILY, emphasis="BOLD", fill_color=(235, 238, 242))
+
+
+class _Sheet(FPDF):
+    """An A4 page with the bundled font, margins of an administrative paper (2 cm / 3 cm left)."""
+
+    def __init__(self) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.set_margins(left=25, top=18, right=18)
+        self.set_auto_page_break(True, margin=18)
+        for style, weight in _STYLES.items():
+            self.add_font(_FAMILY, style, str(font_path(weight)))
+        self.add_page()
+
+    def line_of(self, text: str, size: float = 11, style: str = "", align: str = "L",
+                height: float = 6) -> None:
+        self.set_font(_FAMILY, style, size)
+        self.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def labelled(self, label: str, value: str, size: float = 11) -> None:
+        """"Label: value", the value bold, wrapped under itself."""
+        self.set_font(_FAMILY, "", size)
+        self.write(6, f"{label} ")
+        self.set_font(_FAMILY, "B", size)
+        self.write(6, value)
+        self.ln(7)
+
+
+def receipt_pdf(slip: ReceiptSlip) -> bytes:
+    """The A4 sheet of form 01, with the QR code and the typed secret at its foot."""
+    pdf = _Sheet()
+    pdf.set_title(f"{TITLE} {slip.code}")
+    pdf.set_author(slip.receiving_unit)
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    top = pdf.get_y()
+    pdf.set_font(_FAMILY, "", 10.5)
+    pdf.multi_cell(half - 4, 5.5, slip.receiving_unit.upper(), align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FAMILY, "B", 10.5)
+    pdf.multi_cell(half - 4, 5.5, UNIT_LINE, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FAMILY, "", 10.5)
+    pdf.multi_cell(half - 4, 6, f"Mã hồ sơ: {slip.code}", align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    left_bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + half, top)
+    pdf.set_font(_FAMILY, "B", 10.5)
+    pdf.multi_cell(half, 5.5, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.multi_cell(half, 5.5, MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    local = slip.received_at.astimezone(ZoneInfo(slip.time_zone))
+    pdf.set_font(_FAMILY, "I", 10.5)
+    pdf.multi_cell(half, 6, f"ngày {local:%d} tháng {local:%m} năm {local:%Y}", align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 8)
+
+    pdf.line_of(TITLE, 14, "B", "C", 8)
+    pdf.ln(4)
+    pdf.line_of(f"{UNIT_LINE.capitalize()} — {slip.receiving_unit}")
+    pdf.labelled("Tiếp nhận hồ sơ của: Ông/Bà", slip.applicant_name)
+    pdf.labelled("Địa chỉ:", slip.applicant_address or "—")
+    pdf.labelled("Số điện thoại:", slip.applicant_phone or "—")
+    pdf.labelled("Nội dung yêu cầu giải quyết:", slip.procedure_name)
+    pdf.ln(1)
+    pdf.line_of("1. Thành phần hồ sơ nộp gồm:", style="B")
+    pdf.set_font(_FAMILY, "", 10.5)
+    with pdf.table(col_widths=(10, 95, 30, 30), line_height=6,
+                   text_align=("CENTER", "LEFT", "CENTER", "CENTER"),
+                   headings_style=_HEADING) as table:
+        heading = table.row()
+        for title in ("TT", "Tên loại giấy tờ", "Bản chính", "Bản sao"):
+            heading.cell(title)
+        for number, item in enumerate(slip.documents, start=1):
+            row = table.row()
+            row.cell(str(number))
+            row.cell(item.name)
+            row.cell(str(item.originals) if item.originals else "—")
+            copies = str(item.copies) if item.copies else "—"
+            if item.copies and item.form == "certified_copy":
+                copies += " (chứng thực)"
+            row.cell(copies)
+    pdf.ln(3)
+    pdf.labelled("2. Số lượng hồ sơ:", f"{slip.sets:02d} (bộ)")
+    pdf.labelled("3. Thời gian giải quyết hồ sơ theo quy định là:",
+                 processing_time_text(slip.processing_time, slip.unit))
+    pdf.labelled("4. Thời gian nhận hồ sơ:", moment_text(slip.received_at, slip.time_zone))
+    pdf.labelled("5. Thời gian trả kết quả giải quyết hồ sơ:", moment_text(slip.due_at, slip.time_zone))
+    pdf.labelled("6. Đăng ký nhận kết quả tại:", slip.collect_at)
+    pdf.line_of(register_text(slip), 10.5, "I")
+    pdf.ln(6)
+
+    signatures_y = pdf.get_y()
+    for index, who in enumerate(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ")):
+        pdf.set_xy(pdf.l_margin + index * half, signatures_y)
+        pdf.set_font(_FAMILY, "B", 11)
+        pdf.multi_cell(half, 6, who, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font(_FAMILY, "I", 10)
+        pdf.multi_cell(half, 5, "(Ký và ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        name = slip.applicant_name if index == 0 else slip.officer_name
+        pdf.set_xy(pdf.l_margin + index * half, signatures_y + 32)
+        pdf.set_font(_FAMILY, "B", 11)
+        pdf.multi_cell(half, 6, name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(8)
+
+    size = 32.0
+    if pdf.get_y() + size > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    qr_top = pdf.get_y()
+    pdf.image(qr_image(slip.lookup_url, 8).convert("L"), x=pdf.l_margin, y=qr_top, w=size, h=size)
+    pdf.set_xy(pdf.l_margin + size + 5, qr_top + 4)
+    text_width = pdf.w - pdf.r_margin - pdf.get_x()
+    pdf.set_font(_FAMILY, "", 10.5)
+    pdf.multi_cell(text_width, 5.5, "Quét mã QR để xem tình trạng hồ sơ, hoặc vào "
+                   f"{slip.lookup_page} và nhập mã hồ sơ cùng mã tra cứu:",
+                   new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(_FAMILY, "B", 16)
+    pdf.multi_cell(text_width, 9, f"Mã tra cứu: {slip.short_secret}", align=PdfAlign.L,
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())

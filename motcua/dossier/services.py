@@ -1,0 +1,508 @@
+"""The only place that changes dossiers and the procedure catalogue.
+
+Like the queue's services these take their ports (session, clock, publisher) and an
+`Actor`, work in one transaction retried while the database is busy, leave an event row,
+commit, and only then publish. Dossier codes are numbered like tickets: one upsert on a
+per-agency, per-hall-local-day counter row inside the intake transaction, so two counters
+receiving at the same instant never share a number and a failed intake leaves no gap.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from motcua.clock import Clock, local_day
+from motcua.db import with_retry
+from motcua.dossier import access, lifecycle
+from motcua.dossier.calendar import Unit, WorkingCalendar, classify, default_holidays
+from motcua.dossier.catalogue import DEMO_CATALOGUE, CatalogueError, ProcedureRow, Source, parse_procedures
+from motcua.dossier.errors import (
+    N_,
+    BadInput,
+    DossierNotFound,
+    NoCitizenAtCounter,
+    NotAllowed,
+    ProcedureNotFound,
+    TransitionRefused,
+)
+from motcua.dossier.models import (
+    Delivery,
+    Dossier,
+    DossierEvent,
+    DossierStatus,
+    Holiday,
+    HolidayKind,
+    Procedure,
+)
+from motcua.dossier.settings import DossierSettings
+from motcua.events import Event
+from motcua.queue.demo import DEMO_HALL
+from motcua.queue.models import Counter, Hall, Role, Sector, TicketEvent
+from motcua.queue.numbering import next_in_sequence
+from motcua.queue.services import SYSTEM, Actor, Ports, current_ticket, get_counter, get_hall
+
+T = TypeVar("T")
+
+AGENCY_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+PHONE = re.compile(r"\+?\d{8,12}")
+MAX_SETS = 50
+MAX_COUNT = 99
+DUE_SOON = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who files the dossier: what the receipt prints, and the ID-card number to hash."""
+
+    name: str
+    phone: str = ""
+    address: str = ""
+    id_card: str | None = None
+
+
+@dataclass(frozen=True)
+class HandedDocument:
+    """One of the procedure's documents and how many originals and copies were handed in."""
+
+    name: str
+    originals: int = 0
+    copies: int = 0
+
+
+@dataclass(frozen=True)
+class Intake:
+    procedure_code: str
+    applicant: Applicant
+    documents: tuple[HandedDocument, ...]
+    sets: int = 1
+    delivery: Delivery = Delivery.COUNTER
+
+
+@dataclass(frozen=True)
+class Installation:
+    """What the installation's configuration gives the services."""
+
+    agency_code: str  # used when the hall has no `agency_code` setting
+    id_card_key: bytes  # the HMAC key of ID-card digests
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def get_dossier(session: Session, code: str) -> Dossier:
+    dossier = session.scalar(select(Dossier).where(Dossier.code == access.normalise_code(code)))
+    if dossier is None:
+        raise DossierNotFound(N_("Không có hồ sơ nào mã %(code)s."), code=code)
+    return dossier
+
+
+def get_procedure(session: Session, hall: Hall, code: str) -> Procedure:
+    procedure = session.scalar(
+        select(Procedure).where(Procedure.hall_id == hall.id, Procedure.code == code.strip(),
+                                Procedure.active.is_(True)))
+    if procedure is None:
+        raise ProcedureNotFound(N_("Không có thủ tục mã %(code)s tại nơi này."), "procedure",
+                                code=code)
+    return procedure
+
+
+def procedures_of(session: Session, hall: Hall) -> list[Procedure]:
+    """The hall's active procedures, by sector order then code."""
+    return list(session.scalars(
+        select(Procedure).join(Sector, Sector.id == Procedure.sector_id)
+        .where(Procedure.hall_id == hall.id, Procedure.active.is_(True))
+        .options(selectinload(Procedure.sector))
+        .order_by(Sector.position, Procedure.code)))
+
+
+def settings_of(hall: Hall) -> DossierSettings:
+    return DossierSettings.of(hall.settings)
+
+
+def agency_code_of(hall: Hall, installation: Installation) -> str:
+    code = settings_of(hall).agency_code or installation.agency_code
+    if not AGENCY_CODE.fullmatch(code or ""):
+        raise BadInput(N_("Mã đơn vị “%(code)s” không hợp lệ: cần dạng H21.65 hoặc 000.00.21.H29."),
+                       code=code)
+    return code
+
+
+def hall_calendar(session: Session, hall: Hall, since: date) -> WorkingCalendar:
+    """The hall's working calendar from `since` on: its windows and the holiday table.
+
+    A hall's own row overrides the province-wide row of the same day (a hall may work on
+    a province holiday, or close on a local one).
+    """
+    rows = session.execute(
+        select(Holiday.hall_id, Holiday.day, Holiday.kind)
+        .where(or_(Holiday.hall_id.is_(None), Holiday.hall_id == hall.id), Holiday.day >= since)
+    ).all()
+    kinds: dict[date, HolidayKind] = {}
+    for _hall_id, day, kind in sorted(rows, key=lambda r: r.hall_id is not None):
+        kinds[day] = kind
+    return settings_of(hall).calendar(
+        hall.time_zone,
+        holidays=frozenset(d for d, k in kinds.items() if k == HolidayKind.HOLIDAY),
+        working_days=frozenset(d for d, k in kinds.items() if k == HolidayKind.WORKING_DAY),
+    )
+
+
+def due_soon(session: Session, clock: Clock, hall: Hall, within: timedelta = DUE_SOON) -> list[Dossier]:
+    """Open dossiers whose clock runs and that are due within `within`, overdue ones first."""
+    return list(session.scalars(
+        select(Dossier)
+        .where(Dossier.hall_id == hall.id, Dossier.status.in_(lifecycle.RUNNING),
+               Dossier.due_at <= clock.now() + within)
+        .options(selectinload(Dossier.procedure), selectinload(Dossier.sector))
+        .order_by(Dossier.due_at)))
+
+
+def recent_dossiers(session: Session, hall: Hall, *, status: DossierStatus | None = None,
+                    limit: int = 100) -> list[Dossier]:
+    query = select(Dossier).where(Dossier.hall_id == hall.id)
+    if status is not None:
+        query = query.where(Dossier.status == status)
+    return list(session.scalars(
+        query.options(selectinload(Dossier.procedure), selectinload(Dossier.sector))
+        .order_by(Dossier.id.desc()).limit(limit)))
+
+
+def dossiers_of_ticket(session: Session, ticket_id: int) -> list[Dossier]:
+    return list(session.scalars(
+        select(Dossier).where(Dossier.ticket_id == ticket_id).order_by(Dossier.id)))
+
+
+# --- look-ups by citizens -------------------------------------------------------------------
+
+
+def find_by_qr(session: Session, secret: str) -> Dossier | None:
+    """The dossier whose receipt's QR code carries `secret`, else None."""
+    if not access.QR_SECRET.fullmatch(secret):
+        return None
+    dossier = session.scalar(select(Dossier).where(Dossier.qr_secret == secret))
+    if dossier is None or not access.same(secret, dossier.qr_secret):
+        return None
+    return dossier
+
+
+_NOBODY = "-" * 64
+
+
+def find_by_code(session: Session, code: str, typed_secret: str, id_card_key: bytes) -> Dossier | None:
+    """The dossier with this code if `typed_secret` is its printed secret or its ID-card number.
+
+    Unknown codes and wrong secrets both give None, after the same work: the code alone
+    must not tell whether a dossier exists.
+    """
+    id_card = access.normalise_id_card(typed_secret)
+    given = (access.id_card_digest(id_card, id_card_key) if id_card
+             else access.normalise_short_secret(typed_secret))
+    dossier = session.scalar(select(Dossier).where(Dossier.code == access.normalise_code(code)))
+    if id_card:
+        kept = (dossier.id_card_digest if dossier else None) or _NOBODY
+    else:
+        kept = dossier.short_secret if dossier else _NOBODY[:access.SHORT_LENGTH]
+    if not access.same(given, kept) or dossier is None:
+        return None
+    return dossier
+
+
+# --- plumbing -------------------------------------------------------------------------------
+
+
+def _transaction(ports: Ports, work: Callable[[], T]) -> T:
+    return with_retry(ports.session, work)
+
+
+def _log(ports: Ports, dossier: Dossier, kind: str, actor: Actor, *,
+         from_status: DossierStatus | None, note: str | None = None, **data: Any) -> None:
+    ports.session.add(DossierEvent(
+        dossier=dossier, hall_id=dossier.hall_id, kind=kind, from_status=from_status,
+        to_status=dossier.status, actor=actor.label, at=ports.clock.now(), note=note, data=data))
+
+
+def _require_hall_staff(actor: Actor, hall: Hall) -> None:
+    if actor.kind not in ("staff", "token", "system") or actor.role is None:
+        raise NotAllowed(N_("Chỉ cán bộ của bộ phận một cửa mới làm được việc này."))
+    if actor.hall_id not in (None, hall.id):
+        raise NotAllowed(N_("Hồ sơ này thuộc nơi khác."))
+
+
+def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
+    """Officers receive at the counter they sit at; supervisors and admins at any of theirs."""
+    _require_hall_staff(actor, hall)
+    if actor.role == Role.OFFICER and counter.officer_id != actor.user_id:
+        raise NotAllowed(N_("Quầy %(number)d không phải quầy của bạn."), number=counter.number)
+
+
+def _publish(ports: Ports, name: str, dossier: Dossier, **extra: Any) -> None:
+    """No personal data in events: they reach every staff screen of the hall."""
+    ports.publisher.publish(Event(
+        name=name, hall=dossier.hall.code,
+        counter_number=dossier.counter.number if dossier.counter else None,
+        payload={"code": dossier.code, "status": int(dossier.status),
+                 "sector": dossier.sector.code, "due_at": dossier.due_at.isoformat(), **extra}))
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def _checked_documents(procedure: Procedure, handed: Iterable[HandedDocument]) -> list[dict[str, Any]]:
+    forms = {d["name"]: d.get("form") for d in procedure.documents}
+    documents = []
+    for item in handed:
+        if item.name not in forms:
+            raise BadInput(N_("“%(name)s” không có trong thành phần hồ sơ của thủ tục này."),
+                           "documents", name=item.name)
+        if not (0 <= item.originals <= MAX_COUNT and 0 <= item.copies <= MAX_COUNT):
+            raise BadInput(N_("Số bản của “%(name)s” phải từ 0 đến %(max)d."), "documents",
+                           name=item.name, max=MAX_COUNT)
+        if item.originals or item.copies:
+            documents.append({"name": item.name, "form": forms[item.name],
+                              "originals": item.originals, "copies": item.copies})
+    if not documents:
+        raise BadInput(N_("Hãy ghi ít nhất một giấy tờ đã nhận."), "documents")
+    return documents
+
+
+def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
+    name = " ".join(applicant.name.split())
+    if not name or len(name) > 200:
+        raise BadInput(N_("Hãy nhập họ tên người nộp (tối đa 200 ký tự)."), "name")
+    phone = re.sub(r"[\s.()-]", "", applicant.phone)
+    if phone and not PHONE.fullmatch(phone):
+        raise BadInput(N_("Số điện thoại “%(phone)s” không hợp lệ."), "phone", phone=applicant.phone)
+    address = " ".join(applicant.address.split())
+    if len(address) > 300:
+        raise BadInput(N_("Địa chỉ quá dài (tối đa 300 ký tự)."), "address")
+    if delivery == Delivery.POST and not address:
+        raise BadInput(N_("Nhận kết quả qua bưu điện cần địa chỉ người nộp."), "address")
+    id_card = None
+    if applicant.id_card and applicant.id_card.strip():
+        id_card = access.normalise_id_card(applicant.id_card)
+        if id_card is None:
+            raise BadInput(N_("Số CMND/CCCD phải có 9 hoặc 12 chữ số."), "id_card")
+    return Applicant(name=name, phone=phone, address=address, id_card=id_card)
+
+
+def receive_dossier(
+    ports: Ports,
+    *,
+    hall_code: str,
+    counter_number: int,
+    actor: Actor,
+    intake: Intake,
+    installation: Installation,
+) -> Dossier:
+    """Receive a dossier from the citizen served at a counter: code, due date, secrets.
+
+    The dossier starts "Được tiếp nhận" (2), tied to the counter's current ticket and the
+    officer. Printing the receipt is the caller's next step, after this commits.
+    """
+    if not 1 <= intake.sets <= MAX_SETS:
+        raise BadInput(N_("Số bộ hồ sơ phải từ 1 đến %(max)d."), "sets", max=MAX_SETS)
+    applicant = _checked_applicant(intake.applicant, intake.delivery)
+
+    def work() -> Dossier:
+        session = ports.session
+        hall = get_hall(session, hall_code)
+        counter = get_counter(session, hall, counter_number)
+        _authorize_counter(actor, hall, counter)
+        ticket = current_ticket(session, counter)
+        if ticket is None:
+            raise NoCitizenAtCounter(
+                N_("Quầy %(number)d chưa gọi ai: hồ sơ được tiếp nhận khi đang phục vụ một số."),
+                number=counter.number)
+        procedure = get_procedure(session, hall, intake.procedure_code)
+        documents = _checked_documents(procedure, intake.documents)
+        agency = agency_code_of(hall, installation)
+        now = ports.clock.now()
+        day = local_day(ports.clock, hall.time_zone)
+        due = hall_calendar(session, hall, day).due_at(now, procedure.processing_time, procedure.unit)
+        sequence = next_in_sequence(session, f"dossier:{agency}", day)
+        entry = next_in_sequence(session, f"dossier-book:{agency}", date(day.year, 1, 1))
+        dossier = Dossier(
+            code=f"{agency}-{day:%y%m%d}-{sequence:04d}",
+            hall=hall, agency_code=agency, day=day, sequence=sequence,
+            register_book=f"{day.year}", register_entry=entry,
+            procedure=procedure, sector_id=procedure.sector_id, ticket=ticket, counter=counter,
+            received_by_id=actor.user_id,
+            applicant_name=applicant.name, applicant_phone=applicant.phone,
+            applicant_address=applicant.address,
+            id_card_digest=(access.id_card_digest(applicant.id_card, installation.id_card_key)
+                            if applicant.id_card else None),
+            documents=documents, sets=intake.sets, delivery=intake.delivery,
+            processing_time=procedure.processing_time, unit=procedure.unit,
+            status=DossierStatus.ACCEPTED, received_at=now, due_at=due,
+            qr_secret=access.new_qr_secret(), short_secret=access.new_short_secret(),
+        )
+        session.add(dossier)
+        session.flush()
+        _log(ports, dossier, "received", actor, from_status=None, ticket=ticket.display_number,
+             counter=counter.number, procedure=procedure.code)
+        session.commit()
+        _publish(ports, "dossier_received", dossier)
+        return dossier
+
+    return _transaction(ports, work)
+
+
+# --- the lifecycle --------------------------------------------------------------------------
+
+
+def change_status(
+    ports: Ports,
+    *,
+    code: str,
+    status: DossierStatus,
+    actor: Actor,
+    note: str | None = None,
+) -> Dossier:
+    """Move a dossier along the allowed transitions, keeping its clock and its outcome.
+
+    Into "supplement requested" (5) the clock stops; out of it the due date moves by the
+    working time it stood still. Reaching "done" (9) fixes early / on time / late.
+    Refused, withdrawn, stopped and returned close the dossier.
+    """
+    note = " ".join((note or "").split()) or None
+    if note and len(note) > 1000:
+        raise BadInput(N_("Ghi chú quá dài (tối đa 1000 ký tự)."), "note")
+    if status in lifecycle.NEEDS_NOTE and not note:
+        raise BadInput(N_("Chuyển sang “%(status)s” cần ghi chú lý do."), "note",
+                       status=lifecycle.OFFICIAL_NAMES[status])
+
+    def work() -> Dossier:
+        session = ports.session
+        dossier = get_dossier(session, code)
+        session.refresh(dossier, with_for_update=True)
+        hall = dossier.hall
+        _require_hall_staff(actor, hall)
+        before = dossier.status
+        if not lifecycle.may_move(before, status):
+            raise TransitionRefused(
+                N_("Hồ sơ đang ở trạng thái “%(current)s”, không chuyển sang “%(wanted)s” được."),
+                "status", current=lifecycle.OFFICIAL_NAMES[before],
+                wanted=lifecycle.OFFICIAL_NAMES[status])
+        now = ports.clock.now()
+        data: dict[str, Any] = {}
+        if before == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
+            paused_day = dossier.paused_at.astimezone(ZoneInfo(hall.time_zone)).date()
+            calendar = hall_calendar(session, hall, paused_day)
+            moved = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
+            data.update(paused_from=dossier.paused_at.isoformat(),
+                        due_before=dossier.due_at.isoformat(), due_after=moved.isoformat())
+            dossier.due_at = moved
+            dossier.paused_at = None
+        if status == DossierStatus.SUPPLEMENT_REQUESTED:
+            dossier.paused_at = now
+        if status == DossierStatus.DONE:
+            dossier.completed_at = now
+            dossier.completed_day = local_day(ports.clock, hall.time_zone)
+            dossier.outcome = classify(now, dossier.due_at, hall.time_zone).value
+            data["outcome"] = dossier.outcome
+        if status in lifecycle.CLOSING:
+            dossier.closed_at = now
+        dossier.status = status
+        _log(ports, dossier, "status_changed", actor, from_status=before, note=note, **data)
+        session.commit()
+        _publish(ports, "dossier_status_changed", dossier, previous=int(before))
+        return dossier
+
+    return _transaction(ports, work)
+
+
+# --- the catalogue --------------------------------------------------------------------------
+
+
+def _apply_rows(session: Session, hall: Hall, rows: list[ProcedureRow]) -> ImportResult:
+    sectors = {s.code: s.id for s in hall.sectors}
+    existing = {p.code: p for p in session.scalars(select(Procedure).where(Procedure.hall_id == hall.id))}
+    added = updated = 0
+    for row in rows:
+        values = dict(
+            sector_id=sectors[row.sector], name=row.name, processing_time=float(row.processing_time),
+            unit=Unit(row.unit).value, inter_agency=row.inter_agency,
+            documents=[{"name": d.name, "form": d.form.value if d.form else None} for d in row.documents],
+            fee_vnd=row.fee_vnd, active=True,
+        )
+        procedure = existing.get(row.code)
+        if procedure is None:
+            session.add(Procedure(hall_id=hall.id, code=row.code, **values))
+            added += 1
+        else:
+            for key, value in values.items():
+                setattr(procedure, key, value)
+            updated += 1
+    return ImportResult(added, updated)
+
+
+def import_procedures(ports: Ports, *, hall_code: str, source: Source, actor: Actor,
+                      origin: str = "") -> ImportResult:
+    """Add or update the hall's procedures from a catalogue CSV: all rows, or none.
+
+    Every bad row is reported at once (`CatalogueError`, with line numbers) before
+    anything is written. Procedures missing from the file are kept as they are.
+    """
+    hall = get_hall(ports.session, hall_code)
+    _require_hall_staff(actor, hall)
+    if actor.role == Role.OFFICER:
+        raise NotAllowed(N_("Chỉ quản trị viên và lãnh đạo được nhập danh mục thủ tục."))
+    rows = parse_procedures(source, sectors={s.code for s in hall.sectors})
+
+    def work() -> ImportResult:
+        session = ports.session
+        found = get_hall(session, hall_code)
+        result = _apply_rows(session, found, rows)
+        session.add(TicketEvent(
+            hall_id=found.id, kind="procedures_imported", actor=actor.label, at=ports.clock.now(),
+            reason=origin or None, data={"added": result.added, "updated": result.updated}))
+        session.commit()
+        return result
+
+    return _transaction(ports, work)
+
+
+def load_demo_catalogue(session: Session, clock: Clock) -> ImportResult:
+    """The demo hall's procedures and Vietnam's default holidays for this year and next.
+
+    Called by `motcua demo` after the demo hall exists; the holiday table gets rows only
+    for years it has none of, so an edited table is never overwritten.
+    """
+    ports = Ports(session=session, clock=clock, publisher=_Silent())
+    result = import_procedures(ports, hall_code=DEMO_HALL, source=DEMO_CATALOGUE, actor=SYSTEM,
+                               origin=DEMO_CATALOGUE.name)
+    this_year = local_day(clock, get_hall(session, DEMO_HALL).time_zone).year
+
+    def work() -> None:
+        for year in (this_year, this_year + 1):
+            known = session.scalar(select(Holiday.id).where(
+                Holiday.hall_id.is_(None), Holiday.day >= date(year, 1, 1),
+                Holiday.day <= date(year, 12, 31)).limit(1))
+            if known is None:
+                session.add_all(Holiday(hall_id=None, day=h.day, name_vi=h.name_vi,
+                                        kind=HolidayKind.HOLIDAY) for h in default_holidays(year))
+        session.commit()
+
+    with_retry(session, work)
+    return result
+
+
+class _Silent:
+    """Loading the demo tells no screen anything."""
+
+    def publish(self, event: Event) -> None:
+        return None
+

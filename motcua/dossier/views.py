@@ -1,0 +1,303 @@
+"""Staff pages for dossiers: intake at the counter, the hall's dossiers, one dossier with its
+status changes, and its receipt (80 mm preview, A4 PDF, print again).
+
+Views parse the form, call a service and render; a domain error re-renders the form with
+the message next to the field at fault.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from motcua.clock import local_day
+from motcua.dossier import lifecycle, readmodels, services, texts
+from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised
+from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
+from motcua.dossier.receipt import receipt_document, receipt_pdf
+from motcua.dossier.web import installation, print_receipt, receipt_slip
+from motcua.printer.render import preview_png
+from motcua.queue import errors
+from motcua.queue.errors import DomainError
+from motcua.queue.models import Counter, Hall, Role, StaffUser
+from motcua.queue.services import Actor, current_ticket, get_counter, get_hall
+from motcua.web import current_actor, db, ports, runtime
+
+bp = Blueprint("dossier", __name__, url_prefix="/dossier")
+
+
+def _user() -> StaffUser:
+    user: StaffUser = current_user.user
+    return user
+
+
+def _actor() -> Actor:
+    actor = current_actor()
+    assert actor is not None  # login_required ran
+    return actor
+
+
+def _lang() -> str:
+    return str(get_locale() or "vi")
+
+
+def _staff_hall(code: str) -> Hall:
+    hall = get_hall(db(), code)
+    if _user().hall_id not in (None, hall.id):
+        raise errors.Forbidden("This hall is not yours")
+    return hall
+
+
+def _error_text(exc: DomainError) -> str:
+    return texts.message(exc) if isinstance(exc, Localised) else exc.message
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> ResponseReturnValue:
+    status = 404 if isinstance(exc, errors.NotFound) else 403 if isinstance(exc, errors.Forbidden) else 409
+    title = _("Không tìm thấy") if status == 404 else _("Không thực hiện được")
+    return render_template("counter/message.html", title=title, message=_error_text(exc),
+                           links={"back": url_for("counter.home")}), status
+
+
+def _page_words() -> dict[str, Any]:
+    return {"statuses": texts.status_names(), "outcomes": texts.outcome_names(),
+            "forms": texts.form_names(), "deliveries": texts.delivery_names()}
+
+
+def _counter_of(hall: Hall) -> Counter:
+    try:
+        number = int(request.args.get("counter", ""))
+    except ValueError:
+        raise BadInput(N_("Hãy mở trang tiếp nhận từ màn hình quầy.")) from None
+    return get_counter(db(), hall, number)
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def _grouped(procedures: list[Procedure], counter: Counter) -> list[tuple[str, list[Procedure]]]:
+    """Procedures by sector, the counter's own sectors first."""
+    lang = _lang()
+    mine = [s.id for s in counter.sectors]
+    groups: dict[int, tuple[str, list[Procedure]]] = {}
+    for procedure in procedures:
+        groups.setdefault(procedure.sector_id, (procedure.sector.name(lang), []))[1].append(procedure)
+    order = sorted(groups, key=lambda sid: (sid not in mine, mine.index(sid) if sid in mine else 0))
+    return [groups[sid] for sid in order]
+
+
+def _intake_page(hall: Hall, counter: Counter, form: dict[str, Any] | None = None,
+                 error: DomainError | None = None, status: int = 200) -> ResponseReturnValue:
+    session = db()
+    clock = runtime().clock
+    procedures = services.procedures_of(session, hall)
+    code = (form or {}).get("procedure") or request.args.get("procedure", "")
+    chosen = next((p for p in procedures if p.code == code), None)
+    due_preview = None
+    if chosen is not None:
+        calendar = services.hall_calendar(session, hall, local_day(clock, hall.time_zone))
+        due_preview = calendar.due_at(clock.now(), chosen.processing_time, chosen.unit)
+    ticket = current_ticket(session, counter)
+    page = render_template(
+        "dossier/intake.html", hall=hall, counter=counter, ticket=ticket,
+        groups=_grouped(procedures, counter), chosen=chosen, due_preview=due_preview,
+        form=form or {}, error=_error_text(error) if error else None,
+        error_field=getattr(error, "field", None), words=_page_words(), lang=_lang(),
+        processing=texts.processing_time,
+        moment=lambda instant: texts.moment(instant, hall.time_zone),
+    )
+    return page, status
+
+
+@bp.get("/<hall_code>/intake")
+@login_required
+def intake(hall_code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    return _intake_page(hall, _counter_of(hall))
+
+
+def _count(value: str | None, field: str) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        raise BadInput(N_("“%(value)s” không phải là một số."), field, value=value) from None
+
+
+def _intake_from(form: dict[str, Any], procedure: Procedure) -> services.Intake:
+    handed = tuple(
+        services.HandedDocument(
+            name=document["name"],
+            originals=_count(form.get(f"doc-{index}-originals"), "documents"),
+            copies=_count(form.get(f"doc-{index}-copies"), "documents"))
+        for index, document in enumerate(procedure.documents))
+    try:
+        delivery = Delivery(form.get("delivery") or Delivery.COUNTER.value)
+    except ValueError:
+        raise BadInput(N_("Hãy chọn nơi nhận kết quả."), "delivery") from None
+    return services.Intake(
+        procedure_code=procedure.code,
+        applicant=services.Applicant(name=form.get("name", ""), phone=form.get("phone", ""),
+                                     address=form.get("address", ""),
+                                     id_card=form.get("id_card") or None),
+        documents=handed, sets=_count(form.get("sets") or "1", "sets"), delivery=delivery)
+
+
+@bp.post("/<hall_code>/intake")
+@login_required
+def receive(hall_code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    counter = _counter_of(hall)
+    form = request.form.to_dict()
+    try:
+        procedure = services.get_procedure(db(), hall, form.get("procedure", ""))
+        dossier = services.receive_dossier(
+            ports(), hall_code=hall.code, counter_number=counter.number, actor=_actor(),
+            intake=_intake_from(form, procedure), installation=installation())
+    except DomainError as exc:
+        db().rollback()
+        return _intake_page(hall, counter, form, exc, 422 if isinstance(exc, BadInput) else 409)
+    job = print_receipt(dossier, _actor().label)
+    if job is None:
+        flash(_("Đã tiếp nhận hồ sơ %(code)s nhưng chưa in được giấy hẹn: hãy in lại hoặc in "
+                "bản A4.", code=dossier.code), "error")
+    else:
+        flash(_("Đã tiếp nhận hồ sơ %(code)s. Giấy hẹn đang được in.", code=dossier.code), "ok")
+    return redirect(url_for(".dossier", hall_code=hall.code, code=dossier.code,
+                            counter=counter.number), 303)
+
+
+# --- the hall's dossiers --------------------------------------------------------------------
+
+
+@bp.get("/<hall_code>")
+@login_required
+def hall_dossiers(hall_code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    wanted = request.args.get("code", "").strip()
+    if wanted:
+        return redirect(url_for(".dossier", hall_code=hall.code, code=wanted))
+    status: DossierStatus | None = None
+    if request.args.get("status", "").isdigit() and int(request.args["status"]) in set(DossierStatus):
+        status = DossierStatus(int(request.args["status"]))
+    clock = runtime().clock
+    due = services.due_soon(db(), clock, hall)
+    return render_template(
+        "dossier/list.html", hall=hall, due=due, recent=services.recent_dossiers(db(), hall, status=status),
+        status=status, words=_page_words(), now=clock.now(),
+        late=lambda d: readmodels.is_late(d, clock.now()),
+        moment=lambda instant: texts.moment(instant, hall.time_zone),
+        counter=request.args.get("counter", type=int))
+
+
+def _hall_dossier(hall: Hall, code: str) -> Dossier:
+    dossier = services.get_dossier(db(), code)
+    if dossier.hall_id != hall.id:
+        raise DossierNotFound(N_("Không có hồ sơ nào mã %(code)s."), code=code)
+    return dossier
+
+
+@bp.get("/<hall_code>/<code>")
+@login_required
+def dossier(hall_code: str, code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    found = _hall_dossier(hall, code)
+    return _dossier_page(hall, found)
+
+
+def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: str = "",
+                  status: int = 200) -> ResponseReturnValue:
+    clock = runtime().clock
+    view = readmodels.staff_view(found, clock)
+    history = [
+        {"at": texts.moment(e.at, hall.time_zone), "status": int(e.to_status), "actor": e.actor,
+         "note": e.note,
+         "moved": texts.moment(datetime.fromisoformat(e.data["due_after"]), hall.time_zone)
+         if "due_after" in e.data else None}
+        for e in found.events
+    ]
+    return render_template(
+        "dossier/dossier.html", hall=hall, dossier=found, view=view, words=_page_words(),
+        history=history,
+        explained=texts.status_explained(found.delivery == Delivery.POST),
+        processing=texts.processing_time(found.processing_time, found.unit, _lang()),
+        moment=lambda instant: texts.moment(instant, hall.time_zone),
+        next_statuses=lifecycle.next_statuses(found.status), needs_note=lifecycle.NEEDS_NOTE,
+        error=error, note=note, counter=request.args.get("counter", type=int),
+        manager=_user().role in (Role.ADMIN, Role.SUPERVISOR)), status
+
+
+@bp.post("/<hall_code>/<code>/status")
+@login_required
+def change_status(hall_code: str, code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    found = _hall_dossier(hall, code)
+    note = request.form.get("note", "")
+    try:
+        wanted = DossierStatus(int(request.form.get("status", "")))
+    except ValueError:
+        return _dossier_page(hall, found, _("Hãy chọn trạng thái mới."), note, 422)
+    try:
+        services.change_status(ports(), code=found.code, status=wanted, actor=_actor(), note=note)
+    except DomainError as exc:
+        db().rollback()
+        return _dossier_page(hall, services.get_dossier(db(), code), _error_text(exc), note,
+                             422 if isinstance(exc, BadInput) else 409)
+    flash(_("Hồ sơ %(code)s: %(status)s.", code=found.code,
+            status=texts.status_names()[wanted]), "ok")
+    return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
+                            counter=request.args.get("counter", type=int)), 303)
+
+
+# --- the receipt ----------------------------------------------------------------------------
+
+
+def _download(data: bytes, mimetype: str, name: str) -> Response:
+    response = make_response(data)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"  # it carries the look-up secret
+    return response
+
+
+@bp.get("/<hall_code>/<code>/receipt.pdf")
+@login_required
+def receipt_a4(hall_code: str, code: str) -> Response:
+    found = _hall_dossier(_staff_hall(hall_code), code)
+    return _download(receipt_pdf(receipt_slip(found)), "application/pdf",
+                     f"giay-hen-{found.code}.pdf")
+
+
+@bp.get("/<hall_code>/<code>/receipt.png")
+@login_required
+def receipt_preview(hall_code: str, code: str) -> Response:
+    found = _hall_dossier(_staff_hall(hall_code), code)
+    return _download(preview_png(receipt_document(receipt_slip(found))), "image/png",
+                     f"giay-hen-{found.code}.png")
+
+
+@bp.post("/<hall_code>/<code>/print")
+@login_required
+def print_again(hall_code: str, code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    found = _hall_dossier(hall, code)
+    if print_receipt(found, _actor().label) is None:
+        flash(_("Chưa in được giấy hẹn: hãy kiểm tra máy in, hoặc in bản A4."), "error")
+    else:
+        flash(_("Giấy hẹn đang được in lại."), "ok")
+    return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
+                            counter=request.args.get("counter", type=int)), 303)

@@ -1,0 +1,102 @@
+"""Glue between requests and the dossier services: configuration, receipts, printing."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from motcua.dossier import services
+from motcua.dossier.models import Dossier
+from motcua.dossier.receipt import ReceiptSlip, receipt_document, slip_for
+from motcua.dossier.services import Installation
+from motcua.printer import services as printing
+from motcua.printer.errors import PrinterError
+from motcua.printer.models import PrintJob, PrintJobKind
+from motcua.printer.render import to_escpos
+from motcua.queue.models import Hall
+from motcua.web import db, runtime
+
+log = logging.getLogger(__name__)
+
+DEFAULT_AGENCY_CODE = "H21.65"
+PRINTER_EXTENSION = "motcua.printer"
+
+
+def installation() -> Installation:
+    """The agency code and the ID-card key, from the installation's configuration."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return Installation(
+        agency_code=str(current_app.config.get("AGENCY_CODE") or DEFAULT_AGENCY_CODE),
+        id_card_key=hashlib.sha256(b"motcua id-card digests\0" + secret).digest(),
+    )
+
+
+def public_base() -> str:
+    """Where citizens reach this server: the configured public URL, else this request's host."""
+    return str(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+def lookup_url(dossier: Dossier) -> str:
+    return f"{public_base()}/tra-cuu/{dossier.qr_secret}"
+
+
+def receiving_unit(hall: Hall) -> str:
+    return services.settings_of(hall).receiving_unit or hall.name
+
+
+def receipt_slip(dossier: Dossier, paper_mm: int = 80) -> ReceiptSlip:
+    hall = dossier.hall
+    base = public_base()
+    return slip_for(
+        dossier,
+        receiving_unit=receiving_unit(hall),
+        result_place=services.settings_of(hall).result_place or hall.name,
+        lookup_url=lookup_url(dossier),
+        lookup_page=urlsplit(base).netloc + urlsplit(base).path + "/tra-cuu",
+        paper_mm=paper_mm,
+    )
+
+
+def receipt_printer(dossier: Dossier) -> str:
+    """The counter's receipt printer (hall setting), else the installation's."""
+    counter = dossier.counter
+    per_counter = services.settings_of(dossier.hall).receipt_printers
+    if counter is not None and str(counter.number) in per_counter:
+        return per_counter[str(counter.number)]
+    return str(current_app.config.get("RECEIPT_PRINTER") or current_app.config["PRINTER"])
+
+
+def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob | None:
+    """Queue the 80 mm receipt on the counter's printer; never raises, never waits.
+
+    The dossier exists whatever happens here: a printer problem is logged, the job (if
+    stored) reports it as printer jobs do, and the officer can print again or hand over
+    the A4 PDF.
+    """
+    if PRINTER_EXTENSION not in current_app.extensions:
+        log.warning("no printer component: receipt of %s not printed", dossier.code)
+        return None
+    session = db()
+    try:
+        target = printing.target_for_url(receipt_printer(dossier))
+        document = receipt_document(receipt_slip(dossier, target.settings.paper_mm))
+        data = to_escpos(document, native_qr=target.settings.native_qr)
+        return printing.enqueue(
+            session, runtime().clock, current_app.extensions[PRINTER_EXTENSION],
+            hall_id=dossier.hall_id, device_id=None, printer_url=target.printer_url,
+            kind=PrintJobKind.RECEIPT, data=data, requested_by=requested_by)
+    except PrinterError as exc:
+        log.error("receipt of %s not printed: %s", dossier.code, exc)
+        return None
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("storing the receipt job of %s", dossier.code)
+        return None
+
+
+def due_soon_count(hall: Hall) -> int:
+    """For the console's link: how many dossiers of the hall are due within 24 hours."""
+    return len(services.due_soon(db(), runtime().clock, hall))
