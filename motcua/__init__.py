@@ -66,5 +66,6 @@ def create_app(
     from motcua.auth.views import register as register_auth; register_auth(app)
     from motcua.counter import register as register_counter; register_counter(app)
     from motcua.display import register as register_display; register_display(app)
+    from motcua.dossier import register as register_dossier; register_dossier(app)
     from motcua.printer.web import register as register_printer; register_printer(app)
     return app
