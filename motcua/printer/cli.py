@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from motcua.cli import one_line_errors
 from motcua.printer.document import ticket_document
 from motcua.printer.errors import PrinterError
 from motcua.printer.render import preview_png, to_escpos
@@ -122,6 +123,7 @@ def agent(server: str, kiosk: str, token: str, url: str, state: Path | None) -> 
 @click.option("--hall", "hall_code", help="Only this hall's jobs.")
 @click.option("--limit", default=20, show_default=True)
 @with_appcontext
+@one_line_errors
 def jobs(hall_code: str | None, limit: int) -> None:
     """List recent print jobs and how they went."""
     from motcua.printer.models import PrintJob

@@ -179,7 +179,7 @@ def ticket_document(slip: TicketSlip) -> Document:
         Text(f"Lấy số lúc {local:%H:%M} ngày {local:%d/%m/%Y}", pt(24), Weight.REGULAR, Align.CENTER),
         Text(ahead, pt(26), Weight.SEMIBOLD, Align.CENTER),
     ]
-    if slip.wait_minutes is not None:
+    if slip.wait_minutes is not None and slip.ahead > 0:
         blocks.append(
             Text(f"Thời gian chờ dự kiến: khoảng {slip.wait_minutes} phút", pt(24), Weight.REGULAR, Align.CENTER)
         )

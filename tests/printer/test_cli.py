@@ -77,3 +77,13 @@ def test_jobs_lists_recent_jobs_in_the_app(app, runner, session, clock, demo_hal
     result = runner.invoke(args=["printer", "jobs", "--hall", "demo"])
     assert result.exit_code == 0, result.output
     assert "failed" in result.output and "(out of paper)" in result.output
+
+
+def test_jobs_on_a_database_not_yet_created_is_one_line(tmp_path):
+    from motcua import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "SECRET_KEY": "x",
+                      "ASYNC_MODE": "threading", "REDIS_URL": None})
+    result = app.test_cli_runner().invoke(args=["printer", "jobs"])
+    assert result.exit_code == 1 and "run `motcua db upgrade` first" in result.output
+    assert "Traceback" not in result.output

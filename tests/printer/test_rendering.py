@@ -148,3 +148,12 @@ def test_a_missing_font_is_one_clear_error_saying_how_to_get_it(monkeypatch):
             preview(Document((Text("Đất đai"),)))
     finally:
         forget()
+
+
+def test_a_ticket_with_nobody_ahead_promises_no_wait():
+    texts = [b.text for b in ticket_document(sample_slip("elderly")).blocks if isinstance(b, Text)]
+    assert "Không có ai chờ trước bạn" in texts
+    assert not any(t.startswith("Thời gian chờ") for t in texts)
+    normal = [b.text for b in ticket_document(sample_slip("normal")).blocks if isinstance(b, Text)]
+    assert "Số người chờ trước bạn: 7" in normal
+    assert "Thời gian chờ dự kiến: khoảng 35 phút" in normal
