@@ -268,3 +268,27 @@ def test_a_printer_url_target_is_drawn_for_that_printer_and_agent_urls_need_a_ki
     assert (target.settings.width, target.settings.native_qr) == (384, False)
     with pytest.raises(PrinterError, match="needs a kiosk"):
         services.target_for_url("agent")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(postgres_engine, clock, publisher):
+    from motcua.db import make_session_factory
+    from motcua.queue.demo import load_demo_hall
+    from motcua.queue.services import Ports
+
+    with make_session_factory(postgres_engine)() as pg:
+        load_demo_hall(pg, clock)
+        ports = Ports(session=pg, clock=clock, publisher=publisher)
+        device = kiosk(pg, clock, "agent")
+        issued = issue(ports, device)
+        queue = services.RecordingPrintQueue()
+        job = print_it(ports, queue, issued, device)
+        assert job is not None and print_it(ports, queue, issued, device).id == job.id
+        assert services.mark_sent(pg, clock, job.id).status == PrintJobStatus.SENT
+        assert services.mark_printed(pg, clock, publisher, job.id, device_id=device.id).status == PrintJobStatus.PRINTED
+        now = clock.now()
+        pg.add(PrintJob(hall_id=job.hall_id, device_id=device.id, ticket_id=issued.ticket.id,
+                        kind=PrintJobKind.TICKET, data=b"x", attempts=0, created_at=now, updated_at=now))
+        with pytest.raises(IntegrityError):
+            pg.commit()
+        pg.rollback()
