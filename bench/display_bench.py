@@ -196,7 +196,8 @@ def _prepare_database(folder: Path) -> tuple[str, str]:
 
 
 @contextmanager
-def servers(count: int, database_url: str, redis_url: str | None, folder: Path) -> Iterator[list[Server]]:
+def servers(count: int, database_url: str, redis_url: str | None,
+            folder: Path) -> Iterator[list[Server]]:
     env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_SECRET_KEY": "bench",
            "MOTCUA_ASYNC_MODE": "eventlet", "MOTCUA_PRINTER": "dummy:",
            "MOTCUA_RATELIMIT_ENABLED": "false"}
@@ -317,9 +318,9 @@ def run() -> list[dict[str, Any]]:
             database_url, token = _prepare_database(folder)
             with servers(count, database_url, redis, folder) as group:
                 for board_count in BOARD_COUNTS:
-                    row = {"bench": "display", "servers": label, **measure(group, token, board_count),
-                           "target": _target(label, board_count)}
-                    rows.append(row)
+                    measured = measure(group, token, board_count)
+                    rows.append({"bench": "display", "servers": label, **measured,
+                                 "target": _target(label, board_count)})
     return rows
 
 

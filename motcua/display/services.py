@@ -99,8 +99,9 @@ def voice_enabled(hall: Hall) -> bool:
 
 
 def voice_settings_of(hall: Hall) -> voice.VoiceSettings:
-    """The hall's voice settings; a bad value falls back to the default so the board keeps talking."""
-    stored: dict[str, Any] = {k: v for k, v in settings_of(hall).voice.items() if k in _VOICE_FIELDS}
+    """The hall's voice settings; on a bad value, the defaults, so the board keeps talking."""
+    stored: dict[str, Any] = {
+        k: v for k, v in settings_of(hall).voice.items() if k in _VOICE_FIELDS}
     if stored.get("pack"):
         stored["pack"] = Path(str(stored["pack"]))
     else:
@@ -113,7 +114,8 @@ def voice_settings_of(hall: Hall) -> voice.VoiceSettings:
 
 
 @lru_cache(maxsize=32)
-def _checked_pack(root: Path, manifest_mtime_ns: int, settings: voice.VoiceSettings) -> voice.ClipPack | None:
+def _checked_pack(root: Path, manifest_mtime_ns: int,
+                  settings: voice.VoiceSettings) -> voice.ClipPack | None:
     """A pack that has every clip `settings` needs, checked once per manifest version."""
     problems = voice.validate_pack(root, settings)
     if problems:

@@ -1,4 +1,4 @@
-"""The `/display` Socket.IO namespace: boards join their hall's room, counter displays their counter's.
+"""The `/display` Socket.IO namespace: boards join their hall's room, counter displays a counter's.
 
 Joining happens in the connect handler, which also runs on every reconnect; events missed
 while away are not replayed, so the page re-reads the state over HTTP when it connects.

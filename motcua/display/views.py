@@ -7,8 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from motcua.api.errors import error_response
 from motcua.display import services as board
@@ -49,7 +58,8 @@ def _page_error(exc: DomainError) -> tuple[str, int]:
         errors.CounterNotFound: _("Không tìm thấy quầy"),
         errors.SectorNotFound: _("Không tìm thấy lĩnh vực"),
     }
-    title = next((t for cls, t in titles.items() if isinstance(exc, cls)), _("Không mở được màn hình"))
+    title = next((t for cls, t in titles.items() if isinstance(exc, cls)),
+                 _("Không mở được màn hình"))
     return render_template("display/error.html", title=title, detail=exc.message), 404
 
 
@@ -150,7 +160,8 @@ def announcement(hall: str) -> Response | tuple[Response, int]:
     except ValueError as exc:
         return error_response(422, "invalid_request", f"number: {exc}")
     return jsonify({**spoken.as_dict(),
-                    "clips": {name: _clip_url(found, name) for name in dict.fromkeys(spoken.clips)}})
+                    "clips": {name: _clip_url(found, name)
+                              for name in dict.fromkeys(spoken.clips)}})
 
 
 @bp.get("/<hall>/voice/<clip>")

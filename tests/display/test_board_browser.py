@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from motcua.clock import SystemClock
 from motcua.display.services import set_notices
-from motcua.display.voice import build_announcement
 from motcua.display.sockets import DISPLAY_NAMESPACE
+from motcua.display.voice import build_announcement
 from motcua.events import hall_room
 from motcua.extensions import socketio
 from motcua.queue.services import SYSTEM, Ports
@@ -67,7 +67,7 @@ def busy_morning(server: LiveServer, staff: Credentials) -> None:
 
 
 def open_board(server: LiveServer, browser: Any, path: str = "/display/demo") -> Page:
-    page = browser.new_page(viewport=FULL_HD)
+    page: Page = browser.new_page(viewport=FULL_HD)
     page.goto(server.url + path)
     expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=10_000)
     return page

@@ -1,4 +1,4 @@
-"""The display blueprint over the Flask test client: pages, friendly errors, announcements, clips."""
+"""The display blueprint through the Flask test client: pages, errors, announcements, clips."""
 from __future__ import annotations
 
 import json
@@ -20,7 +20,8 @@ def page_config(html: str) -> dict[str, Any]:
     found = re.search(r'<script type="application/json" id="display-config">(.*?)</script>',
                       html, re.S)
     assert found, "the page carries no configuration"
-    return json.loads(found.group(1))
+    config: dict[str, Any] = json.loads(found.group(1))
+    return config
 
 
 def set_voice(session: Any, hall: Hall, **settings: Any) -> None:
@@ -54,7 +55,8 @@ def test_the_board_speaks_english_words_when_asked(client: FlaskClient, demo_hal
 def test_a_sector_board_names_its_sectors(client: FlaskClient, demo_hall: Hall) -> None:
     html = client.get("/display/demo?sectors=tu-phap,lao-dong").get_data(as_text=True)
     assert page_config(html)["sectors"] == ["tu-phap", "lao-dong"]
-    assert "Tư pháp (Hộ tịch, Lý lịch tư pháp, Chứng thực) · Lao động, Việc làm, Người có công" in html
+    assert ("Tư pháp (Hộ tịch, Lý lịch tư pháp, Chứng thực) · "
+            "Lao động, Việc làm, Người có công") in html
 
 
 @pytest.mark.parametrize(("path", "title"), [

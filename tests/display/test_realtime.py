@@ -32,7 +32,8 @@ def open_counter(client: FlaskClient, token: str, number: int, hall: str = "demo
 def call_next(client: FlaskClient, token: str, number: int, hall: str = "demo") -> dict[str, Any]:
     answer = client.post(f"/api/v1/halls/{hall}/counters/{number}/call-next", headers=bearer(token))
     assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()
+    state: dict[str, Any] = answer.get_json()
+    return state
 
 
 def test_a_call_through_the_api_reaches_its_halls_boards_once_and_no_other_hall(
@@ -65,7 +66,8 @@ def test_a_counter_display_gets_only_its_own_counters_events(
 
     call_next(realtime_client, halls.supervisor, 2)
     issue(realtime_app, "dat-dai")  # a hall-wide event: no counter display hears it
-    realtime_client.post("/api/v1/halls/demo/counters/2/pause", json={}, headers=bearer(halls.supervisor))
+    realtime_client.post("/api/v1/halls/demo/counters/2/pause", json={},
+                         headers=bearer(halls.supervisor))
 
     assert received_names(desk_1) == []
     assert received_names(desk_2) == ["ticket_called", "counter_changed"]
