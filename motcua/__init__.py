@@ -63,6 +63,7 @@ def create_app(
     app.register_blueprint(api_bp)
     cli.register(app)
     # Components: each registers its blueprint, Socket.IO namespace and CLI commands.
+    from motcua.admin import register as register_admin; register_admin(app)
     from motcua.auth.views import register as register_auth; register_auth(app)
     from motcua.counter import register as register_counter; register_counter(app)
     from motcua.display import register as register_display; register_display(app)

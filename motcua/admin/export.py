@@ -1,0 +1,80 @@
+"""Reports as files: a table as CSV, a whole report as an XLSX workbook (a sheet per table).
+
+The same `Table` rows the page charts, with translated headings. CSV is UTF-8 with a byte
+order mark, so spreadsheet programs show Vietnamese letters right when they open it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from motcua.admin.reports import Report, Table
+
+Translate = Callable[[str], str]
+NUMBER_FORMATS = {"minutes": "0.0", "percent": "0.0", "decimal": "0.0", "score": "0.00"}
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def table_csv(table: Table, gettext: Translate) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([gettext(c.label) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_cell(c.kind, v, gettext)
+                         for c, v in zip(table.columns, row, strict=True)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _cell(kind: str, value: object, gettext: Translate) -> object:
+    if value is None:
+        return ""
+    if kind == "label" and isinstance(value, str):
+        return gettext(value)
+    return value
+
+
+def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    for table in report.tables:
+        sheet = workbook.create_sheet(_sheet_name(gettext(table.title), used))
+        sheet.append([f"{hall_name} — {gettext(report.title)}: "
+                      f"{report.period.first.strftime('%d/%m/%Y')} – "
+                      f"{report.period.last.strftime('%d/%m/%Y')}"])
+        sheet.append([gettext(c.label) for c in table.columns])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([None if v is None else _cell(c.kind, v, gettext)
+                          for c, v in zip(table.columns, row, strict=True)])
+        for index, column in enumerate(table.columns, start=1):
+            letter = get_column_letter(index)
+            fmt = NUMBER_FORMATS.get(column.kind)
+            if fmt:
+                for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+                    cell.number_format = fmt
+            width = max([len(str(gettext(column.label)))]
+                        + [len(str(r[index - 1])) for r in table.rows if r[index - 1] is not None])
+            sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+        sheet.freeze_panes = "B3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """Excel allows 31 characters and no []:*?/\\ in a sheet name, and no two alike."""
+    base = SHEET_NAME_BAD.sub(" ", title)[:31].strip() or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name

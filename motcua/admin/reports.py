@@ -1,0 +1,395 @@
+"""Reports for a hall and a range of hall-local dates, as tables that charts and exports share.
+
+Every report is a list of `Table`s: the page draws each table's `charts` from its rows, shows
+the rows one click away, and exports the same rows as CSV and XLSX, so a chart and its
+numbers never disagree. Labels are Vietnamese catalogue ids, translated where they are shown.
+
+The heavy lifting is one grouped or narrow query per report; percentiles are computed in
+Python from per-ticket durations the database computes in seconds, so the same code runs on
+SQLite and PostgreSQL. Definitions (shown under the tables, too):
+
+- waiting time: from taking the number (or, for a transferred ticket, from its last transfer)
+  to the call the citizen answered — the last call, as a recall moves the call time;
+- service time: from the start of service (or the call, when the officer did not press
+  "start") to the finish, for tickets served to the end;
+- per officer: the officer who finished the ticket (or marked it no-show), from the queue log.
+"""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from motcua.admin.errors import N_
+from motcua.queue.models import (
+    Counter,
+    Hall,
+    Sector,
+    StaffUser,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+
+MAX_DAYS = 366
+WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"),
+            N_("Thứ Bảy"), N_("Chủ Nhật"))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Hall-local dates, both ends included."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def each_day(self) -> Iterable[date]:
+        return (self.first + timedelta(days=n) for n in range(self.days))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # catalogue id
+    kind: str = "count"  # "text", "count", "minutes", "percent", "score"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How the page draws a table: `series` are column keys plotted against `label`."""
+
+    kind: str  # "bar", "line", "stacked", "heatmap"
+    title: str
+    label: str
+    series: tuple[str, ...]
+    horizontal: bool = False
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    charts: list[Chart] = field(default_factory=list)
+    note: str | None = None
+
+    def column(self, key: str) -> list[Any]:
+        index = [c.key for c in self.columns].index(key)
+        return [row[index] for row in self.rows]
+
+
+@dataclass
+class Report:
+    key: str
+    title: str
+    hall: str
+    period: Period
+    tables: list[Table]
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+# --- helpers that differ by database ----------------------------------------------------------
+
+
+def _utc_hour(session: Session, column: Any) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.strftime("%H", column), Integer)
+    return cast(func.extract("hour", func.timezone("UTC", column)), Integer)
+
+
+def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+    return func.extract("epoch", end - start)
+
+
+def _in_period(hall: Hall, period: Period) -> ColumnElement[bool]:
+    return and_(Ticket.hall_id == hall.id, Ticket.day >= period.first, Ticket.day <= period.last)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _minutes(seconds: float) -> float:
+    return round(seconds / 60.0, 1)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median, 90th percentile and longest of a set of durations, in minutes."""
+
+    count: int
+    median: float | None
+    p90: float | None
+    longest: float | None
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> Spread:
+        if not seconds:
+            return cls(0, None, None, None)
+        ordered = sorted(max(s, 0.0) for s in seconds)
+        if len(ordered) == 1:
+            only = _minutes(ordered[0])
+            return cls(1, only, only, only)
+        p90 = statistics.quantiles(ordered, n=10, method="inclusive")[8]
+        return cls(len(ordered), _minutes(statistics.median(ordered)), _minutes(p90),
+                   _minutes(ordered[-1]))
+
+
+# --- tickets issued: per hour, per weekday, per day ------------------------------------------
+
+
+def _local_hour(day: date, utc_hour: int, zone: ZoneInfo) -> int:
+    """The hall-local hour of the UTC hour `utc_hour` that falls on hall-local `day`."""
+    for offset in (0, -1, 1):
+        moment = datetime.combine(day + timedelta(days=offset), datetime.min.time(),
+                                  tzinfo=UTC).replace(hour=utc_hour)
+        local = moment.astimezone(zone)
+        if local.date() == day:
+            return local.hour
+    return utc_hour
+
+
+def traffic_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    hour = _utc_hour(session, Ticket.issued_at)
+    rows = session.execute(
+        select(Ticket.day, hour, func.count(Ticket.id))
+        .where(_in_period(hall, period)).group_by(Ticket.day, hour)).all()
+    zone = ZoneInfo(hall.time_zone)
+    per_day: dict[date, int] = defaultdict(int)
+    grid: dict[tuple[int, int], int] = defaultdict(int)
+    for day, utc_hour, count in rows:
+        per_day[day] += count
+        grid[(day.weekday(), _local_hour(day, int(utc_hour), zone))] += count
+    working_days = len(per_day)
+    days_by_weekday: dict[int, int] = defaultdict(int)
+    for day in per_day:
+        days_by_weekday[day.weekday()] += 1
+    hours = sorted({h for _, h in grid}) or list(range(7, 18))
+    hours = list(range(min(hours), max(hours) + 1))
+    by_hour = [[f"{h:02d}:00", sum(grid[(w, h)] for w in range(7)),
+                round(sum(grid[(w, h)] for w in range(7)) / working_days, 1) if working_days else 0]
+               for h in hours]
+    by_weekday = [[WEEKDAYS[w], sum(grid[(w, h)] for h in hours), days_by_weekday[w],
+                   round(sum(grid[(w, h)] for h in hours) / days_by_weekday[w], 1)
+                   if days_by_weekday[w] else 0]
+                  for w in range(7)]
+    heat = [[WEEKDAYS[w], *(grid[(w, h)] for h in hours)] for w in range(7)]
+    tables = [
+        Table("by_hour", N_("Số phiếu theo giờ trong ngày"),
+              [Column("hour", N_("Giờ"), "text"), Column("tickets", N_("Số phiếu")),
+               Column("per_day", N_("Trung bình mỗi ngày làm việc"), "decimal")],
+              by_hour, [Chart("bar", N_("Số phiếu theo giờ"), "hour", ("tickets",))]),
+        Table("heatmap", N_("Bản đồ nhiệt: ngày trong tuần × giờ"),
+              [Column("weekday", N_("Thứ"), "label"),
+               *(Column(f"h{h:02d}", f"{h:02d}:00") for h in hours)],
+              heat, [Chart("heatmap", N_("Số phiếu theo ngày trong tuần và giờ"), "weekday",
+                           tuple(f"h{h:02d}" for h in hours))],
+              note=N_("Ô càng đậm, càng nhiều phiếu được cấp trong giờ đó.")),
+        Table("by_weekday", N_("Số phiếu theo ngày trong tuần"),
+              [Column("weekday", N_("Thứ"), "label"), Column("tickets", N_("Số phiếu")),
+               Column("days", N_("Số ngày làm việc")),
+               Column("per_day", N_("Trung bình mỗi ngày"), "decimal")],
+              by_weekday, [Chart("bar", N_("Trung bình số phiếu mỗi ngày"), "weekday",
+                                 ("per_day",))]),
+        Table("by_day", N_("Số phiếu theo ngày"),
+              [Column("day", N_("Ngày"), "date"), Column("tickets", N_("Số phiếu"))],
+              [[day.isoformat(), per_day.get(day, 0)] for day in period.each_day()],
+              [Chart("line", N_("Số phiếu mỗi ngày"), "day", ("tickets",))]),
+    ]
+    return Report("traffic", N_("Lượt lấy số"), hall.code, period, tables)
+
+
+# --- waiting and service times ----------------------------------------------------------------
+
+
+def _names(session: Session, hall: Hall, lang: str) -> tuple[dict[int, str], dict[int, str]]:
+    name = Sector.name_en if lang == "en" else Sector.name_vi
+    sectors = dict(session.execute(
+        select(Sector.id, name).where(Sector.hall_id == hall.id)).all())
+    counters = {cid: name or f"{number}" for cid, number, name in session.execute(
+        select(Counter.id, Counter.number, Counter.name).where(Counter.hall_id == hall.id))}
+    return sectors, counters
+
+
+def _officer_names(session: Session, labels: Iterable[str]) -> dict[str, str]:
+    usernames = {label.split(":", 1)[1] for label in labels if label.startswith("staff:")}
+    found = dict(session.execute(
+        select(StaffUser.username, StaffUser.full_name)
+        .where(StaffUser.username.in_(usernames))).all()) if usernames else {}
+    return {f"staff:{u}": name or u for u, name in found.items()}
+
+
+def _last_event(kind: Any, what: Any) -> Any:
+    """The newest event of a kind for the ticket in the outer query (a correlated subquery)."""
+    event = aliased(TicketEvent)
+    return (select(what(event)).where(event.ticket_id == Ticket.id, event.kind == kind)
+            .order_by(event.id.desc()).limit(1).scalar_subquery())
+
+
+def _time_table(key: str, title: str, who: str, groups: dict[Any, tuple[list[float], list[float]]],
+                names: Callable[[Any], str]) -> Table:
+    rows = []
+    for group, (waits, services) in groups.items():
+        wait, service = Spread.of(waits), Spread.of(services)
+        rows.append([names(group), wait.count, wait.median, wait.p90, wait.longest,
+                     service.count, service.median, service.p90, service.longest])
+    rows.sort(key=lambda r: (-(r[1] or 0), r[0]))
+    return Table(
+        key, title,
+        [Column("name", who, "text"), Column("called", N_("Số lượt gọi")),
+         Column("wait_median", N_("Chờ: trung vị (phút)"), "minutes"),
+         Column("wait_p90", N_("Chờ: 90% trong vòng (phút)"), "minutes"),
+         Column("wait_max", N_("Chờ: lâu nhất (phút)"), "minutes"),
+         Column("served", N_("Số lượt phục vụ xong")),
+         Column("service_median", N_("Phục vụ: trung vị (phút)"), "minutes"),
+         Column("service_p90", N_("Phục vụ: 90% trong vòng (phút)"), "minutes"),
+         Column("service_max", N_("Phục vụ: lâu nhất (phút)"), "minutes")],
+        rows,
+        [Chart("bar", N_("Thời gian chờ (phút)"), "name", ("wait_median", "wait_p90"),
+               horizontal=True),
+         Chart("bar", N_("Thời gian phục vụ (phút)"), "name", ("service_median", "service_p90"),
+               horizontal=True)])
+
+
+def times_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    waited_from = case((Ticket.transferred_from_counter_id.is_(None), Ticket.issued_at),
+                       else_=_last_event("transferred", lambda e: e.at))
+    wait_s = _seconds(session, waited_from, Ticket.called_at)
+    service_s = case((Ticket.status == TicketStatus.DONE,
+                      _seconds(session, func.coalesce(Ticket.started_at, Ticket.called_at),
+                               Ticket.finished_at)))
+    officer = case(
+        (Ticket.status == TicketStatus.DONE, _last_event("completed", lambda e: e.actor)),
+        else_=_last_event("no_show", lambda e: e.actor))
+    rows = session.execute(
+        select(Ticket.sector_id, Ticket.counter_id, officer, wait_s, service_s)
+        .where(_in_period(hall, period), Ticket.called_at.is_not(None),
+               Ticket.status.in_((TicketStatus.DONE, TicketStatus.NO_SHOW)))).all()
+    by_sector: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    by_counter: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    by_officer: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for sector_id, counter_id, actor, wait, service in rows:
+        for groups, key in ((by_sector, sector_id), (by_counter, counter_id),
+                            (by_officer, actor or "?")):
+            waits, services = groups[key]
+            if wait is not None:
+                waits.append(float(wait))
+            if service is not None:
+                services.append(float(service))
+    sectors, counters = _names(session, hall, lang)
+    officers = _officer_names(session, by_officer)
+    note = N_("Thời gian chờ: từ lúc lấy số (hoặc lúc được chuyển) đến lần gọi mà công dân "
+              "đến quầy. Thời gian phục vụ: từ lúc bắt đầu phục vụ (hoặc lúc gọi) đến lúc xong. "
+              "“90% trong vòng”: 9 trên 10 lượt không lâu hơn số này.")
+    tables = [
+        _time_table("by_sector", N_("Theo lĩnh vực"), N_("Lĩnh vực"), by_sector,
+                    lambda k: sectors.get(k, "?")),
+        _time_table("by_counter", N_("Theo quầy"), N_("Quầy"), by_counter,
+                    lambda k: counters.get(k, "?")),
+        _time_table("by_officer", N_("Theo cán bộ"), N_("Cán bộ"), by_officer,
+                    lambda k: officers.get(k, k)),
+    ]
+    for table in tables:
+        table.note = note
+    return Report("times", N_("Thời gian chờ và phục vụ"), hall.code, period, tables)
+
+
+# --- no-shows and transfers -------------------------------------------------------------------
+
+
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def outcomes_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    origin = func.coalesce(Ticket.transferred_from_sector_id, Ticket.sector_id)
+    issued = dict((row[0], row[1:]) for row in session.execute(
+        select(origin, func.count(Ticket.id),
+               _count_if(Ticket.transferred_from_sector_id.is_not(None)),
+               _count_if(Ticket.status.in_((TicketStatus.WAITING, TicketStatus.CANCELLED))))
+        .where(_in_period(hall, period)).group_by(origin)).all())
+    ended = dict((row[0], row[1:]) for row in session.execute(
+        select(Ticket.sector_id, _count_if(Ticket.status == TicketStatus.DONE),
+               _count_if(Ticket.status == TicketStatus.NO_SHOW))
+        .where(_in_period(hall, period)).group_by(Ticket.sector_id)).all())
+    at_counter = dict((row[0], row[1:]) for row in session.execute(
+        select(Ticket.counter_id, _count_if(Ticket.status == TicketStatus.DONE),
+               _count_if(Ticket.status == TicketStatus.NO_SHOW))
+        .where(_in_period(hall, period), Ticket.counter_id.is_not(None))
+        .group_by(Ticket.counter_id)).all())
+    sent_on = dict(session.execute(
+        select(Ticket.transferred_from_counter_id, func.count(Ticket.id))
+        .where(_in_period(hall, period), Ticket.transferred_from_counter_id.is_not(None))
+        .group_by(Ticket.transferred_from_counter_id)).all())
+    sectors, counters = _names(session, hall, lang)
+    sector_rows = []
+    for sector_id in sorted(set(issued) | set(ended), key=lambda s: sectors.get(s, "")):
+        total, moved, unserved = (int(v or 0) for v in issued.get(sector_id, (0, 0, 0)))
+        done, no_show = (int(v or 0) for v in ended.get(sector_id, (0, 0)))
+        sector_rows.append([sectors.get(sector_id, "?"), total, done, no_show,
+                            _share(no_show, done + no_show), moved, _share(moved, total),
+                            unserved])
+    counter_rows = []
+    for counter_id in sorted(set(at_counter) | set(sent_on), key=lambda c: counters.get(c, "")):
+        done, no_show = (int(v or 0) for v in at_counter.get(counter_id, (0, 0)))
+        moved = int(sent_on.get(counter_id, 0))
+        counter_rows.append([counters.get(counter_id, "?"), done, no_show,
+                             _share(no_show, done + no_show), moved,
+                             _share(moved, done + no_show + moved)])
+    rates = (Chart("bar", N_("Tỉ lệ bỏ về và chuyển (%)"), "name",
+                   ("no_show_rate", "transfer_rate"), horizontal=True),)
+    tables = [
+        Table("by_sector", N_("Theo lĩnh vực"),
+              [Column("name", N_("Lĩnh vực"), "text"), Column("tickets", N_("Số phiếu lấy")),
+               Column("served", N_("Phục vụ xong")), Column("no_show", N_("Bỏ về")),
+               Column("no_show_rate", N_("Tỉ lệ bỏ về (%)"), "percent"),
+               Column("transferred", N_("Chuyển đi")),
+               Column("transfer_rate", N_("Tỉ lệ chuyển (%)"), "percent"),
+               Column("unserved", N_("Chưa được gọi"))],
+              sector_rows, list(rates),
+              note=N_("Phiếu được tính vào lĩnh vực đã cấp số; “bỏ về” là được gọi mà không "
+                      "đến, tính trên số lượt được gọi; “chuyển đi” là được chuyển sang lĩnh vực "
+                      "hoặc quầy khác.")),
+        Table("by_counter", N_("Theo quầy"),
+              [Column("name", N_("Quầy"), "text"), Column("served", N_("Phục vụ xong")),
+               Column("no_show", N_("Bỏ về")),
+               Column("no_show_rate", N_("Tỉ lệ bỏ về (%)"), "percent"),
+               Column("transferred", N_("Chuyển đi")),
+               Column("transfer_rate", N_("Tỉ lệ chuyển (%)"), "percent")],
+              counter_rows, list(rates)),
+    ]
+    return Report("outcomes", N_("Bỏ về và chuyển"), hall.code, period, tables)
+
+
+# --- the registry the page and the exports use ------------------------------------------------
+
+ReportFunction = Callable[[Session, Hall, Period, str], Report]
+
+REPORTS: dict[str, tuple[str, ReportFunction]] = {
+    "traffic": (N_("Lượt lấy số"), traffic_report),
+    "times": (N_("Thời gian chờ và phục vụ"), times_report),
+    "outcomes": (N_("Bỏ về và chuyển"), outcomes_report),
+}
+
+
+def build_report(session: Session, hall: Hall, key: str, period: Period,
+                 lang: str = "vi") -> Report:
+    """Report `key` (one of `REPORTS`); `lang` picks the sectors' names ("vi" or "en")."""
+    return REPORTS[key][1](session, hall, period, lang)
