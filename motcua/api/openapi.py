@@ -113,7 +113,10 @@ def openapi_document() -> dict[str, Any]:
             "required": ["number", "display_number", "sector", "token", "ahead",
                          "estimated_wait_minutes"],
             "properties": {"ahead": {"type": "integer"}, "estimated_wait_minutes": {"type": "integer"},
-                           "issued_at": {"type": "string", "format": "date-time"}}}]},
+                           "issued_at": {"type": "string", "format": "date-time"},
+                           "print_job": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                               "id": {"type": "integer"}, "error": {"type": ["string", "null"]},
+                               "status": {"enum": ["queued", "sent", "printed", "failed"]}}}]}}}]},
         "Sectors": {"type": "object", "properties": {"hall": {"type": "object"}, "sectors": {
             "type": "array", "items": {"type": "object", "properties": {
                 "code": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},
