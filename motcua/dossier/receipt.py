@@ -287,7 +287,7 @@ def receipt_pdf(slip: ReceiptSlip) -> bytes:
     pdf.ln(1)
     pdf.line_of("1. Thành phần hồ sơ nộp gồm:", style="B")
     pdf.set_font(_FAMILY, "", 10.5)
-    with pdf.table(col_widths=(10, 95, 30, 30), line_height=6,
+    with pdf.table(width=pdf.epw, align="LEFT", col_widths=(10, 95, 30, 30), line_height=6,
                    text_align=("CENTER", "LEFT", "CENTER", "CENTER"),
                    headings_style=_HEADING) as table:
         heading = table.row()
