@@ -29,7 +29,7 @@ class PrintedJobs:
     """The keys of printed jobs, on disk (written atomically) so they survive a restart."""
 
     def __init__(self, path: Path) -> None:
-        self._path = path
+        self.path = path
         self._keys: list[str] = []
         if path.exists():
             try:
@@ -45,10 +45,10 @@ class PrintedJobs:
         self._keys.append(key)
         self._keys = self._keys[-REMEMBERED:]
         self._set = set(self._keys)
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._path.with_suffix(".tmp")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self._keys))
-        os.replace(temporary, self._path)
+        os.replace(temporary, self.path)
 
 
 class PrintAgent:
@@ -125,9 +125,11 @@ class PrintAgent:
             self._rejected = str(data["message"])
 
     def _on_disconnect(self, *_reason: Any) -> None:
-        self._say("disconnected; reconnecting")
+        self._say(f"disconnected from {self.server}")
 
-    def _on_job(self, job: dict[str, Any]) -> None:
+    def _on_job(self, job: Any) -> None:
+        if not isinstance(job, dict):
+            return
         key = str(job.get("key"))
         if key in self._waiting:
             return
@@ -140,16 +142,26 @@ class PrintAgent:
         while (job := self._jobs.get()) is not None:
             key = str(job.get("key"))
             answer: dict[str, Any] = {"id": job.get("id"), "ok": True}
-            if key not in self.printed:
+            data = job.get("data")
+            if not isinstance(data, (bytes, bytearray)):
+                answer = {"id": job.get("id"), "ok": False, "error": "the job came without its bytes"}
+            elif key not in self.printed:
                 try:
-                    self.printer.print_bytes(bytes(job["data"]), name=f"job-{job.get('id')}")
-                    self.printed.add(key)
-                    self._say(f"printed job {job.get('id')} ({job.get('kind')} {job.get('ticket') or ''})")
+                    self.printer.print_bytes(bytes(data), name=f"job-{job.get('id')}")
                 except PrinterError as exc:
                     answer = {"id": job.get("id"), "ok": False, "error": str(exc)}
                     self._say(f"job {job.get('id')} failed: {exc}")
+                else:
+                    self._say(f"printed job {job.get('id')} ({job.get('kind')} {job.get('ticket') or ''})")
+                    self._remember(key)
             self._waiting.discard(key)
             self._acknowledge(answer)
+
+    def _remember(self, key: str) -> None:
+        try:
+            self.printed.add(key)
+        except OSError as exc:  # printed all the same; only a lost ack could now print it twice
+            self._say(f"cannot write {self.printed.path}: {exc.strerror or exc}")
 
     def _acknowledge(self, answer: dict[str, Any]) -> None:
         try:

@@ -133,3 +133,38 @@ def test_a_wrong_token_is_refused_with_one_clear_error(live_server, hall, agents
         agents.start(token="mck_not-the-token")
     with pytest.raises(PrinterError, match="refused"):
         agents.start(kiosk="kiosk-b")  # the right token, but another kiosk's name
+
+
+def agent_alone(tmp_path, state_name: str = "state.json") -> tuple[PrintAgent, list[dict]]:
+    """An agent not connected anywhere, its acknowledgements recorded instead of sent."""
+    agent = PrintAgent("http://127.0.0.1:1", "kiosk-a", "token", Printer("dummy:"), tmp_path / state_name,
+                       say=lambda _message: None)
+    acks: list[dict] = []
+    agent.client.emit = lambda _event, answer, namespace=None: acks.append(answer)  # type: ignore[method-assign]
+    return agent, acks
+
+
+def work_through(agent: PrintAgent, *jobs: object) -> None:
+    for job in jobs:
+        agent._on_job(job)
+    agent._jobs.put(None)
+    agent._work()
+
+
+def test_the_agent_prints_each_key_once_and_answers_every_copy(tmp_path):
+    agent, acks = agent_alone(tmp_path)
+    job = {"id": 7, "key": "7@t", "kind": "ticket", "data": b"bytes"}
+    work_through(agent, job, dict(job), "not a job")
+    work_through(agent, dict(job))
+    assert agent.printer.sent == [b"bytes"]
+    assert acks == [{"id": 7, "ok": True}, {"id": 7, "ok": True}]
+    assert "7@t" in PrintedJobs(tmp_path / "state.json")
+
+
+def test_a_job_without_bytes_or_a_state_file_that_cannot_be_written_does_not_stop_the_agent(tmp_path):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "state.tmp").mkdir()  # the atomic write's temporary cannot be created
+    agent, acks = agent_alone(tmp_path, "locked/state.json")
+    work_through(agent, {"id": 1, "key": "1@t"}, {"id": 2, "key": "2@t", "data": b"ok"})
+    assert acks == [{"id": 1, "ok": False, "error": "the job came without its bytes"}, {"id": 2, "ok": True}]
+    assert agent.printer.sent == [b"ok"]
