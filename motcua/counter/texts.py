@@ -66,6 +66,7 @@ def staff_strings() -> dict[str, str]:
         "closed_banner": _("Quầy đang đóng."),
         "pause": _("Tạm dừng"),
         "resume": _("Tiếp tục"),
+        "connecting": _("Đang kết nối…"),
         "online": _("Trực tuyến"),
         "offline": _("Mất kết nối, đang kết nối lại…"),
         "nobody_waiting": _("Không có ai đang chờ."),

@@ -54,16 +54,19 @@ const Staff = (() => {
     toastTimer = setTimeout(() => { box.hidden = true; }, kind === "error" ? 6000 : 3500);
   }
 
-  function live(online) {
+  /** Show the link's state: "connecting" (first time), true (live) or false (lost). */
+  function live(state) {
+    const text = { connecting: page.strings.connecting, true: page.strings.online,
+      false: page.strings.offline }[state];
     document.querySelectorAll(".live").forEach((node) => {
-      node.classList.toggle("live--off", !online);
-      node.querySelector(".live__text").textContent = online ? page.strings.online : page.strings.offline;
+      node.classList.toggle("live--off", state !== true);
+      node.querySelector(".live__text").textContent = text;
     });
   }
 
   /** Join the hall's (and counter's) rooms; `onConnect` re-reads state after every (re)connect. */
   function connect(auth, onConnect) {
-    live(false);
+    live("connecting");
     const socket = io("/counter", { auth });
     socket.on("connect", () => { live(true); onConnect(); });
     socket.on("disconnect", () => live(false));
