@@ -68,5 +68,6 @@ def create_app(
     from motcua.counter import register as register_counter; register_counter(app)
     from motcua.display import register as register_display; register_display(app)
     from motcua.dossier import register as register_dossier; register_dossier(app)
+    from motcua.kiosk import register as register_kiosk; register_kiosk(app)
     from motcua.printer.web import register as register_printer; register_printer(app)
     return app

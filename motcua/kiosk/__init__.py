@@ -1,0 +1,22 @@
+"""The ticket kiosk (máy lấy số), a ticket's phone page, and look-ups at the kiosk (issue 4).
+
+Pages: `/kiosk/<hall>` (the touchscreen; set up once per kiosk PC with
+`/kiosk/<hall>/setup?token=…`, see `registration`), `/t/<token>` (the page behind the
+ticket's QR code) and its QR code `/t/<token>/qr.svg`. Socket.IO: `/kiosk` and `/ticket`.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Add the kiosk pages, the `/kiosk` and `/ticket` namespaces and the ticket look-up."""
+    from motcua.extensions import socketio
+    from motcua.kiosk.lookup import find_ticket, lookups
+    from motcua.kiosk.realtime import namespaces
+    from motcua.kiosk.views import bp
+
+    app.register_blueprint(bp)
+    for namespace in namespaces():
+        socketio.on_namespace(namespace)
+    lookups.register("ticket", find_ticket)

@@ -1,0 +1,250 @@
+"""The kiosk's pages: the touchscreen, its set-up link and look-ups, and a ticket's phone page.
+
+Tickets are issued by the kiosk's script through the JSON API (`POST /api/v1/halls/<hall>/
+tickets`, the kiosk's token as bearer), which also queues the print job; these views only
+serve pages, QR codes and look-ups.
+"""
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import TooManyRequests
+
+from motcua.auth.accounts import hash_token
+from motcua.extensions import LANGUAGES, csrf, limiter
+from motcua.kiosk import registration, texts
+from motcua.kiosk.links import qr_svg, ticket_page_url
+from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
+from motcua.queue import readmodels, services
+from motcua.queue.errors import HallNotFound, TicketNotFound
+from motcua.queue.models import Hall, Priority, Ticket
+from motcua.web import db, runtime
+
+bp = Blueprint("kiosk", __name__)
+
+# Seconds each screen stays before the kiosk moves on by itself; MOTCUA_KIOSK_<NAME>_SECONDS.
+TIMING_DEFAULTS: dict[str, float] = {
+    "confirm": 12,  # the ticket's confirmation, then back to the sectors
+    "print_failed": 90,  # the number and QR code to photograph when printing failed
+    "message": 8,  # an error message
+    "priority": 30,  # priority chosen but no sector tapped: back to a regular ticket
+    "lookup": 45,  # the look-up screen untouched
+    "idle": 60,  # the sectors untouched: the attract screen
+}
+
+
+def _timing() -> dict[str, float]:
+    config = current_app.config
+    return {name: float(config.get(f"KIOSK_{name.upper()}_SECONDS", default))
+            for name, default in TIMING_DEFAULTS.items()}
+
+
+# Each language's name in itself, as language switches show it: never translated.
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def _lang() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else "vi"
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "vi" else "vi"
+
+
+def _message_page(status: int, title: str, message: str, *, screen: str = "phone",
+                  hint: str | None = None) -> Response:
+    page = render_template("kiosk/message.html", title=title, message=message, hint=hint,
+                           screen=screen)
+    return make_response(page, status)
+
+
+@bp.errorhandler(HallNotFound)
+def _unknown_hall(_exc: HallNotFound) -> Response:
+    return _message_page(404, _("Không tìm thấy nơi tiếp nhận"),
+                         _("Địa chỉ này không dẫn tới Bộ phận Một cửa nào. Xin kiểm tra lại đường dẫn."),
+                         screen="kiosk")
+
+
+@bp.errorhandler(TicketNotFound)
+def _unknown_ticket(_exc: TicketNotFound) -> Response:
+    return _message_page(404, _("Không tìm thấy số thứ tự"),
+                         _("Không có số thứ tự nào với mã này. Xin hỏi cán bộ hướng dẫn tại "
+                           "Bộ phận Một cửa."))
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(_exc: TooManyRequests) -> tuple[Response, int]:
+    return _json_error(429, "rate_limited", _("Xin chờ một chút rồi thử lại."))
+
+
+def _json_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message}}), status
+
+
+def _kiosk_token(hall: Hall) -> str | None:
+    """The token of the registered kiosk of `hall` this browser is, if it is one."""
+    token = registration.token_from_cookie(request.cookies.get(registration.COOKIE))
+    return token if registration.kiosk_device(db(), hall, token) is not None else None
+
+
+def _not_registered(hall: Hall) -> Response:
+    return _message_page(
+        403, _("Màn hình này chưa được đăng ký"),
+        _("Máy này chưa được dùng để lấy số. Xin mời ông/bà hỏi cán bộ hướng dẫn."),
+        screen="kiosk",
+        hint=_("Quản trị viên: chạy “motcua kiosk add %(hall)s TÊN-MÁY”, rồi mở một lần "
+               "/kiosk/%(hall)s/setup?token=… trên máy này.", hall=hall.code))
+
+
+def _keypad_letters(hall: Hall) -> list[str]:
+    """Letters of the hall's number prefixes ("A001"), for the look-up keypad."""
+    return sorted({letter for sector in hall.sectors for letter in sector.prefix.upper()})
+
+
+@bp.get("/kiosk/<hall>")
+def kiosk(hall: str) -> ResponseReturnValue:
+    found = services.get_hall(db(), hall)
+    token = _kiosk_token(found)
+    if token is None:
+        return _not_registered(found)
+    lang = _lang()
+    start_lang = current_app.config["BABEL_DEFAULT_LOCALE"]
+    config: dict[str, Any] = {
+        "hall": found.code,
+        "timeZone": found.time_zone,
+        "lang": lang,
+        "startLang": start_lang,
+        "token": token,
+        "sectors": readmodels.hall_sectors(db(), runtime().clock, found),
+        "timing": _timing(),
+        "words": texts.kiosk_words(),
+        "urls": {
+            "sectors": url_for("api.sectors", hall=found.code),
+            "issue": url_for("api.issue_ticket", hall=found.code),
+            "lookup": url_for("kiosk.lookup", hall=found.code),
+            "qr": url_for("kiosk.ticket_qr", token="TOKEN"),
+            "start": url_for("kiosk.kiosk", hall=found.code, lang=start_lang),
+            "idle": url_for("kiosk.kiosk", hall=found.code, lang=start_lang, screen="attract"),
+        },
+    }
+    other = _other(lang)
+    with force_locale(other):
+        attract_other = _("Chạm vào màn hình để lấy số thứ tự")
+    page = render_template(
+        "kiosk/kiosk.html", hall=found, config=config, lang=lang,
+        sectors=config["sectors"], priorities=list(Priority),
+        priority_labels=texts.PRIORITY_LABELS, keypad_letters=_keypad_letters(found),
+        other_lang=other, other_lang_name=LANGUAGE_NAMES[other], attract_other=attract_other,
+        other_lang_url=url_for("kiosk.kiosk", hall=found.code, lang=other),
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return registration.remember(response, token)
+
+
+@bp.get("/kiosk/<hall>/setup")
+def setup(hall: str) -> ResponseReturnValue:
+    """Open once on the kiosk PC with the token `motcua kiosk add` printed."""
+    found = services.get_hall(db(), hall)
+    token = request.args.get("token", "").strip()
+    if registration.kiosk_device(db(), found, token) is None:
+        response = _message_page(
+            403, _("Mã đăng ký không đúng"),
+            _("Mã này không phải của một máy lấy số đang hoạt động tại nơi này."),
+            screen="kiosk",
+            hint=_("Quản trị viên: kiểm tra lại mã do “motcua kiosk add” in ra."))
+    else:
+        response = redirect(url_for("kiosk.kiosk", hall=found.code), 303)
+        registration.remember(response, token)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _lookup_key() -> str:
+    """Look-ups are limited per kiosk (by its token's digest), else per address."""
+    token = registration.token_from_cookie(request.cookies.get(registration.COOKIE))
+    return f"kiosk:{hash_token(token)}" if token else f"ip:{request.remote_addr}"
+
+
+@bp.post("/kiosk/<hall>/lookup")
+@csrf.exempt  # read-only, JSON-only, and the kiosk cookie is SameSite=Strict
+@limiter.limit(lambda: str(current_app.config["LOOKUP_RATE_LIMIT"]), key_func=_lookup_key)
+def lookup(hall: str) -> ResponseReturnValue:
+    """What a scanned or typed code names: `{"kind", "html"}` for the look-up screen."""
+    found = services.get_hall(db(), hall)
+    if _kiosk_token(found) is None:
+        return _json_error(403, "not_registered", _("Màn hình này chưa được đăng ký"))
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str) or not code.strip():
+        return _json_error(422, "invalid_request", _("Chưa có mã để tra cứu."))
+    if len(code) > MAX_LENGTH:
+        return _json_error(422, "invalid_request", _("Mã quá dài."))
+    result = lookups.find(LookupContext(db(), runtime().clock, found), code)
+    if result is None:
+        return _json_error(404, "not_found", _("Không tìm thấy số thứ tự hay hồ sơ nào với mã này."))
+    return jsonify({"kind": result.kind, "html": render_template(result.template, **result.context)})
+
+
+def _ticket(token: str) -> Ticket:
+    if not TICKET_TOKEN.fullmatch(token):
+        raise TicketNotFound("Malformed ticket code")
+    return services.get_ticket_by_token(db(), token)
+
+
+@bp.get("/t/<token>")
+def ticket_page(token: str) -> ResponseReturnValue:
+    """The page behind a ticket's QR code: live status on the citizen's phone."""
+    ticket = _ticket(token)
+    status = readmodels.ticket_status(db(), runtime().clock, ticket)
+    lang = _lang()
+    config = {
+        "token": ticket.token,
+        "lang": lang,
+        "timeZone": ticket.hall.time_zone,
+        "status": status,
+        "words": texts.phone_words(),
+        "urls": {"status": url_for("api.ticket_status", token=ticket.token)},
+    }
+    other = _other(lang)
+    page = render_template("kiosk/ticket.html", status=status, config=config, lang=lang,
+                           described=texts.describe_ticket(status),
+                           priority=texts.priority_label(status["priority"]),
+                           issued_at=ticket.issued_at.astimezone(ZoneInfo(ticket.hall.time_zone))
+                           .strftime("%H:%M, %d/%m/%Y"),
+                           other_lang=other, other_lang_name=LANGUAGE_NAMES[other],
+                           other_lang_url=url_for("kiosk.ticket_page", token=ticket.token,
+                                                  lang=other))
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.get("/t/<token>/qr.svg")
+def ticket_qr(token: str) -> ResponseReturnValue:
+    """The QR code of a ticket's phone page, drawn on the server."""
+    ticket = _ticket(token)
+    response = make_response(qr_svg(ticket_page_url(ticket.token)))
+    response.mimetype = "image/svg+xml"
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,376 @@
+/* The ticket kiosk's screens: sectors → (priority group) → the ticket; look-ups; an attract
+   screen after inactivity. Every word comes translated from the page (#kiosk-config). */
+"use strict";
+(() => {
+  const config = JSON.parse(document.getElementById("kiosk-config").textContent);
+  const words = config.words;
+  const timing = config.timing;
+  const root = document.getElementById("kiosk");
+  const $ = (id) => document.getElementById(id);
+  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "attract"];
+  const KEEP_PRINT_NEWS = 50; // print outcomes remembered for tickets not shown yet
+  const SCAN_GAP_MS = 1000; // a pause this long between keys starts a new scan
+  const PAGE_LIFETIME_MS = 6 * 3600 * 1000; // reload when idle after this, to pick up changes
+  const REFRESH_DELAY_MS = 1500; // after an event, let the burst of a call settle first
+  const REFRESH_GAP_MS = 10000; // events re-read the sectors at most this often
+
+  const state = {
+    screen: "home",
+    priority: null, // the priority group chosen for the next ticket
+    busy: false, // a ticket is being issued: further taps do nothing
+    ticket: null, // token of the ticket on screen
+    ticketWait: "confirm", // which timing applies to the ticket screen
+    printNews: new Map(), // token → "failed" | "printed", as the printer reports
+    code: "", // typed on the look-up keypad
+    codeLookedUp: false, // the code on the keypad was looked up: the next key starts anew
+    stale: false, // the hall's sectors changed: reload when idle
+  };
+  const loadedAt = Date.now();
+  let timer = null;
+
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
+  const plural = (forms, n) => fill(n === 1 ? forms.one : forms.other, { n });
+  const sectorName = (ticket) => (config.lang === "en" ? ticket.sector_name_en : ticket.sector_name_vi);
+
+  // --- screens and their timers -------------------------------------------------------------
+
+  function show(name) {
+    state.screen = name;
+    for (const screen of SCREENS) $("screen-" + screen).hidden = screen !== name;
+    root.dataset.screen = name;
+    unpress();
+    restartTimer();
+  }
+
+  function restartTimer() {
+    clearTimeout(timer);
+    const seconds = {
+      home: state.priority ? timing.priority : timing.idle,
+      priority: timing.priority,
+      ticket: timing[state.ticketWait],
+      message: timing.message,
+      lookup: timing.lookup,
+    }[state.screen];
+    if (seconds) timer = setTimeout(timeUp, seconds * 1000);
+  }
+
+  function timeUp() {
+    if (state.screen === "home" && !state.priority) goIdle();
+    else goHome();
+  }
+
+  function restart(url) {
+    location.replace(url); // a fresh page in the hall's language, with the latest sectors
+  }
+
+  /** Back to the sectors, for a regular ticket, in the hall's language. */
+  function goHome() {
+    if (config.lang !== config.startLang) return restart(config.urls.start);
+    setPriority(null);
+    show("home");
+  }
+
+  function goIdle() {
+    if (config.lang !== config.startLang || state.stale || Date.now() - loadedAt > PAGE_LIFETIME_MS) {
+      return restart(config.urls.idle);
+    }
+    setPriority(null);
+    show("attract");
+  }
+
+  // --- taps -------------------------------------------------------------------------------------
+
+  function unpress() {
+    for (const el of root.querySelectorAll(".pressed")) el.classList.remove("pressed");
+  }
+
+  // Feedback in the very next frame: the pressed look is set on pointerdown, before the click.
+  document.addEventListener("pointerdown", (event) => {
+    restartTimer();
+    const target = event.target.closest("button, a.btn");
+    if (!target || target.disabled || state.busy) return;
+    target.classList.add("pressed");
+    if (target.dataset.sector) {
+      performance.mark("kiosk-tap");
+      const start = event.timeStamp;
+      requestAnimationFrame(() => performance.measure("kiosk-tap-feedback", { start, end: performance.now() }));
+    }
+  }, { passive: true });
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, () => { if (!state.busy) setTimeout(unpress, 100); }, { passive: true });
+  }
+  document.addEventListener("contextmenu", (event) => event.preventDefault()); // long presses
+
+  const actions = {
+    home: goHome,
+    done: goHome,
+    priority: () => show("priority"),
+    "cancel-priority": () => { setPriority(null); restartTimer(); },
+    lookup: () => { clearLookup(); show("lookup"); },
+    erase: () => { state.code = state.code.slice(0, -1); state.codeLookedUp = false; renderCode(); },
+    "lookup-submit": () => lookUp(state.code),
+  };
+
+  root.addEventListener("click", (event) => {
+    const el = event.target.closest("[data-sector], [data-priority], [data-key], [data-action]");
+    if (!el || el.disabled) return;
+    if (el.dataset.sector) issue(el.dataset.sector);
+    else if (el.dataset.priority) { setPriority(el.dataset.priority); show("home"); }
+    else if (el.dataset.key) typeKey(el.dataset.key);
+    else if (actions[el.dataset.action]) actions[el.dataset.action]();
+  });
+  $("screen-attract").addEventListener("click", goHome);
+
+  function setPriority(priority) {
+    state.priority = priority;
+    root.classList.toggle("priority-mode", Boolean(priority));
+    $("prompt").hidden = Boolean(priority);
+    $("priority-banner").hidden = !priority;
+    $("priority-chosen").textContent = priority ? words.priority[priority] : "";
+  }
+
+  // --- sectors ----------------------------------------------------------------------------------
+
+  function sectorButton(code) {
+    return root.querySelector(`[data-sector="${CSS.escape(code)}"]`);
+  }
+
+  function sectorLine(sector) {
+    if (sector.availability !== "open") {
+      const text = words.availability[sector.availability] || words.availability.closed;
+      return fill(text, { windows: sector.issuing_windows.replace(/-/g, "–").replace(/,/g, ", ") });
+    }
+    if (!sector.waiting) return words.nobody_waiting;
+    const waiting = plural(words.waiting, sector.waiting);
+    if (!sector.estimated_wait_minutes) return waiting; // not estimated yet: the next refresh says
+    return `${waiting} · ${fill(words.wait_about, { n: sector.estimated_wait_minutes })}`;
+  }
+
+  function applySectors(sectors) {
+    config.sectors = sectors;
+    const shown = new Set([...root.querySelectorAll("[data-sector]")].map((b) => b.dataset.sector));
+    if (sectors.length !== shown.size || sectors.some((s) => !shown.has(s.code))) state.stale = true;
+    for (const sector of sectors) {
+      const button = sectorButton(sector.code);
+      if (!button) continue;
+      button.disabled = state.busy || sector.availability !== "open";
+      button.querySelector(".sector-status").textContent = sectorLine(sector);
+    }
+  }
+
+  /** Waiting counts as an event tells them, before the next refresh brings the estimates. */
+  function applyWaiting(waiting) {
+    for (const sector of config.sectors) {
+      if (sector.code in waiting) sector.waiting = waiting[sector.code];
+    }
+    applySectors(config.sectors);
+  }
+
+  // Sectors are re-read on (re)connect, every minute, and after events — at most every
+  // REFRESH_GAP_MS, since a busy hall sends many and every kiosk would re-read on each.
+  let lastRefresh = 0;
+  let refreshTimer = null;
+  async function refreshSectors() {
+    lastRefresh = Date.now();
+    try {
+      const response = await fetch(config.urls.sectors, { cache: "no-store" });
+      if (response.ok) applySectors((await response.json()).sectors);
+    } catch (error) {
+      // Offline for a moment: the sectors keep their last known state.
+    }
+  }
+  function refreshSoon() {
+    if (refreshTimer) return;
+    const wait = Math.max(REFRESH_DELAY_MS, lastRefresh + REFRESH_GAP_MS - Date.now());
+    refreshTimer = setTimeout(() => { refreshTimer = null; refreshSectors(); }, wait);
+  }
+
+  // --- issuing ----------------------------------------------------------------------------------
+
+  /** One tap, one ticket: while a request is out, every further tap is ignored. */
+  async function issue(sector) {
+    if (state.busy) return;
+    state.busy = true;
+    state.printNews.clear();
+    for (const button of root.querySelectorAll("[data-sector]")) button.disabled = true;
+    $("busy").hidden = false;
+    const body = { sector };
+    if (state.priority) body.priority = state.priority;
+    let answer;
+    try {
+      const response = await fetch(config.urls.issue, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${config.token}` },
+        body: JSON.stringify(body),
+        cache: "no-store",
+      });
+      answer = { ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) };
+    } catch (error) {
+      answer = { ok: false, status: 0, body: {} };
+    }
+    state.busy = false;
+    $("busy").hidden = true;
+    applySectors(config.sectors);
+    if (answer.ok) showTicket(answer.body);
+    else showProblem(answer);
+  }
+
+  function showTicket(ticket) {
+    state.ticket = ticket.token;
+    $("ticket-number").textContent = ticket.display_number;
+    $("ticket-priority").hidden = !ticket.priority;
+    $("ticket-priority").textContent = ticket.priority
+      ? fill(words.priority_mark, { group: words.priority[ticket.priority] }) : "";
+    $("ticket-sector").textContent = sectorName(ticket);
+    $("ticket-ahead").textContent = ticket.ahead ? plural(words.ahead, ticket.ahead) : words.ahead_none;
+    $("ticket-wait").textContent = ticket.estimated_wait_minutes
+      ? fill(words.wait, { n: ticket.estimated_wait_minutes }) : "";
+    $("ticket-qr").src = config.urls.qr.replace("TOKEN", encodeURIComponent(ticket.token));
+    setPriority(null);
+    showPrint(printMode(ticket));
+    show("ticket");
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.mark("kiosk-ticket-shown");
+      performance.measure("kiosk-tap-to-ticket", "kiosk-tap", "kiosk-ticket-shown");
+    }));
+    refreshSoon();
+  }
+
+  /** What the issuing answer and any news from the printer say about the slip. */
+  function printMode(ticket) {
+    if (state.printNews.has(ticket.token)) return state.printNews.get(ticket.token);
+    if (!ticket.print_job) return "none";
+    return { failed: "failed", printed: "printed" }[ticket.print_job.status] || "printing";
+  }
+
+  /** How printing goes: "printing", "printed", "failed", or "none" for a kiosk with no printer. */
+  function showPrint(mode) {
+    const photograph = mode === "failed" || mode === "none";
+    state.ticketWait = photograph ? "print_failed" : "confirm";
+    $("screen-ticket").classList.toggle("failed", mode === "failed");
+    $("print-status").hidden = mode === "failed";
+    $("print-status").classList.toggle("printed", mode === "printed");
+    $("print-text").textContent = { printing: words.printing, printed: words.printed, none: words.no_printer }[mode] || "";
+    $("print-failed").hidden = mode !== "failed";
+    $("print-failed-title").textContent = words.print_failed;
+    $("print-failed-detail").textContent = words.print_failed_detail;
+  }
+
+  function printNews(outcome, message) {
+    const token = message && message.ticket_token;
+    if (!token) return;
+    if (state.ticket === token && state.screen === "ticket") {
+      if (outcome === "failed" || state.ticketWait !== "print_failed") {
+        showPrint(outcome);
+        restartTimer();
+      }
+    } else if (state.busy) {
+      // The printer can answer before the kiosk hears back about its own ticket.
+      state.printNews.set(token, outcome);
+      if (state.printNews.size > KEEP_PRINT_NEWS) state.printNews.delete(state.printNews.keys().next().value);
+    }
+  }
+
+  function showProblem(answer) {
+    const code = answer.status === 0 ? "network" : answer.status === 429 ? "rate_limited"
+      : answer.body.error && answer.body.error.code;
+    $("message-text").textContent = words.errors[code] || words.errors.other;
+    setPriority(null);
+    show("message");
+    refreshSectors();
+  }
+
+  // --- look-up: the on-screen keypad and a USB scanner typing like a keyboard ------------------
+
+  function renderCode() {
+    $("lookup-code").textContent = state.code;
+  }
+
+  function clearLookup() {
+    state.code = "";
+    state.codeLookedUp = false;
+    renderCode();
+  }
+
+  function typeKey(key) {
+    if (state.codeLookedUp) clearLookup(); // a key after a look-up starts a new code
+    if (state.code.length < 12) state.code += key;
+    renderCode();
+  }
+
+  async function lookUp(code) {
+    if (!code.trim()) return;
+    state.codeLookedUp = true;
+    if (state.screen !== "lookup") show("lookup");
+    const result = $("lookup-result");
+    result.replaceChildren(Object.assign(document.createElement("p"),
+      { className: "lookup-empty", textContent: words.lookup.searching }));
+    let answer;
+    try {
+      const response = await fetch(config.urls.lookup, {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code }), cache: "no-store", credentials: "same-origin",
+      });
+      answer = { ok: response.ok, body: await response.json().catch(() => ({})) };
+    } catch (error) {
+      answer = { ok: false, body: { error: { message: words.lookup.network } } };
+    }
+    if (answer.ok) {
+      result.innerHTML = answer.body.html; // rendered and escaped by the server's template
+    } else {
+      const message = (answer.body.error && answer.body.error.message) || words.lookup.network;
+      result.replaceChildren(Object.assign(document.createElement("p"),
+        { className: "lookup-error", textContent: message }));
+    }
+    restartTimer();
+  }
+
+  let scanned = "";
+  let lastKeyAt = 0;
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.altKey || event.metaKey || state.busy) return;
+    const now = performance.now();
+    if (now - lastKeyAt > SCAN_GAP_MS) scanned = "";
+    lastKeyAt = now;
+    restartTimer();
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (scanned) {
+        clearLookup();
+        lookUp(scanned);
+        scanned = "";
+      }
+    } else if (event.key.length === 1) {
+      event.preventDefault();
+      scanned += event.key;
+    }
+  });
+
+  // --- the clock, live updates ------------------------------------------------------------------
+
+  const clockFormat = new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "vi-VN",
+    { hour: "2-digit", minute: "2-digit", timeZone: config.timeZone });
+  function tick() {
+    const now = clockFormat.format(new Date());
+    for (const el of document.querySelectorAll("[data-clock]")) el.textContent = now;
+  }
+  tick();
+  setInterval(tick, 10000);
+  setInterval(refreshSectors, 60000); // issuing windows open and close with the clock
+
+  if (typeof io === "function") {
+    const socket = io("/kiosk", { auth: { token: config.token } });
+    socket.on("connect", refreshSectors); // events missed while away are not replayed
+    socket.onAny((name, message) => {
+      if (message && message.waiting) {
+        applyWaiting(message.waiting);
+        refreshSoon();
+      }
+    });
+    socket.on("print_failed", (message) => printNews("failed", message));
+    socket.on("print_printed", (message) => printNews("printed", message));
+  }
+
+  applySectors(config.sectors);
+  show(new URLSearchParams(location.search).get("screen") === "attract" ? "attract" : "home");
+})();
