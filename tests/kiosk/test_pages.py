@@ -1,0 +1,212 @@
+"""The server side of the kiosk's pages: registration, friendly errors, QR codes, look-ups."""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from sqlalchemy import update
+
+from motcua.kiosk.registration import COOKIE
+from motcua.queue.models import Device
+from tests.support import bearer
+
+
+def _config(html: str, element_id: str) -> dict:
+    found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.S)
+    assert found, f"no #{element_id} in the page"
+    return json.loads(found.group(1))
+
+
+def _issue(client, kiosk_token, **body):
+    answer = client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai", **body},
+                         headers=bearer(kiosk_token))
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()
+
+
+def test_an_unknown_hall_gets_a_friendly_404_page(client, demo_hall):
+    answer = client.get("/kiosk/no-such-hall")
+    assert answer.status_code == 404
+    assert answer.mimetype == "text/html"
+    assert "Không tìm thấy nơi tiếp nhận" in answer.get_data(as_text=True)
+    assert "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_an_unregistered_browser_is_told_the_screen_is_not_registered(client, demo_hall):
+    answer = client.get("/kiosk/demo")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 403
+    assert "Màn hình này chưa được đăng ký" in page
+    assert "kiosk-config" not in page  # no token, no way to issue
+
+
+def test_the_setup_link_stores_the_token_in_an_httponly_cookie_and_leaves_the_address_bar(
+        client, kiosk_token):
+    answer = client.get(f"/kiosk/demo/setup?token={kiosk_token}")
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == "/kiosk/demo"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/kiosk/" in cookie
+    assert kiosk_token not in cookie  # signed, not the bare token
+
+
+def test_a_wrong_setup_token_gets_a_friendly_page_and_no_cookie(client, demo_hall):
+    answer = client.get("/kiosk/demo/setup?token=mck_not-a-real-token")
+    assert answer.status_code == 403
+    assert "Mã đăng ký không đúng" in answer.get_data(as_text=True)
+    assert "Set-Cookie" not in answer.headers
+
+
+def test_a_kiosk_of_another_hall_or_a_tablet_token_cannot_be_set_up_here(client, session, clock,
+                                                                         demo_hall):
+    from motcua.auth.accounts import register_device
+    from motcua.queue.models import DeviceKind
+
+    _, tablet = register_device(session, clock, hall_code="demo", name="tablet-1",
+                                kind=DeviceKind.TABLET, counter_number=1)
+    assert client.get(f"/kiosk/demo/setup?token={tablet}").status_code == 403
+
+
+def test_a_registered_kiosk_gets_its_page_with_sectors_and_its_token_for_the_api(
+        kiosk_client, kiosk_token):
+    answer = kiosk_client.get("/kiosk/demo")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert COOKIE in answer.headers["Set-Cookie"]  # renewed on every load
+    config = _config(page, "kiosk-config")
+    assert config["token"] == kiosk_token
+    assert config["urls"]["issue"] == "/api/v1/halls/demo/tickets"
+    assert len(config["sectors"]) == 13
+    assert page.count('class="sector"') == 13
+    assert "Đất đai" in page and "Ưu tiên" in page and "Tra cứu" in page
+    assert "https://" not in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_a_deactivated_kiosk_is_locked_out_on_its_next_page_load(kiosk_client, session):
+    session.execute(update(Device).values(active=False))
+    session.commit()
+    assert kiosk_client.get("/kiosk/demo").status_code == 403
+
+
+def test_the_kiosk_page_speaks_english_when_asked(kiosk_client):
+    page = kiosk_client.get("/kiosk/demo?lang=en").get_data(as_text=True)
+    config = _config(page, "kiosk-config")
+    assert '<html lang="en">' in page
+    assert "Touch the service you need to take a number" in page
+    assert "Land" in page and "Đất đai" not in page
+    assert config["words"]["waiting"] == {"one": "{n} person waiting", "other": "{n} people waiting"}
+    assert config["urls"]["start"] == "/kiosk/demo?lang=vi"
+    assert "Tiếng Việt" in page  # the way back
+    assert "Chạm vào màn hình để lấy số thứ tự" in page  # the attract screen says it in both
+
+
+def test_closed_and_full_sectors_are_rendered_not_tappable(kiosk_client, kiosk_token, session,
+                                                           demo_hall):
+    demo_hall.sectors[0].is_open = False
+    demo_hall.sectors[1].daily_cap = 1
+    session.commit()
+    _issue(kiosk_client, kiosk_token, sector="moi-truong")
+    page = kiosk_client.get("/kiosk/demo").get_data(as_text=True)
+    config = _config(page, "kiosk-config")
+    availability = {s["code"]: s["availability"] for s in config["sectors"]}
+    assert availability["dat-dai"] == "closed"
+    assert availability["moi-truong"] == "cap_reached"
+    assert re.search(r'data-sector="dat-dai" disabled', page)
+    assert re.search(r'data-sector="moi-truong" disabled', page)
+    assert not re.search(r'data-sector="nong-nghiep" disabled', page)
+
+
+def test_the_phone_page_shows_number_sector_and_place_in_line(client, kiosk_token):
+    _issue(client, kiosk_token)
+    second = _issue(client, kiosk_token)
+    answer = client.get(f"/t/{second['token']}")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert "1002" in page and "Đất đai" in page
+    assert "Đang chờ đến lượt" in page
+    assert "Trước ông/bà còn 1 người" in page
+    assert _config(page, "ticket-config")["urls"]["status"] == f"/api/v1/tickets/{second['token']}"
+
+
+def test_the_phone_page_in_english_counts_people_in_english(client, kiosk_token):
+    _issue(client, kiosk_token)
+    second = _issue(client, kiosk_token)
+    page = client.get(f"/t/{second['token']}?lang=en").get_data(as_text=True)
+    assert "Waiting for your turn" in page and "1 person ahead of you" in page and "Land" in page
+
+
+def test_an_unknown_or_malformed_ticket_code_gets_a_friendly_404_page(client, demo_hall):
+    for token in ("AAAAAAAAAAAAAAAAAAAAAA", "not a token!", "x" * 200, "%3Cscript%3E"):
+        answer = client.get(f"/t/{token}")
+        assert answer.status_code == 404, token
+        assert "Không tìm thấy số thứ tự" in answer.get_data(as_text=True)
+        assert "<script>" not in answer.get_data(as_text=True)
+
+
+def test_a_ticket_from_another_day_says_so(client, kiosk_token, clock):
+    ticket = _issue(client, kiosk_token)
+    clock.advance(days=1)
+    page = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
+    assert "Số của ngày khác" in page
+    assert "Số này của ngày 25/11/2026" in page
+
+
+def test_the_qr_code_is_an_svg_pointing_at_the_phone_page(client, kiosk_token, app):
+    ticket = _issue(client, kiosk_token)
+    answer = client.get(f"/t/{ticket['token']}/qr.svg")
+    assert answer.status_code == 200
+    assert answer.mimetype == "image/svg+xml"
+    root = ET.fromstring(answer.data)
+    assert root.tag.endswith("svg") and root.find("{http://www.w3.org/2000/svg}path") is not None
+    assert client.get("/t/AAAAAAAAAAAAAAAAAAAAAA/qr.svg").status_code == 404
+
+
+def test_the_qr_code_uses_the_public_base_url_when_one_is_configured(app, client, kiosk_token):
+    from motcua.kiosk.links import ticket_page_url
+
+    with app.test_request_context("/", base_url="http://localhost:5000"):
+        assert ticket_page_url("abcdefghijkl") == "http://localhost:5000/t/abcdefghijkl"
+        app.config["PUBLIC_BASE_URL"] = "http://10.0.0.5:5000/"
+        assert ticket_page_url("abcdefghijkl") == "http://10.0.0.5:5000/t/abcdefghijkl"
+
+
+def test_a_lookup_by_scanned_url_finds_the_ticket(kiosk_client, kiosk_token):
+    ticket = _issue(kiosk_client, kiosk_token)
+    answer = kiosk_client.post("/kiosk/demo/lookup",
+                               json={"code": f"http://192.168.1.10:5000/t/{ticket['token']}"})
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["kind"] == "ticket"
+    assert "1001" in body["html"] and "Đang chờ đến lượt" in body["html"]
+
+
+def test_a_lookup_by_typed_number_finds_todays_ticket(kiosk_client, kiosk_token):
+    _issue(kiosk_client, kiosk_token, sector="giao-duc")
+    answer = kiosk_client.post("/kiosk/demo/lookup", json={"code": "a001"})
+    assert answer.status_code == 200
+    assert "A001" in answer.get_json()["html"]
+
+
+def test_a_lookup_that_finds_nothing_or_gets_nothing_answers_clearly(kiosk_client, demo_hall):
+    nothing = kiosk_client.post("/kiosk/demo/lookup", json={"code": "9999"})
+    assert nothing.status_code == 404
+    assert nothing.get_json()["error"]["code"] == "not_found"
+    for body in ({}, {"code": ""}, {"code": 12}, {"code": "x" * 400}):
+        answer = kiosk_client.post("/kiosk/demo/lookup", json=body)
+        assert answer.status_code == 422, body
+        assert answer.get_json()["error"]["message"]
+    garbage = kiosk_client.post("/kiosk/demo/lookup", data="not json",
+                                content_type="application/json")
+    assert garbage.status_code == 422
+
+
+def test_only_a_registered_kiosk_can_look_up(client, kiosk_token):
+    _issue(client, kiosk_token)
+    answer = client.post("/kiosk/demo/lookup", json={"code": "1001"})
+    assert answer.status_code == 403
+    assert answer.get_json()["error"]["code"] == "not_registered"

@@ -1,0 +1,94 @@
+"""The ticket's phone page in real headless Chromium at 390×844: it follows the ticket live."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import screenshot
+from tests.kiosk.conftest import PHONE, LiveHall
+
+pytestmark = pytest.mark.browser
+
+
+def open_phone(browser: Any, hall: LiveHall, path: str) -> Page:
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(hall.url(path))
+    return page
+
+
+def live(page: Page) -> None:
+    """Connected to the ticket's room (the page refetched its state on connect)."""
+    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+    page.evaluate("document.fonts.ready")
+
+
+def counter(hall: LiveHall, action: str, number: int = 1) -> Any:
+    return hall.api("POST", f"/halls/demo/counters/{number}/{action}", hall.supervisor_token)
+
+
+def test_the_phone_page_updates_live_when_the_ticket_is_called(browser, live_hall):
+    live_hall.issue("dat-dai")
+    ticket = live_hall.issue("dat-dai")
+    page = open_phone(browser, live_hall, f"/t/{ticket['token']}")
+    live(page)
+    expect(page.locator("#headline")).to_have_text("Đang chờ đến lượt")
+    expect(page.locator("#lines")).to_contain_text("Trước ông/bà còn 1 người")
+    screenshot(page, "phone-1-waiting")
+
+    counter(live_hall, "open")
+    counter(live_hall, "call-next")  # the first citizen: this page only hears about its own ticket
+    page.reload()
+    live(page)
+    expect(page.locator("#lines")).to_contain_text("Ông/bà là người tiếp theo")
+
+    counter(live_hall, "call-next")
+
+    expect(page.locator("#headline")).to_have_text("Mời đến quầy số 1")
+    expect(page.locator("#ticket")).to_have_attribute("data-state", "called")
+    expect(page.locator("#lines")).to_contain_text("Số 1002 đang được gọi")
+    assert page.title() == "Mời đến quầy 1 · số 1002"
+    screenshot(page, "phone-2-called")
+
+    counter(live_hall, "start")
+    expect(page.locator("#headline")).to_have_text("Đang được phục vụ tại quầy số 1")
+    counter(live_hall, "complete")
+    expect(page.locator("#headline")).to_have_text("Đã xong")
+    screenshot(page, "phone-3-done")
+    page.context.close()
+
+
+def test_the_phone_page_says_when_a_ticket_was_skipped(browser, live_hall):
+    ticket = live_hall.issue("giao-thong")
+    page = open_phone(browser, live_hall, f"/t/{ticket['token']}?lang=en")
+    live(page)
+    expect(page.locator("#headline")).to_have_text("Waiting for your turn")
+    expect(page.locator("#lines")).to_contain_text("You are next")
+    counter(live_hall, "open", 7)
+    counter(live_hall, "call-next", 7)
+    expect(page.locator("#headline")).to_have_text("Please go to counter 7")
+    counter(live_hall, "no-show", 7)
+    expect(page.locator("#headline")).to_have_text("Skipped")
+    expect(page.locator("#lines")).to_contain_text("You were not there when called")
+    screenshot(page, "phone-4-skipped-english")
+    page.context.close()
+
+
+def test_the_phone_page_catches_up_after_being_offline(browser, live_hall):
+    ticket = live_hall.issue("y-te")
+    page = open_phone(browser, live_hall, f"/t/{ticket['token']}")
+    live(page)
+    page.context.set_offline(True)
+    counter(live_hall, "open", 10)
+    counter(live_hall, "call-next", 10)  # missed while offline: events are not replayed
+    page.context.set_offline(False)
+    expect(page.locator("#headline")).to_have_text("Mời đến quầy số 10", timeout=20000)
+    page.context.close()
+
+
+def test_an_unknown_ticket_code_gets_a_friendly_page_on_the_phone(browser, live_hall):
+    page = open_phone(browser, live_hall, "/t/AAAAAAAAAAAAAAAAAAAAAA")
+    expect(page.locator("h1")).to_have_text("Không tìm thấy số thứ tự")
+    screenshot(page, "phone-9-not-found")
+    page.context.close()
