@@ -210,3 +210,29 @@ def test_only_a_registered_kiosk_can_look_up(client, kiosk_token):
     answer = client.post("/kiosk/demo/lookup", json={"code": "1001"})
     assert answer.status_code == 403
     assert answer.get_json()["error"]["code"] == "not_registered"
+
+
+def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock):
+    from motcua import create_app
+    from motcua.auth.accounts import register_device
+    from motcua.models import metadata
+    from motcua.queue.demo import load_demo_hall
+    from motcua.queue.models import DeviceKind
+
+    limited = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None,
+                          "DATABASE_URL": f"sqlite:///{tmp_path / 'limited.sqlite'}",
+                          "RATELIMIT_ENABLED": True, "LOOKUP_RATE_LIMIT": "2 per minute"},
+                         clock=clock)
+    runtime = limited.extensions["motcua"]
+    metadata.create_all(runtime.engine)
+    with runtime.sessions() as session:
+        load_demo_hall(session, clock)
+        _, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
+                                   kind=DeviceKind.KIOSK)
+    client = limited.test_client()
+    client.get(f"/kiosk/demo/setup?token={token}")
+    answers = [client.post("/kiosk/demo/lookup", json={"code": "1001"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [404, 404, 429]
+    assert answers[2].get_json()["error"] == {"code": "rate_limited",
+                                              "message": "Xin chờ một chút rồi thử lại."}
+    runtime.engine.dispose()
