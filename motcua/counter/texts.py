@@ -6,6 +6,7 @@ Each function runs inside a request, so the words follow the page's locale.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from motcua.counter.models import RatingLevel
 
@@ -32,19 +33,19 @@ def reason_labels() -> dict[str, str]:
 def event_labels() -> dict[str, str]:
     """Names of the audit log's event kinds; unknown kinds are shown as stored."""
     return {
-        "issued": _("Lấy số"),
-        "called": _("Gọi số"),
-        "called_out_of_order": _("Gọi số không theo thứ tự"),
-        "recalled": _("Gọi lại"),
-        "started": _("Bắt đầu phục vụ"),
-        "completed": _("Hoàn thành"),
-        "no_show": _("Vắng mặt (bỏ qua)"),
-        "transferred": _("Chuyển"),
-        "counter_opened": _("Mở quầy"),
-        "counter_closed": _("Đóng quầy"),
-        "counter_paused": _("Tạm dừng quầy"),
-        "counter_resumed": _("Tiếp tục quầy"),
-        "rated": _("Đánh giá"),
+        "issued": pgettext("audit event", "Lấy số"),
+        "called": pgettext("audit event", "Gọi số"),
+        "called_out_of_order": pgettext("audit event", "Gọi số không theo thứ tự"),
+        "recalled": pgettext("audit event", "Gọi lại"),
+        "started": pgettext("audit event", "Bắt đầu phục vụ"),
+        "completed": pgettext("audit event", "Hoàn thành"),
+        "no_show": pgettext("audit event", "Vắng mặt (bỏ qua)"),
+        "transferred": pgettext("audit event", "Chuyển"),
+        "counter_opened": pgettext("audit event", "Mở quầy"),
+        "counter_closed": pgettext("audit event", "Đóng quầy"),
+        "counter_paused": pgettext("audit event", "Tạm dừng quầy"),
+        "counter_resumed": pgettext("audit event", "Tiếp tục quầy"),
+        "rated": pgettext("audit event", "Đánh giá"),
     }
 
 
@@ -59,13 +60,13 @@ def staff_strings() -> dict[str, str]:
         "called": _("Đang mời"),
         "serving": _("Đang phục vụ"),
         "no_current": _("Chưa gọi số nào"),
-        "open": _("Đang mở"),
-        "paused": _("Tạm dừng"),
-        "closed": _("Đã đóng"),
+        "open": pgettext("counter state", "Đang mở"),
+        "paused": pgettext("counter state", "Tạm dừng"),
+        "closed": pgettext("counter state", "Đã đóng"),
         "paused_banner": _("Quầy đang tạm dừng: không nhận số mới."),
         "closed_banner": _("Quầy đang đóng."),
-        "pause": _("Tạm dừng"),
-        "resume": _("Tiếp tục"),
+        "pause": pgettext("counter action", "Tạm dừng"),
+        "resume": pgettext("counter action", "Tiếp tục"),
         "connecting": _("Đang kết nối…"),
         "online": _("Trực tuyến"),
         "offline": _("Mất kết nối, đang kết nối lại…"),

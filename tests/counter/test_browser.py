@@ -308,3 +308,20 @@ def test_a_supervisor_watches_the_hall_takes_over_a_counter_and_reads_the_log(
     expect(log).to_contain_text("Hồ sơ hộ tịch")
     expect(log.locator("tr", has_text="Chuyển")).to_contain_text("Trần Thị Hồng")
     screenshot(boss, "counter-audit-1920x1080")
+
+
+def test_the_console_in_english(hall: Hall, browser: Browser, pages: list[Any]) -> None:
+    server = hall.server
+    console = new_page(browser, pages, LAPTOP)
+    sign_in(console, server, "lan")
+    console.goto(server.url + "/counter/demo?lang=en")
+    console.get_by_test_id("take-3").click()
+    expect(console.get_by_test_id("live")).to_have_text("Live", timeout=10_000)
+    hall.issue("moi-truong")
+    expect(console.get_by_test_id("next").locator("li")).to_have_text(["2001"])
+    console.keyboard.press("F1")
+    expect(console.locator("#current-status")).to_have_text("Called")
+    expect(console.locator("#current-sector")).to_have_text("Environment, Water and Minerals")
+    expect(console.get_by_test_id("action-pause")).to_contain_text("Pause")
+    expect(console.get_by_test_id("action-call-next")).to_contain_text("Call next")
+    screenshot(console, "counter-console-en-1366x768")
