@@ -1,0 +1,1 @@
+"""Benchmarks: `./dev bench` (or `python -m bench [--only NAME,…]`) prints one table each."""

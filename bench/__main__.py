@@ -1,0 +1,67 @@
+"""Runs the benchmarks and prints a table for each.
+
+    python -m bench                 every benchmark
+    python -m bench --only queue    some of them (comma-separated names)
+
+PostgreSQL rows run when MOTCUA_TEST_POSTGRES_URL is set, Redis rows when
+MOTCUA_TEST_REDIS_URL is set (.ci/run sets both; so does `./dev bench` via the same variables).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from typing import Any
+
+BENCHMARKS = {
+    "queue": "bench.queue_bench",
+    "printer": "bench.printer_bench",
+    "kiosk": "bench.kiosk_bench",
+    "display": "bench.display_bench",
+    "dossier": "bench.dossier_bench",
+    "reports": "bench.reports_bench",
+}
+
+
+def print_table(title: str, rows: list[dict[str, Any]]) -> None:
+    print(f"\n## {title}")
+    if not rows:
+        print("(no rows)")
+        return
+    columns: list[str] = []
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    cells = [[_cell(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    print(" | ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    print("-|-".join("-" * w for w in widths))
+    for r in cells:
+        print(" | ".join(v.ljust(w) for v, w in zip(r, widths)))
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return str(value)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--only", help="comma-separated: " + ",".join(BENCHMARKS))
+    args = parser.parse_args()
+    names = args.only.split(",") if args.only else list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    for name in names:
+        started = time.monotonic()
+        module = importlib.import_module(BENCHMARKS[name])
+        rows = module.run()
+        print_table(f"{name} ({time.monotonic() - started:.0f} s)", rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Tickets through the HTTP API: throughput and latency with 1 and 8 clients, call-next latency.
+
+Targets (2 cores): issue p95 ≤ 25 ms with 8 concurrent clients on SQLite, ≥ 300 tickets/s.
+Client threads share the two cores with the server, so the figures are conservative.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import statistics
+import threading
+import time
+from typing import Any
+
+from bench.server import Served, served
+
+ISSUES = 1200
+CALLS = 300
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict[str, Any] | None) -> float:
+    data = json.dumps(body or {})
+    started = time.perf_counter()
+    conn.request("POST", path, body=data, headers={"Authorization": f"Bearer {token}",
+                                                    "Content-Type": "application/json"})
+    response = conn.getresponse()
+    payload = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status not in (200, 201):
+        raise RuntimeError(f"{path}: {response.status} {payload[:200]!r}")
+    return elapsed
+
+
+def _issue(server: Served, clients: int, total: int) -> tuple[list[float], float]:
+    sectors = ["dat-dai", "tu-phap", "doanh-nghiep", "y-te", "giao-thong", "xay-dung"]
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        mine = []
+        for i in range(total // clients):
+            sector = sectors[(index + i) % len(sectors)]
+            mine.append(_post(conn, "/api/v1/halls/demo/tickets", server.kiosk_token, {"sector": sector}))
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.perf_counter() - started
+
+
+def _call_next(server: Served) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    _post(conn, "/api/v1/halls/demo/counters/1/open", server.staff_token, None)
+    return [_post(conn, "/api/v1/halls/demo/counters/1/call-next", server.staff_token, None)
+            for _ in range(CALLS)]
+
+
+def _measure(backend: str, url: str | None) -> list[dict[str, Any]]:
+    rows = []
+    with served(url) as server:
+        _issue(server, 1, 40)  # warm up
+        for clients in (1, 8):
+            latencies, wall = _issue(server, clients, ISSUES // (3 if clients == 1 else 1))
+            rows.append({"backend": backend, "operation": "issue ticket", "clients": clients,
+                         "requests": len(latencies), "per_s": len(latencies) / wall,
+                         "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95)})
+        calls = _call_next(server)
+        rows.append({"backend": backend, "operation": "call next", "clients": 1,
+                     "requests": len(calls), "per_s": len(calls) / (sum(calls) / 1000),
+                     "p50_ms": statistics.median(calls), "p95_ms": percentile(calls, 95)})
+    return rows
+
+
+def run() -> list[dict[str, Any]]:
+    rows = _measure("sqlite", None)
+    postgres = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
+    if postgres:
+        rows += _measure("postgresql", postgres)
+    else:
+        rows.append({"backend": "postgresql", "operation": "skipped: MOTCUA_TEST_POSTGRES_URL unset"})
+    return rows

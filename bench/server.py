@@ -1,0 +1,97 @@
+"""A real `motcua serve` (eventlet) on a loopback port, on a fresh database, for benchmarks."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from motcua.auth.accounts import create_api_token, register_device
+from motcua.clock import SystemClock
+from motcua.db import Base, make_engine, make_session_factory
+from motcua.migrate import upgrade
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
+from motcua.queue.models import DeviceKind, Role
+
+MOTCUA = str(Path(sys.executable).with_name("motcua"))
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    port: int
+    pid: int
+    kiosk_token: str
+    staff_token: str
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(url: str) -> tuple[str, str]:
+    """A fresh schema with the demo hall; returns a kiosk token and a supervisor token."""
+    engine = make_engine(url)
+    if not url.startswith("sqlite"):
+        Base.metadata.drop_all(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade(engine)
+    assert set(metadata.tables) <= set(Base.metadata.tables)
+    clock = SystemClock()
+    with make_session_factory(engine)() as session:
+        load_demo_hall(session, clock)
+        _, kiosk = register_device(session, clock, hall_code="demo", name="bench-kiosk",
+                                   kind=DeviceKind.KIOSK, printer=None)  # the queue alone; printing: bench.printer_bench
+        staff = create_api_token(session, clock, name="bench", role=Role.SUPERVISOR,
+                                 hall_code="demo")
+    engine.dispose()
+    return kiosk, staff
+
+
+@contextmanager
+def served(database_url: str | None = None, env: dict[str, str] | None = None,
+           prepare: bool = True) -> Iterator[Served]:
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
+        kiosk, staff = prepare_database(url) if prepare else ("", "")
+        port = free_port()
+        environment = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench",
+                       "MOTCUA_RATELIMIT_ENABLED": "false", "MOTCUA_PRINTER": "dummy:",
+                       **(env or {})}
+        process = subprocess.Popen([MOTCUA, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                   env=environment, cwd=tmp, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process)
+            yield Served(base, port, process.pid, kiosk, staff)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        try:
+            urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start within 30 s")
