@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from motcua.admin.reports import Report, Table
 
 Translate = Callable[[str], str]
-NUMBER_FORMATS = {"minutes": "0.0", "percent": "0.0", "decimal": "0.0", "score": "0.00"}
+NUMBER_FORMATS = {"minutes": "0.0", "percent": "0.0", "decimal": "0.0", "date": "dd/mm/yyyy"}
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -52,7 +53,7 @@ def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([None if v is None else _cell(c.kind, v, gettext)
+            sheet.append([_sheet_cell(c.kind, v, gettext)
                           for c, v in zip(table.columns, row, strict=True)])
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
@@ -67,6 +68,15 @@ def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_cell(kind: str, value: object, gettext: Translate) -> object:
+    """Dates as real dates, so the spreadsheet can sort and filter them."""
+    if value is None:
+        return None
+    if kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return _cell(kind, value, gettext)
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

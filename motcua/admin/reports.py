@@ -319,10 +319,10 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 
 def outcomes_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
-    origin = func.coalesce(Ticket.transferred_from_sector_id, Ticket.sector_id)
+    origin = Ticket.issued_sector_id
     issued = dict((row[0], row[1:]) for row in session.execute(
         select(origin, func.count(Ticket.id),
-               _count_if(Ticket.transferred_from_sector_id.is_not(None)),
+               _count_if(Ticket.transferred_from_counter_id.is_not(None)),
                _count_if(Ticket.status.in_((TicketStatus.WAITING, TicketStatus.CANCELLED))))
         .where(_in_period(hall, period)).group_by(origin)).all())
     ended = dict((row[0], row[1:]) for row in session.execute(
@@ -378,6 +378,104 @@ def outcomes_report(session: Session, hall: Hall, period: Period, lang: str) -> 
     return Report("outcomes", N_("Bỏ về và chuyển"), hall.code, period, tables)
 
 
+# --- satisfaction --------------------------------------------------------------------------
+
+
+LEVELS = (("very_satisfied", N_("Rất hài lòng")), ("satisfied", N_("Hài lòng")),
+          ("neutral", N_("Bình thường")), ("unsatisfied", N_("Không hài lòng")))
+
+
+def _rating_table(key: str, title: str, who: str, counts: dict[Any, dict[str, int]],
+                  names: Callable[[Any], str], served: dict[Any, int] | None) -> Table:
+    rows = []
+    for group, levels in counts.items():
+        total = sum(levels.values())
+        happy = levels.get("very_satisfied", 0) + levels.get("satisfied", 0)
+        row: list[Any] = [names(group), total]
+        if served is not None:
+            row.append(_share(total, served.get(group, 0)))
+        row += [levels.get(level, 0) for level, _ in LEVELS]
+        row.append(_share(happy, total))
+        rows.append(row)
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    columns = [Column("name", who, "text"), Column("ratings", N_("Số lượt đánh giá"))]
+    if served is not None:
+        columns.append(Column("answered", N_("Tỉ lệ trả lời (%)"), "percent"))
+    columns += [Column(level, label) for level, label in LEVELS]
+    columns.append(Column("satisfied_rate", N_("Hài lòng trở lên (%)"), "percent"))
+    return Table(key, title, columns, rows, [
+        Chart("stacked", N_("Các mức đánh giá"), "name", tuple(level for level, _ in LEVELS),
+              horizontal=True),
+        Chart("bar", N_("Tỉ lệ hài lòng trở lên (%)"), "name", ("satisfied_rate",),
+              horizontal=True)],
+        note=N_("“Hài lòng trở lên” = (Rất hài lòng + Hài lòng) ÷ số lượt đánh giá. “Tỉ lệ trả "
+                "lời” = số lượt đánh giá ÷ số lượt phục vụ xong tại quầy."))
+
+
+def satisfaction_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    from motcua.counter.models import Rating
+
+    in_period = and_(Rating.hall_id == hall.id, Rating.day >= period.first,
+                     Rating.day <= period.last)
+    by_counter: dict[Any, dict[str, int]] = defaultdict(dict)
+    by_officer: dict[Any, dict[str, int]] = defaultdict(dict)
+    for groups, column in ((by_counter, Rating.counter_id), (by_officer, Rating.officer_id)):
+        for group, level, count in session.execute(
+                select(column, Rating.level, func.count(Rating.id)).where(in_period)
+                .group_by(column, Rating.level)):
+            groups[group][level.value] = count
+    served = dict(session.execute(
+        select(Ticket.counter_id, func.count(Ticket.id))
+        .where(_in_period(hall, period), Ticket.status == TicketStatus.DONE)
+        .group_by(Ticket.counter_id)).all())
+    _, counters = _names(session, hall, lang)
+    officers: dict[Any, str] = dict(session.execute(
+        select(StaffUser.id, StaffUser.full_name)
+        .where(StaffUser.id.in_([k for k in by_officer if k is not None]))).all())
+    tables = [
+        _rating_table("by_counter", N_("Theo quầy"), N_("Quầy"), by_counter,
+                      lambda k: counters.get(k, "?"), served),
+        _rating_table("by_officer", N_("Theo cán bộ"), N_("Cán bộ"), by_officer,
+                      lambda k: officers.get(k, "?"), None),
+    ]
+    return Report("satisfaction", N_("Mức độ hài lòng"), hall.code, period, tables)
+
+
+# --- dossiers ---------------------------------------------------------------------------------
+
+
+def dossiers_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    """Dossiers received, completed, early, on time and late per sector (the dossier module's
+    figures, which the public page publishes too)."""
+    from motcua.dossier.readmodels import dossier_figures
+
+    publication = dossier_figures(session, hall, period.first, period.last)
+    rows = []
+    for agency in publication.agencies:
+        for sector in agency.sectors:
+            figures = sector.figures
+            if not (figures.received or figures.completed):
+                continue
+            rate = figures.on_time_rate
+            rows.append([sector.name_en if lang == "en" else sector.name_vi, figures.received,
+                         figures.completed, figures.early, figures.on_time, figures.late,
+                         None if rate is None else round(100 * rate, 1)])
+    table = Table(
+        "by_sector", N_("Hồ sơ theo lĩnh vực"),
+        [Column("name", N_("Lĩnh vực"), "text"), Column("received", N_("Tiếp nhận")),
+         Column("completed", N_("Giải quyết xong")), Column("early", N_("Trước hạn")),
+         Column("on_time", N_("Đúng hạn")), Column("late", N_("Trễ hạn")),
+         Column("on_time_rate", N_("Tỉ lệ đúng hạn (%)"), "percent")],
+        rows,
+        [Chart("bar", N_("Hồ sơ tiếp nhận và giải quyết xong"), "name",
+               ("received", "completed"), horizontal=True),
+         Chart("stacked", N_("Giải quyết xong: trước, đúng và trễ hạn"), "name",
+               ("early", "on_time", "late"), horizontal=True)],
+        note=N_("Tiếp nhận tính theo ngày nhận hồ sơ; giải quyết xong tính theo ngày xử lý "
+                "xong. Tỉ lệ đúng hạn = (trước hạn + đúng hạn) ÷ số hồ sơ giải quyết xong."))
+    return Report("dossiers", N_("Hồ sơ"), hall.code, period, [table])
+
+
 # --- the registry the page and the exports use ------------------------------------------------
 
 ReportFunction = Callable[[Session, Hall, Period, str], Report]
@@ -386,6 +484,8 @@ REPORTS: dict[str, tuple[str, ReportFunction]] = {
     "traffic": (N_("Lượt lấy số"), traffic_report),
     "times": (N_("Thời gian chờ và phục vụ"), times_report),
     "outcomes": (N_("Bỏ về và chuyển"), outcomes_report),
+    "satisfaction": (N_("Mức độ hài lòng"), satisfaction_report),
+    "dossiers": (N_("Hồ sơ"), dossiers_report),
 }
 
 

@@ -356,7 +356,7 @@ def _check_sector(session: Session, hall: Hall, fields: SectorFields,
     if not ICON.match(fields.icon):
         problems.add("icon", N_("Tên biểu tượng gồm chữ thường không dấu, chữ số và dấu gạch "
                                 "ngang."))
-    if not problems.items:
+    if not any(p.field in NUMBERING for p in problems.items):
         for other in hall.sectors:
             if other is itself or other.prefix != fields.prefix:
                 continue
@@ -493,7 +493,8 @@ def delete_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str) -> N
             raise Refused(N_("Lĩnh vực “%(sector)s” còn %(count)d công dân đang chờ hoặc đang "
                              "được phục vụ: không thể xóa."), sector=sector.name_vi, count=waiting)
         used = session.scalar(select(func.count(Ticket.id)).where(or_(
-            Ticket.sector_id == sector.id, Ticket.transferred_from_sector_id == sector.id))) or 0
+            Ticket.sector_id == sector.id, Ticket.issued_sector_id == sector.id,
+            Ticket.transferred_from_sector_id == sector.id))) or 0
         if used:
             raise Refused(N_("Lĩnh vực “%(sector)s” đã có %(count)d phiếu trong lịch sử, báo cáo "
                              "cần giữ lại. Hãy đóng lĩnh vực thay vì xóa."),

@@ -633,13 +633,20 @@ def _chart_data(report: reports.Report) -> dict[str, Any]:
     return {"tables": [{
         "key": table.key,
         "columns": [{"key": c.key, "label": _(c.label), "kind": c.kind} for c in table.columns],
-        "rows": [[_(v) if c.kind == "label" else v for c, v in zip(table.columns, row,
-                                                                  strict=True)]
+        "rows": [[_chart_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)]
                  for row in table.rows],
         "charts": [{"kind": chart.kind, "title": _(chart.title), "label": chart.label,
                     "series": list(chart.series), "horizontal": chart.horizontal}
                    for chart in table.charts],
     } for table in report.tables], "lang": _lang()}
+
+
+def _chart_value(kind: str, value: Any) -> Any:
+    if kind == "label":
+        return _(value)
+    if kind == "date":
+        return date.fromisoformat(value).strftime("%d/%m")
+    return value
 
 
 def _export_name(hall: Hall, report: reports.Report, suffix: str) -> str:
@@ -692,6 +699,12 @@ def live_state(hall: str) -> Response:
 def _hall_time(moment: datetime | None, zone: str, pattern: str = "%d/%m/%Y %H:%M") -> str:
     """An instant shown in the hall's own time."""
     return moment.astimezone(ZoneInfo(zone)).strftime(pattern) if moment else ""
+
+
+@bp.app_template_filter("admin_date")
+def _date(iso: str) -> str:
+    """A report's ISO date as Vietnamese offices write it: 25/11/2026."""
+    return date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
 # --- health: for monitoring, no sign-in ------------------------------------------------------

@@ -10,16 +10,23 @@ Wednesday 25/11/2026, hall time. Counter 1 (Đất đai) is Lan's, counter 7 (Gi
                            09:50 c1 calls it (waited 6, since the transfer)  10:00 done (served 10)
     10:05 1004 issued and still waiting
     Thursday 26/11 14:10: 1001 issued (the next day's numbering) and still waiting.
+
+Ratings on the tablets: 1001 and 6002 "Rất hài lòng" (Lan), 1003 "Không hài lòng" (Lan),
+6001 "Hài lòng" (Bình).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from sqlalchemy import select
 
 from motcua.auth.accounts import actor_for_user, create_user
 from motcua.clock import FixedClock
+from motcua.counter.models import Rating, RatingLevel
 from motcua.queue import services
-from motcua.queue.models import Role
+from motcua.queue.models import Role, Ticket
 from motcua.queue.services import Actor, Ports
 from tests.support import hall_time
 
@@ -93,4 +100,43 @@ def build_fixture_day(ports: Ports, session: Any, clock: FixedClock) -> Officers
     issue("dat-dai")
     at(14, 10, day=26)
     issue("dat-dai")
+    rate(session, clock, {"1001": "very_satisfied", "6002": "very_satisfied",
+                          "1003": "unsatisfied", "6001": "satisfied"})
     return Officers(lan, binh)
+
+
+def rate(session: Any, clock: FixedClock, levels: dict[str, str]) -> None:
+    for number, level in levels.items():
+        ticket = session.scalars(select(Ticket).where(Ticket.display_number == number,
+                                                      Ticket.day == date(2026, 11, 25))).one()
+        assert ticket.counter is not None
+        session.add(Rating(hall_id=ticket.hall_id, ticket_id=ticket.id,
+                           counter_id=ticket.counter_id, officer_id=ticket.counter.officer_id,
+                           level=RatingLevel(level), day=ticket.day, at=ticket.finished_at))
+    session.commit()
+
+
+def dossiers_of_the_week(ports: Ports, session: Any) -> None:
+    """Three land dossiers received on 23/11 and completed early, on time and late that week,
+    and one received the week before (outside the week) and still open."""
+    from motcua.dossier.models import Dossier, DossierStatus, Procedure
+    from motcua.dossier.services import load_demo_catalogue
+
+    load_demo_catalogue(session, ports.clock)
+    land = session.scalars(select(Procedure).join(Procedure.sector)
+                           .where(Procedure.sector.has(code="dat-dai"))).first()
+    for n, (completed, outcome) in enumerate([(24, "early"), (25, "on_time"), (27, "late"),
+                                              (None, None)], start=1):
+        received = date(2026, 11, 23) if completed else date(2026, 11, 16)
+        session.add(Dossier(
+            code=f"H21.65-{received:%y%m%d}-{n:04d}", hall_id=land.hall_id, agency_code="H21.65",
+            day=received, sequence=n, register_book="2026", register_entry=n,
+            procedure_id=land.id, sector_id=land.sector_id, applicant_name="Nguyễn Văn Minh",
+            processing_time=2, unit="working_days",
+            status=DossierStatus.DONE if completed else DossierStatus.IN_PROCESS,
+            received_at=hall_time(received.year, received.month, received.day, 8, 0),
+            due_at=hall_time(2026, 11, 25, 17, 0),
+            completed_at=hall_time(2026, 11, completed, 10, 0) if completed else None,
+            completed_day=date(2026, 11, completed) if completed else None, outcome=outcome,
+            qr_secret=f"qr-{n}", short_secret=f"s{n}"))
+    session.commit()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from motcua.admin import reports
 from motcua.admin.reports import Period, Spread, build_report
 from motcua.queue.services import get_hall
-from tests.admin.fixture_day import build_fixture_day
+from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 
 WEDNESDAY = Period(date(2026, 11, 25), date(2026, 11, 25))
 BOTH_DAYS = Period(date(2026, 11, 25), date(2026, 11, 26))
@@ -77,6 +77,28 @@ def test_no_show_and_transfer_rates(session, day):
     assert sectors["Giao thông"]["transfer_rate"] == 50.0
     counters = rows_by_name(report.table("by_counter"))
     assert (counters["Quầy 1"]["no_show_rate"], counters["Quầy 7"]["transfer_rate"]) == (25.0, 50.0)
+
+
+def test_satisfaction_per_counter_and_officer(session, day):
+    report = build_report(session, day, "satisfaction", WEDNESDAY)
+    counters = rows_by_name(report.table("by_counter"))
+    assert counters["Quầy 1"] == {"name": "Quầy 1", "ratings": 3, "answered": 100.0,
+                                  "very_satisfied": 2, "satisfied": 0, "neutral": 0,
+                                  "unsatisfied": 1, "satisfied_rate": 66.7}
+    assert counters["Quầy 7"]["satisfied_rate"] == 100.0
+    officers = rows_by_name(report.table("by_officer"))
+    assert (officers["Nguyễn Thị Lan"]["ratings"], officers["Trần Văn Bình"]["satisfied"]) == \
+        (3, 1)
+
+
+def test_dossiers_received_completed_and_on_time_per_sector(ports, session, day):
+    dossiers_of_the_week(ports, session)
+    report = build_report(session, day, "dossiers", Period(date(2026, 11, 23),
+                                                           date(2026, 11, 27)))
+    land = rows_by_name(report.table("by_sector"))["Đất đai"]
+    assert land == {"name": "Đất đai", "received": 3, "completed": 3, "early": 1, "on_time": 1,
+                    "late": 1, "on_time_rate": 66.7}
+    assert [row[0] for row in report.table("by_sector").rows] == ["Đất đai"]
 
 
 def test_sector_names_follow_the_readers_language(session, day):

@@ -9,6 +9,14 @@
   const colour = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
   const palette = [colour("--brand", "#0b4f9c"), colour("--accent", "#b3261e"),
     colour("--ok", "#1b6e32"), colour("--warn", "#8a4b00"), "#6b4fa0", colour("--muted", "#44546a")];
+  // Series with a meaning keep their colour everywhere: good is green, bad is red.
+  const seriesColours = {
+    very_satisfied: colour("--ok", "#1b6e32"), satisfied: "#6aa77a", neutral: "#9aa8ba",
+    unsatisfied: colour("--accent", "#b3261e"), early: colour("--ok", "#1b6e32"),
+    on_time: colour("--brand", "#0b4f9c"), late: colour("--accent", "#b3261e"),
+    wait_p90: "#7fa7d6", service_p90: "#7fa7d6", no_show_rate: colour("--accent", "#b3261e"),
+    transfer_rate: colour("--warn", "#8a4b00"), completed: colour("--ok", "#1b6e32"),
+  };
   const numbers = new Intl.NumberFormat(data.lang === "en" ? "en-GB" : "vi-VN",
     { maximumFractionDigits: 1 });
 
@@ -24,16 +32,17 @@
       return {
         label: table.columns[at].label,
         data: table.rows.map((row) => row[at]),
-        backgroundColor: palette[i % palette.length],
-        borderColor: palette[i % palette.length],
+        backgroundColor: seriesColours[key] || palette[i % palette.length],
+        borderColor: seriesColours[key] || palette[i % palette.length],
         borderWidth: chart.kind === "line" ? 2 : 0,
         pointRadius: chart.kind === "line" && table.rows.length > 60 ? 0 : 2,
         borderRadius: 2,
       };
     });
+    const counts = chart.series.every((key) => table.columns[index(key)].kind === "count");
     const valueAxis = {
       beginAtZero: true,
-      ticks: { callback: (value) => numbers.format(value) },
+      ticks: { callback: (value) => numbers.format(value), precision: counts ? 0 : undefined },
       stacked: chart.kind === "stacked",
     };
     const labelAxis = { stacked: chart.kind === "stacked", ticks: { autoSkip: true } };
