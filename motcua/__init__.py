@@ -14,7 +14,7 @@ from motcua.events import Publisher
 # parallel work on translations from colliding).
 TRANSLATION_DIRECTORIES = ";".join(
     f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer")
-)
+) + ";translations"
 
 
 def create_app(
@@ -26,6 +26,7 @@ def create_app(
     """Build the app. Tests pass a config, a fake clock and a recording publisher."""
     from motcua import cli, db
     from motcua.api import bp as api_bp
+    from motcua.hub import bp as hub_bp
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
     from motcua.realtime import SocketIOPublisher
@@ -61,6 +62,7 @@ def create_app(
     app.teardown_appcontext(close_db)
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprint, Socket.IO namespace and CLI commands.
     from motcua.admin import register as register_admin; register_admin(app)
