@@ -48,14 +48,15 @@ def free_port() -> int:
 class Server:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
 
 
 def wait_until_serving(server: Server, timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            output = server.process.stdout.read().decode() if server.process.stdout else ""
-            pytest.fail(f"motcua serve exited with {server.process.returncode}:\n{output}")
+            pytest.fail(f"motcua serve exited with {server.process.returncode}:\n"
+                        f"{server.log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(server.url + "/api/v1/halls/demo/sectors", timeout=2):
                 return
@@ -86,12 +87,14 @@ def two_servers(database: tuple[str, Credentials], redis_url: str,
            "MOTCUA_SECRET_KEY": "test-secret", "MOTCUA_ASYNC_MODE": "eventlet",
            "MOTCUA_PRINTER": "dummy:"}
     servers = []
-    for _ in range(2):
+    for index in range(2):
         port = free_port()
-        process = subprocess.Popen(
-            [str(MOTCUA), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        servers.append(Server(f"http://127.0.0.1:{port}", process))
+        log = tmp_path / f"server-{index}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(MOTCUA), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+        servers.append(Server(f"http://127.0.0.1:{port}", process, log))
     try:
         for server in servers:
             wait_until_serving(server)
