@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # None: sqlite file in the instance folder
     "REDIS_URL": None,  # set: Socket.IO uses Redis as its message queue
-    "PRINTER": "file:printer-out",  # printer URL for a printer attached to the server
+    "PRINTER": "preview:printer-out",  # the demo kiosk's printer: PNG previews in a folder
     "ASYNC_MODE": "threading",  # "eventlet" under `motcua serve`
     "PUBLIC_BASE_URL": None,  # e.g. http://10.0.0.5:5000; QR codes use the request's host otherwise
     "MAX_CONTENT_LENGTH": 64 * 1024,
