@@ -90,8 +90,10 @@ def _page_weight(browser: Any, base: str, token: str) -> dict[str, Any]:
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     urls: dict[str, str] = {}
     sizes: dict[str, float] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.setdefault(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on("Network.requestWillBeSent",
+           lambda e: urls.setdefault(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     page.reload()
     page.wait_for_selector("#screen-home", state="visible")
     page.wait_for_load_state("networkidle")

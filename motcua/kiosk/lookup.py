@@ -76,7 +76,10 @@ lookups = Lookups()
 
 
 def ticket_token_in(value: str) -> str | None:
-    """The token in a ticket's phone-page URL (any host: QR codes outlive address changes) or a bare token."""
+    """The token in a ticket's phone-page URL or a bare token.
+
+    Any host is accepted: printed QR codes outlive changes of the server's address.
+    """
     path = urlsplit(value).path if "/" in value else ""
     if path:
         parts = [p for p in path.split("/") if p]

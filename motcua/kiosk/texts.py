@@ -51,7 +51,8 @@ def ticket_words() -> dict[str, Any]:
             "no-show": _("Ông/bà không có mặt khi được gọi. Xin liên hệ cán bộ hướng dẫn."),
             "cancelled": _("Số thứ tự này đã bị hủy. Xin liên hệ cán bộ hướng dẫn."),
             "other_day": _("Số này của ngày {date}; số thứ tự chỉ có giá trị trong ngày."),
-            "transferred": _("Ông/bà đã được chuyển sang lĩnh vực {sector}. Xin tiếp tục chờ."),
+            "transferred": _(
+                "Ông/bà đã được chuyển tiếp, nay thuộc lĩnh vực {sector}. Xin tiếp tục chờ."),
         },
         "ahead": _forms(lambda n: ngettext("Trước ông/bà còn {n} người",
                                            "Trước ông/bà còn {n} người", n)),

@@ -77,7 +77,8 @@ def _message_page(status: int, title: str, message: str, *, screen: str = "phone
 @bp.errorhandler(HallNotFound)
 def _unknown_hall(_exc: HallNotFound) -> Response:
     return _message_page(404, _("Không tìm thấy nơi tiếp nhận"),
-                         _("Địa chỉ này không dẫn tới Bộ phận Một cửa nào. Xin kiểm tra lại đường dẫn."),
+                         _("Địa chỉ này không dẫn tới Bộ phận Một cửa nào. "
+                           "Xin kiểm tra lại đường dẫn."),
                          screen="kiosk")
 
 
@@ -199,8 +200,10 @@ def lookup(hall: str) -> ResponseReturnValue:
         return _json_error(422, "invalid_request", _("Mã quá dài."))
     result = lookups.find(LookupContext(db(), runtime().clock, found), code)
     if result is None:
-        return _json_error(404, "not_found", _("Không tìm thấy số thứ tự hay hồ sơ nào với mã này."))
-    return jsonify({"kind": result.kind, "html": render_template(result.template, **result.context)})
+        return _json_error(404, "not_found",
+                           _("Không tìm thấy số thứ tự hay hồ sơ nào với mã này."))
+    html = render_template(result.template, **result.context)
+    return jsonify({"kind": result.kind, "html": html})
 
 
 def _ticket(token: str) -> Ticket:

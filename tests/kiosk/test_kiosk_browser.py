@@ -38,7 +38,8 @@ def shoot(page: Page, name: str) -> None:
 
 
 @pytest.mark.parametrize("viewport,orientation", [(PORTRAIT, "portrait"), (LANDSCAPE, "landscape")])
-def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, viewport, orientation):
+def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, viewport,
+                                                            orientation):
     live_hall.issue("dat-dai")  # someone is already waiting
     page = open_kiosk(browser, live_hall, viewport)
     expect(sector(page, "dat-dai")).to_contain_text("1 người đang chờ")
@@ -280,6 +281,21 @@ def test_an_unregistered_browser_sees_the_not_registered_screen(browser, live_ha
     assert answer is not None and answer.status == 403
     expect(page.locator("h1")).to_have_text("Màn hình này chưa được đăng ký")
     shoot(page, "kiosk-portrait-9-not-registered")
+    page.context.close()
+
+
+def test_a_kiosk_deactivated_while_open_stops_issuing_and_says_so(browser, live_hall):
+    from motcua.queue.models import Device
+
+    page = open_kiosk(browser, live_hall, PORTRAIT)
+    with live_hall.server.session() as session:
+        session.execute(update(Device).values(active=False))
+        session.commit()
+
+    sector(page, "dat-dai").click()
+
+    expect(page.locator(".message-body h1")).to_have_text("Màn hình này chưa được đăng ký")
+    assert live_hall.tickets() == []
     page.context.close()
 
 

@@ -13,7 +13,8 @@ from tests.support import bearer
 
 
 def _config(html: str, element_id: str) -> dict:
-    found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.S)
+    found = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>',
+                      html, re.S)
     assert found, f"no #{element_id} in the page"
     return json.loads(found.group(1))
 
@@ -98,7 +99,8 @@ def test_the_kiosk_page_speaks_english_when_asked(kiosk_client):
     assert '<html lang="en">' in page
     assert "Touch the service you need to take a number" in page
     assert "Land" in page and "Đất đai" not in page
-    assert config["words"]["waiting"] == {"one": "{n} person waiting", "other": "{n} people waiting"}
+    assert config["words"]["waiting"] == {"one": "{n} person waiting",
+                                          "other": "{n} people waiting"}
     assert config["urls"]["start"] == "/kiosk/demo?lang=vi"
     assert "Tiếng Việt" in page  # the way back
     assert "Chạm vào màn hình để lấy số thứ tự" in page  # the attract screen says it in both
@@ -236,3 +238,16 @@ def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock
     assert answers[2].get_json()["error"] == {"code": "rate_limited",
                                               "message": "Xin chờ một chút rồi thử lại."}
     runtime.engine.dispose()
+
+
+def test_the_phone_page_says_a_transferred_citizen_keeps_waiting(client, kiosk_token,
+                                                                supervisor_token):
+    ticket = _issue(client, kiosk_token)
+    for action, body in (("open", None), ("call-next", None),
+                         ("transfer", {"to_sector": "xay-dung", "reason": "needs a permit"})):
+        answer = client.post(f"/api/v1/halls/demo/counters/1/{action}", json=body,
+                             headers=bearer(supervisor_token))
+        assert answer.status_code == 200, answer.get_json()
+    page = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
+    assert "Đang chờ đến lượt" in page
+    assert "nay thuộc lĩnh vực Xây dựng, Nhà ở, Quy hoạch. Xin tiếp tục chờ." in page

@@ -208,6 +208,7 @@
     } catch (error) {
       answer = { ok: false, status: 0, body: {} };
     }
+    if (answer.status === 401) return location.reload(); // unregistered meanwhile: say so
     state.busy = false;
     $("busy").hidden = true;
     applySectors(config.sectors);
