@@ -251,3 +251,11 @@ def test_the_phone_page_says_a_transferred_citizen_keeps_waiting(client, kiosk_t
     page = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
     assert "Đang chờ đến lượt" in page
     assert "nay thuộc lĩnh vực Xây dựng, Nhà ở, Quy hoạch. Xin tiếp tục chờ." in page
+
+
+def test_the_phone_page_marks_a_priority_ticket(client, kiosk_token):
+    ticket = _issue(client, kiosk_token, priority="merit")
+    assert "Ưu tiên: Người có công với cách mạng" in client.get(f"/t/{ticket['token']}").get_data(
+        as_text=True)
+    english = client.get(f"/t/{ticket['token']}?lang=en").get_data(as_text=True)
+    assert "Priority: Person with merit to the revolution" in english
