@@ -140,6 +140,10 @@ function onEvent(name, message) {
     case "notices_changed":
       applyNotices(message.notices);
       break;
+    case "sector_changed": // administration renamed, reordered, opened or closed a sector
+    case "hall_changed":
+      readState();
+      break;
     default:
       break;
   }
