@@ -68,9 +68,13 @@ def demo() -> None:
                                   hall_code=None if role == Role.ADMIN else DEMO_HALL,
                                   full_name=full_name)
         click.echo(f"  {username:10} {password:16} {role.value}")
-    _, token = register_device(session, clock, hall_code=DEMO_HALL, name="kiosk-1",
+    _, kiosk = register_device(session, clock, hall_code=DEMO_HALL, name="kiosk-1",
                                kind=DeviceKind.KIOSK, printer=current_app.config["PRINTER"])
-    click.echo(f"demo kiosk 'kiosk-1' token: {token}")
+    _, tablet = register_device(session, clock, hall_code=DEMO_HALL, name="tablet-1",
+                                kind=DeviceKind.TABLET, counter_number=1)
+    click.echo("open once in the device's browser to register it:")
+    click.echo(f"  kiosk:   /kiosk/{DEMO_HALL}/setup?token={kiosk}")
+    click.echo(f"  rating tablet at counter 1:   /rate/{DEMO_HALL}/1/setup?token={tablet}")
 
 
 @click.command("serve")

@@ -1,0 +1,79 @@
+"""The `motcua` commands: each does its job, and bad input is one line with a non-zero exit."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from motcua import create_app
+from motcua.queue.models import ApiToken, Device, StaffUser
+
+
+@pytest.fixture
+def fresh(tmp_path, clock, publisher):
+    """An app on an empty database, as on a new server."""
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+                      "SECRET_KEY": "t", "PRINTER": "dummy:"}, clock=clock, publisher=publisher)
+    return app
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_db_upgrade_then_demo_prints_accounts_and_device_links(fresh):
+    assert run(fresh, "db", "upgrade").exit_code == 0
+    result = run(fresh, "demo")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"canbo1\s+\S{8,}\s+officer", result.output)
+    assert "/kiosk/demo/setup?token=mck_" in result.output
+    assert "/rate/demo/1/setup?token=mcr_" in result.output
+
+
+def test_the_demo_refuses_to_load_twice(fresh):
+    run(fresh, "db", "upgrade")
+    run(fresh, "demo")
+    again = run(fresh, "demo")
+    assert again.exit_code == 1 and again.output.strip() == "Error: The demo hall already exists"
+
+
+def test_a_command_before_the_schema_exists_says_to_upgrade(fresh):
+    result = run(fresh, "user", "add", "lan", "--role", "admin")
+    assert result.exit_code == 1 and "motcua db upgrade" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_user_add_prints_a_generated_password_and_stores_only_its_hash(fresh):
+    run(fresh, "db", "upgrade")
+    result = run(fresh, "user", "add", "boss", "--role", "admin")
+    password = result.output.split("password: ")[1].strip()
+    with fresh.extensions["motcua"].sessions() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == "boss"))
+        assert user.password_hash.startswith("scrypt:") and password not in user.password_hash
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["user", "add", "lan", "--role", "officer"], "belong to a hall"),
+    (["user", "add", "lan", "--role", "admin", "--password", "short"], "at least 8"),
+    (["user", "add", "Bad Name!", "--role", "admin"], "Username"),
+    (["kiosk", "add", "nowhere", "k1"], "No hall with code 'nowhere'"),
+    (["token", "create", "t", "--user", "ghost"], "No user 'ghost'"),
+])
+def test_bad_input_is_one_line_and_a_non_zero_exit(fresh, args, message):
+    run(fresh, "db", "upgrade")
+    result = run(fresh, *args)
+    assert result.exit_code != 0 and message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_kiosk_add_and_token_create_print_tokens_stored_as_hashes(fresh):
+    run(fresh, "db", "upgrade")
+    run(fresh, "demo")
+    kiosk = run(fresh, "kiosk", "add", "demo", "kiosk-2").output.split("token: ")[1].strip()
+    token = run(fresh, "token", "create", "script", "--hall", "demo").output.strip()
+    with fresh.extensions["motcua"].sessions() as session:
+        stored = {d.token_hash for d in session.scalars(select(Device))}
+        stored |= {t.token_hash for t in session.scalars(select(ApiToken))}
+    assert kiosk.startswith("mck_") and token.startswith("mct_")
+    assert kiosk not in stored and token not in stored
