@@ -109,7 +109,7 @@ def _not_registered(hall: Hall) -> Response:
         403, _("Màn hình này chưa được đăng ký"),
         _("Máy này chưa được dùng để lấy số. Xin mời ông/bà hỏi cán bộ hướng dẫn."),
         screen="kiosk",
-        hint=_("Quản trị viên: chạy “motcua kiosk add %(hall)s TÊN-MÁY”, rồi mở một lần "
+        hint=_("Quản trị viên: chạy “motcua kiosk add %(hall)s TÊN_MÁY”, rồi mở một lần "
                "/kiosk/%(hall)s/setup?token=… trên máy này.", hall=hall.code))
 
 

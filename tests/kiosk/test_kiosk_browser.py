@@ -174,8 +174,10 @@ def test_a_double_tap_gives_one_ticket(browser, live_hall):
     page.context.close()
 
 
-def test_tapping_a_sector_that_closed_meanwhile_explains_and_returns(browser, live_hall):
-    page = open_kiosk(browser, live_hall, LANDSCAPE)
+@pytest.mark.parametrize("viewport,orientation", [(PORTRAIT, "portrait"), (LANDSCAPE, "landscape")])
+def test_tapping_a_sector_that_closed_meanwhile_explains_and_returns(browser, live_hall, viewport,
+                                                                     orientation):
+    page = open_kiosk(browser, live_hall, viewport)
     with live_hall.server.session() as session:
         session.execute(update(Sector).where(Sector.code == "nong-nghiep").values(is_open=False))
         session.commit()
@@ -184,7 +186,7 @@ def test_tapping_a_sector_that_closed_meanwhile_explains_and_returns(browser, li
 
     expect(page.locator("#screen-message")).to_be_visible()
     expect(page.locator("#message-text")).to_have_text("Lĩnh vực này đang tạm ngừng lấy số.")
-    shoot(page, "kiosk-landscape-5-message")
+    shoot(page, f"kiosk-{orientation}-5-message")
     page.locator("#screen-message [data-action=home]").click()
     expect(sector(page, "nong-nghiep")).to_be_disabled()
     expect(sector(page, "nong-nghiep")).to_contain_text("Tạm ngừng lấy số")
@@ -275,12 +277,14 @@ def test_an_idle_kiosk_shows_its_attract_screen_and_wakes_on_a_touch(browser, li
     page.context.close()
 
 
-def test_an_unregistered_browser_sees_the_not_registered_screen(browser, live_hall):
-    page = browser.new_context(viewport=PORTRAIT).new_page()
+@pytest.mark.parametrize("viewport,orientation", [(PORTRAIT, "portrait"), (LANDSCAPE, "landscape")])
+def test_an_unregistered_browser_sees_the_not_registered_screen(browser, live_hall, viewport,
+                                                                orientation):
+    page = browser.new_context(viewport=viewport).new_page()
     answer = page.goto(live_hall.url("/kiosk/demo"))
     assert answer is not None and answer.status == 403
     expect(page.locator("h1")).to_have_text("Màn hình này chưa được đăng ký")
-    shoot(page, "kiosk-portrait-9-not-registered")
+    shoot(page, f"kiosk-{orientation}-9-not-registered")
     page.context.close()
 
 
