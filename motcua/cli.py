@@ -13,7 +13,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from motcua import migrate
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.dossier.services import load_demo_catalogue
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
@@ -47,6 +46,8 @@ db_group = AppGroup("db", help="Create or upgrade the database schema.")
 @one_line_errors
 def db_upgrade() -> None:
     """Create the schema or bring it up to date (MOTCUA_DATABASE_URL)."""
+    from motcua import migrate  # Alembic is heavy; the server never needs it
+
     migrate.upgrade(runtime().engine)
     click.echo(f"database at {runtime().engine.url.render_as_string()} is up to date")
 
