@@ -27,8 +27,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_MINUTES": 480,
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token lives as long as its (expiring) session
-    "DEFAULT_SERVICE_MINUTES": 6.0,
-    "DB_RETRY_ATTEMPTS": 8,
 }
 
 ENV_PREFIX = "MOTCUA_"

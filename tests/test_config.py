@@ -1,0 +1,39 @@
+"""Configuration comes from defaults, then the instance file, then MOTCUA_* variables."""
+from flask import Flask
+
+from motcua.config import load_config
+
+
+def app_in(tmp_path) -> Flask:
+    return Flask("motcua", instance_path=str(tmp_path), instance_relative_config=True)
+
+
+def test_defaults_give_an_sqlite_file_in_the_instance_folder_and_a_kept_secret(tmp_path, monkeypatch):
+    for key in ("MOTCUA_DATABASE_URL", "MOTCUA_SECRET_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    first, second = app_in(tmp_path), app_in(tmp_path)
+    load_config(first)
+    load_config(second)
+    assert first.config["DATABASE_URL"] == f"sqlite:///{tmp_path}/motcua.sqlite"
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+
+
+def test_the_instance_file_overrides_defaults_and_the_environment_overrides_both(tmp_path, monkeypatch):
+    (tmp_path / "motcua.cfg").write_text('PRINTER = "tcp://10.0.0.9:9100"\nLOOKUP_RATE_LIMIT = "5 per minute"\n')
+    monkeypatch.setenv("MOTCUA_LOOKUP_RATE_LIMIT", "9 per minute")
+    monkeypatch.setenv("MOTCUA_REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("MOTCUA_SESSION_COOKIE_SECURE", "true")
+    app = app_in(tmp_path)
+    load_config(app)
+    assert app.config["PRINTER"] == "tcp://10.0.0.9:9100"
+    assert app.config["LOOKUP_RATE_LIMIT"] == "9 per minute"
+    assert app.config["REDIS_URL"] == "redis://127.0.0.1:6379/3"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_numbers_and_booleans_from_the_environment_are_parsed(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOTCUA_MAX_CONTENT_LENGTH", "1024")
+    app = app_in(tmp_path)
+    load_config(app)
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024
