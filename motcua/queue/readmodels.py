@@ -25,6 +25,7 @@ from motcua.queue.services import (
     daily_capacity,
     estimated_wait_minutes,
     people_ahead,
+    service_rates,
     waiting_counts,
 )
 
@@ -54,6 +55,7 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             .group_by(Ticket.sector_id)
         ).all()
     )
+    rates = service_rates(session, clock, hall)
     result = []
     for sector in hall.sectors:
         issued_today = issued.get(sector.id, 0)
@@ -67,8 +69,7 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             "availability": availability,
             "issuing_windows": sector.issuing_windows or hall.opening_windows,
             "waiting": waiting.get(sector.code, 0),
-            "estimated_wait_minutes": estimated_wait_minutes(
-                session, clock, hall, sector, waiting.get(sector.code, 0)),
+            "estimated_wait_minutes": rates.wait_minutes(sector.id, waiting.get(sector.code, 0)),
             "issued_today": issued_today,
             "remaining_today": max(0, daily_capacity(sector) - issued_today),
         })

@@ -307,43 +307,70 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
     return int(session.scalar(select(func.count(Ticket.id)).where(same_line & ahead)) or 0)
 
 
-def estimated_wait_minutes(
-    session: Session, clock: Clock, hall: Hall, sector: Sector, ahead: int
-) -> int:
-    """Minutes until a citizen with `ahead` people before them is called.
+@dataclass(frozen=True)
+class ServiceRates:
+    """What the wait estimate of a hall's sectors needs, read in two queries for all of them.
 
     Method: the mean service time (call to finish) of the sector's last N finished tickets
     over the past week (the hall's default before there are any), times the people ahead,
     divided by the counters serving the sector now — open ones, or, when none is open yet,
     every counter assigned to it. Rounded up to whole minutes.
     """
+
+    minutes_each: dict[int, float]
+    open_counters: dict[int, int]
+    all_counters: dict[int, int]
+    default_minutes: float
+
+    def wait_minutes(self, sector_id: int, ahead: int) -> int:
+        if ahead <= 0:
+            return 0
+        minutes = self.minutes_each.get(sector_id, self.default_minutes)
+        counters = self.open_counters.get(sector_id) or self.all_counters.get(sector_id) or 1
+        return math.ceil(ahead * minutes / counters)
+
+
+def service_rates(
+    session: Session, clock: Clock, hall: Hall, sector_ids: list[int] | None = None
+) -> ServiceRates:
     settings = settings_of(hall)
+    in_scope = Ticket.sector_id.in_(sector_ids) if sector_ids is not None else Ticket.hall_id == hall.id
+    newest_first = func.row_number().over(
+        partition_by=Ticket.sector_id, order_by=Ticket.finished_at.desc()).label("n")
+    recent = (
+        select(Ticket.sector_id, Ticket.called_at, Ticket.finished_at, newest_first)
+        .where(in_scope, Ticket.status == TicketStatus.DONE, Ticket.called_at.is_not(None),
+               Ticket.finished_at >= clock.now() - timedelta(days=7))
+        .subquery()
+    )
+    durations: dict[int, list[float]] = {}
+    for sector_id, called_at, finished_at in session.execute(
+        select(recent.c.sector_id, recent.c.called_at, recent.c.finished_at)
+        .where(recent.c.n <= settings.estimate_sample)
+    ):
+        durations.setdefault(sector_id, []).append((finished_at - called_at).total_seconds())
+    counted = session.execute(
+        select(CounterSector.sector_id, func.count(Counter.id),
+               func.count(Counter.id).filter(Counter.state == CounterState.OPEN))
+        .join(Counter, Counter.id == CounterSector.counter_id)
+        .where(Counter.hall_id == hall.id)
+        .group_by(CounterSector.sector_id)
+    ).all()
+    return ServiceRates(
+        minutes_each={k: max(sum(v) / len(v) / 60, 0.5) for k, v in durations.items()},
+        open_counters={sector_id: opened for sector_id, _, opened in counted},
+        all_counters={sector_id: total for sector_id, total, _ in counted},
+        default_minutes=settings.default_service_minutes,
+    )
+
+
+def estimated_wait_minutes(
+    session: Session, clock: Clock, hall: Hall, sector: Sector, ahead: int
+) -> int:
+    """Minutes until a citizen with `ahead` people before them is called (see `ServiceRates`)."""
     if ahead == 0:
         return 0
-    since = clock.now() - timedelta(days=7)
-    recent = session.execute(
-        select(Ticket.called_at, Ticket.finished_at)
-        .where(
-            Ticket.sector_id == sector.id,
-            Ticket.status == TicketStatus.DONE,
-            Ticket.finished_at >= since,
-            Ticket.called_at.is_not(None),
-        )
-        .order_by(Ticket.finished_at.desc())
-        .limit(settings.estimate_sample)
-    ).all()
-    if recent:
-        seconds = sum((f - c).total_seconds() for c, f in recent) / len(recent)
-        minutes_each = max(seconds / 60, 0.5)
-    else:
-        minutes_each = settings.default_service_minutes
-    serving = select(func.count(Counter.id)).join(
-        CounterSector, CounterSector.counter_id == Counter.id
-    ).where(CounterSector.sector_id == sector.id)
-    counters = session.scalar(serving.where(Counter.state == CounterState.OPEN)) or 0
-    if counters == 0:
-        counters = session.scalar(serving) or 1
-    return math.ceil(ahead * minutes_each / counters)
+    return service_rates(session, clock, hall, [sector.id]).wait_minutes(sector.id, ahead)
 
 
 # --- counters -----------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def check_four_counters_never_call_the_same_ticket(url: str) -> None:
     results = _run(_call_until_empty, [(url, n) for n in CALLERS])
     called = [ticket_id for r in results for ticket_id in r]
     assert len(called) == len(set(called)) == 200
-    assert all(results), "every counter got work"
+    assert sum(1 for r in results if r) >= 2, "the counters really called at the same time"
     ports.session.commit()  # a fresh snapshot: the counters wrote from other processes
     tickets = ports.session.scalars(select(Ticket)).all()
     assert sorted({t.call_count for t in tickets}) == [1], [(t.id, t.call_count, t.status) for t in tickets if t.call_count != 1][:5]
