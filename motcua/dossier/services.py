@@ -22,7 +22,7 @@ from motcua.clock import Clock, local_day
 from motcua.db import with_retry
 from motcua.dossier import access, lifecycle
 from motcua.dossier.calendar import Unit, WorkingCalendar, classify, default_holidays
-from motcua.dossier.catalogue import DEMO_CATALOGUE, CatalogueError, ProcedureRow, Source, parse_procedures
+from motcua.dossier.catalogue import DEMO_CATALOGUE, ProcedureRow, Source, parse_procedures
 from motcua.dossier.errors import (
     N_,
     BadInput,
@@ -178,11 +178,6 @@ def recent_dossiers(session: Session, hall: Hall, *, status: DossierStatus | Non
     return list(session.scalars(
         query.options(selectinload(Dossier.procedure), selectinload(Dossier.sector))
         .order_by(Dossier.id.desc()).limit(limit)))
-
-
-def dossiers_of_ticket(session: Session, ticket_id: int) -> list[Dossier]:
-    return list(session.scalars(
-        select(Dossier).where(Dossier.ticket_id == ticket_id).order_by(Dossier.id)))
 
 
 # --- look-ups by citizens -------------------------------------------------------------------
