@@ -16,7 +16,6 @@ SQLite and PostgreSQL. Definitions (shown under the tables, too):
 """
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, select, text
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -115,7 +114,7 @@ def _utc_hour(session: Session, column: Any) -> ColumnElement[Any]:
 def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "sqlite":
         return (func.julianday(end) - func.julianday(start)) * 86400.0
-    return func.extract("epoch", end - start)
+    return cast(func.extract("epoch", end - start), Float)  # numeric otherwise
 
 
 def _in_period(hall: Hall, period: Period) -> ColumnElement[bool]:
@@ -140,16 +139,26 @@ class Spread:
     longest: float | None
 
     @classmethod
-    def of(cls, seconds: Sequence[float]) -> Spread:
+    def of(cls, seconds: list[float]) -> Spread:
+        """Sorts `seconds` in place (the lists are the report's own)."""
         if not seconds:
             return cls(0, None, None, None)
-        ordered = sorted(max(s, 0.0) for s in seconds)
-        if len(ordered) == 1:
-            only = _minutes(ordered[0])
-            return cls(1, only, only, only)
-        p90 = statistics.quantiles(ordered, n=10, method="inclusive")[8]
-        return cls(len(ordered), _minutes(statistics.median(ordered)), _minutes(p90),
-                   _minutes(ordered[-1]))
+        seconds.sort()
+        return cls(len(seconds), _minutes(_quantile(seconds, 0.5)),
+                   _minutes(_quantile(seconds, 0.9)), _minutes(seconds[-1]))
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    """The q-quantile of sorted values, interpolating between ranks (as spreadsheets do).
+
+    Written out rather than `statistics.quantiles`, which sorts its input again on every call:
+    a year of a busy hall is 150,000 durations.
+    """
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    value = ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return max(value, 0.0)
 
 
 # --- tickets issued: per hour, per weekday, per day ------------------------------------------
@@ -236,18 +245,18 @@ def _officer_names(session: Session, labels: Iterable[str]) -> dict[str, str]:
     return {f"staff:{u}": name or u for u, name in found.items()}
 
 
-def _last_event(kind: Any, what: Any) -> Any:
-    """The newest event of a kind for the ticket in the outer query (a correlated subquery)."""
+def _last_transfer() -> Any:
+    """When the ticket of the outer query was last transferred (a correlated subquery)."""
     event = aliased(TicketEvent)
-    return (select(what(event)).where(event.ticket_id == Ticket.id, event.kind == kind)
+    return (select(event.at).where(event.ticket_id == Ticket.id, event.kind == "transferred")
             .order_by(event.id.desc()).limit(1).scalar_subquery())
 
 
-def _time_table(key: str, title: str, who: str, groups: dict[Any, tuple[list[float], list[float]]],
-                names: Callable[[Any], str]) -> Table:
+def _time_table(key: str, title: str, who: str, waits: dict[Any, list[float]],
+                services: dict[Any, list[float]], names: Callable[[Any], str]) -> Table:
     rows = []
-    for group, (waits, services) in groups.items():
-        wait, service = Spread.of(waits), Spread.of(services)
+    for group in waits.keys() | services.keys():
+        wait, service = Spread.of(waits.get(group, [])), Spread.of(services.get(group, []))
         rows.append([names(group), wait.count, wait.median, wait.p90, wait.longest,
                      service.count, service.median, service.p90, service.longest])
     rows.sort(key=lambda r: (-(r[1] or 0), r[0]))
@@ -270,40 +279,54 @@ def _time_table(key: str, title: str, who: str, groups: dict[Any, tuple[list[flo
 
 def times_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
     waited_from = case((Ticket.transferred_from_counter_id.is_(None), Ticket.issued_at),
-                       else_=_last_event("transferred", lambda e: e.at))
+                       else_=_last_transfer())
     wait_s = _seconds(session, waited_from, Ticket.called_at)
     service_s = case((Ticket.status == TicketStatus.DONE,
                       _seconds(session, func.coalesce(Ticket.started_at, Ticket.called_at),
                                Ticket.finished_at)))
-    officer = case(
-        (Ticket.status == TicketStatus.DONE, _last_event("completed", lambda e: e.actor)),
-        else_=_last_event("no_show", lambda e: e.actor))
-    rows = session.execute(
-        select(Ticket.sector_id, Ticket.counter_id, officer, wait_s, service_s)
+    # Who finished the ticket (or marked it a no-show): the log's final event of the ticket.
+    final = aliased(TicketEvent)
+    final_kind = case((Ticket.status == TicketStatus.DONE, "completed"), else_="no_show")
+    rows = session.connection().execute(
+        select(Ticket.id, Ticket.sector_id, Ticket.counter_id, final.actor, wait_s, service_s)
+        .join(final, and_(final.ticket_id == Ticket.id, final.kind.in_(("completed", "no_show")),
+                          final.kind == final_kind), isouter=True)
         .where(_in_period(hall, period), Ticket.called_at.is_not(None),
                Ticket.status.in_((TicketStatus.DONE, TicketStatus.NO_SHOW)))).all()
-    by_sector: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    by_counter: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    by_officer: dict[Any, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    for sector_id, counter_id, actor, wait, service in rows:
-        for groups, key in ((by_sector, sector_id), (by_counter, counter_id),
-                            (by_officer, actor or "?")):
-            waits, services = groups[key]
-            if wait is not None:
-                waits.append(float(wait))
-            if service is not None:
-                services.append(float(service))
+    # Durations per (sector, counter, officer) first: a year has 150,000 of them but only a few
+    # dozen such combinations, so each duration is appended once, not once per table.
+    combined: dict[tuple[Any, Any, Any], tuple[list[float], list[float]]] = defaultdict(
+        lambda: ([], []))
+    no_shows: set[int] = set()
+    for ticket_id, sector_id, counter_id, actor, wait, service in rows:
+        if service is None:  # a no-show; one marked twice has two final events
+            if ticket_id in no_shows:
+                continue
+            no_shows.add(ticket_id)
+        durations = combined[(sector_id, counter_id, actor or "?")]
+        if wait is not None:
+            durations[0].append(wait)
+        if service is not None:
+            durations[1].append(service)
+    waits: tuple[dict[Any, list[float]], ...] = (defaultdict(list), defaultdict(list),
+                                                 defaultdict(list))
+    services: tuple[dict[Any, list[float]], ...] = (defaultdict(list), defaultdict(list),
+                                                    defaultdict(list))
+    for keys, (wait_list, service_list) in combined.items():
+        for axis, key in enumerate(keys):
+            waits[axis][key].extend(wait_list)
+            services[axis][key].extend(service_list)
     sectors, counters = _names(session, hall, lang)
-    officers = _officer_names(session, by_officer)
+    officers = _officer_names(session, waits[2])
     note = N_("Thời gian chờ: từ lúc lấy số (hoặc lúc được chuyển) đến lần gọi mà công dân "
               "đến quầy. Thời gian phục vụ: từ lúc bắt đầu phục vụ (hoặc lúc gọi) đến lúc xong. "
               "“90% trong vòng”: 9 trên 10 lượt không lâu hơn số này.")
     tables = [
-        _time_table("by_sector", N_("Theo lĩnh vực"), N_("Lĩnh vực"), by_sector,
+        _time_table("by_sector", N_("Theo lĩnh vực"), N_("Lĩnh vực"), waits[0], services[0],
                     lambda k: sectors.get(k, "?")),
-        _time_table("by_counter", N_("Theo quầy"), N_("Quầy"), by_counter,
+        _time_table("by_counter", N_("Theo quầy"), N_("Quầy"), waits[1], services[1],
                     lambda k: counters.get(k, "?")),
-        _time_table("by_officer", N_("Theo cán bộ"), N_("Cán bộ"), by_officer,
+        _time_table("by_officer", N_("Theo cán bộ"), N_("Cán bộ"), waits[2], services[2],
                     lambda k: officers.get(k, k)),
     ]
     for table in tables:
@@ -492,4 +515,8 @@ REPORTS: dict[str, tuple[str, ReportFunction]] = {
 def build_report(session: Session, hall: Hall, key: str, period: Period,
                  lang: str = "vi") -> Report:
     """Report `key` (one of `REPORTS`); `lang` picks the sectors' names ("vi" or "en")."""
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL would JIT-compile these queries (their estimates look big) and spend
+        # longer compiling than running them: a quarter of a second on a year.
+        session.execute(text("SET LOCAL jit = off"))
     return REPORTS[key][1](session, hall, period, lang)

@@ -42,7 +42,7 @@ from motcua.clock import local_day
 from motcua.display.services import voice_enabled, voice_settings_of
 from motcua.display.voice import build_announcement
 from motcua.dossier.models import HolidayKind
-from motcua.extensions import LANGUAGES, login_manager
+from motcua.extensions import LANGUAGES, csrf, login_manager
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
 from motcua.queue.services import Actor, get_hall, settings_of
@@ -554,9 +554,11 @@ def _voice_page(hall: Hall, errors: dict[str | None, list[str]]) -> tuple[str, i
 
 
 @bp.post("/<hall>/voice/pack")
+@csrf.exempt  # checked below, once the upload may be as big as a pack
 def voice_pack(hall: str) -> Any:
-    found = _hall(hall)
     request.max_content_length = voicepacks.MAX_ARCHIVE_BYTES  # a pack is bigger than a form
+    csrf.protect()
+    found = _hall(hall)
     if request.form.get("action") == "default":
         def work() -> str:
             voicepacks.remove_pack(ports(), actor=_actor(), hall_code=hall,
