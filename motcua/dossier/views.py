@@ -24,14 +24,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from motcua.api.errors import STATUS_OF
 from motcua.clock import local_day
 from motcua.dossier import lifecycle, readmodels, services, texts
-from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised
+from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document, receipt_pdf
 from motcua.dossier.web import installation, print_receipt, receipt_slip
 from motcua.printer.render import preview_png
-from motcua.queue import errors
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall, Role, StaffUser
 from motcua.queue.services import Actor, current_ticket, get_counter, get_hall
@@ -58,7 +58,7 @@ def _lang() -> str:
 def _staff_hall(code: str) -> Hall:
     hall = get_hall(db(), code)
     if _user().hall_id not in (None, hall.id):
-        raise errors.Forbidden("This hall is not yours")
+        raise NotAllowed(N_("Bạn không làm việc tại nơi này."))
     return hall
 
 
@@ -68,7 +68,7 @@ def _error_text(exc: DomainError) -> str:
 
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    status = 404 if isinstance(exc, errors.NotFound) else 403 if isinstance(exc, errors.Forbidden) else 409
+    status = next(code for cls, code in STATUS_OF if isinstance(exc, cls))
     title = _("Không tìm thấy") if status == 404 else _("Không thực hiện được")
     return render_template("counter/message.html", title=title, message=_error_text(exc),
                            links={"back": url_for("counter.home")}), status

@@ -71,8 +71,8 @@ def check_codes_are_unique_and_gapless(url: str) -> None:
     assert sorted(sequence for _, sequence, _ in received) == list(range(1, total + 1))
     assert sorted(entry for _, _, entry in received) == list(range(1, total + 1))
     assert all(code.rsplit("-", 1)[1] == f"{sequence:04d}" for code, sequence, _ in received)
-    session = _ports(url).session
-    assert len(session.scalars(select(Dossier.id)).all()) == total
+    with _ports(url).session as session:
+        assert len(session.scalars(select(Dossier.id)).all()) == total
 
 
 @pytest.mark.slow

@@ -86,6 +86,9 @@ def test_a_bad_form_comes_back_with_the_message_and_what_was_typed(lan):
 def test_an_intake_page_for_an_unknown_counter_is_a_friendly_page(lan):
     answer = lan.get("/dossier/demo/intake?counter=99")
     assert answer.status_code == 404 and "Không tìm thấy" in answer.get_data(as_text=True)
+    missing = lan.get("/dossier/demo/intake?lang=en")
+    assert missing.status_code == 422
+    assert "Open the intake page from the counter console." in missing.get_data(as_text=True)
 
 
 def test_the_status_form_moves_the_dossier_and_refuses_a_missing_note(lan, ports, officer):
