@@ -145,14 +145,26 @@ def postgres_url() -> str:
     return url
 
 
+def _drop_everything(engine: Any) -> None:
+    """Drop the schema, first ending sessions a test (or its child processes) left open:
+    one forgotten transaction would otherwise make DROP wait forever."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    Base.metadata.drop_all(engine)
+
+
 @pytest.fixture
 def postgres_engine(postgres_url: str) -> Iterator[Any]:
     """A clean schema in the test database, dropped again afterwards."""
     engine = make_engine(postgres_url)
-    Base.metadata.drop_all(engine)
+    _drop_everything(engine)
     metadata.create_all(engine)
     yield engine
-    Base.metadata.drop_all(engine)
+    engine.dispose()
+    _drop_everything(engine)
     engine.dispose()
 
 

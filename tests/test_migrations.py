@@ -35,15 +35,6 @@ def test_upgrading_twice_changes_nothing(tmp_path):
 
 
 @pytest.mark.postgres
-def test_upgrading_an_empty_postgresql_database_gives_the_models_schema(postgres_url):
-    engine = make_engine(postgres_url)
-    metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    try:
-        assert differences(engine) == []
-    finally:
-        metadata.drop_all(engine)
-        with engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        engine.dispose()
+def test_upgrading_an_empty_postgresql_database_gives_the_models_schema(postgres_engine):
+    metadata.drop_all(postgres_engine)
+    assert differences(postgres_engine) == []
