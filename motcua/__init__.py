@@ -24,7 +24,9 @@ def create_app(
     publisher: Publisher | None = None,
 ) -> Flask:
     """Build the app. Tests pass a config, a fake clock and a recording publisher."""
-    from motcua import cli, db
+    from motcua import admin, cli, counter, db, display, dossier, kiosk
+    from motcua.auth import views as auth_views
+    from motcua.printer import web as printer_web
     from motcua.api import bp as api_bp
     from motcua.hub import bp as hub_bp
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
@@ -64,12 +66,7 @@ def create_app(
     app.register_blueprint(api_bp)
     app.register_blueprint(hub_bp)
     cli.register(app)
-    # Components: each registers its blueprint, Socket.IO namespace and CLI commands.
-    from motcua.admin import register as register_admin; register_admin(app)
-    from motcua.auth.views import register as register_auth; register_auth(app)
-    from motcua.counter import register as register_counter; register_counter(app)
-    from motcua.display import register as register_display; register_display(app)
-    from motcua.dossier import register as register_dossier; register_dossier(app)
-    from motcua.kiosk import register as register_kiosk; register_kiosk(app)
-    from motcua.printer.web import register as register_printer; register_printer(app)
+    # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
+    for component in (admin, auth_views, counter, display, dossier, kiosk, printer_web):
+        component.register(app)
     return app
