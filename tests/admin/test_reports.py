@@ -29,10 +29,11 @@ def rows_by_name(table):
 
 
 def test_percentiles_interpolate_between_ranks():
-    spread = Spread.of([5 * 60, 6 * 60, 30 * 60, 35 * 60])
+    spread = Spread.of({50: 1, 60: 1, 300: 1, 350: 1})  # 5, 6, 30 and 35 minutes
     assert (spread.count, spread.median, spread.p90, spread.longest) == (4, 18.0, 33.5, 35.0)
-    assert Spread.of([]).median is None
-    assert Spread.of([90.0]).p90 == 1.5
+    assert Spread.of({}).median is None
+    assert Spread.of({15: 1}).p90 == 1.5
+    assert Spread.of({10: 3, 20: 1}).median == 1.0 and Spread.of({10: 1, 20: 1}).median == 1.5
 
 
 def test_tickets_per_hour_and_weekday_are_counted_in_hall_time(session, day):
