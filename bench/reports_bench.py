@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, create_engine, func, insert, select
 from sqlalchemy.engine import make_url
 
 from motcua.admin import reports
@@ -125,10 +125,10 @@ def fill(engine: Engine) -> dict[str, int]:
                 ratings.append(rating)
     dossiers = _dossiers(rng, hall_id, days, procedures)
     with engine.begin() as connection:
-        for table, rows in ((Ticket.__table__, tickets), (TicketEvent.__table__, events),
-                            (Rating.__table__, ratings), (Dossier.__table__, dossiers)):
+        for model, rows in ((Ticket, tickets), (TicketEvent, events), (Rating, ratings),
+                            (Dossier, dossiers)):
             for start in range(0, len(rows), CHUNK):
-                connection.execute(table.insert(), rows[start:start + CHUNK])
+                connection.execute(insert(model), rows[start:start + CHUNK])
         if engine.dialect.name == "postgresql":
             for table in ("tickets", "ticket_events", "ratings", "dossiers"):
                 connection.exec_driver_sql(

@@ -6,8 +6,9 @@ language. Services have no Flask imports, so they only mark the ids with `N_`.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from motcua.queue import errors
@@ -27,7 +28,7 @@ class Problem:
 
     field: str | None
     template: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -42,7 +42,7 @@ def _cell(kind: str, value: object, gettext: Translate) -> object:
 
 def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     used: set[str] = set()
     for table in report.tables:
         sheet = workbook.create_sheet(_sheet_name(gettext(table.title), used))

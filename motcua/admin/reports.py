@@ -237,7 +237,7 @@ def traffic_report(session: Session, hall: Hall, period: Period, lang: str) -> R
 # --- waiting and service times ----------------------------------------------------------------
 
 
-def _names(session: Session, hall: Hall, lang: str) -> tuple[dict[int, str], dict[int, str]]:
+def _names(session: Session, hall: Hall, lang: str) -> tuple[dict[Any, str], dict[Any, str]]:
     name = Sector.name_en if lang == "en" else Sector.name_vi
     sectors = dict(session.execute(
         select(Sector.id, name).where(Sector.hall_id == hall.id)).all())
@@ -263,7 +263,7 @@ def _last_transfer() -> Any:
 
 def _time_table(key: str, title: str, who: str, waits: dict[Any, dict[int, int]],
                 services: dict[Any, dict[int, int]], names: Callable[[Any], str]) -> Table:
-    rows = []
+    rows: list[list[Any]] = []
     for group in waits.keys() | services.keys():
         wait, service = Spread.of(waits.get(group, {})), Spread.of(services.get(group, {}))
         rows.append([names(group), wait.count, wait.median, wait.p90, wait.longest,

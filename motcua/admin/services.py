@@ -580,11 +580,10 @@ def _set_counter_sectors(counter: Counter, sectors: list[Sector]) -> None:
             counter.sector_links.remove(link)
     kept = {link.sector_id: link for link in counter.sector_links}
     for sector in sectors:
-        link = kept.get(sector.id)
-        if link is None:
-            counter.sector_links.append(CounterSector(sector=sector, rank=ranks[sector.id]))
+        if sector.id in kept:
+            kept[sector.id].rank = ranks[sector.id]
         else:
-            link.rank = ranks[sector.id]
+            counter.sector_links.append(CounterSector(sector=sector, rank=ranks[sector.id]))
     counter.sector_links.sort(key=lambda link: link.rank)
 
 

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -27,10 +26,10 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from motcua.admin import forms, live, ops, reports, services, voicepacks
 from motcua.admin.errors import Invalid
@@ -49,6 +48,11 @@ from motcua.queue.services import Actor, get_hall, settings_of
 from motcua.web import db, ports, runtime
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _(message: str, **params: Any) -> str:
+    """Flask-Babel's gettext, typed: messages here are shown, so they are text."""
+    return str(gettext(message, **params))
 
 ICONS = ("document", "land", "leaf", "farm", "briefcase", "building", "car", "scale", "people",
          "health", "school", "factory", "culture", "science")
@@ -554,7 +558,6 @@ def _voice_page(hall: Hall, errors: dict[str | None, list[str]]) -> tuple[str, i
 
 
 @bp.post("/<hall>/voice/pack")
-@csrf.exempt  # checked below, once the upload may be as big as a pack
 def voice_pack(hall: str) -> Any:
     request.max_content_length = voicepacks.MAX_ARCHIVE_BYTES  # a pack is bigger than a form
     csrf.protect()
@@ -577,6 +580,9 @@ def voice_pack(hall: str) -> Any:
         return _voice_page(found, _field_errors(exc))
     flash(_("Đã dùng gói âm thanh mới. Bảng hiển thị dùng ngay từ lần gọi sau."), "ok")
     return redirect(url_for(".voice", hall=hall))
+
+
+csrf.exempt(voice_pack)  # checked in the view, once the upload may be as big as a pack
 
 
 # --- the audit log -------------------------------------------------------------------------------
