@@ -7,6 +7,7 @@ back with its reason; nothing here decides a rule (see `motcua.admin.services`).
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -38,8 +39,8 @@ from motcua.api.errors import STATUS_OF
 from motcua.auth.accounts import actor_for_user
 from motcua.auth.views import safe_next
 from motcua.clock import local_day
-from motcua.display.services import voice_enabled, voice_settings_of
-from motcua.display.voice import build_announcement
+from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
+from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
 from motcua.extensions import LANGUAGES, csrf, login_manager
 from motcua.queue.errors import DomainError
@@ -552,9 +553,25 @@ def _voice_page(hall: Hall, errors: dict[str | None, list[str]]) -> tuple[str, i
     settings = voice_settings_of(hall)
     sample = build_announcement("1023", 5, settings)
     return _page("admin/voice.html", hall, "voice", 422 if errors else 200, settings=settings,
-                 enabled=voice_enabled(hall), sample=sample.text, errors=errors,
+                 enabled=voice_enabled(hall), sample=sample.sentence, errors=errors,
                  pack_name=settings.pack.name if settings.pack else None,
                  max_mb=voicepacks.MAX_ARCHIVE_BYTES // 2**20)
+
+
+@bp.get("/<hall>/voice/sample.wav")
+def voice_sample(hall: str) -> Response:
+    """The sample call read with the hall's settings and pack, to listen to before a board."""
+    found = _hall(hall)
+    settings = voice_settings_of(found)
+    pack = clip_pack(settings)
+    if pack is None:
+        abort(404)
+    with tempfile.TemporaryDirectory(prefix="motcua-voice-") as folder:
+        wav = render_wav(build_announcement("1023", 5, settings), pack,
+                         Path(folder) / "sample.wav").read_bytes()
+    response = send_file(io.BytesIO(wav), mimetype="audio/wav")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/<hall>/voice/pack")

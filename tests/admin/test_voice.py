@@ -139,3 +139,9 @@ def test_a_wrong_pack_uploaded_through_the_page_lists_what_is_missing(admin_clie
         content_type="multipart/form-data")
     assert answer.status_code == 422
     assert "missing clip &#39;chime&#39;" in answer.get_data(as_text=True)
+
+
+def test_the_page_plays_the_sample_call_with_the_halls_pack(admin_client, default_pack):
+    answer = admin_client.get("/admin/demo/voice/sample.wav")
+    assert answer.status_code == 200 and answer.mimetype == "audio/wav"
+    assert answer.get_data()[:4] == b"RIFF"
