@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from motcua.clock import Clock, local_day
 from motcua.db import with_retry
@@ -183,11 +183,16 @@ def recent_dossiers(session: Session, hall: Hall, *, status: DossierStatus | Non
 # --- look-ups by citizens -------------------------------------------------------------------
 
 
+# What the citizen's view reads, in the one query that finds the dossier. Its history is
+# read only once the secret matched, so a wrong secret costs what an unknown code costs.
+_CITIZENS_VIEW = (joinedload(Dossier.procedure), joinedload(Dossier.sector), joinedload(Dossier.hall))
+
+
 def find_by_qr(session: Session, secret: str) -> Dossier | None:
     """The dossier whose receipt's QR code carries `secret`, else None."""
     if not access.QR_SECRET.fullmatch(secret):
         return None
-    dossier = session.scalar(select(Dossier).where(Dossier.qr_secret == secret))
+    dossier = session.scalar(select(Dossier).where(Dossier.qr_secret == secret).options(*_CITIZENS_VIEW))
     if dossier is None or not access.same(secret, dossier.qr_secret):
         return None
     return dossier
@@ -205,7 +210,8 @@ def find_by_code(session: Session, code: str, typed_secret: str, id_card_key: by
     id_card = access.normalise_id_card(typed_secret)
     given = (access.id_card_digest(id_card, id_card_key) if id_card
              else access.normalise_short_secret(typed_secret))
-    dossier = session.scalar(select(Dossier).where(Dossier.code == access.normalise_code(code)))
+    dossier = session.scalar(select(Dossier).where(Dossier.code == access.normalise_code(code))
+                             .options(*_CITIZENS_VIEW))
     if id_card:
         kept = (dossier.id_card_digest if dossier else None) or _NOBODY
     else:
