@@ -25,9 +25,12 @@ def error_response(status: int, code: str, message: str) -> tuple[Response, int]
     return jsonify({"error": {"code": code, "message": message}}), status
 
 
+def status_of(exc: errors.DomainError) -> int:
+    return next(status for cls, status in STATUS_OF if isinstance(exc, cls))
+
+
 def domain_error(exc: errors.DomainError) -> tuple[Response, int]:
-    status = next(s for cls, s in STATUS_OF if isinstance(exc, cls))
-    return error_response(status, exc.code, exc.message)
+    return error_response(status_of(exc), exc.code, exc.message)
 
 
 def api_error(exc: ApiError) -> tuple[Response, int]:

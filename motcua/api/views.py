@@ -1,18 +1,17 @@
 """The routes of /api/v1. Each one parses, calls a service, and answers JSON."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_wtf.csrf import CSRFError
-from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
 from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
+from motcua.api.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
 from motcua.printer.web import print_issued_ticket
@@ -25,30 +24,9 @@ from motcua.web import bearer_token, current_actor, db, ports, runtime
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `_actor`
 
-B = TypeVar("B", bound=BaseModel)
-
 bp.register_error_handler(DomainError, api_errors.domain_error)
 bp.register_error_handler(ApiError, api_errors.api_error)
 bp.register_error_handler(HTTPException, api_errors.http_error)
-
-
-def _body(model: type[B]) -> B:
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        data: Any = {}
-    else:
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "malformed_json", "The request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise ApiError(422, "invalid_request", "The request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ApiError(422, "invalid_request", f"{where}: {first['msg']}") from None
 
 
 def _actor(required: bool = True) -> Actor | None:
@@ -100,7 +78,7 @@ def sectors(hall: str) -> Response:
 @limiter.limit(_configured_limit("KIOSK_RATE_LIMIT"), key_func=_kiosk_key)
 def issue_ticket(hall: str) -> tuple[Response, int]:
     actor = _actor()
-    body = _body(IssueTicket)
+    body = json_body(IssueTicket)
     assert actor is not None
     issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,
                                    priority=body.priority, actor=actor)
@@ -152,7 +130,7 @@ def _counter_answer(hall: str, number: int) -> Response:
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
     actor = _staff()
-    _body(Empty)
+    json_body(Empty)
     ticket = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)
     if ticket is None:
         answer = _counter_answer(hall, number).get_json()
@@ -164,7 +142,7 @@ def call_next(hall: str, number: int) -> Response:
 @bp.post("/halls/<hall>/counters/<int:number>/call")
 def call_specific(hall: str, number: int) -> Response:
     actor = _staff()
-    body = _body(CallSpecific)
+    body = json_body(CallSpecific)
     services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
                            display_number=body.display_number, reason=body.reason)
     return _counter_answer(hall, number)
@@ -173,7 +151,7 @@ def call_specific(hall: str, number: int) -> Response:
 @bp.post("/halls/<hall>/counters/<int:number>/transfer")
 def transfer(hall: str, number: int) -> Response:
     actor = _staff()
-    body = _body(Transfer)
+    body = json_body(Transfer)
     moved = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
                               to_sector=body.to_sector, to_counter=body.to_counter,
                               reason=body.reason)
@@ -185,7 +163,7 @@ def transfer(hall: str, number: int) -> Response:
 @bp.post("/halls/<hall>/counters/<int:number>/pause")
 def pause(hall: str, number: int) -> Response:
     actor = _staff()
-    body = _body(Pause)
+    body = json_body(Pause)
     services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
                            reason=body.reason)
     return _counter_answer(hall, number)
@@ -207,7 +185,7 @@ def counter_action(hall: str, number: int, action: str) -> Response:
     if action not in SIMPLE_ACTIONS:
         raise ApiError(404, "not_found", f"Unknown counter action '{action}'")
     actor = _staff()
-    _body(Empty)
+    json_body(Empty)
     SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
     return _counter_answer(hall, number)
 

@@ -25,16 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.wrappers import Response
 
 from motcua.api.errors import error_response
+from motcua.api.parsing import json_body
 from motcua.counter import ratings
 from motcua.counter.models import RatingLevel
 from motcua.counter.texts import error_messages, level_labels, reason_labels, tablet_strings
-from motcua.counter.web import (
-    answers_json,
-    domain_error_page,
-    json_body,
-    message_page,
-    remember_language,
-)
+from motcua.counter.web import answers_json, domain_error_page, message_page, remember_language
 from motcua.queue import services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import CounterState, Device

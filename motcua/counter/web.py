@@ -7,15 +7,13 @@ from typing import Any, TypeVar
 
 from flask import Response, render_template, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, ValidationError
 
-from motcua.api.errors import STATUS_OF, ApiError, api_error, domain_error
+from motcua.api.errors import ApiError, api_error, domain_error, status_of
 from motcua.counter.texts import error_messages
 from motcua.extensions import LANGUAGES
 from motcua.queue.errors import DomainError
 
 F = TypeVar("F", bound=Callable[..., Any])
-B = TypeVar("B", bound=BaseModel)
 
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -33,22 +31,6 @@ def answers_json(view: F) -> F:
             return api_error(exc)
 
     return wrapper  # type: ignore[return-value]
-
-
-def json_body(model: type[B]) -> B:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(422, "invalid_request", "The request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ApiError(422, "invalid_request", f"{where}: {first['msg']}") from None
-
-
-def status_of(exc: DomainError) -> int:
-    return next(status for cls, status in STATUS_OF if isinstance(exc, cls))
 
 
 def message_page(title: str, message: str, status: int, **links: str) -> tuple[str, int]:
