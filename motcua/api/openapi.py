@@ -13,6 +13,17 @@ from motcua.api.schemas import CallSpecific, IssueTicket, Pause, Transfer
 ERROR = {"$ref": "#/components/schemas/Error"}
 STAFF = [{"bearer": []}, {"staffSession": []}]
 
+# Routes other components add under /api/v1, described by them from their `register(app)`.
+COMPONENT_PATHS: dict[str, Any] = {}
+COMPONENT_SCHEMAS: dict[str, Any] = {}
+
+
+def describe(paths: dict[str, Any], schemas: dict[str, Any] | None = None) -> None:
+    """Add a component's routes, and the schemas they refer to, to the document."""
+    COMPONENT_PATHS.update(paths)
+    COMPONENT_SCHEMAS.update(schemas or {})
+    openapi_document.cache_clear()
+
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -131,6 +142,9 @@ def openapi_document() -> dict[str, Any]:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
+    for path, operations in COMPONENT_PATHS.items():
+        paths.setdefault(path, {}).update(operations)
+    schemas.update(COMPONENT_SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {"title": "motcua API", "version": "1",

@@ -13,6 +13,7 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Staff pages (/dossier), citizen pages (/tra-cuu, /cong-khai), the API routes, the
     `procedures` command and the kiosk's dossier look-up."""
+    from motcua.api.openapi import describe
     from motcua.dossier import api, cli, public, views
     from motcua.dossier.kiosk import find_dossier
     from motcua.dossier.web import DEFAULT_AGENCY_CODE, due_soon_count
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    describe(*api.openapi_description())
     app.cli.add_command(cli.procedures_group)
     app.add_template_global(due_soon_count, "dossier_due_soon_count")
     lookups.register("dossier", find_dossier)

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
 from motcua.api.errors import ApiError, error_response
+from motcua.api.openapi import ERROR, HALL, STAFF
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.errors import Localised
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
@@ -181,3 +182,69 @@ def publication() -> Response | tuple[Response, int]:
         return error_response(422, "invalid_request", "month: expected YYYY-MM, e.g. 2026-11")
     figures, first, _last = found
     return jsonify({"month": f"{first:%Y-%m}", **figures.as_dict()})
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): _json(ERROR, "An error: {\"error\": {code, message}}") for s in statuses}
+
+
+def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
+    """These routes for /api/v1/openapi.json: their paths, and the request schemas (pydantic)."""
+    code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+            "description": "The dossier code, e.g. H21.65-261125-0001"}
+    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+    dossier = _json({"$ref": "#/components/schemas/Dossier"}, "The dossier as staff see it")
+    paths = {
+        "/api/v1/halls/{hall}/counters/{number}/dossiers": {"post": {
+            "summary": "Receive a dossier from the citizen served at the counter: code, due date, "
+                       "secrets; the receipt is printed on the counter's printer",
+            "parameters": [HALL, number], "security": STAFF,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ReceiveDossier"}}}},
+            "responses": {"201": dossier, **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+        "/api/v1/halls/{hall}/procedures": {"get": {
+            "summary": "The hall's procedure catalogue",
+            "parameters": [HALL],
+            "responses": {"200": _json({"type": "object"}, "Procedures"), **_errors(404)}}},
+        "/api/v1/halls/{hall}/dossiers/due-soon": {"get": {
+            "summary": "Open dossiers due within 24 hours, overdue first",
+            "parameters": [HALL], "security": STAFF,
+            "responses": {"200": _json({"type": "object"}, "Dossiers due soon"),
+                          **_errors(401, 403, 404)}}},
+        "/api/v1/dossiers/{code}": {"get": {
+            "summary": "A dossier, its documents and its history (staff of its hall)",
+            "parameters": [code], "security": STAFF,
+            "responses": {"200": dossier, **_errors(401, 403, 404)}}},
+        "/api/v1/dossiers/{code}/status": {"post": {
+            "summary": "Move a dossier to another status of the national catalogue (allowed "
+                       "transitions only; statuses that concern the citizen need a note)",
+            "parameters": [code], "security": STAFF,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ChangeStatus"}}}},
+            "responses": {"200": dossier, **_errors(400, 401, 403, 404, 409, 422)}}},
+        "/api/v1/publication": {"get": {
+            "summary": "Dossiers received, completed, early, on time and late per sector and agency "
+                       "in a month, with the on-time rate (public)",
+            "parameters": [
+                {"name": "month", "in": "query", "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                 "description": "YYYY-MM; this month when omitted"},
+                {"name": "hall", "in": "query", "schema": {"type": "string"},
+                 "description": "One hall's code; every hall when omitted"}],
+            "responses": {"200": _json({"type": "object"}, "The month's figures"),
+                          **_errors(404, 422)}}},
+    }
+    schemas: dict[str, Any] = {"Dossier": {"type": "object", "properties": {
+        "code": {"type": "string"}, "status": {"type": "integer", "minimum": 1, "maximum": 10},
+        "due_at": {"type": "string", "format": "date-time"}, "late": {"type": "boolean"},
+        "next_statuses": {"type": "array", "items": {"type": "integer"}},
+        "history": {"type": "array", "items": {"type": "object"}},
+        "links": {"type": "object"}, "print_job": {"type": ["object", "null"]}}}}
+    for model in (ReceiveDossier, ChangeStatus):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    return paths, schemas
