@@ -307,7 +307,10 @@ def own_database(url: str) -> Iterator[str]:
     """A PostgreSQL database of the bench's own beside the given one; dropped afterwards."""
     base = make_url(url)
     name = f"{base.database}_reports_bench"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    # Created and dropped from the maintenance database: tests may close every connection to
+    # theirs, and a fresh (pre-pinged) connection does the final drop.
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          pool_pre_ping=True)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
