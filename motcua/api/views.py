@@ -5,12 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
 from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
+from motcua.api.access import request_actor, staff_actor
 from motcua.api.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
@@ -18,31 +18,14 @@ from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Ticket
-from motcua.queue.services import Actor
-from motcua.web import bearer_token, current_actor, db, ports, runtime
+from motcua.web import bearer_token, db, ports, runtime
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `_actor`
+csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`
 
 bp.register_error_handler(DomainError, api_errors.domain_error)
 bp.register_error_handler(ApiError, api_errors.api_error)
 bp.register_error_handler(HTTPException, api_errors.http_error)
-
-
-def _actor(required: bool = True) -> Actor | None:
-    actor = current_actor()
-    if actor is None and bearer_token() is not None:
-        raise ApiError(401, "unauthorized", "Unknown or revoked token")
-    if actor is None:
-        if required:
-            raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
-        return None
-    if bearer_token() is None and request.method != "GET":  # a browser session: check CSRF
-        try:
-            csrf.protect()
-        except CSRFError as exc:
-            raise ApiError(400, "csrf_failed", exc.description) from None
-    return actor
 
 
 def _configured_limit(key: str) -> Callable[[], str]:
@@ -77,9 +60,8 @@ def sectors(hall: str) -> Response:
 @bp.post("/halls/<hall>/tickets")
 @limiter.limit(_configured_limit("KIOSK_RATE_LIMIT"), key_func=_kiosk_key)
 def issue_ticket(hall: str) -> tuple[Response, int]:
-    actor = _actor()
+    actor = request_actor()
     body = json_body(IssueTicket)
-    assert actor is not None
     issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,
                                    priority=body.priority, actor=actor)
     ticket = issued.ticket
@@ -106,14 +88,7 @@ def queue(hall: str) -> Response:
     return jsonify(readmodels.queue_snapshot(db(), runtime().clock, found))
 
 
-def _staff() -> Actor:
-    actor = _actor()
-    assert actor is not None
-    if actor.kind not in ("staff", "token") or actor.role is None:
-        raise ApiError(403, "forbidden", "Only hall staff can act on counters")
-    return actor
-
-
+COUNTER_STAFF_ONLY = "Only hall staff can act on counters"
 CounterAction = Callable[..., Any]
 
 
@@ -129,7 +104,7 @@ def _counter_answer(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
-    actor = _staff()
+    actor = staff_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     ticket = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)
     if ticket is None:
@@ -141,7 +116,7 @@ def call_next(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/call")
 def call_specific(hall: str, number: int) -> Response:
-    actor = _staff()
+    actor = staff_actor(COUNTER_STAFF_ONLY)
     body = json_body(CallSpecific)
     services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
                            display_number=body.display_number, reason=body.reason)
@@ -150,7 +125,7 @@ def call_specific(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/transfer")
 def transfer(hall: str, number: int) -> Response:
-    actor = _staff()
+    actor = staff_actor(COUNTER_STAFF_ONLY)
     body = json_body(Transfer)
     moved = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
                               to_sector=body.to_sector, to_counter=body.to_counter,
@@ -162,7 +137,7 @@ def transfer(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/pause")
 def pause(hall: str, number: int) -> Response:
-    actor = _staff()
+    actor = staff_actor(COUNTER_STAFF_ONLY)
     body = json_body(Pause)
     services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
                            reason=body.reason)
@@ -184,7 +159,7 @@ SIMPLE_ACTIONS: dict[str, CounterAction] = {
 def counter_action(hall: str, number: int, action: str) -> Response:
     if action not in SIMPLE_ACTIONS:
         raise ApiError(404, "not_found", f"Unknown counter action '{action}'")
-    actor = _staff()
+    actor = staff_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
     return _counter_answer(hall, number)

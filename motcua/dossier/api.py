@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
-from flask_wtf.csrf import CSRFError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
+from motcua.api.access import staff_actor
 from motcua.api.errors import ApiError, error_response
 from motcua.api.openapi import ERROR, HALL, STAFF
+from motcua.api.parsing import json_body
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.errors import Localised
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
@@ -28,10 +29,10 @@ from motcua.dossier.web import installation as configured
 from motcua.extensions import csrf
 from motcua.queue.errors import DomainError
 from motcua.queue.services import Actor
-from motcua.web import bearer_token, current_actor, db, ports, runtime
+from motcua.web import db, ports, runtime
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `_staff`
+csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `staff_actor`
 
 
 @bp.errorhandler(DomainError)
@@ -72,34 +73,6 @@ class ChangeStatus(BaseModel):
     note: str | None = Field(default=None, max_length=1000)
 
 
-def _body(model: type[Any]) -> Any:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(422, "invalid_request", "The request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ApiError(422, "invalid_request", f"{where}: {first['msg']}") from None
-
-
-def _staff() -> Actor:
-    actor = current_actor()
-    if actor is None:
-        if bearer_token() is not None:
-            raise ApiError(401, "unauthorized", "Unknown or revoked token")
-        raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
-    if actor.kind not in ("staff", "token") or actor.role is None:
-        raise ApiError(403, "forbidden", "Only hall staff can work on dossiers")
-    if actor.kind == "staff" and request.method != "GET":
-        try:
-            csrf.protect()
-        except CSRFError as exc:
-            raise ApiError(400, "csrf_failed", exc.description) from None
-    return actor
-
-
 def _own(actor: Actor, dossier: Dossier) -> Dossier:
     if actor.hall_id not in (None, dossier.hall_id):
         raise ApiError(404, "dossier_not_found", "No such dossier")  # other halls' stay unseen
@@ -121,8 +94,8 @@ def _dossier_json(dossier: Dossier) -> dict[str, Any]:
 
 @bp.post("/halls/<hall>/counters/<int:number>/dossiers")
 def receive(hall: str, number: int) -> tuple[Response, int]:
-    actor = _staff()
-    body: ReceiveDossier = _body(ReceiveDossier)
+    actor = staff_actor("Only hall staff can work on dossiers")
+    body: ReceiveDossier = json_body(ReceiveDossier)
     intake = services.Intake(
         procedure_code=body.procedure,
         applicant=services.Applicant(name=body.applicant_name, phone=body.applicant_phone,
@@ -150,7 +123,7 @@ def procedures(hall: str) -> Response:
 
 @bp.get("/halls/<hall>/dossiers/due-soon")
 def due_soon(hall: str) -> Response:
-    actor = _staff()
+    actor = staff_actor("Only hall staff can work on dossiers")
     found = services.get_hall(db(), hall)
     if actor.hall_id not in (None, found.id):
         raise ApiError(403, "forbidden", "This hall is not yours")
@@ -161,14 +134,14 @@ def due_soon(hall: str) -> Response:
 
 @bp.get("/dossiers/<code>")
 def dossier(code: str) -> Response:
-    actor = _staff()
+    actor = staff_actor("Only hall staff can work on dossiers")
     return jsonify(_dossier_json(_own(actor, services.get_dossier(db(), code))))
 
 
 @bp.post("/dossiers/<code>/status")
 def change_status(code: str) -> Response:
-    actor = _staff()
-    body: ChangeStatus = _body(ChangeStatus)
+    actor = staff_actor("Only hall staff can work on dossiers")
+    body: ChangeStatus = json_body(ChangeStatus)
     _own(actor, services.get_dossier(db(), code))
     changed = services.change_status(ports(), code=code, status=body.status, actor=actor,
                                      note=body.note)

@@ -1,0 +1,33 @@
+"""Who is calling the API: a bearer token's actor or a signed-in browser (then CSRF applies)."""
+from __future__ import annotations
+
+from flask import request
+from flask_wtf.csrf import CSRFError
+
+from motcua.api.errors import ApiError
+from motcua.extensions import csrf
+from motcua.queue.services import Actor
+from motcua.web import bearer_token, current_actor
+
+
+def request_actor() -> Actor:
+    """The caller, or 401. A browser session's state-changing request must carry its CSRF token."""
+    actor = current_actor()
+    if actor is None and bearer_token() is not None:
+        raise ApiError(401, "unauthorized", "Unknown or revoked token")
+    if actor is None:
+        raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
+    if bearer_token() is None and request.method != "GET":
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            raise ApiError(400, "csrf_failed", exc.description) from None
+    return actor
+
+
+def staff_actor(refusal: str) -> Actor:
+    """The caller if it is hall staff (a person or a staff token), else 403 with `refusal`."""
+    actor = request_actor()
+    if actor.kind not in ("staff", "token") or actor.role is None:
+        raise ApiError(403, "forbidden", refusal)
+    return actor
