@@ -29,6 +29,13 @@ from tests.support import hall_time
 SERVICE_PORTS = {5432: "postgres", 6379: "redis"}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, PostgreSQL tests share one database: run them on one worker."""
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+
+
 @pytest.fixture(autouse=True)
 def _no_unrequested_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Loopback only, and PostgreSQL/Redis only for tests marked for them."""
