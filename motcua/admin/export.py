@@ -11,10 +11,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from motcua.admin.reports import Report, Table
 
 Translate = Callable[[str], str]
@@ -41,6 +37,11 @@ def _cell(kind: str, value: object, gettext: Translate) -> object:
 
 
 def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
+    # openpyxl is loaded when a workbook is asked for, not by every server process.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()

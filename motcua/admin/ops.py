@@ -15,13 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from motcua import migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MOTCUA_TABLES = frozenset({"halls", "sectors", "counters", "tickets", "staff_users"})
@@ -91,9 +88,9 @@ def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
 
 
 def _known_revisions() -> set[str]:
-    config = Config()
-    config.set_main_option("script_location", str(migrate.MIGRATIONS))
-    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+    from motcua import migrate  # Alembic: only backup and restore need it, not the server
+
+    return migrate.known_revisions()
 
 
 def inspect_backup(path: Path) -> BackupInfo:
@@ -144,6 +141,8 @@ def restore(engine: Engine, backup_file: Path, keep_dir: Path,
         raise OpsError(f"restore failed, the database is unchanged: {exc}") from None
     engine.dispose()  # pooled connections start afresh on the restored file
     if info.revision is not None:
+        from motcua import migrate
+
         migrate.upgrade(engine)
     return kept
 

@@ -29,7 +29,7 @@ from motcua.clock import local_day
 from motcua.dossier import lifecycle, readmodels, services, texts
 from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
-from motcua.dossier.receipt import receipt_document, receipt_pdf
+from motcua.dossier.receipt import receipt_document
 from motcua.dossier.web import installation, print_receipt, receipt_slip
 from motcua.printer.render import preview_png
 from motcua.queue.errors import DomainError
@@ -278,6 +278,8 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 @login_required
 def receipt_a4(hall_code: str, code: str) -> Response:
     found = _hall_dossier(_staff_hall(hall_code), code)
+    from motcua.dossier.receipt_pdf import receipt_pdf  # fpdf2 only where a PDF is asked for
+
     return _download(receipt_pdf(receipt_slip(found)), "application/pdf",
                      f"giay-hen-{found.code}.pdf")
 

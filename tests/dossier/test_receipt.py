@@ -17,8 +17,8 @@ from motcua.dossier.receipt import (
     moment_text,
     processing_time_text,
     receipt_document,
-    receipt_pdf,
 )
+from motcua.dossier.receipt_pdf import receipt_pdf
 from motcua.printer.document import QRCode
 from motcua.printer.render import preview, to_escpos
 from tests.conftest import ARTIFACTS
