@@ -99,6 +99,13 @@ def openapi_document() -> dict[str, Any]:
             "summary": "A counter and its current ticket",
             "parameters": [HALL, COUNTER],
             "responses": {"200": _json(COUNTER_ANSWER, "Counter"), **_errors(404)}}},
+        "/api/v1/print-jobs/{job_id}/reprint": {"post": {
+            "summary": "Print a ticket or receipt again on purpose (staff), e.g. after a printer fault",
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "security": STAFF,
+            "responses": {"201": _json({"type": "object", "properties": {"print_job": {
+                "$ref": "#/components/schemas/PrintJob"}}}, "The new job"),
+                **_errors(401, 403, 404, 409)}}},
         "/api/v1/halls/{hall}/counters/{number}/call": _counter_op(
             "Call a specific number out of order (audited; needs a reason)", CallSpecific),
         "/api/v1/halls/{hall}/counters/{number}/transfer": _counter_op(
@@ -125,9 +132,11 @@ def openapi_document() -> dict[str, Any]:
                          "estimated_wait_minutes"],
             "properties": {"ahead": {"type": "integer"}, "estimated_wait_minutes": {"type": "integer"},
                            "issued_at": {"type": "string", "format": "date-time"},
-                           "print_job": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
-                               "id": {"type": "integer"}, "error": {"type": ["string", "null"]},
-                               "status": {"enum": ["queued", "sent", "printed", "failed"]}}}]}}}]},
+                           "print_job": {"oneOf": [{"type": "null"},
+                                                   {"$ref": "#/components/schemas/PrintJob"}]}}}]},
+        "PrintJob": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "error": {"type": ["string", "null"]},
+            "status": {"enum": ["queued", "sent", "printed", "failed"]}}},
         "Sectors": {"type": "object", "properties": {"hall": {"type": "object"}, "sectors": {
             "type": "array", "items": {"type": "object", "properties": {
                 "code": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},

@@ -8,12 +8,15 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
+from motcua.api.access import request_actor, staff_actor
 from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
-from motcua.api.access import request_actor, staff_actor
 from motcua.api.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
+from motcua.printer import services as printing
+from motcua.printer.models import PrintJob
+from motcua.printer.web import dispatcher as print_dispatcher
 from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
@@ -163,6 +166,20 @@ def counter_action(hall: str, number: int, action: str) -> Response:
     json_body(Empty)
     SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
     return _counter_answer(hall, number)
+
+
+@bp.post("/print-jobs/<int:job_id>/reprint")
+def reprint(job_id: int) -> tuple[Response, int]:
+    """Print a ticket or receipt again on purpose (staff), e.g. after a printer fault."""
+    actor = staff_actor("Only hall staff can reprint")
+    json_body(Empty)
+    job = db().get(PrintJob, job_id)
+    if job is None or actor.hall_id not in (None, job.hall_id):
+        raise ApiError(404, "print_job_not_found", f"No print job {job_id}")
+    again = printing.reprint(db(), runtime().clock, print_dispatcher(), job_id,
+                             requested_by=actor.label)
+    return jsonify({"print_job": {"id": again.id, "status": again.status.value,
+                                  "error": again.error}}), 201
 
 
 @bp.get("/halls/<hall>/counters/<int:number>")

@@ -76,6 +76,8 @@ def staff_strings() -> dict[str, str]:
         "transferred": _("Đã chuyển số %(number)s."),
         "printer_failed": _("Máy in của %(device)s bị lỗi: số %(number)s chưa được in."),
         "printer_failed_no_ticket": _("Máy in của %(device)s bị lỗi."),
+        "reprint": _("In lại"),
+        "reprinted": _("Đã gửi lệnh in lại."),
         "a_kiosk": _("một máy lấy số"),
         "rated": _("Số %(number)s đánh giá: %(level)s"),
         "calls": _("Đã gọi %(count)s lần"),

@@ -231,3 +231,18 @@ def test_issued_tickets_exist_in_the_database(client, kiosk, session):
     for _ in range(3):
         client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
     assert session.scalar(select(func.count(Ticket.id))) == 3
+
+
+def test_staff_can_print_a_ticket_again_and_a_kiosk_cannot(client, kiosk, supervisor, session, clock):
+    from motcua.auth.accounts import register_device
+    from motcua.queue.models import DeviceKind
+
+    _, printing_kiosk = register_device(session, clock, hall_code="demo", name="kiosk-agent",
+                                        kind=DeviceKind.KIOSK, printer="agent")
+    issued = client.post(ISSUE, json={"sector": "dat-dai"}, headers=bearer(printing_kiosk)).get_json()
+    job = issued["print_job"]["id"]
+    assert error_of(client.post(f"/api/v1/print-jobs/{job}/reprint", headers=kiosk)) == (403, "forbidden")
+    again = client.post(f"/api/v1/print-jobs/{job}/reprint", headers=supervisor)
+    assert again.status_code == 201 and again.get_json()["print_job"]["id"] != job
+    assert error_of(client.post("/api/v1/print-jobs/999999/reprint", headers=supervisor)) == (
+        404, "print_job_not_found")

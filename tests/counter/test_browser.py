@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from motcua.auth.accounts import create_user, register_device
 from motcua.clock import SystemClock
 from motcua.counter.models import Rating, RatingLevel
 from motcua.events import Event
+from motcua.printer.models import PrintJob
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import DeviceKind, Role, TicketEvent
 from tests.conftest import LiveServer, runtime_of, screenshot
@@ -302,6 +304,18 @@ def test_a_supervisor_watches_the_hall_takes_over_a_counter_and_reads_the_log(
     screenshot(officer, "counter-console-printer-alert-1366x768")
     alert.get_by_role("button").click()
     expect(alert).to_have_count(0)
+
+    # A failed job can be printed again from the alert.
+    with server.session() as session:
+        job = session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
+    runtime_of(server.app).publisher.publish(Event(
+        name="print_failed", hall="demo",
+        payload={"job": job.id, "display_number": "7003", "device": "kiosk-1", "error": "jam"}))
+    officer.get_by_test_id("reprint").click()
+    expect(officer.get_by_test_id("printer-alert")).to_have_count(0)
+    with server.session() as session:
+        again = session.scalars(select(PrintJob).where(PrintJob.reprint_of_id == job.id)).one()
+        assert again.requested_by == "staff:lan"
 
     boss.goto(server.url + "/counter/demo/audit")
     log = boss.get_by_test_id("audit")

@@ -252,9 +252,21 @@
       : format(S.printer_failed_no_ticket, { device });
     const alert = el("p", { class: "alert", "data-testid": "printer-alert" },
       el("span", {}, text),
+      message.job ? el("button", { type: "button", class: "alert__action", "data-testid": "reprint",
+        onclick: () => reprint(message.job, alert) }, S.reprint) : null,
       el("button", { type: "button", class: "alert__close", "aria-label": S.dismiss,
         onclick: (event) => event.currentTarget.parentElement.remove() }, "×"));
     $("alerts").append(alert);
+  }
+
+  async function reprint(job, alert) {
+    const result = await request(`/api/v1/print-jobs/${job}/reprint`, { method: "POST" });
+    if (!result.ok) {
+      toast(errorText(result.error), "error");
+      return;
+    }
+    alert.remove();
+    toast(S.reprinted);
   }
 
   const socket = Staff.connect({ hall: page.hall, counter: page.counter }, refresh);
