@@ -311,6 +311,8 @@ def test_a_supervisor_watches_the_hall_takes_over_a_counter_and_reads_the_log(
     runtime_of(server.app).publisher.publish(Event(
         name="print_failed", hall="demo",
         payload={"job": job.id, "display_number": "7003", "device": "kiosk-1", "error": "jam"}))
+    expect(officer.get_by_test_id("reprint")).to_have_text("In lại")
+    screenshot(officer, "counter-console-reprint-1366x768")
     officer.get_by_test_id("reprint").click()
     expect(officer.get_by_test_id("printer-alert")).to_have_count(0)
     with server.session() as session:
