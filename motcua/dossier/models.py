@@ -15,7 +15,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -29,12 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from motcua.db import Base
+from motcua.db import Base, enum_column
 from motcua.queue.models import Counter, Hall, Sector, StaffUser, Ticket
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class DossierStatus(enum.IntEnum):
@@ -87,7 +82,7 @@ class Holiday(Base):
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
     day: Mapped[date] = mapped_column(Date, index=True)
     name_vi: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[HolidayKind] = mapped_column(_enum(HolidayKind), default=HolidayKind.HOLIDAY)
+    kind: Mapped[HolidayKind] = mapped_column(enum_column(HolidayKind), default=HolidayKind.HOLIDAY)
 
 
 class Procedure(Base):
@@ -148,7 +143,7 @@ class Dossier(Base):
     # [{"name": …, "form": …, "originals": n, "copies": n}, …] as handed in
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     sets: Mapped[int] = mapped_column(Integer, default=1)
-    delivery: Mapped[Delivery] = mapped_column(_enum(Delivery), default=Delivery.COUNTER)
+    delivery: Mapped[Delivery] = mapped_column(enum_column(Delivery), default=Delivery.COUNTER)
 
     # The statutory time as printed, copied from the procedure at intake.
     processing_time: Mapped[float] = mapped_column(Float)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from motcua.db import Base
+from motcua.db import Base, enum_column
 from motcua.queue.models import Device, Hall, Ticket
 
 
@@ -28,10 +28,6 @@ class PrintJobKind(str, enum.Enum):
     TICKET = "ticket"
     RECEIPT = "receipt"
     TEST = "test"
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 ONE_JOB_PER_TICKET = "ticket_id IS NOT NULL AND reprint_of_id IS NULL"
@@ -57,9 +53,9 @@ class PrintJob(Base):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     printer_url: Mapped[str | None] = mapped_column(String(300))  # a printer the server drives
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    kind: Mapped[PrintJobKind] = mapped_column(_enum(PrintJobKind))
+    kind: Mapped[PrintJobKind] = mapped_column(enum_column(PrintJobKind))
     data: Mapped[bytes] = mapped_column(LargeBinary)  # ESC/POS, ready for the printer
-    status: Mapped[PrintJobStatus] = mapped_column(_enum(PrintJobStatus), default=PrintJobStatus.QUEUED)
+    status: Mapped[PrintJobStatus] = mapped_column(enum_column(PrintJobStatus), default=PrintJobStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]

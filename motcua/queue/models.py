@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,11 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from motcua.clock import HALL_TIME_ZONE
-from motcua.db import Base
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+from motcua.db import Base, enum_column
 
 
 class TicketStatus(str, enum.Enum):
@@ -124,7 +119,7 @@ class Counter(Base):
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200), default="")
-    state: Mapped[CounterState] = mapped_column(_enum(CounterState), default=CounterState.CLOSED)
+    state: Mapped[CounterState] = mapped_column(enum_column(CounterState), default=CounterState.CLOSED)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     # Priority tickets called in a row; the calling policy caps it.
     consecutive_priority_calls: Mapped[int] = mapped_column(Integer, default=0)
@@ -166,8 +161,8 @@ class Ticket(Base):
     sequence: Mapped[int] = mapped_column(Integer)  # 1, 2, 3… per sector per day, no gaps
     number: Mapped[int] = mapped_column(Integer)  # what is printed, e.g. 1023 in block 1001-1999
     display_number: Mapped[str] = mapped_column(String(12))
-    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus), default=TicketStatus.WAITING)
-    priority: Mapped[Priority | None] = mapped_column(_enum(Priority))
+    status: Mapped[TicketStatus] = mapped_column(enum_column(TicketStatus), default=TicketStatus.WAITING)
+    priority: Mapped[Priority | None] = mapped_column(enum_column(Priority))
     token: Mapped[str] = mapped_column(String(40), unique=True)
     issued_at: Mapped[datetime]
     # Place in line; a transfer keeps it, so a transferred citizen is not sent to the back.
@@ -237,7 +232,7 @@ class StaffUser(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))  # None: every hall (admin)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
@@ -253,7 +248,7 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime]
@@ -270,7 +265,7 @@ class Device(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    kind: Mapped[DeviceKind] = mapped_column(_enum(DeviceKind))
+    kind: Mapped[DeviceKind] = mapped_column(enum_column(DeviceKind))
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Kiosk: "agent" (a print agent on the kiosk PC) or a printer URL driven by the server.
