@@ -1,14 +1,13 @@
 """motcua: kiosk and queue management for Vietnam's one-stop administrative halls."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_babel import get_locale
+if TYPE_CHECKING:  # importing Flask here would run before `motcua serve` patches for eventlet
+    from flask import Flask
 
-from motcua.clock import Clock, SystemClock
-from motcua.config import load_config
-from motcua.events import Publisher
+    from motcua.clock import Clock
+    from motcua.events import Publisher
 
 # Catalogues of every component; Flask-Babel merges them (one .po per component keeps
 # parallel work on translations from colliding).
@@ -24,13 +23,18 @@ def create_app(
     publisher: Publisher | None = None,
 ) -> Flask:
     """Build the app. Tests pass a config, a fake clock and a recording publisher."""
+    from flask import Flask
+    from flask_babel import get_locale
+
     from motcua import admin, cli, counter, db, display, dossier, kiosk
-    from motcua.auth import views as auth_views
-    from motcua.printer import web as printer_web
     from motcua.api import bp as api_bp
-    from motcua.hub import bp as hub_bp
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
+    from motcua.auth import views as auth_views
+    from motcua.clock import SystemClock
+    from motcua.config import load_config
     from motcua.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
+    from motcua.hub import bp as hub_bp
+    from motcua.printer import web as printer_web
     from motcua.realtime import SocketIOPublisher
     from motcua.web import Runtime, close_db
 
