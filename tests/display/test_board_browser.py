@@ -169,6 +169,7 @@ def test_an_unplugged_board_says_so_and_shows_the_truth_when_it_is_back(
         live_server: LiveServer, staff: Credentials, board_page: Page) -> None:
     page = board_page
     server = socketio.server
+    page.context.set_offline(True)  # the cable is out: reconnecting fails until it is back
     for sid, _ in list(server.manager.get_participants(DISPLAY_NAMESPACE, hall_room("demo"))):
         server.disconnect(sid, namespace=DISPLAY_NAMESPACE)
 
@@ -176,6 +177,7 @@ def test_an_unplugged_board_says_so_and_shows_the_truth_when_it_is_back(
     counter_api(live_server, staff, 10, "call-next")  # happens while the board is away
     counter_api(live_server, staff, 2, "pause", {"reason": "nghỉ trưa"})
     screenshot(page, "display-board-disconnected")
+    page.context.set_offline(False)
 
     expect(page.locator("#link-status")).to_be_hidden(timeout=15_000)
     expect(page.locator("#now-number")).to_have_text("8002", timeout=5000)

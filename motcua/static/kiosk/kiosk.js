@@ -187,9 +187,10 @@
 
   // --- issuing ----------------------------------------------------------------------------------
 
-  /** One tap, one ticket: while a request is out, every further tap is ignored. */
+  /** One tap, one ticket: while a request is out, and once the ticket is on screen, further
+      taps on sectors are ignored (a slow second tap of a double tap lands after the answer). */
   async function issue(sector) {
-    if (state.busy) return;
+    if (state.busy || state.screen !== "home") return;
     state.busy = true;
     state.printNews.clear();
     for (const button of root.querySelectorAll("[data-sector]")) button.disabled = true;
