@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, make_url
 
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
@@ -27,13 +28,6 @@ from motcua.web import Runtime
 from tests.support import hall_time
 
 SERVICE_PORTS = {5432: "postgres", 6379: "redis"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, PostgreSQL tests share one database: run them on one worker."""
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.xdist_group("postgres"))
 
 
 @pytest.fixture(autouse=True)
@@ -146,10 +140,23 @@ def supervisor_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
+    """The test database; under pytest-xdist each worker gets a database of its own."""
     url = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("MOTCUA_TEST_POSTGRES_URL is not set (.ci/run sets it)")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    mine = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (mine,)).scalar()
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{mine}"')
+    admin.dispose()
+    return base.set(database=mine).render_as_string(hide_password=False)
 
 
 def _drop_everything(engine: Any) -> None:
@@ -236,3 +243,4 @@ def screenshot(page: Any, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     return path
+
