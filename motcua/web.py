@@ -8,9 +8,10 @@ from flask_login import current_user
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from motcua.auth.accounts import actor_for_bearer, actor_for_user
+from motcua.auth.accounts import actor_for_user, authenticate_bearer
 from motcua.clock import Clock
 from motcua.events import Publisher
+from motcua.queue.models import Device
 from motcua.queue.services import Actor, Ports
 
 
@@ -51,9 +52,17 @@ def bearer_token() -> str | None:
 
 def current_actor() -> Actor | None:
     """The bearer token's actor, else the signed-in staff member, else None."""
-    token = bearer_token()
-    if token is not None:
-        return actor_for_bearer(db(), token)
-    if current_user.is_authenticated:
-        return actor_for_user(current_user.user)
-    return None
+    if "actor" not in g:
+        token = bearer_token()
+        if token is not None:
+            g.actor, g.device = authenticate_bearer(db(), token)
+        else:
+            g.actor = actor_for_user(current_user.user) if current_user.is_authenticated else None
+            g.device = None
+    return g.actor
+
+
+def current_device() -> Device | None:
+    """The kiosk or tablet whose token authenticated this request, if any."""
+    current_actor()
+    return g.device

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from motcua.admin.errors import N_, Denied, Invalid, Missing, Problems, Refused, invalid
 from motcua.admin.models import ConfigChange
-from motcua.auth.accounts import MIN_PASSWORD, USERNAME, hash_password, hash_token
+from motcua.auth.accounts import MIN_PASSWORD, USERNAME, hash_password, hash_token, new_device_token
 from motcua.clock import local_day
 from motcua.db import with_retry
 from motcua.display.services import NOTICES_CHANGED
@@ -883,7 +883,7 @@ def add_device(ports: Ports, *, actor: Actor, hall_code: str,
         session = ports.session
         hall = hall_to_change(ports, actor, hall_code)
         counter = _check_device(session, hall, fields, None)
-        token = _device_token(fields.kind)
+        token = new_device_token(fields.kind)
         device = Device(hall_id=hall.id, kind=fields.kind, name=fields.name,
                         token_hash=hash_token(token),
                         printer=fields.printer if fields.kind == DeviceKind.KIOSK else None,
@@ -898,11 +898,6 @@ def add_device(ports: Ports, *, actor: Actor, hall_code: str,
         return device, token
 
     return in_transaction(ports, work)
-
-
-def _device_token(kind: DeviceKind) -> str:
-    prefix = "mck" if kind == DeviceKind.KIOSK else "mcr"
-    return f"{prefix}_{secrets.token_urlsafe(24)}"
 
 
 def update_device(ports: Ports, *, actor: Actor, hall_code: str, device_id: int,
@@ -951,7 +946,7 @@ def renew_device_token(ports: Ports, *, actor: Actor, hall_code: str, device_id:
     def work() -> str:
         hall = hall_to_change(ports, actor, hall_code)
         device = find_device(ports.session, hall, device_id)
-        token = _device_token(device.kind)
+        token = new_device_token(device.kind)
         device.token_hash = hash_token(token)
         record_change(ports, actor, hall, "device", device.name, "renew_token")
         ports.session.commit()

@@ -21,7 +21,7 @@ from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Ticket
-from motcua.web import bearer_token, db, ports, runtime
+from motcua.web import bearer_token, current_device, db, ports, runtime
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`
@@ -68,7 +68,7 @@ def issue_ticket(hall: str) -> tuple[Response, int]:
     issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,
                                    priority=body.priority, actor=actor)
     ticket = issued.ticket
-    job = print_issued_ticket(issued, actor.device_id)  # queued, never waited for
+    job = print_issued_ticket(issued, current_device())  # queued, never waited for
     answer = {
         **_ticket_json(ticket),
         "issued_at": ticket.issued_at.isoformat(),

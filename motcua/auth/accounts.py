@@ -9,7 +9,7 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,8 +26,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A token's prefix says what it is, so a request is authenticated with one look-up.
+API_TOKEN_PREFIX = "mct_"
+DEVICE_TOKEN_PREFIXES = {DeviceKind.KIOSK: "mck_", DeviceKind.TABLET: "mcr_"}
+
+
 def _new_token(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_urlsafe(24)}"
+    return f"{prefix}{secrets.token_urlsafe(24)}"
+
+
+def new_device_token(kind: DeviceKind) -> str:
+    return _new_token(DEVICE_TOKEN_PREFIXES[kind])
 
 
 def hash_password(password: str) -> str:
@@ -82,7 +91,7 @@ def create_api_token(
         role, hall_id = user.role, user.hall_id
     else:
         hall_id = hall.id if hall else None
-    token = _new_token("mct")
+    token = _new_token(API_TOKEN_PREFIX)
     session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, hall_id=hall_id,
                          user_id=user.id if user else None, created_at=clock.now()))
     session.commit()
@@ -100,7 +109,7 @@ def register_device(
         raise errors.InvalidInput("A rating tablet belongs to a counter")
     if session.scalar(select(Device).where(Device.hall_id == hall.id, Device.name == name)):
         raise errors.Conflict(f"Hall '{hall.code}' already has a device named '{name}'")
-    token = _new_token("mck" if kind == DeviceKind.KIOSK else "mcr")
+    token = new_device_token(kind)
     device = Device(hall_id=hall.id, kind=kind, name=name, token_hash=hash_token(token),
                     printer=printer, counter_id=counter.id if counter else None,
                     created_at=clock.now())
@@ -109,22 +118,33 @@ def register_device(
     return device, token
 
 
+_LIVE_API_TOKEN = select(ApiToken).where(ApiToken.token_hash == bindparam("digest"),
+                                         ApiToken.revoked_at.is_(None))
+_ACTIVE_DEVICE = select(Device).where(Device.token_hash == bindparam("digest"),
+                                      Device.active.is_(True))
+
+
 def device_for_token(session: Session, token: str) -> Device | None:
-    return session.scalar(
-        select(Device).where(Device.token_hash == hash_token(token), Device.active.is_(True)))
+    if not token.startswith(tuple(DEVICE_TOKEN_PREFIXES.values())):
+        return None
+    return session.scalar(_ACTIVE_DEVICE, {"digest": hash_token(token)})
 
 
-def actor_for_bearer(session: Session, token: str) -> Actor | None:
-    digest = hash_token(token)
-    api_token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
-    if api_token is not None:
+def actor_for_device(device: Device) -> Actor:
+    return Actor(kind=device.kind.value, name=device.name, hall_id=device.hall_id,
+                 device_id=device.id)
+
+
+def authenticate_bearer(session: Session, token: str) -> tuple[Actor | None, Device | None]:
+    """The actor behind a bearer token (None when unknown or revoked) and, when the token is
+    a kiosk's or a tablet's, that device (its printer is needed right after issuing)."""
+    if token.startswith(API_TOKEN_PREFIX):
+        api_token = session.scalar(_LIVE_API_TOKEN, {"digest": hash_token(token)})
+        if api_token is None:
+            return None, None
         if api_token.user is not None:
-            return actor_for_user(api_token.user) if api_token.user.active else None
+            return (actor_for_user(api_token.user) if api_token.user.active else None), None
         return Actor(kind="token", name=api_token.name, role=api_token.role,
-                     hall_id=api_token.hall_id)
+                     hall_id=api_token.hall_id), None
     device = device_for_token(session, token)
-    if device is not None:
-        return Actor(kind=device.kind.value, name=device.name, hall_id=device.hall_id,
-                     device_id=device.id)
-    return None
+    return (actor_for_device(device) if device is not None else None), device

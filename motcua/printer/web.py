@@ -45,7 +45,7 @@ def status_url(token: str) -> str:
     return f"{base.rstrip('/')}/t/{token}"
 
 
-def print_issued_ticket(issued: IssuedTicket, device_id: int | None) -> PrintJob | None:
+def print_issued_ticket(issued: IssuedTicket, device: Device | None) -> PrintJob | None:
     """Queue the slip of a just-issued (committed) ticket on its kiosk's printer.
 
     Never raises and never waits for a printer: the ticket exists whatever happens here.
@@ -54,7 +54,6 @@ def print_issued_ticket(issued: IssuedTicket, device_id: int | None) -> PrintJob
     session = db()
     rt = runtime()
     try:
-        device = session.get(Device, device_id) if device_id is not None else None
         return services.print_ticket(
             session, rt.clock, rt.publisher, dispatcher(), issued.ticket, device,
             ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,

@@ -151,6 +151,10 @@ class Ticket(Base):
         UniqueConstraint("issued_sector_id", "day", "sequence", name="uq_ticket_number_of_the_day"),
         Index("ix_tickets_waiting", "hall_id", "day", "status"),
         Index("ix_tickets_counter", "counter_id", "status"),
+        # A sector's line today (people ahead, waiting counts), whatever the size of history.
+        Index("ix_tickets_line", "sector_id", "day", "status"),
+        # A sector's recently finished tickets (the wait estimate).
+        Index("ix_tickets_finished", "sector_id", "status", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,6 +206,9 @@ class TicketEvent(Base):
     at: Mapped[datetime]
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    # Lets a new ticket and its "issued" event go to the database in one flush.
+    ticket: Mapped[Ticket | None] = relationship()
 
 
 @event.listens_for(Session, "before_flush")

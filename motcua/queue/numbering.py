@@ -8,24 +8,30 @@ the counter row, and rolls back with the rest of the transaction when issuing fa
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from motcua.queue.models import DaySequence
 
 
-def next_in_sequence(session: Session, scope: str, day: date) -> int:
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+def _upsert(insert: Any) -> Any:
     table = DaySequence.__table__
-    statement = (
+    return (
         insert(table)
-        .values(scope=scope, day=day, last=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.scope, table.c.day],
-            set_={"last": table.c.last + 1},
-        )
+        .values(scope=bindparam("scope"), day=bindparam("day"), last=1)
+        .on_conflict_do_update(index_elements=[table.c.scope, table.c.day],
+                               set_={"last": table.c.last + 1})
         .returning(table.c.last)
     )
-    return int(session.execute(statement).scalar_one())
+
+
+# Built once per dialect: the statement runs on every ticket issued.
+_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+
+
+def next_in_sequence(session: Session, scope: str, day: date) -> int:
+    statement = _UPSERTS[session.get_bind().dialect.name]
+    return int(session.execute(statement, {"scope": scope, "day": day}).scalar_one())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from motcua.clock import Clock, local_day, local_now
@@ -80,47 +80,57 @@ class IssuedTicket:
 
 
 # --- look-ups ---------------------------------------------------------------------------
+# The statements of the hot paths (issuing, calling, look-ups) are built once, here, and only
+# bound to values per call: building a SQLAlchemy statement costs more than SQLite takes to
+# run it, and a kiosk tap is a handful of them.
+
+_HALL_BY_CODE = select(Hall).where(Hall.code == bindparam("code"))
+_SECTOR_BY_CODE = select(Sector).where(Sector.hall_id == bindparam("hall_id"),
+                                       Sector.code == bindparam("code"))
+_COUNTER_BY_NUMBER = (
+    select(Counter)
+    .where(Counter.hall_id == bindparam("hall_id"), Counter.number == bindparam("number"))
+    .options(selectinload(Counter.sector_links).selectinload(CounterSector.sector))
+)
+_TICKET_BY_TOKEN = select(Ticket).where(Ticket.token == bindparam("token"))
+_CURRENT_TICKET = (
+    select(Ticket)
+    .where(Ticket.counter_id == bindparam("counter_id"), Ticket.status.in_(ACTIVE))
+    .order_by(Ticket.called_at.desc())
+    .limit(1)
+)
 
 
 def get_hall(session: Session, code: str) -> Hall:
-    hall = session.scalar(select(Hall).where(Hall.code == code))
+    hall = session.scalar(_HALL_BY_CODE, {"code": code})
     if hall is None:
         raise errors.HallNotFound(f"No hall with code '{code}'")
     return hall
 
 
 def get_sector(session: Session, hall: Hall, code: str) -> Sector:
-    sector = session.scalar(select(Sector).where(Sector.hall_id == hall.id, Sector.code == code))
+    sector = session.scalar(_SECTOR_BY_CODE, {"hall_id": hall.id, "code": code})
     if sector is None:
         raise errors.SectorNotFound(f"No sector '{code}' in hall '{hall.code}'")
     return sector
 
 
 def get_counter(session: Session, hall: Hall, number: int) -> Counter:
-    counter = session.scalar(
-        select(Counter)
-        .where(Counter.hall_id == hall.id, Counter.number == number)
-        .options(selectinload(Counter.sector_links).selectinload(CounterSector.sector))
-    )
+    counter = session.scalar(_COUNTER_BY_NUMBER, {"hall_id": hall.id, "number": number})
     if counter is None:
         raise errors.CounterNotFound(f"No counter {number} in hall '{hall.code}'")
     return counter
 
 
 def get_ticket_by_token(session: Session, token: str) -> Ticket:
-    ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+    ticket = session.scalar(_TICKET_BY_TOKEN, {"token": token})
     if ticket is None:
         raise errors.TicketNotFound("No ticket with that code")
     return ticket
 
 
 def current_ticket(session: Session, counter: Counter) -> Ticket | None:
-    return session.scalar(
-        select(Ticket)
-        .where(Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE))
-        .order_by(Ticket.called_at.desc())
-        .limit(1)
-    )
+    return session.scalar(_CURRENT_TICKET, {"counter_id": counter.id})
 
 
 def settings_of(hall: Hall) -> HallSettings:
@@ -148,7 +158,7 @@ def _log(
     ports.session.add(
         TicketEvent(
             hall_id=hall.id,
-            ticket_id=ticket.id if ticket else None,
+            ticket=ticket,
             counter_id=counter.id if counter else None,
             kind=kind,
             actor=actor.label,
@@ -176,14 +186,17 @@ def _require_open(counter: Counter) -> None:
         raise errors.CounterNotOpen(f"Counter {counter.number} is {state}")
 
 
+_WAITING_COUNTS = (
+    select(Sector.code, func.count(Ticket.id))
+    .join(Ticket, (Ticket.sector_id == Sector.id) & (Ticket.day == bindparam("day"))
+          & (Ticket.status == TicketStatus.WAITING), isouter=True)
+    .where(Sector.hall_id == bindparam("hall_id"))
+    .group_by(Sector.code)
+)
+
+
 def waiting_counts(session: Session, hall: Hall, day: Any) -> dict[str, int]:
-    rows = session.execute(
-        select(Sector.code, func.count(Ticket.id))
-        .join(Ticket, (Ticket.sector_id == Sector.id) & (Ticket.day == day)
-              & (Ticket.status == TicketStatus.WAITING), isouter=True)
-        .where(Sector.hall_id == hall.id)
-        .group_by(Sector.code)
-    ).all()
+    rows = session.execute(_WAITING_COUNTS, {"day": day, "hall_id": hall.id}).all()
     return {code: count for code, count in rows}
 
 
@@ -203,21 +216,21 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _publish_ticket(ports: Ports, name: str, hall: Hall, ticket: Ticket, *,
-                    counter_room: Counter | None = None, **extra: Any) -> None:
-    """`counter_room`: the counter that must hear it when the ticket no longer names one."""
+def _ticket_event(ports: Ports, name: str, hall: Hall, ticket: Ticket, *,
+                  counter_room: Counter | None = None, **extra: Any) -> Event:
+    """The event to publish once the transaction commits, read inside it (so the waiting
+    counts are those of the state being committed). `counter_room`: the counter that must
+    hear it when the ticket no longer names one."""
     day = local_day(ports.clock, hall.time_zone)
     payload = {"ticket": ticket_payload(ticket), "waiting": waiting_counts(ports.session, hall, day)}
     payload.update(extra)
     room = counter_room or ticket.counter
-    ports.publisher.publish(
-        Event(
-            name=name,
-            hall=hall.code,
-            payload=payload,
-            counter_number=room.number if room else None,
-            ticket_token=ticket.token,
-        )
+    return Event(
+        name=name,
+        hall=hall.code,
+        payload=payload,
+        counter_number=room.number if room else None,
+        ticket_token=ticket.token,
     )
 
 
@@ -275,36 +288,44 @@ def issue_ticket(
             issued_by_device_id=actor.device_id,
         )
         session.add(ticket)
-        session.flush()
         _log(ports, hall, "issued", actor, ticket=ticket,
              priority=priority.value if priority else None)
+        session.flush()  # the ticket and its event in one go; the ticket gets its id
         ahead = people_ahead(session, ticket)
         wait = estimated_wait_minutes(session, ports.clock, hall, sector, ahead)
+        event = _ticket_event(ports, "ticket_issued", hall, ticket)
         session.commit()
-        _publish_ticket(ports, "ticket_issued", hall, ticket)
+        ports.publisher.publish(event)
         return IssuedTicket(ticket, ahead, wait)
 
     return _transaction(ports, work)
+
+
+def _people_ahead_statement(priority: bool) -> Any:
+    same_line = (
+        (Ticket.sector_id == bindparam("sector_id"))
+        & (Ticket.day == bindparam("day"))
+        & (Ticket.status == TicketStatus.WAITING)
+        & (Ticket.id != bindparam("id"))
+    )
+    earlier = (Ticket.queued_at < bindparam("queued_at")) | (
+        (Ticket.queued_at == bindparam("queued_at")) & (Ticket.id < bindparam("id"))
+    )
+    ahead = Ticket.priority.is_not(None) & earlier if priority else Ticket.priority.is_not(None) | earlier
+    return select(func.count(Ticket.id)).where(same_line & ahead)
+
+
+_PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_statement(False)}
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same sector the policy serves first (priority cap ignored)."""
     if ticket.status != TicketStatus.WAITING:
         return 0
-    same_line = (
-        (Ticket.sector_id == ticket.sector_id)
-        & (Ticket.day == ticket.day)
-        & (Ticket.status == TicketStatus.WAITING)
-        & (Ticket.id != ticket.id)
-    )
-    earlier = (Ticket.queued_at < ticket.queued_at) | (
-        (Ticket.queued_at == ticket.queued_at) & (Ticket.id < ticket.id)
-    )
-    if ticket.priority:
-        ahead = Ticket.priority.is_not(None) & earlier
-    else:
-        ahead = Ticket.priority.is_not(None) | earlier
-    return int(session.scalar(select(func.count(Ticket.id)).where(same_line & ahead)) or 0)
+    return int(session.scalar(_PEOPLE_AHEAD[ticket.priority is not None], {
+        "sector_id": ticket.sector_id, "day": ticket.day, "id": ticket.id,
+        "queued_at": ticket.queued_at,
+    }) or 0)
 
 
 @dataclass(frozen=True)
@@ -330,32 +351,45 @@ class ServiceRates:
         return math.ceil(ahead * minutes / counters)
 
 
-def service_rates(
-    session: Session, clock: Clock, hall: Hall, sector_ids: list[int] | None = None
-) -> ServiceRates:
-    settings = settings_of(hall)
-    in_scope = Ticket.sector_id.in_(sector_ids) if sector_ids is not None else Ticket.hall_id == hall.id
+def _recent_durations_statement(by_sector: bool) -> Any:
+    # Both forms filter on sector_id, so the (sector_id, status, finished_at) index serves them.
+    in_scope = Ticket.sector_id.in_(
+        bindparam("sector_ids", expanding=True) if by_sector
+        else select(Sector.id).where(Sector.hall_id == bindparam("hall_id")).scalar_subquery())
     newest_first = func.row_number().over(
         partition_by=Ticket.sector_id, order_by=Ticket.finished_at.desc()).label("n")
     recent = (
         select(Ticket.sector_id, Ticket.called_at, Ticket.finished_at, newest_first)
         .where(in_scope, Ticket.status == TicketStatus.DONE, Ticket.called_at.is_not(None),
-               Ticket.finished_at >= clock.now() - timedelta(days=7))
+               Ticket.finished_at >= bindparam("since"))
         .subquery()
     )
+    return (select(recent.c.sector_id, recent.c.called_at, recent.c.finished_at)
+            .where(recent.c.n <= bindparam("sample")))
+
+
+_RECENT_DURATIONS = {True: _recent_durations_statement(True), False: _recent_durations_statement(False)}
+_COUNTERS_PER_SECTOR = (
+    select(CounterSector.sector_id, func.count(Counter.id),
+           func.count(Counter.id).filter(Counter.state == CounterState.OPEN))
+    .join(Counter, Counter.id == CounterSector.counter_id)
+    .where(Counter.hall_id == bindparam("hall_id"))
+    .group_by(CounterSector.sector_id)
+)
+
+
+def service_rates(
+    session: Session, clock: Clock, hall: Hall, sector_ids: list[int] | None = None
+) -> ServiceRates:
+    settings = settings_of(hall)
     durations: dict[int, list[float]] = {}
     for sector_id, called_at, finished_at in session.execute(
-        select(recent.c.sector_id, recent.c.called_at, recent.c.finished_at)
-        .where(recent.c.n <= settings.estimate_sample)
+        _RECENT_DURATIONS[sector_ids is not None],
+        {"sector_ids": sector_ids, "hall_id": hall.id, "since": clock.now() - timedelta(days=7),
+         "sample": settings.estimate_sample},
     ):
         durations.setdefault(sector_id, []).append((finished_at - called_at).total_seconds())
-    counted = session.execute(
-        select(CounterSector.sector_id, func.count(Counter.id),
-               func.count(Counter.id).filter(Counter.state == CounterState.OPEN))
-        .join(Counter, Counter.id == CounterSector.counter_id)
-        .where(Counter.hall_id == hall.id)
-        .group_by(CounterSector.sector_id)
-    ).all()
+    counted = session.execute(_COUNTERS_PER_SECTOR, {"hall_id": hall.id}).all()
     return ServiceRates(
         minutes_each={k: max(sum(v) / len(v) / 60, 0.5) for k, v in durations.items()},
         open_counters={sector_id: opened for sector_id, _, opened in counted},
@@ -559,8 +593,9 @@ def call_next(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor
         counter.consecutive_priority_calls = next_priority_streak(
             counter.consecutive_priority_calls, chosen.priority)
         _log(ports, hall, "called", actor, ticket=ticket, counter=counter)
+        event = _ticket_event(ports, "ticket_called", hall, ticket)
         session.commit()
-        _publish_ticket(ports, "ticket_called", hall, ticket)
+        ports.publisher.publish(event)
         return ticket
 
     return _transaction(ports, work)
@@ -597,8 +632,9 @@ def call_specific(
         _mark_called(ticket, counter, now)
         _log(ports, hall, "called_out_of_order", actor, ticket=ticket, counter=counter,
              reason=reason.strip())
+        event = _ticket_event(ports, "ticket_called", hall, ticket, out_of_order=True)
         session.commit()
-        _publish_ticket(ports, "ticket_called", hall, ticket, out_of_order=True)
+        ports.publisher.publish(event)
         return ticket
 
     return _transaction(ports, work)
@@ -631,8 +667,9 @@ def _ticket_step(
                 f"Ticket {ticket.display_number} is {ticket.status.value}: cannot {kind}")
         step(ticket, ports.clock.now())
         _log(ports, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
+        event = _ticket_event(ports, event_name, hall, ticket)
         ports.session.commit()
-        _publish_ticket(ports, event_name, hall, ticket)
+        ports.publisher.publish(event)
         return ticket
 
     return _transaction(ports, work)
@@ -707,9 +744,10 @@ def transfer(
         ticket.started_at = None
         _log(ports, hall, "transferred", actor, ticket=ticket, counter=counter,
              reason=reason.strip(), to_sector=to_sector, to_counter=to_counter)
+        event = _ticket_event(ports, "ticket_transferred", hall, ticket, counter_room=counter,
+                              from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
         session.commit()
-        _publish_ticket(ports, "ticket_transferred", hall, ticket, counter_room=counter,
-                        from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
+        ports.publisher.publish(event)
         return ticket
 
     return _transaction(ports, work)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from motcua.admin import services
 from motcua.admin.errors import Denied, Invalid, Refused
 from motcua.admin.models import ConfigChange
-from motcua.auth.accounts import actor_for_bearer, check_password
+from motcua.auth.accounts import authenticate_bearer, check_password
 from motcua.dossier.models import Holiday, HolidayKind
 from motcua.queue import errors
 from motcua.queue import services as queue
@@ -340,16 +340,16 @@ def test_a_disabled_kiosk_token_stops_working_at_once(ports, admin, session):
                                         fields=services.DeviceFields(
                                             "Máy lấy số cửa chính", DeviceKind.KIOSK,
                                             "tcp://192.168.1.50:9100", None))
-    assert actor_for_bearer(session, token) is not None
+    assert authenticate_bearer(session, token)[0] is not None
     services.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=False)
-    assert actor_for_bearer(session, token) is None
+    assert authenticate_bearer(session, token)[0] is None
     services.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=True)
     renewed = services.renew_device_token(ports, actor=admin, hall_code="demo",
                                           device_id=device.id)
-    assert actor_for_bearer(session, token) is None
-    assert actor_for_bearer(session, renewed) is not None
+    assert authenticate_bearer(session, token)[0] is None
+    assert authenticate_bearer(session, renewed)[0] is not None
 
 
 # --- holidays -------------------------------------------------------------------------------
