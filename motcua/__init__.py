@@ -35,6 +35,7 @@ def create_app(
     from motcua.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
+    from motcua.queue.services import ServiceRateCache
     from motcua.realtime import SocketIOPublisher
     from motcua.web import Runtime, close_db
 
@@ -64,6 +65,7 @@ def create_app(
         sessions=db.make_session_factory(engine),
         clock=clock or SystemClock(),
         publisher=publisher or SocketIOPublisher(socketio),
+        rates=ServiceRateCache(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
 

@@ -12,7 +12,7 @@ from motcua.auth.accounts import actor_for_user, authenticate_bearer
 from motcua.clock import Clock
 from motcua.events import Publisher
 from motcua.queue.models import Device
-from motcua.queue.services import Actor, Ports
+from motcua.queue.services import Actor, Ports, ServiceRateCache
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     publisher: Publisher
+    rates: ServiceRateCache
 
 
 def runtime() -> Runtime:
@@ -41,7 +42,7 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 def ports() -> Ports:
     rt = runtime()
-    return Ports(session=db(), clock=rt.clock, publisher=rt.publisher)
+    return Ports(session=db(), clock=rt.clock, publisher=rt.publisher, rates=rt.rates)
 
 
 def bearer_token() -> str | None:

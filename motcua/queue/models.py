@@ -207,9 +207,6 @@ class TicketEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    # Lets a new ticket and its "issued" event go to the database in one flush.
-    ticket: Mapped[Ticket | None] = relationship()
-
 
 @event.listens_for(Session, "before_flush")
 def _events_are_append_only(session: Session, _ctx: Any, _instances: Any) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from motcua.clock import Clock, local_day, local_now
 from motcua.db import with_retry
@@ -70,6 +70,8 @@ class Ports:
     session: Session
     clock: Clock
     publisher: Publisher
+    # The app shares one between its requests; elsewhere every estimate reads afresh.
+    rates: ServiceRateCache = field(default_factory=lambda: ServiceRateCache(seconds=0))
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,24 @@ def get_sector(session: Session, hall: Hall, code: str) -> Sector:
     return sector
 
 
+_HALL_AND_SECTOR = (
+    select(Hall, Sector)
+    .outerjoin(Sector, (Sector.hall_id == Hall.id) & (Sector.code == bindparam("sector")))
+    .where(Hall.code == bindparam("hall"))
+)
+
+
+def get_hall_and_sector(session: Session, hall_code: str, sector_code: str) -> tuple[Hall, Sector]:
+    """Both in one query (issuing needs both, at every tap)."""
+    row = session.execute(_HALL_AND_SECTOR, {"hall": hall_code, "sector": sector_code}).first()
+    if row is None:
+        raise errors.HallNotFound(f"No hall with code '{hall_code}'")
+    hall, sector = row
+    if sector is None:
+        raise errors.SectorNotFound(f"No sector '{sector_code}' in hall '{hall.code}'")
+    return hall, sector
+
+
 def get_counter(session: Session, hall: Hall, number: int) -> Counter:
     counter = session.scalar(_COUNTER_BY_NUMBER, {"hall_id": hall.id, "number": number})
     if counter is None:
@@ -144,6 +164,9 @@ def _transaction(ports: Ports, work: Callable[[], T]) -> T:
     return with_retry(ports.session, work)
 
 
+_INSERT_EVENT = insert(TicketEvent.__table__)
+
+
 def _log(
     ports: Ports,
     hall: Hall,
@@ -155,18 +178,17 @@ def _log(
     reason: str | None = None,
     **data: Any,
 ) -> None:
-    ports.session.add(
-        TicketEvent(
-            hall_id=hall.id,
-            ticket=ticket,
-            counter_id=counter.id if counter else None,
-            kind=kind,
-            actor=actor.label,
-            at=ports.clock.now(),
-            reason=reason,
-            data=data,
-        )
-    )
+    """Append to the event log: one INSERT, never read back in the transaction that writes it."""
+    ports.session.execute(_INSERT_EVENT, {
+        "hall_id": hall.id,
+        "ticket_id": ticket.id if ticket else None,
+        "counter_id": counter.id if counter else None,
+        "kind": kind,
+        "actor": actor.label,
+        "at": ports.clock.now(),
+        "reason": reason,
+        "data": data,
+    })
 
 
 def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
@@ -217,12 +239,14 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
 
 
 def _ticket_event(ports: Ports, name: str, hall: Hall, ticket: Ticket, *,
-                  counter_room: Counter | None = None, **extra: Any) -> Event:
+                  counter_room: Counter | None = None, waiting: dict[str, int] | None = None,
+                  **extra: Any) -> Event:
     """The event to publish once the transaction commits, read inside it (so the waiting
-    counts are those of the state being committed). `counter_room`: the counter that must
-    hear it when the ticket no longer names one."""
-    day = local_day(ports.clock, hall.time_zone)
-    payload = {"ticket": ticket_payload(ticket), "waiting": waiting_counts(ports.session, hall, day)}
+    counts are those of the state being committed, unless the caller read them already).
+    `counter_room`: the counter that must hear it when the ticket no longer names one."""
+    if waiting is None:
+        waiting = waiting_counts(ports.session, hall, local_day(ports.clock, hall.time_zone))
+    payload = {"ticket": ticket_payload(ticket), "waiting": waiting}
     payload.update(extra)
     room = counter_room or ticket.counter
     return Event(
@@ -260,10 +284,9 @@ def issue_ticket(
 ) -> IssuedTicket:
     def work() -> IssuedTicket:
         session = ports.session
-        hall = get_hall(session, hall_code)
+        hall, sector = get_hall_and_sector(session, hall_code, sector_code)
         if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
             raise errors.Forbidden(f"This device cannot issue tickets in hall '{hall.code}'")
-        sector = get_sector(session, hall, sector_code)
         _ensure_issuing(ports, hall, sector)
         now = ports.clock.now()
         day = local_day(ports.clock, hall.time_zone)
@@ -272,28 +295,30 @@ def issue_ticket(
             session.rollback()  # gives the number back: no gaps
             raise errors.DailyCapReached(f"'{sector.name_vi}' has issued all its numbers today")
         number = sector.number_start + sequence - 1
-        ticket = Ticket(
-            hall_id=hall.id,
-            sector=sector,
-            issued_sector_id=sector.id,
-            day=day,
-            sequence=sequence,
-            number=number,
-            display_number=sector.display(number),
-            status=TicketStatus.WAITING,
-            priority=priority,
-            token=secrets.token_urlsafe(16),
-            issued_at=now,
-            queued_at=now,
-            issued_by_device_id=actor.device_id,
-        )
-        session.add(ticket)
+        ticket = _insert_ticket(session, {
+            "hall_id": hall.id,
+            "sector_id": sector.id,
+            "issued_sector_id": sector.id,
+            "day": day,
+            "sequence": sequence,
+            "number": number,
+            "display_number": sector.display(number),
+            "status": TicketStatus.WAITING,
+            "priority": priority,
+            "token": secrets.token_urlsafe(16),
+            "issued_at": now,
+            "queued_at": now,
+            "call_count": 0,
+            "issued_by_device_id": actor.device_id,
+        })
         _log(ports, hall, "issued", actor, ticket=ticket,
              priority=priority.value if priority else None)
-        session.flush()  # the ticket and its event in one go; the ticket gets its id
-        ahead = people_ahead(session, ticket)
-        wait = estimated_wait_minutes(session, ports.clock, hall, sector, ahead)
-        event = _ticket_event(ports, "ticket_issued", hall, ticket)
+        waiting = waiting_counts(session, hall, day)
+        # A new ticket is the last of its line: everyone waiting there is ahead of it, but a
+        # priority citizen is only behind the other priority citizens.
+        ahead = people_ahead(session, ticket) if priority else waiting[sector.code] - 1
+        wait = ports.rates.rates(session, ports.clock, hall).wait_minutes(sector.id, ahead)
+        event = _ticket_event(ports, "ticket_issued", hall, ticket, waiting=waiting)
         session.commit()
         ports.publisher.publish(event)
         return IssuedTicket(ticket, ahead, wait)
@@ -316,6 +341,23 @@ def _people_ahead_statement(priority: bool) -> Any:
 
 
 _PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_statement(False)}
+
+
+_INSERT_TICKET = insert(Ticket.__table__)
+
+
+def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
+    """Insert a new ticket with one INSERT and hand back its ORM object without reading it.
+
+    On the issuing path the ORM's unit of work costs several times the INSERT itself. The
+    object gets every column (those not given are None) and joins the session as if loaded.
+    """
+    columns = {column.key: None for column in Ticket.__table__.columns} | values
+    columns["id"] = session.execute(_INSERT_TICKET, values).inserted_primary_key[0]
+    ticket = Ticket(**columns)
+    make_transient_to_detached(ticket)
+    session.add(ticket)
+    return ticket
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
@@ -353,9 +395,10 @@ class ServiceRates:
 
 def _recent_durations_statement(by_sector: bool) -> Any:
     # Both forms filter on sector_id, so the (sector_id, status, finished_at) index serves them.
-    in_scope = Ticket.sector_id.in_(
-        bindparam("sector_ids", expanding=True) if by_sector
-        else select(Sector.id).where(Sector.hall_id == bindparam("hall_id")).scalar_subquery())
+    in_scope = (
+        Ticket.sector_id == bindparam("sector_id") if by_sector
+        else Ticket.sector_id.in_(select(Sector.id).where(Sector.hall_id == bindparam("hall_id"))
+                                  .scalar_subquery()))
     newest_first = func.row_number().over(
         partition_by=Ticket.sector_id, order_by=Ticket.finished_at.desc()).label("n")
     recent = (
@@ -379,14 +422,15 @@ _COUNTERS_PER_SECTOR = (
 
 
 def service_rates(
-    session: Session, clock: Clock, hall: Hall, sector_ids: list[int] | None = None
+    session: Session, clock: Clock, hall: Hall, sector: Sector | None = None
 ) -> ServiceRates:
+    """The rates of every sector of the hall, or of one `sector` only."""
     settings = settings_of(hall)
     durations: dict[int, list[float]] = {}
     for sector_id, called_at, finished_at in session.execute(
-        _RECENT_DURATIONS[sector_ids is not None],
-        {"sector_ids": sector_ids, "hall_id": hall.id, "since": clock.now() - timedelta(days=7),
-         "sample": settings.estimate_sample},
+        _RECENT_DURATIONS[sector is not None],
+        {"sector_id": sector.id if sector else None, "hall_id": hall.id,
+         "since": clock.now() - timedelta(days=7), "sample": settings.estimate_sample},
     ):
         durations.setdefault(sector_id, []).append((finished_at - called_at).total_seconds())
     counted = session.execute(_COUNTERS_PER_SECTOR, {"hall_id": hall.id}).all()
@@ -398,13 +442,36 @@ def service_rates(
     )
 
 
+class ServiceRateCache:
+    """Each hall's `ServiceRates`, reused for `seconds` of the hall's clock.
+
+    Every kiosk tap needs an estimate. What it rests on — a week of service times, the
+    counters open — moves slowly, so an estimate a few seconds old is as good as a fresh
+    one, and reading it once per hall every few seconds keeps taps cheap. A change made in
+    the meantime (a counter opening, a ticket finished) shows in the next estimate after that.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._lifetime = timedelta(seconds=seconds)
+        self._entries: dict[int, tuple[datetime, ServiceRates]] = {}
+
+    def rates(self, session: Session, clock: Clock, hall: Hall) -> ServiceRates:
+        now = clock.now()
+        entry = self._entries.get(hall.id)
+        if entry is not None and entry[0] <= now < entry[0] + self._lifetime:
+            return entry[1]
+        rates = service_rates(session, clock, hall)
+        self._entries[hall.id] = (now, rates)
+        return rates
+
+
 def estimated_wait_minutes(
     session: Session, clock: Clock, hall: Hall, sector: Sector, ahead: int
 ) -> int:
     """Minutes until a citizen with `ahead` people before them is called (see `ServiceRates`)."""
     if ahead == 0:
         return 0
-    return service_rates(session, clock, hall, [sector.id]).wait_minutes(sector.id, ahead)
+    return service_rates(session, clock, hall, sector).wait_minutes(sector.id, ahead)
 
 
 # --- counters -----------------------------------------------------------------------------

@@ -288,6 +288,34 @@ def test_people_ahead_counts_priority_citizens_first(ports, session):
     assert services.people_ahead(session, regular_2) == 2
 
 
+def test_a_new_ticket_is_told_the_same_people_ahead_as_its_status_page_shows(ports, session):
+    issue(ports)
+    issue(ports, priority=Priority.ELDERLY)
+    regular = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                    priority=None, actor=KIOSK)
+    assert regular.ahead == services.people_ahead(session, regular.ticket) == 2
+    priority = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                     priority=Priority.DISABLED, actor=KIOSK)
+    assert priority.ahead == services.people_ahead(session, priority.ticket) == 1
+
+
+def test_issuing_reuses_the_hall_rates_until_their_seconds_have_passed(ports, clock):
+    cached = services.Ports(ports.session, ports.clock, ports.publisher,
+                            rates=services.ServiceRateCache(seconds=10))
+
+    def wait() -> int:
+        return services.issue_ticket(cached, hall_code="demo", sector_code="dat-dai",
+                                     priority=None, actor=KIOSK).estimated_wait_minutes
+
+    for _ in range(3):
+        issue(cached)
+    assert wait() == 9  # 3 ahead × 6 min ÷ the 2 counters assigned (none open yet)
+    open_counter(ports, 1)
+    assert wait() == 12  # 4 ahead, still read as 2 counters
+    clock.advance(seconds=10)
+    assert wait() == 30  # 5 ahead × 6 min ÷ the 1 counter open
+
+
 def test_the_estimate_uses_recent_service_times_and_the_open_counters(ports, session, clock):
     hall = services.get_hall(session, "demo")
     sector = services.get_sector(session, hall, "dat-dai")
