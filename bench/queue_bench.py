@@ -87,12 +87,14 @@ def _measure(backend: str, url: str | None) -> list[dict[str, Any]]:
             rows.append({"backend": backend, "operation": "issue ticket", "clients": clients,
                          "requests": len(latencies), "per_s": len(latencies) / wall,
                          "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95),
+                         "p99_ms": percentile(latencies, 99),
                          "server_cpu_ms": (cpu_seconds(server.pid) - cpu) * 1000 / len(latencies)})
         cpu = cpu_seconds(server.pid)
         calls = _call_next(server)
         rows.append({"backend": backend, "operation": "call next", "clients": 1,
                      "requests": len(calls), "per_s": len(calls) / (sum(calls) / 1000),
                      "p50_ms": statistics.median(calls), "p95_ms": percentile(calls, 95),
+                     "p99_ms": percentile(calls, 99),
                      "server_cpu_ms": (cpu_seconds(server.pid) - cpu) * 1000 / len(calls)})
     return rows
 

@@ -95,12 +95,15 @@ WRITE_OPTION = "motcua_write"
 
 
 def begin_write(session: Session) -> None:
-    """Start the session's next transaction as a writer (BEGIN IMMEDIATE on SQLite).
+    """Make the session's transaction a writer (BEGIN IMMEDIATE on SQLite).
 
-    A read transaction still open from earlier in the request is ended first: in WAL mode a
-    deferred reader that later tries to write can fail at once instead of waiting its turn.
+    A write transaction already open is kept. A read transaction still open from earlier in
+    the request is ended first: in WAL mode a deferred reader that later tries to write can
+    fail at once instead of waiting its turn.
     """
     if session.in_transaction():
+        if session.connection().get_execution_options().get(WRITE_OPTION, False):
+            return
         session.commit()
     session.connection(execution_options={WRITE_OPTION: True})
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from motcua.auth.accounts import actor_for_user, authenticate_bearer
 from motcua.clock import Clock
+from motcua.db import begin_write
 from motcua.events import Publisher
 from motcua.queue.models import Device
 from motcua.queue.services import Actor, Ports, ServiceRateCache
@@ -38,6 +39,17 @@ def close_db(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def begin_request_write() -> None:
+    """Open the request's write transaction now, before authenticating, so that a kiosk tap
+    is one transaction (token, number, ticket) instead of a read and then a write.
+
+    The body is read first: under eventlet, waiting on the network while holding SQLite's
+    write lock would hold up every other writer of the process.
+    """
+    request.get_data(cache=True)
+    begin_write(db())
 
 
 def ports() -> Ports:

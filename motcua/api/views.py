@@ -21,7 +21,7 @@ from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Ticket
-from motcua.web import bearer_token, current_device, db, ports, runtime
+from motcua.web import begin_request_write, bearer_token, current_device, db, ports, runtime
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`
@@ -63,6 +63,7 @@ def sectors(hall: str) -> Response:
 @bp.post("/halls/<hall>/tickets")
 @limiter.limit(_configured_limit("KIOSK_RATE_LIMIT"), key_func=_kiosk_key)
 def issue_ticket(hall: str) -> tuple[Response, int]:
+    begin_request_write()
     actor = request_actor()
     body = json_body(IssueTicket)
     issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,

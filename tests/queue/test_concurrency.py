@@ -6,6 +6,7 @@ no ticket called twice — on an SQLite file (WAL, BEGIN IMMEDIATE) and on Postg
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -51,6 +52,9 @@ def _call_until_empty(url: str, counter: int, start: Any) -> list[int]:
     while (ticket := services.call_next(ports, hall_code="demo", counter_number=counter,
                                         actor=SYSTEM)) is not None:
         called.append(ticket.id)
+        # No officer calls again within a millisecond. Without a pause, one process can take
+        # SQLite's lock again and again while the others' busy handlers sleep, and drain the line.
+        time.sleep(0.002)
     return called
 
 
