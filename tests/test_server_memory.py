@@ -1,5 +1,6 @@
 """The server process carries only what serving needs: libraries that only printing, PDFs,
-workbooks or migrations use load on those paths (issue 5: <= 100 MB RSS with 100 boards)."""
+workbooks, migrations or PostgreSQL use load on those paths (issue 5: <= 100 MB RSS
+with 100 boards connected)."""
 from __future__ import annotations
 
 import json
@@ -7,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 # Each costs the server megabytes; none is needed until its feature is used.
 LOADED_ON_DEMAND = {
@@ -28,22 +30,41 @@ try:
     main()
 except SystemExit:
     pass
-print("MODULES " + json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+wait = sys.modules["psycopg2.extensions"].get_wait_callback() if "psycopg2" in sys.modules else None
+print("PROBE " + json.dumps({
+    "modules": sorted(name for name in sys.modules if not name.startswith("__")),
+    "psycopg2_wait_callback": wait and f"{wait.__module__}.{wait.__name__}",
+}))
 """
 
 
-def modules_of_a_started_server(tmp_path: Path) -> set[str]:
-    env = {**os.environ, "MOTCUA_DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite'}",
-           "MOTCUA_SECRET_KEY": "t", "MOTCUA_PRINTER": "dummy:"}
+def started_server(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_SECRET_KEY": "t",
+           "MOTCUA_PRINTER": "dummy:"}
     env.pop("MOTCUA_ASYNC_MODE", None)
     env.pop("MOTCUA_REDIS_URL", None)
     result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=120, check=True)
-    line = next(x for x in result.stdout.splitlines() if x.startswith("MODULES "))
-    return set(json.loads(line.removeprefix("MODULES ")))
+    line = next(x for x in result.stdout.splitlines() if x.startswith("PROBE "))
+    probe = json.loads(line.removeprefix("PROBE "))
+    assert "flask" in probe["modules"] and "motcua" in probe["modules"]  # the app did start
+    return probe
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'probe.sqlite'}"
 
 
 def test_starting_the_server_loads_no_library_that_only_one_feature_needs(tmp_path):
-    loaded = modules_of_a_started_server(tmp_path)
-    assert "flask" in loaded and "motcua" in loaded  # the probe did start the app
+    loaded = {name.split(".")[0] for name in started_server(tmp_path, sqlite_url(tmp_path))["modules"]}
     assert {name: why for name, why in LOADED_ON_DEMAND.items() if name in loaded} == {}
+
+
+def test_a_server_on_sqlite_does_not_load_the_postgresql_driver(tmp_path):
+    assert "psycopg2" not in started_server(tmp_path, sqlite_url(tmp_path))["modules"]
+
+
+def test_a_server_on_postgresql_has_psycopg2_cooperating_with_eventlet(tmp_path):
+    # Nothing connects while the server starts, so no PostgreSQL is needed here.
+    probe = started_server(tmp_path, "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    assert probe["psycopg2_wait_callback"] == "eventlet.support.psycopg2_patcher.eventlet_wait_callback"
