@@ -2,7 +2,8 @@
 
 Each hall namespace gets the event in the hall's room (and the counter's room when the
 event names a counter); the ticket's phone page gets it in the ticket's room. With a Redis
-message queue configured, any process's emit reaches every server's clients.
+message queue configured, any process's emit reaches every server's clients. The WSGI
+middleware below keeps the boards' WebSocket connections uncompressed, to save memory.
 """
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from flask_socketio import SocketIO
-
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from motcua.events import (
     HALL_NAMESPACES,
@@ -22,6 +20,9 @@ from motcua.events import (
     hall_room,
     ticket_room,
 )
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
 class SocketIOPublisher:
