@@ -36,7 +36,7 @@ def create_app(
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.queue.services import ServiceRateCache
-    from motcua.realtime import SocketIOPublisher
+    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression
     from motcua.web import Runtime, close_db
 
     app = Flask(__name__, instance_relative_config=True)
@@ -53,6 +53,7 @@ def create_app(
         message_queue=app.config["REDIS_URL"],
         cors_allowed_origins=[],
     )
+    app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

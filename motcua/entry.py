@@ -8,18 +8,40 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def main() -> None:
+    from_eventlet = False
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
         mode = os.environ.setdefault("MOTCUA_ASYNC_MODE", "eventlet").strip('"')
         if mode == "eventlet":
             import eventlet
 
-            eventlet.monkey_patch()
+            # All but psycopg2, which eventlet would import to patch it: libpq costs a
+            # server on SQLite about 6 MB for nothing. It is patched once the app is built.
+            eventlet.monkey_patch(psycopg=False)
+            from_eventlet = True
     from flask.cli import FlaskGroup
 
     from motcua import create_app
 
-    FlaskGroup(create_app=create_app, add_default_commands=False,
+    FlaskGroup(create_app=_create_app_on_eventlet if from_eventlet else create_app,
+               add_default_commands=False,
                help="motcua: kiosk and queue management for one-stop halls")(prog_name="motcua")
+
+
+def _create_app_on_eventlet() -> Flask:
+    """The app, with psycopg2 made cooperative if its engine loaded it (a PostgreSQL
+    database: SQLAlchemy imports the driver when the engine is made, before any connection)."""
+    import eventlet
+
+    from motcua import create_app
+
+    app = create_app()
+    if "psycopg2" in sys.modules:
+        eventlet.monkey_patch(psycopg=True)
+    return app

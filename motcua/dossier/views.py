@@ -31,7 +31,6 @@ from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotA
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
 from motcua.dossier.web import installation, print_receipt, receipt_slip
-from motcua.printer.render import preview_png
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall, Role, StaffUser
 from motcua.queue.services import Actor, current_ticket, get_counter, get_hall
@@ -288,6 +287,8 @@ def receipt_a4(hall_code: str, code: str) -> Response:
 @login_required
 def receipt_preview(hall_code: str, code: str) -> Response:
     found = _hall_dossier(_staff_hall(hall_code), code)
+    from motcua.printer.render import preview_png  # Pillow only where a preview is asked for
+
     return _download(preview_png(receipt_document(receipt_slip(found))), "image/png",
                      f"giay-hen-{found.code}.png")
 

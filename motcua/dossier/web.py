@@ -15,7 +15,6 @@ from motcua.dossier.services import Installation
 from motcua.printer import services as printing
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind
-from motcua.printer.render import to_escpos
 from motcua.queue.models import Hall
 from motcua.web import db, runtime
 
@@ -79,6 +78,8 @@ def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob | None:
     if PRINTER_EXTENSION not in current_app.extensions:
         log.warning("no printer component: receipt of %s not printed", dossier.code)
         return None
+    from motcua.printer.render import to_escpos  # Pillow and python-escpos only to print
+
     session = db()
     try:
         target = printing.target_for_url(receipt_printer(dossier))

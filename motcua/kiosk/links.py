@@ -5,8 +5,6 @@ Phones reach the server by the hall's network address, which the kiosk PC may no
 """
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from flask import current_app, url_for
 
 
@@ -20,6 +18,10 @@ def ticket_page_url(token: str) -> str:
 
 def qr_svg(data: str) -> str:
     """A QR code as one SVG path; it scales with CSS, so screens of any size draw it sharp."""
+    # qrcode imports Pillow: both load with the first ticket page, not with the server.
+    import qrcode
+    import qrcode.image.svg
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
                          image_factory=qrcode.image.svg.SvgPathImage)
     code.add_data(data)

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from motcua.cli import one_line_errors
 from motcua.printer.document import ticket_document
 from motcua.printer.errors import PrinterError
-from motcua.printer.render import preview_png, to_escpos
 from motcua.printer.samples import SAMPLE_NAMES, sample_slip
 from motcua.printer.transports import Printer, parse_printer_url
 
@@ -50,6 +49,10 @@ printer_group = click.Group("printer", help="Ticket printers: previews, test pri
 @_one_line
 def preview(out: Path, bytes_out: Path | None, sample: str, width: str, qr: str) -> None:
     """Write what a sample ticket would print, as a PNG (needs no database, no printer)."""
+    # Pillow and python-escpos load for the command alone: these commands are registered in
+    # the server, which must not carry them (memory of `motcua serve`).
+    from motcua.printer.render import preview_png, to_escpos
+
     names = SAMPLE_NAMES if sample == "all" else (sample,)
     for name in names:
         doc = ticket_document(sample_slip(name, int(width)))

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import qrcode
 import qrcode.constants
-from escpos.capabilities import Profile, get_profile_class
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont
 
 from motcua.printer.document import Align, Cut, Document, QRCode, Row, Rule, Space, Text, Weight
 from motcua.printer.errors import PrinterError
+
+if TYPE_CHECKING:
+    from escpos.capabilities import Profile
 
 WHITE, BLACK = 1, 0
 QR_QUIET_MODULES = 3  # white modules drawn around an image QR code
@@ -354,6 +354,8 @@ def _profile_class(width: int) -> type[Profile]:
     # python-escpos's default profile has no paper width and then prints a warning to
     # stdout on every image; give it the width the document was drawn for. Only a
     # `Profile` instance is accepted in place of a profile name.
+    from escpos.capabilities import Profile, get_profile_class  # lazily: see to_escpos
+
     base = get_profile_class("default").profile_data
     data = {**base, "media": {"dpi": 203, "width": {"mm": width // 8, "pixels": width}}}
     return type(f"Motcua{width}Profile", (Profile,), {"profile_data": data})
@@ -366,6 +368,11 @@ def _profile(width: int) -> Profile:
 
 def to_escpos(doc: Document, native_qr: bool = True) -> bytes:
     """ESC/POS bytes for the document: init, raster images (`GS v 0`), QR codes, cuts."""
+    # python-escpos loads here, not with the module: its printer classes and capability
+    # database cost several MB that previews and PDF receipts never need.
+    from escpos.constants import QR_ECLEVEL_M
+    from escpos.printer import Dummy
+
     printer = Dummy(profile=_profile(doc.width))
     printer.hw("INIT")
     for piece in pieces(doc, native_qr):

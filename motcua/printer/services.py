@@ -21,7 +21,6 @@ from motcua.events import Event, Publisher
 from motcua.printer.document import PRIORITY_LABELS, TicketSlip, ticket_document
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.render import to_escpos
 from motcua.printer.transports import PrinterSettings, parse_printer_url
 from motcua.queue import errors
 from motcua.queue.models import Device, Ticket
@@ -122,6 +121,10 @@ def print_ticket(
     """
     if device is None or not device.printer:
         return None
+    # Drawing loads Pillow, qrcode and python-escpos: in the server process only once a
+    # kiosk with a printer issues a ticket, not with the app (memory of `motcua serve`).
+    from motcua.printer.render import to_escpos
+
     existing = ticket_job(session, ticket.id)
     if existing is not None:
         return existing

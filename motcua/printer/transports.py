@@ -26,17 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
-
-from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
-from escpos.escpos import Escpos
-from escpos.printer import CupsPrinter, File, Network, Serial, Usb
 
 from motcua.printer.document import Document, paper_dots
 from motcua.printer.errors import PrinterError
-from motcua.printer.render import to_escpos
-from motcua.printer.stream import raster_image
+
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
 
 SCHEMES = ("dummy", "file", "preview", "tcp", "usb", "serial", "cups", "agent")
 OPTIONS = ("qr", "width", "timeout", "status", "baudrate", "in_ep", "out_ep")
@@ -165,6 +162,8 @@ class Printer:
         return self.settings.url
 
     def render(self, doc: Document) -> bytes:
+        from motcua.printer.render import to_escpos  # Pillow and python-escpos: see _device
+
         return to_escpos(doc, native_qr=self.settings.native_qr)
 
     def print_bytes(self, data: bytes, name: str | None = None) -> None:
@@ -204,7 +203,7 @@ class Printer:
                 if state.online is False:
                     raise PrinterError(f"The printer at {self.url} is offline (cover open or paper out?)")
             device._raw(data)  # python-escpos 3.1 has no public raw write
-            if isinstance(device, CupsPrinter):
+            if _is_cups(device):
                 device.send()
         except PrinterError:
             raise
@@ -214,6 +213,8 @@ class Printer:
             _close(device)
 
     def _write_preview(self, data: bytes, name: str | None) -> None:
+        from motcua.printer.stream import raster_image  # Pillow: see _device
+
         folder = Path(self.settings.target)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -235,6 +236,11 @@ class Printer:
             _close(device)
 
     def _device(self, name: str | None) -> Escpos:
+        # python-escpos (and Pillow, which it and the drawing need) loads with the first job
+        # a process sends, not with this module: the server parses printer URLs everywhere
+        # but drives a printer only for kiosks that have one, and these cost several MB.
+        from escpos.printer import CupsPrinter, File, Network, Serial, Usb
+
         s = self.settings
         if s.scheme == "file":
             path = Path(s.target)
@@ -311,6 +317,7 @@ def _close(device: Escpos) -> None:
 def _read_status(device: Escpos) -> PrinterStatus:
     """DLE EOT 1 and 4. python-escpos's own paper_status() says "paper OK" when the
     printer does not answer, so the answers are read and judged here."""
+    from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 
     def ask(query: bytes) -> int | None:
         try:
@@ -320,7 +327,7 @@ def _read_status(device: Escpos) -> PrinterStatus:
         return answer[0] if answer else None
 
     online_byte = ask(RT_STATUS_ONLINE)
-    if isinstance(device, CupsPrinter):  # the queue's state, reported as an online byte
+    if _is_cups(device):  # the queue's state, reported as an online byte
         return PrinterStatus(None if online_byte is None else online_byte == ord("0"), None)
     paper_byte = ask(RT_STATUS_PAPER) if online_byte is not None else None
     online = None if online_byte is None else not online_byte & 0x08
@@ -328,6 +335,12 @@ def _read_status(device: Escpos) -> PrinterStatus:
     if paper_byte is not None:
         paper = "out" if paper_byte & 0x60 else "low" if paper_byte & 0x0C else "ok"
     return PrinterStatus(online, paper)
+
+
+def _is_cups(device: Escpos) -> bool:
+    from escpos.printer import CupsPrinter
+
+    return isinstance(device, CupsPrinter)
 
 
 def _need(cls: Any, message: str) -> None:

@@ -1,0 +1,70 @@
+"""The server process carries only what serving needs: libraries that only printing, PDFs,
+workbooks, migrations or PostgreSQL use load on those paths (issue 5: <= 100 MB RSS
+with 100 boards connected)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+# Each costs the server megabytes; none is needed until its feature is used.
+LOADED_ON_DEMAND = {
+    "escpos": "python-escpos: printing a slip",
+    "PIL": "Pillow: drawing a slip, a preview or a QR code",
+    "qrcode": "qrcode: a QR code",
+    "fpdf": "fpdf2: an A4 receipt",
+    "openpyxl": "openpyxl: a report workbook",
+    "alembic": "Alembic: migrations and restores",
+}
+
+# `motcua serve --help` goes through the real start-up (eventlet's patching, then the app
+# that finds the command) and stops before serving.
+PROBE = """
+import json, sys
+sys.argv = ["motcua", "serve", "--help"]
+from motcua.entry import main
+try:
+    main()
+except SystemExit:
+    pass
+wait = sys.modules["psycopg2.extensions"].get_wait_callback() if "psycopg2" in sys.modules else None
+print("PROBE " + json.dumps({
+    "modules": sorted(name for name in sys.modules if not name.startswith("__")),
+    "psycopg2_wait_callback": wait and f"{wait.__module__}.{wait.__name__}",
+}))
+"""
+
+
+def started_server(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_SECRET_KEY": "t",
+           "MOTCUA_PRINTER": "dummy:"}
+    env.pop("MOTCUA_ASYNC_MODE", None)
+    env.pop("MOTCUA_REDIS_URL", None)
+    result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=True)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("PROBE "))
+    probe = json.loads(line.removeprefix("PROBE "))
+    assert "flask" in probe["modules"] and "motcua" in probe["modules"]  # the app did start
+    return probe
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'probe.sqlite'}"
+
+
+def test_starting_the_server_loads_no_library_that_only_one_feature_needs(tmp_path):
+    loaded = {name.split(".")[0] for name in started_server(tmp_path, sqlite_url(tmp_path))["modules"]}
+    assert {name: why for name, why in LOADED_ON_DEMAND.items() if name in loaded} == {}
+
+
+def test_a_server_on_sqlite_does_not_load_the_postgresql_driver(tmp_path):
+    assert "psycopg2" not in started_server(tmp_path, sqlite_url(tmp_path))["modules"]
+
+
+def test_a_server_on_postgresql_has_psycopg2_cooperating_with_eventlet(tmp_path):
+    # Nothing connects while the server starts, so no PostgreSQL is needed here.
+    probe = started_server(tmp_path, "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    assert probe["psycopg2_wait_callback"] == "eventlet.support.psycopg2_patcher.eventlet_wait_callback"
