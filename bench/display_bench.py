@@ -22,7 +22,6 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -33,6 +32,8 @@ from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
+
+from bench import MOTCUA
 
 BOARD_COUNTS = (1, 100, 500)
 CALLS = 20  # measured calls per scenario
@@ -45,7 +46,6 @@ HALL = "demo"
 COUNTER = 1
 SECTOR = "dat-dai"  # counter 1's sector in the demo hall
 TICKETS = len(BOARD_COUNTS) * (CALLS + WARM_UP_CALLS) + 5
-MOTCUA = Path(sys.executable).with_name("motcua")
 
 
 # --- the boards (worker processes) ---------------------------------------------------------
@@ -211,7 +211,7 @@ def servers(count: int, database_url: str, redis_url: str | None,
             log = folder / f"server-{index}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    [str(MOTCUA), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    [MOTCUA, "serve", "--host", "127.0.0.1", "--port", str(port)],
                     env=env, cwd=folder, stdout=out, stderr=subprocess.STDOUT)
             started.append(Server(f"http://127.0.0.1:{port}", process, log))
         for server in started:

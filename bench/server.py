@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -13,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import MOTCUA
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.clock import SystemClock
 from motcua.db import Base, make_engine, make_session_factory
@@ -21,7 +21,6 @@ from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import DeviceKind, Role
 
-MOTCUA = str(Path(sys.executable).with_name("motcua"))
 
 
 @dataclass(frozen=True)

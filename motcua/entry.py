@@ -2,7 +2,8 @@
 
 `motcua serve` runs eventlet's server when ASYNC_MODE is "eventlet" (the default): eventlet
 must patch the standard library before anything else is imported, so that one decision is
-made here, before the app module is loaded. Everything else stays free of eventlet calls.
+made here, before the app module is loaded, from the environment (MOTCUA_ASYNC_MODE,
+MOTCUA_GREEN_DNS). Everything else stays free of eventlet calls.
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
         mode = os.environ.setdefault("MOTCUA_ASYNC_MODE", "eventlet").strip('"')
         if mode == "eventlet":
+            # Eventlet's own resolver (dnspython, about 7 MB) only matters for host names that
+            # need a DNS server; halls give printers and Redis by address or in /etc/hosts.
+            green_dns = os.environ.get("MOTCUA_GREEN_DNS", "false").strip('"').lower()
+            os.environ["EVENTLET_NO_GREENDNS"] = "no" if green_dns in ("1", "true", "yes") else "yes"
             import eventlet
 
             # All but psycopg2, which eventlet would import to patch it: libpq costs a

@@ -38,11 +38,12 @@ print("PROBE " + json.dumps({
 """
 
 
-def started_server(tmp_path: Path, database_url: str) -> dict[str, Any]:
+def started_server(tmp_path: Path, database_url: str, **settings: str) -> dict[str, Any]:
     env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_SECRET_KEY": "t",
            "MOTCUA_PRINTER": "dummy:"}
-    env.pop("MOTCUA_ASYNC_MODE", None)
-    env.pop("MOTCUA_REDIS_URL", None)
+    for name in ("MOTCUA_ASYNC_MODE", "MOTCUA_REDIS_URL", "MOTCUA_GREEN_DNS"):
+        env.pop(name, None)
+    env.update(settings)
     result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=120, check=True)
     line = next(x for x in result.stdout.splitlines() if x.startswith("PROBE "))
@@ -68,3 +69,12 @@ def test_a_server_on_postgresql_has_psycopg2_cooperating_with_eventlet(tmp_path)
     # Nothing connects while the server starts, so no PostgreSQL is needed here.
     probe = started_server(tmp_path, "postgresql+psycopg2://nobody@127.0.0.1:1/none")
     assert probe["psycopg2_wait_callback"] == "eventlet.support.psycopg2_patcher.eventlet_wait_callback"
+
+
+def test_the_server_resolves_host_names_with_the_system_resolver_unless_asked(tmp_path):
+    assert "dns" not in started_server(tmp_path, sqlite_url(tmp_path))["modules"]
+
+
+def test_green_dns_loads_eventlets_own_resolver(tmp_path):
+    probe = started_server(tmp_path, sqlite_url(tmp_path), MOTCUA_GREEN_DNS="true")
+    assert "dns" in probe["modules"]

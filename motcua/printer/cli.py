@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -106,6 +107,8 @@ def status(url: str) -> None:
 @_one_line
 def agent(server: str, kiosk: str, token: str, url: str, state: Path | None) -> None:
     """Run on the kiosk PC: receive this kiosk's print jobs and print them."""
+    if importlib.util.find_spec("websocket") is None:
+        raise click.ClickException("the print agent needs its packages: pip install 'motcua[agent]'")
     from motcua.printer.agent import PrintAgent
 
     settings = parse_printer_url(url)

@@ -66,6 +66,18 @@ def test_the_agent_refuses_to_start_without_a_token(monkeypatch):
     assert result.exit_code == 2 and "--token" in result.output
 
 
+def test_the_agent_says_which_packages_it_needs_when_they_are_missing(monkeypatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "websocket" else find_spec(name, *a))
+    result = CliRunner().invoke(printer_group, ["agent", "--server", "http://127.0.0.1:1",
+                                                "--kiosk", "1", "--token", "t", "--printer", "dummy:"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: the print agent needs its packages: pip install 'motcua[agent]'"
+
+
 def test_jobs_lists_recent_jobs_in_the_app(app, runner, session, clock, demo_hall):
     from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 
