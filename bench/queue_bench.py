@@ -1,7 +1,8 @@
 """Tickets through the HTTP API: throughput and latency with 1 and 8 clients, call-next latency.
 
 Targets (2 cores): issue p95 ≤ 25 ms with 8 concurrent clients on SQLite, ≥ 300 tickets/s.
-Client threads share the two cores with the server, so the figures are conservative.
+Client processes (one per kiosk) share the two cores with the server, so the figures are
+conservative.
 `server_cpu_ms` is the server process's CPU time per request: unlike latency, it does not
 depend on what else the machine is doing.
 """
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import os
 import statistics
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,28 +47,34 @@ def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict[st
     return elapsed
 
 
+SECTORS = ("dat-dai", "tu-phap", "doanh-nghiep", "y-te", "giao-thong", "xay-dung")
+
+
+def _kiosk(port: int, token: str, index: int, count: int, start: Any, out: Any) -> None:
+    """One client process, like one kiosk: its own connection, one tap after another."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    start.wait()
+    out.put([_post(conn, "/api/v1/halls/demo/tickets", token, {"sector": SECTORS[(index + i) % len(SECTORS)]})
+             for i in range(count)])
+    conn.close()
+
+
 def _issue(server: Served, clients: int, total: int) -> tuple[list[float], float]:
-    sectors = ["dat-dai", "tu-phap", "doanh-nghiep", "y-te", "giao-thong", "xay-dung"]
-    latencies: list[float] = []
-    lock = threading.Lock()
-
-    def client(index: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        mine = []
-        for i in range(total // clients):
-            sector = sectors[(index + i) % len(sectors)]
-            mine.append(_post(conn, "/api/v1/halls/demo/tickets", server.kiosk_token, {"sector": sector}))
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    """Clients are processes, so their own work never waits on one another's GIL."""
+    context = multiprocessing.get_context("fork")
+    start, out = context.Barrier(clients + 1), context.Queue()
+    kiosks = [context.Process(target=_kiosk, args=(server.port, server.kiosk_token, i,
+                                                   total // clients, start, out))
+              for i in range(clients)]
+    for kiosk in kiosks:
+        kiosk.start()
+    start.wait()
     started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, time.perf_counter() - started
+    latencies = [ms for _ in kiosks for ms in out.get(timeout=300)]
+    wall = time.perf_counter() - started
+    for kiosk in kiosks:
+        kiosk.join()
+    return latencies, wall
 
 
 def _call_next(server: Served) -> list[float]:

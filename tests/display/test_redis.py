@@ -3,15 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +20,9 @@ from motcua.events import RecordingPublisher
 from motcua.models import metadata
 from motcua.queue.services import SYSTEM, Ports, issue_ticket
 from tests.display.conftest import OTHER_HALL, Credentials, seed_halls
+from tests.servers import Server, motcua_servers
 
 pytestmark = pytest.mark.redis
-
-MOTCUA = Path(sys.executable).with_name("motcua")
-
 
 @pytest.fixture(scope="module")
 def redis_url() -> str:
@@ -36,33 +30,6 @@ def redis_url() -> str:
     if not url:
         pytest.skip("MOTCUA_TEST_REDIS_URL is not set (.ci/run sets it)")
     return url
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-def wait_until_serving(server: Server, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"motcua serve exited with {server.process.returncode}:\n"
-                        f"{server.log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(server.url + "/api/v1/halls/demo/sectors", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"motcua serve at {server.url} did not answer within {timeout_s} s")
 
 
 @pytest.fixture
@@ -86,27 +53,8 @@ def two_servers(database: tuple[str, Credentials], redis_url: str,
     env = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_REDIS_URL": redis_url,
            "MOTCUA_SECRET_KEY": "test-secret", "MOTCUA_ASYNC_MODE": "eventlet",
            "MOTCUA_PRINTER": "dummy:"}
-    servers = []
-    for index in range(2):
-        port = free_port()
-        log = tmp_path / f"server-{index}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(MOTCUA), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
-        servers.append(Server(f"http://127.0.0.1:{port}", process, log))
-    try:
-        for server in servers:
-            wait_until_serving(server)
+    with motcua_servers(2, env, tmp_path) as servers:
         yield servers
-    finally:
-        for server in servers:
-            server.process.terminate()
-        for server in servers:
-            try:
-                server.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
 
 
 class Board:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-MOTCUA = Path(sys.executable).with_name("motcua")
+from tests.servers import motcua_servers
 
 # What Chromium sends to open a WebSocket, extension offer included.
 UPGRADE = (
@@ -30,42 +27,14 @@ UPGRADE = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def eventlet_server(tmp_path: Path) -> Iterator[int]:
     """`motcua serve` (eventlet) in its own process; yields its port."""
-    port = free_port()
     env = {**os.environ, "MOTCUA_DATABASE_URL": f"sqlite:///{tmp_path / 'ws.sqlite'}",
            "MOTCUA_SECRET_KEY": "t", "MOTCUA_PRINTER": "dummy:", "MOTCUA_ASYNC_MODE": "eventlet"}
     env.pop("MOTCUA_REDIS_URL", None)
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(MOTCUA), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   env=env, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"motcua serve exited:\n{log.read_text(errors='replace')[-3000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("motcua serve did not listen within 30 s")
-                time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with motcua_servers(1, env, tmp_path) as (server,):
+        yield server.port
 
 
 @pytest.fixture
