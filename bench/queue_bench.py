@@ -54,8 +54,11 @@ def _kiosk(port: int, token: str, index: int, count: int, start: Any, out: Any) 
     """One client process, like one kiosk: its own connection, one tap after another."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     start.wait()
-    out.put([_post(conn, "/api/v1/halls/demo/tickets", token, {"sector": SECTORS[(index + i) % len(SECTORS)]})
-             for i in range(count)])
+    try:
+        out.put([_post(conn, "/api/v1/halls/demo/tickets", token,
+                       {"sector": SECTORS[(index + i) % len(SECTORS)]}) for i in range(count)])
+    except Exception as exc:  # the parent says what went wrong instead of waiting for results
+        out.put(f"kiosk {index}: {exc}")
     conn.close()
 
 
@@ -70,11 +73,14 @@ def _issue(server: Served, clients: int, total: int) -> tuple[list[float], float
         kiosk.start()
     start.wait()
     started = time.perf_counter()
-    latencies = [ms for _ in kiosks for ms in out.get(timeout=300)]
+    results = [out.get(timeout=300) for _ in kiosks]
     wall = time.perf_counter() - started
     for kiosk in kiosks:
         kiosk.join()
-    return latencies, wall
+    failures = [r for r in results if isinstance(r, str)]
+    if failures:
+        raise RuntimeError("; ".join(failures))
+    return [ms for r in results for ms in r], wall
 
 
 def _call_next(server: Served) -> list[float]:

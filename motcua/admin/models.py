@@ -12,7 +12,6 @@ from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from motcua.db import Base
-from motcua.queue.models import TicketEvent
 
 
 class ConfigChange(Base):
@@ -37,6 +36,3 @@ def _changes_are_append_only(session: Session, _ctx: Any, _instances: Any) -> No
         if isinstance(obj, ConfigChange):
             raise ValueError("configuration changes are append-only")
 
-
-# Reports read the queue log by kind (when a ticket was transferred, who completed it).
-Index("ix_ticket_events_ticket_kind", TicketEvent.ticket_id, TicketEvent.kind)

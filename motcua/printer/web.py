@@ -51,6 +51,8 @@ def print_issued_ticket(issued: IssuedTicket, device: Device | None) -> PrintJob
     Never raises and never waits for a printer: the ticket exists whatever happens here.
     None when the kiosk has no printer or the job could not even be stored.
     """
+    if device is None or not device.printer:
+        return None  # before building the QR code's address: most taps through the API
     session = db()
     rt = runtime()
     try:

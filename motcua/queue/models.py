@@ -151,10 +151,9 @@ class Ticket(Base):
         UniqueConstraint("issued_sector_id", "day", "sequence", name="uq_ticket_number_of_the_day"),
         Index("ix_tickets_waiting", "hall_id", "day", "status"),
         Index("ix_tickets_counter", "counter_id", "status"),
-        # A sector's line today (people ahead, waiting counts), whatever the size of history.
+        # A sector's line today (people ahead, waiting counts) and its past week (the wait
+        # estimate), whatever the size of history.
         Index("ix_tickets_line", "sector_id", "day", "status"),
-        # A sector's recently finished tickets (the wait estimate).
-        Index("ix_tickets_finished", "sector_id", "status", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,11 +194,16 @@ class TicketEvent(Base):
     """Append-only log of every transition: what, who, when, why."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_hall_at", "hall_id", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_events_hall_at", "hall_id", "at"),
+        # A ticket's history, and reports reading it by kind (when a ticket was transferred,
+        # who completed it).
+        Index("ix_ticket_events_ticket_kind", "ticket_id", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     kind: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(120))  # "officer:lan", "kiosk:3", "system"

@@ -394,7 +394,8 @@ class ServiceRates:
 
 
 def _recent_durations_statement(by_sector: bool) -> Any:
-    # Both forms filter on sector_id, so the (sector_id, status, finished_at) index serves them.
+    # Both forms name the sectors and the days (a ticket finishes on the day it was issued),
+    # so the (sector_id, day, status) index keeps this to the past week.
     in_scope = (
         Ticket.sector_id == bindparam("sector_id") if by_sector
         else Ticket.sector_id.in_(select(Sector.id).where(Sector.hall_id == bindparam("hall_id"))
@@ -403,8 +404,8 @@ def _recent_durations_statement(by_sector: bool) -> Any:
         partition_by=Ticket.sector_id, order_by=Ticket.finished_at.desc()).label("n")
     recent = (
         select(Ticket.sector_id, Ticket.called_at, Ticket.finished_at, newest_first)
-        .where(in_scope, Ticket.status == TicketStatus.DONE, Ticket.called_at.is_not(None),
-               Ticket.finished_at >= bindparam("since"))
+        .where(in_scope, Ticket.day >= bindparam("since_day"), Ticket.status == TicketStatus.DONE,
+               Ticket.called_at.is_not(None), Ticket.finished_at >= bindparam("since"))
         .subquery()
     )
     return (select(recent.c.sector_id, recent.c.called_at, recent.c.finished_at)
@@ -430,7 +431,9 @@ def service_rates(
     for sector_id, called_at, finished_at in session.execute(
         _RECENT_DURATIONS[sector is not None],
         {"sector_id": sector.id if sector else None, "hall_id": hall.id,
-         "since": clock.now() - timedelta(days=7), "sample": settings.estimate_sample},
+         "since": clock.now() - timedelta(days=7),
+         "since_day": local_day(clock, hall.time_zone) - timedelta(days=7),
+         "sample": settings.estimate_sample},
     ):
         durations.setdefault(sector_id, []).append((finished_at - called_at).total_seconds())
     counted = session.execute(_COUNTERS_PER_SECTOR, {"hall_id": hall.id}).all()
