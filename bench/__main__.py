@@ -12,7 +12,10 @@ import argparse
 import importlib
 import sys
 import time
+from pathlib import Path
 from typing import Any
+
+from bench import MOTCUA
 
 BENCHMARKS = {
     "queue": "bench.queue_bench",
@@ -54,6 +57,10 @@ def main() -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    if not Path(MOTCUA).exists():
+        print(f"no {MOTCUA}: run ./dev bench, which makes the server-only venv the benchmarks "
+              "start `motcua serve` from", file=sys.stderr)
         return 2
     for name in names:
         started = time.monotonic()
