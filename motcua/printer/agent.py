@@ -7,6 +7,8 @@ is acknowledged again without printing twice.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import queue
@@ -49,6 +51,17 @@ class PrintedJobs:
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self._keys))
         os.replace(temporary, self.path)
+
+
+def _job_bytes(job: dict[str, Any]) -> bytes | None:
+    """The ESC/POS bytes of a job (base64 text on the wire, see `job_message`)."""
+    data = job.get("data")
+    if not isinstance(data, str):
+        return None
+    try:
+        return base64.b64decode(data, validate=True)
+    except binascii.Error:
+        return None
 
 
 class PrintAgent:
@@ -142,12 +155,12 @@ class PrintAgent:
         while (job := self._jobs.get()) is not None:
             key = str(job.get("key"))
             answer: dict[str, Any] = {"id": job.get("id"), "ok": True}
-            data = job.get("data")
-            if not isinstance(data, (bytes, bytearray)):
+            data = _job_bytes(job)
+            if data is None:
                 answer = {"id": job.get("id"), "ok": False, "error": "the job came without its bytes"}
             elif key not in self.printed:
                 try:
-                    self.printer.print_bytes(bytes(data), name=f"job-{job.get('id')}")
+                    self.printer.print_bytes(data, name=f"job-{job.get('id')}")
                 except PrinterError as exc:
                     answer = {"id": job.get("id"), "ok": False, "error": str(exc)}
                     self._say(f"job {job.get('id')} failed: {exc}")

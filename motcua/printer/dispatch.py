@@ -8,6 +8,7 @@ here imports Flask: the Socket.IO emit function is handed in.
 """
 from __future__ import annotations
 
+import base64
 import logging
 import queue
 import threading
@@ -40,13 +41,18 @@ def agent_room(device_id: int) -> str:
 
 def job_message(job: PrintJob) -> dict[str, Any]:
     """A job as the agent receives it. `key` survives a server database being replaced,
-    where ids start again at 1 and the agent's memory of printed ids would be wrong."""
+    where ids start again at 1 and the agent's memory of printed ids would be wrong.
+
+    The bytes travel as base64 text. As bytes, Socket.IO sends them as a binary attachment
+    after the event, and python-socketio's threaded client handles the two messages in
+    threads of their own: the attachment could be read as a packet and the job lost.
+    """
     return {
         "id": job.id,
         "key": f"{job.id}@{job.created_at.isoformat()}",
         "kind": job.kind.value,
         "ticket": job.ticket.display_number if job.ticket else None,
-        "data": job.data,
+        "data": base64.b64encode(job.data).decode("ascii"),
     }
 
 

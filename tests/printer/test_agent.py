@@ -2,6 +2,7 @@
 print, are acknowledged; a reconnecting agent gets what it missed exactly once."""
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable, Iterator
 
@@ -153,7 +154,7 @@ def work_through(agent: PrintAgent, *jobs: object) -> None:
 
 def test_the_agent_prints_each_key_once_and_answers_every_copy(tmp_path):
     agent, acks = agent_alone(tmp_path)
-    job = {"id": 7, "key": "7@t", "kind": "ticket", "data": b"bytes"}
+    job = {"id": 7, "key": "7@t", "kind": "ticket", "data": base64.b64encode(b"bytes").decode()}
     work_through(agent, job, dict(job), "not a job")
     work_through(agent, dict(job))
     assert agent.printer.sent == [b"bytes"]
@@ -165,6 +166,9 @@ def test_a_job_without_bytes_or_a_state_file_that_cannot_be_written_does_not_sto
     (tmp_path / "locked").mkdir()
     (tmp_path / "locked" / "state.tmp").mkdir()  # the atomic write's temporary cannot be created
     agent, acks = agent_alone(tmp_path, "locked/state.json")
-    work_through(agent, {"id": 1, "key": "1@t"}, {"id": 2, "key": "2@t", "data": b"ok"})
-    assert acks == [{"id": 1, "ok": False, "error": "the job came without its bytes"}, {"id": 2, "ok": True}]
+    work_through(agent, {"id": 1, "key": "1@t"}, {"id": 2, "key": "2@t", "data": "not base64!"},
+                 {"id": 3, "key": "3@t", "data": base64.b64encode(b"ok").decode()})
+    no_bytes = "the job came without its bytes"
+    assert acks == [{"id": 1, "ok": False, "error": no_bytes}, {"id": 2, "ok": False, "error": no_bytes},
+                    {"id": 3, "ok": True}]
     assert agent.printer.sent == [b"ok"]
