@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from motcua.clock import Clock
+from motcua.printer.errors import PrinterError
+from motcua.printer.transports import parse_printer_url
 from motcua.queue import errors
 from motcua.queue.models import ApiToken, Counter, Device, DeviceKind, Hall, Role, StaffUser
 from motcua.queue.services import Actor, get_counter, get_hall
@@ -102,11 +104,21 @@ def register_device(
     session: Session, clock: Clock, *, hall_code: str, name: str, kind: DeviceKind,
     printer: str | None = None, counter_number: int | None = None,
 ) -> tuple[Device, str]:
+    """A kiosk or tablet from the server's command line; its token is shown once.
+
+    Any printer URL the server can drive is accepted here, file: and preview: included;
+    the admin pages take only what a hall has (`PrinterPolicy`).
+    """
     hall: Hall = get_hall(session, hall_code)
     counter: Counter | None = (
         get_counter(session, hall, counter_number) if counter_number is not None else None)
     if kind == DeviceKind.TABLET and counter is None:
         raise errors.InvalidInput("A rating tablet belongs to a counter")
+    if printer:
+        try:  # any printer the server can drive: this is the server's own command line
+            parse_printer_url(printer)
+        except PrinterError as exc:
+            raise errors.InvalidInput(str(exc)) from None
     if session.scalar(select(Device).where(Device.hall_id == hall.id, Device.name == name)):
         raise errors.Conflict(f"Hall '{hall.code}' already has a device named '{name}'")
     token = new_device_token(kind)

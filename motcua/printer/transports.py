@@ -10,19 +10,28 @@
     agent:                         the kiosk's print agent: only settings, rendered on the server
 
 Options, after `?`: `qr=native|image` (the printer's own QR command, missing on some clones,
-or a drawn one), `width=80|58` (paper, mm), `timeout=SECONDS` (default 4), `status=auto|on|off`
-(ask the printer for paper and online state before a job; auto asks TCP printers only),
-`baudrate=N` (serial), `in_ep=0x82&out_ep=0x01` (USB end points).
+or a drawn one), `width=80|58` (paper, mm), `timeout=SECONDS` (the printer's time-out: default
+4, or the server's PRINTER_TIMEOUT_SECONDS), `status=auto|on|off` (ask the printer for paper and
+online state before a job; auto asks TCP printers only), `baudrate=N` (serial),
+`in_ep=0x82&out_ep=0x01` (USB end points).
 
 Every job opens the device, writes, and closes it (Epson network printers hold the next job
 until the socket closes). The I/O runs in a helper thread with a deadline, so a printer that
-hangs — a full socket, a blocked device file — costs the caller seconds, never the request.
+hangs — a full socket, a blocked device file — costs the caller its time-out, never the request.
+
+A hall's staff may only choose among the printers a hall has (`PrinterPolicy`): `file:`,
+`preview:` and `dummy:` write on the server, so they are for the server's own configuration
+and the command line.
 """
 from __future__ import annotations
 
+import ipaddress
 import itertools
+import re
+import socket
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +47,10 @@ if TYPE_CHECKING:
 SCHEMES = ("dummy", "file", "preview", "tcp", "usb", "serial", "cups", "agent")
 OPTIONS = ("qr", "width", "timeout", "status", "baudrate", "in_ep", "out_ep")
 DEFAULT_TIMEOUT = 4.0
+# What a network printer's connection may hold of a job the printer has not read yet. The
+# kernel's own buffers (megabytes on loopback) would swallow a whole slip from a printer that
+# never reads, and the job would look sent; with this, the write waits for the printer.
+TCP_SEND_BUFFER = 8 * 1024
 
 T = TypeVar("T")
 
@@ -60,8 +73,13 @@ class PrinterSettings:
         return paper_dots(self.paper_mm)
 
 
-def parse_printer_url(url: str) -> PrinterSettings:
-    """Read a printer URL; anything unusable is one `PrinterError` that says what to write."""
+def parse_printer_url(
+    url: str, *, default_timeout: float = DEFAULT_TIMEOUT, schemes: tuple[str, ...] = SCHEMES
+) -> PrinterSettings:
+    """Read a printer URL; anything unusable is one `PrinterError` that says what to write.
+
+    `default_timeout` applies when the URL has no timeout=; `schemes` are the ones accepted.
+    """
     text = url.strip()
     if text.startswith("/"):
         text = "file:" + text
@@ -69,10 +87,10 @@ def parse_printer_url(url: str) -> PrinterSettings:
         text = "agent:"
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
-    if scheme not in SCHEMES:
+    if scheme not in schemes:
         raise PrinterError(
             f"Unknown printer URL {url!r}: start it with one of "
-            + ", ".join(f"{s}:" for s in SCHEMES)
+            + ", ".join(f"{s}:" for s in schemes)
             + " (e.g. tcp://192.168.1.50:9100)"
         )
     options = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -84,6 +102,12 @@ def parse_printer_url(url: str) -> PrinterSettings:
     target = parts.netloc if scheme in ("tcp", "usb") else parts.netloc + parts.path
     if scheme in ("file", "preview", "serial", "tcp", "usb", "cups") and not target:
         raise PrinterError(f"Printer URL {url!r} names no {_what(scheme)}")
+    if scheme == "tcp":
+        _tcp_address(target, url)
+    if scheme == "usb" and not USB_IDS.fullmatch(target):
+        raise PrinterError(
+            f"USB printer URL {url!r} needs VID:PID in hex, e.g. usb://04b8:0202 (see lsusb)"
+        )
     qr = options.get("qr", "image" if scheme == "preview" else "native")
     if qr not in ("native", "image") or (scheme == "preview" and qr != "image"):
         raise PrinterError(f"qr= must be native or image (image for preview:) in printer URL {url!r}")
@@ -95,7 +119,7 @@ def parse_printer_url(url: str) -> PrinterSettings:
     try:
         paper_mm = int(options.get("width", "80"))
         paper_dots(paper_mm)
-        timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
+        timeout = float(options.get("timeout", default_timeout))
         if not 0 < timeout <= 120:
             raise ValueError("timeout out of range")
     except ValueError:
@@ -113,6 +137,23 @@ def parse_printer_url(url: str) -> PrinterSettings:
         status_check=status == "on" or (status == "auto" and scheme == "tcp"),
         extra=extra,
     )
+
+
+USB_IDS = re.compile(r"[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}")
+
+
+def _tcp_address(target: str, url: str) -> tuple[str, int]:
+    """Host and port of a tcp:// target (port 9100 when none is given)."""
+    parts = urlsplit(f"//{target}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    else:
+        port = 9100 if port is None else port
+    if port is None or not parts.hostname or not 0 < port < 65536:
+        raise PrinterError(f"Bad port in printer URL {url!r}: write tcp://HOST:PORT, e.g. :9100")
+    return parts.hostname, port
 
 
 def _what(scheme: str) -> str:
@@ -145,8 +186,8 @@ class Printer:
     Not a connection: each job opens the device and closes it again.
     """
 
-    def __init__(self, url: str) -> None:
-        self.settings = parse_printer_url(url)
+    def __init__(self, url: str, *, default_timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.settings = parse_printer_url(url, default_timeout=default_timeout)
         if self.settings.scheme == "agent":
             raise PrinterError(
                 "agent: is printed by the kiosk's print agent, not from here; "
@@ -166,13 +207,16 @@ class Printer:
 
         return to_escpos(doc, native_qr=self.settings.native_qr)
 
-    def print_bytes(self, data: bytes, name: str | None = None) -> None:
-        """Send one job (ESC/POS bytes); raises `PrinterError` within three timeouts at most.
+    def print_bytes(self, data: bytes, name: str | None = None) -> bool:
+        """Send one job (ESC/POS bytes) within the printer's time-out, or raise `PrinterError`.
 
+        True when the printer confirmed it can print (it answered the status query, or the
+        output is the record itself: dummy:, preview:, a file); False when the bytes were
+        only handed over (status=off, a USB or serial printer not asked, a device file).
         `name` names the file in directory mode (file:DIR/).
         """
         with self._lock:
-            self._run(lambda: self._send(data, name))
+            return self._run(lambda: self._send(data, name))
 
     def status(self) -> PrinterStatus:
         """Best effort: ask the printer where the transport can read an answer."""
@@ -181,16 +225,18 @@ class Printer:
 
     # The blocking work, run in a helper thread by _run.
 
-    def _send(self, data: bytes, name: str | None) -> None:
+    def _send(self, data: bytes, name: str | None) -> bool:
         if self.settings.scheme == "dummy":
             self.sent.append(data)
-            return
+            return True
         if self.settings.scheme == "preview":
             self._write_preview(data, name)
-            return
+            return True
+        deadline = time.monotonic() + self.settings.timeout
         device = self._device(name)
         try:
             _open(device, self.settings)
+            _hold_little(device, deadline)
             if self.settings.status_check:
                 state = _read_status(device)
                 if state.online is None and state.paper is None:
@@ -202,15 +248,21 @@ class Printer:
                     raise PrinterError(f"The printer at {self.url} is out of paper")
                 if state.online is False:
                     raise PrinterError(f"The printer at {self.url} is offline (cover open or paper out?)")
+            _hold_little(device, deadline)
             device._raw(data)  # python-escpos 3.1 has no public raw write
             if _is_cups(device):
                 device.send()
+            return self.settings.status_check or self._is_plain_file()
         except PrinterError:
             raise
         except Exception as exc:  # OSError, escpos errors, and each driver's own (USBError, …)
             raise PrinterError(f"Printing on {self.url} failed: {_reason(exc)}") from None
         finally:
             _close(device)
+
+    def _is_plain_file(self) -> bool:
+        """A file: printer writing a file (its output is the record), not a device."""
+        return self.settings.scheme == "file" and not Path(self.settings.target).is_char_device()
 
     def _write_preview(self, data: bytes, name: str | None) -> None:
         from motcua.printer.stream import raster_image  # Pillow: see _device
@@ -249,13 +301,11 @@ class Printer:
                 path = path / f"{name or self._file_stem()}.bin"
             return File(devfile=str(path), auto_flush=False)
         if s.scheme == "tcp":
-            host, _, port = s.target.rpartition(":") if ":" in s.target else (s.target, "", "9100")
-            if not port.isdigit():
-                raise PrinterError(f"Bad port in printer URL {self.url!r}")
-            return Network(host=host.strip("[]"), port=int(port), timeout=s.timeout)
+            host, port = _tcp_address(s.target, s.url)
+            return Network(host=host, port=port, timeout=s.timeout)
         if s.scheme == "usb":
             _need(Usb, "USB printers need pyusb and libusb-1.0: pip install 'python-escpos[usb]'")
-            vid, pid = _usb_ids(s)
+            vid, pid = (int(part, 16) for part in s.target.split(":"))
             return Usb(
                 vid,
                 pid,
@@ -286,18 +336,17 @@ class Printer:
 
         thread = threading.Thread(target=target, name=f"printer-io {self.url}", daemon=True)
         thread.start()
-        thread.join(self._deadline())
+        # Network I/O ends by the time-out on its own (_hold_little); the grace lets it say
+        # why. A driver call that ignores its time-out is left behind.
+        thread.join(self.settings.timeout + 0.25)
         if thread.is_alive():
             self._stuck = thread
-            raise PrinterError(f"The printer at {self.url} did not take the job within {self._deadline():g} s")
+            raise PrinterError(
+                f"The printer at {self.url} did not take the job within {self.settings.timeout:g} s"
+            )
         if error:
             raise error[0]
         return result[0]
-
-    def _deadline(self) -> float:
-        # connect + status + write each get the timeout; a network write of a long slip
-        # lasts as long as the printing does, about a second.
-        return self.settings.timeout * 3
 
 
 def _open(device: Escpos, settings: PrinterSettings) -> None:
@@ -305,6 +354,18 @@ def _open(device: Escpos, settings: PrinterSettings) -> None:
         device.open()
     except Exception as exc:  # DeviceNotFoundError, OSError, and each driver's own types
         raise PrinterError(_not_found(settings, exc)) from None
+
+
+def _hold_little(device: Escpos, deadline: float) -> None:
+    """A network printer's next step gets what is left of the job's time-out, and its
+    connection holds little unread (TCP_SEND_BUFFER): a printer that stops reading makes
+    the write wait, and fail at the deadline, instead of the job looking sent."""
+    from escpos.printer import Network
+
+    connection = device.device if isinstance(device, Network) else None  # open by now
+    if isinstance(connection, socket.socket):
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, TCP_SEND_BUFFER)
+        connection.settimeout(max(deadline - time.monotonic(), 0.001))
 
 
 def _close(device: Escpos) -> None:
@@ -346,16 +407,6 @@ def _is_cups(device: Escpos) -> bool:
 def _need(cls: Any, message: str) -> None:
     if not cls.is_usable():
         raise PrinterError(message)
-
-
-def _usb_ids(settings: PrinterSettings) -> tuple[int, int]:
-    vid, _, pid = settings.target.partition(":")
-    try:
-        return int(vid, 16), int(pid, 16)
-    except ValueError:
-        raise PrinterError(
-            f"USB printer URL {settings.url!r} needs VID:PID in hex, e.g. usb://04b8:0202 (see lsusb)"
-        ) from None
 
 
 def _int(value: str, settings: PrinterSettings) -> int:

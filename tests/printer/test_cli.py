@@ -1,12 +1,15 @@
 """`motcua printer …`: previews and test prints need no database; errors are one line."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from PIL import Image
+from sqlalchemy import select
 
 from motcua.printer.cli import printer_group
 from motcua.printer.samples import SAMPLE_NAMES
 from motcua.printer.stream import commands
+from motcua.queue.models import Device
 from tests.printer.fakes import FakeNetworkPrinter, closed_port
 
 
@@ -99,3 +102,25 @@ def test_jobs_on_a_database_not_yet_created_is_one_line(tmp_path):
     result = app.test_cli_runner().invoke(args=["printer", "jobs"])
     assert result.exit_code == 1 and "run `motcua db upgrade` first" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("url", ["foo://bar", "tcp://", "tcp://10.0.0.9:http", "usb://epson",
+                                 "dummy:?width=72"])
+def test_kiosk_add_refuses_a_printer_url_it_cannot_use(runner, demo_hall, session, url):
+    result = runner.invoke(args=["kiosk", "add", "demo", "kiosk-9", "--printer", url])
+    assert result.exit_code != 0
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert session.scalar(select(Device).where(Device.name == "kiosk-9")) is None
+
+
+def test_kiosk_add_keeps_the_servers_own_printers_for_the_cli(runner, demo_hall, tmp_path):
+    result = runner.invoke(args=["kiosk", "add", "demo", "kiosk-9", "--printer",
+                                 f"preview:{tmp_path}/slips"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("command", ["test", "status"])
+def test_printer_commands_refuse_a_malformed_url_in_one_line(command):
+    result = run(command, "--printer", "tcp://10.0.0.9:http")
+    assert result.exit_code == 1 and "port" in result.output
+    assert len(result.output.strip().splitlines()) == 1
