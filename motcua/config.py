@@ -17,6 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: sqlite file in the instance folder
     "REDIS_URL": None,  # set: Socket.IO uses Redis as its message queue
     "PRINTER": "preview:printer-out",  # the demo kiosk's printer: PNG previews in a folder
+    "PRINTER_TIMEOUT_SECONDS": 4,  # a printer's time to take a job (a URL's timeout= overrides)
+    # Where the admin pages may point a kiosk's network printer (motcua/printer/transports.py
+    # PrinterPolicy says why): IP ranges and ports, comma-separated.
+    "PRINTER_NETWORKS": "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
+    "PRINTER_PORTS": "9100-9109",
     "ASYNC_MODE": "threading",  # "eventlet" under `motcua serve`
     "PUBLIC_BASE_URL": None,  # e.g. http://10.0.0.5:5000; QR codes use the request's host otherwise
     "MAX_CONTENT_LENGTH": 64 * 1024,

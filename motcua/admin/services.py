@@ -24,9 +24,11 @@ from motcua.admin.errors import N_, Denied, Invalid, Missing, Problems, Refused,
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import MIN_PASSWORD, USERNAME, hash_password, hash_token, new_device_token
 from motcua.clock import local_day
+from motcua.config import DEFAULTS
 from motcua.db import with_retry
 from motcua.display.services import NOTICES_CHANGED
 from motcua.dossier.models import Holiday, HolidayKind
+from motcua.printer.transports import PrinterPolicy
 from motcua.events import Event
 from motcua.queue import errors
 from motcua.queue.hours import parse_windows
@@ -836,6 +838,7 @@ class DeviceFields:
 
 
 DEVICE_FIELDS = ("name", "printer", "counter_id")
+HALL_PRINTERS = PrinterPolicy.from_settings(DEFAULTS["PRINTER_NETWORKS"], DEFAULTS["PRINTER_PORTS"])
 
 
 def find_device(session: Session, hall: Hall, device_id: int) -> Device:
@@ -846,9 +849,8 @@ def find_device(session: Session, hall: Hall, device_id: int) -> Device:
 
 
 def _check_device(session: Session, hall: Hall, fields: DeviceFields,
-                  itself: Device | None) -> Counter | None:
+                  itself: Device | None, printers: PrinterPolicy) -> Counter | None:
     from motcua.printer.errors import PrinterError
-    from motcua.printer.transports import parse_printer_url
 
     problems = Problems()
     if not fields.name or len(fields.name) > 120:
@@ -868,21 +870,24 @@ def _check_device(session: Session, hall: Hall, fields: DeviceFields,
                              number=fields.counter_number)
     elif fields.printer:
         try:
-            parse_printer_url(fields.printer)
+            printers.check(fields.printer)
         except PrinterError as exc:
             problems.add("printer", N_("Máy in không dùng được: %(reason)s"), reason=str(exc))
     problems.raise_any()
     return counter
 
 
-def add_device(ports: Ports, *, actor: Actor, hall_code: str,
-               fields: DeviceFields) -> tuple[Device, str]:
-    """Register a kiosk or a rating tablet; returns it and its token (shown once)."""
+def add_device(ports: Ports, *, actor: Actor, hall_code: str, fields: DeviceFields,
+               printers: PrinterPolicy = HALL_PRINTERS) -> tuple[Device, str]:
+    """Register a kiosk or a rating tablet; returns it and its token (shown once).
+
+    A kiosk's printer must be one `printers` allows (the server's PRINTER_NETWORKS and
+    PRINTER_PORTS settings; the defaults otherwise)."""
 
     def work() -> tuple[Device, str]:
         session = ports.session
         hall = hall_to_change(ports, actor, hall_code)
-        counter = _check_device(session, hall, fields, None)
+        counter = _check_device(session, hall, fields, None, printers)
         token = new_device_token(fields.kind)
         device = Device(hall_id=hall.id, kind=fields.kind, name=fields.name,
                         token_hash=hash_token(token),
@@ -901,14 +906,14 @@ def add_device(ports: Ports, *, actor: Actor, hall_code: str,
 
 
 def update_device(ports: Ports, *, actor: Actor, hall_code: str, device_id: int,
-                  fields: DeviceFields) -> Device:
+                  fields: DeviceFields, printers: PrinterPolicy = HALL_PRINTERS) -> Device:
     def work() -> Device:
         session = ports.session
         hall = hall_to_change(ports, actor, hall_code)
         device = find_device(session, hall, device_id)
         fields_of_kind = DeviceFields(fields.name, device.kind, fields.printer,
                                       fields.counter_number)
-        counter = _check_device(session, hall, fields_of_kind, device)
+        counter = _check_device(session, hall, fields_of_kind, device, printers)
         before = _snapshot(device, DEVICE_FIELDS)
         device.name = fields.name
         if device.kind == DeviceKind.KIOSK:

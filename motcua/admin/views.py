@@ -42,6 +42,7 @@ from motcua.clock import local_day
 from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
 from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
+from motcua.printer.web import printer_policy
 from motcua.extensions import LANGUAGES, csrf, login_manager
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
@@ -403,7 +404,8 @@ def devices(hall: str) -> Any:
         kind = DeviceKind.TABLET if request.form.get("kind") == "tablet" else DeviceKind.KIOSK
         try:
             device, token = services.add_device(ports(), actor=_actor(), hall_code=hall,
-                                                fields=forms.read_device(request.form, kind))
+                                                fields=forms.read_device(request.form, kind),
+                                                printers=printer_policy())
         except Invalid as exc:
             errors = _field_errors(exc)
         else:
@@ -440,7 +442,8 @@ def device(hall: str, device_id: int) -> Any:
     if request.method == "POST":
         try:
             services.update_device(ports(), actor=_actor(), hall_code=hall, device_id=device_id,
-                                   fields=forms.read_device(request.form, existing.kind))
+                                   fields=forms.read_device(request.form, existing.kind),
+                                   printers=printer_policy())
         except Invalid as exc:
             errors = _field_errors(exc)
         else:

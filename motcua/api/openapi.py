@@ -136,7 +136,7 @@ def openapi_document() -> dict[str, Any]:
                                                    {"$ref": "#/components/schemas/PrintJob"}]}}}]},
         "PrintJob": {"type": "object", "properties": {
             "id": {"type": "integer"}, "error": {"type": ["string", "null"]},
-            "status": {"enum": ["queued", "sent", "printed", "failed"]}}},
+            "status": {"enum": ["queued", "sent", "printed", "unconfirmed", "failed"]}}},
         "Sectors": {"type": "object", "properties": {"hall": {"type": "object"}, "sectors": {
             "type": "array", "items": {"type": "object", "properties": {
                 "code": {"type": "string"}, "name_vi": {"type": "string"}, "name_en": {"type": "string"},

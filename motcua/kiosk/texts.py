@@ -120,6 +120,8 @@ def kiosk_words() -> dict[str, Any]:
         **{key: ticket[key] for key in ("ahead", "ahead_none", "wait")},
         "printing": _("Đang in phiếu…"),
         "printed": _("Đã in xong — mời nhận phiếu bên dưới"),
+        "sent": _("Đã gửi phiếu tới máy in — mời nhận phiếu bên dưới. "
+                  "Nếu không có phiếu, xin ghi lại số thứ tự."),
         "print_failed": _("Máy in bị lỗi, không in được phiếu"),
         "print_failed_detail": _(
             "Xin chụp ảnh màn hình này hoặc ghi lại số thứ tự. Cán bộ đã được báo."),

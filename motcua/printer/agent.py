@@ -160,11 +160,13 @@ class PrintAgent:
                 answer = {"id": job.get("id"), "ok": False, "error": "the job came without its bytes"}
             elif key not in self.printed:
                 try:
-                    self.printer.print_bytes(data, name=f"job-{job.get('id')}")
+                    confirmed = self.printer.print_bytes(data, name=f"job-{job.get('id')}")
                 except PrinterError as exc:
                     answer = {"id": job.get("id"), "ok": False, "error": str(exc)}
                     self._say(f"job {job.get('id')} failed: {exc}")
                 else:
+                    if not confirmed:  # sent, but the printer was not asked whether it prints
+                        answer["unconfirmed"] = True
                     self._say(f"printed job {job.get('id')} ({job.get('kind')} {job.get('ticket') or ''})")
                     self._remember(key)
             self._waiting.discard(key)

@@ -142,6 +142,6 @@ def jobs(hall_code: str | None, limit: int) -> None:
     for job in db().scalars(query):
         where = job.printer_url or f"agent of {job.device.name if job.device else '?'}"
         ticket = job.ticket.display_number if job.ticket else "-"
-        line = f"{job.id:>6}  {job.kind.value:8} {ticket:>6}  {job.status.value:8} {where}"
+        line = f"{job.id:>6}  {job.kind.value:8} {ticket:>6}  {job.status.value:11} {where}"
         click.echo(line + (f"  ({job.error})" if job.error else ""))
 

@@ -25,7 +25,7 @@ from motcua.events import Publisher
 from motcua.printer import services
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob
-from motcua.printer.transports import Printer
+from motcua.printer.transports import DEFAULT_TIMEOUT, Printer
 from motcua.queue.models import DeviceKind
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,11 @@ def job_message(job: PrintJob) -> dict[str, Any]:
 class ServerPrinters:
     """One worker per printer URL, each printing its jobs one by one (`dummy:` needs none).
 
-    `max_wait` bounds how long a job may queue behind others: past it the job fails without
-    trying, so a dead printer with a backlog does not keep kiosks waiting for minutes.
+    A printer gets `printer_timeout` seconds to take a job (unless its URL says timeout=).
+    When it fails one, the jobs that queued behind meanwhile fail with it instead of each
+    waiting out a time-out of its own: no job waits longer than one time-out for a dead
+    printer, and the next job after that tries the printer again. `max_wait` bounds how long
+    a job may queue behind others that do print: past it the job fails without trying.
     """
 
     def __init__(
@@ -71,11 +74,13 @@ class ServerPrinters:
         *,
         max_wait: float = 10.0,
         idle_seconds: float = 30.0,
+        printer_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._publisher = publisher
         self._max_wait = max_wait
+        self._printer_timeout = printer_timeout
         self._idle = idle_seconds
         self._lock = threading.Lock()
         self._queues: dict[str, queue.Queue[int]] = {}
@@ -86,7 +91,7 @@ class ServerPrinters:
         """The printer object of a URL, kept so a dummy: printer's bytes can be read."""
         with self._lock:
             if url not in self._printers:
-                self._printers[url] = Printer(url)
+                self._printers[url] = Printer(url, default_timeout=self._printer_timeout)
             return self._printers[url]
 
     def submit(self, job_id: int, url: str) -> None:
@@ -115,30 +120,49 @@ class ServerPrinters:
                         return
                 continue
             try:
-                self._print(url, job_id)
+                failure = self._print(url, job_id)
+                if failure is not None:
+                    self._fail_waiting(url, jobs, failure)
             except Exception:  # a database hiccup must not kill the printer's only worker
                 log.exception("print job %s on %s", job_id, url)
 
-    def _print(self, url: str, job_id: int) -> None:
+    def _print(self, url: str, job_id: int) -> str | None:
+        """Print one job; the printer's error when it failed the job, else None."""
         with self._sessions() as session:
             job = session.get(PrintJob, job_id)
             if job is None or not job.open:
-                return
+                return None
             waited = (self._clock.now() - job.created_at).total_seconds()
             if waited > self._max_wait:
                 services.mark_failed(
                     session, self._clock, self._publisher, job_id,
                     f"Waited {waited:.0f} s behind other jobs for the printer {url}",
                 )
-                return
+                return None
             try:
                 printer = self.printer(url)
                 services.mark_sent(session, self._clock, job_id)
-                printer.print_bytes(job.data, name=f"job-{job_id}")
+                confirmed = printer.print_bytes(job.data, name=f"job-{job_id}")
             except PrinterError as exc:
                 services.mark_failed(session, self._clock, self._publisher, job_id, str(exc))
-                return
-            services.mark_printed(session, self._clock, self._publisher, job_id)
+                return str(exc)
+            services.mark_printed(session, self._clock, self._publisher, job_id, confirmed=confirmed)
+            return None
+
+    def _fail_waiting(self, url: str, jobs: queue.Queue[int], failure: str) -> None:
+        """Fail the jobs that queued while the printer failed the one before them."""
+        waiting = []
+        while True:
+            try:
+                waiting.append(jobs.get_nowait())
+            except queue.Empty:
+                break
+        with self._sessions() as session:
+            for job_id in waiting:
+                services.mark_failed(
+                    session, self._clock, self._publisher, job_id,
+                    f"The printer {url} failed the job before this one: {failure}",
+                )
 
 
 class PrintDispatcher:
@@ -158,6 +182,7 @@ class PrintDispatcher:
         agent_seconds: float = services.AGENT_ACK_SECONDS,
         sweep_every: float = 0.5,
         max_wait: float = 10.0,
+        printer_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -168,7 +193,8 @@ class PrintDispatcher:
         self._lock = threading.Lock()
         self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
         self._sweeper: threading.Thread | None = None
-        self.printers = ServerPrinters(sessions, clock, publisher, max_wait=max_wait)
+        self.printers = ServerPrinters(
+            sessions, clock, publisher, max_wait=max_wait, printer_timeout=printer_timeout)
 
     def submit(self, job: PrintJob) -> None:
         """Hand a committed job on; returns at once."""
@@ -223,13 +249,15 @@ class PrintDispatcher:
         return messages
 
     def acknowledge(self, device_id: int, answer: dict[str, Any]) -> None:
-        """An agent's word on a job: {"id": …, "ok": true} or {"id": …, "ok": false, "error": …}."""
+        """An agent's word on a job: {"id": …, "ok": true} (with "unconfirmed": true when its
+        printer was not asked for its status) or {"id": …, "ok": false, "error": …}."""
         job_id = answer.get("id")
         if not isinstance(job_id, int):
             return
         with self._sessions() as session:
             if answer.get("ok"):
-                job = services.mark_printed(session, self._clock, self._publisher, job_id, device_id=device_id)
+                job = services.mark_printed(session, self._clock, self._publisher, job_id,
+                                            device_id=device_id, confirmed=not answer.get("unconfirmed"))
             else:
                 error = str(answer.get("error") or "the print agent reported a failure")
                 job = services.mark_failed(session, self._clock, self._publisher, job_id, error, device_id=device_id)

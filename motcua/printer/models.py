@@ -20,7 +20,11 @@ from motcua.queue.models import Device, Hall, Ticket
 class PrintJobStatus(str, enum.Enum):
     QUEUED = "queued"  # stored, not yet handed to a printer or an agent
     SENT = "sent"  # handed over; no answer yet
-    PRINTED = "printed"
+    PRINTED = "printed"  # the printer took it after saying it is online with paper
+    # Sent, and that is all anyone knows: the printer was not asked for its status (a
+    # tcp:// printer with status=off, a USB printer, a device file), so nothing says it
+    # printed. Done: nobody will answer; not an alert; staff may reprint.
+    UNCONFIRMED = "unconfirmed"
     FAILED = "failed"
 
 

@@ -247,23 +247,28 @@ def mark_sent(session: Session, clock: Clock, job_id: int) -> PrintJob | None:
 
 
 def mark_printed(
-    session: Session, clock: Clock, publisher: Publisher, job_id: int, *, device_id: int | None = None
+    session: Session, clock: Clock, publisher: Publisher, job_id: int, *,
+    device_id: int | None = None, confirmed: bool = True,
 ) -> PrintJob | None:
     """The printer took the job. Also after a timeout marked it failed: the paper is the truth.
 
+    `confirmed` False: the bytes went out to a printer not asked for its status, so the job
+    is `unconfirmed` (announced as `print_unconfirmed`), never "printed".
     `device_id` (an agent's acknowledgement) must own the job, or nothing happens.
     """
+    outcome = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
+
     def change(job: PrintJob) -> bool:
-        if job.status == PrintJobStatus.PRINTED:
+        if job.status in (PrintJobStatus.PRINTED, PrintJobStatus.UNCONFIRMED):
             return False
-        job.status = PrintJobStatus.PRINTED
+        job.status = outcome
         job.error = None
         return True
 
     job, changed = _change(session, clock, job_id, change, device_id)
     if changed:
         assert job is not None
-        _publish(publisher, "print_printed", job)
+        _publish(publisher, f"print_{outcome.value}", job)
     return job
 
 

@@ -167,6 +167,98 @@ def _what(scheme: str) -> str:
     }[scheme]
 
 
+HALL_SCHEMES = ("agent", "tcp", "usb", "serial", "cups")
+SERIAL_DEVICE = re.compile(r"/dev/(tty[A-Za-z0-9]+|serial/by-(id|path)/[^/]+|rfcomm[0-9]+)")
+CUPS_QUEUE = re.compile(r"[A-Za-z0-9_-]{1,127}")
+
+
+@dataclass(frozen=True)
+class PrinterPolicy:
+    """The printers a hall's staff may give a kiosk (the admin pages): the print agent, a
+    USB, serial or CUPS printer, or a network printer by IP address inside `networks`, on one
+    of `ports`. Never file:, preview: or dummy:, which write on the server.
+
+    Why network printers have an allow-list: the server connects wherever a tcp:// URL says
+    and sends a slip there, so an open choice would let a hall's admin reach any host and
+    port the server can (the server's own Redis and database on loopback, a cloud's metadata
+    service, other offices' hosts) and learn from the error which ports answer. Printers sit
+    on a hall's private LAN and listen on the raw printing ports, so those are the default
+    (PRINTER_NETWORKS, PRINTER_PORTS); loopback and link-local addresses are left out.
+    """
+
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    ports: frozenset[int]
+
+    @classmethod
+    def from_settings(cls, networks: str | Iterable[str], ports: str | int | Iterable[str | int]) -> PrinterPolicy:
+        """From the settings' text ("10.0.0.0/8, 192.168.0.0/16" and "9100-9109, 4242") or
+        lists; a setting that cannot be read is a `ValueError` naming it."""
+        try:
+            nets = tuple(ipaddress.ip_network(item, strict=False) for item in _items(networks))
+        except ValueError as exc:
+            raise ValueError(f"PRINTER_NETWORKS: {exc} (write CIDR ranges such as 192.168.0.0/16)") from None
+        allowed: set[int] = set()
+        for item in _items(ports):
+            low, _, high = item.partition("-")
+            if not (low.isdigit() and (high or low).isdigit()) or not 0 < int(low) <= int(high or low) < 65536:
+                raise ValueError(f"PRINTER_PORTS: {item!r} is not a port or a range such as 9100-9109")
+            allowed.update(range(int(low), int(high or low) + 1))
+        return cls(nets, frozenset(allowed))
+
+    def check(self, url: str) -> PrinterSettings:
+        """The URL's settings if a hall may use it, else `PrinterError` saying what it may."""
+        text = url.strip()
+        scheme = "file" if text.startswith("/") else urlsplit(text).scheme.lower()
+        if scheme in SCHEMES and scheme not in HALL_SCHEMES:
+            raise PrinterError(
+                f"{scheme}: printers write on the server and are set only in its configuration "
+                "or with `motcua kiosk add`; a kiosk's printer is one of agent, tcp://IP:PORT, "
+                "usb://VID:PID, serial:/dev/tty…, cups:QUEUE"
+            )
+        settings = parse_printer_url(url, schemes=HALL_SCHEMES)
+        if settings.scheme == "tcp":
+            self._check_address(*_tcp_address(settings.target, url))
+        if settings.scheme == "serial" and not SERIAL_DEVICE.fullmatch(settings.target):
+            raise PrinterError(f"A serial printer is a serial device such as /dev/ttyUSB0, not {settings.target!r}")
+        if settings.scheme == "cups" and not CUPS_QUEUE.fullmatch(settings.target):
+            raise PrinterError(f"{settings.target!r} is not a CUPS queue name (letters, digits, - and _)")
+        return settings
+
+    def _check_address(self, host: str, port: int) -> None:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            raise PrinterError(
+                f"Give the network printer's IP address, not the name {host!r} "
+                "(a name could later point anywhere)"
+            ) from None
+        if not any(address in network for network in self.networks):
+            raise PrinterError(
+                f"{address} is not on the hall's printer networks "
+                f"({', '.join(map(str, self.networks)) or 'none'}; setting PRINTER_NETWORKS)"
+            )
+        if port not in self.ports:
+            raise PrinterError(
+                f"Port {port} is not a printer port ({_ranges(self.ports)}; setting PRINTER_PORTS)"
+            )
+
+
+def _items(value: str | int | Iterable[str | int]) -> list[str]:
+    if isinstance(value, (str, int)):
+        value = str(value).split(",")
+    return [str(item).strip() for item in value if str(item).strip()]
+
+
+def _ranges(ports: frozenset[int]) -> str:
+    spans: list[str] = []
+    for port in sorted(ports):
+        if spans and spans[-1].rpartition("-")[2] == str(port - 1):
+            spans[-1] = f"{spans[-1].partition('-')[0]}-{port}"
+        else:
+            spans.append(str(port))
+    return ", ".join(spans) or "none"
+
+
 @dataclass(frozen=True)
 class PrinterStatus:
     """What a printer says about itself; None where the transport cannot tell."""

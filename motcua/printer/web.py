@@ -12,6 +12,7 @@ from motcua.printer.cli import printer_group
 from motcua.printer.dispatch import PrintDispatcher
 from motcua.printer.models import PrintJob
 from motcua.printer.namespace import PrintAgentNamespace
+from motcua.printer.transports import PrinterPolicy
 from motcua.queue.models import Device
 from motcua.queue.services import IssuedTicket
 from motcua.web import db, runtime
@@ -19,24 +20,33 @@ from motcua.web import db, runtime
 log = logging.getLogger(__name__)
 
 EXTENSION = "motcua.printer"
+POLICY = "motcua.printer.policy"
 
 
 def register(app: Flask) -> None:
-    """Called by `create_app`: one dispatcher per app, the `/print-agent` namespace, the CLI."""
+    """Called by `create_app`: one dispatcher per app, the `/print-agent` namespace, the CLI,
+    and the printers a hall may choose (a bad PRINTER_NETWORKS stops the app here)."""
     from motcua.extensions import socketio
 
     rt = app.extensions["motcua"]
     dispatcher = PrintDispatcher(
         rt.sessions, rt.clock, rt.publisher, socketio.emit,
         agent_seconds=float(app.config.get("PRINT_AGENT_ACK_SECONDS", services.AGENT_ACK_SECONDS)),
+        printer_timeout=float(app.config["PRINTER_TIMEOUT_SECONDS"]),
     )
     app.extensions[EXTENSION] = dispatcher
+    app.extensions[POLICY] = PrinterPolicy.from_settings(
+        app.config["PRINTER_NETWORKS"], app.config["PRINTER_PORTS"])
     socketio.on_namespace(PrintAgentNamespace(dispatcher))
     app.cli.add_command(printer_group)
 
 
 def dispatcher() -> PrintDispatcher:
     return current_app.extensions[EXTENSION]
+
+
+def printer_policy() -> PrinterPolicy:
+    return current_app.extensions[POLICY]
 
 
 def status_url(token: str) -> str:

@@ -108,7 +108,9 @@ def test_a_kiosk_without_a_printer_gets_no_job(ports, session, clock):
 
 
 def test_an_unusable_printer_setting_fails_the_job_not_the_ticket(ports, session, clock, publisher):
-    device = kiosk(session, clock, "lpt1:")
+    device = kiosk(session, clock, "agent")
+    device.printer = "lpt1:"  # no longer accepted anywhere, but an older database may hold it
+    session.commit()
     issued = issue(ports, device)
     queue = services.RecordingPrintQueue()
     job = print_it(ports, queue, issued, device)
@@ -292,3 +294,39 @@ def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(post
         with pytest.raises(IntegrityError):
             pg.commit()
         pg.rollback()
+
+
+def test_a_job_on_a_printer_not_asked_for_its_status_is_sent_never_printed(
+    app, ports, session, clock, publisher, dispatcher
+):
+    # The printer takes the connection and never reads: the bytes sit in the sockets' buffers.
+    with FakeNetworkPrinter(silent=True) as silent:
+        device = kiosk(session, clock, f"{silent.url}?status=off&timeout=2")
+        job = print_it(ports, dispatcher, issue(ports, device), device)
+        assert job is not None
+        done = wait_for_outcome(app, job.id, seconds=10)
+    assert done.status == PrintJobStatus.UNCONFIRMED and done.error is None
+    assert "print_printed" not in publisher.names()
+    assert publisher.names().count("print_unconfirmed") == 1
+
+
+def test_a_job_the_printer_confirmed_by_its_status_is_printed(
+    app, ports, session, clock, publisher, dispatcher
+):
+    with FakeNetworkPrinter() as fake:
+        device = kiosk(session, clock, fake.url)
+        job = print_it(ports, dispatcher, issue(ports, device), device)
+        assert job is not None
+        assert wait_for_outcome(app, job.id, seconds=10).status == PrintJobStatus.PRINTED
+
+
+def test_an_agent_whose_printer_cannot_tell_leaves_its_jobs_unconfirmed(ports, session, clock, publisher):
+    device = kiosk(session, clock, "agent")
+    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    assert job is not None
+    services.mark_sent(session, clock, job.id)
+    done = services.mark_printed(session, clock, publisher, job.id, device_id=device.id, confirmed=False)
+    assert done is not None and done.status == PrintJobStatus.UNCONFIRMED and not done.open
+    assert services.fail_overdue(session, clock, publisher) == []
+    clock.advance(seconds=services.SERVER_JOB_SECONDS * 2)
+    assert services.fail_overdue(session, clock, publisher) == []

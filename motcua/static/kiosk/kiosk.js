@@ -20,7 +20,7 @@
     busy: false, // a ticket is being issued: further taps do nothing
     ticket: null, // token of the ticket on screen
     ticketWait: "confirm", // which timing applies to the ticket screen
-    printNews: new Map(), // token → "failed" | "printed", as the printer reports
+    printNews: new Map(), // token → "failed" | "printed" | "sent", as the printer reports
     code: "", // typed on the look-up keypad
     codeLookedUp: false, // the code on the keypad was looked up: the next key starts anew
     stale: false, // the hall's sectors changed: reload when idle
@@ -242,17 +242,20 @@
   function printMode(ticket) {
     if (state.printNews.has(ticket.token)) return state.printNews.get(ticket.token);
     if (!ticket.print_job) return "none";
-    return { failed: "failed", printed: "printed" }[ticket.print_job.status] || "printing";
+    return { failed: "failed", printed: "printed", unconfirmed: "sent" }[ticket.print_job.status] || "printing";
   }
 
-  /** How printing goes: "printing", "printed", "failed", or "none" for a kiosk with no printer. */
+  /** How printing goes: "printing", "printed", "sent" (to a printer that cannot say whether it
+   * printed), "failed", or "none" for a kiosk with no printer. */
   function showPrint(mode) {
     const photograph = mode === "failed" || mode === "none";
     state.ticketWait = photograph ? "print_failed" : "confirm";
     $("screen-ticket").classList.toggle("failed", mode === "failed");
     $("print-status").hidden = mode === "failed";
-    $("print-status").classList.toggle("printed", mode === "printed");
-    $("print-text").textContent = { printing: words.printing, printed: words.printed, none: words.no_printer }[mode] || "";
+    $("print-status").classList.toggle("printed", mode === "printed" || mode === "sent");
+    $("print-text").textContent = {
+      printing: words.printing, printed: words.printed, sent: words.sent, none: words.no_printer,
+    }[mode] || "";
     $("print-failed").hidden = mode !== "failed";
     $("print-failed-title").textContent = words.print_failed;
     $("print-failed-detail").textContent = words.print_failed_detail;
@@ -371,6 +374,7 @@
     });
     socket.on("print_failed", (message) => printNews("failed", message));
     socket.on("print_printed", (message) => printNews("printed", message));
+    socket.on("print_unconfirmed", (message) => printNews("sent", message));
   }
 
   applySectors(config.sectors);
