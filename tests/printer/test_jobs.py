@@ -330,3 +330,18 @@ def test_an_agent_whose_printer_cannot_tell_leaves_its_jobs_unconfirmed(ports, s
     assert services.fail_overdue(session, clock, publisher) == []
     clock.advance(seconds=services.SERVER_JOB_SECONDS * 2)
     assert services.fail_overdue(session, clock, publisher) == []
+
+
+def test_jobs_queued_behind_one_the_printer_failed_fail_with_it_not_a_time_out_later(
+    app, ports, session, clock, publisher, dispatcher
+):
+    with FakeNetworkPrinter(silent=True) as silent:
+        device = kiosk(session, clock, f"{silent.url}?timeout=1")
+        started = time.monotonic()
+        jobs = [print_it(ports, dispatcher, issue(ports, device), device) for _ in range(3)]
+        done = [wait_for_outcome(app, job.id, seconds=5) for job in jobs if job is not None]
+        took = time.monotonic() - started
+    assert [job.status for job in done] == [PrintJobStatus.FAILED] * 3
+    assert all("failed the job before this one" in (job.error or "") for job in done[1:])
+    assert done[0].attempts == 1 and done[1].attempts == done[2].attempts == 0
+    assert took < 1.9, "three jobs for a dead printer cost one time-out, not three"
