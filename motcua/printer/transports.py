@@ -152,7 +152,9 @@ def _tcp_address(target: str, url: str) -> tuple[str, int]:
     else:
         port = 9100 if port is None else port
     if port is None or not parts.hostname or not 0 < port < 65536:
-        raise PrinterError(f"Bad port in printer URL {url!r}: write tcp://HOST:PORT, e.g. :9100")
+        raise PrinterError(
+            f"Bad host or port in printer URL {url!r}: write tcp://HOST:PORT, e.g. tcp://192.168.1.50:9100"
+        )
     return parts.hostname, port
 
 
@@ -190,7 +192,9 @@ class PrinterPolicy:
     ports: frozenset[int]
 
     @classmethod
-    def from_settings(cls, networks: str | Iterable[str], ports: str | int | Iterable[str | int]) -> PrinterPolicy:
+    def from_settings(
+        cls, networks: str | Iterable[str], ports: str | int | Iterable[str | int]
+    ) -> PrinterPolicy:
         """From the settings' text ("10.0.0.0/8, 192.168.0.0/16" and "9100-9109, 4242") or
         lists; a setting that cannot be read is a `ValueError` naming it."""
         try:

@@ -56,8 +56,8 @@ def test_url_options_set_qr_mode_paper_width_timeout_and_status_checks():
         ("preview:out?qr=native", "image for preview"),
         ("tcp://10.0.0.9?timeout=soon", "timeout= a number"),
         ("tcp://10.0.0.9?status=sometimes", "status= must be"),
-        ("tcp://10.0.0.9:http", "Bad port"),
-        ("tcp://10.0.0.9:70000", "Bad port"),
+        ("tcp://10.0.0.9:http", "Bad host or port"),
+        ("tcp://10.0.0.9:70000", "Bad host or port"),
         ("usb://04b8", "VID:PID"),
     ],
 )
