@@ -6,7 +6,8 @@ from flask_wtf.csrf import CSRFError
 
 from motcua.api.errors import ApiError
 from motcua.extensions import csrf
-from motcua.queue.services import Actor
+from motcua.queue.errors import Forbidden
+from motcua.queue.services import Actor, refuse_officer_without_person
 from motcua.web import bearer_token, current_actor
 
 
@@ -30,4 +31,15 @@ def staff_actor(refusal: str) -> Actor:
     actor = request_actor()
     if actor.kind not in ("staff", "token") or actor.role is None:
         raise ApiError(403, "forbidden", refusal)
+    return actor
+
+
+def counter_actor(refusal: str) -> Actor:
+    """Hall staff who may work at a counter: refused before the body is read, so an officer
+    token that acts as no person gets 403 whatever it sends."""
+    actor = staff_actor(refusal)
+    try:
+        refuse_officer_without_person(actor)
+    except Forbidden as exc:
+        raise ApiError(403, "forbidden", exc.message) from None
     return actor
