@@ -8,13 +8,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from motcua.clock import Clock
+from motcua.clock import HALL_TIME_ZONE, Clock
 from motcua.db import with_retry
 from motcua.queue import errors
 from motcua.queue.models import ApiToken, Counter, Device, DeviceKind, Hall, Role, StaffUser
@@ -107,6 +108,36 @@ def end_every_session(session: Session, user_id: int) -> None:
     with_retry(session, work)
 
 
+_SPAN = re.compile(r"^([1-9][0-9]{0,3})([dh])$")
+EXPIRY_FORMS = "give 30d, 12h, a date (2026-12-31) or a time (2026-12-31T17:00)"
+
+
+def expiry_from(text: str, now: datetime, zone: str) -> datetime:
+    """`--expires`: "30d" or "12h" from now; a date, meaning the token works through that day
+    in the hall's time; or an ISO time, in the hall's time unless it carries its own offset."""
+    text = text.strip()
+    span = _SPAN.match(text)
+    if span:
+        amount = int(span[1])
+        return now + (timedelta(days=amount) if span[2] == "d" else timedelta(hours=amount))
+    try:
+        if len(text) == len("2026-12-31"):
+            day_after = date.fromisoformat(text) + timedelta(days=1)
+            return datetime.combine(day_after, time(), ZoneInfo(zone))
+        moment = datetime.fromisoformat(text)
+    except (ValueError, OverflowError):
+        raise errors.InvalidInput(f"--expires '{text}': {EXPIRY_FORMS}") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def token_time_zone(session: Session, *, hall_code: str | None, username: str | None) -> str:
+    """The time zone a token's dates are read in: its hall's, or its person's hall's."""
+    if username is not None:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        return user.hall.time_zone if user is not None and user.hall else HALL_TIME_ZONE
+    return get_hall(session, hall_code).time_zone if hall_code else HALL_TIME_ZONE
+
+
 def create_api_token(
     session: Session, clock: Clock, *, name: str, role: Role, hall_code: str | None = None,
     username: str | None = None, expires_at: datetime | None = None,
@@ -152,6 +183,15 @@ def register_device(
     session.add(device)
     session.commit()
     return device, token
+
+
+def token_state(token: ApiToken, now: datetime) -> str:
+    """"revoked", "expired" or "active": what a request with the token would meet."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "active"
 
 
 _LIVE_API_TOKEN = select(ApiToken).where(

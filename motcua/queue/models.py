@@ -265,9 +265,10 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]  # None: until revoked
-    last_used_at: Mapped[datetime | None]  # to the nearest `LAST_USED_STEP`, see motcua.web
+    last_used_at: Mapped[datetime | None]  # to `LAST_USED_STEP`, see motcua.auth.accounts
 
     user: Mapped[StaffUser | None] = relationship()
+    hall: Mapped[Hall | None] = relationship()
 
 
 class Device(Base):
