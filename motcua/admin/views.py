@@ -33,7 +33,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms, live, ops, reports, services, voicepacks
-from motcua.admin.errors import Invalid
+from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.api.errors import STATUS_OF
 from motcua.auth.accounts import actor_for_user, token_state
@@ -68,7 +68,19 @@ def _staff_only() -> Any:
         return login_manager.unauthorized()
     if current_user.user.role not in (Role.ADMIN, Role.SUPERVISOR):
         return _error_page(_("Trang quản trị dành cho quản trị viên và lãnh đạo bộ phận."), 403)
+    if request.method == "POST":
+        _require_change()
     return None
+
+
+def _require_change() -> None:
+    """Every form here changes something: refuse with 403 before the view when the person may
+    not change this hall (or, without a hall, every hall). The services check again."""
+    code = (request.view_args or {}).get("hall")
+    if code is not None:
+        services.hall_to_change(ports(), _actor(), code)
+    elif not services.is_global_admin(_actor()):
+        raise Denied(N_("Chỉ quản trị viên toàn hệ thống mới được làm việc này."))
 
 
 @bp.context_processor
