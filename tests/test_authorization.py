@@ -48,7 +48,7 @@ from tests.support import bearer, hall_time
 
 
 class Outcome(Enum):
-    PASS = "gets past authorization"  # 2xx, 3xx (not to sign-in), or 400/409/422 about the body or state
+    PASS = "gets past authorization"  # 2xx, 3xx (not to sign-in), 400/409/422 (body, state)
     SIGN_IN = "must sign in"  # API: 401 JSON; forms: redirect to the sign-in page
     FORBIDDEN = "is refused"  # API: 403 JSON; forms: 403 page
     HIDDEN = "is told it does not exist"  # 404: another hall's things stay unseen

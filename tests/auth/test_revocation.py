@@ -9,9 +9,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from motcua.admin import services as admin_services
-from motcua.auth.accounts import actor_for_user, create_api_token, create_user
+from motcua.auth.accounts import (
+    actor_for_user,
+    authenticate_bearer,
+    create_api_token,
+    create_user,
+    end_every_session,
+    session_id,
+    user_of_session,
+)
+from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import ApiToken, Role, StaffUser
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import bearer, make_officer
@@ -150,3 +160,22 @@ def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, off
                                     user_id=officer.user_id, active=False)
     assert error_of(client.post(OPEN, headers=bearer(token))) == (401, "unauthorized")
 
+
+
+@pytest.mark.postgres
+def test_expiry_revocation_and_session_versions_hold_on_postgresql(postgres_engine, clock):
+    with Session(postgres_engine, expire_on_commit=False) as session:
+        load_demo_hall(session, clock)
+        token = create_api_token(session, clock, name="script", role=Role.SUPERVISOR,
+                                 hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
+        assert authenticate_bearer(session, clock, token)[0] is not None
+        assert session.scalar(select(ApiToken.last_used_at)) == clock.now()
+        clock.advance(hours=1)
+        assert authenticate_bearer(session, clock, token)[0] is None
+        user, _ = create_user(session, clock, username="lan", role=Role.OFFICER,
+                              password="secret-pass", hall_code="demo")
+        kept = session_id(user)
+        assert user_of_session(session, kept) is not None
+        end_every_session(session, user.id)
+        session.expire_all()
+        assert user_of_session(session, kept) is None

@@ -69,10 +69,10 @@ def test_an_unusable_expiry_is_one_line_and_a_non_zero_exit(cli_app, expires, me
 
 def test_an_expired_token_answers_401_json(cli_app, clock):
     token = create(cli_app, "script", "--expires", "1d")
-    client = cli_app.test_client()
-    assert client.get("/api/v1/halls/demo/dossiers/due-soon", headers=bearer(token)).status_code == 200
+    client, due_soon = cli_app.test_client(), "/api/v1/halls/demo/dossiers/due-soon"
+    assert client.get(due_soon, headers=bearer(token)).status_code == 200
     clock.advance(days=1)
-    answer = client.get("/api/v1/halls/demo/dossiers/due-soon", headers=bearer(token))
+    answer = client.get(due_soon, headers=bearer(token))
     assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "unauthorized"
 
 
