@@ -1,11 +1,11 @@
 """Who may call what, for every route: each /api/v1 operation of the OpenAPI document and each
-form (POST) of the admin, counter and dossier pages is called as every role and the answer is
-checked against the rule table below.
+page and form (GET and POST) of the admin, counter and dossier blueprints is called as every
+role and the answer is checked against the rule table below.
 
 The routes are read from the running app, not listed by hand: a new route without a rule
 fails ("... has no authorization rule"), so whoever adds a route says who may use it.
 
-One app serves every call. Before each call the database is put back to the same snapshot
+One app serves every call. After each POST the database is put back to the same snapshot
 (SQLite's backup API, a few milliseconds), so a call that deletes or locks something cannot
 change what the next call meets.
 """
@@ -65,14 +65,19 @@ def rule(*outcomes: Outcome) -> dict[str, Outcome]:
     return dict(zip(ROLES, outcomes, strict=True))
 
 
-#                 anonymous kiosk tablet officer no-user  superv. other  admin
+# One outcome per role, in the order of ROLES: anonymous, kiosk, tablet, officer, officer token
+# without user, supervisor, supervisor of another hall, admin.
 PUBLIC = rule(P, P, P, P, P, P, P, P)
 KIOSK_ISSUES = rule(S, P, F, P, P, P, F, P)  # staff may issue too (a walk-in at the desk)
 AT_A_COUNTER = rule(S, F, F, P, F, P, F, P)  # officers only at their own counter
 HALL_STAFF = rule(S, F, F, P, P, P, F, P)
 HALL_STAFF_HIDDEN = rule(S, F, F, P, P, P, H, P)  # another hall's job or dossier is "not found"
-ADMIN_FORM = rule(S, S, S, F, S, F, F, P)  # supervisors read the admin pages, never change
-STAFF_FORM = rule(S, S, S, P, S, P, F, P)  # forms need a signed-in person, not a token
+# Pages and forms need a signed-in person: a token, even a person's, is not a session.
+ADMINS_CHANGE = rule(S, S, S, F, S, F, F, P)  # supervisors read the admin pages, never change
+MANAGERS_READ = rule(S, S, S, F, S, P, F, P)  # the admin pages, the counters' audit
+HALL_PEOPLE = rule(S, S, S, P, S, P, F, P)  # counter consoles, dossiers
+ANY_MANAGER = rule(S, S, S, F, S, P, P, P)  # sent on to their own hall
+ANY_PERSON = rule(S, S, S, P, S, P, P, P)  # sent on to their own hall
 
 COUNTER_ACTIONS = ("call-next", "recall", "start", "complete", "no-show", "resume", "open",
                    "close", "call", "transfer", "pause", "dossiers")
@@ -92,33 +97,51 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/api/v1/dossiers/{code}/status"): HALL_STAFF_HIDDEN,
     **{("POST", f"/api/v1/halls/{{hall}}/counters/{{number}}/{action}"): AT_A_COUNTER
        for action in COUNTER_ACTIONS},
-    # forms
-    ("POST", "/admin/"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/sectors/new"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/sectors/<code>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/sectors/<code>/<action>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/counters/new"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/counters/<int:number>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/counters/<int:number>/delete"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/staff"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/staff/<int:user_id>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/staff/<int:user_id>/<action>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/devices"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/devices/<int:device_id>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/devices/<int:device_id>/<action>"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/tokens/<int:token_id>/revoke"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/holidays"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/holidays/defaults"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/holidays/<int:holiday_id>/delete"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/voice"): ADMIN_FORM,
-    ("POST", "/admin/<hall>/voice/pack"): ADMIN_FORM,
-    ("POST", "/dossier/<hall_code>/intake"): STAFF_FORM,
-    ("POST", "/dossier/<hall_code>/<code>/status"): STAFF_FORM,
-    ("POST", "/dossier/<hall_code>/<code>/print"): STAFF_FORM,
+    # admin pages and forms
+    ("GET", "/admin/"): ANY_MANAGER,
+    ("GET", "/admin/language/<lang>"): ANY_MANAGER,
+    **{("GET", f"/admin/<hall>/{page}"): MANAGERS_READ for page in (
+        "", "access", "audit", "counters", "counters/<int:number>", "counters/new", "devices",
+        "devices/<int:device_id>", "holidays", "live", "live.json", "reports/",
+        "reports/<key>", "reports/<key>.xlsx", "reports/<key>/<table>.csv", "sectors",
+        "sectors/<code>", "sectors/new", "staff", "staff/<int:user_id>", "voice",
+        "voice/sample.wav")},
+    ("POST", "/admin/"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/sectors/new"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/sectors/<code>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/sectors/<code>/<action>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/counters/new"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/counters/<int:number>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/counters/<int:number>/delete"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/staff"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/staff/<int:user_id>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/staff/<int:user_id>/<action>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/devices"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/devices/<int:device_id>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/devices/<int:device_id>/<action>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/tokens/<int:token_id>/revoke"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/holidays"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/holidays/defaults"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/holidays/<int:holiday_id>/delete"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/voice"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/voice/pack"): ADMINS_CHANGE,
+    # counter pages
+    ("GET", "/counter/"): ANY_PERSON,
+    ("GET", "/counter/<hall_code>"): HALL_PEOPLE,
+    ("GET", "/counter/<hall_code>/<int:number>"): HALL_PEOPLE,
+    ("GET", "/counter/<hall_code>/<int:number>/state"): HALL_PEOPLE,
+    ("GET", "/counter/<hall_code>/overview"): HALL_PEOPLE,
+    ("GET", "/counter/<hall_code>/audit"): MANAGERS_READ,
+    # dossier pages and forms
+    **{("GET", f"/dossier/<hall_code>{page}"): HALL_PEOPLE for page in (
+        "", "/<code>", "/<code>/receipt.pdf", "/<code>/receipt.png", "/intake")},
+    ("POST", "/dossier/<hall_code>/intake"): HALL_PEOPLE,
+    ("POST", "/dossier/<hall_code>/<code>/status"): HALL_PEOPLE,
+    ("POST", "/dossier/<hall_code>/<code>/print"): HALL_PEOPLE,
 }
 
-FORM_BLUEPRINTS = ("admin", "counter", "dossier")
+PAGE_BLUEPRINTS = ("admin", "counter", "dossier")
 
 # --- the routes, read from the app -----------------------------------------------------------
 
@@ -129,13 +152,14 @@ def _discovery_app() -> Flask:
 
 
 def discover_routes() -> list[tuple[str, str]]:
-    """Every operation of /api/v1/openapi.json and every POST rule of the form blueprints."""
+    """Every operation of /api/v1/openapi.json and every rule of the page blueprints."""
     app = _discovery_app()
     document = app.test_client().get("/api/v1/openapi.json").get_json()
     routes = [(method.upper(), path) for path, operations in document["paths"].items()
               for method in operations]
-    routes += [("POST", rule.rule) for rule in app.url_map.iter_rules()
-               if rule.endpoint.split(".")[0] in FORM_BLUEPRINTS and "POST" in rule.methods]
+    routes += [(method, rule.rule) for rule in app.url_map.iter_rules()
+               if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS
+               for method in rule.methods & {"GET", "POST"}]
     app.extensions["motcua"].engine.dispose()
     return sorted(set(routes))
 
@@ -173,12 +197,17 @@ class World:
     dossier: str
     api: dict[str, tuple[FlaskClient, dict[str, str]]] = field(default_factory=dict)
     forms: dict[str, tuple[FlaskClient, dict[str, str], str]] = field(default_factory=dict)
+    changed: bool = True  # a POST ran since the last restore
 
     def restore(self) -> None:
-        """The database as the snapshot has it, whatever the previous call changed."""
+        """The database as the snapshot has it, whatever the previous call changed (a GET
+        changes nothing that matters here, so after one there is nothing to put back)."""
+        if not self.changed:
+            return
         self.app.extensions["motcua"].engine.dispose()
         with sqlite3.connect(self.snapshot) as source, sqlite3.connect(self.database) as target:
             source.backup(target)
+        self.changed = False
 
 
 def _build(ports: Ports) -> dict[str, Any]:
@@ -232,6 +261,7 @@ def _build(ports: Ports) -> dict[str, Any]:
             "job_id": str(job.id), "user_id": str(people["lan"].id), "device_id": str(kiosk.id),
             "holiday_id": str(holiday.id), "token_id": str(session.scalar(
                 select(ApiToken.id).where(ApiToken.name == "desk"))),
+            "key": "traffic", "table": "by_day", "lang": "en",
         },
         "dossier": dossier.code,
     }
@@ -296,7 +326,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 # --- calling a route as a role ---------------------------------------------------------------
 
 PARAMETER = re.compile(r"\{(\w+)\}|<(?:\w+:)?(\w+)>")
-FORM_VALUES = {  # what a form route's <action> and <code> stand for
+ROUTE_VALUES = {  # what an admin route's <action>, <code> and <number> stand for
     "admin.sector_action": {"action": "close", "code": "dat-dai"},
     "admin.sector": {"code": "dat-dai"},
     "admin.counter": {"number": "2"},
@@ -308,7 +338,7 @@ FORM_VALUES = {  # what a form route's <action> and <code> stand for
 
 def _path(world: World, method: str, template: str) -> str:
     endpoint = _endpoint(world.app, method, template)
-    values = {**world.values, "code": world.dossier, **FORM_VALUES.get(endpoint or "", {})}
+    values = {**world.values, "code": world.dossier, **ROUTE_VALUES.get(endpoint or "", {})}
     return PARAMETER.sub(lambda m: values[m.group(1) or m.group(2)], template)
 
 
@@ -319,13 +349,15 @@ def _endpoint(app: Flask, method: str, template: str) -> str | None:
 
 def call(world: World, role: str, method: str, template: str) -> TestResponse:
     path = _path(world, method, template)
+    world.changed = world.changed or method != "GET"
     if template.startswith("/api/"):
         client, headers = world.api[role]
         body = API_BODIES.get(template, {}) if method == "POST" else None
         return client.open(path, method=method, json=body, headers=headers)
     client, headers, token = world.forms[role]
     query = "?counter=1" if template.startswith("/dossier/") else ""
-    return client.open(path + query, method=method, data={"csrf_token": token}, headers=headers)
+    form = {"csrf_token": token} if method == "POST" else None
+    return client.open(path + query, method=method, data=form, headers=headers)
 
 
 def outcome_of(template: str, response: TestResponse) -> Outcome | str:
@@ -355,10 +387,11 @@ def outcome_of(template: str, response: TestResponse) -> Outcome | str:
 
 
 def test_the_routes_were_found():
-    """The walk itself works: the API document and the form rules were read."""
+    """The walk itself works: the API document and the pages' rules were read."""
     assert ("POST", "/api/v1/halls/{hall}/tickets") in ROUTES
     assert ("POST", "/admin/<hall>/sectors/<code>/<action>") in ROUTES
     assert ("POST", "/dossier/<hall_code>/intake") in ROUTES
+    assert ("GET", "/counter/<hall_code>/<int:number>") in ROUTES
 
 
 @pytest.mark.parametrize(("method", "template"), ROUTES, ids=[f"{m} {t}" for m, t in ROUTES])
