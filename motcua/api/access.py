@@ -15,7 +15,7 @@ def request_actor() -> Actor:
     """The caller, or 401. A browser session's state-changing request must carry its CSRF token."""
     actor = current_actor()
     if actor is None and bearer_token() is not None:
-        raise ApiError(401, "unauthorized", "Unknown or revoked token")
+        raise ApiError(401, "unauthorized", "Unknown, revoked or expired token")
     if actor is None:
         raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
     if bearer_token() is None and request.method != "GET":
