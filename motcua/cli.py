@@ -6,19 +6,30 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.auth.accounts import (
+    create_api_token,
+    create_user,
+    expiry_from,
+    register_device,
+    token_state,
+    token_time_zone,
+)
+from motcua.clock import HALL_TIME_ZONE
 from motcua.dossier.services import load_demo_catalogue
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.queue.errors import DomainError
 from motcua.queue.models import DeviceKind, Role
-from motcua.web import db, runtime
+from motcua.queue.services import SYSTEM, get_hall
+from motcua.web import db, ports, runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,11 +128,58 @@ token_group = AppGroup("token", help="API tokens for scripts and integrations.")
               type=click.Choice([r.value for r in Role]))
 @click.option("--hall", "hall_code", help="Limit the token to one hall.")
 @click.option("--user", "username", help="The token acts as this staff member (their role and hall).")
+@click.option("--expires", help="30d or 12h from now, a date (works through that day) or a time "
+                                "(2026-12-31T17:00), in the hall's time. Default: until revoked.")
 @one_line_errors
-def token_create(name: str, role: str, hall_code: str | None, username: str | None) -> None:
+def token_create(name: str, role: str, hall_code: str | None, username: str | None,
+                 expires: str | None) -> None:
     """Print a new bearer token (shown once; only its hash is stored)."""
-    click.echo(create_api_token(db(), runtime().clock, name=name, role=Role(role),
-                                hall_code=hall_code, username=username))
+    clock = runtime().clock
+    expires_at = None
+    if expires is not None:
+        zone = token_time_zone(db(), hall_code=hall_code, username=username)
+        expires_at = expiry_from(expires, clock.now(), zone)
+    click.echo(create_api_token(db(), clock, name=name, role=Role(role), hall_code=hall_code,
+                                username=username, expires_at=expires_at))
+
+
+def _hall_time(moment: datetime | None, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@token_group.command("list")
+@click.option("--hall", "hall_code", help="Only this hall's tokens.")
+@one_line_errors
+def token_list(hall_code: str | None) -> None:
+    """Every API token (never the token itself): who it is, when it ends, whether it works.
+    Times are the token's hall's."""
+    from motcua.admin.services import all_tokens
+
+    now = runtime().clock.now()
+    hall = get_hall(db(), hall_code) if hall_code else None
+    row = "{:>4}  {:20} {:10} {:12} {:12} {:16} {:16} {:16} {}"
+    click.echo(row.format("ID", "NAME", "ROLE", "HALL", "USER", "CREATED", "EXPIRES",
+                          "LAST USED", "STATE"))
+    for token in all_tokens(db(), hall):
+        zone = token.hall.time_zone if token.hall else HALL_TIME_ZONE
+        click.echo(row.format(
+            token.id, token.name, token.role.value, token.hall.code if token.hall else "*",
+            token.user.username if token.user else "-", _hall_time(token.created_at, zone),
+            _hall_time(token.expires_at, zone), _hall_time(token.last_used_at, zone),
+            token_state(token, now)))
+
+
+@token_group.command("revoke")
+@click.argument("token_id")
+@one_line_errors
+def token_revoke(token_id: str) -> None:
+    """Stop a token at once (see `motcua token list` for ids); recorded in the audit log."""
+    from motcua.admin.services import revoke_api_token
+
+    if not token_id.isdigit():
+        raise click.ClickException(f"'{token_id}' is not a token id (see `motcua token list`)")
+    token = revoke_api_token(ports(), actor=SYSTEM, token_id=int(token_id))
+    click.echo(f"token {token.id} ({token.name}) revoked")
 
 
 kiosk_group = AppGroup("kiosk", help="Registered kiosks.")

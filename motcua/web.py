@@ -68,7 +68,7 @@ def current_actor() -> Actor | None:
     if "actor" not in g:
         token = bearer_token()
         if token is not None:
-            g.actor, g.device = authenticate_bearer(db(), token)
+            g.actor, g.device = authenticate_bearer(db(), runtime().clock, token)
         else:
             g.actor = actor_for_user(current_user.user) if current_user.is_authenticated else None
             g.device = None

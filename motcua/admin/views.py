@@ -33,10 +33,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms, live, ops, reports, services, voicepacks
-from motcua.admin.errors import Invalid
+from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.api.errors import STATUS_OF
-from motcua.auth.accounts import actor_for_user
+from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
 from motcua.clock import local_day
 from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
@@ -69,7 +69,19 @@ def _staff_only() -> Any:
         return login_manager.unauthorized()
     if current_user.user.role not in (Role.ADMIN, Role.SUPERVISOR):
         return _error_page(_("Trang quản trị dành cho quản trị viên và lãnh đạo bộ phận."), 403)
+    if request.method == "POST":
+        _require_change()
     return None
+
+
+def _require_change() -> None:
+    """Every form here changes something: refuse with 403 before the view when the person may
+    not change this hall (or, without a hall, every hall). The services check again."""
+    code = (request.view_args or {}).get("hall")
+    if code is not None:
+        services.hall_to_change(ports(), _actor(), code)
+    elif not services.is_global_admin(_actor()):
+        raise Denied(N_("Chỉ quản trị viên toàn hệ thống mới được làm việc này."))
 
 
 @bp.context_processor
@@ -474,7 +486,31 @@ def device_action(hall: str, device_id: int, action: str) -> Any:
         return (_("Đã bật %(name)s.", name=done.name) if done.active
                 else _("Đã tắt %(name)s: mã của thiết bị ngừng hoạt động ngay.", name=done.name))
 
-    return _act(url_for(".devices", hall=hall), work)
+    back = safe_next(request.form.get("next")) or url_for(".devices", hall=hall)
+    return _act(back, work)
+
+
+# --- access: API tokens and devices, to see who can get in and take it back ---------------------
+
+
+@bp.get("/<hall>/access")
+def access(hall: str) -> Any:
+    found = _hall(hall)
+    listed = db().scalars(select(Device).where(Device.hall_id == found.id)
+                          .order_by(Device.kind, Device.name)).all()
+    now = runtime().clock.now()
+    tokens = [(token, token_state(token, now)) for token in services.hall_tokens(db(), found)]
+    return _page("admin/access.html", found, "access", tokens=tokens, devices=listed)
+
+
+@bp.post("/<hall>/tokens/<int:token_id>/revoke")
+def token_revoke(hall: str, token_id: int) -> Response:
+    def work() -> str:
+        token = services.revoke_api_token(ports(), actor=_actor(), token_id=token_id,
+                                          hall_code=hall)
+        return _("Đã thu hồi mã truy cập “%(name)s”: mã ngừng hoạt động ngay.", name=token.name)
+
+    return _act(url_for(".access", hall=hall), work)
 
 
 # --- holidays ----------------------------------------------------------------------------------

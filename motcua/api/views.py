@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
-from motcua.api.access import request_actor, staff_actor
+from motcua.api.access import counter_actor, request_actor, staff_actor
 from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
 from motcua.api.parsing import json_body
@@ -108,7 +108,7 @@ def _counter_answer(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     ticket = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)
     if ticket is None:
@@ -120,7 +120,7 @@ def call_next(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/call")
 def call_specific(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(CallSpecific)
     services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
                            display_number=body.display_number, reason=body.reason)
@@ -129,7 +129,7 @@ def call_specific(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/transfer")
 def transfer(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(Transfer)
     moved = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
                               to_sector=body.to_sector, to_counter=body.to_counter,
@@ -141,7 +141,7 @@ def transfer(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/pause")
 def pause(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(Pause)
     services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
                            reason=body.reason)
@@ -163,7 +163,7 @@ SIMPLE_ACTIONS: dict[str, CounterAction] = {
 def counter_action(hall: str, number: int, action: str) -> Response:
     if action not in SIMPLE_ACTIONS:
         raise ApiError(404, "not_found", f"Unknown counter action '{action}'")
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
     return _counter_answer(hall, number)

@@ -35,7 +35,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from motcua.auth.accounts import check_password, hash_password
+from motcua.auth.accounts import check_password, end_every_session, hash_password
 from motcua.auth.session import SignedInStaff
 from motcua.extensions import limiter, login_manager
 from motcua.queue.models import StaffUser
@@ -119,7 +119,10 @@ def sign_in() -> Response | tuple[str, int] | str:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """A POST (CSRFProtect checks its token), so another site cannot sign staff out."""
+    """A POST (CSRFProtect checks its token), so another site cannot sign staff out.
+    Every session of the person ends, not only this browser's: a copied cookie dies too."""
+    if current_user.is_authenticated:
+        end_every_session(db(), current_user.user.id)
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
-from motcua.api.access import staff_actor
+from motcua.api.access import counter_actor, staff_actor
 from motcua.api.errors import ApiError, error_response
 from motcua.api.openapi import ERROR, HALL, STAFF
 from motcua.api.parsing import json_body
@@ -94,7 +94,7 @@ def _dossier_json(dossier: Dossier) -> dict[str, Any]:
 
 @bp.post("/halls/<hall>/counters/<int:number>/dossiers")
 def receive(hall: str, number: int) -> tuple[Response, int]:
-    actor = staff_actor("Only hall staff can work on dossiers")
+    actor = counter_actor("Only hall staff can work on dossiers")
     body: ReceiveDossier = json_body(ReceiveDossier)
     intake = services.Intake(
         procedure_code=body.procedure,

@@ -340,16 +340,16 @@ def test_a_disabled_kiosk_token_stops_working_at_once(ports, admin, session):
                                         fields=services.DeviceFields(
                                             "Máy lấy số cửa chính", DeviceKind.KIOSK,
                                             "tcp://192.168.1.50:9100", None))
-    assert authenticate_bearer(session, token)[0] is not None
+    assert authenticate_bearer(session, ports.clock, token)[0] is not None
     services.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=False)
-    assert authenticate_bearer(session, token)[0] is None
+    assert authenticate_bearer(session, ports.clock, token)[0] is None
     services.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=True)
     renewed = services.renew_device_token(ports, actor=admin, hall_code="demo",
                                           device_id=device.id)
-    assert authenticate_bearer(session, token)[0] is None
-    assert authenticate_bearer(session, renewed)[0] is not None
+    assert authenticate_bearer(session, ports.clock, token)[0] is None
+    assert authenticate_bearer(session, ports.clock, renewed)[0] is not None
 
 
 # --- holidays -------------------------------------------------------------------------------
