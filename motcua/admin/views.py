@@ -43,6 +43,7 @@ from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
 from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
 from motcua.extensions import LANGUAGES, csrf, login_manager
+from motcua.inputs import hall_year
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
 from motcua.queue.services import Actor, get_hall, settings_of
@@ -481,7 +482,9 @@ def device_action(hall: str, device_id: int, action: str) -> Any:
 def holidays(hall: str) -> Any:
     found = _hall(hall)
     today = local_day(runtime().clock, found.time_zone)
-    year = request.args.get("year", type=int) or today.year
+    year = hall_year(request.args["year"]) if "year" in request.args else today.year
+    if year is None:
+        abort(400, _("Năm không hợp lệ."))
     errors: dict[str | None, list[str]] = {}
     if request.method == "POST":
         try:
@@ -503,7 +506,7 @@ def holidays(hall: str) -> Any:
 
 @bp.post("/<hall>/holidays/defaults")
 def holidays_defaults(hall: str) -> Response:
-    year = request.form.get("year", type=int) or 0
+    year = hall_year(request.form.get("year")) or 0
     every_hall = request.form.get("scope") == "all"
 
     def work() -> str:
