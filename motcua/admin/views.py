@@ -35,6 +35,7 @@ from werkzeug.wrappers import Response
 from motcua.admin import forms, live, ops, reports, services, voicepacks
 from motcua.admin.errors import Invalid
 from motcua.admin.export import report_xlsx, table_csv
+from motcua.api.access import is_staff
 from motcua.api.errors import STATUS_OF
 from motcua.auth.accounts import actor_for_user
 from motcua.auth.views import safe_next
@@ -47,7 +48,7 @@ from motcua.inputs import hall_year
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
 from motcua.queue.services import Actor, get_hall, settings_of
-from motcua.web import db, ports, runtime
+from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -743,6 +744,8 @@ health_bp = Blueprint("health", __name__)
 @health_bp.get("/health")
 def health() -> tuple[Response, int]:
     """The database, the message queue and every printer's last job, as JSON; 503 when the
-    database does not answer (a printer out of paper is "degraded", still 200)."""
+    database does not answer (a printer out of paper is "degraded", still 200). Details for
+    hall staff only; monitoring without sign-in reads the states."""
     found = ops.health(db(), current_app.config.get("REDIS_URL"))
-    return jsonify(found), 503 if found["status"] == "down" else 200
+    answer = found if is_staff(current_actor()) else ops.public_health(found)
+    return jsonify(answer), 503 if found["status"] == "down" else 200
