@@ -35,7 +35,7 @@ def create_app(
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.queue.services import ServiceRateCache
-    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression
+    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression, origin_rule
     from motcua.web import Runtime, close_db
 
     app = Flask(__name__, instance_relative_config=True)
@@ -51,7 +51,7 @@ def create_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=[],
+        cors_allowed_origins=origin_rule(app.config["PUBLIC_BASE_URL"]),
     )
     app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
     login_manager.init_app(app)
