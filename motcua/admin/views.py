@@ -485,7 +485,7 @@ def holidays(hall: str) -> Any:
     today = local_day(runtime().clock, found.time_zone)
     year = hall_year(request.args["year"]) if "year" in request.args else today.year
     if year is None:
-        abort(400, _("Năm không hợp lệ."))
+        abort(400)
     errors: dict[str | None, list[str]] = {}
     if request.method == "POST":
         try:

@@ -7,18 +7,19 @@ from werkzeug.wrappers import Response
 
 from motcua.api.errors import http_error
 from motcua.api.views import bp
+from motcua.hub import error_page
 
 __all__ = ["bp", "register"]
 
 API_PREFIX = "/api/"
 
 
-def _api_or_page(exc: HTTPException) -> HTTPException | tuple[Response, int]:
+def _api_or_page(exc: HTTPException) -> HTTPException | Response | tuple[Response, int]:
     """Unmatched paths and wrong methods have no blueprint: under /api/ they answer the JSON
-    error shape like every API route; elsewhere the HTML page stays."""
+    error shape like every API route; elsewhere a page for people."""
     if request.path.startswith(API_PREFIX):
         return http_error(exc)
-    return exc
+    return error_page(exc)
 
 
 def register(app: Flask) -> None:

@@ -176,6 +176,10 @@ def test_an_unknown_api_path_or_method_answers_the_json_error_shape(callers, met
     assert response.status_code in (404, 405)
 
 
-def test_an_unknown_page_still_answers_html(callers):
-    assert_html_refusal(ask(callers, "anonymous", "GET", "/no-such-page"))
-    assert_html_refusal(ask(callers, "anonymous", "DELETE", "/display/demo"))
+def test_an_unknown_page_answers_a_page_for_people(callers):
+    missing = ask(callers, "anonymous", "GET", "/no-such-page")
+    assert_html_refusal(missing)
+    assert missing.status_code == 404 and "Không tìm thấy trang" in missing.get_data(as_text=True)
+    wrong_method = ask(callers, "anonymous", "DELETE", "/display/demo")
+    assert_html_refusal(wrong_method)
+    assert wrong_method.status_code == 405 and "Allow" in wrong_method.headers
