@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from tests.support import bearer
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck), print_blob=False)
 
@@ -45,17 +44,12 @@ def test_no_api_operation_answers_5xx_and_every_4xx_is_the_json_error(
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
 
-    nothing_to_break = []
+    # Invalid input needs a rule to break: a path parameter described only as "a string" makes
+    # Hypothesis give up (Unsatisfiable); describe it (a pattern, bounds) in the document.
     for operation in operations:
         @FUZZ
         @given(case=operation.as_strategy(generation_mode=mode))
         def fuzz(case: Any) -> None:
             assert_answer_is_sound(case, case.call(headers=headers))
 
-        try:
-            fuzz()
-        except Unsatisfiable:
-            # No input breaks the document's rules (nothing to send, or any string goes).
-            assert mode is GenerationMode.NEGATIVE, operation.label
-            nothing_to_break.append(operation.label)
-    assert len(nothing_to_break) < len(operations) / 2, nothing_to_break
+        fuzz()
