@@ -18,6 +18,7 @@ from flask import Flask, Request, request
 from pydantic import Field
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
+from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter, Map
 
 DB_INT_MAX = 2**31 - 1  # PostgreSQL INTEGER; the narrowest id or number column we have
@@ -52,18 +53,26 @@ def load_json(raw: str | bytes) -> Any:
     return data
 
 
-class Parameters(ImmutableMultiDict[str, Any]):
-    """Query strings and form fields: a NUL byte in a name or a value is a 400."""
+def _any_nul(fields: ImmutableMultiDict[str, Any]) -> bool:
+    texts: Iterable[Any] = (t for item in fields.items(multi=True) for t in item)
+    return any(isinstance(t, str) and NUL in t for t in texts)
+
+
+class FormFields(ImmutableMultiDict[str, Any]):
+    """Form fields: a NUL byte in a name or a value is a 400 when a view reads the form."""
 
     def __init__(self, mapping: Any = None) -> None:
         super().__init__(mapping)
-        texts: Iterable[Any] = (t for item in self.items(multi=True) for t in item)
-        if any(isinstance(t, str) and NUL in t for t in texts):
+        if _any_nul(self):
             raise BadRequest(NUL_REFUSED)
 
 
 class CheckedRequest(Request):
-    parameter_storage_class = Parameters
+    def make_form_data_parser(self) -> FormDataParser:
+        parser = super().make_form_data_parser()
+        parser.cls = FormFields
+        return parser
+
     # `request.get_json()` (the kiosk's look-up, Flask-WTF) parses with the same NUL rule.
     json_module = SimpleNamespace(loads=load_json, dumps=json.dumps)
 
@@ -105,9 +114,9 @@ def hall_year(text: str | None) -> int | None:
 
 def _refuse_nul_in_address() -> None:
     """NUL in the path, the query string or a cookie is refused before any route reads it."""
-    if NUL in request.path or any(NUL in v for v in request.cookies.values()):
+    if NUL in request.path or _any_nul(request.args) \
+            or any(NUL in v for v in request.cookies.values()):
         raise BadRequest(NUL_REFUSED)
-    request.args  # noqa: B018 (parsing the query string applies the NUL rule of `Parameters`)
 
 
 def install(app: Flask) -> None:
