@@ -26,8 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, cli, counter, db, display, dossier, kiosk
-    from motcua.api import bp as api_bp
+    from motcua import admin, api, cli, counter, db, display, dossier, inputs, kiosk
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
     from motcua.clock import SystemClock
@@ -36,10 +35,11 @@ def create_app(
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.queue.services import ServiceRateCache
-    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression
+    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression, origin_rule
     from motcua.web import Runtime, close_db
 
     app = Flask(__name__, instance_relative_config=True)
+    inputs.install(app)  # bounded `<int:…>`, no NUL bytes: before any route is added
     load_config(app, config)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATION_DIRECTORIES)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
@@ -51,7 +51,7 @@ def create_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=[],
+        cors_allowed_origins=origin_rule(app.config["PUBLIC_BASE_URL"]),
     )
     app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
     login_manager.init_app(app)
@@ -70,7 +70,7 @@ def create_app(
     )
     app.teardown_appcontext(close_db)
 
-    app.register_blueprint(api_bp)
+    api.register(app)
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.

@@ -7,8 +7,9 @@ middleware below keeps the boards' WebSocket connections uncompressed, to save m
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from flask_socketio import SocketIO
 
@@ -40,6 +41,45 @@ class SocketIOPublisher:
         if event.ticket_token is not None:
             self._socketio.emit(event.name, message, to=ticket_room(event.ticket_token),
                                 namespace=TICKET_NAMESPACE)
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(scheme: str, host: str) -> str:
+    """`scheme://host[:port]` as a browser writes an Origin (no default port, lower case)."""
+    parts = urlsplit(f"{scheme}://{host}")
+    if not parts.hostname:
+        return ""
+    port = parts.port if parts.port not in (None, DEFAULT_PORTS.get(parts.scheme)) else None
+    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
+
+
+def origin_rule(public_base_url: str | None) -> Callable[[str, dict[str, Any]], bool]:
+    """Engine.IO's Origin check: a browser may connect from the server's own pages (its Host,
+    or what a proxy in front says it is, as Engine.IO's own default) or from the configured
+    public address; nothing else. A client sending no Origin (the print agent) is not asked."""
+    public = None
+    if public_base_url:
+        parts = urlsplit(public_base_url)
+        public = _origin(parts.scheme, parts.netloc)
+
+    def allowed(origin: str, environ: dict[str, Any]) -> bool:
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        try:
+            own = {_origin(scheme, host), public}
+            if "HTTP_X_FORWARDED_PROTO" in environ or "HTTP_X_FORWARDED_HOST" in environ:
+                own.add(_origin(
+                    environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip(),
+                    environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()))
+            wanted = urlsplit(origin)
+            candidate = _origin(wanted.scheme, wanted.netloc)
+        except ValueError:  # a malformed Origin or Host (a bad port) is no origin of ours
+            return False
+        return bool(candidate) and candidate in own
+
+    return allowed
 
 
 class WithoutWebSocketCompression:

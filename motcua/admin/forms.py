@@ -17,6 +17,7 @@ from motcua.admin.services import (
 )
 from motcua.admin.voicepacks import VoiceFields
 from motcua.dossier.models import HolidayKind
+from motcua.inputs import hall_day
 from motcua.queue.models import DeviceKind, Role
 
 
@@ -66,7 +67,7 @@ class FormReader:
             self.problems.add(name, N_("Hãy chọn một ngày."))
             return None
         try:
-            return date.fromisoformat(raw)
+            return hall_day(raw)
         except ValueError:
             self.problems.add(name, N_("“%(value)s” không phải là ngày (năm-tháng-ngày)."),
                               value=raw)

@@ -219,6 +219,13 @@ def _printer_entry(hall: str, device: str | None, printer: str | None,
     }
 
 
+def public_health(report: dict[str, Any]) -> dict[str, Any]:
+    """What anyone may read: whether each part answers; printer paths, device names and
+    error texts are for staff."""
+    return {"status": report["status"], "database": {"ok": report["database"]["ok"]},
+            "message_queue": {"ok": report["message_queue"]["ok"]}}
+
+
 def health(session: Session, redis_url: str | None) -> dict[str, Any]:
     """The whole report: "ok", "degraded" (a printer or the message queue fails) or "down"."""
     database = database_health(session)

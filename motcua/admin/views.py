@@ -35,6 +35,7 @@ from werkzeug.wrappers import Response
 from motcua.admin import forms, live, ops, reports, services, voicepacks
 from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
+from motcua.api.access import is_staff
 from motcua.api.errors import STATUS_OF
 from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
@@ -44,10 +45,11 @@ from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
 from motcua.printer.web import printer_policy
 from motcua.extensions import LANGUAGES, csrf, login_manager
+from motcua.inputs import hall_year
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
 from motcua.queue.services import Actor, get_hall, settings_of
-from motcua.web import db, ports, runtime
+from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -520,7 +522,9 @@ def token_revoke(hall: str, token_id: int) -> Response:
 def holidays(hall: str) -> Any:
     found = _hall(hall)
     today = local_day(runtime().clock, found.time_zone)
-    year = request.args.get("year", type=int) or today.year
+    year = hall_year(request.args["year"]) if "year" in request.args else today.year
+    if year is None:
+        abort(400)
     errors: dict[str | None, list[str]] = {}
     if request.method == "POST":
         try:
@@ -542,7 +546,7 @@ def holidays(hall: str) -> Any:
 
 @bp.post("/<hall>/holidays/defaults")
 def holidays_defaults(hall: str) -> Response:
-    year = request.form.get("year", type=int) or 0
+    year = hall_year(request.form.get("year")) or 0
     every_hall = request.form.get("scope") == "all"
 
     def work() -> str:
@@ -779,6 +783,8 @@ health_bp = Blueprint("health", __name__)
 @health_bp.get("/health")
 def health() -> tuple[Response, int]:
     """The database, the message queue and every printer's last job, as JSON; 503 when the
-    database does not answer (a printer out of paper is "degraded", still 200)."""
+    database does not answer (a printer out of paper is "degraded", still 200). Details for
+    hall staff only; monitoring without sign-in reads the states."""
     found = ops.health(db(), current_app.config.get("REDIS_URL"))
-    return jsonify(found), 503 if found["status"] == "down" else 200
+    answer = found if is_staff(current_actor()) else ops.public_health(found)
+    return jsonify(answer), 503 if found["status"] == "down" else 200

@@ -26,10 +26,15 @@ def request_actor() -> Actor:
     return actor
 
 
+def is_staff(actor: Actor | None) -> bool:
+    """Hall staff: a signed-in person or a staff token; not a kiosk, a tablet or nobody."""
+    return actor is not None and actor.kind in ("staff", "token") and actor.role is not None
+
+
 def staff_actor(refusal: str) -> Actor:
     """The caller if it is hall staff (a person or a staff token), else 403 with `refusal`."""
     actor = request_actor()
-    if actor.kind not in ("staff", "token") or actor.role is None:
+    if not is_staff(actor):
         raise ApiError(403, "forbidden", refusal)
     return actor
 

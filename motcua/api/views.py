@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
-from motcua.api.access import counter_actor, request_actor, staff_actor
+from motcua.api.access import counter_actor, is_staff, request_actor, staff_actor
 from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
 from motcua.api.parsing import json_body
@@ -21,7 +21,15 @@ from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Ticket
-from motcua.web import begin_request_write, bearer_token, current_device, db, ports, runtime
+from motcua.web import (
+    begin_request_write,
+    bearer_token,
+    current_actor,
+    current_device,
+    db,
+    ports,
+    runtime,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`
@@ -97,11 +105,17 @@ CounterAction = Callable[..., Any]
 
 
 def _counter_answer(hall: str, number: int) -> Response:
+    """The counter and its ticket; the ticket's token (the phone page's secret) for staff only,
+    everyone else reads what the board shows."""
     found = services.get_hall(db(), hall)
     counter = services.get_counter(db(), found, number)
     current = services.current_ticket(db(), counter)
+    ticket = None
+    if current is not None:
+        ticket = _ticket_json(current) if is_staff(current_actor()) else \
+            services.ticket_payload(current)
     return jsonify({
-        "ticket": _ticket_json(current) if current else None,
+        "ticket": ticket,
         "counter": readmodels.counter_view(counter, current),
     })
 
