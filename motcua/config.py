@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "GLOBAL_RATE_LIMIT": "1200 per minute",  # every page and API call of one address
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis away: limits count in each process
+    "RATELIMIT_SWALLOW_ERRORS": True,  # requests in flight when Redis fails pass unchecked
     "REDIS_TIMEOUT_SECONDS": 0.25,  # each Redis connect or reply; a tap never waits longer
     "SESSION_LIFETIME_MINUTES": 480,
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS

@@ -741,5 +741,6 @@ health_bp = Blueprint("health", __name__)
 def health() -> tuple[Response, int]:
     """The database, the message queue and every printer's last job, as JSON; 503 when the
     database does not answer (a printer out of paper is "degraded", still 200)."""
-    found = ops.health(db(), current_app.config.get("REDIS_URL"))
+    found = ops.health(db(), current_app.config.get("REDIS_URL"),
+                       float(current_app.config["REDIS_TIMEOUT_SECONDS"]))
     return jsonify(found), 503 if found["status"] == "down" else 200
