@@ -118,6 +118,8 @@ class HallMessageQueue(PubSubManager):
         if self._outbox is None:
             self._outbox = self.server.eio.create_queue()
             self.server.start_background_task(self._send_forever)
+        if self._away:
+            return  # dropped: the resync sent when Redis is back covers it
         if self._outbox.qsize() < self.OUTBOX_LIMIT:
             self._outbox.put(data)
         else:
@@ -128,28 +130,42 @@ class HallMessageQueue(PubSubManager):
                  "namespace": namespace, "room": None, "skip_sid": None, "callback": None,
                  "host_id": self.host_id} for namespace in self._namespaces()]
 
+    def _drop_waiting(self) -> None:
+        empty = self.server.eio.get_queue_empty_exception()
+        while True:
+            try:
+                self._outbox.get_nowait()
+            except empty:
+                return
+
     def _send_forever(self) -> None:
         empty = self.server.eio.get_queue_empty_exception()
         client = self._client()
+        retry_at = 0.0
         while True:
             try:
                 message = self._outbox.get(timeout=self.RETRY_SECONDS if self._away else None)
             except empty:
                 message = None
             try:
-                if self._away:
+                if not self._away:
+                    if message is not None:
+                        client.publish(self.channel, self.json.dumps(message))
+                elif time.monotonic() >= retry_at:
                     client.ping()
+                    # What waited is older than the state the pages are about to re-read:
+                    # delivered after the resync, it would undo newer calls on the boards.
+                    self._drop_waiting()
                     for resync in self._resync_messages():
                         client.publish(self.channel, self.json.dumps(resync))
                     self._away = False
                     log.warning("message queue: Redis takes messages again; pages re-read their state")
-                if message is not None:
-                    client.publish(self.channel, self.json.dumps(message))
             except (redis.RedisError, OSError) as exc:
                 if not self._away:
                     log.warning("message queue: cannot publish to Redis (%s); other processes' "
                                 "pages will re-read their state when it is back", exc)
                 self._away = True
+                retry_at = time.monotonic() + self.RETRY_SECONDS
 
     # --- listening -----------------------------------------------------------------------
 

@@ -262,7 +262,7 @@ def test_redis_stopped_and_restarted_under_load_loses_no_tap_and_boards_catch_up
 
 
 @pytest.mark.slow
-def test_a_frozen_redis_never_holds_a_tap_for_more_than_a_second(
+def test_a_frozen_redis_never_holds_a_tap_for_long_and_boards_catch_up_after(
         two_servers: list[Server], hall_db: tuple[str, Hall], redis: RedisServer) -> None:
     first, second = two_servers
     hall = hall_db[1]
@@ -287,7 +287,11 @@ def test_a_frozen_redis_never_holds_a_tap_for_more_than_a_second(
         assert taps.errors == []
         assert len(while_frozen) > 20
         assert {status for status, _ in taps.answers} == {201}
-        slowest = max(seconds for _, seconds in while_frozen)
-        assert slowest < 1.0, f"a tap waited {slowest:.2f} s on a frozen Redis"
+        durations = sorted(seconds for _, seconds in while_frozen)
+        # Only the taps in flight when a Redis call times out wait, for REDIS_TIMEOUT_SECONDS
+        # (0.25 s) or two; the rest do not touch Redis. The bound leaves room for a loaded
+        # machine; before, every tap hung past the client's 5 s time-out.
+        assert durations[len(durations) // 2] < 0.25, f"taps on a frozen Redis: {durations}"
+        assert durations[-1] < 1.5, f"a tap waited {durations[-1]:.2f} s on a frozen Redis"
     finally:
         board.close()
