@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import socketio
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
@@ -27,6 +28,7 @@ from motcua.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import DeviceKind, Role
+from motcua.realtime import HallMessageQueue
 from tests.auth.signing import csrf_token, sign_in
 from tests.servers import RedisServer, Server, free_port, motcua_servers, redis_server
 from tests.support import make_officer
@@ -61,6 +63,35 @@ def test_with_redis_unreachable_taps_sign_ins_and_look_ups_still_answer(tmp_path
     assert sign_in(client, "lan").status_code == 302
     health = client.get("/health")
     assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+
+
+class SilentLink:
+    """A subscription whose Redis stopped answering (frozen, or the route dropped)."""
+
+    def __init__(self, answers_ping: bool) -> None:
+        self.answers_ping = answers_ping
+        self.pending: list[dict[str, Any]] = [{"type": "subscribe", "data": 1}]
+
+    def get_message(self, timeout: float) -> dict[str, Any] | None:
+        if self.pending:
+            return self.pending.pop()
+        time.sleep(timeout)
+        return None
+
+    def ping(self) -> None:
+        if self.answers_ping:
+            self.pending.append({"type": "pong", "data": b""})
+
+
+def test_a_subscription_that_stops_answering_ping_is_given_up_and_one_that_answers_is_kept():
+    queue = HallMessageQueue("redis://127.0.0.1:1/0", timeout=0.1, heartbeat=0.05)
+    silent = queue._messages(SilentLink(answers_ping=False))
+    assert next(silent)["type"] == "subscribe"
+    with pytest.raises(RedisConnectionError, match="no answer to PING"):
+        next(silent)
+
+    alive = queue._messages(SilentLink(answers_ping=True))
+    assert [next(alive)["type"] for _ in range(4)] == ["subscribe", "pong", "pong", "pong"]
 
 
 # --- drills with real processes -------------------------------------------------------------
