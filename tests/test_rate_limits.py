@@ -154,8 +154,10 @@ def test_every_route_counts_towards_one_ceiling_per_address(limited):
     assert client.get("/tra-cuu", **from_address(NEIGHBOUR)).status_code == 200
 
 
-def test_static_files_do_not_count_towards_the_ceiling(limited):
+def test_static_files_and_socket_io_polling_do_not_count_towards_the_ceiling(limited):
     client = limited(GLOBAL_RATE_LIMIT="3 per minute").test_client()
     for _ in range(10):
         assert client.get("/static/css/base.css", **from_address(HALL_NAT)).status_code == 200
+        handshake = client.get("/socket.io/?EIO=4&transport=polling", **from_address(HALL_NAT))
+        assert handshake.status_code == 200 and b"sid" in handshake.data
     assert client.get("/tra-cuu", **from_address(HALL_NAT)).status_code == 200
