@@ -35,7 +35,13 @@ def create_app(
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.queue.services import ServiceRateCache
-    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression, origin_rule
+    from motcua.realtime import (
+        SocketIOPublisher,
+        WithoutWebSocketCompression,
+        hall_message_queue,
+        origin_rule,
+        redis_options,
+    )
     from motcua.web import Runtime, close_db
 
     app = Flask(__name__, instance_relative_config=True)
@@ -46,11 +52,14 @@ def create_app(
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]  # limits shared by workers
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                              redis_options(float(app.config["REDIS_TIMEOUT_SECONDS"])))
 
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
+        client_manager=hall_message_queue(app.config),  # Redis, when several processes
         cors_allowed_origins=origin_rule(app.config["PUBLIC_BASE_URL"]),
     )
     app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]

@@ -1,7 +1,7 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,7 +13,13 @@ socketio = SocketIO()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+def _ceiling() -> str:
+    """Every route of one address counts here (static files and Socket.IO do not)."""
+    return str(current_app.config["GLOBAL_RATE_LIMIT"])
+
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], application_limits=[_ceiling])
 
 LANGUAGES = ("vi", "en")
 

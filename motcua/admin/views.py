@@ -785,6 +785,7 @@ def health() -> tuple[Response, int]:
     """The database, the message queue and every printer's last job, as JSON; 503 when the
     database does not answer (a printer out of paper is "degraded", still 200). Details for
     hall staff only; monitoring without sign-in reads the states."""
-    found = ops.health(db(), current_app.config.get("REDIS_URL"))
+    found = ops.health(db(), current_app.config.get("REDIS_URL"),
+                       float(current_app.config["REDIS_TIMEOUT_SECONDS"]))
     answer = found if is_staff(current_actor()) else ops.public_health(found)
     return jsonify(answer), 503 if found["status"] == "down" else 200

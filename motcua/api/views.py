@@ -23,7 +23,6 @@ from motcua.queue.errors import DomainError
 from motcua.queue.models import Ticket
 from motcua.web import (
     begin_request_write,
-    bearer_token,
     current_actor,
     current_device,
     db,
@@ -44,9 +43,10 @@ def _configured_limit(key: str) -> Callable[[], str]:
 
 
 def _kiosk_key() -> str:
-    """Rate-limit kiosks by their token, everyone else by address."""
-    token = bearer_token()
-    return f"token:{token}" if token else f"ip:{request.remote_addr}"
+    """Rate-limit a kiosk by its device, everyone else by address; never by a token, as the
+    keys sit in Redis in plain text."""
+    device = current_device()
+    return f"kiosk:{device.id}" if device is not None else f"ip:{request.remote_addr}"
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, Any]:

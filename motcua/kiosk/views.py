@@ -25,7 +25,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
-from motcua.auth.accounts import hash_token
+from motcua.auth.accounts import device_for_token
 from motcua.extensions import LANGUAGES, csrf, limiter
 from motcua.kiosk import registration, texts
 from motcua.kiosk.links import qr_svg, ticket_page_url
@@ -179,9 +179,10 @@ def setup(hall: str) -> ResponseReturnValue:
 
 
 def _lookup_key() -> str:
-    """Look-ups are limited per kiosk (by its token's digest), else per address."""
+    """Look-ups are limited per kiosk (by its device, never by its token), else per address."""
     token = registration.token_from_cookie(request.cookies.get(registration.COOKIE))
-    return f"kiosk:{hash_token(token)}" if token else f"ip:{request.remote_addr}"
+    device = device_for_token(db(), token) if token else None
+    return f"kiosk:{device.id}" if device is not None else f"ip:{request.remote_addr}"
 
 
 @bp.post("/kiosk/<hall>/lookup")

@@ -64,13 +64,15 @@ const Staff = (() => {
     });
   }
 
-  /** Join the hall's (and counter's) rooms; `onConnect` re-reads state after every (re)connect. */
+  /** Join the hall's (and counter's) rooms; `onConnect` re-reads state after every (re)connect
+      and every `resync` (the server's message queue may have lost events). */
   function connect(auth, onConnect) {
     live("connecting");
     const socket = io("/counter", { auth });
     socket.on("connect", () => { live(true); onConnect(); });
     socket.on("disconnect", () => live(false));
     socket.on("connect_error", () => live(false));
+    socket.on("resync", onConnect);
     return socket;
   }
 

@@ -99,6 +99,7 @@
   socket.on("connect", () => { offline.hidden = true; check(); });
   socket.on("disconnect", () => { offline.hidden = false; });
   socket.on("connect_error", () => { offline.hidden = false; });
+  socket.on("resync", check); // events may have been lost while the server's queue was away
   ["ticket_completed", "ticket_called", "ticket_transferred", "ticket_no_show", "counter_changed"]
     .forEach((name) => socket.on(name, check));
   show("idle");

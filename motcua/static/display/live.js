@@ -76,9 +76,9 @@ export function stateReader(url, apply, retryMs = 5000) {
 }
 
 /**
- * The live link to the `/display` namespace. `onConnect` runs on the first connection and
- * every reconnection (the page re-reads its state there); `onEvent(name, message)` for each
- * event. The status element appears only when the link has been down for a couple of
+ * The live link to the `/display` namespace. `onConnect` runs on the first connection, every
+ * reconnection and every `resync` from the server (the page re-reads its state there);
+ * `onEvent(name, message)` for each other event. The status element appears only when the link has been down for a couple of
  * seconds, so a brief blip does not flicker on the screen; `body[data-link]` says "up" or
  * "down" at once (for styles and for checking a screen from its developer tools).
  */
@@ -116,7 +116,11 @@ export function connectLive({ namespace, auth, statusElement, onConnect, onEvent
       retryLater();
     }
   });
-  socket.onAny(onEvent);
+  // The server says events may have been lost (its message queue was away): re-read.
+  socket.on("resync", onConnect);
+  socket.onAny((name, message) => {
+    if (name !== "resync") onEvent(name, message);
+  });
   return socket;
 }
 

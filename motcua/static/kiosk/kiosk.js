@@ -366,6 +366,7 @@
   if (typeof io === "function") {
     const socket = io("/kiosk", { auth: { token: config.token } });
     socket.on("connect", refreshSectors); // events missed while away are not replayed
+    socket.on("resync", refreshSectors); // nor those the server's message queue lost
     socket.onAny((name, message) => {
       if (message && message.waiting) {
         applyWaiting(message.waiting);

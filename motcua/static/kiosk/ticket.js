@@ -98,7 +98,9 @@
     socket.on("connect", () => { connection("live"); refresh(); });
     socket.on("disconnect", () => connection("offline"));
     socket.on("connect_error", () => connection("offline"));
-    socket.onAny(refresh); // called, recalled, started, completed, no-show, transferred
+    // called, recalled, started, completed, no-show, transferred; and resync, when the
+    // server's message queue may have lost some of them
+    socket.onAny(refresh);
   }
   setInterval(() => { if (status.status === "waiting" && status.is_today) refresh(); }, REFRESH_WHILE_WAITING_MS);
 })();
