@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, cli, counter, db, display, dossier, kiosk
+    from motcua import admin, cli, counter, db, display, dossier, kiosk, outage
     from motcua.api import bp as api_bp
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -69,6 +69,7 @@ def create_app(
         rates=ServiceRateCache(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
+    outage.register(app)  # 503 + Retry-After while the database is away
 
     app.register_blueprint(api_bp)
     app.register_blueprint(hub_bp)

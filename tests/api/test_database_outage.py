@@ -1,0 +1,83 @@
+"""While the database cannot be reached, every request answers 503 with Retry-After: JSON for
+the API and the kiosk's scripts, a friendly page for browsers. Constraint errors stay bugs."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from motcua import create_app
+from tests.support import bearer
+
+# Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts.
+REFUSING_POSTGRES = "postgresql+psycopg2://motcua@127.0.0.1:1/motcua"
+
+
+@pytest.fixture
+def cut_off(tmp_path, clock, publisher):
+    """The app with its database out of reach."""
+    app = create_app({"TESTING": True, "DATABASE_URL": REFUSING_POSTGRES, "SECRET_KEY": "t",
+                      "ASYNC_MODE": "threading", "REDIS_URL": None, "RATELIMIT_ENABLED": False,
+                      "PRINTER": "dummy:"}, clock=clock, publisher=publisher)
+    app.instance_path = str(tmp_path / "instance")
+    return app.test_client()
+
+
+def assert_unavailable_json(response):
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    body = response.get_json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["code"] == "database_unavailable"
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("GET", "/api/v1/halls/demo/queue", None),
+    ("GET", "/api/v1/halls/demo/sectors", None),
+    ("POST", "/api/v1/halls/demo/tickets", {"sector": "dat-dai"}),
+    ("GET", "/api/v1/tickets/abcdefghijklmnopqrstuvwx", None),
+    ("POST", "/kiosk/demo/lookup", {"code": "1001"}),  # the kiosk's look-up, by script
+])
+def test_an_unreachable_database_answers_503_with_retry_after_in_json(cut_off, method, path, body):
+    response = cut_off.open(path, method=method, json=body, headers=bearer("mck_whatever"))
+    assert_unavailable_json(response)
+
+
+@pytest.mark.parametrize("path", ["/display/demo", "/display/demo/counter/1", "/kiosk/demo",
+                                  "/t/abcdefghijklmnopqrstuvwx"])
+def test_an_unreachable_database_shows_browsers_a_friendly_page_that_retries(cut_off, path):
+    response = cut_off.get(path)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    assert "Hệ thống tạm thời gián đoạn" in page and "Traceback" not in page
+    assert f'<meta http-equiv="refresh" content="{response.headers["Retry-After"]}">' in page
+
+
+def test_the_friendly_page_speaks_english_when_asked(cut_off):
+    page = cut_off.get("/display/demo?lang=en").get_data(as_text=True)
+    assert "temporarily unavailable" in page
+
+
+def _raise(exc):
+    def fail(*_args, **_kwargs):
+        raise exc
+    return fail
+
+
+def test_sqlite_still_locked_after_the_busy_retries_answers_503(client, kiosk_token, monkeypatch):
+    locked = OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+    monkeypatch.setattr("motcua.queue.services.issue_ticket", _raise(locked))
+    response = client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
+                           headers=bearer(kiosk_token))
+    assert_unavailable_json(response)
+
+
+def test_a_constraint_error_is_not_passed_off_as_an_outage(client, kiosk_token, monkeypatch):
+    clash = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
+    monkeypatch.setattr("motcua.queue.services.issue_ticket", _raise(clash))
+    with pytest.raises(IntegrityError):
+        client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
+                    headers=bearer(kiosk_token))
