@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, create_engine, event
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -59,7 +59,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL is not a URL of a database motcua can use (said without the URL, which
+    may hold a password)."""
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    try:
+        return _make_engine(url, **kwargs)
+    except (ArgumentError, ImportError) as exc:  # not a URL, an unknown database, no driver
+        raise DatabaseUrlError("DATABASE_URL (MOTCUA_DATABASE_URL) is not a database URL motcua "
+                               f"can use: {exc}") from None
+
+
+def _make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
