@@ -17,7 +17,13 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, create_engine, event
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -149,10 +155,12 @@ def is_unavailable_error(exc: BaseException) -> bool:
     connections dropped, SQLite stayed locked through the busy retries), so the same request
     may succeed a little later. Constraint violations and a missing schema are not: they are
     bugs or set-up errors and stay 500s."""
-    if isinstance(exc, (DisconnectionError, InterfaceError)):
+    if isinstance(exc, DisconnectionError):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
+    if isinstance(exc, InterfaceError):  # psycopg2: "connection already closed"
+        return not isinstance(exc.orig, sqlite3.Error)  # sqlite3: a value it cannot bind, a bug
     if not isinstance(exc, OperationalError):
         return False
     if isinstance(exc.orig, sqlite3.Error):

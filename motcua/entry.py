@@ -37,7 +37,7 @@ def main() -> None:
             eventlet.monkey_patch(psycopg=False)
             from_eventlet = True
     from motcua import create_app
-    from motcua.cli import MotcuaGroup
+    from motcua.cli import MotcuaGroup, first_line
 
     group = MotcuaGroup(create_app=_create_app_on_eventlet if from_eventlet else create_app,
                         add_default_commands=False,
@@ -47,8 +47,7 @@ def main() -> None:
     except Exception as exc:  # the last resort: still one line, even for a failure nobody foresaw
         if os.environ.get("MOTCUA_TRACEBACK"):
             raise
-        reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
-        print(f"Error: unexpected {exc.__class__.__name__}: {reason} "
+        print(f"Error: unexpected {exc.__class__.__name__}: {first_line(exc)} "
               "(MOTCUA_TRACEBACK=1 shows where)", file=sys.stderr)
         sys.exit(1)
 

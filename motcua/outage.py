@@ -27,8 +27,7 @@ def _wants_json() -> bool:
 def database_unavailable(exc: Exception) -> Response:
     if not is_unavailable_error(exc):
         raise exc  # a bug, not an outage: the usual 500 and its log entry
-    current_app.logger.warning("database unavailable: %s", str(exc.args[0] if exc.args else exc)
-                               .splitlines()[0])
+    current_app.logger.warning("database unavailable: %s", next(iter(str(exc).splitlines()), ""))
     title = _("Hệ thống tạm thời gián đoạn")
     message = _("Xin chờ trong giây lát rồi thử lại.")
     if _wants_json():

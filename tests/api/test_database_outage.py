@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from motcua import create_app
 from tests.support import bearer
@@ -75,9 +75,14 @@ def test_sqlite_still_locked_after_the_busy_retries_answers_503(client, kiosk_to
     assert_unavailable_json(response)
 
 
-def test_a_constraint_error_is_not_passed_off_as_an_outage(client, kiosk_token, monkeypatch):
-    clash = IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
-    monkeypatch.setattr("motcua.queue.services.issue_ticket", _raise(clash))
-    with pytest.raises(IntegrityError):
+@pytest.mark.parametrize("bug", [
+    IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")),
+    InterfaceError("INSERT", {}, sqlite3.InterfaceError("Error binding parameter 1")),
+    OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: tickets")),
+], ids=["constraint", "unbindable-value", "no-schema"])
+def test_a_bug_or_a_missing_schema_is_not_passed_off_as_an_outage(client, kiosk_token, monkeypatch,
+                                                                  bug):
+    monkeypatch.setattr("motcua.queue.services.issue_ticket", _raise(bug))
+    with pytest.raises(type(bug)):
         client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
                     headers=bearer(kiosk_token))
