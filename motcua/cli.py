@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
@@ -71,6 +72,9 @@ class MotcuaGroup(FlaskGroup):
         kwargs["standalone_mode"] = False  # exceptions come here instead of click's printing
         try:
             code = super().main(*args, **kwargs)
+        except NoArgsIsHelpError as exc:  # `motcua user`: the help it asks for, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             see = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             _fail(exc.format_message() + see, exc.exit_code)

@@ -129,6 +129,13 @@ def test_a_usage_error_is_one_line_naming_the_help_to_read(motcua_cli, args, mes
     assert "--help" in result.stderr and "Usage:" not in result.stderr
 
 
+def test_a_group_without_its_subcommand_still_shows_its_help(motcua_cli):
+    result = motcua_cli("user")
+    assert result.exit_code == 2
+    assert "Usage: motcua user" in result.stderr and "\n  add" in result.stderr
+    assert "Error:" not in result.stderr
+
+
 def test_help_with_a_bad_database_url_says_so_in_one_line(motcua_cli, monkeypatch):
     monkeypatch.setenv("MOTCUA_DATABASE_URL", "notaurl")
     result = motcua_cli("--help")
