@@ -8,6 +8,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from motcua import create_app
+from motcua.clock import SystemClock
+from motcua.db import make_engine
+from motcua.queue.demo import load_demo_hall
 from tests.support import bearer
 
 # Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts.
@@ -86,3 +89,28 @@ def test_a_bug_or_a_missing_schema_is_not_passed_off_as_an_outage(client, kiosk_
     with pytest.raises(type(bug)):
         client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
                     headers=bearer(kiosk_token))
+
+
+@pytest.mark.browser
+def test_a_board_shows_the_outage_page_then_itself_once_the_database_is_back(browser, live_server):
+    from playwright.sync_api import expect
+
+    from tests.conftest import runtime_of, screenshot
+
+    with live_server.session() as session:
+        load_demo_hall(session, SystemClock())
+    sessions = runtime_of(live_server.app).sessions
+    database = sessions.kw["bind"]
+    sessions.configure(bind=make_engine(REFUSING_POSTGRES))  # every request now finds it away
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        answer = page.goto(live_server.url + "/display/demo")
+        assert answer is not None and answer.status == 503
+        expect(page.locator("h1")).to_have_text("Hệ thống tạm thời gián đoạn")
+        screenshot(page, "database-unavailable-page")
+
+        sessions.configure(bind=database)
+        expect(page.locator("#now")).to_be_visible(timeout=15000)  # it reloaded by itself
+    finally:
+        sessions.configure(bind=database)
+        page.close()
