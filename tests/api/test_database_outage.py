@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sqlalchemy import make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from motcua import create_app
 from motcua.clock import SystemClock
-from motcua.db import make_engine
+from motcua.db import make_engine, make_session_factory
 from motcua.queue.demo import load_demo_hall
+from tests.faults import TcpProxy
 from tests.support import bearer
 
 # Nothing listens on port 1: every connection is refused, as while PostgreSQL restarts.
@@ -114,3 +116,31 @@ def test_a_board_shows_the_outage_page_then_itself_once_the_database_is_back(bro
     finally:
         sessions.configure(bind=database)
         page.close()
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_after_the_answer_was_made_still_gives_the_answer(
+        postgres_engine, postgres_url, tmp_path, clock, publisher):
+    """The request's read transaction dies with its connection: closing the session must not
+    turn the finished answer into a 500."""
+    with make_session_factory(postgres_engine)() as session:
+        load_demo_hall(session, clock)
+    real = make_url(postgres_url)
+    with TcpProxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
+        url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "t",
+                          "ASYNC_MODE": "threading", "REDIS_URL": None,
+                          "RATELIMIT_ENABLED": False, "PRINTER": "dummy:"},
+                         clock=clock, publisher=publisher)
+        app.instance_path = str(tmp_path / "instance")
+
+        @app.after_request
+        def cut_after_answering(response):
+            proxy.cut()
+            return response
+
+        response = app.test_client().get("/api/v1/halls/demo/queue")
+        assert response.status_code == 200 and response.get_json()["hall"]["code"] == "demo"
+        proxy.restore()
+        assert app.test_client().get("/api/v1/halls/demo/queue").status_code == 200
+        app.extensions["motcua"].engine.dispose()
