@@ -98,7 +98,7 @@ def _close(connection: socket.socket) -> None:
 
 @dataclass
 class Answer:
-    status: int  # 0: no HTTP answer at all (refused, reset, server gone)
+    status: int  # 0: no HTTP answer at all (refused, reset, server gone); body says why
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
 
@@ -117,8 +117,8 @@ def call(url: str, *, token: str | None = None, body: dict[str, Any] | None = No
             return Answer(response.status, dict(response.headers), _decoded(response.read()))
     except urllib.error.HTTPError as error:
         return Answer(error.code, dict(error.headers), _decoded(error.read()))
-    except (OSError, HTTPException):
-        return Answer(0)
+    except (OSError, HTTPException) as error:
+        return Answer(0, body=repr(error))
 
 
 def _decoded(raw: bytes) -> Any:
@@ -155,7 +155,7 @@ class Kiosks:
         answers = self.answers[index]
         while not self._stop.is_set() and len(answers) < self.most_each:
             sector = self.sectors[(index + len(answers)) % len(self.sectors)]
-            answers.append(call(self.url, token=self.token, body={"sector": sector}, timeout=5))
+            answers.append(call(self.url, token=self.token, body={"sector": sector}, timeout=15))
             self._stop.wait(0.01)
 
     def all(self) -> list[Answer]:
