@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, db, display, dossier, inputs, kiosk
+    from motcua import admin, api, cli, counter, db, display, dossier, inputs, kiosk, outage
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
     from motcua.clock import SystemClock
@@ -78,6 +78,7 @@ def create_app(
         rates=ServiceRateCache(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
+    outage.register(app)  # 503 + Retry-After while the database is away
 
     api.register(app)
     app.register_blueprint(hub_bp)

@@ -5,15 +5,18 @@ Every command answers bad input with one line and a non-zero exit, never a trace
 from __future__ import annotations
 
 import functools
+import socket
+import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from motcua.auth.accounts import (
     create_api_token,
@@ -24,6 +27,7 @@ from motcua.auth.accounts import (
     token_time_zone,
 )
 from motcua.clock import HALL_TIME_ZONE
+from motcua.db import DatabaseUrlError, is_unavailable_error
 from motcua.dossier.services import load_demo_catalogue
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.queue.errors import DomainError
@@ -34,6 +38,23 @@ from motcua.web import db, ports, runtime
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def first_line(error: object) -> str:
+    """The first line of an error's text: drivers add hints, SQLAlchemy the statement."""
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+
+
+def database_failure(exc: SQLAlchemyError) -> str:
+    """What went wrong with the database, in one line an administrator can act on."""
+    reason = first_line(exc.orig if isinstance(exc, DBAPIError) else exc)
+    if is_unavailable_error(exc):
+        return (f"the database cannot be reached or is busy ({reason}); "
+                "check that it runs and MOTCUA_DATABASE_URL")
+    missing_table = isinstance(exc, ProgrammingError) and getattr(exc.orig, "pgcode", "") == "42P01"
+    if isinstance(exc, OperationalError) or missing_table:
+        return f"database not ready ({reason}); run `motcua db upgrade` first"
+    return f"database error: {exc.__class__.__name__}: {reason}"
+
+
 def one_line_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -41,13 +62,54 @@ def one_line_errors(command: F) -> F:
             return command(*args, **kwargs)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
-        except OperationalError as exc:
-            raise click.ClickException(
-                f"database not ready ({exc.orig}); run `motcua db upgrade` first") from None
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from None
+            raise click.ClickException(database_failure(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, exit_code: int = 1) -> NoReturn:
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    sys.exit(exit_code)
+
+
+class MotcuaGroup(FlaskGroup):
+    """The `motcua` command. What it can foresee (a usage error, a bad setting, a database out
+    of reach, a file it cannot write) is one line on stderr and a non-zero exit, for every
+    subcommand, instead of click's usage block or a traceback; `motcua.entry` makes anything
+    else one line too."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False  # exceptions come here instead of click's printing
+        try:
+            code = super().main(*args, **kwargs)
+        except NoArgsIsHelpError as exc:  # `motcua user`: the help it asks for, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            see = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            _fail(exc.format_message() + see, exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted")
+        except DatabaseUrlError as exc:
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(database_failure(exc))
+        except OSError as exc:
+            _fail(f"{exc.strerror}: {exc.filename}" if exc.filename and exc.strerror else str(exc))
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """For --help: an app that cannot be built (a bad setting) is one line, not Flask's
+        traceback, and the commands that need no app are still listed."""
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except Exception as exc:
+            click.echo(f"Error: {first_line(exc)}", err=True)
+            return click.Group.list_commands(self, ctx)
+        return super().list_commands(ctx)
 
 
 db_group = AppGroup("db", help="Create or upgrade the database schema.")
@@ -91,15 +153,28 @@ def demo() -> None:
 
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Run the server (eventlet unless MOTCUA_ASYNC_MODE says otherwise)."""
     from motcua.extensions import socketio
 
+    _refuse_a_taken_port(host, port)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"motcua on http://{host}:{port} ({app.config['ASYNC_MODE']})")
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """Eventlet listens with SO_REUSEPORT: on a port another server listens on, a second one
+    would start too and the two would share the hall's requests. A plain socket cannot bind
+    there, so try one first."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+            probe.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 user_group = AppGroup("user", help="Staff accounts.")

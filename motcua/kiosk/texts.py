@@ -133,6 +133,7 @@ def kiosk_words() -> dict[str, Any]:
             "outside_issuing_window": _("Hiện không phải giờ lấy số của lĩnh vực này."),
             "daily_cap_reached": _("Lĩnh vực này đã hết số hôm nay."),
             "rate_limited": _("Máy đang bận. Xin chờ một chút rồi chạm lại."),
+            "database_unavailable": _("Hệ thống đang tạm gián đoạn. Xin chờ một chút rồi chạm lại."),
             "network": _("Không kết nối được máy chủ. Xin mời hỏi cán bộ hướng dẫn."),
             "other": _("Chưa lấy được số. Xin mời hỏi cán bộ hướng dẫn."),
         },

@@ -2,11 +2,13 @@
 scanning, idle — with screenshots of every screen in portrait and landscape."""
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from motcua.queue.models import Priority, Sector
 from tests.conftest import screenshot
@@ -191,6 +193,28 @@ def test_tapping_a_sector_that_closed_meanwhile_explains_and_returns(browser, li
     expect(sector(page, "nong-nghiep")).to_be_disabled()
     expect(sector(page, "nong-nghiep")).to_contain_text("Tạm ngừng lấy số")
     assert live_hall.tickets() == []
+    page.context.close()
+
+
+def test_a_database_outage_shows_the_retry_screen_and_the_next_tap_gets_a_ticket(
+        browser, live_hall, monkeypatch):
+    page = open_kiosk(browser, live_hall, PORTRAIT)
+    locked = OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+    def database_away(*_args: Any, **_kwargs: Any) -> None:
+        raise locked
+
+    with monkeypatch.context() as outage:
+        outage.setattr("motcua.queue.services.issue_ticket", database_away)
+        sector(page, "dat-dai").click()
+        expect(page.locator("#screen-message")).to_be_visible()
+        expect(page.locator("#message-text")).to_have_text(
+            "Hệ thống đang tạm gián đoạn. Xin chờ một chút rồi chạm lại.")
+        shoot(page, "kiosk-portrait-5-database-unavailable")
+    page.locator("#screen-message [data-action=home]").click()
+    sector(page, "dat-dai").click()
+    expect(page.locator("#ticket-number")).to_have_text("1001")
+    assert [t.display_number for t in live_hall.tickets()] == ["1001"]
     page.context.close()
 
 
