@@ -1,12 +1,13 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 from __future__ import annotations
 
-from flask import request
+from flask import Flask, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 socketio = SocketIO()
@@ -14,6 +15,43 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Pages load only the server's own files: no inline script or style, no eval, no framing, so an
+# injected tag cannot run and another site cannot dress a kiosk or console up in a frame.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",  # ticket QR codes may be data: URIs
+    "media-src": "'self'",  # the board's voice clips
+    "font-src": "'self'",
+    "connect-src": "'self'",  # CSP 3: 'self' also admits ws:// and wss:// to the same host
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def add_security_headers(app: Flask) -> None:
+    """Security headers on every answer (pages, JSON, static files).
+
+    Halls serve plain HTTP on their LAN unless they set SESSION_COOKIE_SECURE: only then is
+    HSTS sent (on HTTPS answers) and the cookie marked Secure. HTTP is never redirected here;
+    a TLS proxy in front does that. One Talisman per app, as it keeps its options on itself.
+    """
+    https = bool(app.config["SESSION_COOKIE_SECURE"])
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=False,
+        strict_transport_security=https,
+        strict_transport_security_include_subdomains=False,
+        session_cookie_secure=https,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+
 
 LANGUAGES = ("vi", "en")
 
