@@ -1,6 +1,8 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -33,6 +35,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+class _Talisman(Talisman):
+    """Talisman, except that a page that set its own Referrer-Policy keeps it: the phone
+    page and the look-up result carry a secret in their URL and answer "no-referrer"."""
+
+    def _set_referrer_policy_headers(self, headers: Any) -> None:
+        headers.setdefault("Referrer-Policy", self.referrer_policy)
+
+
 def add_security_headers(app: Flask) -> None:
     """Security headers on every answer (pages, JSON, static files).
 
@@ -41,7 +51,7 @@ def add_security_headers(app: Flask) -> None:
     a TLS proxy in front does that. One Talisman per app, as it keeps its options on itself.
     """
     https = bool(app.config["SESSION_COOKIE_SECURE"])
-    app.extensions["talisman"] = Talisman(
+    app.extensions["talisman"] = _Talisman(
         app,
         force_https=False,
         strict_transport_security=https,
