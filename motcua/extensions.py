@@ -1,9 +1,7 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -24,7 +22,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",  # ticket QR codes may be data: URIs
+    "img-src": "'self' data:",  # data: for the empty icon (href="data:,") of kiosk and phone
     "media-src": "'self'",  # the board's voice clips
     "font-src": "'self'",
     "connect-src": "'self'",  # CSP 3: 'self' also admits ws:// and wss:// to the same host
@@ -35,12 +33,25 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-class _Talisman(Talisman):
-    """Talisman, except that a page that set its own Referrer-Policy keeps it: the phone
-    page and the look-up result carry a secret in their URL and answer "no-referrer"."""
+# A PNG or JPEG opened on its own (the 80 mm receipt preview) is shown by the browser in a page
+# it styles inline; such a picture can run nothing, so its policy allows only those styles.
+IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+RASTER_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
-    def _set_referrer_policy_headers(self, headers: Any) -> None:
-        headers.setdefault("Referrer-Policy", self.referrer_policy)
+
+class _Talisman(Talisman):
+    """Talisman with two exceptions: an answer that set its own Referrer-Policy keeps it (the
+    phone page and the look-up result carry a secret in their URL: "no-referrer"), and raster
+    images get IMAGE_POLICY."""
+
+    def _set_response_headers(self, response: Response) -> Response:
+        own_referrer_policy = response.headers.get("Referrer-Policy")
+        response = super()._set_response_headers(response)
+        if own_referrer_policy:
+            response.headers["Referrer-Policy"] = own_referrer_policy
+        if response.mimetype in RASTER_IMAGES:
+            response.headers["Content-Security-Policy"] = IMAGE_POLICY
+        return response
 
 
 def add_security_headers(app: Flask) -> None:
