@@ -32,7 +32,6 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 
-
 # A PNG or JPEG opened on its own (the 80 mm receipt preview) is shown by the browser in a page
 # it styles inline; such a picture can run nothing, so its policy allows only those styles.
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
