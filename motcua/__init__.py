@@ -31,7 +31,8 @@ def create_app(
     from motcua.auth import views as auth_views
     from motcua.clock import SystemClock
     from motcua.config import load_config
-    from motcua.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
+    from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
+                                   select_locale, socketio)
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.queue.services import ServiceRateCache
@@ -68,6 +69,7 @@ def create_app(
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>
     limiter.init_app(app)
+    add_security_headers(app)
 
     engine = db.make_engine(app.config["DATABASE_URL"])
     app.extensions["motcua"] = Runtime(

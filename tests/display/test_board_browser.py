@@ -123,7 +123,7 @@ def test_the_board_announces_each_call_and_recall_in_turn(
     counter_api(live_server, staff, 6, "call-next")
     counter_api(live_server, staff, 6, "recall")
 
-    page.wait_for_function("window.spokenLog.filter(([t]) => t === '').length >= 2",
+    page.wait_for_function("() => window.spokenLog.filter(([t]) => t === '').length >= 2",
                            timeout=60_000)
     log = page.evaluate("window.spokenLog")
     said = [(text, at) for text, at in log if text]

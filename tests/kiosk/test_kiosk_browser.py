@@ -55,7 +55,7 @@ def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, 
     expect(page.locator("#ticket-ahead")).to_have_text("Trước ông/bà còn 1 người")
     expect(page.locator("#ticket-wait")).to_contain_text("khoảng")
     expect(page.locator("#print-status")).to_be_visible()
-    page.wait_for_function("document.getElementById('ticket-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
     shoot(page, f"kiosk-{orientation}-3-ticket")
     tickets = live_hall.tickets()
     assert [t.display_number for t in tickets] == ["1001", "1002"]
@@ -110,7 +110,7 @@ def test_a_failing_printer_keeps_the_number_and_qr_code_up_and_the_ticket_exists
     expect(page.locator("#print-failed")).to_contain_text("Máy in bị lỗi")
     expect(page.locator("#print-failed")).to_contain_text("chụp ảnh màn hình")
     expect(page.locator("#ticket-number")).to_have_text("6001")
-    page.wait_for_function("document.getElementById('ticket-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
     shoot(page, f"kiosk-{orientation}-4-print-failed")
     page.wait_for_timeout(2500)  # longer than the regular confirmation: still up
     expect(page.locator("#screen-ticket")).to_be_visible()
