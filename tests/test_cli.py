@@ -77,3 +77,37 @@ def test_kiosk_add_and_token_create_print_tokens_stored_as_hashes(fresh):
         stored |= {t.token_hash for t in session.scalars(select(ApiToken))}
     assert kiosk.startswith("mck_") and token.startswith("mct_")
     assert kiosk not in stored and token not in stored
+
+
+def test_the_demo_prints_full_links_with_the_default_host_and_port(fresh, monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    run(fresh, "db", "upgrade")
+    output = run(fresh, "demo").output
+    assert re.search(r"^\s+kiosk:\s+http://localhost:5000/kiosk/demo/setup\?token=mck_\S+$",
+                     output, re.M), output
+    assert "http://localhost:5000/rate/demo/1/setup?token=mcr_" in output
+
+
+def test_the_demo_links_use_the_port_when_set(fresh, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    run(fresh, "db", "upgrade")
+    assert "  kiosk:   http://localhost:8123/kiosk/demo/setup?token=" in run(fresh, "demo").output
+
+
+def test_the_demo_links_use_the_public_address_when_set(fresh, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    fresh.config["PUBLIC_BASE_URL"] = "http://10.0.0.5:5000/"
+    run(fresh, "db", "upgrade")
+    assert "  kiosk:   http://10.0.0.5:5000/kiosk/demo/setup?token=" in run(fresh, "demo").output
+
+
+def test_a_kiosk_added_without_a_printer_option_prints_where_the_server_prints(fresh, tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fresh.config["PRINTER"] = "preview:printer-out"
+    run(fresh, "db", "upgrade")
+    run(fresh, "demo")
+    assert run(fresh, "kiosk", "add", "demo", "kiosk-2").exit_code == 0
+    with fresh.extensions["motcua"].sessions() as session:
+        device = session.scalar(select(Device).where(Device.name == "kiosk-2"))
+        assert device.printer == f"preview:{tmp_path / 'printer-out'}"
