@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,6 +25,9 @@ def main() -> None:
             # need a DNS server; halls give printers and Redis by address or in /etc/hosts.
             green_dns = os.environ.get("MOTCUA_GREEN_DNS", "false").strip('"').lower()
             os.environ["EVENTLET_NO_GREENDNS"] = "no" if green_dns in ("1", "true", "yes") else "yes"
+            # eventlet warns on import that it is in maintenance mode: nine lines on every
+            # start that a hall operator can do nothing about (the README says what we do).
+            warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
             import eventlet
 
             # All but psycopg2, which eventlet would import to patch it: libpq costs a

@@ -111,3 +111,21 @@ def test_a_kiosk_added_without_a_printer_option_prints_where_the_server_prints(f
     with fresh.extensions["motcua"].sessions() as session:
         device = session.scalar(select(Device).where(Device.name == "kiosk-2"))
         assert device.printer == f"preview:{tmp_path / 'printer-out'}"
+
+
+def test_serve_starts_without_eventlets_deprecation_notice(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONWARNINGS", "EVENTLET_TESTS") and not k.startswith("MOTCUA_")}
+    env.update(MOTCUA_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite'}", MOTCUA_SECRET_KEY="t")
+    # `serve --help` goes through the real start-up: eventlet imported and patching first.
+    probe = ("import sys; sys.argv = ['motcua', 'serve', '--help']\n"
+             "from motcua.entry import main\nmain()")
+    result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and "Run the server" in result.stdout
+    assert "Eventlet is deprecated" not in result.stderr
+    assert result.stderr.strip() == ""
