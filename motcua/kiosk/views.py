@@ -158,7 +158,8 @@ def kiosk(hall: str) -> ResponseReturnValue:
     page = render_template(
         "kiosk/kiosk.html", hall=found, config=config, lang=lang,
         sectors=config["sectors"], priorities=list(Priority),
-        priority_labels=texts.PRIORITY_LABELS, keypad_letters=_keypad_letters(found),
+        priority_labels=texts.PRIORITY_LABELS, priority_hints=texts.PRIORITY_HINTS,
+        keypad_letters=_keypad_letters(found),
         other_lang=other, other_lang_name=LANGUAGE_NAMES[other], attract_other=attract_other,
         other_lang_url=url_for("kiosk.kiosk", hall=found.code, lang=other),
     )
