@@ -74,7 +74,8 @@ def test_every_kiosk_screen_passes_the_accessibility_audit(browser, live_hall, v
 
 
 def test_the_kiosks_attract_screen_passes_the_accessibility_audit(browser, live_hall):
-    page = open_kiosk(browser, live_hall, PORTRAIT, path="/kiosk/demo?screen=attract")
+    page = open_kiosk(browser, live_hall, PORTRAIT)
+    page.goto(live_hall.url("/kiosk/demo?screen=attract"))
     expect(page.locator("#screen-attract")).to_be_visible()
     audit(page, "attract")
     page.context.close()
@@ -126,4 +127,50 @@ def test_the_hall_board_passes_the_accessibility_audit(browser, live_hall):
     page.goto(live_hall.url("/display/demo?voice=off"))
     expect(page.locator("#now")).to_contain_text("1001")
     audit(page, "board")
+    page.context.close()
+
+
+# 200 % zoom: a phone (390 CSS px) zoomed to 200 % lays out 195 CSS px wide; a 1280 px
+# desktop at 200 % lays out 640 px. Both drawn at the zoomed pixel density.
+ZOOMED = [({"width": 195, "height": 422}, 4, "phone"), ({"width": 640, "height": 400}, 2, "desktop")]
+
+
+def fits_without_horizontal_scroll(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("viewport,scale,device", ZOOMED, ids=["phone", "desktop"])
+def test_the_phone_page_is_usable_at_200_percent_zoom(browser, live_hall, viewport, scale,
+                                                       device):
+    ticket = live_hall.issue("tu-phap", priority="elderly")
+    page = browser.new_context(viewport=viewport, device_scale_factor=scale).new_page()
+    page.goto(live_hall.url(f"/t/{ticket['token']}"))
+    expect(page.locator("#number")).to_have_text(ticket["display_number"])
+    assert fits_without_horizontal_scroll(page)
+    screenshot(page, f"phone-zoom-200-{device}")
+    # Scrolling down reaches each whole: nothing is cut at the side.
+    for selector in ("#number", "#headline", "#sound", ".phone-head .lang"):
+        page.locator(selector).scroll_into_view_if_needed()
+        expect(page.locator(selector)).to_be_in_viewport(ratio=1)
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport,scale,device", ZOOMED, ids=["phone", "desktop"])
+def test_the_dossier_lookup_is_usable_at_200_percent_zoom(browser, live_hall, viewport, scale,
+                                                           device):
+    code, _qr, short = _dossier(live_hall)
+    page = browser.new_context(viewport=viewport, device_scale_factor=scale).new_page()
+    page.goto(live_hall.url("/tra-cuu"))
+    assert fits_without_horizontal_scroll(page)
+    for test_id in ("lookup-code", "lookup-secret", "lookup-submit"):
+        control = page.get_by_test_id(test_id)
+        control.scroll_into_view_if_needed()
+        expect(control).to_be_in_viewport(ratio=1)
+    screenshot(page, f"tra-cuu-zoom-200-{device}-form")
+    page.get_by_test_id("lookup-code").fill(code)
+    page.get_by_test_id("lookup-secret").fill(short)
+    page.get_by_test_id("lookup-submit").click()
+    expect(page.get_by_test_id("dossier-status")).to_contain_text(code)
+    assert fits_without_horizontal_scroll(page)
+    screenshot(page, f"tra-cuu-zoom-200-{device}-result")
     page.context.close()
