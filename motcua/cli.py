@@ -82,14 +82,22 @@ def demo() -> None:
 
 
 def _server_printer() -> str:
-    """The server's own printer (MOTCUA_PRINTER), a relative folder anchored here."""
+    """The server's own printer (MOTCUA_PRINTER), with a relative file:/preview: folder made
+    absolute from here: a kiosk's printer is stored once and used by servers that may run
+    from another folder, and "preview:printer-out" must keep meaning this one."""
     from motcua.printer.errors import PrinterError
-    from motcua.printer.transports import anchored
+    from motcua.printer.transports import parse_printer_url
 
+    url = str(current_app.config["PRINTER"])
     try:
-        return anchored(str(current_app.config["PRINTER"]), Path.cwd())
+        settings = parse_printer_url(url)
     except PrinterError as exc:
         raise click.ClickException(f"MOTCUA_PRINTER: {exc}") from None
+    if settings.scheme not in ("file", "preview") or Path(settings.target).is_absolute():
+        return url
+    query = url.strip().partition("?")[2]
+    folder = str(Path.cwd() / settings.target) + ("/" if settings.target.endswith("/") else "")
+    return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")
 
 
 def _server_address() -> str:

@@ -115,20 +115,6 @@ def parse_printer_url(url: str) -> PrinterSettings:
     )
 
 
-def anchored(url: str, base: Path) -> str:
-    """The URL with a relative file:/preview: path made absolute from `base`.
-
-    A kiosk's printer is stored once and used by servers that may run from another working
-    directory: "preview:printer-out" must keep meaning the folder the admin had in mind.
-    """
-    settings = parse_printer_url(url)
-    if settings.scheme not in ("file", "preview") or Path(settings.target).is_absolute():
-        return url
-    query = urlsplit(url.strip()).query
-    folder = str(base / settings.target) + ("/" if settings.target.endswith("/") else "")
-    return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")
-
-
 def _what(scheme: str) -> str:
     return {
         "file": "file or device (file:/dev/usb/lp0)",
