@@ -12,6 +12,8 @@ A clip pack is a folder holding `manifest.json` and the clips:
 Clip names are: the phrase clips (`PHRASE_CLIPS`), every Vietnamese number word as written
 ("không", "mươi", "nghìn", …), the letters "A".."Z" (their Vietnamese names, for ticket
 prefixes), and for the English option "en_" + an English word ("en_twenty") or letter ("en_A").
+The default pack also holds the kiosk's guidance phrases (`KIOSK_CLIPS`); a hall's own pack
+needs only what its board says.
 File paths are relative to the folder. Every clip is a PCM WAV with one sample rate, channel
 count and sample width shared by the whole pack. A hall can replace the default pack with its
 own recordings by writing the same manifest; `validate_pack` says what is missing or wrong.
