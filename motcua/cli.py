@@ -5,10 +5,12 @@ Every command answers bad input with one line and a non-zero exit, never a trace
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -143,12 +145,41 @@ def demo() -> None:
                                   full_name=full_name)
         click.echo(f"  {username:10} {password:16} {role.value}")
     _, kiosk = register_device(session, clock, hall_code=DEMO_HALL, name="kiosk-1",
-                               kind=DeviceKind.KIOSK, printer=current_app.config["PRINTER"])
+                               kind=DeviceKind.KIOSK, printer=_server_printer())
     _, tablet = register_device(session, clock, hall_code=DEMO_HALL, name="tablet-1",
                                 kind=DeviceKind.TABLET, counter_number=1)
+    base = _server_address()
     click.echo("open once in the device's browser to register it:")
-    click.echo(f"  kiosk:   /kiosk/{DEMO_HALL}/setup?token={kiosk}")
-    click.echo(f"  rating tablet at counter 1:   /rate/{DEMO_HALL}/1/setup?token={tablet}")
+    click.echo(f"  kiosk:   {base}/kiosk/{DEMO_HALL}/setup?token={kiosk}")
+    click.echo(f"  rating tablet at counter 1:   {base}/rate/{DEMO_HALL}/1/setup?token={tablet}")
+
+
+def _server_printer() -> str:
+    """The server's own printer (MOTCUA_PRINTER), with a relative file:/preview: folder made
+    absolute from here: a kiosk's printer is stored once and used by servers that may run
+    from another folder, and "preview:printer-out" must keep meaning this one."""
+    from motcua.printer.errors import PrinterError
+    from motcua.printer.transports import parse_printer_url
+
+    url = str(current_app.config["PRINTER"])
+    try:
+        settings = parse_printer_url(url)
+    except PrinterError as exc:
+        raise click.ClickException(f"MOTCUA_PRINTER: {exc}") from None
+    if settings.scheme not in ("file", "preview") or Path(settings.target).is_absolute():
+        return url
+    query = url.strip().partition("?")[2]
+    folder = str(Path.cwd() / settings.target) + ("/" if settings.target.endswith("/") else "")
+    return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")
+
+
+def _server_address() -> str:
+    """Where set-up staff reach the server: PUBLIC_BASE_URL, else this machine on $PORT
+    (the port `./dev demo` serves on), so the printed links can be opened as they are."""
+    public = current_app.config.get("PUBLIC_BASE_URL")
+    if public:
+        return str(public).rstrip("/")
+    return f"http://localhost:{os.environ.get('PORT') or 5000}"
 
 
 @click.command("serve")
@@ -263,13 +294,14 @@ kiosk_group = AppGroup("kiosk", help="Registered kiosks.")
 @kiosk_group.command("add")
 @click.argument("hall")
 @click.argument("name")
-@click.option("--printer", default="agent", show_default=True,
-              help='"agent" (a print agent on the kiosk PC) or a printer URL the server drives.')
+@click.option("--printer",
+              help='"agent" (a print agent on the kiosk PC) or a printer URL the server drives; '
+                   "default: the server's MOTCUA_PRINTER (preview:printer-out).")
 @one_line_errors
-def kiosk_add(hall: str, name: str, printer: str) -> None:
+def kiosk_add(hall: str, name: str, printer: str | None) -> None:
     """Register a kiosk and print its token (shown once)."""
     device, token = register_device(db(), runtime().clock, hall_code=hall, name=name,
-                                    kind=DeviceKind.KIOSK, printer=printer)
+                                    kind=DeviceKind.KIOSK, printer=printer or _server_printer())
     click.echo(f"kiosk {device.name} (id {device.id}) token: {token}")
 
 

@@ -28,7 +28,8 @@ def main() -> None:
             # need a DNS server; halls give printers and Redis by address or in /etc/hosts.
             green_dns = os.environ.get("MOTCUA_GREEN_DNS", "false").strip('"').lower()
             os.environ["EVENTLET_NO_GREENDNS"] = "no" if green_dns in ("1", "true", "yes") else "yes"
-            # A warning for new projects, printed on every start; the hall's server is chosen.
+            # eventlet warns on import that it is in maintenance mode: nine lines on every
+            # start that a hall operator can do nothing about (the README says what we do).
             warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
             import eventlet
 

@@ -208,3 +208,55 @@ def test_serve_refuses_a_port_another_server_listens_on(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_the_demo_prints_full_links_with_the_default_host_and_port(fresh, monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    run(fresh, "db", "upgrade")
+    output = run(fresh, "demo").output
+    assert re.search(r"^\s+kiosk:\s+http://localhost:5000/kiosk/demo/setup\?token=mck_\S+$",
+                     output, re.M), output
+    assert "http://localhost:5000/rate/demo/1/setup?token=mcr_" in output
+
+
+def test_the_demo_links_use_the_port_when_set(fresh, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    run(fresh, "db", "upgrade")
+    assert "  kiosk:   http://localhost:8123/kiosk/demo/setup?token=" in run(fresh, "demo").output
+
+
+def test_the_demo_links_use_the_public_address_when_set(fresh, monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    fresh.config["PUBLIC_BASE_URL"] = "http://10.0.0.5:5000/"
+    run(fresh, "db", "upgrade")
+    assert "  kiosk:   http://10.0.0.5:5000/kiosk/demo/setup?token=" in run(fresh, "demo").output
+
+
+def test_a_kiosk_added_without_a_printer_option_prints_where_the_server_prints(fresh, tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fresh.config["PRINTER"] = "preview:printer-out"
+    run(fresh, "db", "upgrade")
+    run(fresh, "demo")
+    assert run(fresh, "kiosk", "add", "demo", "kiosk-2").exit_code == 0
+    with fresh.extensions["motcua"].sessions() as session:
+        device = session.scalar(select(Device).where(Device.name == "kiosk-2"))
+        assert device.printer == f"preview:{tmp_path / 'printer-out'}"
+
+
+def test_serve_starts_without_eventlets_deprecation_notice(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONWARNINGS", "EVENTLET_TESTS") and not k.startswith("MOTCUA_")}
+    env.update(MOTCUA_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite'}", MOTCUA_SECRET_KEY="t")
+    # `serve --help` goes through the real start-up: eventlet imported and patching first.
+    probe = ("import sys; sys.argv = ['motcua', 'serve', '--help']\n"
+             "from motcua.entry import main\nmain()")
+    result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and "Run the server" in result.stdout
+    assert "Eventlet is deprecated" not in result.stderr
+    assert result.stderr.strip() == ""

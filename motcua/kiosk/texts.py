@@ -23,6 +23,15 @@ PRIORITY_LABELS: dict[Priority, LazyString] = {
 }
 
 
+# Who qualifies, in words a citizen can check against themselves (shared/domain.md).
+PRIORITY_HINTS: dict[Priority, LazyString] = {
+    Priority.ELDERLY: lazy_gettext("Từ 60 tuổi trở lên"),
+    Priority.DISABLED: lazy_gettext("Khó khăn khi đi lại, nhìn, nghe hoặc nói"),
+    Priority.PREGNANT: lazy_gettext("Đang mang thai, bất kể tháng nào"),
+    Priority.MERIT: lazy_gettext("Thương binh, bệnh binh, thân nhân liệt sĩ, Mẹ Việt Nam anh hùng…"),
+}
+
+
 def priority_label(value: str | None) -> str:
     return str(PRIORITY_LABELS[Priority(value)]) if value else ""
 

@@ -210,14 +210,17 @@ def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
     if actor.role == Role.OFFICER and actor.hall_id in (None, hall.id):
         if counter.officer_id == actor.user_id:
             return
+        if counter.officer_id is None and counter.state == CounterState.CLOSED:
+            _require_open(counter)  # nobody's counter yet: the officer only has to open it
         raise errors.NotYourCounter(f"Counter {counter.number} is not your counter")
     raise errors.Forbidden("Only hall staff can act on counters")
 
 
 def _require_open(counter: Counter) -> None:
     if counter.state != CounterState.OPEN:
-        state = "paused" if counter.state == CounterState.PAUSED else "closed"
-        raise errors.CounterNotOpen(f"Counter {counter.number} is {state}")
+        if counter.state == CounterState.PAUSED:
+            raise errors.CounterNotOpen(f"Counter {counter.number} is paused: resume it first")
+        raise errors.CounterNotOpen(f"Counter {counter.number} is closed: open the counter first")
 
 
 _WAITING_COUNTS = (

@@ -259,3 +259,22 @@ def test_the_phone_page_marks_a_priority_ticket(client, kiosk_token):
         as_text=True)
     english = client.get(f"/t/{ticket['token']}?lang=en").get_data(as_text=True)
     assert "Priority: Person with merit to the revolution" in english
+
+
+def test_the_priority_screen_says_who_qualifies_in_plain_words(kiosk_client):
+    page = kiosk_client.get("/kiosk/demo").get_data(as_text=True)
+    for words in ("Từ 60 tuổi trở lên", "Khó khăn khi đi lại, nhìn, nghe hoặc nói",
+                  "Đang mang thai", "Thương binh, bệnh binh, thân nhân liệt sĩ",
+                  "Người từ 60 tuổi, người khuyết tật, phụ nữ mang thai, người có công với cách mạng"):
+        assert words in page
+    assert "thuộc đối tượng nào" not in page  # a question some citizens cannot answer
+    english = kiosk_client.get("/kiosk/demo?lang=en").get_data(as_text=True)
+    assert "Aged 60 or over" in english and "You are served first if you are:" in english
+
+
+def test_the_kiosk_page_has_no_inline_script_or_style_attribute(kiosk_client):
+    page = kiosk_client.get("/kiosk/demo").get_data(as_text=True)
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+    for script in re.findall(r"<script\b([^>]*)>", page):
+        assert "src=" in script or 'type="application/json"' in script, script
