@@ -1,7 +1,8 @@
 """The publisher that turns domain events into Socket.IO messages.
 
 Each hall namespace gets the event in the hall's room (and the counter's room when the
-event names a counter); the ticket's phone page gets it in the ticket's room. With a Redis
+event names a counter); the ticket's phone page gets it in the ticket's room, and the phones
+waiting in a line that moved get a bare `line_moved` nudge (no other ticket's number or code). With a Redis
 message queue configured, any process's emit reaches every server's clients. The WSGI
 middleware below keeps the boards' WebSocket connections uncompressed, to save memory.
 """
@@ -14,10 +15,13 @@ from flask_socketio import SocketIO
 
 from motcua.events import (
     HALL_NAMESPACES,
+    LINE_MOVED,
     TICKET_NAMESPACE,
     Event,
     counter_room,
     hall_room,
+    line_room,
+    moved_line,
     ticket_room,
 )
 
@@ -39,6 +43,10 @@ class SocketIOPublisher:
             self._socketio.emit(event.name, message, to=rooms, namespace=namespace)
         if event.ticket_token is not None:
             self._socketio.emit(event.name, message, to=ticket_room(event.ticket_token),
+                                namespace=TICKET_NAMESPACE)
+        sector = moved_line(event)
+        if sector is not None:
+            self._socketio.emit(LINE_MOVED, {}, to=line_room(event.hall, sector),
                                 namespace=TICKET_NAMESPACE)
 
 
