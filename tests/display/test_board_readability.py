@@ -15,7 +15,13 @@ from motcua.queue.models import Role
 from motcua.queue.services import Ports, open_counter
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials
-from tests.display.test_board_browser import FULL_HD, busy_morning, counter_api, open_board
+from tests.display.test_board_browser import (  # noqa: F401  (staff: a fixture)
+    FULL_HD,
+    busy_morning,
+    counter_api,
+    open_board,
+    staff,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -145,11 +151,3 @@ def test_an_idle_counter_display_names_its_officer_and_sectors_and_a_paused_one_
     counter_api(live_server, staff, 5, "resume")
     expect(page.locator("#desk-officer")).to_have_text("Cán bộ tiếp nhận: Nguyễn Thị Lan")
     page.close()
-
-
-@pytest.fixture
-def staff(live_server: LiveServer) -> Credentials:
-    from tests.display.conftest import seed_halls
-
-    with live_server.session() as session:
-        return seed_halls(session, SystemClock())
