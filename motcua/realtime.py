@@ -2,7 +2,8 @@
 that carries them between server processes.
 
 Each hall namespace gets the event in the hall's room (and the counter's room when the
-event names a counter); the ticket's phone page gets it in the ticket's room. With a Redis
+event names a counter); the ticket's phone page gets it in the ticket's room, and the phones
+waiting in a line that moved get a bare `line_moved` nudge (no other ticket's number or code). With a Redis
 message queue configured, any process's emit reaches every server's clients. The WSGI
 middleware below keeps the boards' WebSocket connections uncompressed, to save memory.
 """
@@ -22,10 +23,13 @@ from socketio import PubSubManager
 
 from motcua.events import (
     HALL_NAMESPACES,
+    LINE_MOVED,
     TICKET_NAMESPACE,
     Event,
     counter_room,
     hall_room,
+    line_room,
+    moved_line,
     ticket_room,
 )
 
@@ -59,6 +63,10 @@ class SocketIOPublisher:
             self._socketio.emit(event.name, message, to=rooms, namespace=namespace)
         if event.ticket_token is not None:
             self._socketio.emit(event.name, message, to=ticket_room(event.ticket_token),
+                                namespace=TICKET_NAMESPACE)
+        sector = moved_line(event)
+        if sector is not None:
+            self._socketio.emit(LINE_MOVED, {}, to=line_room(event.hall, sector),
                                 namespace=TICKET_NAMESPACE)
 
 

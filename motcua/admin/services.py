@@ -256,9 +256,11 @@ class BoardFields:
     wait_alert_minutes: int
     priority_cap: int
     rating_levels: int
+    near_turn_people: int = HallSettings.near_turn_people
 
 
-BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels")
+BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels",
+                "near_turn_people")
 
 
 def update_board(ports: Ports, *, actor: Actor, hall_code: str, fields: BoardFields) -> Hall:
@@ -284,6 +286,9 @@ def update_board(ports: Ports, *, actor: Actor, hall_code: str, fields: BoardFie
                          low=1, high=10)
         if fields.rating_levels not in (3, 4):
             problems.add("rating_levels", N_("Mức đánh giá là 3 hoặc 4."))
+        if not 1 <= fields.near_turn_people <= 50:
+            problems.add("near_turn_people", N_("Hãy nhập một số từ %(low)d đến %(high)d."),
+                         low=1, high=50)
         problems.raise_any()
         stored = dict(hall.settings or {})
         before = {k: stored.get(k, getattr(HallSettings(), k)) for k in BOARD_FIELDS}
@@ -317,6 +322,7 @@ class SectorFields:
     issuing_windows: str | None  # None: the hall's opening windows
     icon: str
     is_open: bool
+    wait_alert_minutes: int | None = None  # the live view's threshold; None: the hall's
 
 
 SECTOR_FIELDS = ("name_vi", "name_en", "prefix", "number_start", "number_end", "daily_cap",
@@ -394,7 +400,8 @@ def create_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str,
         session.add(sector)
         session.flush()
         record_change(ports, actor, hall, "sector", code, "create",
-               diff({}, _snapshot(sector, SECTOR_FIELDS)))
+               diff({}, _snapshot(sector, SECTOR_FIELDS))
+               | _set_wait_alert(hall, code, fields.wait_alert_minutes))
         session.commit()
         publish_change(ports, "sector_changed", hall, sector=code, action="create",
                  is_open=sector.is_open)
@@ -424,6 +431,7 @@ def update_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str,
         for key, value in wanted.items():
             setattr(sector, key, value)
         changes = diff(before, _snapshot(sector, SECTOR_FIELDS))
+        changes |= _set_wait_alert(hall, code, fields.wait_alert_minutes)
         if not changes:
             return sector
         record_change(ports, actor, hall, "sector", code, "update", changes)
@@ -433,6 +441,22 @@ def update_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str,
         return sector
 
     return in_transaction(ports, work)
+
+
+def _set_wait_alert(hall: Hall, code: str, minutes: int | None) -> dict[str, list[Any]]:
+    """Keep a sector's own waiting threshold in the hall's settings (no column for it: the
+    live view is its only reader); answers the change for the audit row."""
+    stored = dict(hall.settings or {})
+    own = dict(stored.get("sector_wait_alert_minutes") or {})
+    before = own.get(code)
+    if before == minutes:
+        return {}
+    if minutes is None:
+        own.pop(code, None)
+    else:
+        own[code] = minutes
+    hall.settings = {**stored, "sector_wait_alert_minutes": own}
+    return {"wait_alert_minutes": [before, minutes]}
 
 
 def set_sector_open(ports: Ports, *, actor: Actor, hall_code: str, code: str,

@@ -253,9 +253,11 @@ def sector(hall: str, code: str | None = None) -> Any:
         else:
             flash(_("Đã lưu lĩnh vực %(name)s.", name=saved.name(_lang())), "ok")
             return redirect(url_for(".sectors", hall=hall))
+    settings = settings_of(found)
     return _page("admin/sector.html", found, "sectors", 422 if errors else 200, sector=existing,
                  errors=errors, form=request.form if request.method == "POST" else None,
-                 icons=ICONS)
+                 icons=ICONS, hall_wait_alert=settings.wait_alert_minutes,
+                 wait_alert=settings.sector_wait_alert_minutes.get(code or "", ""))
 
 
 @bp.post("/<hall>/sectors/<code>/<action>")

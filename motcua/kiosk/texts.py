@@ -46,6 +46,7 @@ def ticket_words() -> dict[str, Any]:
     return {
         "headline": {
             "waiting": _("Đang chờ đến lượt"),
+            "near": _("Sắp đến lượt của ông/bà"),
             "called": _("Mời đến quầy số {counter}"),
             "serving": _("Đang được phục vụ tại quầy số {counter}"),
             "done": _("Đã xong"),
@@ -54,6 +55,7 @@ def ticket_words() -> dict[str, Any]:
             "other_day": _("Số của ngày khác"),
         },
         "detail": {
+            "near": _("Xin ông/bà đến gần khu vực các quầy và theo dõi bảng gọi số."),
             "called": _("Số {number} đang được gọi. Xin mời ông/bà đến ngay."),
             "serving": _("Cán bộ đang giải quyết hồ sơ của ông/bà."),
             "done": _("Cảm ơn ông/bà đã đến Bộ phận Một cửa."),
@@ -101,6 +103,9 @@ def describe_ticket(status: dict[str, Any]) -> dict[str, Any]:
                  else words["ahead"]["one" if ahead == 1 else "other"].format(n=ahead))
     if status["estimated_wait_minutes"]:
         lines.append(words["wait"].format(n=status["estimated_wait_minutes"]))
+    if status["near"]:
+        lines.append(words["detail"]["near"])
+        return {"state": "near", "headline": words["headline"]["near"], "lines": lines}
     return {"state": state, "headline": words["headline"]["waiting"], "lines": lines}
 
 

@@ -255,7 +255,7 @@ def test_a_scanned_code_opens_the_tickets_status(browser, live_hall, viewport, o
     result = page.locator("#lookup-result")
     expect(result.locator(".found-number")).to_have_text("4002")
     expect(result).to_contain_text("Đăng ký doanh nghiệp, Đầu tư")
-    expect(result).to_contain_text("Đang chờ đến lượt")
+    expect(result).to_contain_text("Sắp đến lượt của ông/bà")
     expect(result).to_contain_text("Trước ông/bà còn 1 người")
     shoot(page, f"kiosk-{orientation}-6-lookup-scanned")
     page.context.close()

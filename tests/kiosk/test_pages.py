@@ -130,7 +130,7 @@ def test_the_phone_page_shows_number_sector_and_place_in_line(client, kiosk_toke
     assert answer.status_code == 200
     assert answer.headers["Referrer-Policy"] == "no-referrer"
     assert "1002" in page and "Đất đai" in page
-    assert "Đang chờ đến lượt" in page
+    assert "Sắp đến lượt của ông/bà" in page
     assert "Trước ông/bà còn 1 người" in page
     assert _config(page, "ticket-config")["urls"]["status"] == f"/api/v1/tickets/{second['token']}"
 
@@ -139,7 +139,7 @@ def test_the_phone_page_in_english_counts_people_in_english(client, kiosk_token)
     _issue(client, kiosk_token)
     second = _issue(client, kiosk_token)
     page = client.get(f"/t/{second['token']}?lang=en").get_data(as_text=True)
-    assert "Waiting for your turn" in page and "1 person ahead of you" in page and "Land" in page
+    assert "Your turn is near" in page and "1 person ahead of you" in page and "Land" in page
 
 
 def test_an_unknown_or_malformed_ticket_code_gets_a_friendly_404_page(client, demo_hall):
@@ -184,7 +184,7 @@ def test_a_lookup_by_scanned_url_finds_the_ticket(kiosk_client, kiosk_token):
     assert answer.status_code == 200
     body = answer.get_json()
     assert body["kind"] == "ticket"
-    assert "1001" in body["html"] and "Đang chờ đến lượt" in body["html"]
+    assert "1001" in body["html"] and "Sắp đến lượt của ông/bà" in body["html"]
 
 
 def test_a_lookup_by_typed_number_finds_todays_ticket(kiosk_client, kiosk_token):
@@ -249,7 +249,7 @@ def test_the_phone_page_says_a_transferred_citizen_keeps_waiting(client, kiosk_t
                              headers=bearer(supervisor_token))
         assert answer.status_code == 200, answer.get_json()
     page = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
-    assert "Đang chờ đến lượt" in page
+    assert "Sắp đến lượt của ông/bà" in page
     assert "nay thuộc lĩnh vực Xây dựng, Nhà ở, Quy hoạch. Xin tiếp tục chờ." in page
 
 

@@ -492,14 +492,16 @@
   setInterval(refreshSectors, 60000); // issuing windows open and close with the clock
 
   if (typeof io === "function") {
-    const socket = io("/kiosk", { auth: { token: config.token } });
-    socket.on("connect", refreshSectors); // events missed while away are not replayed
-    socket.on("resync", refreshSectors); // nor those the server's message queue lost
-    socket.onAny((name, message) => {
-      if (message && message.waiting) {
-        applyWaiting(message.waiting);
-        refreshSoon();
-      }
+    // Sectors are re-read on every (re)connect and resync: missed events are not replayed.
+    const socket = LiveLink.connect({
+      namespace: "/kiosk", auth: { token: config.token }, refetch: refreshSectors,
+      downAfterMs: 2000, onStatus: (up) => { $("link-status").hidden = up; },
+      onEvent: (name, message) => {
+        if (message && message.waiting) {
+          applyWaiting(message.waiting);
+          refreshSoon();
+        }
+      },
     });
     socket.on("print_failed", (message) => printNews("failed", message));
     socket.on("print_printed", (message) => printNews("printed", message));
