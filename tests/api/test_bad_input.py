@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from motcua.auth.accounts import create_user, register_device
+from motcua.auth.accounts import create_user, register_device, session_id
 from motcua.dossier.models import Holiday
 from motcua.queue.models import DeviceKind, Role
 from tests.auth.signing import csrf_token
@@ -27,7 +27,7 @@ def callers(app: Any, session: Any, clock: Any, demo_hall: Any, supervisor_token
                            password="secret-pass")
     staff = app.test_client()
     with staff.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(admin.id)
+        flask_session["_user_id"] = session_id(admin)
         flask_session["_fresh"] = True
     _, tablet_token = register_device(session, clock, hall_code="demo", name="tablet-1",
                                       kind=DeviceKind.TABLET, counter_number=1)
