@@ -62,7 +62,7 @@ def test_high_contrast_and_large_text_are_one_tap_from_every_screen(browser, liv
     sector(page, "dat-dai").click()
     expect(page.locator("#screen-ticket")).to_be_visible()
     expect(page.locator("#ticket-number")).to_be_in_viewport()
-    page.wait_for_function("document.getElementById('ticket-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
     for mode in MODES:
         expect(mode_button(page, mode)).to_be_in_viewport(ratio=1)
     expect(page.locator('[data-action="done"]')).to_be_in_viewport(ratio=1)
@@ -137,7 +137,7 @@ def test_the_voice_button_reads_the_open_sectors_and_then_the_ticket(browser, li
     expect(page.locator("#kiosk")).to_have_attribute("data-speaking", "ticket")
     expect(page.locator("#ticket-number.speaking")).to_be_visible(timeout=10000)
     assert any("/kiosk/demo/voice/ticket?lang=vi&number=3001" in url for url in heard)
-    page.wait_for_function("document.getElementById('kiosk').dataset.speaking === ''",
+    page.wait_for_function("() => document.getElementById('kiosk').dataset.speaking === ''",
                            timeout=30000)
     assert any(url.endswith("/kiosk/voice/kiosk_when_called") for url in heard)
     assert page.locator(".speaking").count() == 0
