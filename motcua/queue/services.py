@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from motcua.clock import Clock, local_day, local_now
@@ -613,52 +613,88 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
     ticket.reserved_counter_id = None
 
 
+# The head of each line a counter calls from: one row per (line, priority or not), where a
+# line is one of the counter's sectors (at its rank) or the tickets transferred to the
+# counter by name (rank 0, whatever their sector). Within a line the rank is the same for
+# every ticket, so the policy's best of a line is its earliest ticket (then lowest id), and
+# the policy's best overall is among these heads: at most two rows per line reach Python
+# instead of every waiting ticket. `skipped`: tickets this call found taken meanwhile.
+_RESERVED_LINE = -1
+_is_priority = Ticket.priority.is_not(None)
+_waiting_today = (Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING) & (
+    Ticket.id.not_in(bindparam("skipped", expanding=True)))
+_lines = union_all(
+    select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
+           CounterSector.rank.label("rank"), Ticket.sector_id.label("line"))
+    .join(CounterSector, (CounterSector.sector_id == Ticket.sector_id)
+          & (CounterSector.counter_id == bindparam("counter_id")))
+    .where(_waiting_today, Ticket.reserved_counter_id.is_(None)),
+    select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
+           literal(0).label("rank"), literal(_RESERVED_LINE).label("line"))
+    .where(_waiting_today, Ticket.hall_id == bindparam("hall_id"),
+           Ticket.reserved_counter_id == bindparam("counter_id")),
+).subquery()
+_ranked = select(
+    _lines,
+    func.row_number().over(partition_by=(_lines.c.line, _lines.c.priority),
+                           order_by=(_lines.c.queued_at, _lines.c.id)).label("place"),
+).subquery()
+_HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
+                         _ranked.c.priority).where(_ranked.c.place == 1)
+_TICKET_BY_ID = select(Ticket).where(Ticket.id == bindparam("id")).execution_options(
+    populate_existing=True)
+
+
+def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
+                   skipped: Collection[int] = ()) -> list[Candidate]:
+    """The candidates `order_candidates` needs to pick what the counter calls next."""
+    rows = session.execute(_HEADS_OF_LINES, {
+        "day": day, "hall_id": hall.id, "counter_id": counter.id, "skipped": list(skipped)})
+    return [Candidate(ticket_id=row.id, queued_at=row.queued_at, sector_rank=row.rank,
+                      priority=bool(row.priority)) for row in rows]
+
+
+@dataclass(frozen=True)
+class CounterCall:
+    """What calling next leaves at a counter, for the answer to show without reading again."""
+
+    counter: Counter
+    ticket: Ticket | None  # None: nobody was waiting
+
+
 def call_next(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket | None:
     """Call the next citizen by the policy in `motcua.queue.policy`; None when nobody waits."""
+    return call_next_at(ports, hall_code=hall_code, counter_number=counter_number,
+                        actor=actor).ticket
 
-    def work() -> Ticket | None:
+
+def call_next_at(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> CounterCall:
+    """`call_next`, giving back the counter too (as committed)."""
+
+    def work() -> CounterCall:
         session = ports.session
         hall, counter = _counter_action(ports, hall_code, counter_number, actor)
         _require_open(counter)
         now = ports.clock.now()
         day = local_day(ports.clock, hall.time_zone)
         _finish_current(ports, hall, counter, actor, now)
-        ranks = {link.sector_id: link.rank for link in counter.sector_links}
-        rows = session.execute(
-            select(Ticket.id, Ticket.queued_at, Ticket.sector_id, Ticket.priority,
-                   Ticket.reserved_counter_id)
-            .where(
-                Ticket.hall_id == hall.id,
-                Ticket.day == day,
-                Ticket.status == TicketStatus.WAITING,
-                or_(
-                    Ticket.reserved_counter_id == counter.id,
-                    Ticket.sector_id.in_(ranks) & Ticket.reserved_counter_id.is_(None),
-                ),
-            )
-        ).all()
-        candidates = [
-            Candidate(
-                ticket_id=row.id,
-                queued_at=row.queued_at,
-                sector_rank=0 if row.reserved_counter_id == counter.id else ranks[row.sector_id],
-                priority=row.priority is not None,
-            )
-            for row in rows
-        ]
         settings = settings_of(hall)
-        ordered = order_candidates(
-            candidates,
-            consecutive_priority_calls=counter.consecutive_priority_calls,
-            priority_cap=settings.priority_cap,
-            rank_penalty=settings.rank_penalty,
-        )
-        chosen = next((c for c in ordered if _claim(session, c.ticket_id)), None)
-        if chosen is None:
-            session.commit()
-            return None
-        ticket = session.get_one(Ticket, chosen.ticket_id)
-        session.refresh(ticket)
+        skipped: list[int] = []
+        while True:
+            ordered = order_candidates(
+                heads_of_lines(session, hall, counter, day, skipped),
+                consecutive_priority_calls=counter.consecutive_priority_calls,
+                priority_cap=settings.priority_cap,
+                rank_penalty=settings.rank_penalty,
+            )
+            if not ordered:
+                session.commit()
+                return CounterCall(counter, None)
+            chosen = ordered[0]
+            if _claim(session, chosen.ticket_id):
+                break
+            skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
+        ticket = session.execute(_TICKET_BY_ID, {"id": chosen.ticket_id}).scalar_one()
         _mark_called(ticket, counter, now)
         counter.consecutive_priority_calls = next_priority_streak(
             counter.consecutive_priority_calls, chosen.priority)
@@ -666,7 +702,7 @@ def call_next(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor
         event = _ticket_event(ports, "ticket_called", hall, ticket)
         session.commit()
         ports.publisher.publish(event)
-        return ticket
+        return CounterCall(counter, ticket)
 
     return _transaction(ports, work)
 
