@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
-from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
 from motcua.clock import Clock, local_day, local_now
 from motcua.db import with_retry
@@ -135,6 +135,25 @@ def get_hall_and_sector(session: Session, hall_code: str, sector_code: str) -> t
     return hall, sector
 
 
+_HALL_AND_COUNTER = (
+    select(Hall, Counter)
+    .outerjoin(Counter, (Counter.hall_id == Hall.id) & (Counter.number == bindparam("number")))
+    .where(Hall.code == bindparam("hall"))
+    .options(joinedload(Counter.sector_links).joinedload(CounterSector.sector))
+)
+
+
+def get_hall_and_counter(session: Session, hall_code: str, number: int) -> tuple[Hall, Counter]:
+    """Both, with the counter's sectors, in one query (every counter action needs them)."""
+    row = session.execute(_HALL_AND_COUNTER, {"hall": hall_code, "number": number}).unique().first()
+    if row is None:
+        raise errors.HallNotFound(f"No hall with code '{hall_code}'")
+    hall, counter = row
+    if counter is None:
+        raise errors.CounterNotFound(f"No counter {number} in hall '{hall.code}'")
+    return hall, counter
+
+
 def get_counter(session: Session, hall: Hall, number: int) -> Counter:
     counter = session.scalar(_COUNTER_BY_NUMBER, {"hall_id": hall.id, "number": number})
     if counter is None:
@@ -174,6 +193,7 @@ def _log(
     actor: Actor,
     *,
     ticket: Ticket | None = None,
+    ticket_id: int | None = None,
     counter: Counter | None = None,
     reason: str | None = None,
     **data: Any,
@@ -181,7 +201,7 @@ def _log(
     """Append to the event log: one INSERT, never read back in the transaction that writes it."""
     ports.session.execute(_INSERT_EVENT, {
         "hall_id": hall.id,
-        "ticket_id": ticket.id if ticket else None,
+        "ticket_id": ticket.id if ticket else ticket_id,
         "counter_id": counter.id if counter else None,
         "kind": kind,
         "actor": actor.label,
@@ -483,8 +503,7 @@ def estimated_wait_minutes(
 def _counter_action(
     ports: Ports, hall_code: str, counter_number: int, actor: Actor
 ) -> tuple[Hall, Counter]:
-    hall = get_hall(ports.session, hall_code)
-    counter = get_counter(ports.session, hall, counter_number)
+    hall, counter = get_hall_and_counter(ports.session, hall_code, counter_number)
     _authorize_counter(actor, hall, counter)
     return hall, counter
 
@@ -572,36 +591,57 @@ def resume_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: 
 # --- calling ------------------------------------------------------------------------------
 
 
+# The counter's current ticket (as `current_ticket` finds it) finished, in one statement.
+_FINISH_CURRENT = (
+    update(Ticket)
+    .where(Ticket.id == select(Ticket.id)
+           .where(Ticket.counter_id == bindparam("at_counter"), Ticket.status.in_(ACTIVE))
+           .order_by(Ticket.called_at.desc()).limit(1).scalar_subquery())
+    .values(status=TicketStatus.DONE, finished_at=bindparam("now"))
+    .returning(Ticket.id)
+    .execution_options(synchronize_session="fetch")  # a copy in the session follows
+)
+
+
 def _finish_current(ports: Ports, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
     """Calling the next citizen means the one at the counter is done."""
-    ticket = current_ticket(ports.session, counter)
-    if ticket is not None:
-        ticket.status = TicketStatus.DONE
-        ticket.finished_at = now
-        _log(ports, hall, "completed", actor, ticket=ticket, counter=counter, reason="call next")
+    finished = ports.session.scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
+    if finished is not None:
+        _log(ports, hall, "completed", actor, ticket_id=finished, counter=counter,
+             reason="call next")
 
 
-def _claim(session: Session, ticket_id: int) -> bool:
-    """Take a waiting ticket for this transaction; False if another counter got it first.
+_LOCK_WAITING = (
+    select(Ticket.id)
+    .where(Ticket.id == bindparam("id"), Ticket.status == TicketStatus.WAITING)
+    .with_for_update(skip_locked=True)
+)
+# What `_mark_called` does, as the one conditional UPDATE that claims the ticket and hands it
+# back (RETURNING): the ticket is read and written once.
+_CALL_WAITING = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.WAITING)
+    .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
+            called_at=bindparam("now"), started_at=None, call_count=Ticket.call_count + 1,
+            reserved_counter_id=None)
+    .returning(Ticket)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
+
+
+def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
+    """Call a waiting ticket at `counter`; None if another counter got it first.
 
     PostgreSQL: the row is locked with SKIP LOCKED, so a counter never waits on a ticket
     another counter is taking; the conditional update is the safety net. SQLite: the
-    transaction already holds the write lock (BEGIN IMMEDIATE).
+    transaction already holds the write lock (BEGIN IMMEDIATE), so it needs no lock.
     """
-    locked = session.scalar(
-        select(Ticket.id)
-        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
-        .with_for_update(skip_locked=True)
-    )
-    if locked is None:
-        return False
-    result = session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
-        .values(status=TicketStatus.CALLED)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    if session.get_bind().dialect.name != "sqlite":
+        if session.scalar(_LOCK_WAITING, {"id": ticket_id}) is None:
+            return None
+    return session.scalars(
+        _CALL_WAITING, {"ticket_id": ticket_id, "counter_id": counter.id, "now": now}
+    ).one_or_none()
 
 
 def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
@@ -641,8 +681,6 @@ _ranked = select(
 ).subquery()
 _HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
                          _ranked.c.priority).where(_ranked.c.place == 1)
-_TICKET_BY_ID = select(Ticket).where(Ticket.id == bindparam("id")).execution_options(
-    populate_existing=True)
 
 
 def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
@@ -691,11 +729,10 @@ def call_next_at(ports: Ports, *, hall_code: str, counter_number: int, actor: Ac
                 session.commit()
                 return CounterCall(counter, None)
             chosen = ordered[0]
-            if _claim(session, chosen.ticket_id):
+            ticket = _claim(session, chosen.ticket_id, counter, now)
+            if ticket is not None:
                 break
             skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
-        ticket = session.execute(_TICKET_BY_ID, {"id": chosen.ticket_id}).scalar_one()
-        _mark_called(ticket, counter, now)
         counter.consecutive_priority_calls = next_priority_streak(
             counter.consecutive_priority_calls, chosen.priority)
         _log(ports, hall, "called", actor, ticket=ticket, counter=counter)
