@@ -611,16 +611,17 @@ def _finish_current(ports: Ports, hall: Hall, counter: Counter, actor: Actor, no
              reason="call next")
 
 
-_LOCK_WAITING = (
-    select(Ticket.id)
-    .where(Ticket.id == bindparam("id"), Ticket.status == TicketStatus.WAITING)
-    .with_for_update(skip_locked=True)
-)
-# What `_mark_called` does, as the one conditional UPDATE that claims the ticket and hands it
-# back (RETURNING): the ticket is read and written once.
+# The claim: one conditional UPDATE that calls the ticket at the counter (what `_mark_called`
+# does) and hands it back (RETURNING), so the ticket is read and written once. On
+# PostgreSQL its row is taken with SKIP LOCKED, so a counter never waits on a ticket another
+# counter is taking (the status condition is the safety net); SQLite has no row locks and
+# needs none: the transaction already holds the write lock (BEGIN IMMEDIATE).
 _CALL_WAITING = (
     update(Ticket)
-    .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.WAITING)
+    .where(Ticket.id == select(Ticket.id)
+           .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.WAITING)
+           .with_for_update(skip_locked=True).scalar_subquery(),
+           Ticket.status == TicketStatus.WAITING)
     .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
             called_at=bindparam("now"), started_at=None, call_count=Ticket.call_count + 1,
             reserved_counter_id=None)
@@ -630,15 +631,7 @@ _CALL_WAITING = (
 
 
 def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
-    """Call a waiting ticket at `counter`; None if another counter got it first.
-
-    PostgreSQL: the row is locked with SKIP LOCKED, so a counter never waits on a ticket
-    another counter is taking; the conditional update is the safety net. SQLite: the
-    transaction already holds the write lock (BEGIN IMMEDIATE), so it needs no lock.
-    """
-    if session.get_bind().dialect.name != "sqlite":
-        if session.scalar(_LOCK_WAITING, {"id": ticket_id}) is None:
-            return None
+    """Call a waiting ticket at `counter`; None if another counter got it first."""
     return session.scalars(
         _CALL_WAITING, {"ticket_id": ticket_id, "counter_id": counter.id, "now": now}
     ).one_or_none()
