@@ -26,32 +26,42 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, cli, counter, db, display, dossier, kiosk
-    from motcua.api import bp as api_bp
+    from motcua import admin, api, cli, counter, db, display, dossier, inputs, kiosk, outage
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
     from motcua.clock import SystemClock
     from motcua.config import load_config
-    from motcua.extensions import babel, csrf, limiter, login_manager, select_locale, socketio
+    from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
+                                   select_locale, socketio)
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.queue.services import ServiceRateCache
-    from motcua.realtime import SocketIOPublisher, WithoutWebSocketCompression
+    from motcua.realtime import (
+        SocketIOPublisher,
+        WithoutWebSocketCompression,
+        hall_message_queue,
+        origin_rule,
+        redis_options,
+    )
     from motcua.web import Runtime, close_db
 
     app = Flask(__name__, instance_relative_config=True)
+    inputs.install(app)  # bounded `<int:…>`, no NUL bytes: before any route is added
     load_config(app, config)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATION_DIRECTORIES)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]  # limits shared by workers
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                              redis_options(float(app.config["REDIS_TIMEOUT_SECONDS"])))
 
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=[],
+        client_manager=hall_message_queue(app.config),  # Redis, when several processes
+        cors_allowed_origins=origin_rule(app.config["PUBLIC_BASE_URL"]),
     )
     app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
     login_manager.init_app(app)
@@ -59,6 +69,7 @@ def create_app(
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale  # base.html: <html lang=…>
     limiter.init_app(app)
+    add_security_headers(app)
 
     engine = db.make_engine(app.config["DATABASE_URL"])
     app.extensions["motcua"] = Runtime(
@@ -69,8 +80,9 @@ def create_app(
         rates=ServiceRateCache(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
+    outage.register(app)  # 503 + Retry-After while the database is away
 
-    app.register_blueprint(api_bp)
+    api.register(app)
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.

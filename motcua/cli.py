@@ -5,22 +5,56 @@ Every command answers bad input with one line and a non-zero exit, never a trace
 from __future__ import annotations
 
 import functools
+import os
+import socket
+import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.auth.accounts import (
+    create_api_token,
+    create_user,
+    expiry_from,
+    register_device,
+    token_state,
+    token_time_zone,
+)
+from motcua.clock import HALL_TIME_ZONE
+from motcua.db import DatabaseUrlError, is_unavailable_error
 from motcua.dossier.services import load_demo_catalogue
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.queue.errors import DomainError
 from motcua.queue.models import DeviceKind, Role
-from motcua.web import db, runtime
+from motcua.queue.services import SYSTEM, get_hall
+from motcua.web import db, ports, runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def first_line(error: object) -> str:
+    """The first line of an error's text: drivers add hints, SQLAlchemy the statement."""
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+
+
+def database_failure(exc: SQLAlchemyError) -> str:
+    """What went wrong with the database, in one line an administrator can act on."""
+    reason = first_line(exc.orig if isinstance(exc, DBAPIError) else exc)
+    if is_unavailable_error(exc):
+        return (f"the database cannot be reached or is busy ({reason}); "
+                "check that it runs and MOTCUA_DATABASE_URL")
+    missing_table = isinstance(exc, ProgrammingError) and getattr(exc.orig, "pgcode", "") == "42P01"
+    if isinstance(exc, OperationalError) or missing_table:
+        return f"database not ready ({reason}); run `motcua db upgrade` first"
+    return f"database error: {exc.__class__.__name__}: {reason}"
 
 
 def one_line_errors(command: F) -> F:
@@ -30,13 +64,54 @@ def one_line_errors(command: F) -> F:
             return command(*args, **kwargs)
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
-        except OperationalError as exc:
-            raise click.ClickException(
-                f"database not ready ({exc.orig}); run `motcua db upgrade` first") from None
         except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from None
+            raise click.ClickException(database_failure(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, exit_code: int = 1) -> NoReturn:
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    sys.exit(exit_code)
+
+
+class MotcuaGroup(FlaskGroup):
+    """The `motcua` command. What it can foresee (a usage error, a bad setting, a database out
+    of reach, a file it cannot write) is one line on stderr and a non-zero exit, for every
+    subcommand, instead of click's usage block or a traceback; `motcua.entry` makes anything
+    else one line too."""
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False  # exceptions come here instead of click's printing
+        try:
+            code = super().main(*args, **kwargs)
+        except NoArgsIsHelpError as exc:  # `motcua user`: the help it asks for, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            see = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            _fail(exc.format_message() + see, exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted")
+        except DatabaseUrlError as exc:
+            _fail(str(exc))
+        except SQLAlchemyError as exc:
+            _fail(database_failure(exc))
+        except OSError as exc:
+            _fail(f"{exc.strerror}: {exc.filename}" if exc.filename and exc.strerror else str(exc))
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """For --help: an app that cannot be built (a bad setting) is one line, not Flask's
+        traceback, and the commands that need no app are still listed."""
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except Exception as exc:
+            click.echo(f"Error: {first_line(exc)}", err=True)
+            return click.Group.list_commands(self, ctx)
+        return super().list_commands(ctx)
 
 
 db_group = AppGroup("db", help="Create or upgrade the database schema.")
@@ -70,25 +145,67 @@ def demo() -> None:
                                   full_name=full_name)
         click.echo(f"  {username:10} {password:16} {role.value}")
     _, kiosk = register_device(session, clock, hall_code=DEMO_HALL, name="kiosk-1",
-                               kind=DeviceKind.KIOSK, printer=current_app.config["PRINTER"])
+                               kind=DeviceKind.KIOSK, printer=_server_printer())
     _, tablet = register_device(session, clock, hall_code=DEMO_HALL, name="tablet-1",
                                 kind=DeviceKind.TABLET, counter_number=1)
+    base = _server_address()
     click.echo("open once in the device's browser to register it:")
-    click.echo(f"  kiosk:   /kiosk/{DEMO_HALL}/setup?token={kiosk}")
-    click.echo(f"  rating tablet at counter 1:   /rate/{DEMO_HALL}/1/setup?token={tablet}")
+    click.echo(f"  kiosk:   {base}/kiosk/{DEMO_HALL}/setup?token={kiosk}")
+    click.echo(f"  rating tablet at counter 1:   {base}/rate/{DEMO_HALL}/1/setup?token={tablet}")
+
+
+def _server_printer() -> str:
+    """The server's own printer (MOTCUA_PRINTER), with a relative file:/preview: folder made
+    absolute from here: a kiosk's printer is stored once and used by servers that may run
+    from another folder, and "preview:printer-out" must keep meaning this one."""
+    from motcua.printer.errors import PrinterError
+    from motcua.printer.transports import parse_printer_url
+
+    url = str(current_app.config["PRINTER"])
+    try:
+        settings = parse_printer_url(url)
+    except PrinterError as exc:
+        raise click.ClickException(f"MOTCUA_PRINTER: {exc}") from None
+    if settings.scheme not in ("file", "preview") or Path(settings.target).is_absolute():
+        return url
+    query = url.strip().partition("?")[2]
+    folder = str(Path.cwd() / settings.target) + ("/" if settings.target.endswith("/") else "")
+    return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")
+
+
+def _server_address() -> str:
+    """Where set-up staff reach the server: PUBLIC_BASE_URL, else this machine on $PORT
+    (the port `./dev demo` serves on), so the printed links can be opened as they are."""
+    public = current_app.config.get("PUBLIC_BASE_URL")
+    if public:
+        return str(public).rstrip("/")
+    return f"http://localhost:{os.environ.get('PORT') or 5000}"
 
 
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Run the server (eventlet unless MOTCUA_ASYNC_MODE says otherwise)."""
     from motcua.extensions import socketio
 
+    _refuse_a_taken_port(host, port)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"motcua on http://{host}:{port} ({app.config['ASYNC_MODE']})")
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """Eventlet listens with SO_REUSEPORT: on a port another server listens on, a second one
+    would start too and the two would share the hall's requests. A plain socket cannot bind
+    there, so try one first."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind
+            probe.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 user_group = AppGroup("user", help="Staff accounts.")
@@ -117,11 +234,58 @@ token_group = AppGroup("token", help="API tokens for scripts and integrations.")
               type=click.Choice([r.value for r in Role]))
 @click.option("--hall", "hall_code", help="Limit the token to one hall.")
 @click.option("--user", "username", help="The token acts as this staff member (their role and hall).")
+@click.option("--expires", help="30d or 12h from now, a date (works through that day) or a time "
+                                "(2026-12-31T17:00), in the hall's time. Default: until revoked.")
 @one_line_errors
-def token_create(name: str, role: str, hall_code: str | None, username: str | None) -> None:
+def token_create(name: str, role: str, hall_code: str | None, username: str | None,
+                 expires: str | None) -> None:
     """Print a new bearer token (shown once; only its hash is stored)."""
-    click.echo(create_api_token(db(), runtime().clock, name=name, role=Role(role),
-                                hall_code=hall_code, username=username))
+    clock = runtime().clock
+    expires_at = None
+    if expires is not None:
+        zone = token_time_zone(db(), hall_code=hall_code, username=username)
+        expires_at = expiry_from(expires, clock.now(), zone)
+    click.echo(create_api_token(db(), clock, name=name, role=Role(role), hall_code=hall_code,
+                                username=username, expires_at=expires_at))
+
+
+def _hall_time(moment: datetime | None, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@token_group.command("list")
+@click.option("--hall", "hall_code", help="Only this hall's tokens.")
+@one_line_errors
+def token_list(hall_code: str | None) -> None:
+    """Every API token (never the token itself): who it is, when it ends, whether it works.
+    Times are the token's hall's."""
+    from motcua.admin.services import all_tokens
+
+    now = runtime().clock.now()
+    hall = get_hall(db(), hall_code) if hall_code else None
+    row = "{:>4}  {:20} {:10} {:12} {:12} {:16} {:16} {:16} {}"
+    click.echo(row.format("ID", "NAME", "ROLE", "HALL", "USER", "CREATED", "EXPIRES",
+                          "LAST USED", "STATE"))
+    for token in all_tokens(db(), hall):
+        zone = token.hall.time_zone if token.hall else HALL_TIME_ZONE
+        click.echo(row.format(
+            token.id, token.name, token.role.value, token.hall.code if token.hall else "*",
+            token.user.username if token.user else "-", _hall_time(token.created_at, zone),
+            _hall_time(token.expires_at, zone), _hall_time(token.last_used_at, zone),
+            token_state(token, now)))
+
+
+@token_group.command("revoke")
+@click.argument("token_id")
+@one_line_errors
+def token_revoke(token_id: str) -> None:
+    """Stop a token at once (see `motcua token list` for ids); recorded in the audit log."""
+    from motcua.admin.services import revoke_api_token
+
+    if not token_id.isdigit():
+        raise click.ClickException(f"'{token_id}' is not a token id (see `motcua token list`)")
+    token = revoke_api_token(ports(), actor=SYSTEM, token_id=int(token_id))
+    click.echo(f"token {token.id} ({token.name}) revoked")
 
 
 kiosk_group = AppGroup("kiosk", help="Registered kiosks.")
@@ -130,13 +294,14 @@ kiosk_group = AppGroup("kiosk", help="Registered kiosks.")
 @kiosk_group.command("add")
 @click.argument("hall")
 @click.argument("name")
-@click.option("--printer", default="agent", show_default=True,
-              help='"agent" (a print agent on the kiosk PC) or a printer URL the server drives.')
+@click.option("--printer",
+              help='"agent" (a print agent on the kiosk PC) or a printer URL the server drives; '
+                   "default: the server's MOTCUA_PRINTER (preview:printer-out).")
 @one_line_errors
-def kiosk_add(hall: str, name: str, printer: str) -> None:
+def kiosk_add(hall: str, name: str, printer: str | None) -> None:
     """Register a kiosk and print its token (shown once)."""
     device, token = register_device(db(), runtime().clock, hall_code=hall, name=name,
-                                    kind=DeviceKind.KIOSK, printer=printer)
+                                    kind=DeviceKind.KIOSK, printer=printer or _server_printer())
     click.echo(f"kiosk {device.name} (id {device.id}) token: {token}")
 
 

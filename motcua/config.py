@@ -26,9 +26,17 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_BASE_URL": None,  # e.g. http://10.0.0.5:5000; QR codes use the request's host otherwise
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "KIOSK_RATE_LIMIT": "30 per minute",
-    "LOOKUP_RATE_LIMIT": "20 per minute",
-    "LOGIN_RATE_LIMIT": "5 per minute",
+    "LOOKUP_RATE_LIMIT": "20 per minute",  # one address (or kiosk) looking up one code
+    "LOOKUP_CODE_RATE_LIMIT": "60 per hour",  # one code, from every address together
+    "LOOKUP_ADDRESS_RATE_LIMIT": "120 per minute",  # one address, every code together
+    "LOGIN_RATE_LIMIT": "5 per minute",  # failed sign-ins of one username from one address
+    "LOGIN_USER_RATE_LIMIT": "30 per hour",  # failed sign-ins of one username, every address
+    "LOGIN_ADDRESS_RATE_LIMIT": "20 per minute",  # failed sign-ins from one address, any name
+    "GLOBAL_RATE_LIMIT": "1200 per minute",  # every page and API call of one address
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis away: limits count in each process
+    "RATELIMIT_SWALLOW_ERRORS": True,  # requests in flight when Redis fails pass unchecked
+    "REDIS_TIMEOUT_SECONDS": 0.25,  # each Redis connect or reply; a tap never waits longer
     "SESSION_LIFETIME_MINUTES": 480,
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token lives as long as its (expiring) session

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import enum
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -58,7 +65,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL is not a URL of a database motcua can use (said without the URL, which
+    may hold a password)."""
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    try:
+        return _make_engine(url, **kwargs)
+    except (ArgumentError, ImportError) as exc:  # not a URL, an unknown database, no driver
+        raise DatabaseUrlError("DATABASE_URL (MOTCUA_DATABASE_URL) is not a database URL motcua "
+                               f"can use: {exc}") from None
+
+
+def _make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -122,6 +142,32 @@ def is_busy_error(exc: BaseException) -> bool:
         code = getattr(getattr(exc, "orig", None), "pgcode", None)
         return code in _PG_RETRYABLE
     return False
+
+
+# PostgreSQL error classes that mean "not now" rather than "never": connection exception,
+# insufficient resources (too many connections), operator intervention (shutdown, starting up).
+_PG_UNAVAILABLE_CLASSES = ("08", "53", "57P")
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk I/O error")
+
+
+def is_unavailable_error(exc: BaseException) -> bool:
+    """Whether `exc` means the database cannot be reached or used right now (it restarts, its
+    connections dropped, SQLite stayed locked through the busy retries), so the same request
+    may succeed a little later. Constraint violations and a missing schema are not: they are
+    bugs or set-up errors and stay 500s."""
+    if isinstance(exc, DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, InterfaceError):  # psycopg2: "connection already closed"
+        return not isinstance(exc.orig, sqlite3.Error)  # sqlite3: a value it cannot bind, a bug
+    if not isinstance(exc, OperationalError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        return any(text in str(exc.orig) for text in _SQLITE_UNAVAILABLE)
+    code = getattr(exc.orig, "pgcode", None)
+    # psycopg2 gives connection failures ("refused", "server closed the connection") no code.
+    return code is None or code.startswith(_PG_UNAVAILABLE_CLASSES) or code in _PG_RETRYABLE
 
 
 def with_retry(session: Session, work: Callable[[], T], attempts: int = 8) -> T:

@@ -37,7 +37,8 @@ class RecordingPublisher:
 
 # Socket.IO namespaces and their rooms.
 HALL_NAMESPACES = ("/display", "/counter", "/kiosk")  # each has a room per hall
-TICKET_NAMESPACE = "/ticket"  # the phone page behind a ticket's QR code
+TICKET_NAMESPACE = "/ticket"  # the phone page behind a ticket's QR code: a room per ticket
+LINE_MOVED = "line_moved"  # sent, without a word more, to the phones waiting in a line that moved
 
 
 def hall_room(hall: str) -> str:
@@ -50,3 +51,26 @@ def counter_room(hall: str, number: int) -> str:
 
 def ticket_room(token: str) -> str:
     return f"ticket:{token}"
+
+
+def line_room(hall: str, sector: str) -> str:
+    """The phones of the tickets waiting in a sector's line (in the `/ticket` namespace)."""
+    return f"line:{hall}:{sector}"
+
+
+def moved_line(event: Event) -> str | None:
+    """The sector whose line this event moves for the people still waiting in it, if any.
+
+    A call takes someone out of the line (in turn or out of order); a transfer puts someone
+    back in at their old place; a priority citizen goes in ahead of the regular ones. A
+    regular ticket joins at the end, and the rest (start, finish, no-show) concern tickets
+    that have left the line: nobody's place changes.
+    """
+    ticket = event.payload.get("ticket")
+    sector = ticket.get("sector") if isinstance(ticket, dict) else None
+    if not isinstance(sector, str):
+        return None
+    if event.name in ("ticket_called", "ticket_transferred") or (
+            event.name == "ticket_issued" and ticket.get("priority")):
+        return sector
+    return None

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from flask_login import current_user
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua.auth.accounts import actor_for_user, authenticate_bearer
 from motcua.clock import Clock
-from motcua.db import begin_write
+from motcua.db import begin_write, is_unavailable_error
 from motcua.events import Publisher
 from motcua.queue.models import Device
 from motcua.queue.services import Actor, Ports, ServiceRateCache
@@ -37,8 +38,16 @@ def db() -> Session:
 
 def close_db(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except SQLAlchemyError as exc:
+        if not is_unavailable_error(exc):
+            raise
+        # The connection died with whatever transaction was left (the database rolls it back):
+        # the answer already made stands, and the pool drops the connection.
+        session.invalidate()
 
 
 def begin_request_write() -> None:
@@ -68,7 +77,7 @@ def current_actor() -> Actor | None:
     if "actor" not in g:
         token = bearer_token()
         if token is not None:
-            g.actor, g.device = authenticate_bearer(db(), token)
+            g.actor, g.device = authenticate_bearer(db(), runtime().clock, token)
         else:
             g.actor = actor_for_user(current_user.user) if current_user.is_authenticated else None
             g.device = None

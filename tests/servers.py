@@ -1,6 +1,7 @@
 """Real `motcua serve` processes (eventlet), for the tests that need the production server."""
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -69,3 +70,60 @@ def _wait_until_listening(server: Server, timeout_s: float = 30) -> None:
             if time.monotonic() > deadline:
                 pytest.fail(f"motcua serve at {server.url} did not listen within {timeout_s} s")
             time.sleep(0.1)
+
+
+class RedisServer:
+    """A `redis-server` of the test's own on a free port, to kill, restart and freeze at will
+    (the shared Redis on 6379 is never touched)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as link:
+                    link.sendall(b"PING\r\n")
+                    if link.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not answer on port {self.port}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.kill()
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[RedisServer]:
+    server = RedisServer(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,7 +1,8 @@
 """Reports as files: a table as CSV, a whole report as an XLSX workbook (a sheet per table).
 
 The same `Table` rows the page charts, with translated headings. CSV is UTF-8 with a byte
-order mark, so spreadsheet programs show Vietnamese letters right when they open it.
+order mark, so spreadsheet programs show Vietnamese letters right when they open it. Every
+text cell of both formats passes `as_text`, so a name typed into a form never runs as a formula.
 """
 from __future__ import annotations
 
@@ -16,12 +17,21 @@ from motcua.admin.reports import Report, Table
 Translate = Callable[[str], str]
 NUMBER_FORMATS = {"minutes": "0.0", "percent": "0.0", "decimal": "0.0", "date": "dd/mm/yyyy"}
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: object) -> object:
+    """OWASP's advice against formula injection: text a spreadsheet would read as a formula
+    gets a leading apostrophe; numbers and dates stay what they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def table_csv(table: Table, gettext: Translate) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([gettext(c.label) for c in table.columns])
+    writer.writerow([as_text(gettext(c.label)) for c in table.columns])
     for row in table.rows:
         writer.writerow([_cell(c.kind, v, gettext)
                          for c, v in zip(table.columns, row, strict=True)])
@@ -32,8 +42,8 @@ def _cell(kind: str, value: object, gettext: Translate) -> object:
     if value is None:
         return ""
     if kind == "label" and isinstance(value, str):
-        return gettext(value)
-    return value
+        value = gettext(value)
+    return as_text(value)
 
 
 def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
@@ -47,10 +57,10 @@ def report_xlsx(report: Report, gettext: Translate, hall_name: str) -> bytes:
     used: set[str] = set()
     for table in report.tables:
         sheet = workbook.create_sheet(_sheet_name(gettext(table.title), used))
-        sheet.append([f"{hall_name} — {gettext(report.title)}: "
-                      f"{report.period.first.strftime('%d/%m/%Y')} – "
-                      f"{report.period.last.strftime('%d/%m/%Y')}"])
-        sheet.append([gettext(c.label) for c in table.columns])
+        sheet.append([as_text(f"{hall_name} — {gettext(report.title)}: "
+                              f"{report.period.first.strftime('%d/%m/%Y')} – "
+                              f"{report.period.last.strftime('%d/%m/%Y')}")])
+        sheet.append([as_text(gettext(c.label)) for c in table.columns])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:

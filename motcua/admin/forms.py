@@ -17,7 +17,9 @@ from motcua.admin.services import (
 )
 from motcua.admin.voicepacks import VoiceFields
 from motcua.dossier.models import HolidayKind
+from motcua.inputs import hall_day
 from motcua.queue.models import DeviceKind, Role
+from motcua.queue.settings import HallSettings
 
 
 class FormReader:
@@ -66,7 +68,7 @@ class FormReader:
             self.problems.add(name, N_("Hãy chọn một ngày."))
             return None
         try:
-            return date.fromisoformat(raw)
+            return hall_day(raw)
         except ValueError:
             self.problems.add(name, N_("“%(value)s” không phải là ngày (năm-tháng-ngày)."),
                               value=raw)
@@ -103,6 +105,8 @@ def read_board(data: Mapping[str, str]) -> BoardFields:
         wait_alert_minutes=form.integer("wait_alert_minutes", low=1, high=600),
         priority_cap=form.integer("priority_cap", low=1, high=10),
         rating_levels=int(form.choice("rating_levels", ("3", "4"))),
+        near_turn_people=form.optional_integer("near_turn_people", low=1, high=50)
+        or HallSettings.near_turn_people,
     )
     form.done()
     return fields
@@ -120,6 +124,7 @@ def read_sector(data: Mapping[str, str]) -> SectorFields:
         issuing_windows=form.optional_text("issuing_windows"),
         icon=form.text("icon") or "document",
         is_open=form.flag("is_open"),
+        wait_alert_minutes=form.optional_integer("wait_alert_minutes", low=1, high=600),
     )
     form.done()
     return fields

@@ -1,11 +1,12 @@
 """The leaders' live view: who waits where and for how long, which counters are idle.
 
-A plain dictionary, re-read by the page every few seconds: the database is the truth and a
-poll never misses an event, whatever happened to the page's connection.
+A plain dictionary the page re-reads when the hall's events nudge it, on every (re)connect,
+and at the moment the next sector will pass its waiting threshold (`next_alert_at`): the
+database is the truth, events only say when to look again.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,7 @@ def live_view(session: Session, clock: Clock, hall: Hall) -> dict[str, Any]:
     now = clock.now()
     day = local_day(clock, hall.time_zone)
     day_start = datetime.combine(day, time(0), tzinfo=ZoneInfo(hall.time_zone)).astimezone(UTC)
-    threshold = HallSettings.of(hall.settings).wait_alert_minutes
+    settings = HallSettings.of(hall.settings)
     waiting = session.execute(
         select(Ticket.display_number, Ticket.sector_id, Ticket.queued_at, Ticket.priority)
         .where(Ticket.hall_id == hall.id, Ticket.day == day, Ticket.status == TicketStatus.WAITING)
@@ -45,13 +46,19 @@ def live_view(session: Session, clock: Clock, hall: Hall) -> dict[str, Any]:
     for row in waiting:
         lines.setdefault(row.sector_id, []).append(row)
     sectors = []
+    next_alert: datetime | None = None
     for sector in hall.sectors:
         line = lines.get(sector.id, [])
         longest = _minutes(line[0].queued_at, now) if line else None
+        threshold = settings.wait_alert_for(sector.code)
+        alert = longest is not None and longest >= threshold
+        if line and not alert:
+            at = line[0].queued_at + timedelta(minutes=threshold)
+            next_alert = at if next_alert is None else min(next_alert, at)
         sectors.append({
             "code": sector.code, "name_vi": sector.name_vi, "name_en": sector.name_en,
             "is_open": sector.is_open, "waiting": len(line), "longest_minutes": longest,
-            "alert": longest is not None and longest >= threshold,
+            "threshold_minutes": threshold, "alert": alert,
             "numbers": [{"display_number": t.display_number, "minutes": _minutes(t.queued_at, now),
                          "priority": t.priority.value if t.priority else None}
                         for t in line[:SHOWN_PER_SECTOR]],
@@ -84,7 +91,8 @@ def live_view(session: Session, clock: Clock, hall: Hall) -> dict[str, Any]:
     return {
         "hall": {"code": hall.code, "name": hall.name},
         "now": local_now(clock, hall.time_zone).isoformat(),
-        "threshold_minutes": threshold,
+        "threshold_minutes": settings.wait_alert_minutes,
+        "next_alert_at": None if next_alert is None else next_alert.isoformat(),
         "sectors": sectors,
         "counters": counter_rows,
         "alerts": [s["code"] for s in sectors if s["alert"]],

@@ -163,14 +163,17 @@ def database_health(session: Session) -> dict[str, Any]:
                 "error": str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]}
 
 
-def message_queue_health(redis_url: str | None) -> dict[str, Any]:
-    """Whether Socket.IO's message queue (Redis) answers; not configured is healthy."""
+def message_queue_health(redis_url: str | None, timeout: float) -> dict[str, Any]:
+    """Whether Socket.IO's message queue (Redis) answers within `timeout`; not configured is
+    healthy."""
     if not redis_url:
         return {"configured": False, "ok": True}
     import redis
 
+    from motcua.realtime import redis_options
+
     try:
-        client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+        client = redis.Redis.from_url(redis_url, **redis_options(timeout))
         try:
             client.ping()
         finally:
@@ -219,10 +222,17 @@ def _printer_entry(hall: str, device: str | None, printer: str | None,
     }
 
 
-def health(session: Session, redis_url: str | None) -> dict[str, Any]:
+def public_health(report: dict[str, Any]) -> dict[str, Any]:
+    """What anyone may read: whether each part answers; printer paths, device names and
+    error texts are for staff."""
+    return {"status": report["status"], "database": {"ok": report["database"]["ok"]},
+            "message_queue": {"ok": report["message_queue"]["ok"]}}
+
+
+def health(session: Session, redis_url: str | None, redis_timeout: float) -> dict[str, Any]:
     """The whole report: "ok", "degraded" (a printer or the message queue fails) or "down"."""
     database = database_health(session)
-    queue = message_queue_health(redis_url)
+    queue = message_queue_health(redis_url, redis_timeout)
     printers = printers_health(session) if database["ok"] else []
     if not database["ok"]:
         status = "down"

@@ -33,6 +33,7 @@ from motcua.events import Event
 from motcua.queue import errors
 from motcua.queue.hours import parse_windows
 from motcua.queue.models import (
+    ApiToken,
     Counter,
     CounterSector,
     CounterState,
@@ -255,9 +256,11 @@ class BoardFields:
     wait_alert_minutes: int
     priority_cap: int
     rating_levels: int
+    near_turn_people: int = HallSettings.near_turn_people
 
 
-BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels")
+BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels",
+                "near_turn_people")
 
 
 def update_board(ports: Ports, *, actor: Actor, hall_code: str, fields: BoardFields) -> Hall:
@@ -283,6 +286,9 @@ def update_board(ports: Ports, *, actor: Actor, hall_code: str, fields: BoardFie
                          low=1, high=10)
         if fields.rating_levels not in (3, 4):
             problems.add("rating_levels", N_("Mức đánh giá là 3 hoặc 4."))
+        if not 1 <= fields.near_turn_people <= 50:
+            problems.add("near_turn_people", N_("Hãy nhập một số từ %(low)d đến %(high)d."),
+                         low=1, high=50)
         problems.raise_any()
         stored = dict(hall.settings or {})
         before = {k: stored.get(k, getattr(HallSettings(), k)) for k in BOARD_FIELDS}
@@ -316,6 +322,7 @@ class SectorFields:
     issuing_windows: str | None  # None: the hall's opening windows
     icon: str
     is_open: bool
+    wait_alert_minutes: int | None = None  # the live view's threshold; None: the hall's
 
 
 SECTOR_FIELDS = ("name_vi", "name_en", "prefix", "number_start", "number_end", "daily_cap",
@@ -393,7 +400,8 @@ def create_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str,
         session.add(sector)
         session.flush()
         record_change(ports, actor, hall, "sector", code, "create",
-               diff({}, _snapshot(sector, SECTOR_FIELDS)))
+               diff({}, _snapshot(sector, SECTOR_FIELDS))
+               | _set_wait_alert(hall, code, fields.wait_alert_minutes))
         session.commit()
         publish_change(ports, "sector_changed", hall, sector=code, action="create",
                  is_open=sector.is_open)
@@ -423,6 +431,7 @@ def update_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str,
         for key, value in wanted.items():
             setattr(sector, key, value)
         changes = diff(before, _snapshot(sector, SECTOR_FIELDS))
+        changes |= _set_wait_alert(hall, code, fields.wait_alert_minutes)
         if not changes:
             return sector
         record_change(ports, actor, hall, "sector", code, "update", changes)
@@ -432,6 +441,22 @@ def update_sector(ports: Ports, *, actor: Actor, hall_code: str, code: str,
         return sector
 
     return in_transaction(ports, work)
+
+
+def _set_wait_alert(hall: Hall, code: str, minutes: int | None) -> dict[str, list[Any]]:
+    """Keep a sector's own waiting threshold in the hall's settings (no column for it: the
+    live view is its only reader); answers the change for the audit row."""
+    stored = dict(hall.settings or {})
+    own = dict(stored.get("sector_wait_alert_minutes") or {})
+    before = own.get(code)
+    if before == minutes:
+        return {}
+    if minutes is None:
+        own.pop(code, None)
+    else:
+        own[code] = minutes
+    hall.settings = {**stored, "sector_wait_alert_minutes": own}
+    return {"wait_alert_minutes": [before, minutes]}
 
 
 def set_sector_open(ports: Ports, *, actor: Actor, hall_code: str, code: str,
@@ -786,7 +811,8 @@ def update_staff(ports: Ports, *, actor: Actor, hall_code: str, user_id: int, fu
 
 def set_staff_active(ports: Ports, *, actor: Actor, hall_code: str, user_id: int,
                      active: bool) -> StaffUser:
-    """Lock or unlock an account; a locked account is signed out at its next request."""
+    """Lock or unlock an account; a locked account is signed out at its next request, and
+    its sessions stay ended when it is unlocked."""
 
     def work() -> StaffUser:
         session = ports.session
@@ -798,6 +824,7 @@ def set_staff_active(ports: Ports, *, actor: Actor, hall_code: str, user_id: int
             _refuse_self(actor, user)
             _refuse_seated(session, user)
         user.active = active
+        user.session_version += 1  # unlocking must not bring old sessions back
         record_change(ports, actor, hall, "staff", user.username, "unlock" if active else "lock",
                {"active": [not active, active]})
         session.commit()
@@ -819,6 +846,7 @@ def reset_password(ports: Ports, *, actor: Actor, hall_code: str, user_id: int,
         _check_password(problems, secret)
         problems.raise_any()
         user.password_hash = hash_password(secret)
+        user.session_version += 1  # whoever knew the old password is signed out too
         record_change(ports, actor, hall, "staff", user.username, "reset_password")
         session.commit()
         return secret
@@ -955,6 +983,53 @@ def renew_device_token(ports: Ports, *, actor: Actor, hall_code: str, device_id:
         device.token_hash = hash_token(token)
         record_change(ports, actor, hall, "device", device.name, "renew_token")
         ports.session.commit()
+        return token
+
+    return in_transaction(ports, work)
+
+
+# --- API tokens: what scripts and integrations use; seen and revoked per hall ---------------
+
+
+def hall_tokens(session: Session, hall: Hall) -> list[ApiToken]:
+    """The hall's API tokens (a person's token belongs to that person's hall), newest first."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.hall_id == hall.id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def all_tokens(session: Session, hall: Hall | None = None) -> list[ApiToken]:
+    """Every API token, or one hall's, oldest first (the CLI's list)."""
+    query = select(ApiToken).order_by(ApiToken.id)
+    return list(session.scalars(query if hall is None else query.where(
+        ApiToken.hall_id == hall.id)))
+
+
+def revoke_api_token(ports: Ports, *, actor: Actor, token_id: int,
+                     hall_code: str | None = None) -> ApiToken:
+    """Stop a token at once. From a hall's page only that hall's tokens; a token of no hall
+    only by an administrator of every hall. Recorded like every configuration change."""
+
+    def work() -> ApiToken:
+        session = ports.session
+        token = session.get(ApiToken, token_id)
+        if hall_code is not None:
+            hall: Hall | None = hall_to_change(ports, actor, hall_code)
+            if token is None or token.hall_id != hall.id:
+                raise Missing(N_("Không có mã truy cập này ở %(hall)s."), hall=hall.name)
+        elif token is None:
+            raise Missing(N_("Không có mã truy cập số %(id)d."), id=token_id)
+        else:
+            hall = session.get(Hall, token.hall_id) if token.hall_id is not None else None
+            if hall is None:
+                _require_global_admin(actor)
+            else:
+                _require_change(actor, hall)
+        if token.revoked_at is not None:
+            raise Refused(N_("Mã truy cập “%(name)s” đã bị thu hồi trước đó."), name=token.name)
+        token.revoked_at = ports.clock.now()
+        record_change(ports, actor, hall, "api_token", token.name, "revoke",
+                      {"revoked": [False, True]})
+        session.commit()
         return token
 
     return in_transaction(ports, work)

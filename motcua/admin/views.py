@@ -33,10 +33,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms, live, ops, reports, services, voicepacks
-from motcua.admin.errors import Invalid
+from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
+from motcua.api.access import is_staff
 from motcua.api.errors import STATUS_OF
-from motcua.auth.accounts import actor_for_user
+from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
 from motcua.clock import local_day
 from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
@@ -44,10 +45,11 @@ from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
 from motcua.printer.web import printer_policy
 from motcua.extensions import LANGUAGES, csrf, login_manager
+from motcua.inputs import hall_year
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
 from motcua.queue.services import Actor, get_hall, settings_of
-from motcua.web import db, ports, runtime
+from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,7 +71,19 @@ def _staff_only() -> Any:
         return login_manager.unauthorized()
     if current_user.user.role not in (Role.ADMIN, Role.SUPERVISOR):
         return _error_page(_("Trang quản trị dành cho quản trị viên và lãnh đạo bộ phận."), 403)
+    if request.method == "POST":
+        _require_change()
     return None
+
+
+def _require_change() -> None:
+    """Every form here changes something: refuse with 403 before the view when the person may
+    not change this hall (or, without a hall, every hall). The services check again."""
+    code = (request.view_args or {}).get("hall")
+    if code is not None:
+        services.hall_to_change(ports(), _actor(), code)
+    elif not services.is_global_admin(_actor()):
+        raise Denied(N_("Chỉ quản trị viên toàn hệ thống mới được làm việc này."))
 
 
 @bp.context_processor
@@ -239,9 +253,11 @@ def sector(hall: str, code: str | None = None) -> Any:
         else:
             flash(_("Đã lưu lĩnh vực %(name)s.", name=saved.name(_lang())), "ok")
             return redirect(url_for(".sectors", hall=hall))
+    settings = settings_of(found)
     return _page("admin/sector.html", found, "sectors", 422 if errors else 200, sector=existing,
                  errors=errors, form=request.form if request.method == "POST" else None,
-                 icons=ICONS)
+                 icons=ICONS, hall_wait_alert=settings.wait_alert_minutes,
+                 wait_alert=settings.sector_wait_alert_minutes.get(code or "", ""))
 
 
 @bp.post("/<hall>/sectors/<code>/<action>")
@@ -474,7 +490,31 @@ def device_action(hall: str, device_id: int, action: str) -> Any:
         return (_("Đã bật %(name)s.", name=done.name) if done.active
                 else _("Đã tắt %(name)s: mã của thiết bị ngừng hoạt động ngay.", name=done.name))
 
-    return _act(url_for(".devices", hall=hall), work)
+    back = safe_next(request.form.get("next")) or url_for(".devices", hall=hall)
+    return _act(back, work)
+
+
+# --- access: API tokens and devices, to see who can get in and take it back ---------------------
+
+
+@bp.get("/<hall>/access")
+def access(hall: str) -> Any:
+    found = _hall(hall)
+    listed = db().scalars(select(Device).where(Device.hall_id == found.id)
+                          .order_by(Device.kind, Device.name)).all()
+    now = runtime().clock.now()
+    tokens = [(token, token_state(token, now)) for token in services.hall_tokens(db(), found)]
+    return _page("admin/access.html", found, "access", tokens=tokens, devices=listed)
+
+
+@bp.post("/<hall>/tokens/<int:token_id>/revoke")
+def token_revoke(hall: str, token_id: int) -> Response:
+    def work() -> str:
+        token = services.revoke_api_token(ports(), actor=_actor(), token_id=token_id,
+                                          hall_code=hall)
+        return _("Đã thu hồi mã truy cập “%(name)s”: mã ngừng hoạt động ngay.", name=token.name)
+
+    return _act(url_for(".access", hall=hall), work)
 
 
 # --- holidays ----------------------------------------------------------------------------------
@@ -484,7 +524,9 @@ def device_action(hall: str, device_id: int, action: str) -> Any:
 def holidays(hall: str) -> Any:
     found = _hall(hall)
     today = local_day(runtime().clock, found.time_zone)
-    year = request.args.get("year", type=int) or today.year
+    year = hall_year(request.args["year"]) if "year" in request.args else today.year
+    if year is None:
+        abort(400)
     errors: dict[str | None, list[str]] = {}
     if request.method == "POST":
         try:
@@ -506,7 +548,7 @@ def holidays(hall: str) -> Any:
 
 @bp.post("/<hall>/holidays/defaults")
 def holidays_defaults(hall: str) -> Response:
-    year = request.form.get("year", type=int) or 0
+    year = hall_year(request.form.get("year")) or 0
     every_hall = request.form.get("scope") == "all"
 
     def work() -> str:
@@ -743,6 +785,9 @@ health_bp = Blueprint("health", __name__)
 @health_bp.get("/health")
 def health() -> tuple[Response, int]:
     """The database, the message queue and every printer's last job, as JSON; 503 when the
-    database does not answer (a printer out of paper is "degraded", still 200)."""
-    found = ops.health(db(), current_app.config.get("REDIS_URL"))
-    return jsonify(found), 503 if found["status"] == "down" else 200
+    database does not answer (a printer out of paper is "degraded", still 200). Details for
+    hall staff only; monitoring without sign-in reads the states."""
+    found = ops.health(db(), current_app.config.get("REDIS_URL"),
+                       float(current_app.config["REDIS_TIMEOUT_SECONDS"]))
+    answer = found if is_staff(current_actor()) else ops.public_health(found)
+    return jsonify(answer), 503 if found["status"] == "down" else 200

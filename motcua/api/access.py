@@ -6,7 +6,8 @@ from flask_wtf.csrf import CSRFError
 
 from motcua.api.errors import ApiError
 from motcua.extensions import csrf
-from motcua.queue.services import Actor
+from motcua.queue.errors import Forbidden
+from motcua.queue.services import Actor, refuse_officer_without_person
 from motcua.web import bearer_token, current_actor
 
 
@@ -14,7 +15,7 @@ def request_actor() -> Actor:
     """The caller, or 401. A browser session's state-changing request must carry its CSRF token."""
     actor = current_actor()
     if actor is None and bearer_token() is not None:
-        raise ApiError(401, "unauthorized", "Unknown or revoked token")
+        raise ApiError(401, "unauthorized", "Unknown, revoked or expired token")
     if actor is None:
         raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
     if bearer_token() is None and request.method != "GET":
@@ -25,9 +26,25 @@ def request_actor() -> Actor:
     return actor
 
 
+def is_staff(actor: Actor | None) -> bool:
+    """Hall staff: a signed-in person or a staff token; not a kiosk, a tablet or nobody."""
+    return actor is not None and actor.kind in ("staff", "token") and actor.role is not None
+
+
 def staff_actor(refusal: str) -> Actor:
     """The caller if it is hall staff (a person or a staff token), else 403 with `refusal`."""
     actor = request_actor()
-    if actor.kind not in ("staff", "token") or actor.role is None:
+    if not is_staff(actor):
         raise ApiError(403, "forbidden", refusal)
+    return actor
+
+
+def counter_actor(refusal: str) -> Actor:
+    """Hall staff who may work at a counter: refused before the body is read, so an officer
+    token that acts as no person gets 403 whatever it sends."""
+    actor = staff_actor(refusal)
+    try:
+        refuse_officer_without_person(actor)
+    except Forbidden as exc:
+        raise ApiError(403, "forbidden", exc.message) from None
     return actor

@@ -55,4 +55,8 @@ def http_error(exc: HTTPException) -> tuple[Response, int]:
     message = exc.description or exc.name
     if status == 429:
         message = "Too many requests; please wait a moment"
-    return error_response(status, code, message)
+    response, status = error_response(status, code, message)
+    for name, value in exc.get_headers():  # e.g. a 405's Allow
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status

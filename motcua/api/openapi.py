@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from motcua.api.schemas import CallSpecific, IssueTicket, Pause, Transfer
+from motcua.inputs import DB_INT_MAX
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 STAFF = [{"bearer": []}, {"staffSession": []}]
@@ -41,8 +42,14 @@ def _body(model: Any) -> dict[str, Any]:
     return {"required": False, "content": {"application/json": {"schema": schema}}}
 
 
-HALL = {"name": "hall", "in": "path", "required": True, "schema": {"type": "string"}}
-COUNTER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+# Path values as the routes accept them: codes as the admin forms make them, numbers that fit
+# the database (the `<int:…>` converter of motcua.inputs); anything else is a JSON 404.
+HALL = {"name": "hall", "in": "path", "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$"}}
+ROW_NUMBER = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}
+COUNTER = {"name": "number", "in": "path", "required": True, "schema": ROW_NUMBER}
+TICKET_TOKEN = {"name": "token", "in": "path", "required": True,
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{10,40}$"}}
 COUNTER_ANSWER = {"$ref": "#/components/schemas/CounterAnswer"}
 
 
@@ -88,7 +95,7 @@ def openapi_document() -> dict[str, Any]:
                           **_errors(400, 401, 403, 404, 409, 413, 422, 429)}}},
         "/api/v1/tickets/{token}": {"get": {
             "summary": "A ticket's public status (the QR code's page reads this)",
-            "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [TICKET_TOKEN],
             "responses": {"200": _json({"type": "object"}, "Public status, no personal data"),
                           **_errors(404)}}},
         "/api/v1/halls/{hall}/queue": {"get": {
@@ -101,7 +108,7 @@ def openapi_document() -> dict[str, Any]:
             "responses": {"200": _json(COUNTER_ANSWER, "Counter"), **_errors(404)}}},
         "/api/v1/print-jobs/{job_id}/reprint": {"post": {
             "summary": "Print a ticket or receipt again on purpose (staff), e.g. after a printer fault",
-            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": ROW_NUMBER}],
             "security": STAFF,
             "responses": {"201": _json({"type": "object", "properties": {"print_job": {
                 "$ref": "#/components/schemas/PrintJob"}}}, "The new job"),

@@ -1,13 +1,13 @@
 """Request bodies: JSON objects validated by pydantic, with the API's error answers."""
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
 
 from motcua.api.errors import ApiError
+from motcua.inputs import NUL_REFUSED, NulInText, load_json
 
 B = TypeVar("B", bound=BaseModel)
 
@@ -18,7 +18,9 @@ def json_body(model: type[B]) -> B:
         data: Any = {}
     else:
         try:
-            data = json.loads(raw)
+            data = load_json(raw)
+        except NulInText:
+            raise ApiError(422, "invalid_request", NUL_REFUSED) from None
         except (ValueError, UnicodeDecodeError):
             raise ApiError(400, "malformed_json", "The request body is not valid JSON") from None
     if not isinstance(data, dict):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from motcua.inputs import DbInt
 from motcua.queue.models import Priority
 
 
@@ -23,7 +24,7 @@ class Empty(Body):
 
 class Transfer(Body):
     to_sector: str | None = Field(default=None, min_length=1, max_length=40)
-    to_counter: int | None = Field(default=None, ge=1)
+    to_counter: DbInt | None = Field(default=None, ge=1)
     reason: str = Field(min_length=1, max_length=500)
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
-from motcua.api.access import request_actor, staff_actor
+from motcua.api.access import counter_actor, is_staff, request_actor, staff_actor
 from motcua.api.errors import ApiError
 from motcua.api.openapi import openapi_document
 from motcua.api.parsing import json_body
@@ -21,7 +21,15 @@ from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Ticket
-from motcua.web import begin_request_write, bearer_token, current_device, db, ports, runtime
+from motcua.web import (
+    begin_request_write,
+    bearer_token,
+    current_actor,
+    current_device,
+    db,
+    ports,
+    runtime,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`
@@ -36,9 +44,10 @@ def _configured_limit(key: str) -> Callable[[], str]:
 
 
 def _kiosk_key() -> str:
-    """Rate-limit kiosks by their token, everyone else by address."""
-    token = bearer_token()
-    return f"token:{token}" if token else f"ip:{request.remote_addr}"
+    """Rate-limit a kiosk by its device, everyone else by address; never by a token, as the
+    keys sit in Redis in plain text."""
+    device = current_device()
+    return f"kiosk:{device.id}" if device is not None else f"ip:{request.remote_addr}"
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, Any]:
@@ -96,9 +105,15 @@ COUNTER_STAFF_ONLY = "Only hall staff can act on counters"
 CounterAction = Callable[..., Any]
 
 
-def _counter_json(counter: Counter, current: Ticket | None) -> dict[str, Any]:
+def _counter_json(counter: Counter, current: Ticket | None, *, staff: bool = True
+                  ) -> dict[str, Any]:
+    """The counter and its ticket; the ticket's token (the phone page's secret) for staff only,
+    everyone else reads what the board shows."""
+    ticket = None
+    if current is not None:
+        ticket = _ticket_json(current) if staff else services.ticket_payload(current)
     return {
-        "ticket": _ticket_json(current) if current else None,
+        "ticket": ticket,
         "counter": readmodels.counter_view(counter, current),
     }
 
@@ -106,14 +121,15 @@ def _counter_json(counter: Counter, current: Ticket | None) -> dict[str, Any]:
 def _counter_answer(hall: str, number: int) -> Response:
     found = services.get_hall(db(), hall)
     counter = services.get_counter(db(), found, number)
-    return jsonify(_counter_json(counter, services.current_ticket(db(), counter)))
+    return jsonify(_counter_json(counter, services.current_ticket(db(), counter),
+                                 staff=is_staff(current_actor())))
 
 
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
     """Answered from what the call left (the counter and the ticket it called): calling is
     the officers' busiest request, and reading them again would double its queries."""
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     call = services.call_next_at(ports(), hall_code=hall, counter_number=number, actor=actor)
     answer = _counter_json(call.counter, call.ticket)
@@ -124,7 +140,7 @@ def call_next(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/call")
 def call_specific(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(CallSpecific)
     services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
                            display_number=body.display_number, reason=body.reason)
@@ -133,7 +149,7 @@ def call_specific(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/transfer")
 def transfer(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(Transfer)
     moved = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
                               to_sector=body.to_sector, to_counter=body.to_counter,
@@ -145,7 +161,7 @@ def transfer(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/pause")
 def pause(hall: str, number: int) -> Response:
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(Pause)
     services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
                            reason=body.reason)
@@ -167,7 +183,7 @@ SIMPLE_ACTIONS: dict[str, CounterAction] = {
 def counter_action(hall: str, number: int, action: str) -> Response:
     if action not in SIMPLE_ACTIONS:
         raise ApiError(404, "not_found", f"Unknown counter action '{action}'")
-    actor = staff_actor(COUNTER_STAFF_ONLY)
+    actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
     return _counter_answer(hall, number)

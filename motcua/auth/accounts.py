@@ -8,12 +8,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from motcua.clock import Clock
+from motcua.clock import HALL_TIME_ZONE, Clock
+from motcua.db import with_retry
 from motcua.printer.errors import PrinterError
 from motcua.printer.transports import parse_printer_url
 from motcua.queue import errors
@@ -79,11 +82,74 @@ def create_user(
     return user, password
 
 
+def session_id(user: StaffUser) -> str:
+    """What the session cookie keeps of a signed-in person (Flask-Login's alternative id):
+    their id and session version, so raising the version ends every session at once."""
+    return f"{user.id}:{user.session_version}"
+
+
+def user_of_session(session: Session, kept: str) -> StaffUser | None:
+    """The active staff member a session cookie's id names, if its version is still current."""
+    user_id, _, version = kept.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # also a cookie from before session versions
+    user = session.get(StaffUser, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_every_session(session: Session, user_id: int) -> None:
+    """Sign the person out everywhere: every session cookie issued so far stops working."""
+
+    def work() -> None:
+        session.execute(update(StaffUser).where(StaffUser.id == user_id)
+                        .values(session_version=StaffUser.session_version + 1))
+        session.commit()
+
+    with_retry(session, work)
+
+
+_SPAN = re.compile(r"^([1-9][0-9]{0,3})([dh])$")
+EXPIRY_FORMS = "give 30d, 12h, a date (2026-12-31) or a time (2026-12-31T17:00)"
+
+
+def expiry_from(text: str, now: datetime, zone: str) -> datetime:
+    """`--expires`: "30d" or "12h" from now; a date, meaning the token works through that day
+    in the hall's time; or an ISO time, in the hall's time unless it carries its own offset."""
+    text = text.strip()
+    span = _SPAN.match(text)
+    if span:
+        amount = int(span[1])
+        return now + (timedelta(days=amount) if span[2] == "d" else timedelta(hours=amount))
+    try:
+        if len(text) == len("2026-12-31"):
+            day_after = date.fromisoformat(text) + timedelta(days=1)
+            return datetime.combine(day_after, time(), ZoneInfo(zone))
+        moment = datetime.fromisoformat(text)
+    except (ValueError, OverflowError):
+        raise errors.InvalidInput(f"--expires '{text}': {EXPIRY_FORMS}") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def token_time_zone(session: Session, *, hall_code: str | None, username: str | None) -> str:
+    """The time zone a token's dates are read in: its hall's, or its person's hall's."""
+    if username is not None:
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        return user.hall.time_zone if user is not None and user.hall else HALL_TIME_ZONE
+    return get_hall(session, hall_code).time_zone if hall_code else HALL_TIME_ZONE
+
+
 def create_api_token(
     session: Session, clock: Clock, *, name: str, role: Role, hall_code: str | None = None,
-    username: str | None = None,
+    username: str | None = None, expires_at: datetime | None = None,
 ) -> str:
-    """A token for a script (with its own role and hall) or one that acts as a staff member."""
+    """A token for a script (with its own role and hall) or one that acts as a staff member;
+    with `expires_at` (aware) it stops working at that instant."""
+    if expires_at is not None and expires_at.tzinfo is None:
+        raise errors.InvalidInput("An expiry needs a time zone")
+    if expires_at is not None and expires_at <= clock.now():
+        raise errors.InvalidInput("The expiry is already past")
     hall = get_hall(session, hall_code) if hall_code else None
     user = None
     if username is not None:
@@ -95,7 +161,8 @@ def create_api_token(
         hall_id = hall.id if hall else None
     token = _new_token(API_TOKEN_PREFIX)
     session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, hall_id=hall_id,
-                         user_id=user.id if user else None, created_at=clock.now()))
+                         user_id=user.id if user else None, created_at=clock.now(),
+                         expires_at=expires_at))
     session.commit()
     return token
 
@@ -130,8 +197,20 @@ def register_device(
     return device, token
 
 
-_LIVE_API_TOKEN = select(ApiToken).where(ApiToken.token_hash == bindparam("digest"),
-                                         ApiToken.revoked_at.is_(None))
+def token_state(token: ApiToken, now: datetime) -> str:
+    """"revoked", "expired" or "active": what a request with the token would meet."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+_LIVE_API_TOKEN = select(ApiToken).where(
+    ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")))
+# How exact "last used" is: one write per token per step, not one per request.
+LAST_USED_STEP = timedelta(minutes=5)
 _ACTIVE_DEVICE = select(Device).where(Device.token_hash == bindparam("digest"),
                                       Device.active.is_(True))
 
@@ -147,13 +226,28 @@ def actor_for_device(device: Device) -> Actor:
                  device_id=device.id)
 
 
-def authenticate_bearer(session: Session, token: str) -> tuple[Actor | None, Device | None]:
-    """The actor behind a bearer token (None when unknown or revoked) and, when the token is
-    a kiosk's or a tablet's, that device (its printer is needed right after issuing)."""
+def _note_use(session: Session, api_token: ApiToken, now: datetime) -> None:
+    """Keep "last used" for the admin page; at most once per `LAST_USED_STEP`."""
+    if api_token.last_used_at is not None and now - api_token.last_used_at < LAST_USED_STEP:
+        return
+
+    def work() -> None:
+        api_token.last_used_at = now
+        session.commit()
+
+    with_retry(session, work)
+
+
+def authenticate_bearer(session: Session, clock: Clock,
+                        token: str) -> tuple[Actor | None, Device | None]:
+    """The actor behind a bearer token (None when unknown, revoked or expired) and, when the
+    token is a kiosk's or a tablet's, that device (its printer is needed right after issuing)."""
     if token.startswith(API_TOKEN_PREFIX):
-        api_token = session.scalar(_LIVE_API_TOKEN, {"digest": hash_token(token)})
+        now = clock.now()
+        api_token = session.scalar(_LIVE_API_TOKEN, {"digest": hash_token(token), "now": now})
         if api_token is None:
             return None, None
+        _note_use(session, api_token, now)
         if api_token.user is not None:
             return (actor_for_user(api_token.user) if api_token.user.active else None), None
         return Actor(kind="token", name=api_token.name, role=api_token.role,

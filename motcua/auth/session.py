@@ -1,8 +1,14 @@
-"""Flask-Login glue: which staff member a browser session belongs to."""
+"""Flask-Login glue: which staff member a browser session belongs to.
+
+The session keeps "<user id>:<session version>" (Flask-Login's alternative id), and every
+request compares the version with the database: sign-out, a password reset or a lock raises
+it, so a copied cookie stops working with the others.
+"""
 from __future__ import annotations
 
 from flask_login import UserMixin
 
+from motcua.auth.accounts import session_id, user_of_session
 from motcua.extensions import login_manager
 from motcua.queue.models import StaffUser
 
@@ -10,12 +16,12 @@ from motcua.queue.models import StaffUser
 class SignedInStaff(UserMixin):
     def __init__(self, user: StaffUser) -> None:
         self.user = user
-        self.id = str(user.id)
+        self.id = session_id(user)
 
 
 @login_manager.user_loader
-def _load_staff(user_id: str) -> SignedInStaff | None:
+def _load_staff(kept: str) -> SignedInStaff | None:
     from motcua.web import db
 
-    user = db().get(StaffUser, int(user_id)) if user_id.isdigit() else None
-    return SignedInStaff(user) if user is not None and user.active else None
+    user = user_of_session(db(), kept)
+    return SignedInStaff(user) if user is not None else None

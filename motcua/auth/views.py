@@ -1,8 +1,11 @@
 """Staff sign-in and sign-out: Flask-WTF forms (CSRF), Flask-Login sessions, Flask-Limiter.
 
-Failed sign-ins are counted per username and address; after `LOGIN_RATE_LIMIT` of them
-the form answers 429 until the window passes. Successful sign-ins cost nothing, so an
-officer who mistypes once is not locked out for the day.
+Failed sign-ins are counted per username and address (`LOGIN_RATE_LIMIT`), so a neighbour's
+typos behind the hall's shared address do not lock this officer out; per username from
+every address (`LOGIN_USER_RATE_LIMIT`), so guesses cannot be spread over addresses; and per
+address for every username (`LOGIN_ADDRESS_RATE_LIMIT`), so trying many names is slow too.
+Past a limit the form answers 429 until the window passes. Successful sign-ins cost
+nothing, so an officer who mistypes once is not locked out for the day.
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import functools
 import math
 import secrets
 import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -35,13 +40,15 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from motcua.auth.accounts import check_password, hash_password
+from motcua.auth.accounts import check_password, end_every_session, hash_password
 from motcua.auth.session import SignedInStaff
 from motcua.extensions import limiter, login_manager
 from motcua.queue.models import StaffUser
 from motcua.web import db
 
 bp = Blueprint("auth", __name__)
+
+F = TypeVar("F", bound=Callable[..., object])
 
 HOME = "counter.home"  # where staff land after signing in
 
@@ -52,10 +59,26 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
+def _username() -> str:
+    return (request.form.get("username") or "").strip().lower()[:80]
+
+
 def _sign_in_key() -> str:
-    """Throttle per username and address: a neighbour's typos do not lock this officer out."""
-    username = (request.form.get("username") or "").strip().lower()
-    return f"sign-in:{username}:{request.remote_addr}"
+    return f"sign-in:{_username()}:{request.remote_addr}"
+
+
+def _username_key() -> str:
+    return f"sign-in-user:{_username()}"
+
+
+def _address_key() -> str:
+    return f"sign-in-ip:{request.remote_addr}"
+
+
+def _failed_sign_ins(config_key: str, key_func: Callable[[], str]) -> Callable[[F], F]:
+    """Count only the sign-ins that failed (401) against the configured limit."""
+    return limiter.limit(lambda: str(current_app.config[config_key]), key_func=key_func,
+                         methods=["POST"], deduct_when=lambda response: response.status_code == 401)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -88,12 +111,9 @@ def _credentials_match(user: StaffUser | None, password: str) -> bool:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: str(current_app.config["LOGIN_RATE_LIMIT"]),
-    key_func=_sign_in_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 401,
-)
+@_failed_sign_ins("LOGIN_RATE_LIMIT", _sign_in_key)
+@_failed_sign_ins("LOGIN_USER_RATE_LIMIT", _username_key)
+@_failed_sign_ins("LOGIN_ADDRESS_RATE_LIMIT", _address_key)
 def sign_in() -> Response | tuple[str, int] | str:
     form = SignInForm()
     if request.method == "GET":
@@ -119,7 +139,10 @@ def sign_in() -> Response | tuple[str, int] | str:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """A POST (CSRFProtect checks its token), so another site cannot sign staff out."""
+    """A POST (CSRFProtect checks its token), so another site cannot sign staff out.
+    Every session of the person ends, not only this browser's: a copied cookie dies too."""
+    if current_user.is_authenticated:
+        end_every_session(db(), current_user.user.id)
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

@@ -28,6 +28,7 @@ from motcua.api.errors import error_response
 from motcua.api.parsing import json_body
 from motcua.counter import ratings
 from motcua.counter.models import RatingLevel
+from motcua.inputs import DbInt
 from motcua.counter.texts import error_messages, level_labels, reason_labels, tablet_strings
 from motcua.counter.web import answers_json, domain_error_page, message_page, remember_language
 from motcua.queue import services
@@ -49,7 +50,7 @@ THANKS_SECONDS = 6
 class RateBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ticket_id: int = Field(ge=1, strict=True)
+    ticket_id: DbInt = Field(ge=1, strict=True)
     level: RatingLevel
     reason: str | None = Field(default=None, max_length=40)
 

@@ -99,7 +99,8 @@ def error_messages() -> dict[str, str]:
     """Answers to the API's error codes, in the officer's language."""
     return {
         "hall_not_found": _("Không có bộ phận một cửa này."),
-        "counter_not_open": _("Quầy chưa mở hoặc đang tạm dừng."),
+        "counter_not_open": _("Quầy chưa mở: hãy mở quầy trước (quầy đang tạm nghỉ thì bấm "
+                              "“Tiếp tục”)."),
         "counter_taken": _("Quầy đã có cán bộ khác nhận."),
         "not_your_counter": _("Đây không phải quầy của bạn."),
         "forbidden": _("Bạn không có quyền làm việc này."),

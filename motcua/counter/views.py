@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -28,6 +27,7 @@ from motcua.counter.texts import (
     staff_strings,
 )
 from motcua.counter.web import answers_json, domain_error_page, message_page, remember_language
+from motcua.inputs import hall_day
 from motcua.queue import errors, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall, Role, StaffUser
@@ -188,7 +188,7 @@ def audit(hall_code: str) -> str | tuple[str, int]:
                             back=url_for(".home"))
     today = local_day(runtime().clock, found.time_zone)
     try:
-        day = date.fromisoformat(request.args.get("day") or today.isoformat())
+        day = hall_day(request.args.get("day") or today.isoformat())
     except ValueError:
         return message_page(_("Ngày không hợp lệ"),
                             _("Ngày cần có dạng NNNN-TT-NN, ví dụ %(day)s.", day=today.isoformat()),

@@ -15,7 +15,7 @@ from motcua.display import clips, voice
 def _checked_pack(root: Path, settings: voice.VoiceSettings) -> voice.ClipPack:
     problems = voice.validate_pack(root, settings)
     if problems:
-        raise click.ClickException(f"clip pack {root} cannot be used:\n  " + "\n  ".join(problems))
+        raise click.ClickException(f"clip pack {root} cannot be used: " + "; ".join(problems))
     return voice.load_pack(root)
 
 
@@ -60,7 +60,11 @@ def voice_group() -> None:
               help="Folder to write the pack to (replaced whole).")
 def build_command(out: Path) -> None:
     """Synthesise the default clip pack offline with espeak-ng."""
-    root = clips.build_default_pack(out)
+    try:
+        root = clips.build_default_pack(out)
+    except OSError as exc:  # a file where a folder should be, no permission, a full disk
+        raise click.ClickException(
+            f"cannot write the clip pack to {out}: {exc.strerror} ({exc.filename})") from None
     click.echo(f"Built {len(voice.load_pack(root).clips)} clips in {root}")
 
 

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import unicodedata
 import wave
+from collections.abc import Mapping
 from pathlib import Path
 
 import espeakng_loader
@@ -54,6 +55,16 @@ PHRASE_TEXTS: dict[str, tuple[str, str]] = {
     voice.VI_TO_COUNTER: (VOICE_VI, "đến quầy số"),
     voice.EN_CALL: (VOICE_EN, "Ticket number"),
     voice.EN_TO_COUNTER: (VOICE_EN, "please go to counter"),
+    voice.KIOSK_CLIPS["vi"]["choose"]: (
+        VOICE_VI, "Xin mời chạm vào lĩnh vực cần làm thủ tục. Các lĩnh vực là:"),
+    voice.KIOSK_CLIPS["vi"]["your_number"]: (VOICE_VI, "Số thứ tự của ông bà là"),
+    voice.KIOSK_CLIPS["vi"]["when_called"]: (
+        VOICE_VI, "Khi số của ông bà được gọi, xin mời đến quầy hiện trên màn hình lớn."),
+    voice.KIOSK_CLIPS["en"]["choose"]: (
+        VOICE_EN, "Please touch the sector of your procedure. The sectors are:"),
+    voice.KIOSK_CLIPS["en"]["your_number"]: (VOICE_EN, "Your number is"),
+    voice.KIOSK_CLIPS["en"]["when_called"]: (
+        VOICE_EN, "When your number is called, please go to the counter shown on the board."),
 }
 
 # libespeak-ng constants (speak_lib.h)
@@ -217,6 +228,31 @@ def synthesise_pack(folder: Path) -> None:
         ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def synthesise_texts(folder: Path, texts: Mapping[str, tuple[str, str]]) -> None:
+    """Write one clip per file name, `{file name: (espeak voice, text)}` (in a fresh process)."""
+    engine = Espeak()
+    rate = engine.sample_rate
+    for name, (voice_name, text) in texts.items():
+        _write_wav(folder / name, trim_and_level(engine.synthesise(text, voice_name), rate), rate)
+
+
+def synthesise_clips(folder: Path, texts: Mapping[str, tuple[str, str]]) -> None:
+    """Clips beyond the pack — a hall's sector names — synthesised by a child process into
+    `folder`: `{file name: (espeak voice, text)}`. Each file appears whole or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".clips-", dir=folder))
+    try:
+        child = subprocess.run([sys.executable, "-m", __name__, "--texts", str(work)],
+                               input=json.dumps(dict(texts), ensure_ascii=False),
+                               capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            raise RuntimeError(f"synthesising {len(texts)} clips failed:\n{child.stderr}")
+        for name in texts:
+            (work / name).replace(folder / name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def build_default_pack(out_dir: Path) -> Path:
     """Synthesise the default pack into `out_dir` (replaced whole); building again gives the
     same files.
@@ -252,4 +288,8 @@ def ensure_default_pack() -> Path:
 
 
 if __name__ == "__main__":
-    synthesise_pack(Path(sys.argv[1]))
+    if sys.argv[1] == "--texts":
+        synthesise_texts(Path(sys.argv[2]), {name: (pair[0], pair[1]) for name, pair
+                                             in json.loads(sys.stdin.read()).items()})
+    else:
+        synthesise_pack(Path(sys.argv[1]))

@@ -114,7 +114,9 @@ def counter_display(hall: str, number: int) -> str | tuple[str, int]:
         "state": {"counter": readmodels.counter_view(counter, current_ticket(db(), counter)),
                   "now": runtime().clock.now().isoformat()},
         "urls": {"state": url_for("api.counter", hall=found.code, number=counter.number)},
+        "sector_names": {s.code: s.name(_language()) for s in found.sectors},
         "strings": {
+            "officer": _("Cán bộ tiếp nhận: {name}"),
             "serving": _("Đang phục vụ số"),
             "calling": _("Mời số"),
             "paused": _("Tạm nghỉ"),

@@ -12,6 +12,8 @@ A clip pack is a folder holding `manifest.json` and the clips:
 Clip names are: the phrase clips (`PHRASE_CLIPS`), every Vietnamese number word as written
 ("không", "mươi", "nghìn", …), the letters "A".."Z" (their Vietnamese names, for ticket
 prefixes), and for the English option "en_" + an English word ("en_twenty") or letter ("en_A").
+The default pack also holds the kiosk's guidance phrases (`KIOSK_CLIPS`); a hall's own pack
+needs only what its board says.
 File paths are relative to the folder. Every clip is a PCM WAV with one sample rate, channel
 count and sample width shared by the whole pack. A hall can replace the default pack with its
 own recordings by writing the same manifest; `validate_pack` says what is missing or wrong.
@@ -38,6 +40,14 @@ VI_TO_COUNTER = "den_quay_so"
 EN_CALL = "en_ticket_number"
 EN_TO_COUNTER = "en_please_go_to_counter"
 PHRASE_CLIPS: tuple[str, ...] = (CHIME, VI_CALL, VI_TO_COUNTER, EN_CALL, EN_TO_COUNTER)
+# The kiosk's voice guidance, for citizens who cannot read the screen (motcua.kiosk.voice):
+# "touch the sector …" before the sectors are read out, "your number is" before the number,
+# and "when your number is called, go to the counter shown on the board" after it.
+KIOSK_GUIDANCE: tuple[str, ...] = ("choose", "your_number", "when_called")
+KIOSK_CLIPS: dict[str, dict[str, str]] = {  # language -> guidance step -> clip name
+    "vi": {step: f"kiosk_{step}" for step in KIOSK_GUIDANCE},
+    "en": {step: f"en_kiosk_{step}" for step in KIOSK_GUIDANCE},
+}
 LETTERS: tuple[str, ...] = tuple(string.ascii_uppercase)
 EN_PREFIX = "en_"
 
@@ -122,7 +132,8 @@ def required_clips(settings: VoiceSettings | None = None) -> tuple[str, ...]:
         vietnamese = dict.fromkeys(
             numbers.vietnamese_vocabulary(south=False, four_as_tu=True)
             + numbers.vietnamese_vocabulary(south=True, four_as_tu=True))
-        return (PHRASE_CLIPS + tuple(vietnamese) + LETTERS
+        kiosk = tuple(clip for steps in KIOSK_CLIPS.values() for clip in steps.values())
+        return (PHRASE_CLIPS + kiosk + tuple(vietnamese) + LETTERS
                 + tuple(EN_PREFIX + w for w in numbers.ENGLISH_VOCABULARY + LETTERS))
     if settings.language == "en":
         return (CHIME, EN_CALL, EN_TO_COUNTER) + tuple(

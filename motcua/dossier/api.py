@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
 from motcua.api import errors as api_errors
-from motcua.api.access import staff_actor
+from motcua.api.access import counter_actor, staff_actor
 from motcua.api.errors import ApiError, error_response
-from motcua.api.openapi import ERROR, HALL, STAFF
+from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
 from motcua.api.parsing import json_body
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.errors import Localised
@@ -94,7 +94,7 @@ def _dossier_json(dossier: Dossier) -> dict[str, Any]:
 
 @bp.post("/halls/<hall>/counters/<int:number>/dossiers")
 def receive(hall: str, number: int) -> tuple[Response, int]:
-    actor = staff_actor("Only hall staff can work on dossiers")
+    actor = counter_actor("Only hall staff can work on dossiers")
     body: ReceiveDossier = json_body(ReceiveDossier)
     intake = services.Intake(
         procedure_code=body.procedure,
@@ -169,13 +169,12 @@ def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
     """These routes for /api/v1/openapi.json: their paths, and the request schemas (pydantic)."""
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
             "description": "The dossier code, e.g. H21.65-261125-0001"}
-    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
     dossier = _json({"$ref": "#/components/schemas/Dossier"}, "The dossier as staff see it")
     paths = {
         "/api/v1/halls/{hall}/counters/{number}/dossiers": {"post": {
             "summary": "Receive a dossier from the citizen served at the counter: code, due date, "
                        "secrets; the receipt is printed on the counter's printer",
-            "parameters": [HALL, number], "security": STAFF,
+            "parameters": [HALL, COUNTER], "security": STAFF,
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ReceiveDossier"}}}},
             "responses": {"201": dossier, **_errors(400, 401, 403, 404, 409, 413, 422)}}},

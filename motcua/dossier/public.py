@@ -2,14 +2,20 @@
 (`/cong-khai`).
 
 A look-up answers "not found" with the same status and the same page whether the code
-does not exist or the secret is wrong, and every look-up counts against the client's
-`LOOKUP_RATE_LIMIT`, so guessing secrets is slow and tells nothing.
+does not exist or the secret is wrong, and every look-up counts, so guessing secrets is slow
+and tells nothing: against `LOOKUP_RATE_LIMIT` for that address and code (so one guesser
+behind a hall's shared address does not lock the hall's other citizens out), against
+`LOOKUP_CODE_RATE_LIMIT` for that code from every address, and against
+`LOOKUP_ADDRESS_RATE_LIMIT` for the address, whatever it looks up.
 """
 from __future__ import annotations
 
 import calendar
+import hashlib
+import hmac
 import re
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
@@ -31,8 +37,28 @@ bp = Blueprint("lookup", __name__)
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-def _limit() -> str:
-    return str(current_app.config["LOOKUP_RATE_LIMIT"])
+def _configured(key: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[key])
+
+
+def _code_digest() -> str:
+    """The looked-up code as a keyed digest: it may be an ID-card number, and rate-limit
+    keys sit in Redis in plain text."""
+    code = request.form.get("code", "")[:80].strip().upper()
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _address_and_code() -> str:
+    return f"ip:{request.remote_addr}:code:{_code_digest()}"
+
+
+def _code() -> str:
+    return f"code:{_code_digest()}"
+
+
+def _address() -> str:
+    return f"ip:{request.remote_addr}"
 
 
 def _lang() -> str:
@@ -78,7 +104,10 @@ def lookup_form() -> ResponseReturnValue:
 
 @bp.post("/tra-cuu")
 @csrf.exempt  # reads only; a token would also make "not found" pages differ
-@limiter.shared_limit(_limit, scope="dossier-lookup")
+@limiter.limit(_configured("LOOKUP_RATE_LIMIT"), key_func=_address_and_code)
+@limiter.limit(_configured("LOOKUP_CODE_RATE_LIMIT"), key_func=_code)
+@limiter.shared_limit(_configured("LOOKUP_ADDRESS_RATE_LIMIT"), scope="dossier-lookup",
+                      key_func=_address)
 def lookup_by_code() -> ResponseReturnValue:
     code = request.form.get("code", "")[:80]
     secret = request.form.get("secret", "")[:40]
@@ -87,7 +116,8 @@ def lookup_by_code() -> ResponseReturnValue:
 
 
 @bp.get("/tra-cuu/<secret>")
-@limiter.shared_limit(_limit, scope="dossier-lookup")
+@limiter.shared_limit(_configured("LOOKUP_ADDRESS_RATE_LIMIT"), scope="dossier-lookup",
+                      key_func=_address)
 def lookup_by_qr(secret: str) -> ResponseReturnValue:
     found = services.find_by_qr(db(), secret)
     return _result(found) if found is not None else _form(404, not_found=True)

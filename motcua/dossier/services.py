@@ -46,7 +46,15 @@ from motcua.events import Event
 from motcua.queue.demo import DEMO_HALL
 from motcua.queue.models import Counter, Hall, Role, Sector, TicketEvent
 from motcua.queue.numbering import next_in_sequence
-from motcua.queue.services import SYSTEM, Actor, Ports, current_ticket, get_counter, get_hall
+from motcua.queue.services import (
+    SYSTEM,
+    Actor,
+    Ports,
+    current_ticket,
+    get_counter,
+    get_hall,
+    refuse_officer_without_person,
+)
 
 T = TypeVar("T")
 
@@ -245,6 +253,7 @@ def _require_hall_staff(actor: Actor, hall: Hall) -> None:
 def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
     """Officers receive at the counter they sit at; supervisors and admins at any of theirs."""
     _require_hall_staff(actor, hall)
+    refuse_officer_without_person(actor)
     if actor.role == Role.OFFICER and counter.officer_id != actor.user_id:
         raise NotAllowed(N_("Quầy %(number)d không phải quầy của bạn."), number=counter.number)
 

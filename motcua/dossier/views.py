@@ -31,6 +31,7 @@ from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotA
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
 from motcua.dossier.web import installation, print_receipt, receipt_slip
+from motcua.inputs import db_int
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall, Role, StaffUser
 from motcua.queue.services import Actor, current_ticket, get_counter, get_hall
@@ -80,7 +81,7 @@ def _page_words() -> dict[str, Any]:
 
 def _counter_of(hall: Hall) -> Counter:
     try:
-        number = int(request.args.get("counter", ""))
+        number = db_int(request.args.get("counter", ""))
     except ValueError:
         raise BadInput(N_("Hãy mở trang tiếp nhận từ màn hình quầy.")) from None
     return get_counter(db(), hall, number)
@@ -200,7 +201,7 @@ def hall_dossiers(hall_code: str) -> ResponseReturnValue:
         status=status, words=_page_words(), now=clock.now(),
         late=lambda d: readmodels.is_late(d, clock.now()),
         moment=lambda instant: texts.moment(instant, hall.time_zone),
-        counter=request.args.get("counter", type=int))
+        counter=request.args.get("counter", type=db_int))
 
 
 def _hall_dossier(hall: Hall, code: str) -> Dossier:
@@ -236,7 +237,7 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
         processing=texts.processing_time(found.processing_time, found.unit, _lang()),
         moment=lambda instant: texts.moment(instant, hall.time_zone),
         next_statuses=lifecycle.next_statuses(found.status), needs_note=lifecycle.NEEDS_NOTE,
-        error=error, note=note, counter=request.args.get("counter", type=int),
+        error=error, note=note, counter=request.args.get("counter", type=db_int),
         manager=_user().role in (Role.ADMIN, Role.SUPERVISOR)), status
 
 
@@ -259,7 +260,7 @@ def change_status(hall_code: str, code: str) -> ResponseReturnValue:
     flash(_("Hồ sơ %(code)s: %(status)s.", code=found.code,
             status=texts.status_names()[wanted]), "ok")
     return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
-                            counter=request.args.get("counter", type=int)), 303)
+                            counter=request.args.get("counter", type=db_int)), 303)
 
 
 # --- the receipt ----------------------------------------------------------------------------
@@ -303,4 +304,4 @@ def print_again(hall_code: str, code: str) -> ResponseReturnValue:
     else:
         flash(_("Giấy hẹn đang được in lại."), "ok")
     return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
-                            counter=request.args.get("counter", type=int)), 303)
+                            counter=request.args.get("counter", type=db_int)), 303)

@@ -23,6 +23,15 @@ PRIORITY_LABELS: dict[Priority, LazyString] = {
 }
 
 
+# Who qualifies, in words a citizen can check against themselves (shared/domain.md).
+PRIORITY_HINTS: dict[Priority, LazyString] = {
+    Priority.ELDERLY: lazy_gettext("Từ 60 tuổi trở lên"),
+    Priority.DISABLED: lazy_gettext("Khó khăn khi đi lại, nhìn, nghe hoặc nói"),
+    Priority.PREGNANT: lazy_gettext("Đang mang thai, bất kể tháng nào"),
+    Priority.MERIT: lazy_gettext("Thương binh, bệnh binh, thân nhân liệt sĩ, Mẹ Việt Nam anh hùng…"),
+}
+
+
 def priority_label(value: str | None) -> str:
     return str(PRIORITY_LABELS[Priority(value)]) if value else ""
 
@@ -37,6 +46,7 @@ def ticket_words() -> dict[str, Any]:
     return {
         "headline": {
             "waiting": _("Đang chờ đến lượt"),
+            "near": _("Sắp đến lượt của ông/bà"),
             "called": _("Mời đến quầy số {counter}"),
             "serving": _("Đang được phục vụ tại quầy số {counter}"),
             "done": _("Đã xong"),
@@ -45,6 +55,7 @@ def ticket_words() -> dict[str, Any]:
             "other_day": _("Số của ngày khác"),
         },
         "detail": {
+            "near": _("Xin ông/bà đến gần khu vực các quầy và theo dõi bảng gọi số."),
             "called": _("Số {number} đang được gọi. Xin mời ông/bà đến ngay."),
             "serving": _("Cán bộ đang giải quyết hồ sơ của ông/bà."),
             "done": _("Cảm ơn ông/bà đã đến Bộ phận Một cửa."),
@@ -92,6 +103,9 @@ def describe_ticket(status: dict[str, Any]) -> dict[str, Any]:
                  else words["ahead"]["one" if ahead == 1 else "other"].format(n=ahead))
     if status["estimated_wait_minutes"]:
         lines.append(words["wait"].format(n=status["estimated_wait_minutes"]))
+    if status["near"]:
+        lines.append(words["detail"]["near"])
+        return {"state": "near", "headline": words["headline"]["near"], "lines": lines}
     return {"state": state, "headline": words["headline"]["waiting"], "lines": lines}
 
 
@@ -133,6 +147,7 @@ def kiosk_words() -> dict[str, Any]:
             "outside_issuing_window": _("Hiện không phải giờ lấy số của lĩnh vực này."),
             "daily_cap_reached": _("Lĩnh vực này đã hết số hôm nay."),
             "rate_limited": _("Máy đang bận. Xin chờ một chút rồi chạm lại."),
+            "database_unavailable": _("Hệ thống đang tạm gián đoạn. Xin chờ một chút rồi chạm lại."),
             "network": _("Không kết nối được máy chủ. Xin mời hỏi cán bộ hướng dẫn."),
             "other": _("Chưa lấy được số. Xin mời hỏi cán bộ hướng dẫn."),
         },

@@ -6,6 +6,7 @@ serve pages, QR codes and look-ups.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -25,9 +27,12 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
-from motcua.auth.accounts import hash_token
+from motcua.auth.accounts import device_for_token
 from motcua.extensions import LANGUAGES, csrf, limiter
+from motcua.display import services as board
+from motcua.display import voice
 from motcua.kiosk import registration, texts
+from motcua.kiosk import voice as kiosk_voice
 from motcua.kiosk.links import qr_svg, ticket_page_url
 from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
 from motcua.queue import readmodels, services
@@ -53,6 +58,8 @@ def _timing() -> dict[str, float]:
     return {name: float(config.get(f"KIOSK_{name.upper()}_SECONDS", default))
             for name, default in TIMING_DEFAULTS.items()}
 
+
+MAX_TICKET_TEXT = 12  # longest display number a hall prints ("A012", "1023", …)
 
 # Each language's name in itself, as language switches show it: never translated.
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -143,6 +150,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
             "start": url_for("kiosk.kiosk", hall=found.code, lang=start_lang),
             "idle": url_for("kiosk.kiosk", hall=found.code, lang=start_lang, screen="attract"),
         },
+        "voice": _voice_config(found, lang),
     }
     other = _other(lang)
     with force_locale(other):
@@ -150,13 +158,74 @@ def kiosk(hall: str) -> ResponseReturnValue:
     page = render_template(
         "kiosk/kiosk.html", hall=found, config=config, lang=lang,
         sectors=config["sectors"], priorities=list(Priority),
-        priority_labels=texts.PRIORITY_LABELS, keypad_letters=_keypad_letters(found),
+        priority_labels=texts.PRIORITY_LABELS, priority_hints=texts.PRIORITY_HINTS,
+        keypad_letters=_keypad_letters(found),
         other_lang=other, other_lang_name=LANGUAGE_NAMES[other], attract_other=attract_other,
         other_lang_url=url_for("kiosk.kiosk", hall=found.code, lang=other),
     )
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return registration.remember(response, token)
+
+
+def _voice_config(hall: Hall, lang: str) -> dict[str, Any]:
+    """The clips of the voice guidance, if the clip pack has them (`motcua voice build`)."""
+    if kiosk_voice.guidance_pack() is None:
+        return {"enabled": False}
+    return {
+        "enabled": True,
+        "choose": url_for("kiosk.guidance_clip", clip=voice.KIOSK_CLIPS[lang]["choose"]),
+        "sectors": {sector.code: url_for("kiosk.sector_clip", hall=hall.code, code=sector.code,
+                                         lang=lang) for sector in hall.sectors},
+        "ticket": url_for("kiosk.ticket_guidance", hall=hall.code, lang=lang),
+    }
+
+
+def _voice_lang() -> str:
+    lang = request.args.get("lang", "vi")
+    return lang if lang in kiosk_voice.LANGUAGES else "vi"
+
+
+@bp.get("/kiosk/voice/<clip>")
+def guidance_clip(clip: str) -> ResponseReturnValue:
+    """A clip of the default pack: the guidance's phrases and number words."""
+    pack = kiosk_voice.guidance_pack()
+    path = pack.clips.get(clip) if pack is not None else None
+    if path is None or not path.is_file():
+        return _json_error(404, "clip_not_found", f"No clip {clip!r}: run `motcua voice build`")
+    return send_file(path, mimetype="audio/wav", max_age=3600, conditional=True)
+
+
+@bp.get("/kiosk/<hall>/voice/sector/<code>")
+def sector_clip(hall: str, code: str) -> ResponseReturnValue:
+    """A sector's name spoken (?lang=vi|en), synthesised the first time it is asked for."""
+    found = services.get_hall(db(), hall)
+    sector = next((s for s in found.sectors if s.code == code), None)
+    if sector is None:
+        return _json_error(404, "sector_not_found", f"No sector {code!r} in hall {hall!r}")
+    folder = Path(current_app.instance_path) / kiosk_voice.SECTOR_FOLDER
+    try:
+        path = kiosk_voice.sector_clip(folder, found, sector, _voice_lang())
+    except (OSError, RuntimeError) as exc:
+        current_app.logger.warning("sector clips of hall %s: %s", found.code, exc)
+        return _json_error(503, "voice_unavailable", "The sector's name could not be spoken")
+    return send_file(path, mimetype="audio/wav", max_age=3600, conditional=True)
+
+
+@bp.get("/kiosk/<hall>/voice/ticket")
+def ticket_guidance(hall: str) -> ResponseReturnValue:
+    """What the kiosk says after issuing ticket ?number=…: `{"text", "parts": [[clip URL]]}`."""
+    found = services.get_hall(db(), hall)
+    number = (request.args.get("number") or "").strip()
+    if not number or len(number) > MAX_TICKET_TEXT:
+        return _json_error(422, "invalid_request", "number: give the ticket number, e.g. 1023")
+    try:
+        text, parts = kiosk_voice.ticket_guidance(number, _voice_lang(),
+                                                  board.voice_settings_of(found))
+    except ValueError as exc:
+        return _json_error(422, "invalid_request", f"number: {exc}")
+    return jsonify({"text": text, "parts": [[url_for("kiosk.guidance_clip", clip=clip)
+                                             for clip in part] for part in parts]})
 
 
 @bp.get("/kiosk/<hall>/setup")
@@ -179,9 +248,10 @@ def setup(hall: str) -> ResponseReturnValue:
 
 
 def _lookup_key() -> str:
-    """Look-ups are limited per kiosk (by its token's digest), else per address."""
+    """Look-ups are limited per kiosk (by its device, never by its token), else per address."""
     token = registration.token_from_cookie(request.cookies.get(registration.COOKIE))
-    return f"kiosk:{hash_token(token)}" if token else f"ip:{request.remote_addr}"
+    device = device_for_token(db(), token) if token else None
+    return f"kiosk:{device.id}" if device is not None else f"ip:{request.remote_addr}"
 
 
 @bp.post("/kiosk/<hall>/lookup")

@@ -89,6 +89,7 @@ class PrintAgent:
         self.client.on("connect_error", self._on_connect_error, namespace=AGENT_NAMESPACE)
         self.client.on("disconnect", self._on_disconnect, namespace=AGENT_NAMESPACE)
         self.client.on("job", self._on_job, namespace=AGENT_NAMESPACE)
+        self.client.on("resync", self._on_resync, namespace=AGENT_NAMESPACE)
 
     def start(self, retry_seconds: float = 5.0) -> None:
         """Connect (retrying while the server is unreachable) and start printing.
@@ -131,6 +132,11 @@ class PrintAgent:
 
     def _on_connect(self) -> None:
         self._say(f"connected to {self.server} as kiosk {self.kiosk}")
+        self.client.emit("ready", {}, namespace=AGENT_NAMESPACE)
+
+    def _on_resync(self, _data: Any = None) -> None:
+        """The server's message queue was away and may have lost jobs: ask for them again
+        (jobs already here or printed are not printed twice)."""
         self.client.emit("ready", {}, namespace=AGENT_NAMESPACE)
 
     def _on_connect_error(self, data: Any = None) -> None:

@@ -80,14 +80,33 @@ def commands(data: bytes) -> Iterator[Command]:
             raise StreamError(f"byte {byte:#04x} at {i} would print as text")
 
 
+# GS ( k functions for QR codes (cn 49): module size, store the data, print what is stored.
+_QR_SIZE, _QR_STORE, _QR_PRINT = 67, 80, 81
+
+
 def raster_image(data: bytes, gap: int = 32) -> Image.Image:
-    """The stream's raster images stacked as printed, a blank gap where paper is cut."""
+    """The stream's raster images stacked as printed, a blank gap where paper is cut.
+
+    A native QR code (`GS ( k`) is drawn as the printer would, centred, so a preview of a job
+    made for a printer that draws its own QR codes still shows the code.
+    """
+    from motcua.printer.render import qr_image  # qrcode: only when a preview is drawn
+
     parts: list[Image.Image | int] = []  # an int is a gap of that many rows
+    qr_data, qr_module = b"", 3
     for command in commands(data):
         if command.name == "raster":
             # In ESC/POS a set bit prints; in a 1-bit PIL image a set bit is white.
             ink = Image.frombytes("1", (command.width, command.height), command.payload)
             parts.append(ImageOps.invert(ink.convert("L")).convert("1"))
+        elif command.name == "qr" and command.payload[:1] == b"1":
+            function = command.payload[1]
+            if function == _QR_SIZE:
+                qr_module = command.payload[2]
+            elif function == _QR_STORE:
+                qr_data = command.payload[3:]
+            elif function == _QR_PRINT and qr_data:
+                parts.append(qr_image(qr_data.decode("utf-8"), qr_module))
         elif command.name == "cut" and parts:
             parts.append(gap)
     while parts and isinstance(parts[-1], int):
@@ -99,7 +118,7 @@ def raster_image(data: bytes, gap: int = 32) -> Image.Image:
     top = 0
     for part in parts:
         if isinstance(part, Image.Image):
-            image.paste(part, (0, top))
+            image.paste(part, ((width - part.width) // 2, top))
             top += part.height
         else:
             top += part

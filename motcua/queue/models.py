@@ -244,6 +244,9 @@ class StaffUser(Base):
     hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))  # None: every hall (admin)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # Kept in the session cookie and compared on every request: raising it (sign-out,
+    # password reset, lock) ends every session of the person at once, copies included.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     hall: Mapped[Hall | None] = relationship()
 
@@ -261,8 +264,11 @@ class ApiToken(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # None: until revoked
+    last_used_at: Mapped[datetime | None]  # to `LAST_USED_STEP`, see motcua.auth.accounts
 
     user: Mapped[StaffUser | None] = relationship()
+    hall: Mapped[Hall | None] = relationship()
 
 
 class Device(Base):

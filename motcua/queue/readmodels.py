@@ -28,6 +28,7 @@ from motcua.queue.services import (
     service_rates,
     waiting_counts,
 )
+from motcua.queue.settings import HallSettings
 
 
 def _iso(value: Any) -> str | None:
@@ -152,6 +153,7 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
     today = local_day(clock, hall.time_zone)
     ahead = people_ahead(session, ticket) if ticket.day == today else 0
     waiting = ticket.status == TicketStatus.WAITING and ticket.day == today
+    near = HallSettings.of(hall.settings).near_turn_people
     return {
         "token": ticket.token,
         "hall": {"code": hall.code, "name": hall.name},
@@ -168,6 +170,7 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
         "counter": ticket.counter.number if ticket.counter else None,
         "call_count": ticket.call_count,
         "ahead": ahead if waiting else 0,
+        "near": waiting and ahead <= near,  # few enough ahead to come close to the counters
         "estimated_wait_minutes": (
             estimated_wait_minutes(session, clock, hall, ticket.sector, ahead) if waiting else 0),
         "transferred": ticket.transferred_from_counter_id is not None,

@@ -211,21 +211,36 @@ def _log(
     })
 
 
+OFFICER_WITHOUT_PERSON = ("An officer token that acts as no person cannot act on counters "
+                          "(create it with --user)")
+
+
+def refuse_officer_without_person(actor: Actor) -> None:
+    """An officer works at the counter they sit at; a token that acts as no person sits
+    nowhere, so it would otherwise pass for the officer of every counter nobody holds."""
+    if actor.role == Role.OFFICER and actor.user_id is None:
+        raise errors.Forbidden(OFFICER_WITHOUT_PERSON)
+
+
 def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
     """Officers act on the counter they sit at; supervisors and admins on any of their hall."""
+    refuse_officer_without_person(actor)
     if actor.may_manage_hall(hall):
         return
     if actor.role == Role.OFFICER and actor.hall_id in (None, hall.id):
         if counter.officer_id == actor.user_id:
             return
+        if counter.officer_id is None and counter.state == CounterState.CLOSED:
+            _require_open(counter)  # nobody's counter yet: the officer only has to open it
         raise errors.NotYourCounter(f"Counter {counter.number} is not your counter")
     raise errors.Forbidden("Only hall staff can act on counters")
 
 
 def _require_open(counter: Counter) -> None:
     if counter.state != CounterState.OPEN:
-        state = "paused" if counter.state == CounterState.PAUSED else "closed"
-        raise errors.CounterNotOpen(f"Counter {counter.number} is {state}")
+        if counter.state == CounterState.PAUSED:
+            raise errors.CounterNotOpen(f"Counter {counter.number} is paused: resume it first")
+        raise errors.CounterNotOpen(f"Counter {counter.number} is closed: open the counter first")
 
 
 _WAITING_COUNTS = (
@@ -527,6 +542,7 @@ def open_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Ac
         hall = get_hall(ports.session, hall_code)
         counter = get_counter(ports.session, hall, counter_number)
         if actor.role == Role.OFFICER:
+            refuse_officer_without_person(actor)
             if actor.hall_id not in (None, hall.id):
                 raise errors.Forbidden("This counter belongs to another hall")
             if counter.officer_id not in (None, actor.user_id):

@@ -17,11 +17,17 @@ class HallSettings:
     voice: dict[str, Any] = field(default_factory=dict)  # read by motcua.display
     rating_levels: int = 3  # 3 or 4 ("Bình thường")
     wait_alert_minutes: int = 30  # the leaders' live view warns when a sector's wait passes it
+    # a sector's own threshold for that warning, by sector code (else wait_alert_minutes)
+    sector_wait_alert_minutes: dict[str, int] = field(default_factory=dict)
+    near_turn_people: int = 3  # the phone page says "your turn is near" with this few ahead
 
     @classmethod
     def of(cls, stored: dict[str, Any] | None) -> HallSettings:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in (stored or {}).items() if k in known})
+
+    def wait_alert_for(self, sector_code: str) -> int:
+        return int(self.sector_wait_alert_minutes.get(sector_code, self.wait_alert_minutes))
 
     @property
     def rank_penalty(self) -> timedelta:

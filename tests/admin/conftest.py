@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from motcua import create_app
-from motcua.auth.accounts import actor_for_user, create_user
+from motcua.auth.accounts import actor_for_user, create_user, session_id
 from motcua.models import metadata
 from motcua.queue.models import Role, StaffUser
 from motcua.queue.services import Actor
@@ -19,7 +19,7 @@ from tests.conftest import runtime_of
 def sign_in(client: FlaskClient, user: StaffUser) -> FlaskClient:
     """A browser session signed in as `user` (what Flask-Login keeps after the sign-in form)."""
     with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user.id)
+        flask_session["_user_id"] = session_id(user)
         flask_session["_fresh"] = True
     return client
 

@@ -17,7 +17,7 @@ from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import DeviceKind, Role
 from motcua.queue.services import SYSTEM, Actor, Ports
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
-from tests.conftest import LiveServer, screenshot
+from tests.conftest import LiveServer, runtime_of, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -130,12 +130,12 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
     expect(page.locator('.live-counter[data-counter="8"]')).to_have_class("live-counter open idle")
     screenshot(page, "admin-live")
 
-    with hall.session() as session:  # the next poll shows a new citizen without a reload
-        services.issue_ticket(Ports(session, SystemClock(), RecordingPublisher()),
+    with hall.session() as session:  # the hall's event shows a new citizen without a reload
+        services.issue_ticket(Ports(session, SystemClock(), runtime_of(hall.app).publisher),
                               hall_code="demo", sector_code="y-te", priority=None,
                               actor=Actor(kind="kiosk", name="k1"))
     expect(page.locator('.live-sector[data-sector="y-te"] .count')).to_have_text(
-        "1", timeout=15_000)
+        "1", timeout=2000)
 
 
 def test_closing_a_sector_greys_it_out_on_a_running_kiosk(hall: LiveServer, browser: Browser,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from motcua.admin import services
+from motcua.admin import forms, services
 from motcua.admin.errors import Denied, Invalid, Refused
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import authenticate_bearer, check_password
@@ -340,16 +340,16 @@ def test_a_disabled_kiosk_token_stops_working_at_once(ports, admin, session):
                                         fields=services.DeviceFields(
                                             "Máy lấy số cửa chính", DeviceKind.KIOSK,
                                             "tcp://192.168.1.50:9100", None))
-    assert authenticate_bearer(session, token)[0] is not None
+    assert authenticate_bearer(session, ports.clock, token)[0] is not None
     services.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=False)
-    assert authenticate_bearer(session, token)[0] is None
+    assert authenticate_bearer(session, ports.clock, token)[0] is None
     services.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=True)
     renewed = services.renew_device_token(ports, actor=admin, hall_code="demo",
                                           device_id=device.id)
-    assert authenticate_bearer(session, token)[0] is None
-    assert authenticate_bearer(session, renewed)[0] is not None
+    assert authenticate_bearer(session, ports.clock, token)[0] is None
+    assert authenticate_bearer(session, ports.clock, renewed)[0] is not None
 
 
 # --- holidays -------------------------------------------------------------------------------
@@ -392,3 +392,41 @@ def test_waiting_tickets_are_untouched_by_configuration(ports, admin, session):
     services.set_sector_open(ports, actor=admin, hall_code="demo", code="dat-dai", is_open=False)
     session.refresh(ticket)
     assert ticket.status == TicketStatus.WAITING
+
+
+# --- the live view's thresholds and the phone page's "turn near" ---------------------------
+
+
+def test_a_sector_can_have_its_own_waiting_threshold_and_give_it_back(ports, admin, session):
+    land = services.find_sector(session, queue.get_hall(session, "demo"), "dat-dai")
+    services.update_sector(ports, actor=admin, hall_code="demo", code="dat-dai",
+                           fields=fields_of(land, wait_alert_minutes=15))
+    settings = queue.settings_of(queue.get_hall(session, "demo"))
+    assert (settings.wait_alert_for("dat-dai"), settings.wait_alert_for("tu-phap")) == (15, 30)
+    assert audit_rows(session, "sector")[-1].changes == {"wait_alert_minutes": [None, 15]}
+
+    services.update_sector(ports, actor=admin, hall_code="demo", code="dat-dai",
+                           fields=fields_of(land, wait_alert_minutes=None))
+    assert queue.settings_of(queue.get_hall(session, "demo")).wait_alert_for("dat-dai") == 30
+
+
+def test_a_sectors_threshold_is_read_from_its_form_and_checked(ports, admin, session):
+    form = {"name_vi": "Hộ tịch", "number_start": "1", "number_end": "999",
+            "wait_alert_minutes": "12"}
+    assert forms.read_sector(form).wait_alert_minutes == 12
+    assert forms.read_sector({**form, "wait_alert_minutes": ""}).wait_alert_minutes is None
+    with pytest.raises(Invalid) as caught:
+        forms.read_sector({**form, "wait_alert_minutes": "0"})
+    assert {p.field for p in caught.value.problems} == {"wait_alert_minutes"}
+
+
+def test_how_near_a_turn_must_be_for_the_phone_to_say_so_is_a_hall_setting(ports, admin, session):
+    board = dict(notices=[], ticket_footer=[], wait_alert_minutes=30, priority_cap=2,
+                 rating_levels=3)
+    services.update_board(ports, actor=admin, hall_code="demo",
+                          fields=services.BoardFields(**board, near_turn_people=5))
+    assert queue.settings_of(queue.get_hall(session, "demo")).near_turn_people == 5
+    with pytest.raises(Invalid) as caught:
+        services.update_board(ports, actor=admin, hall_code="demo",
+                              fields=services.BoardFields(**board, near_turn_people=0))
+    assert {p.field for p in caught.value.problems} == {"near_turn_people"}

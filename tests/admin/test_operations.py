@@ -16,6 +16,7 @@ from motcua.queue.models import DeviceKind, Ticket
 from motcua.queue.services import SYSTEM, Ports
 from tests.admin.fixture_day import build_fixture_day
 from tests.conftest import runtime_of
+from tests.support import bearer
 
 
 def ticket_numbers(app) -> list[str]:
@@ -111,7 +112,7 @@ def test_backup_explains_that_postgresql_has_its_own_tools(tmp_path):
 
 
 def test_health_reports_the_database_the_queue_and_each_printer(app, client, session, clock,
-                                                                demo_hall):
+                                                                demo_hall, supervisor_token):
     device, _ = register_device(session, clock, hall_code="demo", name="kiosk-1",
                                 kind=DeviceKind.KIOSK, printer="agent")
     register_device(session, clock, hall_code="demo", name="kiosk-2", kind=DeviceKind.KIOSK,
@@ -126,7 +127,7 @@ def test_health_reports_the_database_the_queue_and_each_printer(app, client, ses
     ])
     session.commit()
 
-    answer = client.get("/health")
+    answer = client.get("/health", headers=bearer(supervisor_token))
     assert answer.status_code == 200
     health = answer.get_json()
     assert health["status"] == "degraded"  # a printer is out of paper; the server is fine
@@ -140,9 +141,10 @@ def test_health_reports_the_database_the_queue_and_each_printer(app, client, ses
                                    "ok": True}
 
 
-def test_health_says_when_the_message_queue_does_not_answer(app, client, demo_hall):
+def test_health_says_when_the_message_queue_does_not_answer(app, client, demo_hall,
+                                                            supervisor_token):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
-    health = client.get("/health").get_json()
+    health = client.get("/health", headers=bearer(supervisor_token)).get_json()
     assert health["status"] == "degraded"
     assert health["message_queue"]["configured"] is True
     assert health["message_queue"]["ok"] is False and health["message_queue"]["error"]
@@ -160,11 +162,12 @@ def test_health_is_down_without_a_database(app, client, session, demo_hall):
 
 
 @pytest.mark.redis
-def test_health_pings_a_configured_redis(app, client, demo_hall):
+def test_health_pings_a_configured_redis(app, client, demo_hall, supervisor_token):
     import os
 
     url = os.environ.get("MOTCUA_TEST_REDIS_URL")
     if not url:
         pytest.skip("MOTCUA_TEST_REDIS_URL is not set")
     app.config["REDIS_URL"] = url
-    assert client.get("/health").get_json()["message_queue"] == {"configured": True, "ok": True}
+    answer = client.get("/health", headers=bearer(supervisor_token))
+    assert answer.get_json()["message_queue"] == {"configured": True, "ok": True}

@@ -12,7 +12,7 @@ from tests.admin.conftest import csrf_token, sign_in
 PAGES = ["/admin/", "/admin/demo/", "/admin/demo/sectors", "/admin/demo/sectors/new",
          "/admin/demo/sectors/dat-dai", "/admin/demo/counters", "/admin/demo/counters/new",
          "/admin/demo/counters/2", "/admin/demo/staff", "/admin/demo/devices",
-         "/admin/demo/holidays", "/admin/demo/voice", "/admin/demo/audit",
+         "/admin/demo/holidays", "/admin/demo/voice", "/admin/demo/audit", "/admin/demo/access",
          "/admin/demo/reports/traffic", "/admin/demo/reports/times",
          "/admin/demo/reports/outcomes", "/admin/demo/reports/satisfaction",
          "/admin/demo/reports/dossiers", "/admin/demo/live", "/admin/demo/live.json"]
@@ -25,7 +25,8 @@ def test_an_admin_sees_every_page(admin_client, path):
 
 
 @pytest.mark.parametrize("path", ["/admin/demo/", "/admin/demo/sectors/dat-dai",
-                                  "/admin/demo/counters/2", "/admin/demo/voice"])
+                                  "/admin/demo/counters/2", "/admin/demo/voice",
+                                  "/admin/demo/access"])
 def test_every_page_has_an_english_face(admin_client, path):
     html = admin_client.get(path + "?lang=en").get_data(as_text=True)
     assert 'lang="en"' in html and "Sign out" in html and "Sectors" in html

@@ -28,10 +28,14 @@ def test_an_officer_calling_on_another_officers_counter_gets_403(signed_in, issu
     assert binh.act(1, "open").get_json()["error"]["code"] == "counter_taken"
 
 
-def test_an_officer_cannot_act_on_a_free_counter_they_have_not_taken(signed_in, issue):
+def test_an_officer_calling_on_a_closed_counter_is_told_to_open_it_first(signed_in, issue):
     lan = signed_in("lan")
     issue("dat-dai")
-    assert lan.act(2, "call-next").status_code == 403
+    response = lan.act(2, "call-next")
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "counter_not_open"
+    assert error["message"] == "Counter 2 is closed: open the counter first"
 
 
 def test_an_officer_cannot_open_another_officers_console_or_its_state(signed_in):
@@ -189,3 +193,15 @@ def test_sector_names_on_the_console_follow_the_language(signed_in, session):
     lan.act(1, "open")
     sector = session.query(Sector).filter_by(code="dat-dai").one()
     assert sector.name_en in lan.client.get("/counter/demo/1?lang=en").get_data(as_text=True)
+
+
+def test_the_console_tells_an_officer_to_open_the_counter_first_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from motcua.counter.texts import error_messages
+
+    with app.test_request_context():
+        with force_locale("vi"):
+            assert "hãy mở quầy trước" in error_messages()["counter_not_open"]
+        with force_locale("en"):
+            assert "open the counter first" in error_messages()["counter_not_open"]

@@ -16,7 +16,8 @@ from motcua.display.sockets import DISPLAY_NAMESPACE
 from motcua.display.voice import build_announcement
 from motcua.events import hall_room
 from motcua.extensions import socketio
-from motcua.queue.services import SYSTEM, Ports
+from motcua.events import RecordingPublisher
+from motcua.queue.services import SYSTEM, Ports, call_next
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials, issue, seed_halls
 
@@ -122,7 +123,7 @@ def test_the_board_announces_each_call_and_recall_in_turn(
     counter_api(live_server, staff, 6, "call-next")
     counter_api(live_server, staff, 6, "recall")
 
-    page.wait_for_function("window.spokenLog.filter(([t]) => t === '').length >= 2",
+    page.wait_for_function("() => window.spokenLog.filter(([t]) => t === '').length >= 2",
                            timeout=60_000)
     log = page.evaluate("window.spokenLog")
     said = [(text, at) for text, at in log if text]
@@ -230,4 +231,22 @@ def test_a_counter_display_follows_its_counter(
     counter_api(live_server, staff, 5, "complete")
     counter_api(live_server, staff, 5, "close")
     expect(page.locator("#desk-ticket")).to_have_text("Quầy đóng", timeout=1000)
+    page.close()
+
+
+def test_a_board_told_to_resync_reads_the_calls_its_message_queue_lost(
+        live_server: LiveServer, browser: Any, staff: Credentials, default_pack: Path) -> None:
+    counter_api(live_server, staff, 4, "open")
+    issue(live_server.app, "doanh-nghiep")
+    page = open_board(live_server, browser)
+    rt = runtime_of(live_server.app)
+    with live_server.session() as session:  # a call whose event never reached this server
+        call_next(Ports(session, rt.clock, RecordingPublisher()), hall_code="demo",
+                  counter_number=4, actor=SYSTEM)
+    page.wait_for_timeout(500)
+    tile = page.locator(".tile", has_text="Quầy 4")
+    expect(tile).not_to_contain_text("4001")
+
+    socketio.emit("resync", {}, namespace=DISPLAY_NAMESPACE)  # the message queue is back
+    expect(tile.locator(".tile-number")).to_have_text("4001", timeout=3000)
     page.close()

@@ -117,13 +117,15 @@ def test_an_open_dossier_past_its_due_date_says_late(ports, clock, client, dossi
 def test_look_ups_are_rate_limited_per_client(tmp_path, clock, publisher):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'limited.sqlite'}",
                       "SECRET_KEY": "s", "RATELIMIT_ENABLED": True, "LOOKUP_RATE_LIMIT": "3 per minute",
-                      "PRINTER": "dummy:"}, clock=clock, publisher=publisher)
+                      "LOOKUP_ADDRESS_RATE_LIMIT": "5 per minute", "PRINTER": "dummy:"},
+                     clock=clock, publisher=publisher)
     metadata.create_all(app.extensions["motcua"].engine)
     client = app.test_client()
     answers = [client.post("/tra-cuu", data={"code": "H21.65-261125-0001", "secret": "AAAAAA"}).status_code
-               for _ in range(3)]
-    assert answers == [404, 404, 404]
-    throttled = client.get("/tra-cuu/" + "B" * 24)
+               for _ in range(4)]
+    assert answers == [404, 404, 404, 429]
+    assert client.get("/tra-cuu/" + "B" * 24).status_code == 404
+    throttled = client.get("/tra-cuu/" + "C" * 24)  # the address's sixth look-up
     assert throttled.status_code == 429
     assert "quá nhiều lần" in throttled.get_data(as_text=True)
     other = app.test_client()

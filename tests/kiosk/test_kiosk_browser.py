@@ -2,11 +2,13 @@
 scanning, idle — with screenshots of every screen in portrait and landscape."""
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from motcua.queue.models import Priority, Sector
 from tests.conftest import screenshot
@@ -53,7 +55,7 @@ def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, 
     expect(page.locator("#ticket-ahead")).to_have_text("Trước ông/bà còn 1 người")
     expect(page.locator("#ticket-wait")).to_contain_text("khoảng")
     expect(page.locator("#print-status")).to_be_visible()
-    page.wait_for_function("document.getElementById('ticket-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
     shoot(page, f"kiosk-{orientation}-3-ticket")
     tickets = live_hall.tickets()
     assert [t.display_number for t in tickets] == ["1001", "1002"]
@@ -108,7 +110,7 @@ def test_a_failing_printer_keeps_the_number_and_qr_code_up_and_the_ticket_exists
     expect(page.locator("#print-failed")).to_contain_text("Máy in bị lỗi")
     expect(page.locator("#print-failed")).to_contain_text("chụp ảnh màn hình")
     expect(page.locator("#ticket-number")).to_have_text("6001")
-    page.wait_for_function("document.getElementById('ticket-qr').naturalWidth > 0")
+    page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
     shoot(page, f"kiosk-{orientation}-4-print-failed")
     page.wait_for_timeout(2500)  # longer than the regular confirmation: still up
     expect(page.locator("#screen-ticket")).to_be_visible()
@@ -194,6 +196,28 @@ def test_tapping_a_sector_that_closed_meanwhile_explains_and_returns(browser, li
     page.context.close()
 
 
+def test_a_database_outage_shows_the_retry_screen_and_the_next_tap_gets_a_ticket(
+        browser, live_hall, monkeypatch):
+    page = open_kiosk(browser, live_hall, PORTRAIT)
+    locked = OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+    def database_away(*_args: Any, **_kwargs: Any) -> None:
+        raise locked
+
+    with monkeypatch.context() as outage:
+        outage.setattr("motcua.queue.services.issue_ticket", database_away)
+        sector(page, "dat-dai").click()
+        expect(page.locator("#screen-message")).to_be_visible()
+        expect(page.locator("#message-text")).to_have_text(
+            "Hệ thống đang tạm gián đoạn. Xin chờ một chút rồi chạm lại.")
+        shoot(page, "kiosk-portrait-5-database-unavailable")
+    page.locator("#screen-message [data-action=home]").click()
+    sector(page, "dat-dai").click()
+    expect(page.locator("#ticket-number")).to_have_text("1001")
+    assert [t.display_number for t in live_hall.tickets()] == ["1001"]
+    page.context.close()
+
+
 @pytest.mark.parametrize("viewport,orientation", [(PORTRAIT, "portrait"), (LANDSCAPE, "landscape")])
 def test_closed_full_and_out_of_hours_sectors_cannot_be_tapped(browser, live_hall, viewport,
                                                                orientation):
@@ -231,7 +255,7 @@ def test_a_scanned_code_opens_the_tickets_status(browser, live_hall, viewport, o
     result = page.locator("#lookup-result")
     expect(result.locator(".found-number")).to_have_text("4002")
     expect(result).to_contain_text("Đăng ký doanh nghiệp, Đầu tư")
-    expect(result).to_contain_text("Đang chờ đến lượt")
+    expect(result).to_contain_text("Sắp đến lượt của ông/bà")
     expect(result).to_contain_text("Trước ông/bà còn 1 người")
     shoot(page, f"kiosk-{orientation}-6-lookup-scanned")
     page.context.close()

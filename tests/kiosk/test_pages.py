@@ -130,7 +130,7 @@ def test_the_phone_page_shows_number_sector_and_place_in_line(client, kiosk_toke
     assert answer.status_code == 200
     assert answer.headers["Referrer-Policy"] == "no-referrer"
     assert "1002" in page and "Đất đai" in page
-    assert "Đang chờ đến lượt" in page
+    assert "Sắp đến lượt của ông/bà" in page
     assert "Trước ông/bà còn 1 người" in page
     assert _config(page, "ticket-config")["urls"]["status"] == f"/api/v1/tickets/{second['token']}"
 
@@ -139,7 +139,7 @@ def test_the_phone_page_in_english_counts_people_in_english(client, kiosk_token)
     _issue(client, kiosk_token)
     second = _issue(client, kiosk_token)
     page = client.get(f"/t/{second['token']}?lang=en").get_data(as_text=True)
-    assert "Waiting for your turn" in page and "1 person ahead of you" in page and "Land" in page
+    assert "Your turn is near" in page and "1 person ahead of you" in page and "Land" in page
 
 
 def test_an_unknown_or_malformed_ticket_code_gets_a_friendly_404_page(client, demo_hall):
@@ -184,7 +184,7 @@ def test_a_lookup_by_scanned_url_finds_the_ticket(kiosk_client, kiosk_token):
     assert answer.status_code == 200
     body = answer.get_json()
     assert body["kind"] == "ticket"
-    assert "1001" in body["html"] and "Đang chờ đến lượt" in body["html"]
+    assert "1001" in body["html"] and "Sắp đến lượt của ông/bà" in body["html"]
 
 
 def test_a_lookup_by_typed_number_finds_todays_ticket(kiosk_client, kiosk_token):
@@ -249,7 +249,7 @@ def test_the_phone_page_says_a_transferred_citizen_keeps_waiting(client, kiosk_t
                              headers=bearer(supervisor_token))
         assert answer.status_code == 200, answer.get_json()
     page = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
-    assert "Đang chờ đến lượt" in page
+    assert "Sắp đến lượt của ông/bà" in page
     assert "nay thuộc lĩnh vực Xây dựng, Nhà ở, Quy hoạch. Xin tiếp tục chờ." in page
 
 
@@ -259,3 +259,22 @@ def test_the_phone_page_marks_a_priority_ticket(client, kiosk_token):
         as_text=True)
     english = client.get(f"/t/{ticket['token']}?lang=en").get_data(as_text=True)
     assert "Priority: Person with merit to the revolution" in english
+
+
+def test_the_priority_screen_says_who_qualifies_in_plain_words(kiosk_client):
+    page = kiosk_client.get("/kiosk/demo").get_data(as_text=True)
+    for words in ("Từ 60 tuổi trở lên", "Khó khăn khi đi lại, nhìn, nghe hoặc nói",
+                  "Đang mang thai", "Thương binh, bệnh binh, thân nhân liệt sĩ",
+                  "Người từ 60 tuổi, người khuyết tật, phụ nữ mang thai, người có công với cách mạng"):
+        assert words in page
+    assert "thuộc đối tượng nào" not in page  # a question some citizens cannot answer
+    english = kiosk_client.get("/kiosk/demo?lang=en").get_data(as_text=True)
+    assert "Aged 60 or over" in english and "You are served first if you are:" in english
+
+
+def test_the_kiosk_page_has_no_inline_script_or_style_attribute(kiosk_client):
+    page = kiosk_client.get("/kiosk/demo").get_data(as_text=True)
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+    for script in re.findall(r"<script\b([^>]*)>", page):
+        assert "src=" in script or 'type="application/json"' in script, script

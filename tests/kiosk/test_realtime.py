@@ -53,3 +53,38 @@ def test_a_phone_with_an_unknown_ticket_is_refused(app, client, demo_hall, token
     phone = socketio.test_client(app, namespace="/ticket", auth={"token": token},
                                  flask_test_client=client)
     assert not phone.is_connected("/ticket")
+
+
+def test_a_phone_hears_a_bare_nudge_when_its_line_moves_and_nothing_of_other_lines(
+        app, client, kiosk_token):
+    ahead, mine = _issue(client, kiosk_token), _issue(client, kiosk_token)
+    phone = socketio.test_client(app, namespace="/ticket", auth={"token": mine["token"]},
+                                 flask_test_client=client)
+    publisher = SocketIOPublisher(socketio)
+    called = {"ticket": {"sector": "dat-dai", "display_number": "1001"}}
+    publisher.publish(Event(name="ticket_called", hall="demo", payload=called,
+                            ticket_token=ahead["token"]))
+    publisher.publish(Event(name="ticket_called", hall="demo", ticket_token="x",
+                            payload={"ticket": {"sector": "tu-phap"}}))  # another line
+    publisher.publish(Event(name="ticket_called", hall="ward", ticket_token="y",
+                            payload=called))  # another hall's line of the same name
+    publisher.publish(Event(name="ticket_issued", hall="demo", ticket_token="z",
+                            payload={"ticket": {"sector": "dat-dai", "priority": None}}))
+
+    received = phone.get_received("/ticket")
+    assert [(m["name"], m["args"]) for m in received] == [("line_moved", [{}])]
+
+
+def test_a_priority_ticket_or_a_transfer_into_the_line_moves_it_too(app, client, kiosk_token):
+    mine = _issue(client, kiosk_token)
+    phone = socketio.test_client(app, namespace="/ticket", auth={"token": mine["token"]},
+                                 flask_test_client=client)
+    publisher = SocketIOPublisher(socketio)
+    publisher.publish(Event(name="ticket_issued", hall="demo", ticket_token="z",
+                            payload={"ticket": {"sector": "dat-dai", "priority": "elderly"}}))
+    publisher.publish(Event(name="ticket_transferred", hall="demo", ticket_token="w",
+                            payload={"ticket": {"sector": "dat-dai"}}))
+    for name in ("ticket_started", "ticket_completed", "ticket_no_show", "ticket_recalled"):
+        publisher.publish(Event(name=name, hall="demo", ticket_token="v",
+                                payload={"ticket": {"sector": "dat-dai"}}))
+    assert [m["name"] for m in phone.get_received("/ticket")] == ["line_moved", "line_moved"]

@@ -12,7 +12,7 @@ from motcua.auth.accounts import register_device
 from motcua.clock import SystemClock
 from motcua.printer import services
 from motcua.printer.agent import PrintAgent, PrintedJobs
-from motcua.printer.dispatch import job_message
+from motcua.printer.dispatch import AGENT_NAMESPACE, job_message
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.printer.transports import Printer
@@ -105,6 +105,25 @@ def test_the_agent_reconnecting_receives_its_missed_jobs_exactly_once(live_serve
     third = agents.start()  # nothing is open: nothing comes
     time.sleep(0.5)
     assert third.printer.sent == []
+
+
+def test_a_resync_from_the_server_brings_the_agent_a_job_whose_message_was_lost(
+        live_server, hall, agents):
+    agent = agents.start()
+    first = new_job(live_server, hall[0], b"first")  # the agent is connected and has said ready
+    eventually(lambda: status_of(live_server, first) == PrintJobStatus.PRINTED)
+    with live_server.session() as s:  # sent, as the server believes, but the message was lost
+        now = SystemClock().now()
+        lost = PrintJob(hall_id=1, device_id=hall[0], kind=PrintJobKind.TEST, data=b"lost",
+                        status=PrintJobStatus.SENT, created_at=now, updated_at=now)
+        s.add(lost)
+        s.commit()
+        job = lost.id
+    time.sleep(0.3)
+    assert status_of(live_server, job) == PrintJobStatus.SENT
+    live_server.app.extensions["socketio"].emit("resync", {}, namespace=AGENT_NAMESPACE)
+    eventually(lambda: status_of(live_server, job) == PrintJobStatus.PRINTED)
+    assert agent.printer.sent == [b"first", b"lost"]
 
 
 def test_a_job_printed_whose_acknowledgement_was_lost_is_acknowledged_again_not_printed(

@@ -187,3 +187,21 @@ def test_a_device_that_blocks_costs_the_caller_its_deadline_and_no_more(tmp_path
 def test_asking_for_status_checks_where_none_can_be_read_is_refused():
     with pytest.raises(PrinterError, match="cannot report a status"):
         parse_printer_url("file:/dev/usb/lp0?status=on")
+
+
+def test_a_preview_printer_draws_the_qr_code_of_a_job_made_for_a_native_qr_printer(tmp_path):
+    from PIL import Image, ImageChops
+
+    from motcua.printer.document import ticket_document
+    from motcua.printer.render import preview, to_escpos
+    from motcua.printer.samples import sample_slip
+
+    doc = ticket_document(sample_slip("normal"))
+    job = to_escpos(doc, native_qr=True)  # e.g. a reprint, or an agent whose printer is preview:
+    assert "qr" in [c.name for c in commands(job)]
+    Printer(f"preview:{tmp_path}").print_bytes(job, name="native")
+    with Image.open(tmp_path / "native.png") as image:
+        drawn = image.convert("L")
+    # Exactly what a printer drawing the QR code as an image prints: the QR code included.
+    assert drawn.size == preview(doc).size
+    assert not ImageChops.difference(drawn, preview(doc).convert("L")).getbbox()

@@ -1,6 +1,9 @@
-// The leaders' live view: re-reads the hall every few seconds and redraws it. A poll is the
-// robust choice here: it never misses an event and waiting times grow even when nothing happens.
-// Every text comes translated from the page (#live-config); nothing from the server becomes HTML.
+// The leaders' live view: re-reads the hall when its events say something changed (the staff
+// namespace `/counter`, the hall's room), on every (re)connect and resync (static/live/link.js),
+// at the moment the next sector passes its waiting threshold, and once a minute for the minutes
+// shown. A sector newly past its threshold is announced on screen and, once the leader turned
+// sound on, with a tone. Every text comes translated from the page (#live-config); nothing
+// from the server becomes HTML.
 "use strict";
 (() => {
   const config = JSON.parse(document.getElementById("live-config").textContent);
@@ -15,7 +18,7 @@
     return element;
   };
   const timeFormat = new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "vi-VN",
-    { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: config.time_zone });
   const sectorName = (s) => (config.lang === "en" ? s.name_en : s.name_vi);
 
   function totals(state) {
@@ -33,7 +36,7 @@
   function alerts(state) {
     $("alerts").replaceChildren(...state.sectors.filter((s) => s.alert).map((s) =>
       make("p", null, fill(t.alert, { sector: sectorName(s), minutes: s.longest_minutes,
-        threshold: state.threshold_minutes }))));
+        threshold: s.threshold_minutes }))));
   }
 
   function sectors(state) {
@@ -85,6 +88,52 @@
     }));
   }
 
+  // --- alerting -------------------------------------------------------------------------
+
+  let audio = null; // an AudioContext, once the leader turned sound on
+  let alerted = new Set(config.state.alerts); // sectors already past their threshold
+
+  /** Three short tones, only while the leader has sound on. */
+  function tone() {
+    if (!audio || $("sound").getAttribute("aria-pressed") !== "true") return;
+    const start = audio.currentTime;
+    [988, 740, 988].forEach((frequency, i) => {
+      const oscillator = audio.createOscillator();
+      const volume = audio.createGain();
+      oscillator.frequency.value = frequency;
+      volume.gain.setValueAtTime(0.0001, start + i * 0.3);
+      volume.gain.exponentialRampToValueAtTime(0.3, start + i * 0.3 + 0.02);
+      volume.gain.exponentialRampToValueAtTime(0.0001, start + i * 0.3 + 0.25);
+      oscillator.connect(volume).connect(audio.destination);
+      oscillator.start(start + i * 0.3);
+      oscillator.stop(start + i * 0.3 + 0.27);
+    });
+  }
+
+  /** A sector that newly passed its threshold: flash the warnings and sound once. */
+  function announce(state) {
+    const now = new Set(state.alerts);
+    const fresh = [...now].some((code) => !alerted.has(code));
+    alerted = now;
+    if (!fresh) return;
+    $("alerts").classList.remove("fresh");
+    void $("alerts").offsetWidth; // restart the flash
+    $("alerts").classList.add("fresh");
+    tone();
+  }
+
+  $("sound").addEventListener("click", () => {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (Context && audio === null) audio = new Context();
+    const on = $("sound").getAttribute("aria-pressed") !== "true";
+    $("sound").setAttribute("aria-pressed", String(on));
+    $("sound").textContent = on ? t.sound_on : t.sound_off;
+    if (!on) return;
+    audio?.resume();
+    tone(); // the leader hears what an alert will sound like
+  });
+  // --- reading -----------------------------------------------------------------------------
+
   function render(state) {
     totals(state);
     alerts(state);
@@ -94,19 +143,54 @@
     document.body.dataset.liveUpdated = String(Date.now());
   }
 
-  async function refresh() {
-    try {
-      const response = await fetch(config.url, { cache: "no-store", credentials: "same-origin" });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      render(await response.json());
-      $("offline").hidden = true;
-    } catch (error) {
-      $("offline").hidden = false;
-    } finally {
-      setTimeout(refresh, config.every_ms);
+  const MINUTE_MS = 60000; // the minutes shown grow with the clock, events or not
+  let nextRead = null;
+  /** Read again when the next sector will pass its threshold, or in a minute. */
+  function readAgainLater(state) {
+    clearTimeout(nextRead);
+    let wait = MINUTE_MS;
+    if (state.next_alert_at) {
+      const due = Date.parse(state.next_alert_at) - Date.parse(state.now) + 500;
+      wait = Math.max(500, Math.min(wait, due));
     }
+    nextRead = setTimeout(refresh, wait);
   }
 
+  let reading = null;
+  let again = false;
+  async function refresh() {
+    if (reading) { // an event during a read: read once more afterwards
+      again = true;
+      return reading;
+    }
+    reading = (async () => {
+      do {
+        again = false;
+        try {
+          const response = await fetch(config.url, { cache: "no-store", credentials: "same-origin" });
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          const state = await response.json();
+          render(state);
+          announce(state);
+          readAgainLater(state);
+        } catch (error) {
+          nextRead = setTimeout(refresh, 5000); // the link may be fine while a read failed
+        }
+      } while (again);
+    })();
+    try {
+      await reading;
+    } finally {
+      reading = null;
+    }
+  }
+  let soon = null;
+  const refreshSoon = () => { clearTimeout(soon); soon = setTimeout(refresh, 200); };
+
   render(config.state);
-  setTimeout(refresh, config.every_ms);
+  LiveLink.connect({
+    namespace: "/counter", auth: { hall: config.hall }, refetch: refresh, downAfterMs: 2000,
+    onStatus: (up) => { $("offline").hidden = up; },
+    onEvent: refreshSoon, // tickets issued, called, finished; counters and sectors changed
+  });
 })();

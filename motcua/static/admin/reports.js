@@ -2,6 +2,15 @@
 // The data (labels already translated) is the JSON in #report-data; nothing is fetched.
 "use strict";
 (() => {
+  // Sizes and shades the page computed come as data-* attributes: the Content-Security-Policy
+  // refuses style="" attributes, but not styles set from a script.
+  for (const cell of document.querySelectorAll(".heat-cell[data-heat]")) {
+    cell.style.setProperty("--heat", `${cell.dataset.heat}%`);
+  }
+  for (const box of document.querySelectorAll(".chart-box[data-bars]")) {
+    box.style.setProperty("--bars", box.dataset.bars);
+  }
+
   const source = document.getElementById("report-data");
   if (!source || typeof Chart !== "function") return;
   const data = JSON.parse(source.textContent);

@@ -64,14 +64,11 @@ const Staff = (() => {
     });
   }
 
-  /** Join the hall's (and counter's) rooms; `onConnect` re-reads state after every (re)connect. */
+  /** Join the hall's (and counter's) rooms; `onConnect` re-reads state after every
+      (re)connect and `resync` (static/live/link.js). */
   function connect(auth, onConnect) {
     live("connecting");
-    const socket = io("/counter", { auth });
-    socket.on("connect", () => { live(true); onConnect(); });
-    socket.on("disconnect", () => live(false));
-    socket.on("connect_error", () => live(false));
-    return socket;
+    return LiveLink.connect({ namespace: "/counter", auth, refetch: onConnect, onStatus: live });
   }
 
   /** Build an element; children are nodes or text (never parsed as HTML). */

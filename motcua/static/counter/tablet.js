@@ -94,11 +94,11 @@
     button.addEventListener("click", () => { if (ticket && level) submit(button.dataset.reason); });
   });
 
-  const socket = io("/counter", { auth: { hall: page.hall, counter: page.counter } });
   const offline = document.getElementById("offline");
-  socket.on("connect", () => { offline.hidden = true; check(); });
-  socket.on("disconnect", () => { offline.hidden = false; });
-  socket.on("connect_error", () => { offline.hidden = false; });
+  const socket = LiveLink.connect({
+    namespace: "/counter", auth: { hall: page.hall, counter: page.counter }, refetch: check,
+    onStatus: (up) => { offline.hidden = up; },
+  });
   ["ticket_completed", "ticket_called", "ticket_transferred", "ticket_no_show", "counter_changed"]
     .forEach((name) => socket.on(name, check));
   show("idle");

@@ -1,8 +1,9 @@
-// The display above one counter: the ticket it is serving, or "Tạm nghỉ" / "Quầy đóng".
+// The display above one counter: the ticket it is serving, or "Tạm nghỉ" / "Quầy đóng"; while
+// it waits for the next citizen, the officer's name and the sectors it serves.
 // It listens to its counter's room only; a call shows at once from the event, and every
 // event, every reconnect and every minute re-read the counter over HTTP, so the screen shows
 // the truth.
-import { HallClock, connectLive, readConfig, replay, stateReader } from "./live.js";
+import { HallClock, connectLive, make, readConfig, replay, stateReader } from "./live.js";
 
 const RESYNC_MS = 60000; // the display re-reads the truth this often, events or not
 
@@ -30,6 +31,15 @@ function render() {
   desk.classList.toggle("desk-has-ticket", counter.state === "open" && Boolean(counter.current));
   $("desk-caption").textContent = caption;
   $("desk-ticket").textContent = big;
+  renderIdle(counter.state === "open" && !counter.current);
+}
+
+function renderIdle(idle) {
+  $("desk-idle").hidden = !idle;
+  $("desk-officer").hidden = !counter.officer;
+  $("desk-officer").textContent = counter.officer ? text.officer.replace("{name}", counter.officer) : "";
+  $("desk-sectors").replaceChildren(...counter.sectors.map(
+    (code) => make("li", null, config.sector_names[code] ?? code)));
 }
 
 const readCounter = stateReader(config.urls.state, (data) => {

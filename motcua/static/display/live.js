@@ -76,48 +76,17 @@ export function stateReader(url, apply, retryMs = 5000) {
 }
 
 /**
- * The live link to the `/display` namespace. `onConnect` runs on the first connection and
- * every reconnection (the page re-reads its state there); `onEvent(name, message)` for each
- * event. The status element appears only when the link has been down for a couple of
- * seconds, so a brief blip does not flicker on the screen; `body[data-link]` says "up" or
- * "down" at once (for styles and for checking a screen from its developer tools).
+ * The live link to the `/display` namespace (static/live/link.js, shared by every live page).
+ * `onConnect` runs on the first connection, every reconnection and every `resync` (the page
+ * re-reads its state there); `onEvent(name, message)` for each event. The status element
+ * appears only when the link has been down for a couple of seconds, so a brief blip does not
+ * flicker on the screen.
  */
 export function connectLive({ namespace, auth, statusElement, onConnect, onEvent }) {
-  const socket = io(namespace, { auth, reconnectionDelayMax: 5000 });
-  let showStatus = null;
-  const down = () => {
-    document.body.dataset.link = "down";
-    if (showStatus === null) {
-      showStatus = setTimeout(() => { statusElement.hidden = false; }, 2000);
-    }
-  };
-  const up = () => {
-    document.body.dataset.link = "up";
-    clearTimeout(showStatus);
-    showStatus = null;
-    statusElement.hidden = true;
-  };
-  // The client gives up by itself only when the server ended or refused the session; a
-  // screen never gives up, so try again after a pause (spread, so boards do not stampede).
-  const retryLater = () => setTimeout(() => socket.connect(), 2000 + Math.random() * 3000);
-
-  socket.on("connect", () => {
-    up();
-    onConnect();
+  return LiveLink.connect({
+    namespace, auth, refetch: onConnect, onEvent, downAfterMs: 2000,
+    onStatus: (up) => { statusElement.hidden = up; },
   });
-  socket.on("disconnect", (reason) => {
-    down();
-    if (reason === "io server disconnect") retryLater();
-  });
-  socket.on("connect_error", (error) => {
-    down();
-    if (!socket.active) {
-      console.warn("the server refused this screen:", error.message);
-      retryLater();
-    }
-  });
-  socket.onAny(onEvent);
-  return socket;
 }
 
 /** Restart a CSS animation class on an element (a new call flashes even mid-flash). */

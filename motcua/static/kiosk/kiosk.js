@@ -13,6 +13,10 @@
   const PAGE_LIFETIME_MS = 6 * 3600 * 1000; // reload when idle after this, to pick up changes
   const REFRESH_DELAY_MS = 1500; // after an event, let the burst of a call settle first
   const REFRESH_GAP_MS = 10000; // events re-read the sectors at most this often
+  const MODE_CLASSES = { contrast: "high-contrast", "large-text": "large-text", voice: "voice-guidance" };
+  const MODES_KEY = "motcua-kiosk-modes"; // kept across reloads until the attract screen
+  const WORD_GAP_S = 0.06; // between clips of one sentence, as the board's announcements
+  const STEP_GAP_S = 0.45; // between sentences, and between the sectors read out
 
   const state = {
     screen: "home",
@@ -24,6 +28,7 @@
     code: "", // typed on the look-up keypad
     codeLookedUp: false, // the code on the keypad was looked up: the next key starts anew
     stale: false, // the hall's sectors changed: reload when idle
+    modes: { contrast: false, "large-text": false, voice: false }, // for citizens who need them
   };
   const loadedAt = Date.now();
   let timer = null;
@@ -35,6 +40,7 @@
   // --- screens and their timers -------------------------------------------------------------
 
   function show(name) {
+    if (name !== state.screen) stopSpeaking();
     state.screen = name;
     for (const screen of SCREENS) $("screen-" + screen).hidden = screen !== name;
     root.dataset.screen = name;
@@ -71,6 +77,7 @@
   }
 
   function goIdle() {
+    setModes({ contrast: false, "large-text": false, voice: false }); // the next citizen starts plain
     if (config.lang !== config.startLang || state.stale || Date.now() - loadedAt > PAGE_LIFETIME_MS) {
       return restart(config.urls.idle);
     }
@@ -109,6 +116,14 @@
     lookup: () => { clearLookup(); show("lookup"); },
     erase: () => { state.code = state.code.slice(0, -1); state.codeLookedUp = false; renderCode(); },
     "lookup-submit": () => lookUp(state.code),
+    contrast: () => toggleMode("contrast"),
+    "large-text": () => toggleMode("large-text"),
+    voice: () => {
+      toggleMode("voice");
+      if (!state.modes.voice) stopSpeaking();
+      else if (state.screen === "ticket") readTicket();
+      else readSectors();
+    },
   };
 
   root.addEventListener("click", (event) => {
@@ -127,6 +142,118 @@
     $("prompt").hidden = Boolean(priority);
     $("priority-banner").hidden = !priority;
     $("priority-chosen").textContent = priority ? words.priority[priority] : "";
+  }
+
+  // --- high contrast, large text, voice: one tap from every screen, until the attract screen ---
+
+  function setModes(modes) {
+    state.modes = { ...modes };
+    for (const [mode, on] of Object.entries(state.modes)) {
+      document.documentElement.classList.toggle(MODE_CLASSES[mode], on);
+      const button = root.querySelector(`[data-action="${mode}"]`);
+      if (button) button.setAttribute("aria-pressed", String(on));
+    }
+    if (!state.modes.voice) stopSpeaking();
+    if (Object.values(state.modes).some(Boolean)) sessionStorage.setItem(MODES_KEY, JSON.stringify(state.modes));
+    else sessionStorage.removeItem(MODES_KEY);
+  }
+
+  function toggleMode(mode) {
+    setModes({ ...state.modes, [mode]: !state.modes[mode] });
+  }
+
+  // Voice guidance: clips played back to back on the audio clock; what is being read is
+  // outlined on screen, so a citizen who cannot read sees which button the voice means.
+  const speech = { context: null, buffers: new Map(), sources: [], run: 0, timers: [] };
+
+  function audio() {
+    if (!speech.context) speech.context = new AudioContext();
+    speech.context.resume().catch(() => undefined); // allowed: this runs after a tap
+    return speech.context;
+  }
+
+  function clip(url) {
+    if (!speech.buffers.has(url)) {
+      const decoded = fetch(url)
+        .then((response) => {
+          if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+          return response.arrayBuffer();
+        })
+        .then((bytes) => audio().decodeAudioData(bytes));
+      decoded.catch(() => speech.buffers.delete(url));
+      speech.buffers.set(url, decoded);
+    }
+    return speech.buffers.get(url);
+  }
+
+  function markSpoken(el) {
+    for (const old of root.querySelectorAll(".speaking")) old.classList.remove("speaking");
+    if (el) el.classList.add("speaking");
+  }
+
+  function stopSpeaking() {
+    speech.run += 1;
+    for (const source of speech.sources) source.stop();
+    for (const id of speech.timers) clearTimeout(id);
+    speech.sources = [];
+    speech.timers = [];
+    markSpoken(null);
+    root.dataset.speaking = "";
+  }
+
+  /** Read `steps` ({urls, mark}) one after another; a clip that fails to load is left out. */
+  async function speak(what, steps) {
+    stopSpeaking();
+    const run = speech.run;
+    root.dataset.speaking = what;
+    const context = audio();
+    const buffers = await Promise.all(steps.map((step) =>
+      Promise.all(step.urls.map((url) => clip(url).catch(() => null)))));
+    if (run !== speech.run) return;
+    let at = context.currentTime + 0.05;
+    const later = (seconds, action) => speech.timers.push(setTimeout(() => {
+      if (run === speech.run) action();
+    }, Math.max(0, (seconds - context.currentTime) * 1000)));
+    steps.forEach((step, index) => {
+      const loaded = buffers[index].filter(Boolean);
+      if (!loaded.length) return;
+      later(at, () => markSpoken(step.mark));
+      for (const buffer of loaded) {
+        const source = context.createBufferSource();
+        source.buffer = buffer;
+        source.connect(context.destination);
+        source.start(at);
+        speech.sources.push(source);
+        at += buffer.duration + WORD_GAP_S;
+      }
+      at += STEP_GAP_S;
+    });
+    later(at, () => { markSpoken(null); root.dataset.speaking = ""; });
+    restartTimer(); // the screen stays while it is being read
+  }
+
+  function readSectors() {
+    const voice = config.voice;
+    const open = [...root.querySelectorAll("[data-sector]")].filter((b) => !b.disabled);
+    speak("sectors", [{ urls: [voice.choose], mark: null },
+      ...open.map((button) => ({ urls: [voice.sectors[button.dataset.sector]], mark: button }))]);
+  }
+
+  async function readTicket() {
+    const token = state.ticket;
+    const url = new URL(config.voice.ticket, location.href);
+    url.searchParams.set("number", $("ticket-number").textContent);
+    let guidance;
+    try {
+      const response = await fetch(url, { cache: "no-store" });
+      if (!response.ok) return;
+      guidance = await response.json();
+    } catch (error) {
+      return; // offline for a moment: the number stays on screen
+    }
+    if (state.screen !== "ticket" || state.ticket !== token) return;
+    const [number, advice] = guidance.parts;
+    speak("ticket", [{ urls: number, mark: $("ticket-number") }, { urls: advice, mark: null }]);
   }
 
   // --- sectors ----------------------------------------------------------------------------------
@@ -231,6 +358,7 @@
     setPriority(null);
     showPrint(printMode(ticket));
     show("ticket");
+    if (state.modes.voice) readTicket();
     requestAnimationFrame(() => setTimeout(() => {
       performance.mark("kiosk-ticket-shown");
       performance.measure("kiosk-tap-to-ticket", "kiosk-tap", "kiosk-ticket-shown");
@@ -364,13 +492,16 @@
   setInterval(refreshSectors, 60000); // issuing windows open and close with the clock
 
   if (typeof io === "function") {
-    const socket = io("/kiosk", { auth: { token: config.token } });
-    socket.on("connect", refreshSectors); // events missed while away are not replayed
-    socket.onAny((name, message) => {
-      if (message && message.waiting) {
-        applyWaiting(message.waiting);
-        refreshSoon();
-      }
+    // Sectors are re-read on every (re)connect and resync: missed events are not replayed.
+    const socket = LiveLink.connect({
+      namespace: "/kiosk", auth: { token: config.token }, refetch: refreshSectors,
+      downAfterMs: 2000, onStatus: (up) => { $("link-status").hidden = up; },
+      onEvent: (name, message) => {
+        if (message && message.waiting) {
+          applyWaiting(message.waiting);
+          refreshSoon();
+        }
+      },
     });
     socket.on("print_failed", (message) => printNews("failed", message));
     socket.on("print_printed", (message) => printNews("printed", message));
@@ -378,5 +509,8 @@
   }
 
   applySectors(config.sectors);
-  show(new URLSearchParams(location.search).get("screen") === "attract" ? "attract" : "home");
+  const attract = new URLSearchParams(location.search).get("screen") === "attract";
+  const kept = attract ? null : JSON.parse(sessionStorage.getItem(MODES_KEY) || "null");
+  setModes({ ...state.modes, ...(kept || {}) });
+  show(attract ? "attract" : "home");
 })();

@@ -1,12 +1,13 @@
 /* A ticket's phone page, live: the state comes from GET /api/v1/tickets/<token> on every
-   (re)connect and every nudge from the ticket's Socket.IO room; when the ticket is called
-   the phone vibrates and chimes where it is allowed to. Words come from #ticket-config. */
+   (re)connect and resync, every nudge from the ticket's Socket.IO room, and every nudge that
+   its sector's line moved (someone ahead called or transferred in, a priority citizen).
+   When the turn comes near, and when the ticket is called, the phone vibrates and chimes
+   where it is allowed to (sound after one tap). Words come from #ticket-config. */
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   const config = JSON.parse($("ticket-config").textContent);
   const words = config.words;
-  const REFRESH_WHILE_WAITING_MS = 30000; // people ahead change with other citizens' calls
   let status = config.status;
   let audio = null; // an AudioContext, once the citizen tapped "sound on"
 
@@ -26,6 +27,10 @@
     if (ticket.transferred) lines.push(fill(words.detail.transferred, values));
     lines.push(ticket.ahead ? plural(words.ahead, ticket.ahead) : words.ahead_none);
     if (ticket.estimated_wait_minutes) lines.push(fill(words.wait, { n: ticket.estimated_wait_minutes }));
+    if (ticket.near) {
+      lines.push(words.detail.near);
+      return { state: "near", headline: words.headline.near, lines };
+    }
     return { state, headline: words.headline.waiting, lines };
   }
 
@@ -41,10 +46,11 @@
     }
   }
 
-  function chime() {
+  /** Two falling tones for "called", one for "your turn is near". */
+  function chime(tones) {
     if (!audio) return;
     const start = audio.currentTime;
-    [880, 660].forEach((frequency, i) => {
+    tones.forEach((frequency, i) => {
       const tone = audio.createOscillator();
       const volume = audio.createGain();
       tone.frequency.value = frequency;
@@ -57,9 +63,11 @@
     });
   }
 
-  function alertCitizen() {
-    if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
-    chime();
+  const CALLED = { vibration: [400, 200, 400, 200, 400], tones: [880, 660] };
+  const NEAR = { vibration: [200], tones: [660] };
+  function alertCitizen(how) {
+    if (navigator.vibrate) navigator.vibrate(how.vibration);
+    chime(how.tones);
   }
 
   async function refresh() {
@@ -73,9 +81,11 @@
     }
     const newlyCalled = fresh.status === "called" && fresh.is_today
       && (status.status !== "called" || fresh.call_count > status.call_count);
+    const newlyNear = fresh.near && !status.near;
     status = fresh;
     render(status);
-    if (newlyCalled) alertCitizen();
+    if (newlyCalled) alertCitizen(CALLED);
+    else if (newlyNear) alertCitizen(NEAR);
   }
 
   function connection(state) {
@@ -87,18 +97,22 @@
     const Context = window.AudioContext || window.webkitAudioContext;
     if (Context) {
       audio = new Context();
-      chime();
+      chime(NEAR.tones); // the citizen hears what the page will sound like
     }
     $("sound").disabled = true;
     $("sound").querySelector("span").textContent = words.sound_on;
   });
 
   if (typeof io === "function") {
-    const socket = io("/ticket", { auth: { token: config.token } });
-    socket.on("connect", () => { connection("live"); refresh(); });
-    socket.on("disconnect", () => connection("offline"));
-    socket.on("connect_error", () => connection("offline"));
-    socket.onAny(refresh); // called, recalled, started, completed, no-show, transferred
+    const auth = { token: config.token };
+    const socket = LiveLink.connect({
+      namespace: "/ticket", auth, refetch: refresh,
+      onStatus: (up) => connection(up ? "live" : "offline"),
+      onEvent: (name) => {
+        // A transfer may have moved the ticket to another sector's line: follow that line.
+        if (name === "ticket_transferred") socket.emit("follow", auth);
+        refresh(); // its own call, start, finish, no-show, transfer, or its line moved
+      },
+    });
   }
-  setInterval(() => { if (status.status === "waiting" && status.is_today) refresh(); }, REFRESH_WHILE_WAITING_MS);
 })();

@@ -1,0 +1,56 @@
+/* The live link of every live page (board, counter display, console, rating tablet, kiosk,
+   phone page, live view): one Socket.IO connection that says when it is down and re-reads the
+   page's state whenever it is back. Events are only nudges: missed ones are never replayed,
+   so the page's `refetch` reads the truth over HTTP on every (re)connect, and again when the
+   server says `resync` (its message queue came back: events may have been lost meanwhile).
+   A classic script, so classic pages and modules alike find it as `LiveLink`. */
+"use strict";
+window.LiveLink = (() => {
+  /**
+   * `refetch()` runs on the first connection, every reconnection and every `resync`;
+   * `onEvent(name, message)` for each other event; `onStatus(up)` when the link comes up, and
+   * when it has been down for `downAfterMs` (a brief blip need not flicker on a hall screen).
+   * `body[data-link]` says "up" or "down" at once, for styles and for tests.
+   */
+  function connect({ namespace, auth, refetch, onEvent = () => {}, onStatus = () => {},
+    downAfterMs = 0 }) {
+    const socket = io(namespace, { auth, reconnectionDelayMax: 5000 });
+    let telling = null;
+    const down = () => {
+      document.body.dataset.link = "down";
+      if (telling === null) telling = setTimeout(() => onStatus(false), downAfterMs);
+    };
+    const up = () => {
+      document.body.dataset.link = "up";
+      clearTimeout(telling);
+      telling = null;
+      onStatus(true);
+    };
+    // The client gives up by itself only when the server ended or refused the session; a live
+    // page never gives up, so it tries again after a pause (spread, so screens do not stampede).
+    const retryLater = () => setTimeout(() => socket.connect(), 2000 + Math.random() * 3000);
+
+    socket.on("connect", () => {
+      up();
+      refetch();
+    });
+    socket.on("resync", () => refetch());
+    socket.on("disconnect", (reason) => {
+      down();
+      if (reason === "io server disconnect") retryLater();
+    });
+    socket.on("connect_error", (error) => {
+      down();
+      if (!socket.active) {
+        console.warn("the server refused this page's live link:", error.message);
+        retryLater();
+      }
+    });
+    socket.onAny((name, message) => {
+      if (name !== "resync") onEvent(name, message);
+    });
+    return socket;
+  }
+
+  return { connect };
+})();

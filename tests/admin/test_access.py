@@ -1,0 +1,120 @@
+"""The hall's access page: every API token and device, and revoking them, audited."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from motcua.admin import services
+from motcua.admin.models import ConfigChange
+from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.queue.models import ApiToken, Device, DeviceKind, Role
+from tests.admin.conftest import csrf_token, sign_in
+from tests.support import bearer, make_officer
+
+ACCESS = "/admin/demo/access"
+OPEN = "/api/v1/halls/demo/counters/1/open"
+
+
+@pytest.fixture
+def tokens(session, clock, demo_hall):
+    make_officer(session, clock, "lan")
+    made = {
+        "reports": create_api_token(session, clock, name="reports", role=Role.SUPERVISOR,
+                                    hall_code="demo", expires_at=clock.now() + timedelta(days=30)),
+        "lan-script": create_api_token(session, clock, name="lan-script", role=Role.OFFICER,
+                                       username="lan"),
+    }
+    clock.advance(days=40)  # "reports" has expired by now
+    return made
+
+
+def token_id(session, name: str) -> int:
+    return session.scalar(select(ApiToken.id).where(ApiToken.name == name))
+
+
+def revoked_at(session, name: str):
+    session.rollback()  # read what the requests committed, not this session's snapshot
+    return session.scalar(select(ApiToken.revoked_at).where(ApiToken.name == name))
+
+
+def test_the_page_lists_the_halls_tokens_and_devices_with_their_dates(admin_client, tokens,
+                                                                     session, clock):
+    client = admin_client
+    due_soon = "/api/v1/halls/demo/dossiers/due-soon"
+    assert client.get(due_soon, headers=bearer(tokens["lan-script"])).status_code == 200
+    register_device(session, clock, hall_code="demo", name="kiosk-cua-chinh",
+                    kind=DeviceKind.KIOSK, printer="agent")
+    html = client.get(ACCESS).get_data(as_text=True)
+    assert "reports" in html and "lan-script" in html and "kiosk-cua-chinh" in html
+    assert "25/11/2026 09:00" in html  # created, in hall time
+    assert "25/12/2026 09:00" in html  # the expiry
+    assert "04/01/2027 09:00" in html  # last used: just now
+    assert "Hết hạn" in html and "Đang dùng" in html
+    assert "lan" in html  # the person a token acts as
+
+
+def test_an_admin_revokes_a_token_and_it_stops_at_once_and_is_audited(admin_client, tokens,
+                                                                      session):
+    answer = admin_client.post(f"/admin/demo/tokens/{token_id(session, 'lan-script')}/revoke",
+                               data={"csrf_token": csrf_token(admin_client, ACCESS)})
+    assert answer.status_code == 302 and answer.headers["Location"] == ACCESS
+    assert admin_client.post(OPEN, headers=bearer(tokens["lan-script"])).status_code == 401
+    assert revoked_at(session, "lan-script") is not None
+    change = session.scalar(select(ConfigChange).where(ConfigChange.entity == "api_token"))
+    assert (change.subject, change.action, change.actor) == ("lan-script", "revoke",
+                                                             "staff:quantri")
+    assert "Đã thu hồi" in admin_client.get(ACCESS).get_data(as_text=True)
+    audit = admin_client.get("/admin/demo/audit").get_data(as_text=True)
+    assert "Mã truy cập API" in audit and "thu hồi" in audit
+
+
+def test_a_revoke_without_the_forms_csrf_token_is_refused(admin_client, tokens, session):
+    answer = admin_client.post(f"/admin/demo/tokens/{token_id(session, 'lan-script')}/revoke")
+    assert answer.status_code == 400
+    assert revoked_at(session, "lan-script") is None
+
+
+def test_a_supervisor_sees_the_list_but_cannot_revoke(supervisor_client, tokens, session):
+    html = supervisor_client.get(ACCESS).get_data(as_text=True)
+    assert "lan-script" in html and "/revoke" not in html
+    supervisor_client.post(f"/admin/demo/tokens/{token_id(session, 'lan-script')}/revoke",
+                           data={"csrf_token": csrf_token(supervisor_client, ACCESS)})
+    assert revoked_at(session, "lan-script") is None
+
+
+def test_another_halls_tokens_are_neither_listed_nor_revoked_from_here(admin_client, admin,
+                                                                       ports, session, clock,
+                                                                       demo_hall):
+    services.create_hall(ports, actor=admin, code="phuong-1", fields=services.HallFields(
+        "UBND Phường 1", "Asia/Ho_Chi_Minh", "07:00-11:30,13:30-17:00"))
+    create_api_token(session, clock, name="p1-script", role=Role.SUPERVISOR, hall_code="phuong-1")
+    assert "p1-script" not in admin_client.get(ACCESS).get_data(as_text=True)
+    admin_client.post(f"/admin/demo/tokens/{token_id(session, 'p1-script')}/revoke",
+                      data={"csrf_token": csrf_token(admin_client, ACCESS)})
+    assert revoked_at(session, "p1-script") is None
+
+
+def test_a_supervisor_of_another_hall_is_shown_the_door(app, admin, ports, session, clock,
+                                                        demo_hall):
+    services.create_hall(ports, actor=admin, code="phuong-1", fields=services.HallFields(
+        "UBND Phường 1", "Asia/Ho_Chi_Minh", "07:00-11:30,13:30-17:00"))
+    other, _ = create_user(session, clock, username="hong", role=Role.SUPERVISOR,
+                           password="secret-pass", hall_code="phuong-1")
+    assert sign_in(app.test_client(), other).get(ACCESS).status_code == 403
+
+
+def test_a_device_switched_off_from_the_page_comes_back_to_it(admin_client, session, clock,
+                                                              demo_hall):
+    device, token = register_device(session, clock, hall_code="demo", name="kiosk-2",
+                                    kind=DeviceKind.KIOSK, printer="agent")
+    answer = admin_client.post(f"/admin/demo/devices/{device.id}/disable",
+                               data={"csrf_token": csrf_token(admin_client, ACCESS),
+                                     "next": ACCESS})
+    assert answer.headers["Location"] == ACCESS
+    session.rollback()
+    assert session.scalar(select(Device.active).where(Device.id == device.id)) is False
+    issued = admin_client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
+                               headers=bearer(token))
+    assert issued.status_code == 401
