@@ -23,7 +23,6 @@ from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Ticket
 from motcua.web import (
     begin_request_write,
-    bearer_token,
     current_actor,
     current_device,
     db,
