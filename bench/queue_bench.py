@@ -1,6 +1,9 @@
 """Tickets through the HTTP API: throughput and latency with 1 and 8 clients, call-next latency.
 
-Targets (2 cores): issue p95 ≤ 25 ms with 8 concurrent clients on SQLite, ≥ 300 tickets/s.
+Targets (2 cores): issue p95 ≤ 25 ms with 8 concurrent clients on SQLite, ≥ 300 tickets/s,
+printing kiosks included (their slips go to a print agent or a network printer, and the
+print starts within 100 ms of the tap); call next from 4 counters ≥ 400 calls/s on SQLite
+and ≥ 300/s on PostgreSQL with 2 server processes, p95 ≤ 25 ms.
 Client processes (one per kiosk) share the two cores with the server, so the figures are
 conservative.
 `server_cpu_ms` is the server process's CPU time per request: unlike latency, it does not
@@ -12,15 +15,37 @@ import http.client
 import json
 import multiprocessing
 import os
+import socket
 import statistics
+import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 from bench.server import Served, served
+from motcua.auth.accounts import register_device
+from motcua.clock import SystemClock
+from motcua.db import make_engine, make_session_factory
+from motcua.queue.models import DeviceKind
 
 ISSUES = 1200
 CALLS = 300
+# Two pairs of counters sharing a line each (doanh-nghiep: 4 and 5; tu-phap: 8 and 9), so
+# counters race for the same heads of line, as in a hall.
+CALLING_COUNTERS = (4, 8, 5, 9)
+COUNTER_CALLS = 120  # per counter; the issuing rows leave about 270 waiting in each line
+KIOSKS = 8
+PRINTED_ISSUES = 400  # at 8 clients; a quarter of it at 1
+PRINT_WAIT_SECONDS = 120
+# A busy hall: 8 kiosks, each tapped every 0.2 s (40 tickets/s), instead of as fast as the
+# answers come. A printed slip costs the server more CPU than a tap (drawing it), so tapping
+# without pause measures how many slips one process draws per second; paced taps show what
+# a citizen waits for.
+PACED_EVERY = 0.2
+PACED_ISSUES = 160
 
 
 def cpu_seconds(pid: int) -> float:
@@ -34,7 +59,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict[str, Any] | None) -> float:
+def _request(conn: http.client.HTTPConnection, path: str, token: str,
+             body: dict[str, Any] | None) -> tuple[float, dict[str, Any]]:
+    """POST; the milliseconds it took and the answer."""
     data = json.dumps(body or {})
     started = time.perf_counter()
     conn.request("POST", path, body=data, headers={"Authorization": f"Bearer {token}",
@@ -44,43 +71,92 @@ def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict[st
     elapsed = (time.perf_counter() - started) * 1000
     if response.status not in (200, 201):
         raise RuntimeError(f"{path}: {response.status} {payload[:200]!r}")
-    return elapsed
+    return elapsed, json.loads(payload)
+
+
+def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict[str, Any] | None) -> float:
+    return _request(conn, path, token, body)[0]
 
 
 SECTORS = ("dat-dai", "tu-phap", "doanh-nghiep", "y-te", "giao-thong", "xay-dung")
 
+# (wall-clock time the request started, milliseconds it took, what the answer names)
+Sample = tuple[float, float, Any]
 
-def _kiosk(port: int, token: str, index: int, count: int, start: Any, out: Any) -> None:
-    """One client process, like one kiosk: its own connection, one tap after another."""
+
+def _kiosk(port: int, token: str, index: int, count: int, every: float, start: Any, out: Any) -> None:
+    """One client process, like one kiosk: its own connection, one tap after another, each
+    `every` seconds after the one before (0: as soon as the answer came)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     start.wait()
     try:
-        out.put([_post(conn, "/api/v1/halls/demo/tickets", token,
-                       {"sector": SECTORS[(index + i) % len(SECTORS)]}) for i in range(count)])
+        taps = []
+        for i in range(count):
+            if i and every:
+                time.sleep(max(0.0, taps[-1][0] + every - time.time()))
+            began = time.time()
+            ms, answer = _request(conn, "/api/v1/halls/demo/tickets", token,
+                                  {"sector": SECTORS[(index + i) % len(SECTORS)]})
+            taps.append((began, ms, answer["display_number"]))
+        out.put((index, taps))
     except Exception as exc:  # the parent says what went wrong instead of waiting for results
         out.put(f"kiosk {index}: {exc}")
     conn.close()
 
 
-def _issue(server: Served, clients: int, total: int) -> tuple[list[float], float]:
-    """Clients are processes, so their own work never waits on one another's GIL."""
+def _counter(port: int, token: str, number: int, count: int, start: Any, out: Any) -> None:
+    """One client process, like one officer pressing "call next" as fast as the answers come."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    start.wait()
+    try:
+        calls = []
+        for _ in range(count):
+            began = time.time()
+            ms, answer = _request(conn, f"/api/v1/halls/demo/counters/{number}/call-next", token, None)
+            calls.append((began, ms, (answer["ticket"] or {}).get("id")))
+        out.put((number, calls))
+    except Exception as exc:
+        out.put(f"counter {number}: {exc}")
+    conn.close()
+
+
+def _clients(target: Callable[..., None], jobs: list[tuple[Any, ...]]) -> tuple[list[list[Sample]], float]:
+    """Run one client process per job, started together; their samples (in the order of the
+    jobs) and the wall time. Clients are processes, so their own work never waits on one
+    another's GIL."""
     context = multiprocessing.get_context("fork")
-    start, out = context.Barrier(clients + 1), context.Queue()
-    kiosks = [context.Process(target=_kiosk, args=(server.port, server.kiosk_token, i,
-                                                   total // clients, start, out))
-              for i in range(clients)]
-    for kiosk in kiosks:
-        kiosk.start()
+    start, out = context.Barrier(len(jobs) + 1), context.Queue()
+    processes = [context.Process(target=target, args=(*job, start, out)) for job in jobs]
+    for process in processes:
+        process.start()
     start.wait()
     started = time.perf_counter()
-    results = [out.get(timeout=300) for _ in kiosks]
+    results = [out.get(timeout=300) for _ in processes]
     wall = time.perf_counter() - started
-    for kiosk in kiosks:
-        kiosk.join()
+    for process in processes:
+        process.join()
     failures = [r for r in results if isinstance(r, str)]
     if failures:
         raise RuntimeError("; ".join(failures))
-    return [ms for r in results for ms in r], wall
+    return [samples for _, samples in sorted(results)], wall
+
+
+def _issue(server: Served, clients: int, total: int, tokens: list[str] | None = None,
+           every: float = 0) -> tuple[list[list[Sample]], float]:
+    """`clients` kiosks tapping `total` tickets; each kiosk's taps in order."""
+    tokens = tokens or [server.kiosk_token] * clients
+    return _clients(_kiosk, [(server.port, tokens[i], i, total // clients, every)
+                             for i in range(clients)])
+
+
+def _row(backend: str, operation: str, clients: int, samples: list[Sample], wall: float,
+         cpu: float, **extra: Any) -> dict[str, Any]:
+    latencies = [ms for _, ms, _ in samples]
+    return {"backend": backend, "operation": operation, "clients": clients,
+            "requests": len(latencies), "per_s": len(latencies) / wall,
+            "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95),
+            "p99_ms": percentile(latencies, 99), "server_cpu_ms": cpu * 1000 / len(latencies),
+            **extra}
 
 
 def _call_next(server: Served) -> list[float]:
@@ -90,33 +166,215 @@ def _call_next(server: Served) -> list[float]:
             for _ in range(CALLS)]
 
 
-def _measure(backend: str, url: str | None) -> list[dict[str, Any]]:
+def _call_next_from_counters(backend: str, servers: list[Served]) -> dict[str, Any]:
+    """Four counters calling at once, spread over the server processes; every ticket called
+    must be called once only."""
+    token = servers[0].staff_token
+    jobs = []
+    for i, number in enumerate(CALLING_COUNTERS):
+        port = servers[i % len(servers)].port
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        _post(conn, f"/api/v1/halls/demo/counters/{number}/open", token, None)
+        conn.close()
+        jobs.append((port, token, number, COUNTER_CALLS))
+    cpu = sum(cpu_seconds(s.pid) for s in servers)
+    results, wall = _clients(_counter, jobs)
+    cpu = sum(cpu_seconds(s.pid) for s in servers) - cpu
+    samples = [s for r in results for s in r]
+    called = [ticket for _, _, ticket in samples if ticket is not None]
+    return _row(backend, f"call next, {len(CALLING_COUNTERS)} counters", len(CALLING_COUNTERS),
+                samples, wall, cpu, processes=len(servers), called=len(called),
+                double_calls=len(called) - len(set(called)))
+
+
+def _measure(backend: str, url: str | None, processes: int) -> list[dict[str, Any]]:
     rows = []
     with served(url) as server:
         _issue(server, 1, 40)  # warm up
         for clients in (1, 8):
             cpu = cpu_seconds(server.pid)
-            latencies, wall = _issue(server, clients, ISSUES // (3 if clients == 1 else 1))
-            rows.append({"backend": backend, "operation": "issue ticket", "clients": clients,
-                         "requests": len(latencies), "per_s": len(latencies) / wall,
-                         "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95),
-                         "p99_ms": percentile(latencies, 99),
-                         "server_cpu_ms": (cpu_seconds(server.pid) - cpu) * 1000 / len(latencies)})
+            results, wall = _issue(server, clients, ISSUES // (3 if clients == 1 else 1))
+            rows.append(_row(backend, "issue ticket", clients, [s for r in results for s in r],
+                             wall, cpu_seconds(server.pid) - cpu))
         cpu = cpu_seconds(server.pid)
         calls = _call_next(server)
-        rows.append({"backend": backend, "operation": "call next", "clients": 1,
-                     "requests": len(calls), "per_s": len(calls) / (sum(calls) / 1000),
-                     "p50_ms": statistics.median(calls), "p95_ms": percentile(calls, 95),
-                     "p99_ms": percentile(calls, 99),
-                     "server_cpu_ms": (cpu_seconds(server.pid) - cpu) * 1000 / len(calls)})
+        rows.append(_row(backend, "call next", 1, [(0, ms, None) for ms in calls],
+                         sum(calls) / 1000, cpu_seconds(server.pid) - cpu))
+        with ExitStack() as more:
+            servers = [server] + [more.enter_context(served(url, env=_shared_env(), prepare=False))
+                                  for _ in range(processes - 1)]
+            rows.append(_call_next_from_counters(backend, servers))
+    return rows
+
+
+def _shared_env() -> dict[str, str]:
+    redis = os.environ.get("MOTCUA_TEST_REDIS_URL")
+    return {"MOTCUA_REDIS_URL": redis} if redis else {}
+
+
+# --- issuing through kiosks that print ----------------------------------------------------
+
+
+class FakeNetworkPrinters:
+    """Network printers that read and discard: when each job's connection came, per printer
+    (a printer's jobs arrive in the order its kiosk tapped them: one worker per printer)."""
+
+    def __init__(self, count: int) -> None:
+        self._servers = [socket.create_server(("127.0.0.1", 0)) for _ in range(count)]
+        self.arrivals: list[list[float]] = [[] for _ in range(count)]
+        self._threads = [threading.Thread(target=self._serve, args=(i,), daemon=True)
+                         for i in range(count)]
+        for thread in self._threads:
+            thread.start()
+
+    def url(self, index: int) -> str:
+        # status=off: the fake answers no status queries, like a printer nobody asks
+        return f"tcp://127.0.0.1:{self._servers[index].getsockname()[1]}?status=off"
+
+    def _serve(self, index: int) -> None:
+        server = self._servers[index]
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            self.arrivals[index].append(time.time())
+            threading.Thread(target=self._discard, args=(conn,), daemon=True).start()
+
+    @staticmethod
+    def _discard(conn: socket.socket) -> None:
+        with conn:
+            while conn.recv(65536):
+                pass
+
+    def received(self) -> int:
+        return sum(len(a) for a in self.arrivals)
+
+    def close(self) -> None:
+        for server in self._servers:
+            server.close()
+
+
+class FakeAgents:
+    """The kiosks' print agents (`motcua printer agent` with a dummy: printer), noting when
+    each ticket's job reached them."""
+
+    def __init__(self, base: str, kiosks: list[tuple[int, str]], state_dir: Path) -> None:
+        from motcua.printer.agent import PrintAgent
+        from motcua.printer.transports import Printer
+
+        self.arrivals: dict[str, float] = {}
+        self._agents = []
+        for device_id, token in kiosks:
+            agent = PrintAgent(base, str(device_id), token, Printer("dummy:"),
+                               state_dir / f"agent-{device_id}.json", say=lambda _m: None)
+            receive = agent._on_job
+
+            def on_job(job: Any, receive: Callable[[Any], None] = receive) -> None:
+                self.arrivals.setdefault(str(job.get("ticket")), time.time())
+                receive(job)
+
+            agent.client.on("job", on_job, namespace="/print-agent")
+            agent.start()
+            self._agents.append(agent)
+
+    def received(self) -> int:
+        return len(self.arrivals)
+
+    def close(self) -> None:
+        for agent in self._agents:
+            agent.stop()
+
+
+def _register_kiosks(url: str, printers: list[str], prefix: str) -> list[tuple[int, str]]:
+    engine = make_engine(url)
+    kiosks = []
+    with make_session_factory(engine)() as session:
+        for i, printer in enumerate(printers):
+            device, token = register_device(session, SystemClock(), hall_code="demo",
+                                            name=f"{prefix}-{i}", kind=DeviceKind.KIOSK,
+                                            printer=printer)
+            kiosks.append((device.id, token))
+    engine.dispose()
+    return kiosks
+
+
+def _wait_for(count: Callable[[], int], expected: int) -> None:
+    deadline = time.monotonic() + PRINT_WAIT_SECONDS
+    while count() < expected:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {count()} of {expected} print jobs arrived")
+        time.sleep(0.05)
+
+
+@contextmanager
+def _printing_kiosks(url: str, base: str, kind: str, tmp: Path) -> Iterator[tuple[
+        list[str], Callable[[], int], Callable[[list[list[Sample]]], list[float]], Callable[[], None]]]:
+    """Kiosks printing by `kind` ("agent" or "tcp"): their tokens, a count of the jobs that
+    reached a printer, a function giving each tap's print-start delay (ms), and a reset."""
+    if kind == "agent":
+        kiosks = _register_kiosks(url, ["agent"] * KIOSKS, "bench-agent")
+        agents = FakeAgents(base, kiosks, tmp)
+
+        def delays(results: list[list[Sample]]) -> list[float]:
+            return [(agents.arrivals[number] - began) * 1000
+                    for taps in results for began, _, number in taps]
+
+        try:
+            yield [t for _, t in kiosks], agents.received, delays, agents.arrivals.clear
+        finally:
+            agents.close()
+    else:
+        printers = FakeNetworkPrinters(KIOSKS)
+        kiosks = _register_kiosks(url, [printers.url(i) for i in range(KIOSKS)], "bench-tcp")
+
+        def delays(results: list[list[Sample]]) -> list[float]:
+            return [(printers.arrivals[i][k] - began) * 1000
+                    for i, taps in enumerate(results) for k, (began, _, _) in enumerate(taps)]
+
+        def reset() -> None:
+            for arrivals in printers.arrivals:
+                arrivals.clear()
+
+        try:
+            yield [t for _, t in kiosks], printers.received, delays, reset
+        finally:
+            printers.close()
+
+
+PRINTERS = {"agent": "agent", "tcp": "tcp printer"}
+
+
+def _measure_printing() -> list[dict[str, Any]]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-print-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'print.sqlite'}"
+        with served(url) as server:
+            for kind, label in PRINTERS.items():
+                with _printing_kiosks(url, server.url, kind, Path(tmp)) as (tokens, received, delays, reset):
+                    _issue(server, KIOSKS, KIOSKS * 2, tokens)  # warm up: fonts, drawn lines
+                    _wait_for(received, KIOSKS * 2)
+                    for clients, total, every in ((1, PRINTED_ISSUES // 4, 0),
+                                                  (KIOSKS, PRINTED_ISSUES, 0),
+                                                  (KIOSKS, PACED_ISSUES, PACED_EVERY)):
+                        reset()
+                        cpu = cpu_seconds(server.pid)
+                        results, wall = _issue(server, clients, total, tokens[:clients], every)
+                        _wait_for(received, total)
+                        cpu = cpu_seconds(server.pid) - cpu
+                        paced = f", a tap every {every:g} s each" if every else ""
+                        rows.append(_row("sqlite", f"issue ticket, printing kiosk ({label}{paced})",
+                                         clients, [s for r in results for s in r], wall, cpu,
+                                         print_start_p95_ms=percentile(delays(results), 95)))
     return rows
 
 
 def run() -> list[dict[str, Any]]:
-    rows = _measure("sqlite", None)
+    rows = _measure("sqlite", None, processes=1)
+    rows += _measure_printing()
     postgres = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
     if postgres:
-        rows += _measure("postgresql", postgres)
+        rows += _measure("postgresql", postgres, processes=2)
     else:
         rows.append({"backend": "postgresql", "operation": "skipped: MOTCUA_TEST_POSTGRES_URL unset"})
     return rows

@@ -20,7 +20,7 @@ from motcua.printer.web import dispatcher as print_dispatcher
 from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
-from motcua.queue.models import Ticket
+from motcua.queue.models import Counter, Ticket
 from motcua.web import (
     begin_request_write,
     current_actor,
@@ -104,32 +104,37 @@ COUNTER_STAFF_ONLY = "Only hall staff can act on counters"
 CounterAction = Callable[..., Any]
 
 
-def _counter_answer(hall: str, number: int) -> Response:
+def _counter_json(counter: Counter, current: Ticket | None, *, staff: bool = True
+                  ) -> dict[str, Any]:
     """The counter and its ticket; the ticket's token (the phone page's secret) for staff only,
     everyone else reads what the board shows."""
-    found = services.get_hall(db(), hall)
-    counter = services.get_counter(db(), found, number)
-    current = services.current_ticket(db(), counter)
     ticket = None
     if current is not None:
-        ticket = _ticket_json(current) if is_staff(current_actor()) else \
-            services.ticket_payload(current)
-    return jsonify({
+        ticket = _ticket_json(current) if staff else services.ticket_payload(current)
+    return {
         "ticket": ticket,
         "counter": readmodels.counter_view(counter, current),
-    })
+    }
+
+
+def _counter_answer(hall: str, number: int) -> Response:
+    found = services.get_hall(db(), hall)
+    counter = services.get_counter(db(), found, number)
+    return jsonify(_counter_json(counter, services.current_ticket(db(), counter),
+                                 staff=is_staff(current_actor())))
 
 
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
+    """Answered from what the call left (the counter and the ticket it called): calling is
+    the officers' busiest request, and reading them again would double its queries."""
     actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
-    ticket = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)
-    if ticket is None:
-        answer = _counter_answer(hall, number).get_json()
+    call = services.call_next_at(ports(), hall_code=hall, counter_number=number, actor=actor)
+    answer = _counter_json(call.counter, call.ticket)
+    if call.ticket is None:
         answer["message"] = "Không có ai đang chờ / Nobody is waiting"
-        return jsonify(answer)
-    return _counter_answer(hall, number)
+    return jsonify(answer)
 
 
 @bp.post("/halls/<hall>/counters/<int:number>/call")

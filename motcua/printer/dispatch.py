@@ -168,6 +168,9 @@ class ServerPrinters:
 class PrintDispatcher:
     """The app's print queue (`services.PrintQueue`) and the print agents' server side.
 
+    A job stored undrawn (a kiosk's tap, `print_ticket(later=True)`) is drawn by a drawing
+    worker, then delivered: the tap's request only stores it. Threads as everywhere here, so
+    under eventlet (monkey-patched) they are green threads, and real ones in threading mode.
     Each agent job handed out gets a deadline (wall-clock, kept here): unconfirmed by then,
     it is failed and the kiosk told. A sweeper thread runs only while deadlines are pending.
     """
@@ -193,6 +196,9 @@ class PrintDispatcher:
         self._lock = threading.Lock()
         self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
         self._sweeper: threading.Thread | None = None
+        self._to_draw: queue.Queue[int] = queue.Queue()
+        self._drawer: threading.Thread | None = None
+        self._idle = 30.0
         self.printers = ServerPrinters(
             sessions, clock, publisher, max_wait=max_wait, printer_timeout=printer_timeout)
 
@@ -200,6 +206,35 @@ class PrintDispatcher:
         """Hand a committed job on; returns at once."""
         if not job.open:
             return
+        if services.undrawn(job):
+            self._to_draw.put(job.id)
+            with self._lock:
+                if self._drawer is None:
+                    self._drawer = threading.Thread(target=self._draw_loop, name="print drawing", daemon=True)
+                    self._drawer.start()
+            return
+        self._deliver(job)
+
+    def _draw_loop(self) -> None:
+        """Draw jobs in the order they came, each delivered as soon as it is drawn."""
+        while True:
+            try:
+                job_id = self._to_draw.get(timeout=self._idle)
+            except queue.Empty:
+                with self._lock:
+                    if self._to_draw.empty():
+                        self._drawer = None
+                        return
+                continue
+            try:
+                with self._sessions() as session:
+                    job = services.draw_job(session, self._clock, self._publisher, job_id)
+                    if job is not None and job.open:
+                        self._deliver(job)
+            except Exception:  # one job's hiccup must not stop the drawing of the others
+                log.exception("drawing print job %s", job_id)
+
+    def _deliver(self, job: PrintJob) -> None:
         if job.printer_url is not None:
             self.printers.submit(job.id, job.printer_url)
             return
@@ -243,6 +278,10 @@ class PrintDispatcher:
                 if (now - job.created_at).total_seconds() > self._agent_seconds:
                     services.fail_unconfirmed(session, self._clock, self._publisher, job.id, self._agent_seconds)
                     continue
+                if services.undrawn(job):  # stored by a process that died before drawing it
+                    drawn = services.draw_job(session, self._clock, self._publisher, job.id)
+                    if drawn is None or not drawn.open:
+                        continue
                 messages.append(job_message(job))
                 services.mark_sent(session, self._clock, job.id)
         self._expect([m["id"] for m in messages])

@@ -58,7 +58,8 @@ def status_url(token: str) -> str:
 def print_issued_ticket(issued: IssuedTicket, device: Device | None) -> PrintJob | None:
     """Queue the slip of a just-issued (committed) ticket on its kiosk's printer.
 
-    Never raises and never waits for a printer: the ticket exists whatever happens here.
+    Never raises and never waits for a printer, nor for the slip's drawing (the dispatcher
+    draws it after the answer): the ticket exists whatever happens here.
     None when the kiosk has no printer or the job could not even be stored.
     """
     if device is None or not device.printer:
@@ -69,7 +70,7 @@ def print_issued_ticket(issued: IssuedTicket, device: Device | None) -> PrintJob
         return services.print_ticket(
             session, rt.clock, rt.publisher, dispatcher(), issued.ticket, device,
             ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
-            status_url=status_url(issued.ticket.token),
+            status_url=status_url(issued.ticket.token), later=True,
         )
     except SQLAlchemyError:
         session.rollback()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
+from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
 from motcua.clock import Clock, local_day, local_now
 from motcua.db import with_retry
@@ -135,6 +135,25 @@ def get_hall_and_sector(session: Session, hall_code: str, sector_code: str) -> t
     return hall, sector
 
 
+_HALL_AND_COUNTER = (
+    select(Hall, Counter)
+    .outerjoin(Counter, (Counter.hall_id == Hall.id) & (Counter.number == bindparam("number")))
+    .where(Hall.code == bindparam("hall"))
+    .options(joinedload(Counter.sector_links).joinedload(CounterSector.sector))
+)
+
+
+def get_hall_and_counter(session: Session, hall_code: str, number: int) -> tuple[Hall, Counter]:
+    """Both, with the counter's sectors, in one query (every counter action needs them)."""
+    row = session.execute(_HALL_AND_COUNTER, {"hall": hall_code, "number": number}).unique().first()
+    if row is None:
+        raise errors.HallNotFound(f"No hall with code '{hall_code}'")
+    hall, counter = row
+    if counter is None:
+        raise errors.CounterNotFound(f"No counter {number} in hall '{hall.code}'")
+    return hall, counter
+
+
 def get_counter(session: Session, hall: Hall, number: int) -> Counter:
     counter = session.scalar(_COUNTER_BY_NUMBER, {"hall_id": hall.id, "number": number})
     if counter is None:
@@ -174,6 +193,7 @@ def _log(
     actor: Actor,
     *,
     ticket: Ticket | None = None,
+    ticket_id: int | None = None,
     counter: Counter | None = None,
     reason: str | None = None,
     **data: Any,
@@ -181,7 +201,7 @@ def _log(
     """Append to the event log: one INSERT, never read back in the transaction that writes it."""
     ports.session.execute(_INSERT_EVENT, {
         "hall_id": hall.id,
-        "ticket_id": ticket.id if ticket else None,
+        "ticket_id": ticket.id if ticket else ticket_id,
         "counter_id": counter.id if counter else None,
         "kind": kind,
         "actor": actor.label,
@@ -498,8 +518,7 @@ def estimated_wait_minutes(
 def _counter_action(
     ports: Ports, hall_code: str, counter_number: int, actor: Actor
 ) -> tuple[Hall, Counter]:
-    hall = get_hall(ports.session, hall_code)
-    counter = get_counter(ports.session, hall, counter_number)
+    hall, counter = get_hall_and_counter(ports.session, hall_code, counter_number)
     _authorize_counter(actor, hall, counter)
     return hall, counter
 
@@ -588,36 +607,50 @@ def resume_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: 
 # --- calling ------------------------------------------------------------------------------
 
 
+# The counter's current ticket (as `current_ticket` finds it) finished, in one statement.
+_FINISH_CURRENT = (
+    update(Ticket)
+    .where(Ticket.id == select(Ticket.id)
+           .where(Ticket.counter_id == bindparam("at_counter"), Ticket.status.in_(ACTIVE))
+           .order_by(Ticket.called_at.desc()).limit(1).scalar_subquery())
+    .values(status=TicketStatus.DONE, finished_at=bindparam("now"))
+    .returning(Ticket.id)
+    .execution_options(synchronize_session="fetch")  # a copy in the session follows
+)
+
+
 def _finish_current(ports: Ports, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
     """Calling the next citizen means the one at the counter is done."""
-    ticket = current_ticket(ports.session, counter)
-    if ticket is not None:
-        ticket.status = TicketStatus.DONE
-        ticket.finished_at = now
-        _log(ports, hall, "completed", actor, ticket=ticket, counter=counter, reason="call next")
+    finished = ports.session.scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
+    if finished is not None:
+        _log(ports, hall, "completed", actor, ticket_id=finished, counter=counter,
+             reason="call next")
 
 
-def _claim(session: Session, ticket_id: int) -> bool:
-    """Take a waiting ticket for this transaction; False if another counter got it first.
+# The claim: one conditional UPDATE that calls the ticket at the counter (what `_mark_called`
+# does) and hands it back (RETURNING), so the ticket is read and written once. On
+# PostgreSQL its row is taken with SKIP LOCKED, so a counter never waits on a ticket another
+# counter is taking (the status condition is the safety net); SQLite has no row locks and
+# needs none: the transaction already holds the write lock (BEGIN IMMEDIATE).
+_CALL_WAITING = (
+    update(Ticket)
+    .where(Ticket.id == select(Ticket.id)
+           .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.WAITING)
+           .with_for_update(skip_locked=True).scalar_subquery(),
+           Ticket.status == TicketStatus.WAITING)
+    .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
+            called_at=bindparam("now"), started_at=None, call_count=Ticket.call_count + 1,
+            reserved_counter_id=None)
+    .returning(Ticket)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
 
-    PostgreSQL: the row is locked with SKIP LOCKED, so a counter never waits on a ticket
-    another counter is taking; the conditional update is the safety net. SQLite: the
-    transaction already holds the write lock (BEGIN IMMEDIATE).
-    """
-    locked = session.scalar(
-        select(Ticket.id)
-        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
-        .with_for_update(skip_locked=True)
-    )
-    if locked is None:
-        return False
-    result = session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
-        .values(status=TicketStatus.CALLED)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+
+def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
+    """Call a waiting ticket at `counter`; None if another counter got it first."""
+    return session.scalars(
+        _CALL_WAITING, {"ticket_id": ticket_id, "counter_id": counter.id, "now": now}
+    ).one_or_none()
 
 
 def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
@@ -629,60 +662,93 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
     ticket.reserved_counter_id = None
 
 
+# The head of each line a counter calls from: one row per (line, priority or not), where a
+# line is one of the counter's sectors (at its rank) or the tickets transferred to the
+# counter by name (rank 0, whatever their sector). Within a line the rank is the same for
+# every ticket, so the policy's best of a line is its earliest ticket (then lowest id), and
+# the policy's best overall is among these heads: at most two rows per line reach Python
+# instead of every waiting ticket. `skipped`: tickets this call found taken meanwhile.
+_RESERVED_LINE = -1
+_is_priority = Ticket.priority.is_not(None)
+_waiting_today = (Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING) & (
+    Ticket.id.not_in(bindparam("skipped", expanding=True)))
+_lines = union_all(
+    select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
+           CounterSector.rank.label("rank"), Ticket.sector_id.label("line"))
+    .join(CounterSector, (CounterSector.sector_id == Ticket.sector_id)
+          & (CounterSector.counter_id == bindparam("counter_id")))
+    .where(_waiting_today, Ticket.reserved_counter_id.is_(None)),
+    select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
+           literal(0).label("rank"), literal(_RESERVED_LINE).label("line"))
+    .where(_waiting_today, Ticket.hall_id == bindparam("hall_id"),
+           Ticket.reserved_counter_id == bindparam("counter_id")),
+).subquery()
+_ranked = select(
+    _lines,
+    func.row_number().over(partition_by=(_lines.c.line, _lines.c.priority),
+                           order_by=(_lines.c.queued_at, _lines.c.id)).label("place"),
+).subquery()
+_HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
+                         _ranked.c.priority).where(_ranked.c.place == 1)
+
+
+def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
+                   skipped: Collection[int] = ()) -> list[Candidate]:
+    """The candidates `order_candidates` needs to pick what the counter calls next."""
+    rows = session.execute(_HEADS_OF_LINES, {
+        "day": day, "hall_id": hall.id, "counter_id": counter.id, "skipped": list(skipped)})
+    return [Candidate(ticket_id=row.id, queued_at=row.queued_at, sector_rank=row.rank,
+                      priority=bool(row.priority)) for row in rows]
+
+
+@dataclass(frozen=True)
+class CounterCall:
+    """What calling next leaves at a counter, for the answer to show without reading again."""
+
+    counter: Counter
+    ticket: Ticket | None  # None: nobody was waiting
+
+
 def call_next(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket | None:
     """Call the next citizen by the policy in `motcua.queue.policy`; None when nobody waits."""
+    return call_next_at(ports, hall_code=hall_code, counter_number=counter_number,
+                        actor=actor).ticket
 
-    def work() -> Ticket | None:
+
+def call_next_at(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> CounterCall:
+    """`call_next`, giving back the counter too (as committed)."""
+
+    def work() -> CounterCall:
         session = ports.session
         hall, counter = _counter_action(ports, hall_code, counter_number, actor)
         _require_open(counter)
         now = ports.clock.now()
         day = local_day(ports.clock, hall.time_zone)
         _finish_current(ports, hall, counter, actor, now)
-        ranks = {link.sector_id: link.rank for link in counter.sector_links}
-        rows = session.execute(
-            select(Ticket.id, Ticket.queued_at, Ticket.sector_id, Ticket.priority,
-                   Ticket.reserved_counter_id)
-            .where(
-                Ticket.hall_id == hall.id,
-                Ticket.day == day,
-                Ticket.status == TicketStatus.WAITING,
-                or_(
-                    Ticket.reserved_counter_id == counter.id,
-                    Ticket.sector_id.in_(ranks) & Ticket.reserved_counter_id.is_(None),
-                ),
-            )
-        ).all()
-        candidates = [
-            Candidate(
-                ticket_id=row.id,
-                queued_at=row.queued_at,
-                sector_rank=0 if row.reserved_counter_id == counter.id else ranks[row.sector_id],
-                priority=row.priority is not None,
-            )
-            for row in rows
-        ]
         settings = settings_of(hall)
-        ordered = order_candidates(
-            candidates,
-            consecutive_priority_calls=counter.consecutive_priority_calls,
-            priority_cap=settings.priority_cap,
-            rank_penalty=settings.rank_penalty,
-        )
-        chosen = next((c for c in ordered if _claim(session, c.ticket_id)), None)
-        if chosen is None:
-            session.commit()
-            return None
-        ticket = session.get_one(Ticket, chosen.ticket_id)
-        session.refresh(ticket)
-        _mark_called(ticket, counter, now)
+        skipped: list[int] = []
+        while True:
+            ordered = order_candidates(
+                heads_of_lines(session, hall, counter, day, skipped),
+                consecutive_priority_calls=counter.consecutive_priority_calls,
+                priority_cap=settings.priority_cap,
+                rank_penalty=settings.rank_penalty,
+            )
+            if not ordered:
+                session.commit()
+                return CounterCall(counter, None)
+            chosen = ordered[0]
+            ticket = _claim(session, chosen.ticket_id, counter, now)
+            if ticket is not None:
+                break
+            skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
         counter.consecutive_priority_calls = next_priority_streak(
             counter.consecutive_priority_calls, chosen.priority)
         _log(ports, hall, "called", actor, ticket=ticket, counter=counter)
         event = _ticket_event(ports, "ticket_called", hall, ticket)
         session.commit()
         ports.publisher.publish(event)
-        return ticket
+        return CounterCall(counter, ticket)
 
     return _transaction(ports, work)
 

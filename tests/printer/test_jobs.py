@@ -2,6 +2,7 @@
 reprinted only on request, marked and announced; server printers that fail in time."""
 from __future__ import annotations
 
+import base64
 import time
 from datetime import timedelta
 
@@ -345,3 +346,21 @@ def test_jobs_queued_behind_one_the_printer_failed_fail_with_it_not_a_time_out_l
     assert all("failed the job before this one" in (job.error or "") for job in done[1:])
     assert done[0].attempts == 1 and done[1].attempts == done[2].attempts == 0
     assert took < 1.9, "three jobs for a dead printer cost one time-out, not three"
+
+
+def test_an_agent_job_its_process_never_drew_is_drawn_and_sent_when_the_agent_comes_back(
+        app, ports, session, clock, publisher, dispatcher):
+    device = kiosk(session, clock, "agent")
+    issued = issue(ports, device)
+    # Stored undrawn, and the process died before its drawing worker got to it.
+    job = services.print_ticket(
+        session, clock, publisher, services.RecordingPrintQueue(), issued.ticket, device,
+        ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
+        status_url=URL + issued.ticket.token, later=True)
+    assert job is not None and job.status == PrintJobStatus.QUEUED
+    (message,) = dispatcher.open_jobs(device.id)
+    data = base64.b64decode(message["data"])
+    assert message["id"] == job.id and "raster" in [c.name for c in commands(data)]
+    assert (URL + issued.ticket.token).encode() in data
+    with runtime_of(app).sessions() as s:
+        assert s.get(PrintJob, job.id).status == PrintJobStatus.SENT
