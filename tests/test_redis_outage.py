@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import socketio
 from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import update
 
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
@@ -27,7 +28,7 @@ from motcua.clock import SystemClock
 from motcua.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
+from motcua.queue.models import DeviceKind, Role, Sector
 from motcua.realtime import HallMessageQueue
 from tests.auth.signing import csrf_token, sign_in
 from tests.servers import RedisServer, Server, free_port, motcua_servers, redis_server
@@ -117,6 +118,9 @@ def hall_db(tmp_path: Path) -> tuple[str, Hall]:
     clock = SystemClock()
     with make_session_factory(engine)() as session:
         load_demo_hall(session, clock)
+        # The kiosks tap as fast as they can for many seconds: more than a sector's daily cap.
+        session.execute(update(Sector).values(daily_cap=None))
+        session.commit()
         supervisor = create_api_token(session, clock, name="lead", role=Role.SUPERVISOR,
                                       hall_code="demo")
         kiosks = [register_device(session, clock, hall_code="demo", name=f"kiosk-{n}",
