@@ -1,5 +1,6 @@
-"""Faults for the drills: a TCP proxy that can lose every connection, and kiosks issuing
-tickets over HTTP as fast as they are answered."""
+"""Faults for the drills: a TCP proxy that can lose every connection (a database or a whole
+server going away and coming back on the same address), and kiosks issuing tickets over HTTP
+as fast as they are answered."""
 from __future__ import annotations
 
 import json
@@ -29,6 +30,11 @@ class TcpProxy:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port: int = probe.getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        """The proxied server as browsers reach it, when it is an HTTP server."""
+        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> TcpProxy:
         self.restore()

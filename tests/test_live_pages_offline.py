@@ -21,7 +21,7 @@ from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import DeviceKind, Role, Sector
 from motcua.queue.services import SYSTEM, Actor, Ports
 from tests.conftest import LiveServer, runtime_of, screenshot
-from tests.door import Door, door_to
+from tests.faults import TcpProxy
 from tests.kiosk.conftest import LiveHall
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ KIOSK = Actor(kind="kiosk", name="kiosk-1")
 @dataclass
 class Hall:
     server: LiveServer
-    door: Door  # the server as the browsers reach it
+    door: TcpProxy  # the server as the browsers reach it
     api: LiveHall  # the API of the server itself, behind the door
     kiosk: str
     tablet: str
@@ -79,7 +79,7 @@ def hall(live_server: LiveServer) -> Iterator[Hall]:
         supervisor = create_api_token(session, clock, name="lead", role=Role.SUPERVISOR,
                                       hall_code="demo")
     port = int(live_server.url.rsplit(":", 1)[1])
-    with door_to(port) as door:
+    with TcpProxy(("127.0.0.1", port)) as door:
         yield Hall(live_server, door, LiveHall(live_server, kiosk, supervisor), kiosk, tablet)
 
 
@@ -215,13 +215,13 @@ def test_a_live_page_says_it_is_offline_and_catches_up_when_the_server_is_back(
     page.evaluate("window.sameDocument = true")  # gone if the page were reloaded
     shot = "live-offline-" + name.replace(" ", "-")
 
-    hall.door.shut()  # the server is down
+    hall.door.cut()  # the server is down
     expect(page.locator("body")).to_have_attribute("data-link", "down", timeout=5000)
     live.offline(page)
     live.while_away(hall)
     screenshot(page, shot + "-1-offline")
 
-    hall.door.open()  # the server is back, on the same address
+    hall.door.restore()  # the server is back, on the same address
     expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=15_000)
     live.shows_it(page)
     screenshot(page, shot + "-2-back")
