@@ -171,13 +171,15 @@ def _reachable(url: str) -> bool:
 def _prepare_database(folder: Path) -> tuple[str, str]:
     """A fresh SQLite database with the demo hall, counter 1 open and tickets waiting."""
     from motcua.auth.accounts import create_api_token
-    from motcua.clock import SystemClock
-    from motcua.db import make_engine, make_session_factory
-    from motcua.events import RecordingPublisher
+    from motcua.core.clock import SystemClock
+    from motcua.core.db import make_engine, make_session_factory
+    from motcua.core.events import RecordingPublisher
     from motcua.models import metadata
     from motcua.queue.demo import load_demo_hall
-    from motcua.queue.models import Role
-    from motcua.queue.services import SYSTEM, Ports, issue_ticket, open_counter
+    from motcua.core.actors import Role
+    from motcua.queue.services import issue_ticket, open_counter
+    from motcua.core.ports import Ports
+    from motcua.core.actors import SYSTEM
 
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     engine = make_engine(url)

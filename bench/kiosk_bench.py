@@ -22,9 +22,9 @@ from typing import Any
 
 from bench.server import served
 from motcua.auth.accounts import register_device
-from motcua.clock import SystemClock
-from motcua.db import make_engine, make_session_factory
-from motcua.queue.models import DeviceKind
+from motcua.core.clock import SystemClock
+from motcua.core.db import make_engine, make_session_factory
+from motcua.core.actors import DeviceKind
 
 TAPS = 100
 WARM_UP_TAPS = 3  # the first taps warm the server's caches and the page's code; not measured

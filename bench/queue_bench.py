@@ -27,9 +27,9 @@ from typing import Any
 
 from bench.server import Served, served
 from motcua.auth.accounts import register_device
-from motcua.clock import SystemClock
-from motcua.db import make_engine, make_session_factory
-from motcua.queue.models import DeviceKind
+from motcua.core.clock import SystemClock
+from motcua.core.db import make_engine, make_session_factory
+from motcua.core.actors import DeviceKind
 
 ISSUES = 1200
 CALLS = 300

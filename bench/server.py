@@ -14,12 +14,12 @@ from pathlib import Path
 
 from bench import MOTCUA
 from motcua.auth.accounts import create_api_token, register_device
-from motcua.clock import SystemClock
-from motcua.db import Base, make_engine, make_session_factory
+from motcua.core.clock import SystemClock
+from motcua.core.db import Base, make_engine, make_session_factory
 from motcua.migrate import upgrade
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
+from motcua.core.actors import DeviceKind, Role
 
 
 

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # importing Flask here would run before `motcua serve` patches for eventlet
     from flask import Flask
 
-    from motcua.clock import Clock
-    from motcua.events import Publisher
+    from motcua.core.clock import Clock
+    from motcua.core.events import Publisher
 
 # Catalogues of every component; Flask-Babel merges them (one .po per component keeps
 # parallel work on translations from colliding).
@@ -26,16 +26,17 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, db, display, dossier, inputs, kiosk, outage
+    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, outage
+    from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
-    from motcua.clock import SystemClock
+    from motcua.core.clock import SystemClock
     from motcua.config import load_config
     from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
                                    select_locale, socketio)
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
-    from motcua.queue.services import ServiceRateCache
+    from motcua.core.ports import Memo
     from motcua.realtime import (
         SocketIOPublisher,
         WithoutWebSocketCompression,
@@ -77,7 +78,7 @@ def create_app(
         sessions=db.make_session_factory(engine),
         clock=clock or SystemClock(),
         publisher=publisher or SocketIOPublisher(socketio),
-        rates=ServiceRateCache(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
+        memo=Memo(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
     outage.register(app)  # 503 + Retry-After while the database is away

@@ -28,13 +28,14 @@ from motcua.auth.accounts import (
     token_state,
     token_time_zone,
 )
-from motcua.clock import HALL_TIME_ZONE
-from motcua.db import DatabaseUrlError, is_unavailable_error
+from motcua.core.clock import HALL_TIME_ZONE
+from motcua.core.db import DatabaseUrlError, is_unavailable_error
 from motcua.dossier.services import load_demo_catalogue
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.queue.errors import DomainError
-from motcua.queue.models import DeviceKind, Role
-from motcua.queue.services import SYSTEM, get_hall
+from motcua.core.actors import DeviceKind, Role
+from motcua.queue.services import get_hall
+from motcua.core.actors import SYSTEM
 from motcua.web import db, ports, runtime
 
 F = TypeVar("F", bound=Callable[..., Any])

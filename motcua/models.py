@@ -1,5 +1,5 @@
 """Imports every component's models so `Base.metadata` knows all tables (Alembic, tests)."""
-from motcua.db import Base
+from motcua.core.db import Base
 from motcua.admin import models as admin_models  # noqa: F401
 from motcua.counter import models as counter_models  # noqa: F401
 from motcua.dossier import models as dossier_models  # noqa: F401

@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, jsonify, make_response, render_t
 from flask_babel import gettext as _
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
-from motcua.db import is_unavailable_error
+from motcua.core.db import is_unavailable_error
 
 RETRY_AFTER_SECONDS = 5
 

@@ -21,11 +21,11 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from socketio import PubSubManager
 
-from motcua.events import (
+from motcua.core.events import (
     HALL_NAMESPACES,
-    LINE_MOVED,
     TICKET_NAMESPACE,
     Event,
+    EventName,
     counter_room,
     hall_room,
     line_room,
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger(__name__)
-
-RESYNC = "resync"  # to a page: events may have been lost, re-read the state over HTTP
-
 
 def redis_options(timeout: float) -> dict[str, Any]:
     """Options for every Redis client: each connect and each reply waits at most `timeout`,
@@ -54,19 +51,20 @@ class SocketIOPublisher:
         self._socketio = socketio
 
     def publish(self, event: Event) -> None:
-        message = {"event": event.name, "hall": event.hall, **event.payload}
+        name = event.name.value
+        message = {"event": name, "hall": event.hall, **event.payload}
         rooms = [hall_room(event.hall)]
         if event.counter_number is not None:
             rooms.append(counter_room(event.hall, event.counter_number))
         for namespace in HALL_NAMESPACES:
             # One emit to the union of rooms: a client in both gets it once.
-            self._socketio.emit(event.name, message, to=rooms, namespace=namespace)
+            self._socketio.emit(name, message, to=rooms, namespace=namespace)
         if event.ticket_token is not None:
-            self._socketio.emit(event.name, message, to=ticket_room(event.ticket_token),
+            self._socketio.emit(name, message, to=ticket_room(event.ticket_token),
                                 namespace=TICKET_NAMESPACE)
         sector = moved_line(event)
         if sector is not None:
-            self._socketio.emit(LINE_MOVED, {}, to=line_room(event.hall, sector),
+            self._socketio.emit(EventName.LINE_MOVED.value, {}, to=line_room(event.hall, sector),
                                 namespace=TICKET_NAMESPACE)
 
 
@@ -174,7 +172,7 @@ class HallMessageQueue(PubSubManager):
             self._away = True
 
     def _resync_messages(self) -> list[dict[str, Any]]:
-        return [{"method": "emit", "event": RESYNC, "data": [{}], "binary": False,
+        return [{"method": "emit", "event": EventName.RESYNC.value, "data": [{}], "binary": False,
                  "namespace": namespace, "room": None, "skip_sid": None, "callback": None,
                  "host_id": self.host_id} for namespace in self._namespaces()]
 
@@ -257,7 +255,7 @@ class HallMessageQueue(PubSubManager):
 
     def _tell_clients_to_resync(self) -> None:
         for namespace in list(self.get_namespaces()):
-            self.server.emit(RESYNC, {}, namespace=namespace, ignore_queue=True)
+            self.server.emit(EventName.RESYNC.value, {}, namespace=namespace, ignore_queue=True)
 
 
 def hall_message_queue(config: dict[str, Any]) -> HallMessageQueue | None:

@@ -1,7 +1,7 @@
 """Where request handlers get their ports: one session per request, the app's clock and publisher."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -10,11 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua.auth.accounts import actor_for_user, authenticate_bearer
-from motcua.clock import Clock
-from motcua.db import begin_write, is_unavailable_error
-from motcua.events import Publisher
-from motcua.queue.models import Device
-from motcua.queue.services import Actor, Ports, ServiceRateCache
+from motcua.core.clock import Clock
+from motcua.core.db import begin_write, is_unavailable_error
+from motcua.core.events import Publisher
+from motcua.core.accounts import Device
+from motcua.core.ports import Memo, Ports, PrintQueue, RecordingPrintQueue
+from motcua.core.actors import Actor
 
 
 @dataclass
@@ -23,7 +24,9 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     publisher: Publisher
-    rates: ServiceRateCache
+    memo: Memo
+    # The printer component puts its dispatcher here when it registers.
+    print_queue: PrintQueue = field(default_factory=RecordingPrintQueue)
 
 
 def runtime() -> Runtime:
@@ -63,7 +66,8 @@ def begin_request_write() -> None:
 
 def ports() -> Ports:
     rt = runtime()
-    return Ports(session=db(), clock=rt.clock, publisher=rt.publisher, rates=rt.rates)
+    return Ports(session=db(), clock=rt.clock, publisher=rt.publisher,
+                 print_queue=rt.print_queue, memo=rt.memo)
 
 
 def bearer_token() -> str | None:

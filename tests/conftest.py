@@ -14,17 +14,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy.orm import Session
 
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
-from motcua.clock import FixedClock
-from motcua.db import Base, make_engine
-from motcua.events import RecordingPublisher
+from motcua.core.clock import FixedClock
+from motcua.core.db import Base, make_engine, make_session_factory
+from motcua.core.events import RecordingPublisher
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
-from motcua.queue.services import Ports
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.ports import Ports
 from motcua.web import Runtime
 from tests.support import hall_time
 
@@ -76,7 +77,17 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FixedClock, publisher: RecordingPublisher, tmp_path: Path) -> Iterator[Flask]:
+def engine(database_url: str) -> Iterator[Engine]:
+    """The test's database with every table: enough for domain services, no Flask app."""
+    engine = make_engine(database_url)
+    metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(engine: Engine, database_url: str, clock: FixedClock, publisher: RecordingPublisher,
+        tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
@@ -91,7 +102,6 @@ def app(database_url: str, clock: FixedClock, publisher: RecordingPublisher, tmp
         publisher=publisher,
     )
     app.instance_path = str(tmp_path / "instance")
-    metadata.create_all(runtime_of(app).engine)
     yield app
     runtime_of(app).engine.dispose()
 
@@ -111,8 +121,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def session(app: Flask) -> Iterator[Any]:
-    with runtime_of(app).sessions() as s:
+def session(engine: Engine) -> Iterator[Session]:
+    with make_session_factory(engine)() as s:
         yield s
 
 

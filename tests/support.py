@@ -6,9 +6,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from motcua.auth.accounts import create_user
-from motcua.clock import Clock
-from motcua.queue.models import Role
-from motcua.queue.services import Actor
+from motcua.core.clock import Clock
+from motcua.core.actors import Role
+from motcua.core.actors import Actor
 
 HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -33,15 +33,18 @@ from motcua.auth.accounts import (
     register_device,
     session_id,
 )
-from motcua.clock import FixedClock
+from motcua.core.clock import FixedClock
 from motcua.dossier.models import DossierStatus, Holiday, HolidayKind
-from motcua.events import RecordingPublisher
+from motcua.core.events import RecordingPublisher
 from motcua.models import metadata
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import ApiToken, DeviceKind, Hall, Role, StaffUser
-from motcua.queue.services import SYSTEM, Ports
+from motcua.queue.models import Hall
+from motcua.core.accounts import ApiToken, StaffUser
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM
 from tests.auth.signing import TOKEN
 from tests.dossier.support import INSTALLATION, an_intake, prepare
 from tests.support import bearer, hall_time

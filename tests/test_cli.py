@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from motcua import create_app
-from motcua.queue.models import ApiToken, Device, StaffUser
+from motcua.core.accounts import ApiToken, Device, StaffUser
 from tests.servers import MOTCUA
 
 

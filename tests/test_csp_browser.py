@@ -12,13 +12,15 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from motcua.auth.accounts import create_user, register_device
-from motcua.clock import FixedClock, SystemClock
+from motcua.core.clock import FixedClock, SystemClock
 from motcua.dossier import services as dossiers
-from motcua.events import RecordingPublisher
+from motcua.core.events import RecordingPublisher
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role, StaffUser
-from motcua.queue.services import Actor, Ports
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.ports import Ports
+from motcua.core.actors import Actor
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.conftest import LiveServer, screenshot
 from tests.dossier.support import INSTALLATION, an_intake

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import Engine, make_url, select
 
 from motcua.auth.accounts import register_device
-from motcua.clock import SystemClock
-from motcua.db import make_engine, make_session_factory
+from motcua.core.clock import SystemClock
+from motcua.core.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Sector, Ticket
+from motcua.queue.models import Sector, Ticket
+from motcua.core.actors import DeviceKind
 from tests.faults import Kiosks, TcpProxy, call
 from tests.servers import motcua_servers
 

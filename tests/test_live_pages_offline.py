@@ -13,13 +13,15 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from motcua.auth.accounts import create_api_token, create_user, register_device
-from motcua.clock import SystemClock
-from motcua.events import HALL_NAMESPACES, TICKET_NAMESPACE, RecordingPublisher
+from motcua.core.clock import SystemClock
+from motcua.core.events import HALL_NAMESPACES, TICKET_NAMESPACE, RecordingPublisher
 from motcua.extensions import socketio
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role, Sector
-from motcua.queue.services import SYSTEM, Actor, Ports
+from motcua.queue.models import Sector
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM, Actor
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.faults import TcpProxy
 from tests.kiosk.conftest import LiveHall

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from motcua.db import make_engine
+from motcua.core.db import make_engine
 from motcua.migrate import MIGRATIONS, alembic_config, upgrade
 from motcua.models import metadata
 

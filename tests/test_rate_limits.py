@@ -16,7 +16,7 @@ from motcua.auth.accounts import hash_token, register_device
 from motcua.extensions import limiter
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind
+from motcua.core.actors import DeviceKind
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import make_officer
 

@@ -24,11 +24,12 @@ from sqlalchemy import update
 
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
-from motcua.clock import SystemClock
-from motcua.db import make_engine, make_session_factory
+from motcua.core.clock import SystemClock
+from motcua.core.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role, Sector
+from motcua.queue.models import Sector
+from motcua.core.actors import DeviceKind, Role
 from motcua.realtime import HallMessageQueue
 from tests.auth.signing import csrf_token, sign_in
 from tests.servers import RedisServer, Server, free_port, motcua_servers, redis_server

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from motcua.admin import ops
-from motcua.clock import HALL_TIME_ZONE, local_now
+from motcua.core.clock import HALL_TIME_ZONE, local_now
 from motcua.web import runtime
 
 

@@ -18,7 +18,7 @@ from motcua.admin.services import (
 from motcua.admin.voicepacks import VoiceFields
 from motcua.dossier.models import HolidayKind
 from motcua.inputs import hall_day
-from motcua.queue.models import DeviceKind, Role
+from motcua.core.actors import DeviceKind, Role
 from motcua.queue.settings import HallSettings
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from motcua.clock import Clock, local_day, local_now
+from motcua.core.clock import Clock, local_day, local_now
 from motcua.queue.models import (
     Counter,
     CounterSector,

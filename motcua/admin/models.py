@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from motcua.db import Base
+from motcua.core.db import Base
 
 
 class ConfigChange(Base):

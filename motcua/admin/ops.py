@@ -186,7 +186,9 @@ def message_queue_health(redis_url: str | None, timeout: float) -> dict[str, Any
 def printers_health(session: Session) -> list[dict[str, Any]]:
     """Each kiosk's printer, and each printer the server drives alone, with its last job."""
     from motcua.printer.models import PrintJob
-    from motcua.queue.models import Device, DeviceKind, Hall
+    from motcua.queue.models import Hall
+    from motcua.core.accounts import Device
+    from motcua.core.actors import DeviceKind
 
     last_by_device = select(func.max(PrintJob.id)).where(PrintJob.device_id.is_not(None)) \
         .group_by(PrintJob.device_id)

@@ -28,15 +28,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from motcua.admin.errors import N_
-from motcua.queue.models import (
-    Counter,
-    Hall,
-    Sector,
-    StaffUser,
-    Ticket,
-    TicketEvent,
-    TicketStatus,
-)
+from motcua.queue.models import Counter, Hall, Sector, Ticket, TicketEvent, TicketStatus
+from motcua.core.accounts import StaffUser
 
 MAX_DAYS = 366
 WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"),

@@ -23,38 +23,21 @@ from sqlalchemy.orm import Session
 from motcua.admin.errors import N_, Denied, Invalid, Missing, Problems, Refused, invalid
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import MIN_PASSWORD, USERNAME, hash_password, hash_token, new_device_token
-from motcua.clock import local_day
+from motcua.core.clock import local_day
 from motcua.config import DEFAULTS
-from motcua.db import with_retry
+from motcua.core.db import with_retry
 from motcua.display.services import NOTICES_CHANGED
 from motcua.dossier.models import Holiday, HolidayKind
 from motcua.printer.transports import PrinterPolicy
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.queue import errors
 from motcua.queue.hours import parse_windows
-from motcua.queue.models import (
-    ApiToken,
-    Counter,
-    CounterSector,
-    CounterState,
-    Device,
-    DeviceKind,
-    Hall,
-    Role,
-    Sector,
-    StaffUser,
-    Ticket,
-    TicketStatus,
-)
-from motcua.queue.services import (
-    ACTIVE,
-    Actor,
-    Ports,
-    current_ticket,
-    get_counter,
-    get_hall,
-    waiting_counts,
-)
+from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Sector, Ticket, TicketStatus
+from motcua.core.accounts import ApiToken, Device, StaffUser
+from motcua.core.actors import DeviceKind, Role
+from motcua.queue.services import ACTIVE, current_ticket, get_counter, get_hall, waiting_counts
+from motcua.core.ports import Ports
+from motcua.core.actors import Actor
 from motcua.queue.settings import HallSettings
 
 T = TypeVar("T")

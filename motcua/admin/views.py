@@ -39,7 +39,7 @@ from motcua.api.access import is_staff
 from motcua.api.errors import STATUS_OF
 from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
-from motcua.clock import local_day
+from motcua.core.clock import local_day
 from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
 from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
@@ -47,8 +47,11 @@ from motcua.printer.web import printer_policy
 from motcua.extensions import LANGUAGES, csrf, login_manager
 from motcua.inputs import hall_year
 from motcua.queue.errors import DomainError
-from motcua.queue.models import Device, DeviceKind, Hall, Role, StaffUser
-from motcua.queue.services import Actor, get_hall, settings_of
+from motcua.queue.models import Hall
+from motcua.core.accounts import Device, StaffUser
+from motcua.core.actors import DeviceKind, Role
+from motcua.queue.services import get_hall, settings_of
+from motcua.core.actors import Actor
 from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -24,11 +24,12 @@ from typing import IO, Any
 
 from motcua.admin.errors import N_, Invalid, Problem, Problems, Refused
 from motcua.admin.services import hall_to_change, in_transaction, publish_change, record_change
-from motcua.clock import local_now
+from motcua.core.clock import local_now
 from motcua.display import voice
 from motcua.display.services import voice_enabled, voice_settings_of
 from motcua.queue.models import Hall
-from motcua.queue.services import Actor, Ports
+from motcua.core.ports import Ports
+from motcua.core.actors import Actor
 from motcua.queue.settings import HallSettings
 
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # what an upload may send

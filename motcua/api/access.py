@@ -7,7 +7,8 @@ from flask_wtf.csrf import CSRFError
 from motcua.api.errors import ApiError
 from motcua.extensions import csrf
 from motcua.queue.errors import Forbidden
-from motcua.queue.services import Actor, refuse_officer_without_person
+from motcua.queue.services import refuse_officer_without_person
+from motcua.core.actors import Actor
 from motcua.web import bearer_token, current_actor
 
 

@@ -15,13 +15,16 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from motcua.clock import HALL_TIME_ZONE, Clock
-from motcua.db import with_retry
+from motcua.core.clock import HALL_TIME_ZONE, Clock
+from motcua.core.db import with_retry
 from motcua.printer.errors import PrinterError
 from motcua.printer.transports import parse_printer_url
 from motcua.queue import errors
-from motcua.queue.models import ApiToken, Counter, Device, DeviceKind, Hall, Role, StaffUser
-from motcua.queue.services import Actor, get_counter, get_hall
+from motcua.queue.models import Counter, Hall
+from motcua.core.accounts import ApiToken, Device, StaffUser
+from motcua.core.actors import DeviceKind, Role
+from motcua.queue.services import get_counter, get_hall
+from motcua.core.actors import Actor
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 8

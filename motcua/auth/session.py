@@ -10,7 +10,7 @@ from flask_login import UserMixin
 
 from motcua.auth.accounts import session_id, user_of_session
 from motcua.extensions import login_manager
-from motcua.queue.models import StaffUser
+from motcua.core.accounts import StaffUser
 
 
 class SignedInStaff(UserMixin):

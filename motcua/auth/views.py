@@ -43,7 +43,7 @@ from wtforms.validators import DataRequired, Length
 from motcua.auth.accounts import check_password, end_every_session, hash_password
 from motcua.auth.session import SignedInStaff
 from motcua.extensions import limiter, login_manager
-from motcua.queue.models import StaffUser
+from motcua.core.accounts import StaffUser
 from motcua.web import db
 
 bp = Blueprint("auth", __name__)

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from motcua.auth.accounts import register_device
 from motcua.cli import one_line_errors
-from motcua.queue.models import DeviceKind
+from motcua.core.actors import DeviceKind
 from motcua.web import db, runtime
 
 tablet_group = AppGroup("tablet", help="Rating tablets at the counters.")

@@ -13,13 +13,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from motcua.auth.accounts import device_for_token
-from motcua.clock import Clock, local_day
+from motcua.core.clock import Clock, local_day
 from motcua.counter.models import Rating, RatingLevel
-from motcua.db import with_retry
-from motcua.events import Event
+from motcua.core.db import with_retry
+from motcua.core.events import Event
 from motcua.queue import errors
-from motcua.queue.models import Device, DeviceKind, Hall, Ticket, TicketEvent, TicketStatus
-from motcua.queue.services import Actor, Ports, get_counter, get_hall, settings_of
+from motcua.queue.models import Hall, Ticket, TicketEvent, TicketStatus
+from motcua.core.accounts import Device
+from motcua.core.actors import DeviceKind
+from motcua.queue.services import get_counter, get_hall, settings_of
+from motcua.core.ports import Ports
+from motcua.core.actors import Actor
 from motcua.queue.settings import HallSettings
 
 # Preset reasons a dissatisfied citizen can tap (no typing at the counter).

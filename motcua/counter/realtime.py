@@ -15,10 +15,11 @@ from flask_socketio import Namespace, join_room
 
 from motcua.counter.ratings import tablet_at
 from motcua.counter.tablet import TABLET_COOKIE
-from motcua.events import counter_room, hall_room
+from motcua.core.events import counter_room, hall_room
 from motcua.queue import services
 from motcua.queue.errors import DomainError
-from motcua.queue.models import Hall, Role
+from motcua.queue.models import Hall
+from motcua.core.actors import Role
 from motcua.web import db
 
 NAMESPACE = "/counter"

@@ -33,7 +33,8 @@ from motcua.counter.texts import error_messages, level_labels, reason_labels, ta
 from motcua.counter.web import answers_json, domain_error_page, message_page, remember_language
 from motcua.queue import services
 from motcua.queue.errors import DomainError
-from motcua.queue.models import CounterState, Device
+from motcua.queue.models import CounterState
+from motcua.core.accounts import Device
 from motcua.web import db, ports, runtime
 
 bp = Blueprint("rating", __name__, url_prefix="/rate")

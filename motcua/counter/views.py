@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from motcua.api.errors import error_response
-from motcua.clock import local_day
+from motcua.core.clock import local_day
 from motcua.counter import readmodels
 from motcua.counter.texts import (
     error_messages,
@@ -30,7 +30,9 @@ from motcua.counter.web import answers_json, domain_error_page, message_page, re
 from motcua.inputs import hall_day
 from motcua.queue import errors, services
 from motcua.queue.errors import DomainError
-from motcua.queue.models import Counter, Hall, Role, StaffUser
+from motcua.queue.models import Counter, Hall
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import Role
 from motcua.web import db, runtime
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")

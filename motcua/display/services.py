@@ -13,12 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from motcua.db import with_retry
+from motcua.core.db import with_retry
 from motcua.display import voice
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.queue import errors
 from motcua.queue.models import Hall, TicketEvent
-from motcua.queue.services import Actor, Ports, get_hall, settings_of
+from motcua.queue.services import get_hall, settings_of
+from motcua.core.ports import Ports
+from motcua.core.actors import Actor
 
 log = logging.getLogger(__name__)
 

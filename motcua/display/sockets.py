@@ -10,7 +10,7 @@ from typing import Any
 from flask import request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
-from motcua.events import counter_room, hall_room
+from motcua.core.events import counter_room, hall_room
 from motcua.queue.errors import NotFound
 from motcua.queue.services import get_counter, get_hall
 from motcua.web import runtime

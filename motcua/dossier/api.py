@@ -28,7 +28,7 @@ from motcua.dossier.web import lookup_url, print_receipt
 from motcua.dossier.web import installation as configured
 from motcua.extensions import csrf
 from motcua.queue.errors import DomainError
-from motcua.queue.services import Actor
+from motcua.core.actors import Actor
 from motcua.web import db, ports, runtime
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lunar_vn
 
-from motcua.clock import HALL_TIME_ZONE
+from motcua.core.clock import HALL_TIME_ZONE
 
 Window = tuple[time, time]
 """An opening window of a day, (opens, closes), in hall-local wall time."""

@@ -11,7 +11,7 @@ from motcua.cli import one_line_errors
 from motcua.dossier.catalogue import CatalogueError
 from motcua.dossier.services import import_procedures
 from motcua.queue.models import Hall
-from motcua.queue.services import SYSTEM
+from motcua.core.actors import SYSTEM
 from motcua.web import db, ports
 
 procedures_group = AppGroup("procedures", help="The procedure catalogue (thủ tục hành chính).")

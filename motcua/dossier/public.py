@@ -24,7 +24,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
-from motcua.clock import HALL_TIME_ZONE, local_day
+from motcua.core.clock import HALL_TIME_ZONE, local_day
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.models import Delivery, Dossier
 from motcua.dossier.web import installation

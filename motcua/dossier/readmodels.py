@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from motcua.clock import Clock
+from motcua.core.clock import Clock
 from motcua.dossier import access, lifecycle
 from motcua.dossier.calendar import Outcome, on_time_rate
 from motcua.dossier.models import Dossier, DossierStatus

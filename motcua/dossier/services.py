@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from motcua.clock import Clock, local_day
-from motcua.db import with_retry
+from motcua.core.clock import Clock, local_day
+from motcua.core.db import with_retry
 from motcua.dossier import access, lifecycle
 from motcua.dossier.calendar import Unit, WorkingCalendar, classify, default_holidays
 from motcua.dossier.catalogue import DEMO_CATALOGUE, ProcedureRow, Source, parse_procedures
@@ -42,19 +42,14 @@ from motcua.dossier.models import (
     Procedure,
 )
 from motcua.dossier.settings import DossierSettings
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.queue.demo import DEMO_HALL
-from motcua.queue.models import Counter, Hall, Role, Sector, TicketEvent
+from motcua.queue.models import Counter, Hall, Sector, TicketEvent
+from motcua.core.actors import Role
 from motcua.queue.numbering import next_in_sequence
-from motcua.queue.services import (
-    SYSTEM,
-    Actor,
-    Ports,
-    current_ticket,
-    get_counter,
-    get_hall,
-    refuse_officer_without_person,
-)
+from motcua.queue.services import current_ticket, get_counter, get_hall, refuse_officer_without_person
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM, Actor
 
 T = TypeVar("T")
 

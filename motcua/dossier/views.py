@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from motcua.api.errors import STATUS_OF
-from motcua.clock import local_day
+from motcua.core.clock import local_day
 from motcua.dossier import lifecycle, readmodels, services, texts
 from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
@@ -33,8 +33,11 @@ from motcua.dossier.receipt import receipt_document
 from motcua.dossier.web import installation, print_receipt, receipt_slip
 from motcua.inputs import db_int
 from motcua.queue.errors import DomainError
-from motcua.queue.models import Counter, Hall, Role, StaffUser
-from motcua.queue.services import Actor, current_ticket, get_counter, get_hall
+from motcua.queue.models import Counter, Hall
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import Role
+from motcua.queue.services import current_ticket, get_counter, get_hall
+from motcua.core.actors import Actor
 from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from motcua.clock import Clock, local_day
+from motcua.core.clock import Clock, local_day
 from motcua.kiosk.texts import describe_ticket
 from motcua.queue.models import Hall, Ticket
 from motcua.queue.readmodels import ticket_status

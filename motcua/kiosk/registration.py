@@ -18,7 +18,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from motcua.auth.accounts import device_for_token
-from motcua.queue.models import Device, DeviceKind, Hall
+from motcua.queue.models import Hall
+from motcua.core.accounts import Device
+from motcua.core.actors import DeviceKind
 
 COOKIE = "motcua_kiosk"
 COOKIE_PATH = "/kiosk/"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import motcua.db
+import motcua.core.db
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -19,14 +19,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from motcua.auth.accounts import device_for_token
-from motcua.clock import Clock
-from motcua.db import with_retry
-from motcua.events import Publisher
+from motcua.core.clock import Clock
+from motcua.core.db import with_retry
+from motcua.core.events import Publisher
 from motcua.printer import services
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob
 from motcua.printer.transports import DEFAULT_TIMEOUT, Printer
-from motcua.queue.models import DeviceKind
+from motcua.core.actors import DeviceKind
 
 log = logging.getLogger(__name__)
 

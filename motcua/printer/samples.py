@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from motcua.clock import HALL_TIME_ZONE
+from motcua.core.clock import HALL_TIME_ZONE
 from motcua.printer.document import PRIORITY_LABELS, TicketSlip
 
 _ISSUED = datetime(2025, 3, 14, 1, 5, tzinfo=timezone.utc)  # 08:05 in the hall

@@ -17,15 +17,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from motcua.clock import Clock
-from motcua.db import with_retry
-from motcua.events import Event, Publisher
+from motcua.core.clock import Clock
+from motcua.core.db import with_retry
+from motcua.core.events import Event, Publisher
 from motcua.printer.document import PRIORITY_LABELS, TicketSlip, ticket_document
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.printer.transports import PrinterSettings, parse_printer_url
 from motcua.queue import errors
-from motcua.queue.models import Device, Ticket
+from motcua.queue.models import Ticket
+from motcua.core.accounts import Device
 from motcua.queue.settings import HallSettings
 
 AGENT_ACK_SECONDS = 15.0  # an agent job unconfirmed this long is failed, and the kiosk told

@@ -13,7 +13,7 @@ from motcua.printer.dispatch import PrintDispatcher
 from motcua.printer.models import PrintJob
 from motcua.printer.namespace import PrintAgentNamespace
 from motcua.printer.transports import PrinterPolicy
-from motcua.queue.models import Device
+from motcua.core.accounts import Device
 from motcua.queue.services import IssuedTicket
 from motcua.web import db, runtime
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from motcua.clock import Clock
+from motcua.core.clock import Clock
 from motcua.queue import errors
-from motcua.queue.models import Counter, CounterSector, Hall, Role, Sector
+from motcua.queue.models import Counter, CounterSector, Hall, Sector
+from motcua.core.actors import Role
 
 DEMO_HALL = "demo"
 

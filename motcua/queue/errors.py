@@ -1,17 +1,24 @@
-"""Domain errors. Each has a stable `code` the API and screens map to an answer."""
+"""The queue's refusals. Each has a stable `code` the API and screens map to an answer.
+
+The kernel's general refusals are named here too, so a queue service raises every refusal
+from this one module.
+"""
 from __future__ import annotations
 
+from motcua.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+)
 
-class DomainError(Exception):
-    code = "domain_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(DomainError):
-    code = "not_found"
+__all__ = [
+    "Conflict", "CounterNotFound", "CounterNotOpen", "CounterTaken", "DailyCapReached",
+    "DomainError", "Forbidden", "HallNotFound", "InvalidInput", "InvalidTransition", "NotFound",
+    "NotYourCounter", "OutsideIssuingWindow", "SectorClosed", "SectorNotFound", "TicketNotFound",
+]
 
 
 class HallNotFound(NotFound):
@@ -52,23 +59,3 @@ class CounterTaken(DomainError):
 
 class NotYourCounter(DomainError):
     code = "not_your_counter"
-
-
-class Forbidden(DomainError):
-    code = "forbidden"
-
-
-class InvalidTransition(DomainError):
-    """The ticket is not in a state that allows this action (e.g. finishing a waiting ticket)."""
-
-    code = "invalid_transition"
-
-
-class InvalidInput(DomainError):
-    code = "invalid_input"
-
-
-class Conflict(DomainError):
-    """The change would break a running day, or clashes with what exists."""
-
-    code = "conflict"

@@ -1,6 +1,6 @@
 """The hall's things as the database keeps them: halls, sectors, counters, tickets, events.
 
-Instants are aware UTC (see `motcua.db.UTCDateTime`); `Ticket.day` is the hall-local
+Instants are aware UTC (see `motcua.core.db.UTCDateTime`); `Ticket.day` is the hall-local
 date the number belongs to, which is what resets numbering at the hall's midnight.
 """
 from __future__ import annotations
@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from motcua.clock import HALL_TIME_ZONE
-from motcua.db import Base, enum_column
+from motcua.core.clock import HALL_TIME_ZONE
+from motcua.core.accounts import StaffUser
+from motcua.core.db import Base, enum_column
 
 
 class TicketStatus(str, enum.Enum):
@@ -51,15 +52,6 @@ class CounterState(str, enum.Enum):
     CLOSED = "closed"
 
 
-class Role(str, enum.Enum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    OFFICER = "officer"
-
-
-class DeviceKind(str, enum.Enum):
-    KIOSK = "kiosk"
-    TABLET = "tablet"
 
 
 class Hall(Base):
@@ -232,61 +224,3 @@ class DaySequence(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
 
-
-class StaffUser(Base):
-    __tablename__ = "staff_users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
-    password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[Role] = mapped_column(enum_column(Role))
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))  # None: every hall (admin)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime]
-    # Kept in the session cookie and compared on every request: raising it (sign-out,
-    # password reset, lock) ends every session of the person at once, copies included.
-    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    hall: Mapped[Hall | None] = relationship()
-
-
-class ApiToken(Base):
-    """A bearer token for a script or integration; acts with its own role and hall."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[Role] = mapped_column(enum_column(Role))
-    hall_id: Mapped[int | None] = mapped_column(ForeignKey("halls.id"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
-    created_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
-    expires_at: Mapped[datetime | None]  # None: until revoked
-    last_used_at: Mapped[datetime | None]  # to `LAST_USED_STEP`, see motcua.auth.accounts
-
-    user: Mapped[StaffUser | None] = relationship()
-    hall: Mapped[Hall | None] = relationship()
-
-
-class Device(Base):
-    """A registered kiosk or rating tablet: its hall, its token and, for kiosks, its printer."""
-
-    __tablename__ = "devices"
-    __table_args__ = (UniqueConstraint("hall_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
-    kind: Mapped[DeviceKind] = mapped_column(enum_column(DeviceKind))
-    name: Mapped[str] = mapped_column(String(120))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Kiosk: "agent" (a print agent on the kiosk PC) or a printer URL driven by the server.
-    printer: Mapped[str | None] = mapped_column(String(300))
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))  # tablets
-    created_at: Mapped[datetime]
-    last_seen_at: Mapped[datetime | None]
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    hall: Mapped[Hall] = relationship()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from motcua.clock import Clock, local_day, local_now
+from motcua.core.clock import Clock, local_day, local_now
 from motcua.queue.hours import within
 from motcua.queue.models import (
     Counter,

@@ -1,9 +1,8 @@
 """The only place that changes tickets and counters.
 
-Every service takes its ports — the database session, the clock and the event
-publisher — as arguments, does its work in one transaction, leaves an event row, commits,
-and only then publishes. A busy database is retried (`motcua.db.with_retry`), so kiosks
-tapping at once just wait a few milliseconds.
+Every change is a use case (`motcua.core.uow`): called with the ports, it runs in one
+transaction, leaves an event row, and its events are published once it has committed. A busy
+database runs it again, so kiosks tapping at once just wait a few milliseconds.
 """
 from __future__ import annotations
 
@@ -17,23 +16,13 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
-from motcua.clock import Clock, local_day, local_now
-from motcua.db import with_retry
-from motcua.events import Event, Publisher
+from motcua.core.clock import Clock, local_day, local_now
+from motcua.core.actors import Actor, Role
+from motcua.core.events import Event, EventName
+from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.hours import within
-from motcua.queue.models import (
-    Counter,
-    CounterSector,
-    CounterState,
-    Hall,
-    Priority,
-    Role,
-    Sector,
-    Ticket,
-    TicketEvent,
-    TicketStatus,
-)
+from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.numbering import next_in_sequence
 from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
 from motcua.queue.settings import HallSettings
@@ -41,37 +30,6 @@ from motcua.queue.settings import HallSettings
 T = TypeVar("T")
 
 ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something: an officer, a kiosk, a script's token, or the system."""
-
-    kind: str  # "staff", "kiosk", "tablet", "token", "system"
-    name: str
-    role: Role | None = None
-    user_id: int | None = None
-    hall_id: int | None = None  # None: every hall (admins, the system)
-    device_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.name}"
-
-    def may_manage_hall(self, hall: Hall) -> bool:
-        return self.role in (Role.ADMIN, Role.SUPERVISOR) and self.hall_id in (None, hall.id)
-
-
-SYSTEM = Actor(kind="system", name="motcua", role=Role.ADMIN)
-
-
-@dataclass(frozen=True)
-class Ports:
-    session: Session
-    clock: Clock
-    publisher: Publisher
-    # The app shares one between its requests; elsewhere every estimate reads afresh.
-    rates: ServiceRateCache = field(default_factory=lambda: ServiceRateCache(seconds=0))
 
 
 @dataclass(frozen=True)
@@ -179,15 +137,11 @@ def settings_of(hall: Hall) -> HallSettings:
 # --- plumbing -----------------------------------------------------------------------------
 
 
-def _transaction(ports: Ports, work: Callable[[], T]) -> T:
-    return with_retry(ports.session, work)
-
-
 _INSERT_EVENT = insert(TicketEvent.__table__)
 
 
 def _log(
-    ports: Ports,
+    uow: UnitOfWork,
     hall: Hall,
     kind: str,
     actor: Actor,
@@ -199,13 +153,13 @@ def _log(
     **data: Any,
 ) -> None:
     """Append to the event log: one INSERT, never read back in the transaction that writes it."""
-    ports.session.execute(_INSERT_EVENT, {
+    uow.session.execute(_INSERT_EVENT, {
         "hall_id": hall.id,
         "ticket_id": ticket.id if ticket else ticket_id,
         "counter_id": counter.id if counter else None,
         "kind": kind,
         "actor": actor.label,
-        "at": ports.clock.now(),
+        "at": uow.clock.now(),
         "reason": reason,
         "data": data,
     })
@@ -273,14 +227,14 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _ticket_event(ports: Ports, name: str, hall: Hall, ticket: Ticket, *,
+def _ticket_event(uow: UnitOfWork, name: EventName, hall: Hall, ticket: Ticket, *,
                   counter_room: Counter | None = None, waiting: dict[str, int] | None = None,
                   **extra: Any) -> Event:
     """The event to publish once the transaction commits, read inside it (so the waiting
     counts are those of the state being committed, unless the caller read them already).
     `counter_room`: the counter that must hear it when the ticket no longer names one."""
     if waiting is None:
-        waiting = waiting_counts(ports.session, hall, local_day(ports.clock, hall.time_zone))
+        waiting = waiting_counts(uow.session, hall, local_day(uow.clock, hall.time_zone))
     payload = {"ticket": ticket_payload(ticket), "waiting": waiting}
     payload.update(extra)
     room = counter_room or ticket.counter
@@ -296,11 +250,11 @@ def _ticket_event(ports: Ports, name: str, hall: Hall, ticket: Ticket, *,
 # --- issuing ------------------------------------------------------------------------------
 
 
-def _ensure_issuing(ports: Ports, hall: Hall, sector: Sector) -> None:
+def _ensure_issuing(uow: UnitOfWork, hall: Hall, sector: Sector) -> None:
     if not sector.is_open:
         raise errors.SectorClosed(f"Sector '{sector.name_vi}' is not issuing tickets now")
     windows = sector.issuing_windows or hall.opening_windows
-    if not within(windows, local_now(ports.clock, hall.time_zone)):
+    if not within(windows, local_now(uow.clock, hall.time_zone)):
         raise errors.OutsideIssuingWindow(f"Tickets for '{sector.name_vi}' are issued {windows}")
 
 
@@ -309,56 +263,53 @@ def daily_capacity(sector: Sector) -> int:
     return min(block, sector.daily_cap) if sector.daily_cap else block
 
 
+@use_case
 def issue_ticket(
-    ports: Ports,
+    uow: UnitOfWork,
     *,
     hall_code: str,
     sector_code: str,
     priority: Priority | None,
     actor: Actor,
 ) -> IssuedTicket:
-    def work() -> IssuedTicket:
-        session = ports.session
-        hall, sector = get_hall_and_sector(session, hall_code, sector_code)
-        if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
-            raise errors.Forbidden(f"This device cannot issue tickets in hall '{hall.code}'")
-        _ensure_issuing(ports, hall, sector)
-        now = ports.clock.now()
-        day = local_day(ports.clock, hall.time_zone)
-        sequence = next_in_sequence(session, f"sector:{sector.id}", day)
-        if sequence > daily_capacity(sector):
-            session.rollback()  # gives the number back: no gaps
-            raise errors.DailyCapReached(f"'{sector.name_vi}' has issued all its numbers today")
-        number = sector.number_start + sequence - 1
-        ticket = _insert_ticket(session, {
-            "hall_id": hall.id,
-            "sector_id": sector.id,
-            "issued_sector_id": sector.id,
-            "day": day,
-            "sequence": sequence,
-            "number": number,
-            "display_number": sector.display(number),
-            "status": TicketStatus.WAITING,
-            "priority": priority,
-            "token": secrets.token_urlsafe(16),
-            "issued_at": now,
-            "queued_at": now,
-            "call_count": 0,
-            "issued_by_device_id": actor.device_id,
-        })
-        _log(ports, hall, "issued", actor, ticket=ticket,
-             priority=priority.value if priority else None)
-        waiting = waiting_counts(session, hall, day)
-        # A new ticket is the last of its line: everyone waiting there is ahead of it, but a
-        # priority citizen is only behind the other priority citizens.
-        ahead = people_ahead(session, ticket) if priority else waiting[sector.code] - 1
-        wait = ports.rates.rates(session, ports.clock, hall).wait_minutes(sector.id, ahead)
-        event = _ticket_event(ports, "ticket_issued", hall, ticket, waiting=waiting)
-        session.commit()
-        ports.publisher.publish(event)
-        return IssuedTicket(ticket, ahead, wait)
-
-    return _transaction(ports, work)
+    session = uow.session
+    hall, sector = get_hall_and_sector(session, hall_code, sector_code)
+    if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
+        raise errors.Forbidden(f"This device cannot issue tickets in hall '{hall.code}'")
+    _ensure_issuing(uow, hall, sector)
+    now = uow.clock.now()
+    day = local_day(uow.clock, hall.time_zone)
+    sequence = next_in_sequence(session, f"sector:{sector.id}", day)
+    if sequence > daily_capacity(sector):
+        session.rollback()  # gives the number back: no gaps
+        raise errors.DailyCapReached(f"'{sector.name_vi}' has issued all its numbers today")
+    number = sector.number_start + sequence - 1
+    ticket = _insert_ticket(session, {
+        "hall_id": hall.id,
+        "sector_id": sector.id,
+        "issued_sector_id": sector.id,
+        "day": day,
+        "sequence": sequence,
+        "number": number,
+        "display_number": sector.display(number),
+        "status": TicketStatus.WAITING,
+        "priority": priority,
+        "token": secrets.token_urlsafe(16),
+        "issued_at": now,
+        "queued_at": now,
+        "call_count": 0,
+        "issued_by_device_id": actor.device_id,
+    })
+    _log(uow, hall, "issued", actor, ticket=ticket,
+         priority=priority.value if priority else None)
+    waiting = waiting_counts(session, hall, day)
+    # A new ticket is the last of its line: everyone waiting there is ahead of it, but a
+    # priority citizen is only behind the other priority citizens.
+    ahead = people_ahead(session, ticket) if priority else waiting[sector.code] - 1
+    wait = hall_rates(uow, hall).wait_minutes(sector.id, ahead)
+    event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
+    uow.publish(event)
+    return IssuedTicket(ticket, ahead, wait)
 
 
 def _people_ahead_statement(priority: bool) -> Any:
@@ -480,27 +431,16 @@ def service_rates(
     )
 
 
-class ServiceRateCache:
-    """Each hall's `ServiceRates`, reused for `seconds` of the hall's clock.
+def hall_rates(uow: UnitOfWork, hall: Hall) -> ServiceRates:
+    """The hall's `ServiceRates`, reused for the app's ESTIMATE_CACHE_SECONDS of its clock.
 
     Every kiosk tap needs an estimate. What it rests on — a week of service times, the
     counters open — moves slowly, so an estimate a few seconds old is as good as a fresh
     one, and reading it once per hall every few seconds keeps taps cheap. A change made in
     the meantime (a counter opening, a ticket finished) shows in the next estimate after that.
     """
-
-    def __init__(self, seconds: float) -> None:
-        self._lifetime = timedelta(seconds=seconds)
-        self._entries: dict[int, tuple[datetime, ServiceRates]] = {}
-
-    def rates(self, session: Session, clock: Clock, hall: Hall) -> ServiceRates:
-        now = clock.now()
-        entry = self._entries.get(hall.id)
-        if entry is not None and entry[0] <= now < entry[0] + self._lifetime:
-            return entry[1]
-        rates = service_rates(session, clock, hall)
-        self._entries[hall.id] = (now, rates)
-        return rates
+    return uow.memo.get(("service_rates", hall.id), uow.clock.now(),
+                        lambda: service_rates(uow.session, uow.clock, hall))
 
 
 def estimated_wait_minutes(
@@ -516,17 +456,19 @@ def estimated_wait_minutes(
 
 
 def _counter_action(
-    ports: Ports, hall_code: str, counter_number: int, actor: Actor
+    uow: UnitOfWork, hall_code: str, counter_number: int, actor: Actor
 ) -> tuple[Hall, Counter]:
-    hall, counter = get_hall_and_counter(ports.session, hall_code, counter_number)
+    hall, counter = get_hall_and_counter(uow.session, hall_code, counter_number)
     _authorize_counter(actor, hall, counter)
     return hall, counter
 
 
-def _publish_counter(ports: Ports, hall: Hall, counter: Counter) -> None:
-    ports.publisher.publish(
+def _publish_counter(uow: UnitOfWork, hall: Hall, counter: Counter) -> None:
+    uow.session.flush()
+    uow.session.expire(counter, ["officer"])  # follows the officer_id just set
+    uow.publish(
         Event(
-            name="counter_changed",
+            name=EventName.COUNTER_CHANGED,
             hall=hall.code,
             counter_number=counter.number,
             payload={"counter": counter.number, "state": counter.state.value,
@@ -535,73 +477,64 @@ def _publish_counter(ports: Ports, hall: Hall, counter: Counter) -> None:
     )
 
 
-def open_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+@use_case
+def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
     """An officer sits down at a counter (it becomes theirs) and opens it."""
-
-    def work() -> Counter:
-        hall = get_hall(ports.session, hall_code)
-        counter = get_counter(ports.session, hall, counter_number)
-        if actor.role == Role.OFFICER:
-            refuse_officer_without_person(actor)
-            if actor.hall_id not in (None, hall.id):
-                raise errors.Forbidden("This counter belongs to another hall")
-            if counter.officer_id not in (None, actor.user_id):
-                raise errors.CounterTaken(f"Counter {counter.number} is taken by another officer")
-            counter.officer_id = actor.user_id
-        else:
-            _authorize_counter(actor, hall, counter)
-        counter.state = CounterState.OPEN
-        _log(ports, hall, "counter_opened", actor, counter=counter)
-        ports.session.commit()
-        _publish_counter(ports, hall, counter)
-        return counter
-
-    return _transaction(ports, work)
+    hall = get_hall(uow.session, hall_code)
+    counter = get_counter(uow.session, hall, counter_number)
+    if actor.role == Role.OFFICER:
+        refuse_officer_without_person(actor)
+        if actor.hall_id not in (None, hall.id):
+            raise errors.Forbidden("This counter belongs to another hall")
+        if counter.officer_id not in (None, actor.user_id):
+            raise errors.CounterTaken(f"Counter {counter.number} is taken by another officer")
+        counter.officer_id = actor.user_id
+    else:
+        _authorize_counter(actor, hall, counter)
+    counter.state = CounterState.OPEN
+    _log(uow, hall, "counter_opened", actor, counter=counter)
+    _publish_counter(uow, hall, counter)
+    return counter
 
 
-def close_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
-    def work() -> Counter:
-        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
-        if current_ticket(ports.session, counter):
-            raise errors.Conflict("Finish, transfer or mark the current ticket before closing")
-        counter.state = CounterState.CLOSED
-        counter.officer_id = None
-        counter.consecutive_priority_calls = 0
-        _log(ports, hall, "counter_closed", actor, counter=counter)
-        ports.session.commit()
-        _publish_counter(ports, hall, counter)
-        return counter
-
-    return _transaction(ports, work)
+@use_case
+def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+    hall, counter = _counter_action(uow, hall_code, counter_number, actor)
+    if current_ticket(uow.session, counter):
+        raise errors.Conflict("Finish, transfer or mark the current ticket before closing")
+    counter.state = CounterState.CLOSED
+    counter.officer_id = None
+    counter.consecutive_priority_calls = 0
+    _log(uow, hall, "counter_closed", actor, counter=counter)
+    _publish_counter(uow, hall, counter)
+    return counter
 
 
 def _set_pause(
-    ports: Ports, hall_code: str, counter_number: int, actor: Actor, paused: bool, reason: str | None
+    uow: UnitOfWork, hall_code: str, counter_number: int, actor: Actor, paused: bool, reason: str | None
 ) -> Counter:
-    def work() -> Counter:
-        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
-        wanted_from = CounterState.OPEN if paused else CounterState.PAUSED
-        if counter.state != wanted_from:
-            verb = "pause" if paused else "resume"
-            raise errors.InvalidTransition(
-                f"Counter {counter.number} is {counter.state.value}: cannot {verb}")
-        counter.state = CounterState.PAUSED if paused else CounterState.OPEN
-        _log(ports, hall, "counter_paused" if paused else "counter_resumed", actor,
-             counter=counter, reason=reason)
-        ports.session.commit()
-        _publish_counter(ports, hall, counter)
-        return counter
-
-    return _transaction(ports, work)
+    hall, counter = _counter_action(uow, hall_code, counter_number, actor)
+    wanted_from = CounterState.OPEN if paused else CounterState.PAUSED
+    if counter.state != wanted_from:
+        verb = "pause" if paused else "resume"
+        raise errors.InvalidTransition(
+            f"Counter {counter.number} is {counter.state.value}: cannot {verb}")
+    counter.state = CounterState.PAUSED if paused else CounterState.OPEN
+    _log(uow, hall, "counter_paused" if paused else "counter_resumed", actor,
+         counter=counter, reason=reason)
+    _publish_counter(uow, hall, counter)
+    return counter
 
 
-def pause_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor,
+@use_case
+def pause_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor,
                   reason: str | None = None) -> Counter:
-    return _set_pause(ports, hall_code, counter_number, actor, True, reason)
+    return _set_pause(uow, hall_code, counter_number, actor, True, reason)
 
 
-def resume_counter(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
-    return _set_pause(ports, hall_code, counter_number, actor, False, None)
+@use_case
+def resume_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+    return _set_pause(uow, hall_code, counter_number, actor, False, None)
 
 
 # --- calling ------------------------------------------------------------------------------
@@ -619,11 +552,11 @@ _FINISH_CURRENT = (
 )
 
 
-def _finish_current(ports: Ports, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
+def _finish_current(uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
     """Calling the next citizen means the one at the counter is done."""
-    finished = ports.session.scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
+    finished = uow.session.scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
     if finished is not None:
-        _log(ports, hall, "completed", actor, ticket_id=finished, counter=counter,
+        _log(uow, hall, "completed", actor, ticket_id=finished, counter=counter,
              reason="call next")
 
 
@@ -704,53 +637,48 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
 @dataclass(frozen=True)
 class CounterCall:
     """What calling next leaves at a counter, for the answer to show without reading again."""
-
     counter: Counter
     ticket: Ticket | None  # None: nobody was waiting
 
 
-def call_next(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket | None:
+@use_case
+def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket | None:
     """Call the next citizen by the policy in `motcua.queue.policy`; None when nobody waits."""
-    return call_next_at(ports, hall_code=hall_code, counter_number=counter_number,
+    return call_next_at(uow, hall_code=hall_code, counter_number=counter_number,
                         actor=actor).ticket
 
 
-def call_next_at(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> CounterCall:
+@use_case
+def call_next_at(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> CounterCall:
     """`call_next`, giving back the counter too (as committed)."""
-
-    def work() -> CounterCall:
-        session = ports.session
-        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
-        _require_open(counter)
-        now = ports.clock.now()
-        day = local_day(ports.clock, hall.time_zone)
-        _finish_current(ports, hall, counter, actor, now)
-        settings = settings_of(hall)
-        skipped: list[int] = []
-        while True:
-            ordered = order_candidates(
-                heads_of_lines(session, hall, counter, day, skipped),
-                consecutive_priority_calls=counter.consecutive_priority_calls,
-                priority_cap=settings.priority_cap,
-                rank_penalty=settings.rank_penalty,
-            )
-            if not ordered:
-                session.commit()
-                return CounterCall(counter, None)
-            chosen = ordered[0]
-            ticket = _claim(session, chosen.ticket_id, counter, now)
-            if ticket is not None:
-                break
-            skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
-        counter.consecutive_priority_calls = next_priority_streak(
-            counter.consecutive_priority_calls, chosen.priority)
-        _log(ports, hall, "called", actor, ticket=ticket, counter=counter)
-        event = _ticket_event(ports, "ticket_called", hall, ticket)
-        session.commit()
-        ports.publisher.publish(event)
-        return CounterCall(counter, ticket)
-
-    return _transaction(ports, work)
+    session = uow.session
+    hall, counter = _counter_action(uow, hall_code, counter_number, actor)
+    _require_open(counter)
+    now = uow.clock.now()
+    day = local_day(uow.clock, hall.time_zone)
+    _finish_current(uow, hall, counter, actor, now)
+    settings = settings_of(hall)
+    skipped: list[int] = []
+    while True:
+        ordered = order_candidates(
+            heads_of_lines(session, hall, counter, day, skipped),
+            consecutive_priority_calls=counter.consecutive_priority_calls,
+            priority_cap=settings.priority_cap,
+            rank_penalty=settings.rank_penalty,
+        )
+        if not ordered:
+            return CounterCall(counter, None)
+        chosen = ordered[0]
+        ticket = _claim(session, chosen.ticket_id, counter, now)
+        if ticket is not None:
+            break
+        skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
+    counter.consecutive_priority_calls = next_priority_streak(
+        counter.consecutive_priority_calls, chosen.priority)
+    _log(uow, hall, "called", actor, ticket=ticket, counter=counter)
+    event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
+    uow.publish(event)
+    return CounterCall(counter, ticket)
 
 
 def _find_today(session: Session, hall: Hall, day: Any, display_number: str) -> Ticket:
@@ -763,44 +691,41 @@ def _find_today(session: Session, hall: Hall, day: Any, display_number: str) -> 
     return ticket
 
 
+@use_case
 def call_specific(
-    ports: Ports, *, hall_code: str, counter_number: int, actor: Actor,
+    uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor,
     display_number: str, reason: str,
 ) -> Ticket:
     """Call a ticket out of order (or one marked no-show who came back). Audited."""
     if not reason or not reason.strip():
         raise errors.InvalidInput("Calling out of order needs a reason")
 
-    def work() -> Ticket:
-        session = ports.session
-        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
-        _require_open(counter)
-        now = ports.clock.now()
-        ticket = _find_today(session, hall, local_day(ports.clock, hall.time_zone), display_number)
-        if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
-            raise errors.InvalidTransition(
-                f"Ticket {display_number} is {ticket.status.value}: it cannot be called")
-        _finish_current(ports, hall, counter, actor, now)
-        _mark_called(ticket, counter, now)
-        _log(ports, hall, "called_out_of_order", actor, ticket=ticket, counter=counter,
-             reason=reason.strip())
-        event = _ticket_event(ports, "ticket_called", hall, ticket, out_of_order=True)
-        session.commit()
-        ports.publisher.publish(event)
-        return ticket
-
-    return _transaction(ports, work)
+    session = uow.session
+    hall, counter = _counter_action(uow, hall_code, counter_number, actor)
+    _require_open(counter)
+    now = uow.clock.now()
+    ticket = _find_today(session, hall, local_day(uow.clock, hall.time_zone), display_number)
+    if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
+        raise errors.InvalidTransition(
+            f"Ticket {display_number} is {ticket.status.value}: it cannot be called")
+    _finish_current(uow, hall, counter, actor, now)
+    _mark_called(ticket, counter, now)
+    _log(uow, hall, "called_out_of_order", actor, ticket=ticket, counter=counter,
+         reason=reason.strip())
+    event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, out_of_order=True)
+    uow.publish(event)
+    return ticket
 
 
-def _current_or_fail(ports: Ports, counter: Counter) -> Ticket:
-    ticket = current_ticket(ports.session, counter)
+def _current_or_fail(uow: UnitOfWork, counter: Counter) -> Ticket:
+    ticket = current_ticket(uow.session, counter)
     if ticket is None:
         raise errors.InvalidTransition(f"Counter {counter.number} has no current ticket")
     return ticket
 
 
 def _ticket_step(
-    ports: Ports,
+    uow: UnitOfWork,
     *,
     hall_code: str,
     counter_number: int,
@@ -808,67 +733,68 @@ def _ticket_step(
     allowed: tuple[TicketStatus, ...],
     step: Callable[[Ticket, datetime], None],
     kind: str,
-    event_name: str,
+    event_name: EventName,
     reason: str | None = None,
 ) -> Ticket:
-    def work() -> Ticket:
-        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
-        ticket = _current_or_fail(ports, counter)
-        if ticket.status not in allowed:
-            raise errors.InvalidTransition(
-                f"Ticket {ticket.display_number} is {ticket.status.value}: cannot {kind}")
-        step(ticket, ports.clock.now())
-        _log(ports, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
-        event = _ticket_event(ports, event_name, hall, ticket)
-        ports.session.commit()
-        ports.publisher.publish(event)
-        return ticket
-
-    return _transaction(ports, work)
+    hall, counter = _counter_action(uow, hall_code, counter_number, actor)
+    ticket = _current_or_fail(uow, counter)
+    if ticket.status not in allowed:
+        raise errors.InvalidTransition(
+            f"Ticket {ticket.display_number} is {ticket.status.value}: cannot {kind}")
+    step(ticket, uow.clock.now())
+    _log(uow, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
+    event = _ticket_event(uow, event_name, hall, ticket)
+    uow.publish(event)
+    return ticket
 
 
-def recall(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+@use_case
+def recall(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.call_count += 1
         ticket.called_at = now
 
-    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+    return _ticket_step(uow, hall_code=hall_code, counter_number=counter_number, actor=actor,
                         allowed=(TicketStatus.CALLED,), step=step, kind="recalled",
-                        event_name="ticket_recalled")
+                        event_name=EventName.TICKET_RECALLED)
 
 
-def start_serving(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+@use_case
+def start_serving(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.status = TicketStatus.SERVING
         ticket.started_at = now
 
-    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+    return _ticket_step(uow, hall_code=hall_code, counter_number=counter_number, actor=actor,
                         allowed=(TicketStatus.CALLED,), step=step, kind="started",
-                        event_name="ticket_started")
+                        event_name=EventName.TICKET_STARTED)
 
 
-def complete(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+@use_case
+def complete(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.status = TicketStatus.DONE
         ticket.finished_at = now
 
-    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+    return _ticket_step(uow, hall_code=hall_code, counter_number=counter_number, actor=actor,
                         allowed=ACTIVE, step=step, kind="completed",
-                        event_name="ticket_completed")
+                        event_name=EventName.TICKET_COMPLETED)
 
 
-def mark_no_show(ports: Ports, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+@use_case
+def mark_no_show(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.status = TicketStatus.NO_SHOW
         ticket.finished_at = now
 
-    return _ticket_step(ports, hall_code=hall_code, counter_number=counter_number, actor=actor,
+    return _ticket_step(uow, hall_code=hall_code, counter_number=counter_number, actor=actor,
                         allowed=(TicketStatus.CALLED,), step=step, kind="no_show",
-                        event_name="ticket_no_show")
+                        event_name=EventName.TICKET_NO_SHOW)
 
 
+@use_case
 def transfer(
-    ports: Ports, *, hall_code: str, counter_number: int, actor: Actor,
+    uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor,
     to_sector: str | None = None, to_counter: int | None = None, reason: str,
 ) -> Ticket:
     """Send the current citizen to another sector or a named counter, keeping their place."""
@@ -877,29 +803,25 @@ def transfer(
     if (to_sector is None) == (to_counter is None):
         raise errors.InvalidInput("Transfer to either a sector or a counter")
 
-    def work() -> Ticket:
-        session = ports.session
-        hall, counter = _counter_action(ports, hall_code, counter_number, actor)
-        ticket = _current_or_fail(ports, counter)
-        target_sector = get_sector(session, hall, to_sector) if to_sector else None
-        target_counter = get_counter(session, hall, to_counter) if to_counter is not None else None
-        if target_counter is not None and target_counter.id == counter.id:
-            raise errors.InvalidInput("The ticket is already at this counter")
-        ticket.transferred_from_sector_id = ticket.sector_id
-        ticket.transferred_from_counter_id = counter.id
-        if target_sector is not None:
-            ticket.sector = target_sector
-        ticket.reserved_counter_id = target_counter.id if target_counter else None
-        ticket.status = TicketStatus.WAITING
-        ticket.counter = None
-        ticket.called_at = None
-        ticket.started_at = None
-        _log(ports, hall, "transferred", actor, ticket=ticket, counter=counter,
-             reason=reason.strip(), to_sector=to_sector, to_counter=to_counter)
-        event = _ticket_event(ports, "ticket_transferred", hall, ticket, counter_room=counter,
-                              from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
-        session.commit()
-        ports.publisher.publish(event)
-        return ticket
-
-    return _transaction(ports, work)
+    session = uow.session
+    hall, counter = _counter_action(uow, hall_code, counter_number, actor)
+    ticket = _current_or_fail(uow, counter)
+    target_sector = get_sector(session, hall, to_sector) if to_sector else None
+    target_counter = get_counter(session, hall, to_counter) if to_counter is not None else None
+    if target_counter is not None and target_counter.id == counter.id:
+        raise errors.InvalidInput("The ticket is already at this counter")
+    ticket.transferred_from_sector_id = ticket.sector_id
+    ticket.transferred_from_counter_id = counter.id
+    if target_sector is not None:
+        ticket.sector = target_sector
+    ticket.reserved_counter_id = target_counter.id if target_counter else None
+    ticket.status = TicketStatus.WAITING
+    ticket.counter = None
+    ticket.called_at = None
+    ticket.started_at = None
+    _log(uow, hall, "transferred", actor, ticket=ticket, counter=counter,
+         reason=reason.strip(), to_sector=to_sector, to_counter=to_counter)
+    event = _ticket_event(uow, EventName.TICKET_TRANSFERRED, hall, ticket, counter_room=counter,
+                          from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
+    uow.publish(event)
+    return ticket

@@ -11,8 +11,9 @@ from flask.testing import FlaskClient
 from motcua import create_app
 from motcua.auth.accounts import actor_for_user, create_user, session_id
 from motcua.models import metadata
-from motcua.queue.models import Role, StaffUser
-from motcua.queue.services import Actor
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import Role
+from motcua.core.actors import Actor
 from tests.conftest import runtime_of
 
 

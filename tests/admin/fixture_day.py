@@ -23,11 +23,13 @@ from typing import Any
 from sqlalchemy import select
 
 from motcua.auth.accounts import actor_for_user, create_user
-from motcua.clock import FixedClock
+from motcua.core.clock import FixedClock
 from motcua.counter.models import Rating, RatingLevel
 from motcua.queue import services
-from motcua.queue.models import Role, Ticket
-from motcua.queue.services import Actor, Ports
+from motcua.queue.models import Ticket
+from motcua.core.actors import Role
+from motcua.core.ports import Ports
+from motcua.core.actors import Actor
 from tests.support import hall_time
 
 KIOSK = Actor(kind="kiosk", name="k1")

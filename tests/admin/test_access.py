@@ -9,7 +9,8 @@ from sqlalchemy import select
 from motcua.admin import services
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import create_api_token, create_user, register_device
-from motcua.queue.models import ApiToken, Device, DeviceKind, Role
+from motcua.core.accounts import ApiToken, Device
+from motcua.core.actors import DeviceKind, Role
 from tests.admin.conftest import csrf_token, sign_in
 from tests.support import bearer, make_officer
 

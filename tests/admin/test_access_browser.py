@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from motcua.auth.accounts import create_api_token, create_user, register_device
-from motcua.clock import SystemClock
+from motcua.core.clock import SystemClock
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
+from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer, screenshot
 
 pytestmark = pytest.mark.browser

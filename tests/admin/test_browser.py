@@ -10,12 +10,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from motcua.auth.accounts import actor_for_user, create_user, register_device
-from motcua.clock import FixedClock, SystemClock
-from motcua.events import RecordingPublisher
+from motcua.core.clock import FixedClock, SystemClock
+from motcua.core.events import RecordingPublisher
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
-from motcua.queue.services import SYSTEM, Actor, Ports
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM, Actor
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.conftest import LiveServer, runtime_of, screenshot
 

@@ -14,8 +14,10 @@ from motcua.auth.accounts import authenticate_bearer, check_password
 from motcua.dossier.models import Holiday, HolidayKind
 from motcua.queue import errors
 from motcua.queue import services as queue
-from motcua.queue.models import Counter, DeviceKind, Sector, StaffUser, TicketStatus
-from motcua.queue.services import SYSTEM, Actor
+from motcua.queue.models import Counter, Sector, TicketStatus
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import DeviceKind
+from motcua.core.actors import SYSTEM, Actor
 from tests.support import make_officer
 
 KIOSK = Actor(kind="kiosk", name="k1")

@@ -10,7 +10,8 @@ from motcua.admin import services
 from motcua.admin.errors import Invalid
 from motcua.auth.accounts import register_device
 from motcua.models import metadata
-from motcua.queue.models import Device, DeviceKind
+from motcua.core.accounts import Device
+from motcua.core.actors import DeviceKind
 from tests.admin.conftest import csrf_token, sign_in
 from tests.conftest import runtime_of
 
@@ -105,7 +106,7 @@ def test_the_printer_networks_setting_lets_a_server_reach_other_printers(
     with runtime_of(app).sessions() as session:
         from motcua.auth.accounts import create_user
         from motcua.queue.demo import load_demo_hall
-        from motcua.queue.models import Role
+        from motcua.core.actors import Role
 
         load_demo_hall(session, clock)
         user, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,

@@ -7,12 +7,12 @@ import pytest
 from flask import Flask
 
 from motcua.auth.accounts import actor_for_user, create_user, register_device
-from motcua.events import RecordingPublisher
+from motcua.core.events import RecordingPublisher
 from motcua.extensions import socketio
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
-from motcua.queue.services import Ports
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.ports import Ports
 from tests.admin.conftest import csrf_token, sign_in
 from tests.conftest import runtime_of
 

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from motcua.admin import ops
 from motcua.auth.accounts import register_device
-from motcua.events import RecordingPublisher
+from motcua.core.events import RecordingPublisher
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.queue import services
-from motcua.queue.models import DeviceKind, Ticket
-from motcua.queue.services import SYSTEM, Ports
+from motcua.queue.models import Ticket
+from motcua.core.actors import DeviceKind
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM
 from tests.admin.fixture_day import build_fixture_day
 from tests.conftest import runtime_of
 from tests.support import bearer
@@ -101,7 +103,7 @@ def test_restore_refuses_a_backup_from_a_newer_motcua(runner, demo_hall, tmp_pat
 
 
 def test_backup_explains_that_postgresql_has_its_own_tools(tmp_path):
-    from motcua.db import make_engine
+    from motcua.core.db import make_engine
 
     engine = make_engine("postgresql+psycopg2://nobody@127.0.0.1:1/none")
     with pytest.raises(ops.OpsError, match="pg_dump"):

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import create_user
-from motcua.queue.models import Role, Sector
+from motcua.queue.models import Sector
+from motcua.core.actors import Role
 from tests.admin.conftest import csrf_token, sign_in
 
 PAGES = ["/admin/", "/admin/demo/", "/admin/demo/sectors", "/admin/demo/sectors/new",
@@ -93,7 +94,7 @@ def test_a_wrong_form_comes_back_with_each_message_beside_its_field(admin_client
 
 def test_a_refusal_is_explained_on_the_page(admin_client, ports):
     from motcua.queue import services as queue
-    from motcua.queue.services import Actor
+    from motcua.core.actors import Actor
 
     queue.issue_ticket(ports, hall_code="demo", sector_code="giao-thong", priority=None,
                        actor=Actor(kind="kiosk", name="k1"))
@@ -123,7 +124,7 @@ def test_the_language_switch_remembers_the_choice(admin_client):
 
 def test_the_live_view_is_json_for_its_poll(admin_client, ports):
     from motcua.queue import services as queue
-    from motcua.queue.services import Actor
+    from motcua.core.actors import Actor
 
     queue.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
                        actor=Actor(kind="kiosk", name="k1"))

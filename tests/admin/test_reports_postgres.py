@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 
 from motcua.admin.reports import Period, build_report
-from motcua.clock import FixedClock
-from motcua.db import make_session_factory
-from motcua.events import RecordingPublisher
+from motcua.core.clock import FixedClock
+from motcua.core.db import make_session_factory
+from motcua.core.events import RecordingPublisher
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.services import Ports
+from motcua.core.ports import Ports
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.support import hall_time
 

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from motcua.auth.accounts import create_api_token
-from motcua.queue.models import Role, Sector, Ticket
+from motcua.queue.models import Sector, Ticket
+from motcua.core.actors import Role
 from tests.support import bearer, hall_time, make_officer
 
 ISSUE = "/api/v1/halls/demo/tickets"
@@ -235,7 +236,7 @@ def test_issued_tickets_exist_in_the_database(client, kiosk, session):
 
 def test_staff_can_print_a_ticket_again_and_a_kiosk_cannot(client, kiosk, supervisor, session, clock):
     from motcua.auth.accounts import register_device
-    from motcua.queue.models import DeviceKind
+    from motcua.core.actors import DeviceKind
 
     _, printing_kiosk = register_device(session, clock, hall_code="demo", name="kiosk-agent",
                                         kind=DeviceKind.KIOSK, printer="agent")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from motcua.auth.accounts import create_user, register_device, session_id
 from motcua.dossier.models import Holiday
-from motcua.queue.models import DeviceKind, Role
+from motcua.core.actors import DeviceKind, Role
 from tests.auth.signing import csrf_token
 from tests.support import bearer
 

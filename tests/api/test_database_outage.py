@@ -9,8 +9,8 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from motcua import create_app
-from motcua.clock import SystemClock
-from motcua.db import make_engine, make_session_factory
+from motcua.core.clock import SystemClock
+from motcua.core.db import make_engine, make_session_factory
 from motcua.queue.demo import load_demo_hall
 from tests.faults import TcpProxy
 from tests.support import bearer

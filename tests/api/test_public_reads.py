@@ -43,7 +43,7 @@ def test_staff_still_get_the_ticket_token_of_their_counter(client, called, super
 @pytest.fixture
 def failed_printer(session, clock, demo_hall):
     from motcua.auth.accounts import register_device
-    from motcua.queue.models import DeviceKind
+    from motcua.core.actors import DeviceKind
 
     register_device(session, clock, hall_code="demo", name="kiosk-secret-name",
                     kind=DeviceKind.KIOSK, printer="file:/srv/secret/path.bin")

@@ -22,7 +22,8 @@ from motcua.auth.accounts import (
     user_of_session,
 )
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import ApiToken, Role
+from motcua.core.accounts import ApiToken
+from motcua.core.actors import Role
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import bearer, make_officer
 

@@ -11,7 +11,7 @@ from flask import Flask
 from motcua import create_app
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import StaffUser
+from motcua.core.accounts import StaffUser
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import make_officer
 

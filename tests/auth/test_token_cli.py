@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from motcua.admin.models import ConfigChange
-from motcua.queue.models import ApiToken
+from motcua.core.accounts import ApiToken
 from tests.support import bearer, hall_time
 
 HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

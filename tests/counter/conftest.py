@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from motcua.auth.accounts import create_user
-from motcua.queue.models import Role
+from motcua.core.actors import Role
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import bearer, make_officer
 

@@ -10,12 +10,13 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from motcua.auth.accounts import create_user, register_device
-from motcua.clock import SystemClock
+from motcua.core.clock import SystemClock
 from motcua.counter.models import Rating, RatingLevel
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.printer.models import PrintJob
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role, TicketEvent
+from motcua.queue.models import TicketEvent
+from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.support import bearer
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from motcua.auth.accounts import create_user
-from motcua.queue.models import Hall, Role, Sector
+from motcua.queue.models import Hall, Sector
+from motcua.core.actors import Role
 from tests.auth.signing import sign_in
 
 

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from motcua.auth.accounts import register_device
 from motcua.counter.models import Rating, RatingLevel
 from motcua.counter.ratings import levels_for
-from motcua.queue.models import DeviceKind, Hall, TicketEvent
+from motcua.queue.models import Hall, TicketEvent
+from motcua.core.actors import DeviceKind
 from motcua.queue.settings import HallSettings
 from tests.auth.signing import csrf_token
 

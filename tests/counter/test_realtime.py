@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 
 from motcua.auth.accounts import register_device
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.extensions import socketio
-from motcua.queue.models import DeviceKind
+from motcua.core.actors import DeviceKind
 from motcua.realtime import SocketIOPublisher
 
 

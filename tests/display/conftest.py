@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from motcua import create_app
 from motcua.auth.accounts import create_api_token
-from motcua.clock import Clock, FixedClock
+from motcua.core.clock import Clock, FixedClock
 from motcua.display import clips
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import Counter, CounterSector, Hall, Role, Sector
-from motcua.queue.services import SYSTEM, Ports, issue_ticket
+from motcua.queue.models import Counter, CounterSector, Hall, Sector
+from motcua.core.actors import Role
+from motcua.queue.services import issue_ticket
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM
 from tests.conftest import runtime_of
 
 OTHER_HALL = "phuong-1"

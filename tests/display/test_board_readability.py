@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from motcua.auth.accounts import actor_for_user, create_user
-from motcua.clock import SystemClock
-from motcua.queue.models import Role
-from motcua.queue.services import Ports, open_counter
+from motcua.core.clock import SystemClock
+from motcua.core.actors import Role
+from motcua.queue.services import open_counter
+from motcua.core.ports import Ports
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials
 from tests.display.test_board_browser import (  # noqa: F401  (staff: a fixture)

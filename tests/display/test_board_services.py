@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from motcua.display import services as board
 from motcua.display.voice import VoiceSettings
-from motcua.events import RecordingPublisher
+from motcua.core.events import RecordingPublisher
 from motcua.queue import errors
-from motcua.queue.models import Hall, Role, TicketEvent
-from motcua.queue.services import SYSTEM, Actor, Ports
+from motcua.queue.models import Hall, TicketEvent
+from motcua.core.actors import Role
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM, Actor
 from tests.support import make_officer
 
 

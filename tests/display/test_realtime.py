@@ -8,9 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from motcua.display.services import set_notices
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.extensions import socketio
-from motcua.queue.services import SYSTEM, Ports
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM
 from tests.conftest import runtime_of
 from tests.display.conftest import OTHER_HALL, Credentials, issue, received_names
 from tests.support import bearer

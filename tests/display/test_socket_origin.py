@@ -14,7 +14,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from motcua import create_app
-from motcua.clock import FixedClock
+from motcua.core.clock import FixedClock
 from motcua.extensions import socketio
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from motcua.auth.accounts import create_api_token
-from motcua.queue.models import Role
+from motcua.core.actors import Role
 from tests.auth.signing import csrf_token, sign_in
 from tests.dossier.support import prepare, serve_a_citizen
 from tests.support import bearer, hall_time

@@ -9,15 +9,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from motcua.auth.accounts import create_user, register_device
-from motcua.clock import SystemClock
+from motcua.core.clock import SystemClock
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import Dossier
 from motcua.dossier.models import DossierStatus as S
-from motcua.events import RecordingPublisher
+from motcua.core.events import RecordingPublisher
 from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role
-from motcua.queue.services import SYSTEM, Ports
+from motcua.core.actors import Actor, DeviceKind, Role
+from motcua.core.ports import Ports
+from motcua.core.actors import SYSTEM
 from tests.conftest import LiveServer, screenshot
 from tests.dossier.support import INSTALLATION, an_intake
 
@@ -36,7 +37,7 @@ def hall(live_server: LiveServer) -> LiveServer:
         dossiers.load_demo_catalogue(session, ports.clock)
         user, _ = create_user(session, ports.clock, username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo", full_name="Nguyễn Văn An")
-        officer = queue.Actor(kind="staff", name="lan", role=Role.OFFICER, user_id=user.id,
+        officer = Actor(kind="staff", name="lan", role=Role.OFFICER, user_id=user.id,
                               hall_id=user.hall_id)
         queue.open_counter(ports, hall_code="demo", counter_number=1, actor=officer)
         queue.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None, actor=SYSTEM)

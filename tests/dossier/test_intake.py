@@ -11,6 +11,7 @@ from motcua.dossier import services as dossiers
 from motcua.dossier.errors import BadInput, NoCitizenAtCounter, NotAllowed, ProcedureNotFound
 from motcua.dossier.models import Delivery, Dossier, DossierEvent, DossierStatus, Holiday, HolidayKind
 from motcua.dossier.services import HandedDocument
+from motcua.core.actors import SYSTEM
 from motcua.queue import services as queue
 from tests.dossier.support import (
     BIRTH,
@@ -182,7 +183,7 @@ def test_filing_after_hours_counts_from_the_next_working_morning(ports, clock, d
 def test_a_half_day_procedure_is_due_four_working_hours_later_across_lunch(ports, officer):
     csv = ("code,name,sector,processing_time,unit,inter_agency,documents\n"
            "1.099999,Xác nhận nửa ngày,dat-dai,\"0,5\",working_days,no,Đơn đề nghị (bản chính)\n")
-    dossiers.import_procedures(ports, hall_code="demo", source=csv, actor=queue.SYSTEM)
+    dossiers.import_procedures(ports, hall_code="demo", source=csv, actor=SYSTEM)
     dossier = receive(ports, officer, procedure="1.099999",
                       documents=(HandedDocument("Đơn đề nghị", 1, 0),))
     assert dossier.due_at == hall_time(2026, 11, 25, 15, 0)

@@ -12,8 +12,8 @@ from motcua.dossier import services as dossiers
 from motcua.dossier.errors import BadInput, NotAllowed, TransitionRefused
 from motcua.dossier.models import DossierEvent
 from motcua.dossier.models import DossierStatus as S
-from motcua.queue.models import Role
-from motcua.queue.services import Actor
+from motcua.core.actors import Role
+from motcua.core.actors import Actor
 from tests.dossier.support import prepare, receive, serve_a_citizen
 from tests.support import hall_time
 

@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from motcua.auth.accounts import create_api_token, register_device
-from motcua.clock import SystemClock
+from motcua.core.clock import SystemClock
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind, Role, Ticket
+from motcua.queue.models import Ticket
+from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer
 
 PORTRAIT = {"width": 1080, "height": 1920}

@@ -120,7 +120,7 @@ def test_a_failing_printer_keeps_the_number_and_qr_code_up_and_the_ticket_exists
 
 
 def test_a_print_failure_event_for_another_ticket_changes_nothing(browser, live_hall):
-    from motcua.events import Event
+    from motcua.core.events import Event
 
     page = open_kiosk(browser, live_hall, PORTRAIT)
     sector(page, "y-te").click()
@@ -313,7 +313,7 @@ def test_an_unregistered_browser_sees_the_not_registered_screen(browser, live_ha
 
 
 def test_a_kiosk_deactivated_while_open_stops_issuing_and_says_so(browser, live_hall):
-    from motcua.queue.models import Device
+    from motcua.core.accounts import Device
 
     page = open_kiosk(browser, live_hall, PORTRAIT)
     with live_hall.server.session() as session:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from sqlalchemy import update
 
 from motcua.kiosk.registration import COOKIE
-from motcua.queue.models import Device
+from motcua.core.accounts import Device
 from tests.support import bearer
 
 
@@ -64,7 +64,7 @@ def test_a_wrong_setup_token_gets_a_friendly_page_and_no_cookie(client, demo_hal
 def test_a_kiosk_of_another_hall_or_a_tablet_token_cannot_be_set_up_here(client, session, clock,
                                                                          demo_hall):
     from motcua.auth.accounts import register_device
-    from motcua.queue.models import DeviceKind
+    from motcua.core.actors import DeviceKind
 
     _, tablet = register_device(session, clock, hall_code="demo", name="tablet-1",
                                 kind=DeviceKind.TABLET, counter_number=1)
@@ -219,7 +219,7 @@ def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock
     from motcua.auth.accounts import register_device
     from motcua.models import metadata
     from motcua.queue.demo import load_demo_hall
-    from motcua.queue.models import DeviceKind
+    from motcua.core.actors import DeviceKind
 
     limited = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None,
                           "DATABASE_URL": f"sqlite:///{tmp_path / 'limited.sqlite'}",

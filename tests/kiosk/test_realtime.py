@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.events import Event
+from motcua.core.events import Event
 from motcua.extensions import socketio
 from motcua.realtime import SocketIOPublisher
 from tests.support import bearer

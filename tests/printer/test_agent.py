@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from motcua.auth.accounts import register_device
-from motcua.clock import SystemClock
+from motcua.core.clock import SystemClock
 from motcua.printer import services
 from motcua.printer.agent import PrintAgent, PrintedJobs
 from motcua.printer.dispatch import AGENT_NAMESPACE, job_message
@@ -17,7 +17,7 @@ from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.printer.transports import Printer
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind
+from motcua.core.actors import DeviceKind
 
 
 def eventually(check: Callable[[], bool], seconds: float = 10) -> None:

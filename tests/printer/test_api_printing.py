@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from motcua.printer.models import PrintJob, PrintJobStatus
 from motcua.printer.stream import commands
-from motcua.queue.models import Device, Ticket
+from motcua.queue.models import Ticket
+from motcua.core.accounts import Device
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter
 from tests.support import bearer

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from motcua.printer.cli import printer_group
 from motcua.printer.samples import SAMPLE_NAMES
 from motcua.printer.stream import commands
-from motcua.queue.models import Device
+from motcua.core.accounts import Device
 from tests.printer.fakes import FakeNetworkPrinter, closed_port
 
 

@@ -22,7 +22,7 @@ from motcua.auth.accounts import register_device
 from motcua.models import metadata
 from motcua.printer.models import PrintJob, PrintJobStatus
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import DeviceKind
+from motcua.core.actors import DeviceKind
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter
 from tests.servers import motcua_servers

@@ -18,8 +18,9 @@ from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.printer.stream import commands
 from motcua.queue import errors
 from motcua.queue import services as queue_services
-from motcua.queue.models import DeviceKind, Priority, Ticket
-from motcua.queue.services import Actor
+from motcua.queue.models import Priority, Ticket
+from motcua.core.actors import DeviceKind
+from motcua.core.actors import Actor
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter, closed_port
 
@@ -275,9 +276,9 @@ def test_a_printer_url_target_is_drawn_for_that_printer_and_agent_urls_need_a_ki
 
 @pytest.mark.postgres
 def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(postgres_engine, clock, publisher):
-    from motcua.db import make_session_factory
+    from motcua.core.db import make_session_factory
     from motcua.queue.demo import load_demo_hall
-    from motcua.queue.services import Ports
+    from motcua.core.ports import Ports
 
     with make_session_factory(postgres_engine)() as pg:
         load_demo_hall(pg, clock)

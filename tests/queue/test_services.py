@@ -15,7 +15,8 @@ from motcua.queue.models import (
     TicketEvent,
     TicketStatus,
 )
-from motcua.queue.services import SYSTEM, Actor
+from motcua.core.actors import SYSTEM, Actor
+from motcua.core.ports import Memo, Ports
 from tests.support import hall_time, make_officer
 
 KIOSK = Actor(kind="kiosk", name="k1")
@@ -275,7 +276,7 @@ def test_events_are_published_after_the_commit(ports, app):
                 seen.append(other.scalar(select(Ticket.status).where(
                     Ticket.token == event.ticket_token)))
 
-    checking = services.Ports(ports.session, ports.clock, CheckingPublisher())
+    checking = Ports(ports.session, ports.clock, CheckingPublisher())
     issue(checking)
     assert seen == [TicketStatus.WAITING]
 
@@ -300,8 +301,7 @@ def test_a_new_ticket_is_told_the_same_people_ahead_as_its_status_page_shows(por
 
 
 def test_issuing_reuses_the_hall_rates_until_their_seconds_have_passed(ports, clock):
-    cached = services.Ports(ports.session, ports.clock, ports.publisher,
-                            rates=services.ServiceRateCache(seconds=10))
+    cached = Ports(ports.session, ports.clock, ports.publisher, memo=Memo(seconds=10))
 
     def wait() -> int:
         return services.issue_ticket(cached, hall_code="demo", sector_code="dat-dai",

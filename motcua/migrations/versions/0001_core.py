@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import motcua.db
+import motcua.core.db
 
 
 revision = '0001_core'
@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.Column('role', sa.Enum('admin', 'supervisor', 'officer', name='role', native_enum=False, length=20), nullable=False),
     sa.Column('hall_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
@@ -71,8 +71,8 @@ def upgrade() -> None:
     sa.Column('role', sa.Enum('admin', 'supervisor', 'officer', name='role', native_enum=False, length=20), nullable=False),
     sa.Column('hall_id', sa.Integer(), nullable=True),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['staff_users.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -107,8 +107,8 @@ def upgrade() -> None:
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('printer', sa.String(length=300), nullable=True),
     sa.Column('counter_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['counter_id'], ['counters.id'], ),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),
@@ -128,11 +128,11 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('waiting', 'called', 'serving', 'done', 'no-show', 'cancelled', name='ticketstatus', native_enum=False, length=20), nullable=False),
     sa.Column('priority', sa.Enum('elderly', 'disabled', 'pregnant', 'merit', name='priority', native_enum=False, length=20), nullable=True),
     sa.Column('token', sa.String(length=40), nullable=False),
-    sa.Column('issued_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('queued_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('called_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('started_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('finished_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('called_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('counter_id', sa.Integer(), nullable=True),
     sa.Column('reserved_counter_id', sa.Integer(), nullable=True),
     sa.Column('call_count', sa.Integer(), nullable=False),
@@ -162,7 +162,7 @@ def upgrade() -> None:
     sa.Column('counter_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('actor', sa.String(length=120), nullable=False),
-    sa.Column('at', motcua.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['counter_id'], ['counters.id'], ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import motcua.db
+import motcua.core.db
 
 
 revision = '0002_printing'
@@ -30,8 +30,8 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('queued', 'sent', 'printed', 'failed', name='printjobstatus', native_enum=False, length=20), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('created_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reprint_of_id', sa.Integer(), nullable=True),
     sa.Column('requested_by', sa.String(length=120), nullable=True),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], ),

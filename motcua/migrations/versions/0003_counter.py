@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import motcua.db
+import motcua.core.db
 
 
 revision = '0003_counter'
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('level', sa.Enum('very_satisfied', 'satisfied', 'neutral', 'unsatisfied', name='ratinglevel', native_enum=False, length=20), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=True),
     sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('at', motcua.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['counter_id'], ['counters.id'], ),
     sa.ForeignKeyConstraint(['device_id'], ['devices.id'], ),
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-import motcua.db
+import motcua.core.db
 
 
 revision = '0004_dossiers'
@@ -74,13 +74,13 @@ def upgrade() -> None:
     sa.Column('processing_time', sa.Float(), nullable=False),
     sa.Column('unit', sa.String(length=20), nullable=False),
     sa.Column('status', sa.SmallInteger(), nullable=False),
-    sa.Column('received_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', motcua.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('paused_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('completed_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paused_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('completed_day', sa.Date(), nullable=True),
     sa.Column('outcome', sa.String(length=10), nullable=True),
-    sa.Column('closed_at', motcua.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', motcua.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('qr_secret', sa.String(length=40), nullable=False),
     sa.Column('short_secret', sa.String(length=12), nullable=False),
     sa.ForeignKeyConstraint(['counter_id'], ['counters.id'], ),
@@ -108,7 +108,7 @@ def upgrade() -> None:
     sa.Column('from_status', sa.SmallInteger(), nullable=True),
     sa.Column('to_status', sa.SmallInteger(), nullable=False),
     sa.Column('actor', sa.String(length=120), nullable=False),
-    sa.Column('at', motcua.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import motcua.db
+import motcua.core.db
 
 revision = '0005_admin'
 down_revision = '0004_dossiers'
@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table('config_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('hall_id', sa.Integer(), nullable=True),
-    sa.Column('at', motcua.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=120), nullable=False),
     sa.Column('entity', sa.String(length=40), nullable=False),
     sa.Column('subject', sa.String(length=200), nullable=False),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import motcua.db
+import motcua.core.db
 
 revision = '0007_revocation'
 down_revision = '0006_ticket_lines'
@@ -23,9 +23,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0',
                                       nullable=False))
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('expires_at', motcua.db.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('expires_at', motcua.core.db.UTCDateTime(timezone=True),
                                       nullable=True))
-        batch_op.add_column(sa.Column('last_used_at', motcua.db.UTCDateTime(timezone=True),
+        batch_op.add_column(sa.Column('last_used_at', motcua.core.db.UTCDateTime(timezone=True),
                                       nullable=True))
 
 

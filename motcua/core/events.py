@@ -5,17 +5,49 @@ Rooms are named here so publishers and Socket.IO namespaces agree on them.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
+class EventName(str, enum.Enum):
+    """Every event a page can hear. The pages read the same names from `/live/events.js`."""
+
+    TICKET_ISSUED = "ticket_issued"
+    TICKET_CALLED = "ticket_called"
+    TICKET_RECALLED = "ticket_recalled"
+    TICKET_STARTED = "ticket_started"
+    TICKET_COMPLETED = "ticket_completed"
+    TICKET_NO_SHOW = "ticket_no_show"
+    TICKET_TRANSFERRED = "ticket_transferred"
+    TICKET_RATED = "ticket_rated"
+    COUNTER_CHANGED = "counter_changed"
+    SECTOR_CHANGED = "sector_changed"
+    HALL_CHANGED = "hall_changed"
+    NOTICES_CHANGED = "notices_changed"
+    PRINT_PRINTED = "print_printed"
+    PRINT_UNCONFIRMED = "print_unconfirmed"
+    PRINT_FAILED = "print_failed"
+    DOSSIER_RECEIVED = "dossier_received"
+    DOSSIER_STATUS_CHANGED = "dossier_status_changed"
+    # Sent by the transport, not by services:
+    LINE_MOVED = "line_moved"  # to the phones waiting in a line that moved, without a word more
+    RESYNC = "resync"  # to every page of a process whose link to the other processes came back
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Event:
-    name: str  # "ticket_issued", "ticket_called", "counter_changed", "print_failed", …
+    name: EventName
     hall: str  # hall code
     payload: dict[str, Any] = field(default_factory=dict)
     counter_number: int | None = None  # also sent to that counter's room
     ticket_token: str | None = None  # also sent to that ticket's phone page
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", EventName(self.name))  # an unknown name fails here
 
 
 class Publisher(Protocol):
@@ -38,7 +70,6 @@ class RecordingPublisher:
 # Socket.IO namespaces and their rooms.
 HALL_NAMESPACES = ("/display", "/counter", "/kiosk")  # each has a room per hall
 TICKET_NAMESPACE = "/ticket"  # the phone page behind a ticket's QR code: a room per ticket
-LINE_MOVED = "line_moved"  # sent, without a word more, to the phones waiting in a line that moved
 
 
 def hall_room(hall: str) -> str:
@@ -70,7 +101,7 @@ def moved_line(event: Event) -> str | None:
     sector = ticket.get("sector") if isinstance(ticket, dict) else None
     if not isinstance(sector, str):
         return None
-    if event.name in ("ticket_called", "ticket_transferred") or (
-            event.name == "ticket_issued" and ticket.get("priority")):
+    if event.name in (EventName.TICKET_CALLED, EventName.TICKET_TRANSFERRED) or (
+            event.name == EventName.TICKET_ISSUED and ticket.get("priority")):
         return sector
     return None
