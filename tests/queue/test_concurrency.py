@@ -62,7 +62,7 @@ def _call_until_empty(url: str, counter: int, start: Any) -> list[int]:
 def _prepare(url: str) -> None:
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, SystemClock())
+        load_demo_hall(Ports(session, SystemClock(), RecordingPublisher()))
         land = session.scalar(select(Sector).where(Sector.code == "dat-dai"))
         for number in (3, 4):  # four counters on one line: the hardest case
             counter = session.scalar(select(Counter).where(Counter.number == number))
