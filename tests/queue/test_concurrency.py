@@ -51,7 +51,7 @@ def _call_until_empty(url: str, counter: int, start: Any) -> list[int]:
     start.wait()
     called = []
     while (ticket := services.call_next(ports, hall_code="demo", counter_number=counter,
-                                        actor=SYSTEM)) is not None:
+                                        actor=SYSTEM).ticket) is not None:
         called.append(ticket.id)
         # No officer calls again within a millisecond. Without a pause, one process can take
         # SQLite's lock again and again while the others' busy handlers sleep, and drain the line.
