@@ -10,10 +10,10 @@ import math
 import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
+from sqlalchemy import Select, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
 from motcua.core.clock import Clock, local_day, local_now
@@ -137,7 +137,7 @@ def settings_of(hall: Hall) -> HallSettings:
 # --- plumbing -----------------------------------------------------------------------------
 
 
-_INSERT_EVENT = insert(TicketEvent.__table__)
+_INSERT_EVENT = insert(TicketEvent.metadata.tables[TicketEvent.__tablename__])
 
 
 def _log(
@@ -206,7 +206,7 @@ _WAITING_COUNTS = (
 )
 
 
-def waiting_counts(session: Session, hall: Hall, day: Any) -> dict[str, int]:
+def waiting_counts(session: Session, hall: Hall, day: date) -> dict[str, int]:
     rows = session.execute(_WAITING_COUNTS, {"day": day, "hall_id": hall.id}).all()
     return {code: count for code, count in rows}
 
@@ -312,7 +312,7 @@ def issue_ticket(
     return IssuedTicket(ticket, ahead, wait)
 
 
-def _people_ahead_statement(priority: bool) -> Any:
+def _people_ahead_statement(priority: bool) -> Select[int]:
     same_line = (
         (Ticket.sector_id == bindparam("sector_id"))
         & (Ticket.day == bindparam("day"))
@@ -329,7 +329,7 @@ def _people_ahead_statement(priority: bool) -> Any:
 _PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_statement(False)}
 
 
-_INSERT_TICKET = insert(Ticket.__table__)
+_INSERT_TICKET = insert(Ticket.metadata.tables[Ticket.__tablename__])
 
 
 def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
@@ -339,7 +339,9 @@ def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
     object gets every column (those not given are None) and joins the session as if loaded.
     """
     columns = {column.key: None for column in Ticket.__table__.columns} | values
-    columns["id"] = session.execute(_INSERT_TICKET, values).inserted_primary_key[0]
+    inserted = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
+    assert inserted is not None  # set by every single-row INSERT
+    columns["id"] = inserted[0]
     ticket = Ticket(**columns)
     make_transient_to_detached(ticket)
     session.add(ticket)
@@ -379,7 +381,7 @@ class ServiceRates:
         return math.ceil(ahead * minutes / counters)
 
 
-def _recent_durations_statement(by_sector: bool) -> Any:
+def _recent_durations_statement(by_sector: bool) -> Select[int, datetime, datetime]:
     # Both forms name the sectors and the days (a ticket finishes on the day it was issued),
     # so the (sector_id, day, status) index keeps this to the past week.
     in_scope = (
@@ -642,7 +644,7 @@ _HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
                          _ranked.c.priority).where(_ranked.c.place == 1)
 
 
-def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
+def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
                    skipped: Collection[int] = ()) -> list[Candidate]:
     """The candidates `order_candidates` needs to pick what the counter calls next."""
     rows = session.execute(_HEADS_OF_LINES, {
@@ -685,7 +687,7 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     return AtCounter(counter, ticket, ticket)
 
 
-def _find_today(session: Session, hall: Hall, day: Any, display_number: str) -> Ticket:
+def _find_today(session: Session, hall: Hall, day: date, display_number: str) -> Ticket:
     ticket = session.scalar(
         select(Ticket).where(Ticket.hall_id == hall.id, Ticket.day == day,
                              Ticket.display_number == display_number)
