@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from motcua.core.db import make_session_factory
 from motcua.queue import errors, services
 from motcua.queue.models import (
     CounterState,
@@ -294,12 +295,12 @@ def test_the_event_log_is_append_only(ports, session):
         session.flush()
 
 
-def test_events_are_published_after_the_commit(ports, app):
+def test_events_are_published_after_the_commit(ports, engine):
     seen = []
 
     class CheckingPublisher:
         def publish(self, event):
-            with app.extensions["motcua"].sessions() as other:
+            with make_session_factory(engine)() as other:
                 seen.append(other.scalar(select(Ticket.status).where(
                     Ticket.token == event.ticket_token)))
 
