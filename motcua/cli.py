@@ -135,7 +135,7 @@ def demo() -> None:
     """Load the demo hall ("demo") and print the demo staff accounts."""
     session = db()
     clock = runtime().clock
-    hall = load_demo_hall(session, clock)
+    hall = load_demo_hall(ports())
     click.echo(f"demo hall '{hall.code}': {len(hall.sectors)} sectors, {len(hall.counters)} counters")
     catalogue = load_demo_catalogue(session, clock)
     click.echo(f"demo catalogue: {catalogue.added} procedures; default holidays loaded")

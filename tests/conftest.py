@@ -132,8 +132,8 @@ def ports(session: Any, clock: FixedClock, publisher: RecordingPublisher) -> Por
 
 
 @pytest.fixture
-def demo_hall(session: Any, clock: FixedClock) -> Any:
-    return load_demo_hall(session, clock)
+def demo_hall(ports: Ports) -> Any:
+    return load_demo_hall(ports)
 
 
 @pytest.fixture

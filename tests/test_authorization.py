@@ -219,7 +219,7 @@ def _build(ports: Ports) -> dict[str, Any]:
     from motcua.dossier import services as dossiers
 
     session, clock = ports.session, ports.clock
-    load_demo_hall(session, clock)
+    load_demo_hall(ports)
     prepare(ports)
     session.add(Hall(code="phuong-1", name="UBND Phường 1", settings={}))
     session.commit()

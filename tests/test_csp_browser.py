@@ -123,7 +123,7 @@ def hall(live_server: LiveServer) -> Hall:
     today, an admin (quantri) and an officer (lan)."""
     with live_server.session() as session:
         clock = FixedClock(SystemClock().now())
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         ports = Ports(session, clock, RecordingPublisher())
         officers = build_fixture_day(ports, session, clock)
         dossiers_of_the_week(ports, session)

@@ -19,6 +19,8 @@ from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.queue.models import Sector, Ticket
 from motcua.core.actors import DeviceKind
 from tests.faults import Kiosks, TcpProxy, call
@@ -33,7 +35,7 @@ def open_demo_hall(engine: Engine) -> str:
     """The demo hall and a kiosk (printing through an agent, so no printer is involved);
     returns the kiosk's token."""
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, SystemClock())
+        load_demo_hall(Ports(session, SystemClock(), RecordingPublisher()))
         _, token = register_device(session, SystemClock(), hall_code="demo", name="kiosk-drill",
                                    kind=DeviceKind.KIOSK, printer="agent")
     return token

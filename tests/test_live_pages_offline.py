@@ -70,7 +70,7 @@ class Hall:
 def hall(live_server: LiveServer) -> Iterator[Hall]:
     clock = SystemClock()
     with live_server.session() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         create_user(session, clock, username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Văn An")
         create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass")

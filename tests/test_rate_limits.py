@@ -16,6 +16,8 @@ from motcua.auth.accounts import hash_token, register_device
 from motcua.extensions import limiter
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.actors import DeviceKind
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import make_officer
@@ -38,7 +40,7 @@ def limited(tmp_path: Path, clock: Any, publisher: Any) -> Iterator[Callable[...
         engines.append(app.extensions["motcua"].engine)
         metadata.create_all(engines[-1])
         with app.extensions["motcua"].sessions() as session:
-            load_demo_hall(session, clock)
+            load_demo_hall(Ports(session, clock, RecordingPublisher()))
             make_officer(session, clock, username="lan")
             make_officer(session, clock, username="binh")
         return app

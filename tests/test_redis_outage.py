@@ -28,6 +28,8 @@ from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.queue.models import Sector
 from motcua.core.actors import DeviceKind, Role
 from motcua.realtime import HallMessageQueue
@@ -46,7 +48,7 @@ def test_with_redis_unreachable_taps_sign_ins_and_look_ups_still_answer(tmp_path
                       "RATELIMIT_ENABLED": True, "KIOSK_RATE_LIMIT": "3 per minute"}, clock=clock)
     metadata.create_all(app.extensions["motcua"].engine)
     with app.extensions["motcua"].sessions() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         make_officer(session, clock, username="lan")
         _, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="agent")
@@ -118,7 +120,7 @@ def hall_db(tmp_path: Path) -> tuple[str, Hall]:
     metadata.create_all(engine)
     clock = SystemClock()
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         # The kiosks tap as fast as they can for many seconds: more than a sector's daily cap.
         session.execute(update(Sector).values(daily_cap=None))
         session.commit()

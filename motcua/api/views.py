@@ -101,7 +101,7 @@ def queue(hall: str) -> Response:
 
 
 COUNTER_STAFF_ONLY = "Only hall staff can act on counters"
-CounterAction = Callable[..., Any]
+CounterAction = Callable[..., services.AtCounter]
 
 
 def _counter_json(counter: Counter, current: Ticket | None, *, staff: bool = True
@@ -124,15 +124,18 @@ def _counter_answer(hall: str, number: int) -> Response:
                                  staff=is_staff(current_actor())))
 
 
+# The answers to counter actions (always hall staff's) show what the action left, as the
+# service hands it back: reading the hall, the counter and the ticket again would double
+# the queries of the officers' busiest requests.
+
+
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
-    """Answered from what the call left (the counter and the ticket it called): calling is
-    the officers' busiest request, and reading them again would double its queries."""
     actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
-    call = services.call_next_at(ports(), hall_code=hall, counter_number=number, actor=actor)
-    answer = _counter_json(call.counter, call.ticket)
-    if call.ticket is None:
+    done = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)
+    answer = _counter_json(done.counter, done.ticket)
+    if done.ticket is None:
         answer["message"] = "Không có ai đang chờ / Nobody is waiting"
     return jsonify(answer)
 
@@ -141,20 +144,21 @@ def call_next(hall: str, number: int) -> Response:
 def call_specific(hall: str, number: int) -> Response:
     actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(CallSpecific)
-    services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
-                           display_number=body.display_number, reason=body.reason)
-    return _counter_answer(hall, number)
+    done = services.call_specific(ports(), hall_code=hall, counter_number=number, actor=actor,
+                                  display_number=body.display_number, reason=body.reason)
+    return jsonify(_counter_json(done.counter, done.ticket))
 
 
 @bp.post("/halls/<hall>/counters/<int:number>/transfer")
 def transfer(hall: str, number: int) -> Response:
     actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(Transfer)
-    moved = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
-                              to_sector=body.to_sector, to_counter=body.to_counter,
-                              reason=body.reason)
-    answer = _counter_answer(hall, number).get_json()
-    answer["transferred"] = _ticket_json(moved)
+    done = services.transfer(ports(), hall_code=hall, counter_number=number, actor=actor,
+                             to_sector=body.to_sector, to_counter=body.to_counter,
+                             reason=body.reason)
+    assert done.acted_on is not None  # a transfer always moves the current ticket
+    answer = _counter_json(done.counter, done.ticket)
+    answer["transferred"] = _ticket_json(done.acted_on)
     return jsonify(answer)
 
 
@@ -162,9 +166,9 @@ def transfer(hall: str, number: int) -> Response:
 def pause(hall: str, number: int) -> Response:
     actor = counter_actor(COUNTER_STAFF_ONLY)
     body = json_body(Pause)
-    services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
-                           reason=body.reason)
-    return _counter_answer(hall, number)
+    done = services.pause_counter(ports(), hall_code=hall, counter_number=number, actor=actor,
+                                  reason=body.reason)
+    return jsonify(_counter_json(done.counter, done.ticket))
 
 
 SIMPLE_ACTIONS: dict[str, CounterAction] = {
@@ -184,8 +188,8 @@ def counter_action(hall: str, number: int, action: str) -> Response:
         raise ApiError(404, "not_found", f"Unknown counter action '{action}'")
     actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
-    SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
-    return _counter_answer(hall, number)
+    done = SIMPLE_ACTIONS[action](ports(), hall_code=hall, counter_number=number, actor=actor)
+    return jsonify(_counter_json(done.counter, done.ticket))
 
 
 @bp.post("/print-jobs/<int:job_id>/reprint")

@@ -98,7 +98,9 @@ def moved_line(event: Event) -> str | None:
     that have left the line: nobody's place changes.
     """
     ticket = event.payload.get("ticket")
-    sector = ticket.get("sector") if isinstance(ticket, dict) else None
+    if not isinstance(ticket, dict):
+        return None
+    sector = ticket.get("sector")
     if not isinstance(sector, str):
         return None
     if event.name in (EventName.TICKET_CALLED, EventName.TICKET_TRANSFERRED) or (

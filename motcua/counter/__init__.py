@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from motcua.counter import cli, tablet, views
-    from motcua.counter.realtime import NAMESPACE, CounterNamespace
+    from motcua.counter.sockets import NAMESPACE, CounterNamespace
     from motcua.extensions import socketio
 
     app.register_blueprint(views.bp)

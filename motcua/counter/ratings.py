@@ -13,17 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from motcua.auth.accounts import device_for_token
+from motcua.core.accounts import Device
+from motcua.core.actors import Actor, DeviceKind
 from motcua.core.clock import Clock, local_day
+from motcua.core.events import Event, EventName
+from motcua.core.uow import UnitOfWork, use_case
 from motcua.counter.models import Rating, RatingLevel
-from motcua.core.db import with_retry
-from motcua.core.events import Event
 from motcua.queue import errors
 from motcua.queue.models import Hall, Ticket, TicketEvent, TicketStatus
-from motcua.core.accounts import Device
-from motcua.core.actors import DeviceKind
 from motcua.queue.services import get_counter, get_hall, settings_of
-from motcua.core.ports import Ports
-from motcua.core.actors import Actor
 from motcua.queue.settings import HallSettings
 
 # Preset reasons a dissatisfied citizen can tap (no typing at the counter).
@@ -92,44 +90,39 @@ def pending_ticket(session: Session, clock: Clock, device: Device) -> Ticket | N
     )
 
 
+@use_case
 def rate(
-    ports: Ports, *, device: Device, ticket_id: int, level: RatingLevel, reason: str | None = None,
+    uow: UnitOfWork, *, device: Device, ticket_id: int, level: RatingLevel,
+    reason: str | None = None,
 ) -> Rating:
     """Store the citizen's rating of a ticket once; a second attempt raises `AlreadyRated`."""
-    session = ports.session
+    session = uow.session
     hall = session.get_one(Hall, device.hall_id)
     if level not in levels_for(settings_of(hall)):
         raise errors.InvalidInput(f"Rating level '{level.value}' is not used in this hall")
     if reason is not None and (level != RatingLevel.UNSATISFIED or reason not in REASONS):
         raise errors.InvalidInput("A reason is one of the preset ones, given only when unhappy")
-
-    def work() -> Rating:
-        ticket = session.scalar(
-            _rateable(ports.clock, hall, device).where(Ticket.id == ticket_id))
-        if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket_id)) is not None:
-            raise AlreadyRated("This ticket has already been rated")
-        if ticket is None:
-            raise NotRateable("This ticket was not just served at this counter")
-        counter = ticket.counter
-        assert counter is not None
-        rating = Rating(hall_id=hall.id, ticket_id=ticket.id, counter_id=counter.id,
-                        officer_id=counter.officer_id, device_id=device.id, level=level,
-                        reason=reason, day=local_day(ports.clock, hall.time_zone),
-                        at=ports.clock.now())
-        session.add(rating)
-        session.add(TicketEvent(hall_id=hall.id, ticket_id=ticket.id, counter_id=counter.id,
-                                kind="rated", actor=tablet_actor(device).label,
-                                at=ports.clock.now(), reason=reason,
-                                data={"level": level.value}))
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            raise AlreadyRated("This ticket has already been rated") from None
-        ports.publisher.publish(Event(
-            name="ticket_rated", hall=hall.code, counter_number=counter.number,
-            payload={"ticket": {"display_number": ticket.display_number},
-                     "counter": counter.number, "level": level.value, "reason": reason}))
-        return rating
-
-    return with_retry(session, work)
+    ticket = session.scalar(_rateable(uow.clock, hall, device).where(Ticket.id == ticket_id))
+    if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket_id)) is not None:
+        raise AlreadyRated("This ticket has already been rated")
+    if ticket is None:
+        raise NotRateable("This ticket was not just served at this counter")
+    counter = ticket.counter
+    assert counter is not None
+    now = uow.clock.now()
+    rating = Rating(hall_id=hall.id, ticket_id=ticket.id, counter_id=counter.id,
+                    officer_id=counter.officer_id, device_id=device.id, level=level,
+                    reason=reason, day=local_day(uow.clock, hall.time_zone), at=now)
+    session.add(rating)
+    session.add(TicketEvent(hall_id=hall.id, ticket_id=ticket.id, counter_id=counter.id,
+                            kind="rated", actor=tablet_actor(device).label, at=now,
+                            reason=reason, data={"level": level.value}))
+    try:
+        session.flush()  # two taps racing on PostgreSQL: the second waits, then fails here
+    except IntegrityError:
+        raise AlreadyRated("This ticket has already been rated") from None
+    uow.publish(Event(
+        name=EventName.TICKET_RATED, hall=hall.code, counter_number=counter.number,
+        payload={"ticket": {"display_number": ticket.display_number},
+                 "counter": counter.number, "level": level.value, "reason": reason}))
+    return rating

@@ -13,20 +13,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from motcua.core.db import with_retry
+from motcua.core.actors import Actor
+from motcua.core.events import Event, EventName
+from motcua.core.uow import UnitOfWork, use_case
 from motcua.display import voice
-from motcua.core.events import Event
 from motcua.queue import errors
 from motcua.queue.models import Hall, TicketEvent
 from motcua.queue.services import get_hall, settings_of
-from motcua.core.ports import Ports
-from motcua.core.actors import Actor
 
 log = logging.getLogger(__name__)
 
 MAX_NOTICES = 10
 MAX_NOTICE_LENGTH = 300
-NOTICES_CHANGED = "notices_changed"
+NOTICES_CHANGED = EventName.NOTICES_CHANGED.value  # also the kind of its audit row
 
 
 # --- notices ------------------------------------------------------------------------------
@@ -51,25 +50,20 @@ def clean_notices(notices: Sequence[object]) -> list[str]:
     return cleaned
 
 
-def set_notices(ports: Ports, hall_code: str, notices: Sequence[object], actor: Actor) -> list[str]:
+@use_case
+def set_notices(uow: UnitOfWork, hall_code: str, notices: Sequence[object], actor: Actor) -> list[str]:
     """Replace the hall's scrolling notices; boards show the new ones as soon as it commits."""
     cleaned = clean_notices(notices)
-
-    def work() -> list[str]:
-        session = ports.session
-        hall = get_hall(session, hall_code)
-        if not actor.may_manage_hall(hall):
-            raise errors.Forbidden("Only the hall's supervisors and admins edit the board notices")
-        before = settings_of(hall).notices
-        hall.settings = {**(hall.settings or {}), "notices": cleaned}  # new dict: JSON is saved
-        session.add(TicketEvent(hall_id=hall.id, kind=NOTICES_CHANGED, actor=actor.label,
-                                at=ports.clock.now(), data={"before": before, "after": cleaned}))
-        session.commit()
-        ports.publisher.publish(Event(name=NOTICES_CHANGED, hall=hall.code,
-                                      payload={"notices": cleaned}))
-        return cleaned
-
-    return with_retry(ports.session, work)
+    hall = get_hall(uow.session, hall_code)
+    if not actor.may_manage_hall(hall):
+        raise errors.Forbidden("Only the hall's supervisors and admins edit the board notices")
+    before = settings_of(hall).notices
+    hall.settings = {**(hall.settings or {}), "notices": cleaned}  # new dict: JSON is saved
+    uow.session.add(TicketEvent(hall_id=hall.id, kind=NOTICES_CHANGED, actor=actor.label,
+                                at=uow.clock.now(), data={"before": before, "after": cleaned}))
+    uow.publish(Event(name=EventName.NOTICES_CHANGED, hall=hall.code,
+                      payload={"notices": cleaned}))
+    return cleaned
 
 
 def board_notices(hall: Hall) -> list[str]:

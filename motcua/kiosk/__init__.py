@@ -13,7 +13,7 @@ def register(app: Flask) -> None:
     """Add the kiosk pages, the `/kiosk` and `/ticket` namespaces and the ticket look-up."""
     from motcua.extensions import socketio
     from motcua.kiosk.lookup import find_ticket, lookups
-    from motcua.kiosk.realtime import namespaces
+    from motcua.kiosk.sockets import namespaces
     from motcua.kiosk.views import bp
 
     app.register_blueprint(bp)

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from motcua.core.clock import Clock
+from motcua.core.actors import Role
+from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.models import Counter, CounterSector, Hall, Sector
-from motcua.core.actors import Role
 
 DEMO_HALL = "demo"
 
@@ -61,8 +60,10 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str]] = [
 ]
 
 
-def load_demo_hall(session: Session, clock: Clock) -> Hall:
+@use_case
+def load_demo_hall(uow: UnitOfWork) -> Hall:
     """Create the demo hall; refuses if it exists, so a real hall is never overwritten."""
+    session = uow.session
     if session.scalar(select(Hall).where(Hall.code == DEMO_HALL)) is not None:
         raise errors.Conflict("The demo hall already exists")
     hall = Hall(code=DEMO_HALL, name="Trung tâm Phục vụ hành chính công tỉnh (demo)",
@@ -80,5 +81,4 @@ def load_demo_hall(session: Session, clock: Clock) -> Hall:
         counter = Counter(hall=hall, number=number, name=f"Quầy {number}")
         counter.sector_links = [CounterSector(sector=sectors[c], rank=r) for r, c in enumerate(codes)]
         session.add(counter)
-    session.commit()
     return hall

@@ -10,10 +10,10 @@ import math
 import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, literal, select, union_all, update
+from sqlalchemy import Select, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 
 from motcua.core.clock import Clock, local_day, local_now
@@ -137,7 +137,7 @@ def settings_of(hall: Hall) -> HallSettings:
 # --- plumbing -----------------------------------------------------------------------------
 
 
-_INSERT_EVENT = insert(TicketEvent.__table__)
+_INSERT_EVENT = insert(TicketEvent.metadata.tables[TicketEvent.__tablename__])
 
 
 def _log(
@@ -206,7 +206,7 @@ _WAITING_COUNTS = (
 )
 
 
-def waiting_counts(session: Session, hall: Hall, day: Any) -> dict[str, int]:
+def waiting_counts(session: Session, hall: Hall, day: date) -> dict[str, int]:
     rows = session.execute(_WAITING_COUNTS, {"day": day, "hall_id": hall.id}).all()
     return {code: count for code, count in rows}
 
@@ -312,7 +312,7 @@ def issue_ticket(
     return IssuedTicket(ticket, ahead, wait)
 
 
-def _people_ahead_statement(priority: bool) -> Any:
+def _people_ahead_statement(priority: bool) -> Select[int]:
     same_line = (
         (Ticket.sector_id == bindparam("sector_id"))
         & (Ticket.day == bindparam("day"))
@@ -329,7 +329,7 @@ def _people_ahead_statement(priority: bool) -> Any:
 _PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_statement(False)}
 
 
-_INSERT_TICKET = insert(Ticket.__table__)
+_INSERT_TICKET = insert(Ticket.metadata.tables[Ticket.__tablename__])
 
 
 def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
@@ -339,7 +339,9 @@ def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
     object gets every column (those not given are None) and joins the session as if loaded.
     """
     columns = {column.key: None for column in Ticket.__table__.columns} | values
-    columns["id"] = session.execute(_INSERT_TICKET, values).inserted_primary_key[0]
+    inserted = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
+    assert inserted is not None  # set by every single-row INSERT
+    columns["id"] = inserted[0]
     ticket = Ticket(**columns)
     make_transient_to_detached(ticket)
     session.add(ticket)
@@ -379,7 +381,7 @@ class ServiceRates:
         return math.ceil(ahead * minutes / counters)
 
 
-def _recent_durations_statement(by_sector: bool) -> Any:
+def _recent_durations_statement(by_sector: bool) -> Select[int, datetime, datetime]:
     # Both forms name the sectors and the days (a ticket finishes on the day it was issued),
     # so the (sector_id, day, status) index keeps this to the past week.
     in_scope = (
@@ -455,6 +457,23 @@ def estimated_wait_minutes(
 # --- counters -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AtCounter:
+    """What a counter action leaves at the counter, as committed: its answer shows these
+    without reading the hall, the counter or the ticket again."""
+
+    counter: Counter
+    ticket: Ticket | None  # the counter's current ticket now (None: nobody at the counter)
+    acted_on: Ticket | None = None  # the ticket the action called, moved on or sent away
+
+
+def _at_counter(uow: UnitOfWork, counter: Counter, acted_on: Ticket | None = None) -> AtCounter:
+    """The counter after an action that may have left it without a current ticket."""
+    if acted_on is not None and acted_on.status in ACTIVE and acted_on.counter_id == counter.id:
+        return AtCounter(counter, acted_on, acted_on)
+    return AtCounter(counter, current_ticket(uow.session, counter), acted_on)
+
+
 def _counter_action(
     uow: UnitOfWork, hall_code: str, counter_number: int, actor: Actor
 ) -> tuple[Hall, Counter]:
@@ -478,7 +497,7 @@ def _publish_counter(uow: UnitOfWork, hall: Hall, counter: Counter) -> None:
 
 
 @use_case
-def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     """An officer sits down at a counter (it becomes theirs) and opens it."""
     hall = get_hall(uow.session, hall_code)
     counter = get_counter(uow.session, hall, counter_number)
@@ -494,11 +513,11 @@ def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
     counter.state = CounterState.OPEN
     _log(uow, hall, "counter_opened", actor, counter=counter)
     _publish_counter(uow, hall, counter)
-    return counter
+    return _at_counter(uow, counter)
 
 
 @use_case
-def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     if current_ticket(uow.session, counter):
         raise errors.Conflict("Finish, transfer or mark the current ticket before closing")
@@ -507,12 +526,12 @@ def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor
     counter.consecutive_priority_calls = 0
     _log(uow, hall, "counter_closed", actor, counter=counter)
     _publish_counter(uow, hall, counter)
-    return counter
+    return AtCounter(counter, None)  # closing needs an empty counter
 
 
 def _set_pause(
     uow: UnitOfWork, hall_code: str, counter_number: int, actor: Actor, paused: bool, reason: str | None
-) -> Counter:
+) -> AtCounter:
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     wanted_from = CounterState.OPEN if paused else CounterState.PAUSED
     if counter.state != wanted_from:
@@ -523,17 +542,17 @@ def _set_pause(
     _log(uow, hall, "counter_paused" if paused else "counter_resumed", actor,
          counter=counter, reason=reason)
     _publish_counter(uow, hall, counter)
-    return counter
+    return _at_counter(uow, counter)
 
 
 @use_case
 def pause_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor,
-                  reason: str | None = None) -> Counter:
+                  reason: str | None = None) -> AtCounter:
     return _set_pause(uow, hall_code, counter_number, actor, True, reason)
 
 
 @use_case
-def resume_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Counter:
+def resume_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     return _set_pause(uow, hall_code, counter_number, actor, False, None)
 
 
@@ -625,7 +644,7 @@ _HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
                          _ranked.c.priority).where(_ranked.c.place == 1)
 
 
-def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
+def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
                    skipped: Collection[int] = ()) -> list[Candidate]:
     """The candidates `order_candidates` needs to pick what the counter calls next."""
     rows = session.execute(_HEADS_OF_LINES, {
@@ -634,23 +653,10 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: Any,
                       priority=bool(row.priority)) for row in rows]
 
 
-@dataclass(frozen=True)
-class CounterCall:
-    """What calling next leaves at a counter, for the answer to show without reading again."""
-    counter: Counter
-    ticket: Ticket | None  # None: nobody was waiting
-
-
 @use_case
-def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket | None:
-    """Call the next citizen by the policy in `motcua.queue.policy`; None when nobody waits."""
-    return call_next_at(uow, hall_code=hall_code, counter_number=counter_number,
-                        actor=actor).ticket
-
-
-@use_case
-def call_next_at(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> CounterCall:
-    """`call_next`, giving back the counter too (as committed)."""
+def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
+    """Call the next citizen by the policy in `motcua.queue.policy`; no ticket when nobody
+    waits (the one at the counter is finished either way)."""
     session = uow.session
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     _require_open(counter)
@@ -667,7 +673,7 @@ def call_next_at(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
             rank_penalty=settings.rank_penalty,
         )
         if not ordered:
-            return CounterCall(counter, None)
+            return AtCounter(counter, None)
         chosen = ordered[0]
         ticket = _claim(session, chosen.ticket_id, counter, now)
         if ticket is not None:
@@ -678,10 +684,10 @@ def call_next_at(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
     _log(uow, hall, "called", actor, ticket=ticket, counter=counter)
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
     uow.publish(event)
-    return CounterCall(counter, ticket)
+    return AtCounter(counter, ticket, ticket)
 
 
-def _find_today(session: Session, hall: Hall, day: Any, display_number: str) -> Ticket:
+def _find_today(session: Session, hall: Hall, day: date, display_number: str) -> Ticket:
     ticket = session.scalar(
         select(Ticket).where(Ticket.hall_id == hall.id, Ticket.day == day,
                              Ticket.display_number == display_number)
@@ -695,7 +701,7 @@ def _find_today(session: Session, hall: Hall, day: Any, display_number: str) -> 
 def call_specific(
     uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor,
     display_number: str, reason: str,
-) -> Ticket:
+) -> AtCounter:
     """Call a ticket out of order (or one marked no-show who came back). Audited."""
     if not reason or not reason.strip():
         raise errors.InvalidInput("Calling out of order needs a reason")
@@ -714,7 +720,7 @@ def call_specific(
          reason=reason.strip())
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, out_of_order=True)
     uow.publish(event)
-    return ticket
+    return AtCounter(counter, ticket, ticket)
 
 
 def _current_or_fail(uow: UnitOfWork, counter: Counter) -> Ticket:
@@ -735,7 +741,7 @@ def _ticket_step(
     kind: str,
     event_name: EventName,
     reason: str | None = None,
-) -> Ticket:
+) -> AtCounter:
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     ticket = _current_or_fail(uow, counter)
     if ticket.status not in allowed:
@@ -745,11 +751,11 @@ def _ticket_step(
     _log(uow, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
     event = _ticket_event(uow, event_name, hall, ticket)
     uow.publish(event)
-    return ticket
+    return _at_counter(uow, counter, ticket)
 
 
 @use_case
-def recall(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+def recall(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.call_count += 1
         ticket.called_at = now
@@ -760,7 +766,7 @@ def recall(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor
 
 
 @use_case
-def start_serving(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+def start_serving(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.status = TicketStatus.SERVING
         ticket.started_at = now
@@ -771,7 +777,7 @@ def start_serving(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor
 
 
 @use_case
-def complete(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+def complete(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.status = TicketStatus.DONE
         ticket.finished_at = now
@@ -782,7 +788,7 @@ def complete(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Act
 
 
 @use_case
-def mark_no_show(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> Ticket:
+def mark_no_show(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     def step(ticket: Ticket, now: datetime) -> None:
         ticket.status = TicketStatus.NO_SHOW
         ticket.finished_at = now
@@ -796,7 +802,7 @@ def mark_no_show(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
 def transfer(
     uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor,
     to_sector: str | None = None, to_counter: int | None = None, reason: str,
-) -> Ticket:
+) -> AtCounter:
     """Send the current citizen to another sector or a named counter, keeping their place."""
     if not reason or not reason.strip():
         raise errors.InvalidInput("A transfer needs a reason")
@@ -824,4 +830,4 @@ def transfer(
     event = _ticket_event(uow, EventName.TICKET_TRANSFERRED, hall, ticket, counter_room=counter,
                           from_counter=counter.number, to_sector=to_sector, to_counter=to_counter)
     uow.publish(event)
-    return ticket
+    return _at_counter(uow, counter, ticket)

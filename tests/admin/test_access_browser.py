@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.core.clock import SystemClock
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer, screenshot
 
@@ -24,7 +26,7 @@ LAPTOP = {"width": 1366, "height": 900}
 def hall(live_server: LiveServer) -> LiveServer:
     clock = SystemClock()
     with live_server.session() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
         create_user(session, clock, username="lan", role=Role.OFFICER, password="secret-pass",

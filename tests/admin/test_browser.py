@@ -52,7 +52,7 @@ def new_page(browser: Browser, contexts: list[Any], viewport: dict[str, int] = L
 def hall(live_server: LiveServer) -> LiveServer:
     clock = SystemClock()
     with live_server.session() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
     return live_server

@@ -155,13 +155,13 @@ def test_moving_a_sector_reorders_the_kiosk(ports, admin, session):
 def test_a_counters_new_sectors_decide_its_next_call(ports, admin, publisher):
     issue(ports, "giao-thong")
     queue.open_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
-    assert queue.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM) is None
+    assert queue.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM).ticket is None
     services.update_counter(ports, actor=admin, hall_code="demo", number=1,
                             fields=services.CounterFields(1, "Quầy 1", ["giao-thong", "dat-dai"]))
     event = publisher.events[-1]
     assert (event.name, event.counter_number) == ("counter_changed", 1)
     assert event.payload["sectors"] == ["giao-thong", "dat-dai"]
-    called = queue.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    called = queue.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM).ticket
     assert called is not None and called.sector.code == "giao-thong"
 
 

@@ -106,9 +106,11 @@ def test_the_printer_networks_setting_lets_a_server_reach_other_printers(
     with runtime_of(app).sessions() as session:
         from motcua.auth.accounts import create_user
         from motcua.queue.demo import load_demo_hall
+        from motcua.core.events import RecordingPublisher
+        from motcua.core.ports import Ports
         from motcua.core.actors import Role
 
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         user, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
                               password="secret-pass")
         device, _ = register_device(session, clock, hall_code="demo", name="k",

@@ -21,7 +21,7 @@ from tests.conftest import runtime_of
 def screens(realtime_app: Flask, clock: Any) -> dict[str, Any]:
     """The demo hall, an admin, the officer of counter 1, a kiosk: signed in and connected."""
     with runtime_of(realtime_app).sessions() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         admin, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
                                password="secret-pass")
         officer, _ = create_user(session, clock, username="lan", role=Role.OFFICER,

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.postgres
 def test_every_report_of_the_fixture_day_on_postgresql(postgres_engine):
     clock = FixedClock(hall_time(2026, 11, 25, 7, 0))
     with make_session_factory(postgres_engine)() as session:
-        hall = load_demo_hall(session, clock)
+        hall = load_demo_hall(Ports(session, clock, RecordingPublisher()))
         ports = Ports(session, clock, RecordingPublisher())
         build_fixture_day(ports, session, clock)
         dossiers_of_the_week(ports, session)

@@ -12,6 +12,8 @@ from motcua import create_app
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from tests.faults import TcpProxy
 from tests.support import bearer
 
@@ -100,7 +102,7 @@ def test_a_board_shows_the_outage_page_then_itself_once_the_database_is_back(bro
     from tests.conftest import runtime_of, screenshot
 
     with live_server.session() as session:
-        load_demo_hall(session, SystemClock())
+        load_demo_hall(Ports(session, SystemClock(), RecordingPublisher()))
     sessions = runtime_of(live_server.app).sessions
     database = sessions.kw["bind"]
     sessions.configure(bind=make_engine(REFUSING_POSTGRES))  # every request now finds it away
@@ -124,7 +126,7 @@ def test_a_connection_lost_after_the_answer_was_made_still_gives_the_answer(
     """The request's read transaction dies with its connection: closing the session must not
     turn the finished answer into a 500."""
     with make_session_factory(postgres_engine)() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
     real = make_url(postgres_url)
     with TcpProxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
         url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

@@ -22,6 +22,8 @@ from motcua.auth.accounts import (
     user_of_session,
 )
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.accounts import ApiToken
 from motcua.core.actors import Role
 from tests.auth.signing import csrf_token, sign_in
@@ -166,7 +168,7 @@ def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, off
 @pytest.mark.postgres
 def test_expiry_revocation_and_session_versions_hold_on_postgresql(postgres_engine, clock):
     with Session(postgres_engine, expire_on_commit=False) as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         token = create_api_token(session, clock, name="script", role=Role.SUPERVISOR,
                                  hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
         assert authenticate_bearer(session, clock, token)[0] is not None

@@ -11,6 +11,8 @@ from flask import Flask
 from motcua import create_app
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.accounts import StaffUser
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import make_officer
@@ -129,7 +131,7 @@ def app_with(database_url, clock, publisher, tmp_path):
         engines.append(app.extensions["motcua"].engine)
         metadata.create_all(engines[-1])
         with app.extensions["motcua"].sessions() as session:
-            load_demo_hall(session, clock)
+            load_demo_hall(Ports(session, clock, RecordingPublisher()))
             make_officer(session, clock, username="lan")
             make_officer(session, clock, username="binh")
         return app

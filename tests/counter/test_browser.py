@@ -15,6 +15,8 @@ from motcua.counter.models import Rating, RatingLevel
 from motcua.core.events import Event
 from motcua.printer.models import PrintJob
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.queue.models import TicketEvent
 from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer, runtime_of, screenshot
@@ -45,7 +47,7 @@ class Hall:
 def hall(live_server: LiveServer) -> Hall:
     clock = SystemClock()
     with live_server.session() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         create_user(session, clock, username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Văn An")
         create_user(session, clock, username="binh", role=Role.OFFICER, password="secret-pass",

@@ -18,6 +18,7 @@ from motcua.core.clock import Clock, FixedClock
 from motcua.display import clips
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
 from motcua.queue.models import Counter, CounterSector, Hall, Sector
 from motcua.core.actors import Role
 from motcua.queue.services import issue_ticket
@@ -75,7 +76,7 @@ def add_other_hall(session: Session) -> Hall:
 
 def seed_halls(session: Session, clock: Clock) -> Credentials:
     """The demo hall and the ward hall, each with a supervisor token."""
-    load_demo_hall(session, clock)
+    load_demo_hall(Ports(session, clock, RecordingPublisher()))
     add_other_hall(session)
     return Credentials(
         supervisor=create_api_token(session, clock, name="demo-lead", role=Role.SUPERVISOR,

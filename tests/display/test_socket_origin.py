@@ -18,6 +18,8 @@ from motcua.core.clock import FixedClock
 from motcua.extensions import socketio
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from tests.conftest import runtime_of
 
 PUBLIC = "http://10.0.0.5:5000"
@@ -35,7 +37,7 @@ def public_app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator
     app.instance_path = str(tmp_path / "instance")
     metadata.create_all(runtime_of(app).engine)
     with runtime_of(app).sessions() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
     yield app
     runtime_of(app).engine.dispose()
 

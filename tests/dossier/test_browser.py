@@ -33,7 +33,7 @@ def hall(live_server: LiveServer) -> LiveServer:
     """The demo hall with its catalogue; officer lan at counter 1 serving a citizen."""
     with live_server.session() as session:
         ports = Ports(session, SystemClock(), RecordingPublisher())
-        load_demo_hall(session, ports.clock)
+        load_demo_hall(ports)
         dossiers.load_demo_catalogue(session, ports.clock)
         user, _ = create_user(session, ports.clock, username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo", full_name="Nguyễn Văn An")

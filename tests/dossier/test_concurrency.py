@@ -33,7 +33,7 @@ def _ports(url: str) -> Ports:
 
 def _prepare(url: str) -> None:
     ports = _ports(url)
-    load_demo_hall(ports.session, ports.clock)
+    load_demo_hall(ports)
     dossiers.load_demo_catalogue(ports.session, ports.clock)
     for number in COUNTERS:
         queue.open_counter(ports, hall_code="demo", counter_number=number, actor=SYSTEM)

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.clock import SystemClock
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.queue.models import Ticket
 from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer
@@ -77,7 +79,7 @@ def live_hall(live_server: LiveServer) -> Iterator[LiveHall]:
     """The demo hall on the live server, a kiosk printing to a dummy printer, a supervisor token."""
     clock = SystemClock()
     with live_server.session() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-e2e",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
         supervisor = create_api_token(session, clock, name="e2e-supervisor",

@@ -219,6 +219,8 @@ def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock
     from motcua.auth.accounts import register_device
     from motcua.models import metadata
     from motcua.queue.demo import load_demo_hall
+    from motcua.core.events import RecordingPublisher
+    from motcua.core.ports import Ports
     from motcua.core.actors import DeviceKind
 
     limited = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None,
@@ -228,7 +230,7 @@ def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock
     runtime = limited.extensions["motcua"]
     metadata.create_all(runtime.engine)
     with runtime.sessions() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         _, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK)
     client = limited.test_client()

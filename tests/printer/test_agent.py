@@ -17,6 +17,8 @@ from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.printer.transports import Printer
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.actors import DeviceKind
 
 
@@ -31,7 +33,7 @@ def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
 @pytest.fixture
 def hall(live_server):
     with live_server.session() as s:
-        load_demo_hall(s, SystemClock())
+        load_demo_hall(Ports(s, SystemClock(), RecordingPublisher()))
         device, token = register_device(s, SystemClock(), hall_code="demo", name="kiosk-a",
                                         kind=DeviceKind.KIOSK, printer="agent")
         return device.id, token

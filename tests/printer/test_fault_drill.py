@@ -22,6 +22,8 @@ from motcua.auth.accounts import register_device
 from motcua.models import metadata
 from motcua.printer.models import PrintJob, PrintJobStatus
 from motcua.queue.demo import load_demo_hall
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.actors import DeviceKind
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter
@@ -117,7 +119,7 @@ def test_a_printer_that_takes_the_connection_and_never_reads_holds_up_no_one(sta
         metadata.create_all(engine)
         with runtime_of(app).sessions() as session:
             clock = runtime_of(app).clock
-            load_demo_hall(session, clock)
+            load_demo_hall(Ports(session, clock, RecordingPublisher()))
             _, stuck_token = register_device(session, clock, hall_code="demo", name="stuck",
                                              kind=DeviceKind.KIOSK, printer=stuck_url)
             _, working_token = register_device(session, clock, hall_code="demo", name="working",

@@ -278,10 +278,11 @@ def test_a_printer_url_target_is_drawn_for_that_printer_and_agent_urls_need_a_ki
 def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(postgres_engine, clock, publisher):
     from motcua.core.db import make_session_factory
     from motcua.queue.demo import load_demo_hall
+    from motcua.core.events import RecordingPublisher
     from motcua.core.ports import Ports
 
     with make_session_factory(postgres_engine)() as pg:
-        load_demo_hall(pg, clock)
+        load_demo_hall(Ports(pg, clock, RecordingPublisher()))
         ports = Ports(session=pg, clock=clock, publisher=publisher)
         device = kiosk(pg, clock, "agent")
         issued = issue(ports, device)

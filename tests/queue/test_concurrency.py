@@ -51,7 +51,7 @@ def _call_until_empty(url: str, counter: int, start: Any) -> list[int]:
     start.wait()
     called = []
     while (ticket := services.call_next(ports, hall_code="demo", counter_number=counter,
-                                        actor=SYSTEM)) is not None:
+                                        actor=SYSTEM).ticket) is not None:
         called.append(ticket.id)
         # No officer calls again within a millisecond. Without a pause, one process can take
         # SQLite's lock again and again while the others' busy handlers sleep, and drain the line.
@@ -62,7 +62,7 @@ def _call_until_empty(url: str, counter: int, start: Any) -> list[int]:
 def _prepare(url: str) -> None:
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, SystemClock())
+        load_demo_hall(Ports(session, SystemClock(), RecordingPublisher()))
         land = session.scalar(select(Sector).where(Sector.code == "dat-dai"))
         for number in (3, 4):  # four counters on one line: the hardest case
             counter = session.scalar(select(Counter).where(Counter.number == number))

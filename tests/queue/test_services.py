@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from motcua.core.db import make_session_factory
 from motcua.queue import errors, services
 from motcua.queue.models import (
     CounterState,
@@ -32,7 +33,7 @@ def open_counter(ports, number, actor=SYSTEM):
 
 
 def call(ports, number, actor=SYSTEM):
-    return services.call_next(ports, hall_code="demo", counter_number=number, actor=actor)
+    return services.call_next(ports, hall_code="demo", counter_number=number, actor=actor).ticket
 
 
 @pytest.fixture(autouse=True)
@@ -207,7 +208,7 @@ def test_a_recall_counts_the_call_and_is_announced_again(ports, publisher):
     open_counter(ports, 1)
     issue(ports)
     call(ports, 1)
-    ticket = services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    ticket = services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM).ticket
     assert ticket.call_count == 2
     assert publisher.names()[-1] == "ticket_recalled"
 
@@ -217,11 +218,38 @@ def test_start_and_complete_record_the_service_times(ports, clock):
     issue(ports)
     call(ports, 1)
     clock.advance(minutes=1)
-    started = services.start_serving(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    started = services.start_serving(ports, hall_code="demo", counter_number=1,
+                                     actor=SYSTEM).ticket
     clock.advance(minutes=7)
-    done = services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    done = services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM).acted_on
     assert done.status == TicketStatus.DONE
     assert done.finished_at - started.started_at == timedelta(minutes=7)
+
+
+def test_finishing_leaves_the_counter_empty_and_names_the_ticket_finished(ports):
+    open_counter(ports, 1)
+    ticket = issue(ports)
+    call(ports, 1)
+    done = services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert done.ticket is None
+    assert done.acted_on.id == ticket.id and done.acted_on.status == TicketStatus.DONE
+    assert done.counter.number == 1
+
+
+def test_a_recall_leaves_the_recalled_ticket_at_the_counter(ports):
+    open_counter(ports, 1)
+    issue(ports)
+    called = call(ports, 1)
+    again = services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert again.ticket.id == again.acted_on.id == called.id
+
+
+def test_pausing_keeps_the_citizen_at_the_counter(ports):
+    open_counter(ports, 1)
+    issue(ports)
+    called = call(ports, 1)
+    paused = services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    assert paused.ticket.id == called.id and paused.acted_on is None
 
 
 def test_finishing_a_waiting_ticket_is_an_invalid_transition(ports):
@@ -239,7 +267,7 @@ def test_a_no_show_can_be_called_back_out_of_order_with_a_reason(ports, session)
         services.call_specific(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
                                display_number="1001", reason="")
     again = services.call_specific(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
-                                   display_number="1001", reason="Công dân quay lại")
+                                   display_number="1001", reason="Công dân quay lại").ticket
     assert again.id == ticket.id and again.status == TicketStatus.CALLED
     event = session.scalars(select(TicketEvent).order_by(TicketEvent.id.desc())).first()
     assert (event.kind, event.reason) == ("called_out_of_order", "Công dân quay lại")
@@ -267,12 +295,12 @@ def test_the_event_log_is_append_only(ports, session):
         session.flush()
 
 
-def test_events_are_published_after_the_commit(ports, app):
+def test_events_are_published_after_the_commit(ports, engine):
     seen = []
 
     class CheckingPublisher:
         def publish(self, event):
-            with app.extensions["motcua"].sessions() as other:
+            with make_session_factory(engine)() as other:
                 seen.append(other.scalar(select(Ticket.status).where(
                     Ticket.token == event.ticket_token)))
 
@@ -332,11 +360,11 @@ def test_pausing_and_resuming_change_the_counter_state(ports):
     open_counter(ports, 1)
     paused = services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
                                     reason="Họp")
-    assert paused.state == CounterState.PAUSED
+    assert paused.counter.state == CounterState.PAUSED
     with pytest.raises(errors.InvalidTransition):
         services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
     assert services.resume_counter(ports, hall_code="demo", counter_number=1,
-                                   actor=SYSTEM).state == CounterState.OPEN
+                                   actor=SYSTEM).counter.state == CounterState.OPEN
 
 
 def test_a_kiosk_of_another_hall_cannot_issue_here(ports):
