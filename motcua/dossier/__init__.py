@@ -7,7 +7,10 @@ Pure parts: `calendar` (working time, due dates, on-time), `catalogue` (the CSV 
 """
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the services and their tests need no Flask
+    from flask import Flask
 
 
 def register(app: Flask) -> None:

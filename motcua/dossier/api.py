@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
@@ -20,15 +21,15 @@ from motcua.api.access import counter_actor, staff_actor
 from motcua.api.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
 from motcua.api.parsing import json_body
-from motcua.dossier import readmodels, services, texts
-from motcua.dossier.errors import Localised
+from motcua.core.actors import Actor
+from motcua.core.errors import DomainError
+from motcua.dossier import readmodels, services
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
 from motcua.dossier.public import publication_for
-from motcua.dossier.web import lookup_url, print_receipt
 from motcua.dossier.web import installation as configured
+from motcua.dossier.web import lookup_url, print_receipt
 from motcua.extensions import csrf
-from motcua.queue.errors import DomainError
-from motcua.core.actors import Actor
+from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
@@ -37,10 +38,8 @@ csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `staf
 
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError) -> tuple[Response, int]:
-    if isinstance(exc, Localised):
-        status = next(s for cls, s in api_errors.STATUS_OF if isinstance(exc, cls))
-        return error_response(status, exc.code, texts.message(exc))
-    return api_errors.domain_error(exc)
+    """Refusals in the language the request asked for (`?lang=`, else Vietnamese)."""
+    return error_response(api_errors.status_of(exc), exc.code, exc.translated(_))
 
 
 bp.register_error_handler(ApiError, api_errors.api_error)
@@ -113,7 +112,7 @@ def receive(hall: str, number: int) -> tuple[Response, int]:
 
 @bp.get("/halls/<hall>/procedures")
 def procedures(hall: str) -> Response:
-    found = services.get_hall(db(), hall)
+    found = get_hall(db(), hall)
     return jsonify({"hall": found.code, "procedures": [
         {"code": p.code, "name": p.name, "sector": p.sector.code,
          "processing_time": p.processing_time, "unit": p.unit, "inter_agency": p.inter_agency,
@@ -124,7 +123,7 @@ def procedures(hall: str) -> Response:
 @bp.get("/halls/<hall>/dossiers/due-soon")
 def due_soon(hall: str) -> Response:
     actor = staff_actor("Only hall staff can work on dossiers")
-    found = services.get_hall(db(), hall)
+    found = get_hall(db(), hall)
     if actor.hall_id not in (None, found.id):
         raise ApiError(403, "forbidden", "This hall is not yours")
     clock = runtime().clock

@@ -8,10 +8,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from motcua.cli import one_line_errors
+from motcua.core.actors import SYSTEM
 from motcua.dossier.catalogue import CatalogueError
 from motcua.dossier.services import import_procedures
 from motcua.queue.models import Hall
-from motcua.core.actors import SYSTEM
 from motcua.web import db, ports
 
 procedures_group = AppGroup("procedures", help="The procedure catalogue (thủ tục hành chính).")

@@ -1,48 +1,33 @@
-"""Dossier errors: queue error classes (so the API maps them to the same statuses) whose
-messages are Vietnamese msgids with named parameters, translated where they are shown.
+"""The dossier's refusals: the kernel's errors (so the API and the screens answer them with
+the same statuses as the queue's) under the dossier's codes.
 
-`N_` only marks a message for extraction; services stay free of Flask.
+Their messages are Vietnamese catalogue ids with named placeholders, marked with the
+kernel's `N_`; a screen shows `error.translated(gettext)`.
 """
 from __future__ import annotations
 
-from typing import Any
-
-from motcua.queue import errors
+from motcua.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 
 
-def N_(message: str) -> str:
-    return message
-
-
-class Localised(errors.DomainError):
-    """A message to translate where it is shown: `gettext(error.msgid, **error.params)`."""
-
-    def __init__(self, msgid: str, field: str | None = None, **params: Any) -> None:
-        super().__init__(msgid % params if params else msgid)
-        self.msgid = msgid
-        self.params = params
-        self.field = field  # the form field at fault, if one is
-
-
-class DossierNotFound(Localised, errors.NotFound):
+class DossierNotFound(NotFound):
     code = "dossier_not_found"
 
 
-class ProcedureNotFound(Localised, errors.NotFound):
+class ProcedureNotFound(NotFound):
     code = "procedure_not_found"
 
 
-class BadInput(Localised, errors.InvalidInput):
-    pass
+class BadInput(InvalidInput):
+    """What an officer typed or a hall's settings hold cannot be used; `field` names where."""
 
 
-class TransitionRefused(Localised, errors.InvalidTransition):
-    pass
+class TransitionRefused(InvalidTransition):
+    """The dossier's status does not lead to the one asked for."""
 
 
-class NoCitizenAtCounter(Localised, errors.InvalidTransition):
+class NoCitizenAtCounter(InvalidTransition):
     code = "no_current_ticket"
 
 
-class NotAllowed(Localised, errors.Forbidden):
-    pass
+class NotAllowed(Forbidden):
+    """The actor may not do this to the dossiers of this hall or at this counter."""

@@ -14,8 +14,8 @@ import calendar
 import hashlib
 import hmac
 import re
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
@@ -30,6 +30,7 @@ from motcua.dossier.models import Delivery, Dossier
 from motcua.dossier.web import installation
 from motcua.extensions import csrf, limiter
 from motcua.queue.errors import HallNotFound
+from motcua.queue.services import get_hall
 from motcua.web import db, runtime
 
 bp = Blueprint("lookup", __name__)
@@ -140,7 +141,7 @@ def month_range(text: str | None, today: date) -> tuple[date, date] | None:
 def publication_for(month: str | None, hall_code: str | None) -> tuple[Any, date, date] | None:
     """The figures of a month for one hall or all; None for a malformed month."""
     session = db()
-    hall = services.get_hall(session, hall_code) if hall_code else None
+    hall = get_hall(session, hall_code) if hall_code else None
     today = local_day(runtime().clock, hall.time_zone if hall else HALL_TIME_ZONE)
     span = month_range(month, today)
     if span is None:

@@ -1,30 +1,34 @@
 """The only place that changes dossiers and the procedure catalogue.
 
-Like the queue's services these take their ports (session, clock, publisher) and an
-`Actor`, work in one transaction retried while the database is busy, leave an event row,
-commit, and only then publish. Dossier codes are numbered like tickets: one upsert on a
-per-agency, per-hall-local-day counter row inside the intake transaction, so two counters
-receiving at the same instant never share a number and a failed intake leaves no gap.
+Like the queue's services, every change is a use case (`motcua.core.uow`) called with the
+ports and an `Actor`: one transaction, run again while the database is busy, an event row,
+and events published only once it has committed. Dossier codes are numbered like tickets:
+one upsert on a per-agency, per-hall-local-day counter row inside the intake transaction, so
+two counters receiving at the same instant never share a number and a failed intake leaves
+no gap.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from motcua.core.actors import SYSTEM, Actor, Role
 from motcua.core.clock import Clock, local_day
-from motcua.core.db import with_retry
+from motcua.core.errors import N_
+from motcua.core.events import Event, EventName
+from motcua.core.ports import Ports
+from motcua.core.uow import UnitOfWork, use_case
 from motcua.dossier import access, lifecycle
 from motcua.dossier.calendar import Unit, WorkingCalendar, classify, default_holidays
 from motcua.dossier.catalogue import DEMO_CATALOGUE, ProcedureRow, Source, parse_procedures
 from motcua.dossier.errors import (
-    N_,
     BadInput,
     DossierNotFound,
     NoCitizenAtCounter,
@@ -42,16 +46,10 @@ from motcua.dossier.models import (
     Procedure,
 )
 from motcua.dossier.settings import DossierSettings
-from motcua.core.events import Event
 from motcua.queue.demo import DEMO_HALL
 from motcua.queue.models import Counter, Hall, Sector, TicketEvent
-from motcua.core.actors import Role
 from motcua.queue.numbering import next_in_sequence
 from motcua.queue.services import current_ticket, get_counter, get_hall, refuse_officer_without_person
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
-
-T = TypeVar("T")
 
 AGENCY_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
 PHONE = re.compile(r"\+?\d{8,12}")
@@ -227,15 +225,11 @@ def find_by_code(session: Session, code: str, typed_secret: str, id_card_key: by
 # --- plumbing -------------------------------------------------------------------------------
 
 
-def _transaction(ports: Ports, work: Callable[[], T]) -> T:
-    return with_retry(ports.session, work)
-
-
-def _log(ports: Ports, dossier: Dossier, kind: str, actor: Actor, *,
+def _log(uow: UnitOfWork, dossier: Dossier, kind: str, actor: Actor, *,
          from_status: DossierStatus | None, note: str | None = None, **data: Any) -> None:
-    ports.session.add(DossierEvent(
+    uow.session.add(DossierEvent(
         dossier=dossier, hall_id=dossier.hall_id, kind=kind, from_status=from_status,
-        to_status=dossier.status, actor=actor.label, at=ports.clock.now(), note=note, data=data))
+        to_status=dossier.status, actor=actor.label, at=uow.clock.now(), note=note, data=data))
 
 
 def _require_hall_staff(actor: Actor, hall: Hall) -> None:
@@ -253,9 +247,10 @@ def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
         raise NotAllowed(N_("Quầy %(number)d không phải quầy của bạn."), number=counter.number)
 
 
-def _publish(ports: Ports, name: str, dossier: Dossier, **extra: Any) -> None:
-    """No personal data in events: they reach every staff screen of the hall."""
-    ports.publisher.publish(Event(
+def _announce(uow: UnitOfWork, name: EventName, dossier: Dossier, **extra: Any) -> None:
+    """Published once the transaction commits. No personal data in events: they reach every
+    staff screen of the hall."""
+    uow.publish(Event(
         name=name, hall=dossier.hall.code,
         counter_number=dossier.counter.number if dossier.counter else None,
         payload={"code": dossier.code, "status": int(dossier.status),
@@ -303,8 +298,9 @@ def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
     return Applicant(name=name, phone=phone, address=address, id_card=id_card)
 
 
+@use_case
 def receive_dossier(
-    ports: Ports,
+    uow: UnitOfWork,
     *,
     hall_code: str,
     counter_number: int,
@@ -320,56 +316,52 @@ def receive_dossier(
     if not 1 <= intake.sets <= MAX_SETS:
         raise BadInput(N_("Số bộ hồ sơ phải từ 1 đến %(max)d."), "sets", max=MAX_SETS)
     applicant = _checked_applicant(intake.applicant, intake.delivery)
-
-    def work() -> Dossier:
-        session = ports.session
-        hall = get_hall(session, hall_code)
-        counter = get_counter(session, hall, counter_number)
-        _authorize_counter(actor, hall, counter)
-        ticket = current_ticket(session, counter)
-        if ticket is None:
-            raise NoCitizenAtCounter(
-                N_("Quầy %(number)d chưa gọi ai: hồ sơ được tiếp nhận khi đang phục vụ một số."),
-                number=counter.number)
-        procedure = get_procedure(session, hall, intake.procedure_code)
-        documents = _checked_documents(procedure, intake.documents)
-        agency = agency_code_of(hall, installation)
-        now = ports.clock.now()
-        day = local_day(ports.clock, hall.time_zone)
-        due = hall_calendar(session, hall, day).due_at(now, procedure.processing_time, procedure.unit)
-        sequence = next_in_sequence(session, f"dossier:{agency}", day)
-        entry = next_in_sequence(session, f"dossier-book:{agency}", date(day.year, 1, 1))
-        dossier = Dossier(
-            code=f"{agency}-{day:%y%m%d}-{sequence:04d}",
-            hall=hall, agency_code=agency, day=day, sequence=sequence,
-            register_book=f"{day.year}", register_entry=entry,
-            procedure=procedure, sector_id=procedure.sector_id, ticket=ticket, counter=counter,
-            received_by_id=actor.user_id,
-            applicant_name=applicant.name, applicant_phone=applicant.phone,
-            applicant_address=applicant.address,
-            id_card_digest=(access.id_card_digest(applicant.id_card, installation.id_card_key)
-                            if applicant.id_card else None),
-            documents=documents, sets=intake.sets, delivery=intake.delivery,
-            processing_time=procedure.processing_time, unit=procedure.unit,
-            status=DossierStatus.ACCEPTED, received_at=now, due_at=due,
-            qr_secret=access.new_qr_secret(), short_secret=access.new_short_secret(),
-        )
-        session.add(dossier)
-        session.flush()
-        _log(ports, dossier, "received", actor, from_status=None, ticket=ticket.display_number,
-             counter=counter.number, procedure=procedure.code)
-        session.commit()
-        _publish(ports, "dossier_received", dossier)
-        return dossier
-
-    return _transaction(ports, work)
+    session = uow.session
+    hall = get_hall(session, hall_code)
+    counter = get_counter(session, hall, counter_number)
+    _authorize_counter(actor, hall, counter)
+    ticket = current_ticket(session, counter)
+    if ticket is None:
+        raise NoCitizenAtCounter(
+            N_("Quầy %(number)d chưa gọi ai: hồ sơ được tiếp nhận khi đang phục vụ một số."),
+            number=counter.number)
+    procedure = get_procedure(session, hall, intake.procedure_code)
+    documents = _checked_documents(procedure, intake.documents)
+    agency = agency_code_of(hall, installation)
+    now = uow.clock.now()
+    day = local_day(uow.clock, hall.time_zone)
+    due = hall_calendar(session, hall, day).due_at(now, procedure.processing_time, procedure.unit)
+    sequence = next_in_sequence(session, f"dossier:{agency}", day)
+    entry = next_in_sequence(session, f"dossier-book:{agency}", date(day.year, 1, 1))
+    dossier = Dossier(
+        code=f"{agency}-{day:%y%m%d}-{sequence:04d}",
+        hall=hall, agency_code=agency, day=day, sequence=sequence,
+        register_book=f"{day.year}", register_entry=entry,
+        procedure=procedure, sector_id=procedure.sector_id, ticket=ticket, counter=counter,
+        received_by_id=actor.user_id,
+        applicant_name=applicant.name, applicant_phone=applicant.phone,
+        applicant_address=applicant.address,
+        id_card_digest=(access.id_card_digest(applicant.id_card, installation.id_card_key)
+                        if applicant.id_card else None),
+        documents=documents, sets=intake.sets, delivery=intake.delivery,
+        processing_time=procedure.processing_time, unit=procedure.unit,
+        status=DossierStatus.ACCEPTED, received_at=now, due_at=due,
+        qr_secret=access.new_qr_secret(), short_secret=access.new_short_secret(),
+    )
+    session.add(dossier)
+    session.flush()
+    _log(uow, dossier, "received", actor, from_status=None, ticket=ticket.display_number,
+         counter=counter.number, procedure=procedure.code)
+    _announce(uow, EventName.DOSSIER_RECEIVED, dossier)
+    return dossier
 
 
 # --- the lifecycle --------------------------------------------------------------------------
 
 
+@use_case
 def change_status(
-    ports: Ports,
+    uow: UnitOfWork,
     *,
     code: str,
     status: DossierStatus,
@@ -388,45 +380,40 @@ def change_status(
     if status in lifecycle.NEEDS_NOTE and not note:
         raise BadInput(N_("Chuyển sang “%(status)s” cần ghi chú lý do."), "note",
                        status=lifecycle.OFFICIAL_NAMES[status])
-
-    def work() -> Dossier:
-        session = ports.session
-        dossier = get_dossier(session, code)
-        session.refresh(dossier, with_for_update=True)
-        hall = dossier.hall
-        _require_hall_staff(actor, hall)
-        before = dossier.status
-        if not lifecycle.may_move(before, status):
-            raise TransitionRefused(
-                N_("Hồ sơ đang ở trạng thái “%(current)s”, không chuyển sang “%(wanted)s” được."),
-                "status", current=lifecycle.OFFICIAL_NAMES[before],
-                wanted=lifecycle.OFFICIAL_NAMES[status])
-        now = ports.clock.now()
-        data: dict[str, Any] = {}
-        if before == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
-            paused_day = dossier.paused_at.astimezone(ZoneInfo(hall.time_zone)).date()
-            calendar = hall_calendar(session, hall, paused_day)
-            moved = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
-            data.update(paused_from=dossier.paused_at.isoformat(),
-                        due_before=dossier.due_at.isoformat(), due_after=moved.isoformat())
-            dossier.due_at = moved
-            dossier.paused_at = None
-        if status == DossierStatus.SUPPLEMENT_REQUESTED:
-            dossier.paused_at = now
-        if status == DossierStatus.DONE:
-            dossier.completed_at = now
-            dossier.completed_day = local_day(ports.clock, hall.time_zone)
-            dossier.outcome = classify(now, dossier.due_at, hall.time_zone).value
-            data["outcome"] = dossier.outcome
-        if status in lifecycle.CLOSING:
-            dossier.closed_at = now
-        dossier.status = status
-        _log(ports, dossier, "status_changed", actor, from_status=before, note=note, **data)
-        session.commit()
-        _publish(ports, "dossier_status_changed", dossier, previous=int(before))
-        return dossier
-
-    return _transaction(ports, work)
+    session = uow.session
+    dossier = get_dossier(session, code)
+    session.refresh(dossier, with_for_update=True)
+    hall = dossier.hall
+    _require_hall_staff(actor, hall)
+    before = dossier.status
+    if not lifecycle.may_move(before, status):
+        raise TransitionRefused(
+            N_("Hồ sơ đang ở trạng thái “%(current)s”, không chuyển sang “%(wanted)s” được."),
+            "status", current=lifecycle.OFFICIAL_NAMES[before],
+            wanted=lifecycle.OFFICIAL_NAMES[status])
+    now = uow.clock.now()
+    data: dict[str, Any] = {}
+    if before == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
+        paused_day = dossier.paused_at.astimezone(ZoneInfo(hall.time_zone)).date()
+        calendar = hall_calendar(session, hall, paused_day)
+        moved = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
+        data.update(paused_from=dossier.paused_at.isoformat(),
+                    due_before=dossier.due_at.isoformat(), due_after=moved.isoformat())
+        dossier.due_at = moved
+        dossier.paused_at = None
+    if status == DossierStatus.SUPPLEMENT_REQUESTED:
+        dossier.paused_at = now
+    if status == DossierStatus.DONE:
+        dossier.completed_at = now
+        dossier.completed_day = local_day(uow.clock, hall.time_zone)
+        dossier.outcome = classify(now, dossier.due_at, hall.time_zone).value
+        data["outcome"] = dossier.outcome
+    if status in lifecycle.CLOSING:
+        dossier.closed_at = now
+    dossier.status = status
+    _log(uow, dossier, "status_changed", actor, from_status=before, note=note, **data)
+    _announce(uow, EventName.DOSSIER_STATUS_CHANGED, dossier, previous=int(before))
+    return dossier
 
 
 # --- the catalogue --------------------------------------------------------------------------
@@ -454,30 +441,38 @@ def _apply_rows(session: Session, hall: Hall, rows: list[ProcedureRow]) -> Impor
     return ImportResult(added, updated)
 
 
-def import_procedures(ports: Ports, *, hall_code: str, source: Source, actor: Actor,
+def _require_catalogue_manager(actor: Actor, hall: Hall) -> None:
+    _require_hall_staff(actor, hall)
+    if actor.role == Role.OFFICER:
+        raise NotAllowed(N_("Chỉ quản trị viên và lãnh đạo được nhập danh mục thủ tục."))
+
+
+def import_procedures(where: Ports | UnitOfWork, *, hall_code: str, source: Source, actor: Actor,
                       origin: str = "") -> ImportResult:
     """Add or update the hall's procedures from a catalogue CSV: all rows, or none.
 
     Every bad row is reported at once (`CatalogueError`, with line numbers) before
-    anything is written. Procedures missing from the file are kept as they are.
+    anything is written. Procedures missing from the file are kept as they are. The file
+    is read here, once, outside the transaction: a busy database runs `store_procedures`
+    again, and an open file cannot be read twice.
     """
-    hall = get_hall(ports.session, hall_code)
-    _require_hall_staff(actor, hall)
-    if actor.role == Role.OFFICER:
-        raise NotAllowed(N_("Chỉ quản trị viên và lãnh đạo được nhập danh mục thủ tục."))
+    hall = get_hall(where.session, hall_code)
+    _require_catalogue_manager(actor, hall)
     rows = parse_procedures(source, sectors={s.code for s in hall.sectors})
+    return store_procedures(where, hall_code=hall_code, rows=rows, actor=actor, origin=origin)
 
-    def work() -> ImportResult:
-        session = ports.session
-        found = get_hall(session, hall_code)
-        result = _apply_rows(session, found, rows)
-        session.add(TicketEvent(
-            hall_id=found.id, kind="procedures_imported", actor=actor.label, at=ports.clock.now(),
-            reason=origin or None, data={"added": result.added, "updated": result.updated}))
-        session.commit()
-        return result
 
-    return _transaction(ports, work)
+@use_case
+def store_procedures(uow: UnitOfWork, *, hall_code: str, rows: list[ProcedureRow], actor: Actor,
+                     origin: str = "") -> ImportResult:
+    """Write checked catalogue rows (`parse_procedures`) and record who imported them."""
+    hall = get_hall(uow.session, hall_code)
+    _require_catalogue_manager(actor, hall)
+    result = _apply_rows(uow.session, hall, rows)
+    uow.session.add(TicketEvent(
+        hall_id=hall.id, kind="procedures_imported", actor=actor.label, at=uow.clock.now(),
+        reason=origin or None, data={"added": result.added, "updated": result.updated}))
+    return result
 
 
 def load_demo_catalogue(session: Session, clock: Clock) -> ImportResult:
@@ -486,22 +481,22 @@ def load_demo_catalogue(session: Session, clock: Clock) -> ImportResult:
     Called by `motcua demo` after the demo hall exists; the holiday table gets rows only
     for years it has none of, so an edited table is never overwritten.
     """
-    ports = Ports(session=session, clock=clock, publisher=_Silent())
-    result = import_procedures(ports, hall_code=DEMO_HALL, source=DEMO_CATALOGUE, actor=SYSTEM,
+    return _load_demo_catalogue(Ports(session=session, clock=clock, publisher=_Silent()))
+
+
+@use_case
+def _load_demo_catalogue(uow: UnitOfWork) -> ImportResult:
+    result = import_procedures(uow, hall_code=DEMO_HALL, source=DEMO_CATALOGUE, actor=SYSTEM,
                                origin=DEMO_CATALOGUE.name)
-    this_year = local_day(clock, get_hall(session, DEMO_HALL).time_zone).year
-
-    def work() -> None:
-        for year in (this_year, this_year + 1):
-            known = session.scalar(select(Holiday.id).where(
-                Holiday.hall_id.is_(None), Holiday.day >= date(year, 1, 1),
-                Holiday.day <= date(year, 12, 31)).limit(1))
-            if known is None:
-                session.add_all(Holiday(hall_id=None, day=h.day, name_vi=h.name_vi,
-                                        kind=HolidayKind.HOLIDAY) for h in default_holidays(year))
-        session.commit()
-
-    with_retry(session, work)
+    session = uow.session
+    this_year = local_day(uow.clock, get_hall(session, DEMO_HALL).time_zone).year
+    for year in (this_year, this_year + 1):
+        known = session.scalar(select(Holiday.id).where(
+            Holiday.hall_id.is_(None), Holiday.day >= date(year, 1, 1),
+            Holiday.day <= date(year, 12, 31)).limit(1))
+        if known is None:
+            session.add_all(Holiday(hall_id=None, day=h.day, name_vi=h.name_vi,
+                                    kind=HolidayKind.HOLIDAY) for h in default_holidays(year))
     return result
 
 
@@ -510,4 +505,3 @@ class _Silent:
 
     def publish(self, event: Event) -> None:
         return None
-

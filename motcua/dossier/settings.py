@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from motcua.dossier.calendar import SATURDAY, WorkingCalendar, Window
-from motcua.dossier.errors import N_, BadInput
-from motcua.queue.errors import InvalidInput
+from motcua.core.errors import N_, InvalidInput
+from motcua.dossier.calendar import SATURDAY, Window, WorkingCalendar
+from motcua.dossier.errors import BadInput
 from motcua.queue.hours import parse_windows
 
 DEFAULT_WORKING_WINDOWS = "07:00-11:30,13:30-17:00"

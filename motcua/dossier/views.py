@@ -25,19 +25,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from motcua.api.errors import STATUS_OF
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import Actor, Role
 from motcua.core.clock import local_day
+from motcua.core.errors import N_, DomainError
 from motcua.dossier import lifecycle, readmodels, services, texts
-from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed
+from motcua.dossier.errors import BadInput, DossierNotFound, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
 from motcua.dossier.web import installation, print_receipt, receipt_slip
 from motcua.inputs import db_int
-from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall
-from motcua.core.accounts import StaffUser
-from motcua.core.actors import Role
 from motcua.queue.services import current_ticket, get_counter, get_hall
-from motcua.core.actors import Actor
 from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
@@ -65,15 +64,11 @@ def _staff_hall(code: str) -> Hall:
     return hall
 
 
-def _error_text(exc: DomainError) -> str:
-    return texts.message(exc) if isinstance(exc, Localised) else exc.message
-
-
 @bp.errorhandler(DomainError)
 def _domain_error(exc: DomainError) -> ResponseReturnValue:
     status = next(code for cls, code in STATUS_OF if isinstance(exc, cls))
     title = _("Không tìm thấy") if status == 404 else _("Không thực hiện được")
-    return render_template("counter/message.html", title=title, message=_error_text(exc),
+    return render_template("counter/message.html", title=title, message=exc.translated(_),
                            links={"back": url_for("counter.home")}), status
 
 
@@ -119,8 +114,8 @@ def _intake_page(hall: Hall, counter: Counter, form: dict[str, Any] | None = Non
     page = render_template(
         "dossier/intake.html", hall=hall, counter=counter, ticket=ticket,
         groups=_grouped(procedures, counter), chosen=chosen, due_preview=due_preview,
-        form=form or {}, error=_error_text(error) if error else None,
-        error_field=getattr(error, "field", None), words=_page_words(), lang=_lang(),
+        form=form or {}, error=error.translated(_) if error else None,
+        error_field=error.field if error else None, words=_page_words(), lang=_lang(),
         processing=texts.processing_time,
         moment=lambda instant: texts.moment(instant, hall.time_zone),
     )
@@ -172,7 +167,6 @@ def receive(hall_code: str) -> ResponseReturnValue:
             ports(), hall_code=hall.code, counter_number=counter.number, actor=_actor(),
             intake=_intake_from(form, procedure), installation=installation())
     except DomainError as exc:
-        db().rollback()
         return _intake_page(hall, counter, form, exc, 422 if isinstance(exc, BadInput) else 409)
     job = print_receipt(dossier, _actor().label)
     if job is None:
@@ -257,8 +251,7 @@ def change_status(hall_code: str, code: str) -> ResponseReturnValue:
     try:
         services.change_status(ports(), code=found.code, status=wanted, actor=_actor(), note=note)
     except DomainError as exc:
-        db().rollback()
-        return _dossier_page(hall, services.get_dossier(db(), code), _error_text(exc), note,
+        return _dossier_page(hall, services.get_dossier(db(), code), exc.translated(_), note,
                              422 if isinstance(exc, BadInput) else 409)
     flash(_("Hồ sơ %(code)s: %(status)s.", code=found.code,
             status=texts.status_names()[wanted]), "ok")
