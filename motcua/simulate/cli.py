@@ -54,7 +54,8 @@ def simulate_command(scenario_file: str | None, policy: str, compare: str | None
     """
     from motcua.simulate import engine, report
 
-    policies = [p.strip() for p in compare.split(",") if p.strip()] if compare else [policy]
+    named = [p.strip() for p in compare.split(",") if p.strip()] if compare else [policy]
+    policies = list(dict.fromkeys(named))
     if not policies:
         raise click.UsageError("--compare needs policy names, e.g. --compare static")
     engine.check_policies(policies)
