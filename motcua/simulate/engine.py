@@ -105,11 +105,13 @@ class LinePublisher:
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
         self.queue: list[tuple[float, dict[str, int]]] = []
+        self.waiting: dict[str, int] = {}  # as last announced
 
     def publish(self, event: Event) -> None:
         waiting = event.payload.get("waiting")
         if waiting is not None:
-            self.queue.append((self.env.now, dict(waiting)))
+            self.waiting = dict(waiting)
+            self.queue.append((self.env.now, self.waiting))
 
 
 def draw_citizens(scenario: Scenario, rng: random.Random) -> list[Citizen]:
@@ -217,8 +219,10 @@ class HallDay:
         # the counters that may call a sector's tickets: those serving it, and those
         # qualified for it (a policy may let them)
         self.callers: dict[str, list[int]] = {s.code: [] for s in scenario.sectors}
+        self.lines_of: dict[int, list[str]] = {}
         for counter in scenario.counters:
-            for code in counter.sectors + counter.qualified:
+            self.lines_of[counter.number] = counter.sectors + counter.qualified
+            for code in self.lines_of[counter.number]:
                 self.callers[code].append(counter.number)
         self.counters = [CounterDay(c.number, sum(end - start for start, end in
                                                   scenario.counter_windows(c)))
@@ -266,27 +270,39 @@ class HallDay:
 
     def _counter(self, number: int, windows: list[tuple[float, float]],
                  log: CounterDay) -> Generator[simpy.Event, Any, None]:
+        """An officer's day: open, call, serve, pause for the breaks, close. As officers do,
+        "call next" also finishes the citizen at the counter; with nobody waiting on the
+        officer's screen, or when the hours end, the officer completes them instead."""
         env = self.env
         for index, (start, end) in enumerate(windows):
             if env.now < start:
                 yield env.timeout(start - env.now)
             self._act(services.resume_counter if index else services.open_counter, number)
+            holding = False  # a served citizen still at the counter
             while env.now < end:
-                call = self._act(services.call_next_at, number)
-                if call.ticket is None:
+                nobody = not any(self.lines.waiting.get(code) for code in self.lines_of[number])
+                if nobody and holding:
+                    self._act(services.complete, number)
+                call = None if nobody else self._act(services.call_next_at, number)
+                holding = False
+                if call is None or call.ticket is None:
                     self.idle[number] = idle = env.event()
                     yield idle | env.timeout(end - env.now)
                     self.idle.pop(number, None)
                     continue
                 busy_from = env.now
-                yield from self._serve(number, self.by_ticket[call.ticket.id])
+                holding = yield from self._serve(number, self.by_ticket[call.ticket.id])
                 log.busy_minutes += env.now - busy_from
+            if holding:
+                self._act(services.complete, number)
             log.working_minutes += max(0.0, env.now - end)  # finishing a citizen past the hour
             if index + 1 < len(windows):
                 self._act(services.pause_counter, number, reason="giờ nghỉ")
         self._act(services.close_counter, number)
 
-    def _serve(self, number: int, citizen: Citizen) -> Generator[simpy.Event, Any, None]:
+    def _serve(self, number: int, citizen: Citizen) -> Generator[simpy.Event, Any, bool]:
+        """From the call to the end of the citizen's business at the counter; True when they
+        were served (and are still to be finished)."""
         env = self.env
         waited = env.now - citizen.queued_since
         citizen.waited += waited
@@ -296,7 +312,7 @@ class HallDay:
             yield env.timeout(self.scenario.no_show_grace_minutes)
             self._act(services.mark_no_show, number)
             citizen.outcome = "no-show"
-            return
+            return False
         yield env.timeout(self.scenario.walk_minutes)
         self._act(services.start_serving, number)
         if citizen.transfer_to is not None:
@@ -306,10 +322,10 @@ class HallDay:
                       reason="công dân cần lĩnh vực khác")
             citizen.queued_since = env.now
             self._wake(target)
-            return
+            return False
         yield env.timeout(citizen.service_minutes)
-        self._act(services.complete, number)
         citizen.outcome = "served"
+        return True
 
 
 def simulate(scenario: Scenario, policy: str = "static", days: int = 1,
