@@ -1,6 +1,7 @@
 """Scenario files: what they may say, and the one-line answer when they say it wrong."""
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,12 @@ def test_land_and_business_registration_dominate_the_provincial_centre():
     per_day = {s.code: sum(r for _, r in s.rates) for s in scenario.sectors}
     biggest = sorted(per_day, key=per_day.get, reverse=True)[:2]
     assert set(biggest) == {"dat-dai", "doanh-nghiep"}
+
+
+def test_the_readme_example_scenario_is_accepted():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Simulating a hall day", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    scenario = parse_scenario(tomllib.loads(example))
+    assert [s.code for s in scenario.sectors] == ["dat-dai", "xay-dung", "tu-phap"]
+    assert scenario.counters[0].qualified == ["tu-phap"]
