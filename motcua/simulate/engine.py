@@ -186,11 +186,11 @@ def build_hall(session: Session, scenario: Scenario, policy: str) -> None:
                 settings=scenario.hall_settings() | POLICIES[policy])
     session.add(hall)
     sectors = {}
-    for position, spec in enumerate(scenario.sectors):
-        sectors[spec.code] = Sector(hall=hall, code=spec.code, name_vi=spec.name or spec.code,
-                                    name_en=spec.name or spec.code, number_start=1,
-                                    number_end=9999, daily_cap=spec.daily_cap, position=position)
-        session.add(sectors[spec.code])
+    for position, sector in enumerate(scenario.sectors):
+        sectors[sector.code] = Sector(hall=hall, code=sector.code, name_vi=sector.name or sector.code,
+                                      name_en=sector.name or sector.code, number_start=1,
+                                      number_end=9999, daily_cap=sector.daily_cap, position=position)
+        session.add(sectors[sector.code])
     for spec in scenario.counters:
         counter = Counter(hall=hall, number=spec.number, name=f"Quầy {spec.number}")
         counter.sector_links = [CounterSector(sector=sectors[code], rank=rank)

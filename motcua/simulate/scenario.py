@@ -250,9 +250,9 @@ class Scenario(_Strict):
                     raise ValueError(f"counter {counter.number} names no sector of the scenario "
                                      f"('{code}')")
         for number, visit in enumerate(self.visits, start=1):
-            for code in (visit.sector, visit.transfer_to):
-                if code is not None and code not in known:
-                    raise ValueError(f"visit {number} names no sector of the scenario ('{code}')")
+            for named in (visit.sector, visit.transfer_to):
+                if named is not None and named not in known:
+                    raise ValueError(f"visit {number} names no sector of the scenario ('{named}')")
         return self
 
     @property

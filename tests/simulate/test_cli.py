@@ -131,3 +131,10 @@ def test_a_real_day_is_replayed_and_saved_as_a_scenario(motcua_cli, tmp_path):
     assert (figures["served"], figures["unserved"]) == (1, 1)  # nobody serves justice that day
     line = one_line_error(motcua_cli("simulate", "--from-hall", "nowhere", "--day", "2026-11-25"))
     assert "No hall with code 'nowhere'" in line
+
+
+def test_the_server_starts_without_loading_the_simulators_libraries(tmp_path):
+    from tests.test_server_memory import sqlite_url, started_server
+
+    loaded = {name.split(".")[0] for name in started_server(tmp_path, sqlite_url(tmp_path))["modules"]}
+    assert {"simpy", "matplotlib", "numpy", "tomli_w"} & loaded == set()
