@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from motcua.cli import one_line_errors
-from motcua.simulate.scenario import Scenario, ScenarioError, load_scenario
+from motcua.simulate.scenario import Scenario, load_scenario
 
 SCENARIOS = resources.files("motcua.simulate") / "scenarios"
 
@@ -109,5 +109,3 @@ def _replayed(hall_code: str, day: datetime) -> Scenario:
 
     return scenario_from_hall(db(), hall_code, day.date())
 
-
-__all__ = ["ScenarioError", "simulate_command"]

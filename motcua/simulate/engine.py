@@ -29,12 +29,13 @@ from motcua.config import DEFAULTS
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.db import make_engine, make_session_factory
+from motcua.core.errors import InvalidInput
 from motcua.core.events import Event
 from motcua.core.ports import Memo, Ports
 from motcua.models import metadata
 from motcua.queue import errors, services
 from motcua.queue.models import Counter, CounterSector, Hall, Priority, Sector
-from motcua.simulate.scenario import Scenario, ScenarioError
+from motcua.simulate.scenario import Scenario
 
 HALL = "sim"
 KIOSK = Actor(kind="kiosk", name="simulated")
@@ -47,7 +48,7 @@ POLICIES: dict[str, dict[str, Any]] = {"static": {}}
 def check_policies(names: list[str]) -> None:
     unknown = [name for name in names if name not in POLICIES]
     if unknown:
-        raise ScenarioError("unknown policy %(names)s; known: %(known)s",
+        raise InvalidInput("unknown policy %(names)s; known: %(known)s",
                             names=", ".join(unknown), known=", ".join(POLICIES))
 
 

@@ -335,11 +335,15 @@ def _problem(data: dict[str, Any], error: Any) -> str:
     loc = list(error["loc"])
     if len(loc) >= 2 and loc[0] in ("sectors", "counters", "visits") and isinstance(loc[1], int):
         table, index = loc[0], loc[1]
-        item = data.get(table, [])[index] if index < len(data.get(table, [])) else {}
-        label = {"sectors": lambda: f"sector {item.get('code', f'#{index + 1}')}",
-                 "counters": lambda: f"counter {item.get('number', f'#{index + 1}')}",
-                 "visits": lambda: f"visit {index + 1}"}[table]()
-        place.append(label)
+        rows = data.get(table)
+        item = rows[index] if isinstance(rows, list) and index < len(rows) else None
+        item = item if isinstance(item, dict) else {}
+        if table == "sectors":
+            place.append(f"sector {item.get('code', f'#{index + 1}')}")
+        elif table == "counters":
+            place.append(f"counter {item.get('number', f'#{index + 1}')}")
+        else:
+            place.append(f"visit {index + 1}")
         loc = loc[2:]
     field = next((str(part) for part in loc if isinstance(part, str)), "")
     if field:
@@ -349,4 +353,6 @@ def _problem(data: dict[str, Any], error: Any) -> str:
         message = "unknown key (a typo?)"
     elif error["type"] == "missing":
         message = "missing"
+    elif error["type"] == "string_pattern_mismatch":
+        message = f"'{error['input']}' is not a code: lower-case letters, digits and dashes, like dat-dai"
     return ": ".join(place + [message]) if place else message

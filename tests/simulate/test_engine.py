@@ -7,7 +7,8 @@ import pytest
 
 from motcua.simulate.engine import simulate
 from motcua.simulate.report import figures, summary
-from motcua.simulate.scenario import ScenarioError, parse_scenario
+from motcua.core.errors import InvalidInput
+from motcua.simulate.scenario import parse_scenario
 
 
 def one_counter_day(visits: list[dict[str, Any]], **extra: Any) -> Any:
@@ -107,5 +108,5 @@ def test_days_follow_one_another_with_their_own_citizens():
 
 
 def test_a_policy_the_simulator_does_not_know_is_refused_naming_the_known_ones():
-    with pytest.raises(ScenarioError, match="unknown policy overflow; known: static"):
+    with pytest.raises(InvalidInput, match="unknown policy overflow; known: static"):
         simulate(parse_scenario(POISSON), "overflow")

@@ -157,3 +157,8 @@ def test_the_readme_example_scenario_is_accepted():
     scenario = parse_scenario(tomllib.loads(example))
     assert [s.code for s in scenario.sectors] == ["dat-dai", "xay-dung", "tu-phap"]
     assert scenario.counters[0].qualified == ["tu-phap"]
+
+
+def test_a_sector_code_with_capitals_or_spaces_says_what_a_code_is(tmp_path):
+    message = refusal(tmp_path, SMALL.replace('code = "xay-dung"', 'code = "Xây dựng"'))
+    assert "sector Xây dựng: code: 'Xây dựng' is not a code: lower-case letters" in message
