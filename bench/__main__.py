@@ -24,6 +24,7 @@ BENCHMARKS = {
     "display": "bench.display_bench",
     "dossier": "bench.dossier_bench",
     "reports": "bench.reports_bench",
+    "simulate": "bench.simulate_bench",
 }
 
 

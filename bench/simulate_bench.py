@@ -1,0 +1,62 @@
+"""`motcua simulate`: how long a simulated hall day takes.
+
+Target: a day of 1,000 tickets (the provincial centre at 5/3 of its volume, with 20 counters
+instead of 12 so the day is served, not left waiting) in seconds, not minutes — at most
+10 s on 2 cores. Every ticket goes through the real services (issue, call, start, complete
+or no-show, some transfers), each a transaction on the throw-away SQLite database, so
+`s_per_day` is mostly those transactions; `cpu_s_per_day`, this process's CPU time, depends
+less on what else the machine is doing. The shipped scenarios are timed too.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from motcua.simulate.cli import SCENARIOS
+from motcua.simulate.engine import simulate
+from motcua.simulate.report import summary
+from motcua.simulate.scenario import Scenario, load_scenario, parse_scenario
+
+DAYS = 2
+
+
+def thousand_ticket_day() -> Scenario:
+    """The provincial centre with 5/3 of its citizens and 8 counters more."""
+    province = load_scenario(Path(str(SCENARIOS / "province.toml")))
+    data = province.model_dump(exclude_none=True)
+    data["name"] = "1,000 tickets"
+    for sector in data["sectors"]:
+        sector["arrivals"] = [[at, rate * 5 / 3] for at, rate in sector["arrivals"]]
+    extra = [dict(c, number=c["number"] + 12, qualified=[]) for c in data["counters"][:8]]
+    data["counters"] = data["counters"] + extra
+    return parse_scenario(data, "bench")
+
+
+def timed(name: str, scenario: Scenario) -> dict[str, Any]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    days = simulate(scenario, days=DAYS, seed=1)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    figures = summary(days)
+    return {
+        "scenario": name,
+        "days": DAYS,
+        "tickets_per_day": figures["tickets"] / DAYS,
+        "served_per_day": figures["served"] / DAYS,
+        "s_per_day": seconds / DAYS,
+        "cpu_s_per_day": cpu_seconds / DAYS,
+        "tickets_per_s": figures["tickets"] / seconds,
+    }
+
+
+def run() -> list[dict[str, Any]]:
+    rows = [timed(name, load_scenario(Path(str(SCENARIOS / f"{name}.toml"))))
+            for name in ("ward", "district", "province")]
+    rows.append(timed("1000-tickets", thousand_ticket_day()))
+    return rows
+
+
+if __name__ == "__main__":
+    from bench.__main__ import print_table
+
+    print_table("simulate", run())
