@@ -142,3 +142,24 @@ def behind_proxies(app: Flask) -> None:
     """Apply TRUSTED_PROXIES to the app, outermost, so Socket.IO sees the same addresses."""
     app.wsgi_app = FromTrustedProxies(  # type: ignore[method-assign]
         app.wsgi_app, proxy_networks(app.config["TRUSTED_PROXIES"]))
+
+
+def version_static_urls(app: Flask) -> None:
+    """Static URLs carry `?v=<the file's modification time>`: the nginx site (deploy/) lets
+    browsers keep such a URL for a year, and an upgrade changes it. Read once per file, as the
+    files only change with an upgrade, which restarts the server."""
+    versions: dict[str, str] = {}
+    folder = app.static_folder or ""
+
+    @app.url_defaults
+    def _add_version(endpoint: str, values: dict[str, Any]) -> None:
+        filename = values.get("filename")
+        if endpoint != "static" or not isinstance(filename, str) or "v" in values:
+            return
+        if filename not in versions:
+            try:
+                versions[filename] = format(int(os.stat(os.path.join(folder, filename)).st_mtime), "x")
+            except OSError:  # no such file: the URL stays as it was and answers 404
+                versions[filename] = ""
+        if versions[filename]:
+            values["v"] = versions[filename]
