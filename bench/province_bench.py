@@ -25,6 +25,7 @@ import asyncio
 import math
 import multiprocessing as mp
 import os
+import queue
 import random
 import shutil
 import socket
@@ -75,16 +76,17 @@ def prepare_database(url: str, counts: dict[str, int]) -> Plan:
     from motcua.auth.accounts import create_api_token, register_device
     from motcua.core.actors import SYSTEM, DeviceKind, Role
     from motcua.core.clock import SystemClock
-    from motcua.core.db import Base, make_engine, make_session_factory
+    from motcua.core.db import make_engine, make_session_factory
     from motcua.core.events import RecordingPublisher
     from motcua.core.ports import Ports
     from motcua.migrate import upgrade
+    from motcua.models import metadata  # every component's tables
     from motcua.queue.demo import SECTORS as DEMO_SECTORS
     from motcua.queue.models import Counter, CounterSector, Hall, Sector
     from motcua.queue.services import issue_ticket
 
     engine = make_engine(url)
-    Base.metadata.drop_all(engine)
+    metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     upgrade(engine)
@@ -224,7 +226,10 @@ def screens(url: str, plan: Plan) -> Iterator[Screens]:
 
 
 def _load_worker(url: str, plan: Plan, seconds: float, results: Any) -> None:
-    results.put(asyncio.run(_load(url, plan, seconds)))
+    try:
+        results.put(asyncio.run(_load(url, plan, seconds)))
+    except Exception as exc:  # the scenario's row says what went wrong
+        results.put({"failed": f"{exc.__class__.__name__}: {exc}"})
 
 
 async def _load(url: str, plan: Plan, seconds: float) -> dict[str, list[Any]]:
@@ -256,8 +261,6 @@ async def _load(url: str, plan: Plan, seconds: float) -> dict[str, list[Any]]:
         bearer = {"Authorization": f"Bearer {token}"}
         base = f"{url}/api/v1/halls/{hall}/counters/{number}"
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(f"{base}/open", json={}, headers=bearer) as r:
-                await r.read()
             due = time.monotonic() + offset
             while due < until:
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
@@ -272,6 +275,22 @@ async def _load(url: str, plan: Plan, seconds: float) -> dict[str, list[Any]]:
                     calls.append((sent, time.monotonic() - sent, 0, None))
                 due += COUNTER_CALL_S
 
+    async def open_counters() -> None:
+        """Before the clock starts, a few at a time: the morning's opening is not the peak."""
+        gate = asyncio.Semaphore(8)
+
+        async def open_one(session: Any, hall: str, number: int, token: str) -> None:
+            async with gate, session.post(f"{url}/api/v1/halls/{hall}/counters/{number}/open",
+                                          json={}, headers={"Authorization": f"Bearer {token}"}
+                                          ) as r:
+                await r.read()
+                if r.status != 200:
+                    raise RuntimeError(f"counter {hall}/{number} did not open: {r.status}")
+
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+            await asyncio.gather(*(open_one(session, h, n, t) for h, n, t in plan.counters))
+
+    await open_counters()
     rng = random.Random(4)
     until = time.monotonic() + seconds
     await asyncio.gather(
@@ -410,16 +429,21 @@ def scenario(mode: str, processes: int, counts: dict[str, int], database_url: st
         load = context.Process(target=_load_worker, args=(url, plan, seconds, results), daemon=True)
         load.start()
         peak_connections = 0
-        deadline = time.monotonic() + seconds + 60
+        deadline = time.monotonic() + seconds + 180  # the counters open first
         while load.is_alive() and time.monotonic() < deadline:
             peak_connections = max(peak_connections, _database_connections(database_url))
             if not results.empty():
                 break
             time.sleep(1)
-        measured = results.get(timeout=60)
+        try:
+            measured = results.get(timeout=60)
+        except queue.Empty:
+            raise RuntimeError("the load generator gave no figures") from None
         load.join(timeout=10)
+        if "failed" in measured:
+            raise RuntimeError(f"the load generator failed: {measured['failed']}")
         cpu = sum(p.cpu_s() for p in running) - cpu_before
-        time.sleep(1)  # the last calls reach the boards
+        time.sleep(2)  # the last calls reach the boards and phones
         arrivals, phone_calls, still_connected = held.collect()
         alive = all(p.process.poll() is None for p in running)
 
@@ -432,7 +456,7 @@ def scenario(mode: str, processes: int, counts: dict[str, int], database_url: st
     errors = (sum(1 for _, status, _ in issues if status != 201)
               + sum(1 for _, _, status, _ in calls if status != 200)
               + (counts["boards"] + counts["phones"] - still_connected) + (0 if alive else 1))
-    requests = len(issues) + len(calls)
+    requests = len(issues) + len(calls) + len(plan.counters)  # the openings too
     issue_ms = [latency * 1000 for latency, _, _ in issues]
     call_ms = [latency * 1000 for _, latency, _, _ in calls]
     return {
