@@ -52,7 +52,8 @@ MEASURE_S = 45.0
 MODES = ("eventlet", "gevent", "threading")
 PROCESSES = (2, 4)
 SOCKETS_PER_WORKER = 125
-CONNECT_TIMEOUT_S = 120.0
+CONNECT_TIMEOUT_S = 240.0
+CONNECT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,13 @@ def prepare_database(url: str, counts: dict[str, int]) -> Plan:
 # --- boards and phones (worker processes) ----------------------------------------------------
 
 
-def _socket_worker(url: str, screens: list[tuple[str, str]], connected: Synchronized[int],
-                   stop: Any, results: Any) -> None:
-    asyncio.run(_hold_screens(url, screens, connected, stop, results))
+def _socket_worker(url: str, screens: list[tuple[str, str]], settled: Synchronized[int],
+                   refused: Synchronized[int], stop: Any, results: Any) -> None:
+    asyncio.run(_hold_screens(url, screens, settled, refused, stop, results))
 
 
-async def _hold_screens(url: str, screens: list[tuple[str, str]], connected: Synchronized[int],
-                        stop: Any, results: Any) -> None:
+async def _hold_screens(url: str, screens: list[tuple[str, str]], settled: Synchronized[int],
+                        refused: Synchronized[int], stop: Any, results: Any) -> None:
     """Hold each screen ("board", hall) or ("phone", token); note each call's arrival."""
     import socketio
 
@@ -162,11 +163,18 @@ async def _hold_screens(url: str, screens: list[tuple[str, str]], connected: Syn
 
         client.on("ticket_called", on_call, namespace=namespace)
         auth = {"hall": key} if kind == "board" else {"token": key}
-        await client.connect(url, namespaces=[namespace], auth=auth, transports=["websocket"],
-                             wait_timeout=60)
-        clients.append(client)
-        with connected.get_lock():
-            connected.value += 1
+        for attempt in range(CONNECT_ATTEMPTS):  # as a page retries; each refusal is counted
+            try:
+                await client.connect(url, namespaces=[namespace], auth=auth,
+                                     transports=["websocket"], wait_timeout=60)
+                clients.append(client)
+                break
+            except socketio.exceptions.ConnectionError:
+                with refused.get_lock():
+                    refused.value += 1
+                await asyncio.sleep(1 + attempt)
+        with settled.get_lock():
+            settled.value += 1
 
     for start in range(0, len(screens), 25):  # a few at a time: no connection storm
         await asyncio.gather(*(connect(kind, key) for kind, key in screens[start:start + 25]))
@@ -179,7 +187,7 @@ async def _hold_screens(url: str, screens: list[tuple[str, str]], connected: Syn
 @dataclass
 class Screens:
     workers: list[Any]
-    connected: Synchronized[int]
+    refused: Synchronized[int]  # connection attempts refused or failed (each is an error)
     stop: Any
     results: Any
 
@@ -201,19 +209,20 @@ def screens(url: str, plan: Plan) -> Iterator[Screens]:
     wanted = [("board", hall) for hall in plan.boards] + [("phone", t) for t in plan.phones]
     random.Random(17).shuffle(wanted)
     shares = max(1, math.ceil(len(wanted) / SOCKETS_PER_WORKER))
-    connected, stop, results = context.Value("i", 0), context.Event(), context.Queue()
+    settled, refused = context.Value("i", 0), context.Value("i", 0)
+    stop, results = context.Event(), context.Queue()
     workers = [context.Process(target=_socket_worker, daemon=True,
-                               args=(url, wanted[i::shares], connected, stop, results))
+                               args=(url, wanted[i::shares], settled, refused, stop, results))
                for i in range(shares)]
     for worker in workers:
         worker.start()
     try:
         deadline = time.monotonic() + CONNECT_TIMEOUT_S
-        while connected.value < len(wanted):
+        while settled.value < len(wanted):
             if time.monotonic() > deadline or not all(w.is_alive() for w in workers):
-                raise RuntimeError(f"only {connected.value} of {len(wanted)} screens connected")
+                raise RuntimeError(f"only {settled.value} of {len(wanted)} screens tried")
             time.sleep(0.1)
-        yield Screens(workers, connected, stop, results)
+        yield Screens(workers, refused, stop, results)
     finally:
         stop.set()
         for worker in workers:
@@ -445,6 +454,7 @@ def scenario(mode: str, processes: int, counts: dict[str, int], database_url: st
         cpu = sum(p.cpu_s() for p in running) - cpu_before
         time.sleep(2)  # the last calls reach the boards and phones
         arrivals, phone_calls, still_connected = held.collect()
+        refused = held.refused.value
         alive = all(p.process.poll() is None for p in running)
 
     issues, calls = measured["issues"], measured["calls"]
@@ -455,7 +465,8 @@ def scenario(mode: str, processes: int, counts: dict[str, int], database_url: st
               if f"{hall}:{number}" in sent_at]
     errors = (sum(1 for _, status, _ in issues if status != 201)
               + sum(1 for _, _, status, _ in calls if status != 200)
-              + (counts["boards"] + counts["phones"] - still_connected) + (0 if alive else 1))
+              + refused + (counts["boards"] + counts["phones"] - still_connected)
+              + (0 if alive else 1))
     requests = len(issues) + len(calls) + len(plan.counters)  # the openings too
     issue_ms = [latency * 1000 for latency, _, _ in issues]
     call_ms = [latency * 1000 for _, latency, _, _ in calls]
@@ -472,6 +483,7 @@ def scenario(mode: str, processes: int, counts: dict[str, int], database_url: st
         "CPU ms/request": round(cpu * 1000 / max(1, requests), 2),
         "PG connections": peak_connections,
         "errors": errors,
+        "refused connects": refused,
         "duplicates": len(issued) - len(set(issued)),
         "double calls": len(called) - len(set(called)),
         "phones called": phone_calls,
