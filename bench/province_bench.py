@@ -478,7 +478,7 @@ def scenario(mode: str, processes: int, counts: dict[str, int], database_url: st
         "call p50/p95/p99 ms": "/".join(f"{_percentile(call_ms, p):.0f}" for p in (50, 95, 99)),
         "call->board p95 ms": round(_percentile(delays, 95), 1),
         "RSS MB/process": round(statistics.mean(connected_rss), 1),
-        "KB/board": round((sum(connected_rss) - idle_rss) * 1024
+        "KB/screen": round((sum(connected_rss) - idle_rss) * 1024
                           / (counts["boards"] + counts["phones"]), 1),
         "CPU ms/request": round(cpu * 1000 / max(1, requests), 2),
         "PG connections": peak_connections,
