@@ -75,10 +75,20 @@ def session_on(hall: Hall, server: Server) -> requests.Session:
         browser.cookies.set("motcua_route", f"test-route-{attempt}")
         probe = f"/api/v1/halls/probe-{attempt}/queue"
         assert browser.get(hall.nginx + probe, timeout=10).status_code == 404
-        line = next(line for line in hall.access_log.read_text().splitlines() if probe in line)
-        if f"upstream=127.0.0.1:{server.port}" in line:
+        if f"upstream=127.0.0.1:{server.port}" in logged(hall, probe):
             return browser
     raise AssertionError(f"no cookie of 200 reached {server.url}")
+
+
+def logged(hall: Hall, path_part: str) -> str:
+    """The last access-log line naming `path_part`; nginx writes it just after answering."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [line for line in hall.access_log.read_text().splitlines() if path_part in line]
+        if lines:
+            return lines[-1]
+        assert time.monotonic() < deadline, f"nginx logged no {path_part}"
+        time.sleep(0.05)
 
 
 def call_next(hall: Hall, browser: requests.Session) -> dict[str, Any]:
@@ -195,9 +205,9 @@ def test_a_hall_behind_nginx_issues_calls_and_moves_boards_off_a_killed_process(
 
 
 def last_upstream(hall: Hall, path_part: str) -> int:
-    lines = [line for line in hall.access_log.read_text().splitlines() if path_part in line]
-    found = re.search(r"upstream=(?:[\d.:]+, )*127\.0\.0\.1:(\d+) ", lines[-1])
-    assert found, lines[-1]
+    line = logged(hall, path_part)
+    found = re.search(r"upstream=(?:[\d.:]+, )*127\.0\.0\.1:(\d+) ", line)
+    assert found, line
     return int(found.group(1))
 
 
