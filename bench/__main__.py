@@ -25,6 +25,7 @@ BENCHMARKS = {
     "dossier": "bench.dossier_bench",
     "reports": "bench.reports_bench",
     "simulate": "bench.simulate_bench",
+    "province": "bench.province_bench",
 }
 
 
@@ -53,6 +54,8 @@ def _cell(value: Any) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", help="comma-separated: " + ",".join(BENCHMARKS))
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="the province bench's counts times this (0.1: a quick check)")
     args = parser.parse_args()
     names = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
@@ -66,7 +69,7 @@ def main() -> int:
     for name in names:
         started = time.monotonic()
         module = importlib.import_module(BENCHMARKS[name])
-        rows = module.run()
+        rows = module.run(scale=args.scale) if name == "province" else module.run()
         print_table(f"{name} ({time.monotonic() - started:.0f} s)", rows)
     return 0
 

@@ -31,7 +31,7 @@ def create_app(
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
     from motcua.core.clock import SystemClock
-    from motcua.config import load_config
+    from motcua.config import behind_proxies, load_config, version_static_urls
     from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
                                    select_locale, socketio)
     from motcua.hub import bp as hub_bp
@@ -65,6 +65,8 @@ def create_app(
         cors_allowed_origins=origin_rule(app.config["PUBLIC_BASE_URL"]),
     )
     app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
+    behind_proxies(app)  # X-Forwarded-* believed from TRUSTED_PROXIES only
+    version_static_urls(app)  # ?v=… on static URLs: nginx lets browsers keep them (deploy/)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

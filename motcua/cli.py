@@ -188,12 +188,15 @@ def _server_address() -> str:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Run the server (eventlet unless MOTCUA_ASYNC_MODE says otherwise)."""
+    """Run the server (eventlet unless MOTCUA_ASYNC_MODE says gevent or threading)."""
     from motcua.extensions import socketio
 
     _refuse_a_taken_port(host, port)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"motcua on http://{host}:{port} ({app.config['ASYNC_MODE']})")
+    # Under "threading" Flask-SocketIO runs Werkzeug through app.run, which does nothing when
+    # it sees it is inside a `flask`-style command: this command is the server, so say it is not.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
 
 

@@ -6,11 +6,17 @@ values are parsed as JSON when they look like it (numbers, true/false), else kep
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
@@ -23,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "PRINTER_NETWORKS": "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
     "PRINTER_PORTS": "9100-9109",
     "ASYNC_MODE": "threading",  # "eventlet" under `motcua serve`
+    # The reverse proxies (nginx, deploy/) whose X-Forwarded-For and -Proto are believed:
+    # addresses or networks, comma-separated. Empty: every request's own address counts.
+    "TRUSTED_PROXIES": "",
     "PUBLIC_BASE_URL": None,  # e.g. http://10.0.0.5:5000; QR codes use the request's host otherwise
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "KIOSK_RATE_LIMIT": "30 per minute",
@@ -81,3 +90,76 @@ def _instance_secret(instance_path: str) -> str:
             f.write(os.urandom(32).hex())
     with open(path) as f:
         return f.read().strip()
+
+
+ProxyNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+FORWARDED_HEADERS = ("HTTP_FORWARDED", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO",
+                     "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX")
+
+
+def proxy_networks(setting: str | Iterable[str] | None) -> list[ProxyNetwork]:
+    """TRUSTED_PROXIES as networks; a wrong entry stops the server with its name."""
+    entries = setting.split(",") if isinstance(setting, str) else list(setting or [])
+    networks = []
+    for entry in (e.strip() for e in entries):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ValueError(f"MOTCUA_TRUSTED_PROXIES: {entry!r} is no address or network"
+                                 ) from None
+    return networks
+
+
+class FromTrustedProxies:
+    """WSGI middleware: a request that came through a trusted proxy gets the citizen's address
+    (the last X-Forwarded-For entry, which the proxy added) and scheme; any other request has
+    its X-Forwarded-* headers removed, so nobody escapes a rate limit, or poses as HTTPS or as
+    another host, by writing them. Rate limits, sign-in logs and origin checks read the result.
+    """
+
+    def __init__(self, app: WSGIApplication, networks: list[ProxyNetwork]) -> None:
+        self._direct = app
+        self._proxied = ProxyFix(app, x_for=1, x_proto=1)
+        self._networks = networks
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if self._from_proxy(environ.get("REMOTE_ADDR", "")):
+            return self._proxied(environ, start_response)
+        for header in FORWARDED_HEADERS:
+            environ.pop(header, None)
+        return self._direct(environ, start_response)
+
+    def _from_proxy(self, address: str) -> bool:
+        try:
+            peer = ipaddress.ip_address(address.removeprefix("::ffff:"))
+        except ValueError:  # a Unix socket, or no address
+            return False
+        return any(peer in network for network in self._networks)
+
+
+def behind_proxies(app: Flask) -> None:
+    """Apply TRUSTED_PROXIES to the app, outermost, so Socket.IO sees the same addresses."""
+    app.wsgi_app = FromTrustedProxies(  # type: ignore[method-assign]
+        app.wsgi_app, proxy_networks(app.config["TRUSTED_PROXIES"]))
+
+
+def version_static_urls(app: Flask) -> None:
+    """Static URLs carry `?v=<the file's modification time>`: the nginx site (deploy/) lets
+    browsers keep such a URL for a year, and an upgrade changes it. Read once per file, as the
+    files only change with an upgrade, which restarts the server."""
+    versions: dict[str, str] = {}
+    folder = app.static_folder or ""
+
+    @app.url_defaults
+    def _add_version(endpoint: str, values: dict[str, Any]) -> None:
+        filename = values.get("filename")
+        if endpoint != "static" or not isinstance(filename, str) or "v" in values:
+            return
+        if filename not in versions:
+            try:
+                versions[filename] = format(int(os.stat(os.path.join(folder, filename)).st_mtime), "x")
+            except OSError:  # no such file: the URL stays as it was and answers 404
+                versions[filename] = ""
+        if versions[filename]:
+            values["v"] = versions[filename]

@@ -1,0 +1,97 @@
+"""`motcua serve` under each MOTCUA_ASYNC_MODE a hall may choose: a real server issues a ticket
+and a board connected over a WebSocket hears the call, so a hall is not stuck if eventlet
+(in maintenance mode upstream) stops being maintained."""
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+from motcua.auth.accounts import create_api_token, register_device
+from motcua.core.actors import DeviceKind, Role
+from motcua.core.clock import SystemClock
+from motcua.core.db import make_engine, make_session_factory
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
+from tests.servers import MOTCUA, Server, motcua_servers
+
+pytestmark = pytest.mark.slow
+
+
+def seed(engine: Any) -> tuple[str, str]:
+    clock = SystemClock()
+    with make_session_factory(engine)() as session:
+        load_demo_hall(session, clock)
+        _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-1",
+                                   kind=DeviceKind.KIOSK, printer=None)
+        staff = create_api_token(session, clock, name="staff", role=Role.SUPERVISOR,
+                                 hall_code="demo")
+    return kiosk, staff
+
+
+def issue_and_hear_the_call(server: Server, kiosk: str, staff: str) -> None:
+    heard = threading.Event()
+    calls: list[str] = []
+
+    def note(message: dict[str, Any]) -> None:
+        calls.append(message["ticket"]["display_number"])
+        heard.set()
+
+    board = socketio.Client(reconnection=False)
+    board.on("ticket_called", note, namespace="/display")
+    board.connect(server.url, namespaces=["/display"], auth={"hall": "demo"}, wait_timeout=10)
+    try:
+        assert board.transport() == "websocket"
+        issued = requests.post(f"{server.url}/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
+                               headers={"Authorization": f"Bearer {kiosk}"}, timeout=10)
+        assert issued.status_code == 201, issued.text
+        bearer = {"Authorization": f"Bearer {staff}"}
+        for action in ("open", "call-next"):
+            answer = requests.post(f"{server.url}/api/v1/halls/demo/counters/1/{action}",
+                                   json={}, headers=bearer, timeout=10)
+            assert answer.status_code == 200, answer.text
+        assert heard.wait(10), "the board never heard the call"
+        assert calls == [issued.json()["display_number"]]
+    finally:
+        board.disconnect()
+
+
+def serve_env(database_url: str, mode: str) -> dict[str, str]:
+    return {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_ASYNC_MODE": mode,
+            "MOTCUA_SECRET_KEY": "modes", "MOTCUA_PRINTER": "dummy:",
+            "MOTCUA_RATELIMIT_ENABLED": "false"}
+
+
+@pytest.mark.parametrize("mode", ["gevent", "threading", "eventlet"])
+def test_a_server_in_each_async_mode_issues_and_its_board_hears_the_call(mode, tmp_path):
+    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
+    engine = make_engine(url)
+    metadata.create_all(engine)
+    kiosk, staff = seed(engine)
+    engine.dispose()
+    with motcua_servers(1, serve_env(url, mode), tmp_path) as (server,):
+        issue_and_hear_the_call(server, kiosk, staff)
+    assert f"({mode})" in server.log.read_text()  # the mode it announced on start
+
+
+@pytest.mark.postgres
+def test_a_gevent_server_on_postgresql_issues_and_its_board_hears_the_call(
+        postgres_engine, postgres_url, tmp_path):
+    kiosk, staff = seed(postgres_engine)
+    with motcua_servers(1, serve_env(postgres_url, "gevent"), tmp_path) as (server,):
+        issue_and_hear_the_call(server, kiosk, staff)
+
+
+def test_an_unknown_async_mode_stops_serve_with_one_line(tmp_path):
+    done = subprocess.run([str(MOTCUA), "serve", "--port", "5999"], cwd=tmp_path, timeout=60,
+                          env={**os.environ, "MOTCUA_ASYNC_MODE": "tornado"},
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("Error: MOTCUA_ASYNC_MODE must be one of eventlet, gevent, "
+                                   "threading, not 'tornado'")
