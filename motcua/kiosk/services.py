@@ -16,12 +16,12 @@ from motcua.printer.device.document import Document, ticket_document
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.printer.services import kiosk_target, print_document, slip_for_ticket
 from motcua.queue.models import Priority
-from motcua.queue.services import IssuedTicket, issue_ticket
+from motcua.queue import services as queue
 
 
 @dataclass(frozen=True)
 class TakenTicket:
-    issued: IssuedTicket
+    issued: queue.IssuedTicket
     print_job: PrintJob | None  # None when the kiosk has no printer
 
 
@@ -42,8 +42,8 @@ def take_ticket(
     `status_url`: the absolute address of a ticket's phone page, from its token (the QR
     code's link); asked only when a slip is printed.
     """
-    issued = issue_ticket(uow, hall_code=hall_code, sector_code=sector_code,
-                          priority=priority, actor=actor)
+    issued = queue.issue_ticket(uow, hall_code=hall_code, sector_code=sector_code,
+                                priority=priority, actor=actor)
     target = kiosk_target(device)
     if target is None:
         return TakenTicket(issued, None)
