@@ -388,4 +388,5 @@ def to_escpos(doc: Document, native_qr: bool = True) -> bytes:
             printer.set(align="left")
         else:
             printer.cut()
-    return printer.output
+    data: bytes = printer.output
+    return data
