@@ -188,9 +188,8 @@ class PrintAgent:
 
 
 def default_state_file(kiosk: str) -> Path:
-    """Where an agent remembers printed jobs: the user's application folder."""
-    base = os.environ.get("APPDATA") or os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "motcua" / f"print-agent-{kiosk}.json"
+    """Where an agent remembers printed jobs: in the user's configuration folder."""
+    return Path.home() / ".config" / "motcua" / f"print-agent-{kiosk}.json"
 
 
 def width_note(url: str) -> str | None:
