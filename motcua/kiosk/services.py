@@ -15,8 +15,8 @@ from motcua.core.uow import UnitOfWork, use_case
 from motcua.printer.device.document import Document, ticket_document
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.printer.services import kiosk_target, print_document, slip_for_ticket
-from motcua.queue.models import Priority
 from motcua.queue import services as queue
+from motcua.queue.models import Priority
 
 
 @dataclass(frozen=True)

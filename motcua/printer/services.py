@@ -27,8 +27,13 @@ from motcua.core.errors import N_, Conflict, NotFound
 from motcua.core.events import Event, EventName
 from motcua.core.ports import Ports
 from motcua.core.uow import UnitOfWork, use_case
-from motcua.printer.device.document import Document, TicketSlip, document_from_json, document_to_json
-from motcua.printer.device.document import PRIORITY_LABELS
+from motcua.printer.device.document import (
+    PRIORITY_LABELS,
+    Document,
+    TicketSlip,
+    document_from_json,
+    document_to_json,
+)
 from motcua.printer.device.errors import PrinterError
 from motcua.printer.device.urls import PrinterSettings, parse_printer_url
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
