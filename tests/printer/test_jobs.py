@@ -385,3 +385,61 @@ def test_an_agent_job_its_process_never_drew_is_drawn_and_sent_when_the_agent_co
     assert (URL + issued.ticket.token).encode() in data
     with runtime_of(app).sessions() as s:
         assert s.get(PrintJob, job.id).status == PrintJobStatus.SENT
+
+
+def test_a_kiosks_ticket_and_its_slips_job_commit_together_and_reach_the_queue_after(
+        ports, session, clock, publisher):
+    from motcua.kiosk.services import take_ticket
+
+    device = kiosk(session, clock, "agent")
+    queue = RecordingPrintQueue()
+    actor = Actor(kind="kiosk", name=device.name, hall_id=device.hall_id, device_id=device.id)
+    asked: list[str] = []
+
+    def status_url(token):
+        asked.append(token)
+        return URL + token
+
+    taken = take_ticket(dataclasses.replace(ports, print_queue=queue), device=device,
+                        hall_code="demo", sector_code="dat-dai", priority=None, actor=actor,
+                        status_url=status_url)
+    job = taken.print_job
+    assert job is not None and job.ticket_id == taken.issued.ticket.id
+    assert queue.submitted == [job.id] and asked == [taken.issued.ticket.token]
+    assert publisher.names() == ["ticket_issued"]
+    drawn = services.draw_job(ports, job.id)
+    assert (URL + taken.issued.ticket.token).encode() in drawn.data
+
+    without = kiosk(session, clock, None, "kiosk-2")
+    bare = take_ticket(ports, device=without, hall_code="demo", sector_code="dat-dai", priority=None,
+                       actor=Actor(kind="kiosk", name="kiosk-2", hall_id=without.hall_id,
+                                   device_id=without.id), status_url=status_url)
+    assert bare.print_job is None and len(asked) == 1
+
+
+def test_a_refused_ticket_stores_no_print_job(ports, session, clock, publisher):
+    from motcua.kiosk.services import take_ticket
+
+    device = kiosk(session, clock, "agent")
+    actor = Actor(kind="kiosk", name=device.name, hall_id=device.hall_id, device_id=device.id)
+    with pytest.raises(errors.NotFound):
+        take_ticket(ports, device=device, hall_code="demo", sector_code="nothing", priority=None,
+                    actor=actor, status_url=lambda token: URL + token)
+    assert session.scalars(select(PrintJob)).all() == [] and publisher.names() == []
+
+
+def test_a_receipt_whose_printer_cannot_be_used_is_a_failed_job_announced_like_a_tickets(
+        ports, session, clock, publisher):
+    from motcua.printer.device.document import Cut, Document, Text
+
+    queue = RecordingPrintQueue()
+    job = services.print_document(
+        dataclasses.replace(ports, print_queue=queue), services.PrintTarget("lpt1:"),
+        lambda paper_mm: Document((Text("GIẤY HẸN"), Cut())), hall_id=1,
+        kind=PrintJobKind.RECEIPT, requested_by="officer:lan")
+    assert (job.status, job.kind, job.printer_url) == (PrintJobStatus.FAILED, PrintJobKind.RECEIPT, "lpt1:")
+    assert "Unknown printer URL" in (job.error or "") and queue.submitted == []
+    (failed,) = [e for e in publisher.events if e.name == "print_failed"]
+    assert failed.payload["kind"] == "receipt" and failed.payload["error"] == job.error
+    with pytest.raises(errors.Conflict):
+        services.reprint(ports, job.id, requested_by="officer:lan")
