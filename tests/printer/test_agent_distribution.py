@@ -63,3 +63,23 @@ def test_the_agent_command_says_what_it_needs_in_one_line(tmp_path):
                           env={"PATH": "/usr/bin:/bin", "MOTCUA_KIOSK_TOKEN": "t"})
     assert done.returncode == 1
     assert done.stderr.startswith("error: Unknown printer URL 'lpt1:'") and "Traceback" not in done.stderr
+
+
+def test_no_module_of_the_device_part_imports_the_rest_of_motcua_sqlalchemy_or_flask():
+    import ast
+
+    device = ROOT / "motcua" / "printer" / "device"
+    imported: dict[str, set[str]] = {}
+    for path in device.glob("*.py"):
+        names = imported.setdefault(path.name, set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+    assert len(imported) >= 8
+    wrong = {file: sorted(n for n in names
+                          if (n.startswith("motcua") and not n.startswith("motcua.printer.device"))
+                          or n.split(".")[0] in ("sqlalchemy", "flask", "flask_socketio"))
+             for file, names in imported.items()}
+    assert not any(wrong.values()), wrong
