@@ -75,6 +75,8 @@ def new_job(live_server, device_id: int, data: bytes) -> int:
         s.add(job)
         s.commit()
     dispatcher.submit(job.id)
+    # The dispatcher's worker hands it on (emits it, marks it sent) in a moment.
+    eventually(lambda: status_of(live_server, job.id) != PrintJobStatus.QUEUED)
     return job.id
 
 
