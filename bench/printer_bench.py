@@ -11,10 +11,10 @@ import statistics
 import time
 from datetime import timedelta
 
-from motcua.printer import render
-from motcua.printer.document import TicketSlip, ticket_document
-from motcua.printer.render import to_escpos
-from motcua.printer.samples import sample_slip
+from motcua.printer.device import render
+from motcua.printer.device.document import TicketSlip, ticket_document
+from motcua.printer.device.render import to_escpos
+from motcua.printer.device.samples import sample_slip
 
 TICKETS = 200
 TARGET_MS = 30.0

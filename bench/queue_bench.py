@@ -260,8 +260,8 @@ class FakeAgents:
     each ticket's job reached them."""
 
     def __init__(self, base: str, kiosks: list[tuple[int, str]], state_dir: Path) -> None:
-        from motcua.printer.agent import PrintAgent
-        from motcua.printer.transports import Printer
+        from motcua.printer.device.agent import PrintAgent
+        from motcua.printer.device.transports import Printer
 
         self.arrivals: dict[str, float] = {}
         self._agents = []

@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, outage, simulate
+    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, outage, printer, simulate
     from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -35,7 +35,6 @@ def create_app(
     from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
                                    select_locale, socketio)
     from motcua.hub import bp as hub_bp
-    from motcua.printer import web as printer_web
     from motcua.core.ports import Memo
     from motcua.realtime import (
         SocketIOPublisher,
@@ -89,6 +88,6 @@ def create_app(
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
-    for component in (admin, auth_views, counter, display, dossier, kiosk, printer_web, simulate):
+    for component in (admin, auth_views, counter, display, dossier, kiosk, printer, simulate):
         component.register(app)
     return app

@@ -159,8 +159,8 @@ def _server_printer() -> str:
     """The server's own printer (MOTCUA_PRINTER), with a relative file:/preview: folder made
     absolute from here: a kiosk's printer is stored once and used by servers that may run
     from another folder, and "preview:printer-out" must keep meaning this one."""
-    from motcua.printer.errors import PrinterError
-    from motcua.printer.transports import parse_printer_url
+    from motcua.printer.device.errors import PrinterError
+    from motcua.printer.device.urls import parse_printer_url
 
     url = str(current_app.config["PRINTER"])
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from motcua.printer.render import qr_image
+from motcua.printer.device.render import qr_image
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -28,7 +28,7 @@ from motcua.config import DEFAULTS
 from motcua.core.db import with_retry
 from motcua.display.services import NOTICES_CHANGED
 from motcua.dossier.models import Holiday, HolidayKind
-from motcua.printer.transports import PrinterPolicy
+from motcua.printer.device.urls import PrinterPolicy
 from motcua.core.events import Event
 from motcua.queue import errors
 from motcua.queue.hours import parse_windows
@@ -861,7 +861,7 @@ def find_device(session: Session, hall: Hall, device_id: int) -> Device:
 
 def _check_device(session: Session, hall: Hall, fields: DeviceFields,
                   itself: Device | None, printers: PrinterPolicy) -> Counter | None:
-    from motcua.printer.errors import PrinterError
+    from motcua.printer.device.errors import PrinterError
 
     problems = Problems()
     if not fields.name or len(fields.name) > 120:

@@ -43,7 +43,7 @@ from motcua.core.clock import local_day
 from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
 from motcua.display.voice import build_announcement, render_wav
 from motcua.dossier.models import HolidayKind
-from motcua.printer.web import printer_policy
+from motcua.printer import printer_policy
 from motcua.extensions import LANGUAGES, csrf, login_manager
 from motcua.inputs import hall_year
 from motcua.queue.errors import DomainError

@@ -14,10 +14,10 @@ from motcua.api.openapi import openapi_document
 from motcua.api.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
+from motcua.kiosk.links import ticket_page_url
+from motcua.kiosk.services import take_ticket
 from motcua.printer import services as printing
 from motcua.printer.models import PrintJob
-from motcua.printer.web import dispatcher as print_dispatcher
-from motcua.printer.web import print_issued_ticket
 from motcua.queue import readmodels, services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Ticket
@@ -74,10 +74,10 @@ def issue_ticket(hall: str) -> tuple[Response, int]:
     begin_request_write()
     actor = request_actor()
     body = json_body(IssueTicket)
-    issued = services.issue_ticket(ports(), hall_code=hall, sector_code=body.sector,
-                                   priority=body.priority, actor=actor)
+    taken = take_ticket(ports(), device=current_device(), hall_code=hall, sector_code=body.sector,
+                        priority=body.priority, actor=actor, status_url=ticket_page_url)
+    issued, job = taken.issued, taken.print_job  # the job is queued, never waited for
     ticket = issued.ticket
-    job = print_issued_ticket(issued, current_device())  # queued, never waited for
     answer = {
         **_ticket_json(ticket),
         "issued_at": ticket.issued_at.isoformat(),
@@ -200,8 +200,7 @@ def reprint(job_id: int) -> tuple[Response, int]:
     job = db().get(PrintJob, job_id)
     if job is None or actor.hall_id not in (None, job.hall_id):
         raise ApiError(404, "print_job_not_found", f"No print job {job_id}")
-    again = printing.reprint(db(), runtime().clock, print_dispatcher(), job_id,
-                             requested_by=actor.label)
+    again = printing.reprint(ports(), job_id, requested_by=actor.label)
     return jsonify({"print_job": {"id": again.id, "status": again.status.value,
                                   "error": again.error}}), 201
 

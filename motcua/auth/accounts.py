@@ -17,8 +17,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from motcua.core.clock import HALL_TIME_ZONE, Clock
 from motcua.core.db import with_retry
-from motcua.printer.errors import PrinterError
-from motcua.printer.transports import parse_printer_url
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.urls import parse_printer_url
 from motcua.queue import errors
 from motcua.queue.models import Counter, Hall
 from motcua.core.accounts import ApiToken, Device, StaffUser

@@ -106,7 +106,7 @@ def receive(hall: str, number: int) -> tuple[Response, int]:
     answer = _dossier_json(dossier)
     if body.print_receipt:
         job = print_receipt(dossier, actor.label)
-        answer["print_job"] = {"id": job.id, "status": job.status.value} if job else None
+        answer["print_job"] = {"id": job.id, "status": job.status.value}
     return jsonify(answer), 201
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from motcua.dossier.calendar import Unit
 from motcua.dossier.models import Delivery, Dossier
-from motcua.printer.document import (
+from motcua.printer.device.document import (
     PAPER_DOTS,
     Align,
     Block,

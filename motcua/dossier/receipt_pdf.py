@@ -22,8 +22,8 @@ from motcua.dossier.receipt import (
     processing_time_text,
     register_text,
 )
-from motcua.printer.document import Weight
-from motcua.printer.render import font_path, qr_image
+from motcua.printer.device.document import Weight
+from motcua.printer.device.render import font_path, qr_image
 
 _FAMILY = "BeVietnamPro"
 _STYLES = {"": Weight.REGULAR, "B": Weight.BOLD, "I": Weight.MEDIUM}  # no italic is bundled

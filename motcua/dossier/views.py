@@ -35,6 +35,7 @@ from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
 from motcua.dossier.web import installation, print_receipt, receipt_slip
 from motcua.inputs import db_int
+from motcua.printer.models import PrintJobStatus
 from motcua.queue.models import Counter, Hall
 from motcua.queue.services import current_ticket, get_counter, get_hall
 from motcua.web import current_actor, db, ports, runtime
@@ -169,7 +170,7 @@ def receive(hall_code: str) -> ResponseReturnValue:
     except DomainError as exc:
         return _intake_page(hall, counter, form, exc, 422 if isinstance(exc, BadInput) else 409)
     job = print_receipt(dossier, _actor().label)
-    if job is None:
+    if job.status == PrintJobStatus.FAILED:
         flash(_("Đã tiếp nhận hồ sơ %(code)s nhưng chưa in được giấy hẹn: hãy in lại hoặc in "
                 "bản A4.", code=dossier.code), "error")
     else:
@@ -284,7 +285,7 @@ def receipt_a4(hall_code: str, code: str) -> Response:
 @login_required
 def receipt_preview(hall_code: str, code: str) -> Response:
     found = _hall_dossier(_staff_hall(hall_code), code)
-    from motcua.printer.render import preview_png  # Pillow only where a preview is asked for
+    from motcua.printer.device.render import preview_png  # Pillow only where a preview is asked for
 
     return _download(preview_png(receipt_document(receipt_slip(found))), "image/png",
                      f"giay-hen-{found.code}.png")
@@ -295,7 +296,7 @@ def receipt_preview(hall_code: str, code: str) -> Response:
 def print_again(hall_code: str, code: str) -> ResponseReturnValue:
     hall = _staff_hall(hall_code)
     found = _hall_dossier(hall, code)
-    if print_receipt(found, _actor().label) is None:
+    if print_receipt(found, _actor().label).status == PrintJobStatus.FAILED:
         flash(_("Chưa in được giấy hẹn: hãy kiểm tra máy in, hoặc in bản A4."), "error")
     else:
         flash(_("Giấy hẹn đang được in lại."), "ok")

@@ -2,26 +2,22 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from urllib.parse import urlsplit
 
 from flask import current_app, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from motcua.dossier import services
 from motcua.dossier.models import Dossier
 from motcua.dossier.receipt import ReceiptSlip, receipt_document, slip_for
 from motcua.dossier.services import Installation
 from motcua.printer import services as printing
-from motcua.printer.errors import PrinterError
+from motcua.printer.device.document import Document
 from motcua.printer.models import PrintJob, PrintJobKind
+from motcua.printer.services import PrintTarget
 from motcua.queue.models import Hall
-from motcua.web import db, runtime
-
-log = logging.getLogger(__name__)
+from motcua.web import db, ports, runtime
 
 DEFAULT_AGENCY_CODE = "H21.65"
-PRINTER_EXTENSION = "motcua.printer"
 
 
 def installation() -> Installation:
@@ -68,34 +64,17 @@ def receipt_printer(dossier: Dossier) -> str:
     return str(current_app.config.get("RECEIPT_PRINTER") or current_app.config["PRINTER"])
 
 
-def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob | None:
-    """Queue the 80 mm receipt on the counter's printer; never raises, never waits.
-
-    The dossier exists whatever happens here: a printer problem is logged, the job (if
-    stored) reports it as printer jobs do, and the officer can print again or hand over
-    the A4 PDF.
+def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob:
+    """Print the receipt on the counter's printer, as every document is printed (drawn and
+    sent after the answer): a printer that cannot take it gives a failed job, announced
+    as `print_failed`, which staff may reprint; the officer can also hand over the A4 PDF.
     """
-    if PRINTER_EXTENSION not in current_app.extensions:
-        log.warning("no printer component: receipt of %s not printed", dossier.code)
-        return None
-    from motcua.printer.render import to_escpos  # Pillow and python-escpos only to print
+    def layout(paper_mm: int) -> Document:
+        return receipt_document(receipt_slip(dossier, paper_mm))
 
-    session = db()
-    try:
-        target = printing.target_for_url(receipt_printer(dossier))
-        document = receipt_document(receipt_slip(dossier, target.settings.paper_mm))
-        data = to_escpos(document, native_qr=target.settings.native_qr)
-        return printing.enqueue(
-            session, runtime().clock, current_app.extensions[PRINTER_EXTENSION],
-            hall_id=dossier.hall_id, device_id=None, printer_url=target.printer_url,
-            kind=PrintJobKind.RECEIPT, data=data, requested_by=requested_by)
-    except PrinterError as exc:
-        log.error("receipt of %s not printed: %s", dossier.code, exc)
-        return None
-    except SQLAlchemyError:
-        session.rollback()
-        log.exception("storing the receipt job of %s", dossier.code)
-        return None
+    return printing.print_document(
+        ports(), PrintTarget(receipt_printer(dossier)), layout, hall_id=dossier.hall_id,
+        kind=PrintJobKind.RECEIPT, requested_by=requested_by)
 
 
 def due_soon_count(hall: Hall) -> int:

@@ -1,6 +1,56 @@
-"""Printing: a small document model drawn to a 1-bit raster and ESC/POS bytes, printers
-named by URLs, print jobs stored on the server, and the print agent for kiosk PCs.
+"""Printing, in two parts.
 
-Start with `document` (what a slip says), `render` (how it is drawn), `transports`
-(where it goes) and `services` (jobs); `web.register` wires it all into the app.
+- `device/`: what a slip or receipt says and how it is drawn, printers named by URLs, one
+  transport per scheme, and the kiosk PC's print agent with its wire protocol. It imports
+  nothing else of motcua: kiosk PCs install it alone (agent/pyproject.toml).
+- the jobs part: `models` (print jobs), `services` (`print_document`, the one way anything
+  is printed, and the job's marks), `dispatch` (the app's print queue: draws and delivers
+  after the commit), `sockets` (the agents' namespace), `cli`.
+
+Importing this package loads nothing: the print agent imports `motcua.printer.device`
+without the server's packages, and the server the jobs part through `register`.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from motcua.printer.device.urls import PrinterPolicy
+
+POLICY = "motcua.printer.policy"
+EXTENSION = "motcua.printer"
+
+
+def register(app: Flask) -> None:
+    """Called by `create_app`: the app's print queue (the dispatcher, also the runtime's
+    `print_queue`), the agents' namespace, the CLI, and the printers a hall may choose (a bad
+    PRINTER_NETWORKS stops the app here)."""
+    from motcua.extensions import socketio
+    from motcua.printer.cli import printer_group
+    from motcua.printer.device.urls import PrinterPolicy
+    from motcua.printer.dispatch import PrintDispatcher
+    from motcua.printer.services import AGENT_ACK_SECONDS
+    from motcua.printer.sockets import PrintAgentNamespace
+
+    rt = app.extensions["motcua"]
+    dispatcher = PrintDispatcher(
+        rt.sessions, rt.clock, rt.publisher, socketio.emit,
+        agent_seconds=float(app.config.get("PRINT_AGENT_ACK_SECONDS", AGENT_ACK_SECONDS)),
+        printer_timeout=float(app.config["PRINTER_TIMEOUT_SECONDS"]),
+    )
+    rt.print_queue = dispatcher
+    app.extensions[EXTENSION] = dispatcher
+    app.extensions[POLICY] = PrinterPolicy.from_settings(
+        app.config["PRINTER_NETWORKS"], app.config["PRINTER_PORTS"])
+    socketio.on_namespace(PrintAgentNamespace(dispatcher))
+    app.cli.add_command(printer_group)
+
+
+def printer_policy() -> PrinterPolicy:
+    """The printers this installation lets a hall's staff choose (in a request or app context)."""
+    from flask import current_app
+
+    policy: PrinterPolicy = current_app.extensions[POLICY]
+    return policy

@@ -15,10 +15,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from motcua.cli import one_line_errors
-from motcua.printer.document import ticket_document
-from motcua.printer.errors import PrinterError
-from motcua.printer.samples import SAMPLE_NAMES, sample_slip
-from motcua.printer.transports import Printer, parse_printer_url
+from motcua.printer.device.document import ticket_document
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.samples import SAMPLE_NAMES, sample_slip
+from motcua.printer.device.transports import Printer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +52,7 @@ def preview(out: Path, bytes_out: Path | None, sample: str, width: str, qr: str)
     """Write what a sample ticket would print, as a PNG (needs no database, no printer)."""
     # Pillow and python-escpos load for the command alone: these commands are registered in
     # the server, which must not carry them (memory of `motcua serve`).
-    from motcua.printer.render import preview_png, to_escpos
+    from motcua.printer.device.render import preview_png, to_escpos
 
     names = SAMPLE_NAMES if sample == "all" else (sample,)
     for name in names:
@@ -109,14 +109,11 @@ def agent(server: str, kiosk: str, token: str, url: str, state: Path | None) -> 
     """Run on the kiosk PC: receive this kiosk's print jobs and print them."""
     if importlib.util.find_spec("websocket") is None:
         raise click.ClickException("the print agent needs its packages: pip install 'motcua[agent]'")
-    from motcua.printer.agent import PrintAgent
+    from motcua.printer.device.agent import PrintAgent, width_note
 
-    settings = parse_printer_url(url)
-    if "width=" in url or "qr=" in url:
-        click.echo(
-            "note: paper width and QR mode are drawn on the server; set them on the kiosk "
-            f"(printer setting agent:?width={settings.paper_mm}&qr={'native' if settings.native_qr else 'image'})"
-        )
+    note = width_note(url)
+    if note:
+        click.echo(note)
     state = state or Path(click.get_app_dir("motcua")) / f"print-agent-{kiosk}.json"
     print_agent = PrintAgent(server, kiosk, token, Printer(url), state, say=click.echo)
     try:

@@ -1,6 +1,8 @@
 """Delivering committed jobs without making a request wait for a printer.
 
-Server-attached printers get one worker thread per printer URL (many printers accept one
+The dispatcher is the app's print queue (`core.ports.PrintQueue`): a use case's jobs come
+here by id once it has committed. A worker draws each undrawn job, then delivers it:
+server-attached printers get one worker thread per printer URL (many printers accept one
 connection at a time); agent jobs are emitted to the kiosk's print agent over Socket.IO.
 While agent jobs are open, a sweeper fails those nobody confirmed in time, so a kiosk whose
 agent is down learns it within seconds. Threads exist only while there is work. Nothing
@@ -8,7 +10,6 @@ here imports Flask: the Socket.IO emit function is handed in.
 """
 from __future__ import annotations
 
-import base64
 import logging
 import queue
 import threading
@@ -18,46 +19,43 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from motcua.auth.accounts import device_for_token
 from motcua.core.clock import Clock
-from motcua.core.db import with_retry
 from motcua.core.events import Publisher
+from motcua.core.ports import Ports
 from motcua.printer import services
-from motcua.printer.errors import PrinterError
+from motcua.printer.device import wire
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.transports import Printer
+from motcua.printer.device.urls import DEFAULT_TIMEOUT
 from motcua.printer.models import PrintJob
-from motcua.printer.transports import DEFAULT_TIMEOUT, Printer
-from motcua.core.actors import DeviceKind
 
 log = logging.getLogger(__name__)
 
-AGENT_NAMESPACE = "/print-agent"
 Sessions = Callable[[], Session]
 Emit = Callable[..., Any]  # flask_socketio.SocketIO.emit(event, data, to=…, namespace=…)
 
 
-def agent_room(device_id: int) -> str:
-    return f"print-agent:{device_id}"
-
-
 def job_message(job: PrintJob) -> dict[str, Any]:
-    """A job as the agent receives it. `key` survives a server database being replaced,
-    where ids start again at 1 and the agent's memory of printed ids would be wrong.
-
-    The bytes travel as base64 text. As bytes, Socket.IO sends them as a binary attachment
-    after the event, and python-socketio's threaded client handles the two messages in
-    threads of their own: the attachment could be read as a packet and the job lost.
-    """
-    return {
-        "id": job.id,
-        "key": f"{job.id}@{job.created_at.isoformat()}",
-        "kind": job.kind.value,
-        "ticket": job.ticket.display_number if job.ticket else None,
-        "data": base64.b64encode(job.data).decode("ascii"),
-    }
+    """A job as its kiosk's agent receives it (`wire.encode_job`)."""
+    return wire.encode_job(job.id, job.created_at, job.kind.value,
+                           job.ticket.display_number if job.ticket else None, job.data)
 
 
-class ServerPrinters:
-    """One worker per printer URL, each printing its jobs one by one (`dummy:` needs none).
+class _Worker:
+    """What the dispatcher's threads share: a session of their own per step, and the ports."""
+
+    def __init__(self, sessions: Sessions, clock: Clock, publisher: Publisher) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._publisher = publisher
+
+    def _ports(self, session: Session) -> Ports:
+        return Ports(session=session, clock=self._clock, publisher=self._publisher)
+
+
+class ServerPrinters(_Worker):
+    """One worker per printer URL, each printing its jobs one by one (a transport that never
+    waits, such as dummy:, prints in the caller's thread).
 
     A printer gets `printer_timeout` seconds to take a job (unless its URL says timeout=).
     When it fails one, the jobs that queued behind meanwhile fail with it instead of each
@@ -76,9 +74,7 @@ class ServerPrinters:
         idle_seconds: float = 30.0,
         printer_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._publisher = publisher
+        super().__init__(sessions, clock, publisher)
         self._max_wait = max_wait
         self._printer_timeout = printer_timeout
         self._idle = idle_seconds
@@ -95,8 +91,11 @@ class ServerPrinters:
             return self._printers[url]
 
     def submit(self, job_id: int, url: str) -> None:
-        if url.startswith("dummy:"):
-            # No I/O to wait for: printed in the caller's thread, so tests see it at once.
+        try:
+            waits = self.printer(url).transport.waits
+        except PrinterError:
+            waits = True  # the worker fails the job with the printer's error
+        if not waits:
             self._print(url, job_id)
             return
         with self._lock:
@@ -129,24 +128,24 @@ class ServerPrinters:
     def _print(self, url: str, job_id: int) -> str | None:
         """Print one job; the printer's error when it failed the job, else None."""
         with self._sessions() as session:
+            ports = self._ports(session)
             job = session.get(PrintJob, job_id)
             if job is None or not job.open:
                 return None
+            data = job.data
             waited = (self._clock.now() - job.created_at).total_seconds()
             if waited > self._max_wait:
                 services.mark_failed(
-                    session, self._clock, self._publisher, job_id,
-                    f"Waited {waited:.0f} s behind other jobs for the printer {url}",
-                )
+                    ports, job_id, f"Waited {waited:.0f} s behind other jobs for the printer {url}")
                 return None
             try:
                 printer = self.printer(url)
-                services.mark_sent(session, self._clock, job_id)
-                confirmed = printer.print_bytes(job.data, name=f"job-{job_id}")
+                services.mark_sent(ports, job_id)
+                confirmed = printer.print_bytes(data, name=f"job-{job_id}")
             except PrinterError as exc:
-                services.mark_failed(session, self._clock, self._publisher, job_id, str(exc))
+                services.mark_failed(ports, job_id, str(exc))
                 return str(exc)
-            services.mark_printed(session, self._clock, self._publisher, job_id, confirmed=confirmed)
+            services.mark_printed(ports, job_id, confirmed=confirmed)
             return None
 
     def _fail_waiting(self, url: str, jobs: queue.Queue[int], failure: str) -> None:
@@ -159,20 +158,19 @@ class ServerPrinters:
                 break
         with self._sessions() as session:
             for job_id in waiting:
-                services.mark_failed(
-                    session, self._clock, self._publisher, job_id,
-                    f"The printer {url} failed the job before this one: {failure}",
-                )
+                services.mark_failed(self._ports(session), job_id,
+                                     f"The printer {url} failed the job before this one: {failure}")
 
 
-class PrintDispatcher:
-    """The app's print queue (`services.PrintQueue`) and the print agents' server side.
+class PrintDispatcher(_Worker):
+    """The app's print queue (`core.ports.PrintQueue`) and the print agents' server side.
 
-    A job stored undrawn (a kiosk's tap, `print_ticket(later=True)`) is drawn by a drawing
-    worker, then delivered: the tap's request only stores it. Threads as everywhere here, so
-    under eventlet (monkey-patched) they are green threads, and real ones in threading mode.
-    Each agent job handed out gets a deadline (wall-clock, kept here): unconfirmed by then,
-    it is failed and the kiosk told. A sweeper thread runs only while deadlines are pending.
+    `submit` only hands the job's id to a worker: a tap's request stores its slip undrawn
+    and answers, and the worker draws the slip, then delivers it. Threads as everywhere
+    here, so under eventlet (monkey-patched) they are green threads, and real ones in
+    threading mode. Each agent job handed out gets a deadline (wall-clock, kept here):
+    unconfirmed by then, it is failed and the kiosk told. A sweeper thread runs only while
+    deadlines are pending.
     """
 
     def __init__(
@@ -187,61 +185,55 @@ class PrintDispatcher:
         max_wait: float = 10.0,
         printer_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._publisher = publisher
+        super().__init__(sessions, clock, publisher)
         self._emit = emit
         self._agent_seconds = agent_seconds
         self._sweep_every = sweep_every
         self._lock = threading.Lock()
         self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
         self._sweeper: threading.Thread | None = None
-        self._to_draw: queue.Queue[int] = queue.Queue()
-        self._drawer: threading.Thread | None = None
+        self._incoming: queue.Queue[int] = queue.Queue()
+        self._worker: threading.Thread | None = None
         self._idle = 30.0
         self.printers = ServerPrinters(
             sessions, clock, publisher, max_wait=max_wait, printer_timeout=printer_timeout)
 
-    def submit(self, job: PrintJob) -> None:
+    def submit(self, job_id: int) -> None:
         """Hand a committed job on; returns at once."""
-        if not job.open:
-            return
-        if services.undrawn(job):
-            self._to_draw.put(job.id)
-            with self._lock:
-                if self._drawer is None:
-                    self._drawer = threading.Thread(target=self._draw_loop, name="print drawing", daemon=True)
-                    self._drawer.start()
-            return
-        self._deliver(job)
+        self._incoming.put(job_id)
+        with self._lock:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="print jobs", daemon=True)
+                self._worker.start()
 
-    def _draw_loop(self) -> None:
+    def _work(self) -> None:
         """Draw jobs in the order they came, each delivered as soon as it is drawn."""
         while True:
             try:
-                job_id = self._to_draw.get(timeout=self._idle)
+                job_id = self._incoming.get(timeout=self._idle)
             except queue.Empty:
                 with self._lock:
-                    if self._to_draw.empty():
-                        self._drawer = None
+                    if self._incoming.empty():
+                        self._worker = None
                         return
                 continue
             try:
                 with self._sessions() as session:
-                    job = services.draw_job(session, self._clock, self._publisher, job_id)
+                    job = services.draw_job(self._ports(session), job_id)
                     if job is not None and job.open:
                         self._deliver(job)
             except Exception:  # one job's hiccup must not stop the drawing of the others
-                log.exception("drawing print job %s", job_id)
+                log.exception("print job %s", job_id)
 
     def _deliver(self, job: PrintJob) -> None:
         if job.printer_url is not None:
             self.printers.submit(job.id, job.printer_url)
             return
         assert job.device_id is not None
-        self._emit("job", job_message(job), to=agent_room(job.device_id), namespace=AGENT_NAMESPACE)
+        self._emit(wire.JOB, job_message(job), to=wire.agent_room(job.device_id),
+                   namespace=wire.AGENT_NAMESPACE)
         with self._sessions() as session:
-            services.mark_sent(session, self._clock, job.id)
+            services.mark_sent(self._ports(session), job.id)
         self._expect([job.id])
 
     # --- the agents' side, called by the Socket.IO namespace ---------------------------------
@@ -252,18 +244,7 @@ class PrintDispatcher:
         if not token:
             return None
         with self._sessions() as session:
-
-            def work() -> int | None:
-                device = device_for_token(session, token)
-                if device is None or device.kind != DeviceKind.KIOSK:
-                    return None
-                if kiosk and kiosk not in (str(device.id), device.name):
-                    return None
-                device.last_seen_at = self._clock.now()
-                session.commit()
-                return device.id
-
-            return with_retry(session, work)
+            return services.authenticate_agent(self._ports(session), kiosk, token)
 
     def open_jobs(self, device_id: int) -> list[dict[str, Any]]:
         """What a (re)connected agent missed, marked sent as it goes out.
@@ -274,35 +255,35 @@ class PrintDispatcher:
         messages = []
         now = self._clock.now()
         with self._sessions() as session:
+            ports = self._ports(session)
             for job in services.open_agent_jobs(session, device_id):
                 if (now - job.created_at).total_seconds() > self._agent_seconds:
-                    services.fail_unconfirmed(session, self._clock, self._publisher, job.id, self._agent_seconds)
+                    services.fail_unconfirmed(ports, job.id, self._agent_seconds)
                     continue
                 if services.undrawn(job):  # stored by a process that died before drawing it
-                    drawn = services.draw_job(session, self._clock, self._publisher, job.id)
+                    drawn = services.draw_job(ports, job.id)
                     if drawn is None or not drawn.open:
                         continue
                 messages.append(job_message(job))
-                services.mark_sent(session, self._clock, job.id)
+                services.mark_sent(ports, job.id)
         self._expect([m["id"] for m in messages])
         return messages
 
-    def acknowledge(self, device_id: int, answer: dict[str, Any]) -> None:
-        """An agent's word on a job: {"id": …, "ok": true} (with "unconfirmed": true when its
-        printer was not asked for its status) or {"id": …, "ok": false, "error": …}."""
-        job_id = answer.get("id")
-        if not isinstance(job_id, int):
+    def acknowledge(self, device_id: int, message: Any) -> None:
+        """An agent's word on a job (`wire.Ack`); another kiosk's job is left alone."""
+        ack = wire.decode_ack(message)
+        if ack is None:
             return
         with self._sessions() as session:
-            if answer.get("ok"):
-                job = services.mark_printed(session, self._clock, self._publisher, job_id,
-                                            device_id=device_id, confirmed=not answer.get("unconfirmed"))
+            ports = self._ports(session)
+            if ack.ok:
+                job = services.mark_printed(ports, ack.id, device_id=device_id,
+                                            confirmed=not ack.unconfirmed)
             else:
-                error = str(answer.get("error") or "the print agent reported a failure")
-                job = services.mark_failed(session, self._clock, self._publisher, job_id, error, device_id=device_id)
+                job = services.mark_failed(ports, ack.id, ack.error or "", device_id=device_id)
         if job is not None:
             with self._lock:
-                self._deadlines.pop(job_id, None)
+                self._deadlines.pop(ack.id, None)
 
     # --- deadlines ---------------------------------------------------------------------------
 
@@ -320,7 +301,7 @@ class PrintDispatcher:
     def _sweep_loop(self) -> None:
         try:  # jobs another process or a restarted server left open
             with self._sessions() as session:
-                services.fail_overdue(session, self._clock, self._publisher, agent_seconds=self._agent_seconds)
+                services.fail_overdue(self._ports(session), agent_seconds=self._agent_seconds)
         except Exception:
             log.exception("failing overdue print jobs")
         while True:
@@ -336,6 +317,6 @@ class PrintDispatcher:
             for job_id in due:
                 try:
                     with self._sessions() as session:
-                        services.fail_unconfirmed(session, self._clock, self._publisher, job_id, self._agent_seconds)
+                        services.fail_unconfirmed(self._ports(session), job_id, self._agent_seconds)
                 except Exception:  # one job's database hiccup must not strand the others
                     log.exception("failing unconfirmed print job %s", job_id)

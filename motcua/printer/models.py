@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from motcua.core.accounts import Device
 from motcua.core.db import Base, enum_column
 from motcua.queue.models import Hall, Ticket
-from motcua.core.accounts import Device
 
 
 class PrintJobStatus(str, enum.Enum):

@@ -1,79 +1,82 @@
-"""Print jobs: created after a ticket's transaction commits, delivered, marked, reprinted.
+"""Print jobs: the one way anything is printed, then delivered, marked, reprinted.
 
-Like the queue services these take their ports — session, clock, publisher, print queue —
-as arguments and import nothing from Flask. Printing never decides whether a ticket exists:
-a job that cannot even be rendered is stored as failed, and the kiosk is told.
+`print_document` stores "print this document on this printer" in the caller's unit of
+work: a ticket's slip commits with the ticket, a receipt with its dossier. The job is stored
+undrawn (the document, not its raster) and handed to the print queue after the commit; the
+queue draws it and delivers it, so a kiosk's tap never waits for drawing or a printer.
+Printing never decides whether a ticket or dossier exists: a job that cannot be printed is
+stored as failed and announced (`print_failed`), and staff may reprint it.
+
+Every write here is a use case (`motcua.core.uow`); nothing imports Flask.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from motcua.core.clock import Clock
-from motcua.core.db import with_retry
-from motcua.core.events import Event, Publisher
-from motcua.printer.document import PRIORITY_LABELS, TicketSlip, ticket_document
-from motcua.printer.errors import PrinterError
-from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.transports import PrinterSettings, parse_printer_url
-from motcua.queue import errors
-from motcua.queue.models import Ticket
+from motcua.auth.accounts import device_for_token
 from motcua.core.accounts import Device
+from motcua.core.actors import DeviceKind
+from motcua.core.errors import N_, Conflict, NotFound
+from motcua.core.events import Event, EventName
+from motcua.core.ports import Ports
+from motcua.core.uow import UnitOfWork, use_case
+from motcua.printer.device.document import (
+    PRIORITY_LABELS,
+    Document,
+    TicketSlip,
+    document_from_json,
+    document_to_json,
+)
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.urls import PrinterSettings, parse_printer_url
+from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+from motcua.queue.models import Ticket
 from motcua.queue.settings import HallSettings
 
 AGENT_ACK_SECONDS = 15.0  # an agent job unconfirmed this long is failed, and the kiosk told
 SERVER_JOB_SECONDS = 120.0  # a server job still open this long was lost (e.g. a restart)
 
-
-class PrintQueue(Protocol):
-    """Where committed jobs go: the server's printer workers or a kiosk's print agent."""
-
-    def submit(self, job: PrintJob) -> None: ...
-
-
-class RecordingPrintQueue:
-    """The fake for tests: remembers the ids of submitted jobs."""
-
-    def __init__(self) -> None:
-        self.submitted: list[int] = []
-
-    def submit(self, job: PrintJob) -> None:
-        self.submitted.append(job.id)
+# A document for a paper width in mm: slips and receipts are laid out for the printer's paper.
+Layout = Callable[[int], Document]
 
 
 @dataclass(frozen=True)
 class PrintTarget:
-    """Where a job goes, and how it is drawn for that printer (paper width, QR mode)."""
+    """Where a job goes, as configured: a kiosk's printer setting ("agent[:?options]" for its
+    print agent) or the URL of a printer the server drives (a counter's receipt printer)."""
 
-    device_id: int | None
-    printer_url: str | None  # None: the device's print agent prints it
-    settings: PrinterSettings
+    printer: str
+    device_id: int | None = None  # the kiosk whose print agent prints agent: jobs
+
+    @property
+    def for_agent(self) -> bool:
+        return self.printer.strip().startswith("agent")
+
+    @property
+    def printer_url(self) -> str | None:
+        """None: the kiosk's print agent prints it."""
+        return None if self.for_agent else self.printer
+
+    def resolve(self) -> PrinterSettings:
+        """How jobs for this printer are drawn; `PrinterError` when it cannot be printed on."""
+        settings = parse_printer_url(self.printer)
+        if settings.scheme == "agent" and self.device_id is None:
+            raise PrinterError("agent: needs a kiosk: use the kiosk's own printer setting")
+        return settings
 
 
-def target_for_device(device: Device) -> PrintTarget | None:
-    """A kiosk's printer: "agent[:?options]" for its print agent, else a URL the server drives.
-
-    None when the kiosk has no printer. A bad URL raises `PrinterError`.
-    """
-    if not device.printer:
+def kiosk_target(device: Device | None) -> PrintTarget | None:
+    """A kiosk's printer, None when it has none."""
+    if device is None or not device.printer:
         return None
-    settings = parse_printer_url(device.printer)
-    return PrintTarget(device.id, None if settings.scheme == "agent" else device.printer, settings)
-
-
-def target_for_url(url: str, device_id: int | None = None) -> PrintTarget:
-    settings = parse_printer_url(url)
-    if settings.scheme == "agent":
-        raise PrinterError("agent: needs a kiosk: use the kiosk's own printer setting")
-    return PrintTarget(device_id, url, settings)
+    return PrintTarget(device.printer, device.id)
 
 
 def slip_for_ticket(
@@ -103,177 +106,132 @@ def ticket_job(session: Session, ticket_id: int) -> PrintJob | None:
     )
 
 
-def print_ticket(
-    session: Session,
-    clock: Clock,
-    publisher: Publisher,
-    queue: PrintQueue,
-    ticket: Ticket,
-    device: Device | None,
+@use_case
+def print_document(
+    uow: UnitOfWork,
+    target: PrintTarget,
+    layout: Layout,
     *,
-    ahead: int,
-    wait_minutes: int | None,
-    status_url: str,
-    later: bool = False,
-) -> PrintJob | None:
-    """Queue the ticket's slip on its kiosk's printer. Call after the ticket committed.
+    hall_id: int,
+    kind: PrintJobKind,
+    ticket_id: int | None = None,
+    requested_by: str | None = None,
+) -> PrintJob:
+    """Print `layout`'s document on `target`: the one way a slip or a receipt is printed.
 
-    Returns None when the kiosk has no printer. Calling it again for the same ticket
-    returns the first job instead of printing twice. A printer setting or font that makes
-    the job impossible gives a job stored as failed (and a `print_failed` event), never an
-    exception: the ticket is issued either way.
-
-    `later`: store the slip undrawn and leave the drawing (about 10 ms of CPU) to the
-    queue (`draw_job`), so a kiosk's tap does not wait for it. The stored job says all the
-    slip shows, so a job whose process died before drawing it is drawn when it is re-sent.
+    Stores the job undrawn and hands it to the print queue once the unit of work commits.
+    A printer setting that cannot be printed on (or a document that cannot be laid out) gives
+    a job stored as failed, announced as `print_failed`, never an exception: what is printed
+    about exists either way. A ticket's original job is stored once: asking again returns it.
     """
-    if device is None or not device.printer:
-        return None
-    existing = ticket_job(session, ticket.id)
-    if existing is not None:
-        return existing
+    session = uow.session
+    if ticket_id is not None:
+        existing = ticket_job(session, ticket_id)
+        if existing is not None:
+            return existing
+    now = uow.clock.now()
+    job = PrintJob(
+        hall_id=hall_id, device_id=target.device_id, printer_url=target.printer_url,
+        ticket_id=ticket_id, kind=kind, status=PrintJobStatus.QUEUED, attempts=0,
+        created_at=now, updated_at=now, requested_by=requested_by,
+    )
     try:
-        target = target_for_device(device)
-        assert target is not None
-        slip = slip_for_ticket(
-            ticket, ahead=ahead, wait_minutes=wait_minutes, status_url=status_url,
-            paper_mm=target.settings.paper_mm,
-        )
-        data = _describe(slip, target.settings.native_qr)
-        if not later:
-            data = _draw(data)
-    except PrinterError as exc:
-        return _store_failed(session, clock, publisher, ticket, device, str(exc))
-    try:
-        return enqueue(
-            session, clock, queue, hall_id=ticket.hall_id, device_id=target.device_id,
-            printer_url=target.printer_url, kind=PrintJobKind.TICKET, data=data,
-            ticket_id=ticket.id,
-        )
-    except IntegrityError:  # another request printed this ticket a moment ago
-        session.rollback()
-        return ticket_job(session, ticket.id)
+        settings = target.resolve()
+        job.data = _describe(layout(settings.paper_mm), settings.native_qr)
+    except (PrinterError, ValueError) as exc:
+        job.data = b""
+        job.status = PrintJobStatus.FAILED
+        job.error = str(exc)[:2000]
+    session.add(job)
+    session.flush()
+    if job.status == PrintJobStatus.FAILED:
+        _announce(uow, EventName.PRINT_FAILED, job)
+    else:
+        uow.print_job(job.id)
+    return job
 
 
-# An undrawn job's data: this mark, then the slip as JSON. Drawn ESC/POS starts with ESC @.
-_UNDRAWN = b"motcua-slip:"
+# An undrawn job's data: this mark, then the document as JSON. Drawn ESC/POS starts with ESC @.
+_UNDRAWN = b"motcua-document:"
 
 
-def _describe(slip: TicketSlip, native_qr: bool) -> bytes:
-    fields = {**dataclasses.asdict(slip), "issued_at": slip.issued_at.isoformat()}
-    return _UNDRAWN + json.dumps({"slip": fields, "native_qr": native_qr}).encode()
+def _describe(document: Document, native_qr: bool) -> bytes:
+    return _UNDRAWN + json.dumps(
+        {"document": document_to_json(document), "native_qr": native_qr}, ensure_ascii=False
+    ).encode()
 
 
 def _draw(described: bytes) -> bytes:
     # Drawing loads Pillow, qrcode and python-escpos: in the server process only once a
-    # kiosk with a printer issues a ticket, not with the app (memory of `motcua serve`).
-    from motcua.printer.render import to_escpos
+    # job is drawn, not with the app (memory of `motcua serve`).
+    from motcua.printer.device.render import to_escpos
 
     stored = json.loads(described[len(_UNDRAWN):])
-    fields = stored["slip"]
-    slip = TicketSlip(**{**fields, "issued_at": datetime.fromisoformat(fields["issued_at"]),
-                         "footer": tuple(fields["footer"])})
-    return to_escpos(ticket_document(slip), native_qr=stored["native_qr"])
+    return to_escpos(document_from_json(stored["document"]), native_qr=bool(stored["native_qr"]))
 
 
 def undrawn(job: PrintJob) -> bool:
-    """Stored by `print_ticket(later=True)` and not drawn yet."""
+    """Stored by `print_document` and not drawn yet."""
     return job.data.startswith(_UNDRAWN)
 
 
-def draw_job(session: Session, clock: Clock, publisher: Publisher, job_id: int) -> PrintJob | None:
-    """Draw an undrawn job into its ESC/POS bytes (a no-op for a drawn one). A slip that
-    cannot be drawn (a font missing) fails the job, announced, and the ticket stays issued."""
+def draw_job(ports: Ports, job_id: int) -> PrintJob | None:
+    """Draw an undrawn job into its ESC/POS bytes (a no-op for a drawn one). A document that
+    cannot be drawn (a font missing) fails the job, announced; the ticket stays issued.
+
+    The drawing (milliseconds of CPU) happens outside any write transaction.
+    """
+    session = ports.session
     job = session.get(PrintJob, job_id, populate_existing=True)
     if job is None or not undrawn(job):
         session.commit()
         return job
+    described = job.data
+    session.commit()
     try:
-        data = _draw(job.data)
+        data = _draw(described)
     except PrinterError as exc:
-        session.commit()
-        return mark_failed(session, clock, publisher, job_id, str(exc))
-
-    def work() -> PrintJob | None:
-        drawn = session.get(PrintJob, job_id, populate_existing=True, with_for_update=True)
-        if drawn is not None and undrawn(drawn):  # two drawers draw the same bytes
-            drawn.data = data
-            drawn.updated_at = clock.now()
-        session.commit()
-        return drawn
-
-    return with_retry(session, work)
+        return mark_failed(ports, job_id, str(exc))
+    return _store_drawing(ports, job_id, data)
 
 
-def _store_failed(
-    session: Session, clock: Clock, publisher: Publisher, ticket: Ticket, device: Device, error: str
-) -> PrintJob:
-    now = clock.now()
-    printer_url = None if (device.printer or "").strip().startswith("agent") else device.printer
-    job = _insert(session, lambda: PrintJob(
-        hall_id=ticket.hall_id, device_id=device.id, printer_url=printer_url, ticket_id=ticket.id,
-        kind=PrintJobKind.TICKET, data=b"", status=PrintJobStatus.FAILED, error=error,
-        attempts=0, created_at=now, updated_at=now,
-    ))
-    _publish(publisher, "print_failed", job)
+@use_case
+def _store_drawing(uow: UnitOfWork, job_id: int, data: bytes) -> PrintJob | None:
+    job = uow.session.get(PrintJob, job_id, populate_existing=True, with_for_update=True)
+    if job is not None and undrawn(job):  # two drawers draw the same bytes
+        job.data = data
+        job.updated_at = uow.clock.now()
     return job
 
 
-def enqueue(
-    session: Session,
-    clock: Clock,
-    queue: PrintQueue,
-    *,
-    hall_id: int,
-    device_id: int | None,
-    printer_url: str | None,
-    kind: PrintJobKind,
-    data: bytes,
-    ticket_id: int | None = None,
-    reprint_of_id: int | None = None,
-    requested_by: str | None = None,
-) -> PrintJob:
-    """Store a rendered job, commit, then hand it to the queue (which never blocks).
-
-    `printer_url` None means the device's print agent. Receipts come this way: take
-    `target_for_device(kiosk)`, draw the document `target.settings.width` dots wide, render
-    it with `to_escpos(doc, native_qr=target.settings.native_qr)`, pass the target's ids.
-    """
-    now = clock.now()
-    job = _insert(session, lambda: PrintJob(
-        hall_id=hall_id, device_id=device_id, printer_url=printer_url,
-        ticket_id=ticket_id, kind=kind, data=data, status=PrintJobStatus.QUEUED, attempts=0,
-        created_at=now, updated_at=now, reprint_of_id=reprint_of_id, requested_by=requested_by,
-    ))
-    queue.submit(job)
-    session.refresh(job)  # the queue may have moved it on already (sent, or printed on dummy:)
-    return job
-
-
-def reprint(
-    session: Session, clock: Clock, queue: PrintQueue, job_id: int, *, requested_by: str
-) -> PrintJob:
+@use_case
+def reprint(uow: UnitOfWork, job_id: int, *, requested_by: str) -> PrintJob:
     """Print a job's bytes again, on purpose: the only way a ticket prints twice."""
-    original = session.get(PrintJob, job_id)
+    original = uow.session.get(PrintJob, job_id)
     if original is None:
-        raise errors.NotFound(f"No print job {job_id}")
+        raise NotFound(N_("Không có lệnh in số %(job)s"), job=job_id)
     if not original.data:  # an undrawn one is copied undrawn, and drawn on its way out
-        raise errors.Conflict(f"Print job {job_id} was never rendered: {original.error}")
-    return enqueue(
-        session, clock, queue, hall_id=original.hall_id, device_id=original.device_id,
-        printer_url=original.printer_url, kind=original.kind,
-        data=original.data, ticket_id=original.ticket_id,
+        raise Conflict(N_("Lệnh in số %(job)s chưa từng được dựng để in: %(error)s"),
+                       job=job_id, error=original.error or "")
+    now = uow.clock.now()
+    again = PrintJob(
+        hall_id=original.hall_id, device_id=original.device_id, printer_url=original.printer_url,
+        ticket_id=original.ticket_id, kind=original.kind, data=original.data,
+        status=PrintJobStatus.QUEUED, attempts=0, created_at=now, updated_at=now,
         reprint_of_id=original.reprint_of_id or original.id, requested_by=requested_by,
     )
+    uow.session.add(again)
+    uow.session.flush()
+    uow.print_job(again.id)
+    return again
 
 
-def reprint_ticket(
-    session: Session, clock: Clock, queue: PrintQueue, ticket_id: int, *, requested_by: str
-) -> PrintJob:
-    original = ticket_job(session, ticket_id)
+@use_case
+def reprint_ticket(uow: UnitOfWork, ticket_id: int, *, requested_by: str) -> PrintJob:
+    original = ticket_job(uow.session, ticket_id)
     if original is None:
-        raise errors.NotFound("This ticket was never sent to a printer")
-    return reprint(session, clock, queue, original.id, requested_by=requested_by)
+        raise NotFound(N_("Số thứ tự này chưa từng được gửi tới máy in"))
+    return reprint(uow, original.id, requested_by=requested_by)
 
 
 def open_agent_jobs(session: Session, device_id: int) -> list[PrintJob]:
@@ -291,20 +249,43 @@ def open_agent_jobs(session: Session, device_id: int) -> list[PrintJob]:
     )
 
 
-def mark_sent(session: Session, clock: Clock, job_id: int) -> PrintJob | None:
-    def change(job: PrintJob) -> bool:
-        if not job.open:
-            return False
+@use_case
+def authenticate_agent(uow: UnitOfWork, kiosk: str | None, token: str | None) -> int | None:
+    """The kiosk's device id when the token is an active kiosk's (and matches `kiosk`, its id
+    or name, when given); notes when the kiosk was last seen."""
+    if not token:
+        return None
+    device = device_for_token(uow.session, token)
+    if device is None or device.kind != DeviceKind.KIOSK:
+        return None
+    if kiosk and kiosk not in (str(device.id), device.name):
+        return None
+    device.last_seen_at = uow.clock.now()
+    return device.id
+
+
+def _job_for_change(uow: UnitOfWork, job_id: int, device_id: int | None) -> PrintJob | None:
+    """The job as committed now (not as this session last saw it), locked; None if missing
+    or not `device_id`'s."""
+    job = uow.session.get(PrintJob, job_id, populate_existing=True, with_for_update=True)
+    if job is None or (device_id is not None and job.device_id != device_id):
+        return None
+    return job
+
+
+@use_case
+def mark_sent(uow: UnitOfWork, job_id: int) -> PrintJob | None:
+    job = _job_for_change(uow, job_id, None)
+    if job is not None and job.open:
         job.status = PrintJobStatus.SENT
         job.attempts += 1
-        return True
+        job.updated_at = uow.clock.now()
+    return job
 
-    return _change(session, clock, job_id, change)[0]
 
-
+@use_case
 def mark_printed(
-    session: Session, clock: Clock, publisher: Publisher, job_id: int, *,
-    device_id: int | None = None, confirmed: bool = True,
+    uow: UnitOfWork, job_id: int, *, device_id: int | None = None, confirmed: bool = True,
 ) -> PrintJob | None:
     """The printer took the job. Also after a timeout marked it failed: the paper is the truth.
 
@@ -312,87 +293,35 @@ def mark_printed(
     is `unconfirmed` (announced as `print_unconfirmed`), never "printed".
     `device_id` (an agent's acknowledgement) must own the job, or nothing happens.
     """
-    outcome = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
-
-    def change(job: PrintJob) -> bool:
-        if job.status in (PrintJobStatus.PRINTED, PrintJobStatus.UNCONFIRMED):
-            return False
-        job.status = outcome
-        job.error = None
-        return True
-
-    job, changed = _change(session, clock, job_id, change, device_id)
-    if changed:
-        assert job is not None
-        _publish(publisher, f"print_{outcome.value}", job)
+    job = _job_for_change(uow, job_id, device_id)
+    if job is None or job.status in (PrintJobStatus.PRINTED, PrintJobStatus.UNCONFIRMED):
+        return job
+    job.status = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
+    job.error = None
+    job.updated_at = uow.clock.now()
+    _announce(uow, EventName.PRINT_PRINTED if confirmed else EventName.PRINT_UNCONFIRMED, job)
     return job
 
 
+@use_case
 def mark_failed(
-    session: Session,
-    clock: Clock,
-    publisher: Publisher,
-    job_id: int,
-    error: str,
-    *,
-    device_id: int | None = None,
+    uow: UnitOfWork, job_id: int, error: str, *, device_id: int | None = None
 ) -> PrintJob | None:
     """The job could not be printed; tells the hall once (`print_failed`)."""
-    def change(job: PrintJob) -> bool:
-        if not job.open:
-            return False
-        job.status = PrintJobStatus.FAILED
-        job.error = error[:2000]
-        return True
-
-    job, changed = _change(session, clock, job_id, change, device_id)
-    if changed:
-        assert job is not None
-        _publish(publisher, "print_failed", job)
+    job = _job_for_change(uow, job_id, device_id)
+    if job is None or not job.open:
+        return job
+    job.status = PrintJobStatus.FAILED
+    job.error = error[:2000]
+    job.updated_at = uow.clock.now()
+    _announce(uow, EventName.PRINT_FAILED, job)
     return job
 
 
-def _insert(session: Session, make: Callable[[], PrintJob]) -> PrintJob:
-    """One short write transaction (BEGIN IMMEDIATE on SQLite), retried while busy."""
-    def work() -> PrintJob:
-        job = make()
-        session.add(job)
-        session.commit()
-        return job
-
-    return with_retry(session, work)
-
-
-def _change(
-    session: Session,
-    clock: Clock,
-    job_id: int,
-    change: Callable[[PrintJob], bool],
-    device_id: int | None = None,
-) -> tuple[PrintJob | None, bool]:
-    """Apply `change` to the job as committed now (not as this session last saw it).
-
-    Returns the job (None if missing or not `device_id`'s) and whether it changed.
-    """
-    def work() -> tuple[PrintJob | None, bool]:
-        job = session.get(PrintJob, job_id, populate_existing=True, with_for_update=True)
-        if job is None or (device_id is not None and job.device_id != device_id):
-            session.commit()
-            return None, False
-        changed = change(job)
-        if changed:
-            job.updated_at = clock.now()
-        session.commit()
-        return job, changed
-
-    return with_retry(session, work)
-
-
-def fail_unconfirmed(
-    session: Session, clock: Clock, publisher: Publisher, job_id: int, seconds: float
-) -> PrintJob | None:
+@use_case
+def fail_unconfirmed(uow: UnitOfWork, job_id: int, seconds: float) -> PrintJob | None:
     """Fail a job nobody confirmed within `seconds` (a no-op once it is printed or failed)."""
-    job = session.get(PrintJob, job_id)
+    job = uow.session.get(PrintJob, job_id)
     if job is None or not job.open:
         return job
     if job.for_agent:
@@ -400,22 +329,21 @@ def fail_unconfirmed(
         error = f"The print agent of kiosk {name} did not confirm within {seconds:g} s (is it running?)"
     else:
         error = f"The printer {job.printer_url} did not finish within {seconds:g} s"
-    return mark_failed(session, clock, publisher, job_id, error)
+    return mark_failed(uow, job_id, error)
 
 
+@use_case
 def fail_overdue(
-    session: Session,
-    clock: Clock,
-    publisher: Publisher,
+    uow: UnitOfWork,
     *,
     agent_seconds: float = AGENT_ACK_SECONDS,
     server_seconds: float = SERVER_JOB_SECONDS,
 ) -> list[PrintJob]:
     """Fail every open job older than its deadline by the clock: jobs a restarted server or
     another process left behind. (A running dispatcher fails its own jobs on time.)"""
-    now = clock.now()
+    now = uow.clock.now()
     overdue = list(
-        session.scalars(
+        uow.session.scalars(
             select(PrintJob).where(
                 PrintJob.status.in_((PrintJobStatus.QUEUED, PrintJobStatus.SENT)),
                 or_(
@@ -426,7 +354,7 @@ def fail_overdue(
         )
     )
     for job in overdue:
-        fail_unconfirmed(session, clock, publisher, job.id, agent_seconds if job.for_agent else server_seconds)
+        fail_unconfirmed(uow, job.id, agent_seconds if job.for_agent else server_seconds)
     return overdue
 
 
@@ -445,5 +373,5 @@ def event_payload(job: PrintJob) -> dict[str, Any]:
     }
 
 
-def _publish(publisher: Publisher, name: str, job: PrintJob) -> None:
-    publisher.publish(Event(name=name, hall=job.hall.code, payload=event_payload(job)))
+def _announce(uow: UnitOfWork, name: EventName, job: PrintJob) -> None:
+    uow.publish(Event(name=name, hall=job.hall.code, payload=event_payload(job)))

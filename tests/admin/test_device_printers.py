@@ -129,7 +129,7 @@ def test_the_printer_networks_setting_lets_a_server_reach_other_printers(
     ("10.0.0.0/8", "http", "PRINTER_PORTS"),
 ])
 def test_a_bad_printer_setting_is_one_clear_error(networks, ports, says):
-    from motcua.printer.transports import PrinterPolicy
+    from motcua.printer.device.urls import PrinterPolicy
 
     with pytest.raises(ValueError, match=says):
         PrinterPolicy.from_settings(networks, ports)

@@ -19,8 +19,8 @@ from motcua.dossier.receipt import (
     receipt_document,
 )
 from motcua.dossier.receipt_pdf import receipt_pdf
-from motcua.printer.document import QRCode
-from motcua.printer.render import preview, to_escpos
+from motcua.printer.device.document import QRCode
+from motcua.printer.device.render import preview, to_escpos
 from tests.conftest import ARTIFACTS
 from tests.support import HALL_TZ
 

@@ -10,12 +10,12 @@ import pytest
 
 from motcua.auth.accounts import register_device
 from motcua.core.clock import SystemClock
-from motcua.printer import services
-from motcua.printer.agent import PrintAgent, PrintedJobs
-from motcua.printer.dispatch import AGENT_NAMESPACE, job_message
-from motcua.printer.errors import PrinterError
+from motcua.printer.device.agent import PrintAgent, PrintedJobs
+from motcua.printer.device.wire import AGENT_NAMESPACE
+from motcua.printer.dispatch import job_message
+from motcua.printer.device.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.transports import Printer
+from motcua.printer.device.transports import Printer
 from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
@@ -68,11 +68,18 @@ def agents(live_server, hall, tmp_path) -> Iterator[Agents]:
 
 
 def new_job(live_server, device_id: int, data: bytes) -> int:
+    """A test print of `data`, stored and handed to the app's print queue as a use case's is."""
     dispatcher = live_server.app.extensions["motcua.printer"]
     with live_server.session() as s:
-        job = services.enqueue(s, SystemClock(), dispatcher, hall_id=1, device_id=device_id,
-                               printer_url=None, kind=PrintJobKind.TEST, data=data)
-        return job.id
+        now = SystemClock().now()
+        job = PrintJob(hall_id=1, device_id=device_id, kind=PrintJobKind.TEST, data=data,
+                       status=PrintJobStatus.QUEUED, attempts=0, created_at=now, updated_at=now)
+        s.add(job)
+        s.commit()
+    dispatcher.submit(job.id)
+    # The dispatcher's worker hands it on (emits it, marks it sent) in a moment.
+    eventually(lambda: status_of(live_server, job.id) != PrintJobStatus.QUEUED)
+    return job.id
 
 
 def status_of(live_server, job_id: int) -> PrintJobStatus:
@@ -84,7 +91,7 @@ def test_a_connected_agent_prints_a_new_job_and_acknowledges_it(live_server, hal
     agent = agents.start()
     job = new_job(live_server, hall[0], b"\x1b@first")
     eventually(lambda: status_of(live_server, job) == PrintJobStatus.PRINTED)
-    assert agent.printer.sent == [b"\x1b@first"]
+    assert agent.printer.transport.sent == [b"\x1b@first"]
 
 
 def test_the_agent_reconnecting_receives_its_missed_jobs_exactly_once(live_server, hall, agents):
@@ -100,13 +107,13 @@ def test_the_agent_reconnecting_receives_its_missed_jobs_exactly_once(live_serve
     second = agents.start()
     eventually(lambda: all(status_of(live_server, j) == PrintJobStatus.PRINTED for j in missed))
     time.sleep(0.3)  # room for a duplicate to show up, were one coming
-    assert first.printer.sent == [b"job-1"]
-    assert second.printer.sent == [b"job-2", b"job-3"]
+    assert first.printer.transport.sent == [b"job-1"]
+    assert second.printer.transport.sent == [b"job-2", b"job-3"]
 
     agents.stop_all()
     third = agents.start()  # nothing is open: nothing comes
     time.sleep(0.5)
-    assert third.printer.sent == []
+    assert third.printer.transport.sent == []
 
 
 def test_a_resync_from_the_server_brings_the_agent_a_job_whose_message_was_lost(
@@ -125,7 +132,7 @@ def test_a_resync_from_the_server_brings_the_agent_a_job_whose_message_was_lost(
     assert status_of(live_server, job) == PrintJobStatus.SENT
     live_server.app.extensions["socketio"].emit("resync", {}, namespace=AGENT_NAMESPACE)
     eventually(lambda: status_of(live_server, job) == PrintJobStatus.PRINTED)
-    assert agent.printer.sent == [b"first", b"lost"]
+    assert agent.printer.transport.sent == [b"first", b"lost"]
 
 
 def test_a_job_printed_whose_acknowledgement_was_lost_is_acknowledged_again_not_printed(
@@ -138,7 +145,7 @@ def test_a_job_printed_whose_acknowledgement_was_lost_is_acknowledged_again_not_
         PrintedJobs(agents.state).add(job_message(s.get(PrintJob, job_id))["key"])
     agent = agents.start()
     eventually(lambda: status_of(live_server, job_id) == PrintJobStatus.PRINTED)
-    assert agent.printer.sent == []
+    assert agent.printer.transport.sent == []
 
 
 def test_a_printer_failure_on_the_kiosk_marks_the_job_failed(live_server, hall, agents, tmp_path):
@@ -178,7 +185,7 @@ def test_the_agent_prints_each_key_once_and_answers_every_copy(tmp_path):
     job = {"id": 7, "key": "7@t", "kind": "ticket", "data": base64.b64encode(b"bytes").decode()}
     work_through(agent, job, dict(job), "not a job")
     work_through(agent, dict(job))
-    assert agent.printer.sent == [b"bytes"]
+    assert agent.printer.transport.sent == [b"bytes"]
     assert acks == [{"id": 7, "ok": True}, {"id": 7, "ok": True}]
     assert "7@t" in PrintedJobs(tmp_path / "state.json")
 
@@ -192,4 +199,4 @@ def test_a_job_without_bytes_or_a_state_file_that_cannot_be_written_does_not_sto
     no_bytes = "the job came without its bytes"
     assert acks == [{"id": 1, "ok": False, "error": no_bytes}, {"id": 2, "ok": False, "error": no_bytes},
                     {"id": 3, "ok": True}]
-    assert agent.printer.sent == [b"ok"]
+    assert agent.printer.transport.sent == [b"ok"]

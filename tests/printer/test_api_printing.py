@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 
 from motcua.printer.models import PrintJob, PrintJobStatus
-from motcua.printer.stream import commands
+from motcua.printer.device.stream import commands
 from motcua.queue.models import Ticket
 from motcua.core.accounts import Device
 from tests.conftest import runtime_of
@@ -26,7 +26,7 @@ def use_printer(session, url):
 def printed(app, count=1):
     """What the dummy: printer got, once `count` jobs are there (slips are drawn after the
     tap's answer, by the dispatcher's drawing worker)."""
-    sent = app.extensions["motcua.printer"].printers.printer("dummy:").sent
+    sent = app.extensions["motcua.printer"].printers.printer("dummy:").transport.sent
     deadline = time.monotonic() + 10
     while len(sent) < count and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -92,7 +92,7 @@ def test_issuing_twice_with_one_tap_each_prints_two_tickets_once_each(app, clien
 
 def test_a_printing_kiosks_tap_is_answered_before_its_slip_is_drawn(app, client, kiosk_token,
                                                                     session, monkeypatch):
-    from motcua.printer import render
+    from motcua.printer.device import render
 
     drawing_may_end = threading.Event()
     draw = render.to_escpos

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from PIL import ImageChops
 
-from motcua.printer.document import Document, Text, ticket_document
-from motcua.printer.render import preview, to_escpos
-from motcua.printer.samples import sample_slip
-from motcua.printer.stream import StreamError, commands, raster_image
-from motcua.printer.transports import Printer
+from motcua.printer.device.document import Document, Text, ticket_document
+from motcua.printer.device.render import preview, to_escpos
+from motcua.printer.device.samples import sample_slip
+from motcua.printer.device.stream import StreamError, commands, raster_image
+from motcua.printer.device.transports import Printer
 
 RASTER = b"\x1dv0"  # GS v 0
 QR_STORE = b"\x1d(k"  # GS ( k
@@ -19,8 +19,8 @@ def printed(url: str, sample: str = "normal") -> bytes:
     printer = Printer(url)
     doc = ticket_document(sample_slip(sample, printer.settings.paper_mm))
     printer.print_bytes(printer.render(doc))
-    assert len(printer.sent) == 1
-    return printer.sent[0]
+    assert len(printer.transport.sent) == 1
+    return printer.transport.sent[0]
 
 
 def test_a_ticket_on_the_dummy_printer_is_a_raster_a_native_qr_code_and_a_cut():

@@ -3,6 +3,7 @@ reprinted only on request, marked and announced; server printers that fail in ti
 from __future__ import annotations
 
 import base64
+import dataclasses
 import time
 from datetime import timedelta
 
@@ -13,9 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from motcua.auth.accounts import register_device
 from motcua.printer import services
 from motcua.printer.dispatch import PrintDispatcher
-from motcua.printer.errors import PrinterError
+from motcua.printer.device.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.stream import commands
+from motcua.printer.device.stream import commands
+from motcua.printer.device.document import ticket_document
+from motcua.core.ports import RecordingPrintQueue
 from motcua.queue import errors
 from motcua.queue import services as queue_services
 from motcua.queue.models import Priority, Ticket
@@ -44,18 +47,35 @@ def issue(ports, device, priority=None):
                                        priority=priority, actor=actor)
 
 
+def store_slip(ports, queue, issued, device):
+    """The ticket's slip as a kiosk's tap stores it (undrawn), handed to `queue` on commit."""
+    target = services.kiosk_target(device)
+    if target is None:
+        return None
+    ticket = issued.ticket
+
+    def layout(paper_mm):
+        return ticket_document(services.slip_for_ticket(
+            ticket, ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
+            status_url=URL + ticket.token, paper_mm=paper_mm))
+
+    return services.print_document(
+        dataclasses.replace(ports, print_queue=queue), target, layout,
+        hall_id=ticket.hall_id, kind=PrintJobKind.TICKET, ticket_id=ticket.id)
+
+
 def print_it(ports, queue, issued, device):
-    return services.print_ticket(
-        ports.session, ports.clock, ports.publisher, queue, issued.ticket, device,
-        ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
-        status_url=URL + issued.ticket.token,
-    )
+    """The slip stored, and drawn as the print queue draws it."""
+    job = store_slip(ports, queue, issued, device)
+    if job is None or job.status == PrintJobStatus.FAILED:
+        return job
+    return services.draw_job(ports, job.id)
 
 
 def test_a_ticket_job_holds_the_rendered_bytes_and_goes_to_the_queue_once(ports, session, clock):
     device = kiosk(session, clock, "dummy:")
     issued = issue(ports, device)
-    queue = services.RecordingPrintQueue()
+    queue = RecordingPrintQueue()
     job = print_it(ports, queue, issued, device)
     assert job is not None and queue.submitted == [job.id]
     assert (job.kind, job.status, job.ticket_id, job.printer_url) == (
@@ -68,7 +88,7 @@ def test_a_ticket_job_holds_the_rendered_bytes_and_goes_to_the_queue_once(ports,
 def test_asking_again_for_the_same_ticket_returns_the_first_job_and_prints_nothing(ports, session, clock):
     device = kiosk(session, clock, "dummy:")
     issued = issue(ports, device)
-    queue = services.RecordingPrintQueue()
+    queue = RecordingPrintQueue()
     first = print_it(ports, queue, issued, device)
     again = print_it(ports, queue, issued, device)
     assert again is not None and first is not None and again.id == first.id
@@ -78,7 +98,7 @@ def test_asking_again_for_the_same_ticket_returns_the_first_job_and_prints_nothi
 def test_the_database_refuses_a_second_original_job_for_a_ticket(ports, session, clock):
     device = kiosk(session, clock, "dummy:")
     issued = issue(ports, device)
-    first = print_it(ports, services.RecordingPrintQueue(), issued, device)
+    first = print_it(ports, RecordingPrintQueue(), issued, device)
     assert first is not None
     now = clock.now()
     session.add(PrintJob(hall_id=first.hall_id, device_id=device.id, printer_url="dummy:",
@@ -92,21 +112,22 @@ def test_the_database_refuses_a_second_original_job_for_a_ticket(ports, session,
 def test_a_reprint_is_a_new_job_pointing_at_the_original(ports, session, clock):
     device = kiosk(session, clock, "dummy:")
     issued = issue(ports, device)
-    queue = services.RecordingPrintQueue()
+    queue = RecordingPrintQueue()
     original = print_it(ports, queue, issued, device)
     assert original is not None
-    one = services.reprint_ticket(session, clock, queue, issued.ticket.id, requested_by="officer:lan")
-    two = services.reprint(session, clock, queue, one.id, requested_by="officer:lan")
+    with_queue = dataclasses.replace(ports, print_queue=queue)
+    one = services.reprint_ticket(with_queue, issued.ticket.id, requested_by="officer:lan")
+    two = services.reprint(with_queue, one.id, requested_by="officer:lan")
     assert one.reprint_of_id == original.id and two.reprint_of_id == original.id
     assert one.data == original.data and one.requested_by == "officer:lan"
     assert queue.submitted == [original.id, one.id, two.id]
     with pytest.raises(errors.NotFound):
-        services.reprint(session, clock, queue, 999_999, requested_by="x")
+        services.reprint(with_queue, 999_999, requested_by="x")
 
 
 def test_a_kiosk_without_a_printer_gets_no_job(ports, session, clock):
     device = kiosk(session, clock, None)
-    assert print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device) is None
+    assert print_it(ports, RecordingPrintQueue(), issue(ports, device), device) is None
 
 
 def test_an_unusable_printer_setting_fails_the_job_not_the_ticket(ports, session, clock, publisher):
@@ -114,7 +135,7 @@ def test_an_unusable_printer_setting_fails_the_job_not_the_ticket(ports, session
     device.printer = "lpt1:"  # no longer accepted anywhere, but an older database may hold it
     session.commit()
     issued = issue(ports, device)
-    queue = services.RecordingPrintQueue()
+    queue = RecordingPrintQueue()
     job = print_it(ports, queue, issued, device)
     assert job is not None and job.status == PrintJobStatus.FAILED
     assert "Unknown printer URL" in (job.error or "")
@@ -126,7 +147,7 @@ def test_an_unusable_printer_setting_fails_the_job_not_the_ticket(ports, session
 
 def test_an_agent_kiosk_gets_jobs_drawn_for_its_printer_settings(ports, session, clock):
     device = kiosk(session, clock, "agent:?width=58&qr=image")
-    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device, Priority.MERIT), device)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, device, Priority.MERIT), device)
     assert job is not None and job.printer_url is None and job.for_agent
     rasters = [c for c in commands(job.data) if c.name == "raster"]
     assert {c.width for c in rasters} == {384}
@@ -136,11 +157,11 @@ def test_an_agent_kiosk_gets_jobs_drawn_for_its_printer_settings(ports, session,
 def test_printed_and_failed_are_announced_once_with_what_the_kiosk_needs(ports, session, clock, publisher):
     device = kiosk(session, clock, "agent")
     issued = issue(ports, device)
-    job = print_it(ports, services.RecordingPrintQueue(), issued, device)
+    job = print_it(ports, RecordingPrintQueue(), issued, device)
     assert job is not None
-    services.mark_sent(session, clock, job.id)
-    services.mark_failed(session, clock, publisher, job.id, "paper out")
-    services.mark_failed(session, clock, publisher, job.id, "paper out again")
+    services.mark_sent(ports, job.id)
+    services.mark_failed(ports, job.id, "paper out")
+    services.mark_failed(ports, job.id, "paper out again")
     failed = [e for e in publisher.events if e.name == "print_failed"]
     assert len(failed) == 1
     event = failed[0]
@@ -149,40 +170,40 @@ def test_printed_and_failed_are_announced_once_with_what_the_kiosk_needs(ports, 
         "ticket_token": issued.ticket.token, "display_number": issued.ticket.display_number,
         "device": "kiosk-1", "error": "paper out"}
     # A late acknowledgement wins: the paper is the truth.
-    services.mark_printed(session, clock, publisher, job.id)
-    services.mark_printed(session, clock, publisher, job.id)
+    services.mark_printed(ports, job.id)
+    services.mark_printed(ports, job.id)
     assert [e.name for e in publisher.events].count("print_printed") == 1
     assert session.get(PrintJob, job.id).status == PrintJobStatus.PRINTED
 
 
 def test_another_kiosks_acknowledgement_changes_nothing(ports, session, clock, publisher):
     mine, other = kiosk(session, clock, "agent"), kiosk(session, clock, "agent", "kiosk-2")
-    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, mine), mine)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, mine), mine)
     assert job is not None
-    assert services.mark_printed(session, clock, publisher, job.id, device_id=other.id) is None
+    assert services.mark_printed(ports, job.id, device_id=other.id) is None
     assert session.get(PrintJob, job.id).status == PrintJobStatus.QUEUED
 
 
 def test_agent_jobs_nobody_confirms_fail_after_the_deadline(ports, session, clock, publisher):
     device = kiosk(session, clock, "agent")
-    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
-    assert services.fail_overdue(session, clock, publisher) == []
+    assert services.fail_overdue(ports) == []
     assert services.open_agent_jobs(session, device.id) == [job]
     clock.advance(seconds=services.AGENT_ACK_SECONDS + 1)
-    assert [j.id for j in services.fail_overdue(session, clock, publisher)] == [job.id]
+    assert [j.id for j in services.fail_overdue(ports)] == [job.id]
     assert "did not confirm" in (session.get(PrintJob, job.id).error or "")
     assert services.open_agent_jobs(session, device.id) == []
 
 
 def test_a_server_printer_job_lost_by_a_restart_is_failed_later(ports, session, clock, publisher):
     device = kiosk(session, clock, "tcp://127.0.0.1:9")
-    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
     clock.advance(seconds=services.AGENT_ACK_SECONDS + 1)
-    assert services.fail_overdue(session, clock, publisher) == []
+    assert services.fail_overdue(ports) == []
     clock.advance(seconds=services.SERVER_JOB_SECONDS)
-    assert len(services.fail_overdue(session, clock, publisher)) == 1
+    assert len(services.fail_overdue(ports)) == 1
 
 
 # --- server printers, driven by their worker thread ------------------------------------------
@@ -214,7 +235,7 @@ def test_a_network_printer_that_fails_leaves_the_ticket_issued_and_the_job_faile
         device = kiosk(session, clock, f"{url}?timeout=1")
         issued = issue(ports, device)
         started = time.monotonic()
-        job = print_it(ports, dispatcher, issued, device)
+        job = store_slip(ports, dispatcher, issued, device)
         assert job is not None
         assert time.monotonic() - started < 0.5, "issuing never waits for the printer"
         done = wait_for_outcome(app, job.id, seconds=5)
@@ -230,7 +251,7 @@ def test_a_server_printer_prints_jobs_one_at_a_time_on_its_own_connection(
 ):
     with FakeNetworkPrinter() as fake:
         device = kiosk(session, clock, fake.url)
-        jobs = [print_it(ports, dispatcher, issue(ports, device), device) for _ in range(3)]
+        jobs = [store_slip(ports, dispatcher, issue(ports, device), device) for _ in range(3)]
         for job in jobs:
             assert job is not None
             assert wait_for_outcome(app, job.id, seconds=10).status == PrintJobStatus.PRINTED
@@ -247,31 +268,33 @@ def test_a_job_stuck_behind_a_dead_printer_for_too_long_fails_without_trying(
     rt = runtime_of(app)
     impatient = PrintDispatcher(rt.sessions, clock, publisher, lambda *a, **k: None, max_wait=5)
     device = kiosk(session, clock, f"tcp://127.0.0.1:{closed_port()}")
-    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
     clock.advance(seconds=6)
-    impatient.submit(job)
+    impatient.submit(job.id)
     done = wait_for_outcome(app, job.id, seconds=5)
     assert done.attempts == 0 and "Waited 6 s" in (done.error or "")
 
 
 def test_dummy_printers_print_at_once_in_the_callers_thread(app, ports, session, clock, publisher, dispatcher):
     device = kiosk(session, clock, "dummy:")
-    job = print_it(ports, dispatcher, issue(ports, device), device)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
+    dispatcher.printers.submit(job.id, "dummy:")
     with runtime_of(app).sessions() as s:
         assert s.get(PrintJob, job.id).status == PrintJobStatus.PRINTED
-    assert dispatcher.printers.printer("dummy:").sent == [job.data]
+    assert dispatcher.printers.printer("dummy:").transport.sent == [job.data]
     assert session.scalar(select(PrintJob.attempts).where(PrintJob.id == job.id)) == 1
     assert timedelta(0) <= clock.now() - job.created_at
 
 
 def test_a_printer_url_target_is_drawn_for_that_printer_and_agent_urls_need_a_kiosk():
-    target = services.target_for_url("tcp://10.0.0.15:9100?width=58&qr=image")
+    target = services.PrintTarget("tcp://10.0.0.15:9100?width=58&qr=image")
     assert (target.device_id, target.printer_url) == (None, "tcp://10.0.0.15:9100?width=58&qr=image")
-    assert (target.settings.width, target.settings.native_qr) == (384, False)
+    settings = target.resolve()
+    assert (settings.width, settings.native_qr) == (384, False)
     with pytest.raises(PrinterError, match="needs a kiosk"):
-        services.target_for_url("agent")
+        services.PrintTarget("agent").resolve()
 
 
 @pytest.mark.postgres
@@ -286,11 +309,11 @@ def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(post
         ports = Ports(session=pg, clock=clock, publisher=publisher)
         device = kiosk(pg, clock, "agent")
         issued = issue(ports, device)
-        queue = services.RecordingPrintQueue()
+        queue = RecordingPrintQueue()
         job = print_it(ports, queue, issued, device)
         assert job is not None and print_it(ports, queue, issued, device).id == job.id
-        assert services.mark_sent(pg, clock, job.id).status == PrintJobStatus.SENT
-        assert services.mark_printed(pg, clock, publisher, job.id, device_id=device.id).status == PrintJobStatus.PRINTED
+        assert services.mark_sent(ports, job.id).status == PrintJobStatus.SENT
+        assert services.mark_printed(ports, job.id, device_id=device.id).status == PrintJobStatus.PRINTED
         now = clock.now()
         pg.add(PrintJob(hall_id=job.hall_id, device_id=device.id, ticket_id=issued.ticket.id,
                         kind=PrintJobKind.TICKET, data=b"x", attempts=0, created_at=now, updated_at=now))
@@ -305,7 +328,7 @@ def test_a_job_on_a_printer_not_asked_for_its_status_is_sent_never_printed(
     # The printer takes the connection and never reads: the bytes sit in the sockets' buffers.
     with FakeNetworkPrinter(silent=True) as silent:
         device = kiosk(session, clock, f"{silent.url}?status=off&timeout=2")
-        job = print_it(ports, dispatcher, issue(ports, device), device)
+        job = store_slip(ports, dispatcher, issue(ports, device), device)
         assert job is not None
         done = wait_for_outcome(app, job.id, seconds=10)
     assert done.status == PrintJobStatus.UNCONFIRMED and done.error is None
@@ -318,21 +341,21 @@ def test_a_job_the_printer_confirmed_by_its_status_is_printed(
 ):
     with FakeNetworkPrinter() as fake:
         device = kiosk(session, clock, fake.url)
-        job = print_it(ports, dispatcher, issue(ports, device), device)
+        job = store_slip(ports, dispatcher, issue(ports, device), device)
         assert job is not None
         assert wait_for_outcome(app, job.id, seconds=10).status == PrintJobStatus.PRINTED
 
 
 def test_an_agent_whose_printer_cannot_tell_leaves_its_jobs_unconfirmed(ports, session, clock, publisher):
     device = kiosk(session, clock, "agent")
-    job = print_it(ports, services.RecordingPrintQueue(), issue(ports, device), device)
+    job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
-    services.mark_sent(session, clock, job.id)
-    done = services.mark_printed(session, clock, publisher, job.id, device_id=device.id, confirmed=False)
+    services.mark_sent(ports, job.id)
+    done = services.mark_printed(ports, job.id, device_id=device.id, confirmed=False)
     assert done is not None and done.status == PrintJobStatus.UNCONFIRMED and not done.open
-    assert services.fail_overdue(session, clock, publisher) == []
+    assert services.fail_overdue(ports) == []
     clock.advance(seconds=services.SERVER_JOB_SECONDS * 2)
-    assert services.fail_overdue(session, clock, publisher) == []
+    assert services.fail_overdue(ports) == []
 
 
 def test_jobs_queued_behind_one_the_printer_failed_fail_with_it_not_a_time_out_later(
@@ -341,7 +364,7 @@ def test_jobs_queued_behind_one_the_printer_failed_fail_with_it_not_a_time_out_l
     with FakeNetworkPrinter(silent=True) as silent:
         device = kiosk(session, clock, f"{silent.url}?timeout=1")
         started = time.monotonic()
-        jobs = [print_it(ports, dispatcher, issue(ports, device), device) for _ in range(3)]
+        jobs = [store_slip(ports, dispatcher, issue(ports, device), device) for _ in range(3)]
         done = [wait_for_outcome(app, job.id, seconds=5) for job in jobs if job is not None]
         took = time.monotonic() - started
     assert [job.status for job in done] == [PrintJobStatus.FAILED] * 3
@@ -355,10 +378,7 @@ def test_an_agent_job_its_process_never_drew_is_drawn_and_sent_when_the_agent_co
     device = kiosk(session, clock, "agent")
     issued = issue(ports, device)
     # Stored undrawn, and the process died before its drawing worker got to it.
-    job = services.print_ticket(
-        session, clock, publisher, services.RecordingPrintQueue(), issued.ticket, device,
-        ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
-        status_url=URL + issued.ticket.token, later=True)
+    job = store_slip(ports, RecordingPrintQueue(), issued, device)
     assert job is not None and job.status == PrintJobStatus.QUEUED
     (message,) = dispatcher.open_jobs(device.id)
     data = base64.b64decode(message["data"])
@@ -366,3 +386,61 @@ def test_an_agent_job_its_process_never_drew_is_drawn_and_sent_when_the_agent_co
     assert (URL + issued.ticket.token).encode() in data
     with runtime_of(app).sessions() as s:
         assert s.get(PrintJob, job.id).status == PrintJobStatus.SENT
+
+
+def test_a_kiosks_ticket_and_its_slips_job_commit_together_and_reach_the_queue_after(
+        ports, session, clock, publisher):
+    from motcua.kiosk.services import take_ticket
+
+    device = kiosk(session, clock, "agent")
+    queue = RecordingPrintQueue()
+    actor = Actor(kind="kiosk", name=device.name, hall_id=device.hall_id, device_id=device.id)
+    asked: list[str] = []
+
+    def status_url(token):
+        asked.append(token)
+        return URL + token
+
+    taken = take_ticket(dataclasses.replace(ports, print_queue=queue), device=device,
+                        hall_code="demo", sector_code="dat-dai", priority=None, actor=actor,
+                        status_url=status_url)
+    job = taken.print_job
+    assert job is not None and job.ticket_id == taken.issued.ticket.id
+    assert queue.submitted == [job.id] and asked == [taken.issued.ticket.token]
+    assert publisher.names() == ["ticket_issued"]
+    drawn = services.draw_job(ports, job.id)
+    assert (URL + taken.issued.ticket.token).encode() in drawn.data
+
+    without = kiosk(session, clock, None, "kiosk-2")
+    bare = take_ticket(ports, device=without, hall_code="demo", sector_code="dat-dai", priority=None,
+                       actor=Actor(kind="kiosk", name="kiosk-2", hall_id=without.hall_id,
+                                   device_id=without.id), status_url=status_url)
+    assert bare.print_job is None and len(asked) == 1
+
+
+def test_a_refused_ticket_stores_no_print_job(ports, session, clock, publisher):
+    from motcua.kiosk.services import take_ticket
+
+    device = kiosk(session, clock, "agent")
+    actor = Actor(kind="kiosk", name=device.name, hall_id=device.hall_id, device_id=device.id)
+    with pytest.raises(errors.NotFound):
+        take_ticket(ports, device=device, hall_code="demo", sector_code="nothing", priority=None,
+                    actor=actor, status_url=lambda token: URL + token)
+    assert session.scalars(select(PrintJob)).all() == [] and publisher.names() == []
+
+
+def test_a_receipt_whose_printer_cannot_be_used_is_a_failed_job_announced_like_a_tickets(
+        ports, session, clock, publisher):
+    from motcua.printer.device.document import Cut, Document, Text
+
+    queue = RecordingPrintQueue()
+    job = services.print_document(
+        dataclasses.replace(ports, print_queue=queue), services.PrintTarget("lpt1:"),
+        lambda paper_mm: Document((Text("GIẤY HẸN"), Cut())), hall_id=1,
+        kind=PrintJobKind.RECEIPT, requested_by="officer:lan")
+    assert (job.status, job.kind, job.printer_url) == (PrintJobStatus.FAILED, PrintJobKind.RECEIPT, "lpt1:")
+    assert "Unknown printer URL" in (job.error or "") and queue.submitted == []
+    (failed,) = [e for e in publisher.events if e.name == "print_failed"]
+    assert failed.payload["kind"] == "receipt" and failed.payload["error"] == job.error
+    with pytest.raises(errors.Conflict):
+        services.reprint(ports, job.id, requested_by="officer:lan")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from motcua.printer.document import ticket_document
-from motcua.printer.render import preview
-from motcua.printer.samples import sample_slip
+from motcua.printer.device.document import ticket_document
+from motcua.printer.device.render import preview
+from motcua.printer.device.samples import sample_slip
 
 
 def _has_vietnamese_tesseract() -> bool:

@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
-from motcua.printer.document import ticket_document
-from motcua.printer.render import preview
-from motcua.printer.samples import sample_slip
+from motcua.printer.device.document import ticket_document
+from motcua.printer.device.render import preview
+from motcua.printer.device.samples import sample_slip
 
 pytestmark = pytest.mark.skipif(
     shutil.which("zbarimg") is None, reason="zbarimg is not installed (Debian: zbar-tools)"

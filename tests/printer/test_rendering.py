@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from PIL import Image
 
-from motcua.printer.document import (
+from motcua.printer.device.document import (
     Align,
     Cut,
     Document,
@@ -19,8 +19,8 @@ from motcua.printer.document import (
     Weight,
     ticket_document,
 )
-from motcua.printer.render import face, preview, wrap
-from motcua.printer.samples import SAMPLE_NAMES, sample_slip
+from motcua.printer.device.render import face, preview, wrap
+from motcua.printer.device.samples import SAMPLE_NAMES, sample_slip
 
 
 def ink_columns(image: Image.Image) -> list[int]:
@@ -134,8 +134,8 @@ def test_a_document_without_room_between_its_margins_is_refused():
 
 
 def test_a_missing_font_is_one_clear_error_saying_how_to_get_it(monkeypatch):
-    from motcua.printer import render
-    from motcua.printer.errors import PrinterError
+    from motcua.printer.device import render
+    from motcua.printer.device.errors import PrinterError
 
     def forget() -> None:
         for cached in (render.face, render.line, render.wrapped):

@@ -5,9 +5,10 @@ import time
 
 import pytest
 
-from motcua.printer.errors import PrinterError
-from motcua.printer.stream import commands
-from motcua.printer.transports import Printer, parse_printer_url
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.stream import commands
+from motcua.printer.device.transports import Printer
+from motcua.printer.device.urls import parse_printer_url
 from tests.printer.fakes import FakeNetworkPrinter, closed_port
 
 JOB = b"\x1b@\x1bd\x06\x1dV\x00"
@@ -101,8 +102,8 @@ def test_file_urls_write_the_bytes_and_a_folder_gets_one_file_per_job(tmp_path):
 def test_a_preview_printer_writes_what_would_print_as_a_png(tmp_path):
     from PIL import Image
 
-    from motcua.printer.document import ticket_document
-    from motcua.printer.samples import sample_slip
+    from motcua.printer.device.document import ticket_document
+    from motcua.printer.device.samples import sample_slip
 
     printer = Printer(f"preview:{tmp_path}")
     assert not printer.settings.native_qr
@@ -192,9 +193,9 @@ def test_asking_for_status_checks_where_none_can_be_read_is_refused():
 def test_a_preview_printer_draws_the_qr_code_of_a_job_made_for_a_native_qr_printer(tmp_path):
     from PIL import Image, ImageChops
 
-    from motcua.printer.document import ticket_document
-    from motcua.printer.render import preview, to_escpos
-    from motcua.printer.samples import sample_slip
+    from motcua.printer.device.document import ticket_document
+    from motcua.printer.device.render import preview, to_escpos
+    from motcua.printer.device.samples import sample_slip
 
     doc = ticket_document(sample_slip("normal"))
     job = to_escpos(doc, native_qr=True)  # e.g. a reprint, or an agent whose printer is preview:

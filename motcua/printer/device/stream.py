@@ -90,7 +90,7 @@ def raster_image(data: bytes, gap: int = 32) -> Image.Image:
     A native QR code (`GS ( k`) is drawn as the printer would, centred, so a preview of a job
     made for a printer that draws its own QR codes still shows the code.
     """
-    from motcua.printer.render import qr_image  # qrcode: only when a preview is drawn
+    from motcua.printer.device.render import qr_image  # qrcode: only when a preview is drawn
 
     parts: list[Image.Image | int] = []  # an int is a gap of that many rows
     qr_data, qr_module = b"", 3

@@ -7,22 +7,23 @@ is acknowledged again without printing twice.
 """
 from __future__ import annotations
 
-import base64
-import binascii
+import argparse
 import json
 import os
 import queue
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import socketio
 
-from motcua.printer.dispatch import AGENT_NAMESPACE
-from motcua.printer.errors import PrinterError
-from motcua.printer.transports import Printer
+from motcua.printer.device import wire
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.transports import Printer
+from motcua.printer.device.urls import parse_printer_url
 
 REMEMBERED = 2000  # printed job keys kept; far more than a kiosk prints between reconnections
 
@@ -53,17 +54,6 @@ class PrintedJobs:
         os.replace(temporary, self.path)
 
 
-def _job_bytes(job: dict[str, Any]) -> bytes | None:
-    """The ESC/POS bytes of a job (base64 text on the wire, see `job_message`)."""
-    data = job.get("data")
-    if not isinstance(data, str):
-        return None
-    try:
-        return base64.b64decode(data, validate=True)
-    except binascii.Error:
-        return None
-
-
 class PrintAgent:
     def __init__(
         self,
@@ -85,11 +75,11 @@ class PrintAgent:
         self._rejected: str | None = None
         self._worker = threading.Thread(target=self._work, name="print agent", daemon=True)
         self.client = socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=5)
-        self.client.on("connect", self._on_connect, namespace=AGENT_NAMESPACE)
-        self.client.on("connect_error", self._on_connect_error, namespace=AGENT_NAMESPACE)
-        self.client.on("disconnect", self._on_disconnect, namespace=AGENT_NAMESPACE)
-        self.client.on("job", self._on_job, namespace=AGENT_NAMESPACE)
-        self.client.on("resync", self._on_resync, namespace=AGENT_NAMESPACE)
+        self.client.on("connect", self._on_connect, namespace=wire.AGENT_NAMESPACE)
+        self.client.on("connect_error", self._on_connect_error, namespace=wire.AGENT_NAMESPACE)
+        self.client.on("disconnect", self._on_disconnect, namespace=wire.AGENT_NAMESPACE)
+        self.client.on(wire.JOB, self._on_job, namespace=wire.AGENT_NAMESPACE)
+        self.client.on(wire.RESYNC, self._on_resync, namespace=wire.AGENT_NAMESPACE)
 
     def start(self, retry_seconds: float = 5.0) -> None:
         """Connect (retrying while the server is unreachable) and start printing.
@@ -103,8 +93,8 @@ class PrintAgent:
             try:
                 self.client.connect(
                     self.server,
-                    namespaces=[AGENT_NAMESPACE],
-                    auth={"kiosk": self.kiosk, "token": self._token},
+                    namespaces=[wire.AGENT_NAMESPACE],
+                    auth=wire.agent_auth(self.kiosk, self._token),
                     wait_timeout=10,
                 )
                 return
@@ -132,12 +122,12 @@ class PrintAgent:
 
     def _on_connect(self) -> None:
         self._say(f"connected to {self.server} as kiosk {self.kiosk}")
-        self.client.emit("ready", {}, namespace=AGENT_NAMESPACE)
+        self.client.emit(wire.READY, {}, namespace=wire.AGENT_NAMESPACE)
 
     def _on_resync(self, _data: Any = None) -> None:
         """The server's message queue was away and may have lost jobs: ask for them again
         (jobs already here or printed are not printed twice)."""
-        self.client.emit("ready", {}, namespace=AGENT_NAMESPACE)
+        self.client.emit(wire.READY, {}, namespace=wire.AGENT_NAMESPACE)
 
     def _on_connect_error(self, data: Any = None) -> None:
         if isinstance(data, dict) and data.get("message"):
@@ -146,37 +136,41 @@ class PrintAgent:
     def _on_disconnect(self, *_reason: Any) -> None:
         self._say(f"disconnected from {self.server}")
 
-    def _on_job(self, job: Any) -> None:
-        if not isinstance(job, dict):
+    def _on_job(self, message: Any) -> None:
+        if not isinstance(message, dict):
             return
-        key = str(job.get("key"))
+        key = str(message.get("key"))
         if key in self._waiting:
             return
         self._waiting.add(key)
-        self._jobs.put(job)
+        self._jobs.put(message)
 
     # --- the printing thread -----------------------------------------------------------------
 
     def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            key = str(job.get("key"))
-            answer: dict[str, Any] = {"id": job.get("id"), "ok": True}
-            data = _job_bytes(job)
-            if data is None:
-                answer = {"id": job.get("id"), "ok": False, "error": "the job came without its bytes"}
-            elif key not in self.printed:
-                try:
-                    confirmed = self.printer.print_bytes(data, name=f"job-{job.get('id')}")
-                except PrinterError as exc:
-                    answer = {"id": job.get("id"), "ok": False, "error": str(exc)}
-                    self._say(f"job {job.get('id')} failed: {exc}")
-                else:
-                    if not confirmed:  # sent, but the printer was not asked whether it prints
-                        answer["unconfirmed"] = True
-                    self._say(f"printed job {job.get('id')} ({job.get('kind')} {job.get('ticket') or ''})")
-                    self._remember(key)
-            self._waiting.discard(key)
-            self._acknowledge(answer)
+        while (message := self._jobs.get()) is not None:
+            job = wire.decode_job(message)
+            answer = None
+            if isinstance(job, wire.JobMessage):
+                answer = self._print(job)
+            elif job is not None:  # it names a job, but the job's bytes did not come
+                answer = wire.Ack(message["id"], False, error=job)
+            self._waiting.discard(str(message.get("key")))
+            if answer is not None:
+                self._acknowledge(answer)
+
+    def _print(self, job: wire.JobMessage) -> wire.Ack:
+        if job.key in self.printed:  # printed before a lost acknowledgement or a restart
+            return wire.Ack(job.id, True)
+        try:
+            confirmed = self.printer.print_bytes(job.data, name=f"job-{job.id}")
+        except PrinterError as exc:
+            self._say(f"job {job.id} failed: {exc}")
+            return wire.Ack(job.id, False, error=str(exc))
+        self._say(f"printed job {job.id} ({job.kind} {job.ticket or ''})")
+        self._remember(job.key)
+        # Not confirmed: sent, but the printer was not asked whether it prints.
+        return wire.Ack(job.id, True, unconfirmed=not confirmed)
 
     def _remember(self, key: str) -> None:
         try:
@@ -184,10 +178,57 @@ class PrintAgent:
         except OSError as exc:  # printed all the same; only a lost ack could now print it twice
             self._say(f"cannot write {self.printed.path}: {exc.strerror or exc}")
 
-    def _acknowledge(self, answer: dict[str, Any]) -> None:
+    def _acknowledge(self, answer: wire.Ack) -> None:
         try:
-            self.client.emit("ack", answer, namespace=AGENT_NAMESPACE)
+            self.client.emit(wire.ACK, wire.encode_ack(answer), namespace=wire.AGENT_NAMESPACE)
         except socketio.exceptions.SocketIOError:
             # Not connected: the server re-sends the job on reconnection, and the printed
             # list answers it then without printing again.
-            self._say(f"could not acknowledge job {answer['id']} now; it will be on reconnection")
+            self._say(f"could not acknowledge job {answer.id} now; it will be on reconnection")
+
+
+def default_state_file(kiosk: str) -> Path:
+    """Where an agent remembers printed jobs: in the user's configuration folder."""
+    return Path.home() / ".config" / "motcua" / f"print-agent-{kiosk}.json"
+
+
+def width_note(url: str) -> str | None:
+    """A printer URL given to the agent with drawing options: they belong on the server."""
+    if "width=" not in url and "qr=" not in url:
+        return None
+    settings = parse_printer_url(url)
+    qr = "native" if settings.native_qr else "image"
+    return ("note: paper width and QR mode are drawn on the server; set them on the kiosk "
+            f"(printer setting agent:?width={settings.paper_mm}&qr={qr})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`motcua-print-agent`: the kiosk PC's print agent, installed without the server."""
+    parser = argparse.ArgumentParser(
+        prog="motcua-print-agent", description="Receive this kiosk's print jobs and print them.")
+    parser.add_argument("--server", required=True, help="The motcua server, e.g. http://10.0.0.5:5000")
+    parser.add_argument("--kiosk", required=True, help="The kiosk's id or name (motcua kiosk add).")
+    parser.add_argument("--token", default=os.environ.get("MOTCUA_KIOSK_TOKEN"),
+                        help="The kiosk's token; better in MOTCUA_KIOSK_TOKEN than on the command line.")
+    parser.add_argument("--printer", required=True, help="The kiosk printer's URL, e.g. usb://04b8:0202")
+    parser.add_argument("--state", type=Path, help="Where printed job ids are remembered.")
+    args = parser.parse_args(argv)
+    if not args.token:
+        parser.error("give the kiosk's token: --token or MOTCUA_KIOSK_TOKEN")
+    try:
+        note = width_note(args.printer)
+        if note:
+            print(note)
+        agent = PrintAgent(args.server, args.kiosk, args.token, Printer(args.printer),
+                           args.state or default_state_file(args.kiosk))
+        agent.run()
+    except PrinterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

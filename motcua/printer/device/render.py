@@ -21,8 +21,8 @@ import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
 
-from motcua.printer.document import Align, Cut, Document, QRCode, Row, Rule, Space, Text, Weight
-from motcua.printer.errors import PrinterError
+from motcua.printer.device.document import Align, Cut, Document, QRCode, Row, Rule, Space, Text, Weight
+from motcua.printer.device.errors import PrinterError
 
 if TYPE_CHECKING:
     from escpos.capabilities import Profile
@@ -388,4 +388,5 @@ def to_escpos(doc: Document, native_qr: bool = True) -> bytes:
             printer.set(align="left")
         else:
             printer.cut()
-    return printer.output
+    data: bytes = printer.output
+    return data

@@ -3,15 +3,16 @@
 A `Document` is a short list of blocks (wrapped text, label/value rows, rules, spacing, a
 QR code, a cut). Tickets are built here from plain data (`TicketSlip`), so the kiosk, the
 CLI and the job service can all make one without the ORM; dossier receipts are built from
-the same blocks by their own module. `motcua.printer.render` turns a document into a
+the same blocks by their own module. `render` turns a document into a
 raster preview or ESC/POS bytes.
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Union
+from typing import Any, Union
 from zoneinfo import ZoneInfo
 
 PAPER_DOTS = {80: 576, 58: 384}  # printable width in dots at 203 dpi (8 dots per mm)
@@ -196,3 +197,34 @@ def ticket_document(slip: TicketSlip) -> Document:
         blocks.append(Text(line, pt(22), Weight.REGULAR, Align.CENTER))
     blocks.append(Cut())
     return Document(tuple(blocks), width=width, margin=px(12))
+
+
+# A document as JSON: how a job waits, undrawn, until the server's drawing worker draws it.
+_BLOCK_TYPES: dict[str, type[Text] | type[Row] | type[Rule] | type[Space] | type[QRCode] | type[Cut]] = {
+    "text": Text, "row": Row, "rule": Rule, "space": Space, "qr": QRCode, "cut": Cut,
+}
+_TYPE_NAMES = {cls: name for name, cls in _BLOCK_TYPES.items()}
+
+
+def document_to_json(doc: Document) -> dict[str, Any]:
+    """Plain values only (enums by their value), read back by `document_from_json`."""
+    blocks = []
+    for block in doc.blocks:
+        fields = {f.name: getattr(block, f.name) for f in dataclasses.fields(block)}
+        blocks.append({"type": _TYPE_NAMES[type(block)],
+                       **{k: v.value if isinstance(v, enum.Enum) else v for k, v in fields.items()}})
+    return {"blocks": blocks, "width": doc.width, "margin": doc.margin}
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    blocks: list[Block] = []
+    for item in data["blocks"]:
+        fields = {k: v for k, v in item.items() if k != "type"}
+        if "weight" in fields:
+            fields["weight"] = Weight(fields["weight"])
+        if "value_weight" in fields:
+            fields["value_weight"] = Weight(fields["value_weight"])
+        if "align" in fields:
+            fields["align"] = Align(fields["align"])
+        blocks.append(_BLOCK_TYPES[item["type"]](**fields))
+    return Document(tuple(blocks), width=int(data["width"]), margin=int(data["margin"]))

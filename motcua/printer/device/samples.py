@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from motcua.core.clock import HALL_TIME_ZONE
-from motcua.printer.document import PRIORITY_LABELS, TicketSlip
+from motcua.printer.device.document import PRIORITY_LABELS, TicketSlip
+
+HALL_TIME_ZONE = "Asia/Ho_Chi_Minh"  # the samples are of a hall in Vietnam
 
 _ISSUED = datetime(2025, 3, 14, 1, 5, tzinfo=timezone.utc)  # 08:05 in the hall
 _URL = "http://192.168.1.10:5000/t/q7Xk2mP9vR4sT8wZ"
