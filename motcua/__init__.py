@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, outage
+    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk
     from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -37,7 +37,7 @@ def create_app(
     from motcua.hub import bp as hub_bp
     from motcua.printer import web as printer_web
     from motcua.core.ports import Memo
-    from motcua.realtime import (
+    from motcua.web.realtime import (
         SocketIOPublisher,
         WithoutWebSocketCompression,
         hall_message_queue,
@@ -45,6 +45,7 @@ def create_app(
         redis_options,
     )
     from motcua.web import Runtime, close_db
+    from motcua.web import outage as web_outage
 
     app = Flask(__name__, instance_relative_config=True)
     inputs.install(app)  # bounded `<int:…>`, no NUL bytes: before any route is added
@@ -81,7 +82,7 @@ def create_app(
         memo=Memo(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
-    outage.register(app)  # 503 + Retry-After while the database is away
+    web_outage.register(app)  # 503 + Retry-After while the database is away
 
     api.register(app)
     app.register_blueprint(hub_bp)

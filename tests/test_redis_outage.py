@@ -30,7 +30,7 @@ from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Sector
 from motcua.core.actors import DeviceKind, Role
-from motcua.realtime import HallMessageQueue
+from motcua.web.realtime import HallMessageQueue
 from tests.auth.signing import csrf_token, sign_in
 from tests.servers import RedisServer, Server, free_port, motcua_servers, redis_server
 from tests.support import make_officer

@@ -36,7 +36,7 @@ from motcua.admin import forms, live, ops, reports, services, voicepacks
 from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.api.access import is_staff
-from motcua.api.errors import STATUS_OF
+from motcua.web.errors import STATUS_OF
 from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
 from motcua.core.clock import local_day

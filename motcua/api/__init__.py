@@ -5,7 +5,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from motcua.api.errors import http_error
+from motcua.web.errors import http_error
 from motcua.api.views import bp
 from motcua.hub import error_page
 

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from motcua.api import errors as api_errors
+from motcua.web import errors as api_errors
 from motcua.api.access import counter_actor, is_staff, request_actor, staff_actor
-from motcua.api.errors import ApiError
+from motcua.web.errors import ApiError
 from motcua.api.openapi import openapi_document
-from motcua.api.parsing import json_body
+from motcua.web.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
 from motcua.printer import services as printing

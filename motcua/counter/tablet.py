@@ -24,8 +24,8 @@ from flask_wtf.csrf import CSRFError
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.wrappers import Response
 
-from motcua.api.errors import error_response
-from motcua.api.parsing import json_body
+from motcua.web.errors import error_response
+from motcua.web.parsing import json_body
 from motcua.counter import ratings
 from motcua.counter.models import RatingLevel
 from motcua.inputs import DbInt

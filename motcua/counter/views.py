@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from motcua.api.errors import error_response
+from motcua.web.errors import error_response
 from motcua.core.clock import local_day
 from motcua.counter import readmodels
 from motcua.counter.texts import (

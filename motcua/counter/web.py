@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from flask import Response, render_template, request
 from flask_babel import gettext as _
 
-from motcua.api.errors import ApiError, api_error, domain_error, status_of
+from motcua.web.errors import ApiError, api_error, domain_error, status_of
 from motcua.counter.texts import error_messages
 from motcua.extensions import LANGUAGES
 from motcua.queue.errors import DomainError

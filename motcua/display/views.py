@@ -19,15 +19,15 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from motcua.api.errors import error_response
+from motcua.web.errors import error_response
 from motcua.display import services as board
 from motcua.display import voice
-from motcua.display.sockets import DISPLAY_NAMESPACE
 from motcua.queue import errors, readmodels
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Hall
 from motcua.queue.services import current_ticket, get_counter, get_hall
 from motcua.web import db, runtime
+from motcua.web.realtime import DISPLAY_NAMESPACE
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 

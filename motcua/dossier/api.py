@@ -15,11 +15,11 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.exceptions import HTTPException
 
-from motcua.api import errors as api_errors
+from motcua.web import errors as api_errors
 from motcua.api.access import counter_actor, staff_actor
-from motcua.api.errors import ApiError, error_response
+from motcua.web.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
-from motcua.api.parsing import json_body
+from motcua.web.parsing import json_body
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.errors import Localised
 from motcua.dossier.models import Delivery, Dossier, DossierStatus

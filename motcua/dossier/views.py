@@ -24,7 +24,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from motcua.api.errors import STATUS_OF
+from motcua.web.errors import STATUS_OF
 from motcua.core.clock import local_day
 from motcua.dossier import lifecycle, readmodels, services, texts
 from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed

@@ -1,0 +1,24 @@
+"""The web layer every component's views share: the request's ports and actor, request parsing,
+the one JSON error shape and error-to-response mechanism, the public URLs for phones, and the
+Socket.IO transport with its namespace names.
+
+Components import what they need from here; the modules below are this package's own.
+"""
+from __future__ import annotations
+
+from motcua.web.context import (
+    Runtime,
+    bearer_token,
+    begin_request_write,
+    close_db,
+    current_actor,
+    current_device,
+    db,
+    ports,
+    runtime,
+)
+
+__all__ = [
+    "Runtime", "bearer_token", "begin_request_write", "close_db", "current_actor",
+    "current_device", "db", "ports", "runtime",
+]
