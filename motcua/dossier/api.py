@@ -24,12 +24,13 @@ from motcua.dossier import readmodels, services, texts
 from motcua.dossier.errors import Localised
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
 from motcua.dossier.public import publication_for
-from motcua.dossier.web import lookup_url, print_receipt
+from motcua.dossier.web import print_receipt
 from motcua.dossier.web import installation as configured
 from motcua.extensions import csrf
 from motcua.queue.errors import DomainError
 from motcua.core.actors import Actor
 from motcua.web import db, ports, runtime
+from motcua.web.links import dossier_lookup_url
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `staff_actor`
@@ -83,7 +84,7 @@ def _dossier_json(dossier: Dossier) -> dict[str, Any]:
     view = readmodels.staff_view(dossier, runtime().clock)
     hall = dossier.hall.code
     view["links"] = {
-        "lookup": lookup_url(dossier),
+        "lookup": dossier_lookup_url(dossier.qr_secret),
         "receipt_pdf": url_for("dossier.receipt_a4", hall_code=hall, code=dossier.code),
         "receipt_png": url_for("dossier.receipt_preview", hall_code=hall, code=dossier.code),
         "page": url_for("dossier.dossier", hall_code=hall, code=dossier.code),

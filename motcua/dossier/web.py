@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from motcua.dossier import services
@@ -17,6 +16,7 @@ from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.queue.models import Hall
 from motcua.web import db, runtime
+from motcua.web.links import dossier_lookup_page, dossier_lookup_url
 
 log = logging.getLogger(__name__)
 
@@ -33,28 +33,18 @@ def installation() -> Installation:
     )
 
 
-def public_base() -> str:
-    """Where citizens reach this server: the configured public URL, else this request's host."""
-    return str(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-
-
-def lookup_url(dossier: Dossier) -> str:
-    return f"{public_base()}/tra-cuu/{dossier.qr_secret}"
-
-
 def receiving_unit(hall: Hall) -> str:
     return services.settings_of(hall).receiving_unit or hall.name
 
 
 def receipt_slip(dossier: Dossier, paper_mm: int = 80) -> ReceiptSlip:
     hall = dossier.hall
-    base = public_base()
     return slip_for(
         dossier,
         receiving_unit=receiving_unit(hall),
         result_place=services.settings_of(hall).result_place or hall.name,
-        lookup_url=lookup_url(dossier),
-        lookup_page=urlsplit(base).netloc + urlsplit(base).path + "/tra-cuu",
+        lookup_url=dossier_lookup_url(dossier.qr_secret),
+        lookup_page=dossier_lookup_page(),
         paper_mm=paper_mm,
     )
 

@@ -33,12 +33,13 @@ from motcua.display import services as board
 from motcua.display import voice
 from motcua.kiosk import registration, texts
 from motcua.kiosk import voice as kiosk_voice
-from motcua.kiosk.links import qr_svg, ticket_page_url
+from motcua.kiosk.links import qr_svg
 from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
 from motcua.queue import readmodels, services
 from motcua.queue.errors import HallNotFound, TicketNotFound
 from motcua.queue.models import Hall, Priority, Ticket
 from motcua.web import db, runtime
+from motcua.web.links import ticket_page_url
 
 bp = Blueprint("kiosk", __name__)
 

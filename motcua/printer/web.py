@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from motcua.printer import services
@@ -16,6 +16,7 @@ from motcua.printer.transports import PrinterPolicy
 from motcua.core.accounts import Device
 from motcua.queue.services import IssuedTicket
 from motcua.web import db, runtime
+from motcua.web.links import ticket_page_url
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,6 @@ def printer_policy() -> PrinterPolicy:
     return current_app.extensions[POLICY]
 
 
-def status_url(token: str) -> str:
-    """The ticket's phone page, as the QR code must carry it: an absolute URL."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return f"{base.rstrip('/')}/t/{token}"
-
-
 def print_issued_ticket(issued: IssuedTicket, device: Device | None) -> PrintJob | None:
     """Queue the slip of a just-issued (committed) ticket on its kiosk's printer.
 
@@ -70,7 +65,7 @@ def print_issued_ticket(issued: IssuedTicket, device: Device | None) -> PrintJob
         return services.print_ticket(
             session, rt.clock, rt.publisher, dispatcher(), issued.ticket, device,
             ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
-            status_url=status_url(issued.ticket.token), later=True,
+            status_url=ticket_page_url(issued.ticket.token), later=True,
         )
     except SQLAlchemyError:
         session.rollback()
