@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk
+    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, web
     from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -45,7 +45,6 @@ def create_app(
         redis_options,
     )
     from motcua.web import Runtime, close_db
-    from motcua.web import outage as web_outage
 
     app = Flask(__name__, instance_relative_config=True)
     inputs.install(app)  # bounded `<int:…>`, no NUL bytes: before any route is added
@@ -82,7 +81,7 @@ def create_app(
         memo=Memo(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
-    web_outage.register(app)  # 503 + Retry-After while the database is away
+    web.register(app)  # error answers (503 + Retry-After while the database is away), events.js
 
     api.register(app)
     app.register_blueprint(hub_bp)

@@ -6,6 +6,8 @@ Components import what they need from here; the modules below are this package's
 """
 from __future__ import annotations
 
+from flask import Flask
+
 from motcua.web.context import (
     Runtime,
     bearer_token,
@@ -19,6 +21,14 @@ from motcua.web.context import (
 )
 
 __all__ = [
-    "Runtime", "bearer_token", "begin_request_write", "close_db", "current_actor",
+    "Runtime", "register", "bearer_token", "begin_request_write", "close_db", "current_actor",
     "current_device", "db", "ports", "runtime",
 ]
+
+
+def register(app: Flask) -> None:
+    """Called by `create_app`: the answers to errors and outages, and the pages' event names."""
+    from motcua.web import live, outage
+
+    outage.register(app)
+    app.register_blueprint(live.bp)
