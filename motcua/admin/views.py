@@ -36,7 +36,7 @@ from motcua.admin import forms, live, ops, reports, services, voicepacks
 from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.api.access import is_staff
-from motcua.web.errors import STATUS_OF
+from motcua.web.errors import error_screen
 from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
 from motcua.core.clock import local_day
@@ -119,10 +119,9 @@ def _error_page(message: str, status: int) -> tuple[str, int]:
                            user=current_user.user), status
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> tuple[str, int]:
-    status = next(s for cls, s in STATUS_OF if isinstance(exc, cls))
-    return _error_page(_explain(exc), status)
+@error_screen(bp)
+def _refused(status: int, _title: str, message: str, exc: Exception) -> tuple[str, int]:
+    return _error_page(_explain(exc) if isinstance(exc, DomainError) else message, status)
 
 
 def _field_errors(exc: Invalid) -> dict[str | None, list[str]]:

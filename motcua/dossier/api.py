@@ -13,19 +13,16 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
-from werkzeug.exceptions import HTTPException
 
-from motcua.web import errors as api_errors
 from motcua.api.access import counter_actor, staff_actor
 from motcua.web.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
 from motcua.web.parsing import json_body
 from motcua.dossier import readmodels, services, texts
-from motcua.dossier.errors import Localised
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
 from motcua.dossier.public import publication_for
-from motcua.dossier.web import print_receipt
-from motcua.dossier.web import installation as configured
+from motcua.dossier.installation import installation as configured
+from motcua.dossier.printing import print_receipt
 from motcua.extensions import csrf
 from motcua.queue.errors import DomainError
 from motcua.core.actors import Actor
@@ -34,18 +31,6 @@ from motcua.web.links import dossier_lookup_url
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `staff_actor`
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> tuple[Response, int]:
-    if isinstance(exc, Localised):
-        status = next(s for cls, s in api_errors.STATUS_OF if isinstance(exc, cls))
-        return error_response(status, exc.code, texts.message(exc))
-    return api_errors.domain_error(exc)
-
-
-bp.register_error_handler(ApiError, api_errors.api_error)
-bp.register_error_handler(HTTPException, api_errors.http_error)
 
 
 class Document(BaseModel):

@@ -18,10 +18,8 @@ class Localised(errors.DomainError):
     """A message to translate where it is shown: `gettext(error.msgid, **error.params)`."""
 
     def __init__(self, msgid: str, field: str | None = None, **params: Any) -> None:
-        super().__init__(msgid % params if params else msgid)
+        super().__init__(msgid, field, **params)  # the kernel's error: `translated` shows it
         self.msgid = msgid
-        self.params = params
-        self.field = field  # the form field at fault, if one is
 
 
 class DossierNotFound(Localised, errors.NotFound):

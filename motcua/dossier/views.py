@@ -24,13 +24,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from motcua.web.errors import STATUS_OF
+from motcua.web.errors import error_screen
 from motcua.core.clock import local_day
 from motcua.dossier import lifecycle, readmodels, services, texts
 from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
-from motcua.dossier.web import installation, print_receipt, receipt_slip
+from motcua.dossier.installation import installation
+from motcua.dossier.printing import print_receipt, receipt_slip
 from motcua.inputs import db_int
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall
@@ -69,11 +70,9 @@ def _error_text(exc: DomainError) -> str:
     return texts.message(exc) if isinstance(exc, Localised) else exc.message
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    status = next(code for cls, code in STATUS_OF if isinstance(exc, cls))
-    title = _("Không tìm thấy") if status == 404 else _("Không thực hiện được")
-    return render_template("counter/message.html", title=title, message=_error_text(exc),
+@error_screen(bp)
+def _error_page(status: int, title: str, message: str, _exc: Exception) -> ResponseReturnValue:
+    return render_template("counter/message.html", title=title, message=message,
                            links={"back": url_for("counter.home")}), status
 
 

@@ -28,7 +28,8 @@ __all__ = [
 
 def register(app: Flask) -> None:
     """Called by `create_app`: the answers to errors and outages, and the pages' event names."""
-    from motcua.web import live, outage
+    from motcua.web import errors, live, outage
 
+    errors.register(app)
     outage.register(app)
     app.register_blueprint(live.bp)

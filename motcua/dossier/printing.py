@@ -1,7 +1,6 @@
-"""Glue between requests and the dossier services: configuration, receipts, printing."""
+"""A dossier's receipt: its slip, its printer, and the print job queued for it."""
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from flask import current_app
@@ -10,7 +9,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from motcua.dossier import services
 from motcua.dossier.models import Dossier
 from motcua.dossier.receipt import ReceiptSlip, receipt_document, slip_for
-from motcua.dossier.services import Installation
 from motcua.printer import services as printing
 from motcua.printer.errors import PrinterError
 from motcua.printer.models import PrintJob, PrintJobKind
@@ -20,17 +18,7 @@ from motcua.web.links import dossier_lookup_page, dossier_lookup_url
 
 log = logging.getLogger(__name__)
 
-DEFAULT_AGENCY_CODE = "H21.65"
 PRINTER_EXTENSION = "motcua.printer"
-
-
-def installation() -> Installation:
-    """The agency code and the ID-card key, from the installation's configuration."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return Installation(
-        agency_code=str(current_app.config.get("AGENCY_CODE") or DEFAULT_AGENCY_CODE),
-        id_card_key=hashlib.sha256(b"motcua id-card digests\0" + secret).digest(),
-    )
 
 
 def receiving_unit(hall: Hall) -> str:
@@ -86,8 +74,3 @@ def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob | None:
         session.rollback()
         log.exception("storing the receipt job of %s", dossier.code)
         return None
-
-
-def due_soon_count(hall: Hall) -> int:
-    """For the console's link: how many dossiers of the hall are due within 24 hours."""
-    return len(services.due_soon(db(), runtime().clock, hall))
