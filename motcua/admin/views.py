@@ -37,6 +37,7 @@ from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.api.access import is_staff
 from motcua.web.errors import error_screen
+from motcua.web.links import kiosk_setup_url
 from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
 from motcua.core.clock import local_day
@@ -442,10 +443,7 @@ def _counter_numbers(hall: Hall) -> dict[int, int]:
 def _device_token_page(hall: Hall, device: Device, token: str) -> Response:
     lines = [(_("Thiết bị"), device.name), (_("Mã truy cập (token)"), token)]
     if device.kind == DeviceKind.KIOSK:
-        setup = url_for("kiosk.setup", hall=hall.code, token=token, _external=True) \
-            if "kiosk.setup" in current_app.view_functions else None
-        if setup:
-            lines.append((_("Địa chỉ cài đặt máy lấy số"), setup))
+        lines.append((_("Địa chỉ cài đặt máy lấy số"), kiosk_setup_url(hall.code, token)))
     return _secret_page(hall, "devices", title=_("Mã truy cập của thiết bị"),
                  lines=lines,
                  hint=_("Mã chỉ hiện một lần. Nhập mã này khi cài đặt thiết bị; mất mã thì cấp "

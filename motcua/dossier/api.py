@@ -18,13 +18,12 @@ from motcua.api.access import counter_actor, staff_actor
 from motcua.web.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
 from motcua.web.parsing import json_body
-from motcua.dossier import readmodels, services, texts
+from motcua.dossier import readmodels, services
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
 from motcua.dossier.public import publication_for
 from motcua.dossier.installation import installation as configured
 from motcua.dossier.printing import print_receipt
 from motcua.extensions import csrf
-from motcua.queue.errors import DomainError
 from motcua.core.actors import Actor
 from motcua.web import db, ports, runtime
 from motcua.web.links import dossier_lookup_url

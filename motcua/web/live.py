@@ -17,10 +17,11 @@ from motcua.extensions import limiter
 
 bp = Blueprint("live", __name__)
 
+NAMES = json.dumps({e.name: e.value for e in EventName}, indent=2)
 EVENTS_SCRIPT = (
     "/* Generated from motcua.core.events.EventName: every event a page can hear. */\n"
     '"use strict";\n'
-    f"window.EVENTS = Object.freeze({json.dumps({e.name: e.value for e in EventName}, indent=2)});\n"
+    f"window.EVENTS = Object.freeze({NAMES});\n"
 )
 
 

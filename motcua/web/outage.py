@@ -8,7 +8,15 @@ engine's pre-ping replaces dead connections, so service resumes without a restar
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
