@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from motcua.dossier.calendar import Unit
-from motcua.dossier.errors import Localised
 from motcua.dossier.models import DossierStatus as S
 
 
@@ -75,10 +74,6 @@ def moment(instant: datetime | str, time_zone: str) -> str:
     if isinstance(instant, str):
         instant = datetime.fromisoformat(instant)
     return f"{instant.astimezone(ZoneInfo(time_zone)):%H:%M %d/%m/%Y}"
-
-
-def message(error: Localised) -> str:
-    return _(error.msgid, **error.params)
 
 
 def error_messages() -> dict[str, str]:

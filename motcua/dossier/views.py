@@ -27,7 +27,7 @@ from flask_login import current_user, login_required
 from motcua.web.errors import error_screen
 from motcua.core.clock import local_day
 from motcua.dossier import lifecycle, readmodels, services, texts
-from motcua.dossier.errors import N_, BadInput, DossierNotFound, Localised, NotAllowed
+from motcua.dossier.errors import N_, BadInput, DossierNotFound, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
 from motcua.dossier.installation import installation
@@ -64,10 +64,6 @@ def _staff_hall(code: str) -> Hall:
     if _user().hall_id not in (None, hall.id):
         raise NotAllowed(N_("Bạn không làm việc tại nơi này."))
     return hall
-
-
-def _error_text(exc: DomainError) -> str:
-    return texts.message(exc) if isinstance(exc, Localised) else exc.message
 
 
 @error_screen(bp)
@@ -118,7 +114,7 @@ def _intake_page(hall: Hall, counter: Counter, form: dict[str, Any] | None = Non
     page = render_template(
         "dossier/intake.html", hall=hall, counter=counter, ticket=ticket,
         groups=_grouped(procedures, counter), chosen=chosen, due_preview=due_preview,
-        form=form or {}, error=_error_text(error) if error else None,
+        form=form or {}, error=error.translated(_) if error else None,
         error_field=getattr(error, "field", None), words=_page_words(), lang=_lang(),
         processing=texts.processing_time,
         moment=lambda instant: texts.moment(instant, hall.time_zone),
@@ -257,7 +253,7 @@ def change_status(hall_code: str, code: str) -> ResponseReturnValue:
         services.change_status(ports(), code=found.code, status=wanted, actor=_actor(), note=note)
     except DomainError as exc:
         db().rollback()
-        return _dossier_page(hall, services.get_dossier(db(), code), _error_text(exc), note,
+        return _dossier_page(hall, services.get_dossier(db(), code), exc.translated(_), note,
                              422 if isinstance(exc, BadInput) else 409)
     flash(_("Hồ sơ %(code)s: %(status)s.", code=found.code,
             status=texts.status_names()[wanted]), "ok")
