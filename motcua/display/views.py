@@ -65,7 +65,7 @@ def _page_error(status: int, _title: str, message: str, exc: Exception) -> tuple
 
 
 @bp.get("/<hall>")
-def hall_board(hall: str) -> str | tuple[str, int]:
+def hall_board(hall: str) -> str:
     """The big screen of the hall (1920×1080): calls, counters, people waiting, notices."""
     found = get_hall(db(), hall)
     sectors = board.sector_filter(found, request.args.get("sectors"))
@@ -96,7 +96,7 @@ def hall_board(hall: str) -> str | tuple[str, int]:
 
 
 @bp.get("/<hall>/counter/<int:number>")
-def counter_display(hall: str, number: int) -> str | tuple[str, int]:
+def counter_display(hall: str, number: int) -> str:
     """The small screen above a counter: its number and the ticket it serves, or its state."""
     found = get_hall(db(), hall)
     counter = get_counter(db(), found, number)

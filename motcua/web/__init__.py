@@ -2,7 +2,8 @@
 the one JSON error shape and error-to-response mechanism, the public URLs for phones, and the
 Socket.IO transport with its namespace names.
 
-Components import what they need from here; the modules below are this package's own.
+The request context (ports, actor, device) is imported from here; the rest from its modules:
+`errors`, `parsing`, `links`, `realtime`, `live` (the event names for scripts), `outage`.
 """
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
+from werkzeug.wrappers import Response
 
 from motcua.core.events import EventName
 from motcua.extensions import limiter
