@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, outage, printer, simulate
+    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, printer, simulate, web
     from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -36,7 +36,7 @@ def create_app(
                                    select_locale, socketio)
     from motcua.hub import bp as hub_bp
     from motcua.core.ports import Memo
-    from motcua.realtime import (
+    from motcua.web.realtime import (
         SocketIOPublisher,
         WithoutWebSocketCompression,
         hall_message_queue,
@@ -82,7 +82,7 @@ def create_app(
         memo=Memo(seconds=float(app.config["ESTIMATE_CACHE_SECONDS"])),
     )
     app.teardown_appcontext(close_db)
-    outage.register(app)  # 503 + Retry-After while the database is away
+    web.register(app)  # error answers (503 + Retry-After while the database is away), events.js
 
     api.register(app)
     app.register_blueprint(hub_bp)

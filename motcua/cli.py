@@ -37,6 +37,7 @@ from motcua.core.actors import DeviceKind, Role
 from motcua.queue.services import get_hall
 from motcua.core.actors import SYSTEM
 from motcua.web import db, ports, runtime
+from motcua.web.links import kiosk_setup_url, tablet_setup_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -149,10 +150,9 @@ def demo() -> None:
                                kind=DeviceKind.KIOSK, printer=_server_printer())
     _, tablet = register_device(session, clock, hall_code=DEMO_HALL, name="tablet-1",
                                 kind=DeviceKind.TABLET, counter_number=1)
-    base = _server_address()
     click.echo("open once in the device's browser to register it:")
-    click.echo(f"  kiosk:   {base}/kiosk/{DEMO_HALL}/setup?token={kiosk}")
-    click.echo(f"  rating tablet at counter 1:   {base}/rate/{DEMO_HALL}/1/setup?token={tablet}")
+    click.echo(f"  kiosk:   {kiosk_setup_url(DEMO_HALL, kiosk)}")
+    click.echo(f"  rating tablet at counter 1:   {tablet_setup_url(DEMO_HALL, 1, tablet)}")
 
 
 def _server_printer() -> str:
@@ -172,15 +172,6 @@ def _server_printer() -> str:
     query = url.strip().partition("?")[2]
     folder = str(Path.cwd() / settings.target) + ("/" if settings.target.endswith("/") else "")
     return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")
-
-
-def _server_address() -> str:
-    """Where set-up staff reach the server: PUBLIC_BASE_URL, else this machine on $PORT
-    (the port `./dev demo` serves on), so the printed links can be opened as they are."""
-    public = current_app.config.get("PUBLIC_BASE_URL")
-    if public:
-        return str(public).rstrip("/")
-    return f"http://localhost:{os.environ.get('PORT') or 5000}"
 
 
 @click.command("serve")

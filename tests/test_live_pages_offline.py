@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.core.clock import SystemClock
-from motcua.core.events import HALL_NAMESPACES, TICKET_NAMESPACE, RecordingPublisher
+from motcua.core.events import RecordingPublisher
+from motcua.web.realtime import HALL_NAMESPACES, TICKET_NAMESPACE
 from motcua.extensions import socketio
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall

@@ -32,7 +32,7 @@ from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
 from motcua.queue.models import Sector
 from motcua.core.actors import DeviceKind, Role
-from motcua.realtime import HallMessageQueue
+from motcua.web.realtime import HallMessageQueue
 from tests.auth.signing import csrf_token, sign_in
 from tests.servers import RedisServer, Server, free_port, motcua_servers, redis_server
 from tests.support import make_officer

@@ -170,7 +170,7 @@ def message_queue_health(redis_url: str | None, timeout: float) -> dict[str, Any
         return {"configured": False, "ok": True}
     import redis
 
-    from motcua.realtime import redis_options
+    from motcua.web.realtime import redis_options
 
     try:
         client = redis.Redis.from_url(redis_url, **redis_options(timeout))

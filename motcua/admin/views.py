@@ -36,7 +36,8 @@ from motcua.admin import forms, live, ops, reports, services, voicepacks
 from motcua.admin.errors import N_, Denied, Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.api.access import is_staff
-from motcua.api.errors import STATUS_OF
+from motcua.web.errors import error_screen
+from motcua.web.links import kiosk_setup_url
 from motcua.auth.accounts import actor_for_user, token_state
 from motcua.auth.views import safe_next
 from motcua.core.clock import local_day
@@ -119,10 +120,9 @@ def _error_page(message: str, status: int) -> tuple[str, int]:
                            user=current_user.user), status
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> tuple[str, int]:
-    status = next(s for cls, s in STATUS_OF if isinstance(exc, cls))
-    return _error_page(_explain(exc), status)
+@error_screen(bp)
+def _refused(status: int, _title: str, message: str, exc: Exception) -> tuple[str, int]:
+    return _error_page(_explain(exc) if isinstance(exc, DomainError) else message, status)
 
 
 def _field_errors(exc: Invalid) -> dict[str | None, list[str]]:
@@ -443,10 +443,7 @@ def _counter_numbers(hall: Hall) -> dict[int, int]:
 def _device_token_page(hall: Hall, device: Device, token: str) -> Response:
     lines = [(_("Thiết bị"), device.name), (_("Mã truy cập (token)"), token)]
     if device.kind == DeviceKind.KIOSK:
-        setup = url_for("kiosk.setup", hall=hall.code, token=token, _external=True) \
-            if "kiosk.setup" in current_app.view_functions else None
-        if setup:
-            lines.append((_("Địa chỉ cài đặt máy lấy số"), setup))
+        lines.append((_("Địa chỉ cài đặt máy lấy số"), kiosk_setup_url(hall.code, token)))
     return _secret_page(hall, "devices", title=_("Mã truy cập của thiết bị"),
                  lines=lines,
                  hint=_("Mã chỉ hiện một lần. Nhập mã này khi cài đặt thiết bị; mất mã thì cấp "

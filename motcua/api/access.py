@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_wtf.csrf import CSRFError
 
-from motcua.api.errors import ApiError
+from motcua.web.errors import ApiError
 from motcua.extensions import csrf
 from motcua.queue.errors import Forbidden
 from motcua.queue.services import refuse_officer_without_person

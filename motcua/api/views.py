@@ -5,13 +5,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException
 
-from motcua.api import errors as api_errors
 from motcua.api.access import counter_actor, is_staff, request_actor, staff_actor
-from motcua.api.errors import ApiError
+from motcua.web.errors import ApiError
 from motcua.api.openapi import openapi_document
-from motcua.api.parsing import json_body
+from motcua.web.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
 from motcua.kiosk.links import ticket_page_url
@@ -19,7 +17,6 @@ from motcua.kiosk.services import take_ticket
 from motcua.printer import services as printing
 from motcua.printer.models import PrintJob
 from motcua.queue import readmodels, services
-from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Ticket
 from motcua.web import (
     begin_request_write,
@@ -32,10 +29,6 @@ from motcua.web import (
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`
-
-bp.register_error_handler(DomainError, api_errors.domain_error)
-bp.register_error_handler(ApiError, api_errors.api_error)
-bp.register_error_handler(HTTPException, api_errors.http_error)
 
 
 def _configured_limit(key: str) -> Callable[[], str]:

@@ -67,9 +67,7 @@ class RecordingPublisher:
         return [e.name for e in self.events]
 
 
-# Socket.IO namespaces and their rooms.
-HALL_NAMESPACES = ("/display", "/counter", "/kiosk")  # each has a room per hall
-TICKET_NAMESPACE = "/ticket"  # the phone page behind a ticket's QR code: a room per ticket
+# Rooms of the Socket.IO namespaces (the namespaces themselves are the web layer's).
 
 
 def hall_room(hall: str) -> str:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import click
-from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from motcua.auth.accounts import register_device
 from motcua.cli import one_line_errors
 from motcua.core.actors import DeviceKind
 from motcua.web import db, runtime
+from motcua.web.links import tablet_setup_url
 
 tablet_group = AppGroup("tablet", help="Rating tablets at the counters.")
 
@@ -22,8 +22,5 @@ def tablet_add(hall: str, counter: int, name: str) -> None:
     """Register a counter's rating tablet and print its token and setup link (shown once)."""
     device, token = register_device(db(), runtime().clock, hall_code=hall, name=name,
                                     kind=DeviceKind.TABLET, counter_number=counter)
-    base = (current_app.config["PUBLIC_BASE_URL"] or "").rstrip("/")
-    with current_app.test_request_context():
-        link = url_for("rating.setup", hall_code=hall, number=counter, token=token)
     click.echo(f"tablet {device.name} (id {device.id}) for counter {counter} token: {token}")
-    click.echo(f"open on the tablet: {base}{link}")
+    click.echo(f"open on the tablet: {tablet_setup_url(hall, counter, token)}")

@@ -21,8 +21,9 @@ from motcua.queue.errors import DomainError
 from motcua.queue.models import Hall
 from motcua.core.actors import Role
 from motcua.web import db
+from motcua.web.realtime import COUNTER_NAMESPACE
 
-NAMESPACE = "/counter"
+NAMESPACE = COUNTER_NAMESPACE
 
 
 class CounterNamespace(Namespace):

@@ -24,22 +24,21 @@ from flask_wtf.csrf import CSRFError
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.wrappers import Response
 
-from motcua.api.errors import error_response
-from motcua.api.parsing import json_body
+from motcua.web.errors import answers_json, error_response, error_screen
+from motcua.web.parsing import json_body
 from motcua.counter import ratings
 from motcua.counter.models import RatingLevel
 from motcua.inputs import DbInt
 from motcua.counter.texts import error_messages, level_labels, reason_labels, tablet_strings
-from motcua.counter.web import answers_json, domain_error_page, message_page, remember_language
+from motcua.counter.pages import error_page, message_page, remember_language
 from motcua.queue import services
-from motcua.queue.errors import DomainError
 from motcua.queue.models import CounterState
 from motcua.core.accounts import Device
 from motcua.web import db, ports, runtime
 
 bp = Blueprint("rating", __name__, url_prefix="/rate")
 bp.after_request(remember_language)
-bp.register_error_handler(DomainError, domain_error_page)
+error_screen(bp)(error_page)
 
 TABLET_COOKIE = "motcua_tablet"
 # Chromium caps cookie lifetimes at 400 days; every page load renews it (like the kiosk's).

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from motcua.api.errors import error_response
+from motcua.web.errors import answers_json, error_response, error_screen
 from motcua.core.clock import local_day
 from motcua.counter import readmodels
 from motcua.counter.texts import (
@@ -26,10 +26,9 @@ from motcua.counter.texts import (
     reason_labels,
     staff_strings,
 )
-from motcua.counter.web import answers_json, domain_error_page, message_page, remember_language
+from motcua.counter.pages import error_page, message_page, remember_language
 from motcua.inputs import hall_day
 from motcua.queue import errors, services
-from motcua.queue.errors import DomainError
 from motcua.queue.models import Counter, Hall
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Role
@@ -37,7 +36,7 @@ from motcua.web import db, runtime
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 bp.after_request(remember_language)
-bp.register_error_handler(DomainError, domain_error_page)
+error_screen(bp)(error_page)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

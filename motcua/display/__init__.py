@@ -7,7 +7,8 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Add the display pages, the `/display` Socket.IO namespace and the voice commands."""
     from motcua.display.cli import announce_command, voice_group
-    from motcua.display.sockets import DISPLAY_NAMESPACE, DisplayNamespace
+    from motcua.display.sockets import DisplayNamespace
+    from motcua.web.realtime import DISPLAY_NAMESPACE
     from motcua.display.views import bp
     from motcua.extensions import socketio
 

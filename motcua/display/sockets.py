@@ -15,8 +15,6 @@ from motcua.queue.errors import NotFound
 from motcua.queue.services import get_counter, get_hall
 from motcua.web import runtime
 
-DISPLAY_NAMESPACE = "/display"
-
 
 def _wanted(auth: Any) -> tuple[str, int | None]:
     """The hall (and counter) a screen asks for: from the Socket.IO auth, else the query string."""

@@ -19,15 +19,14 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from motcua.api.errors import error_response
+from motcua.web.errors import answers_json, error_response, error_screen
 from motcua.display import services as board
 from motcua.display import voice
-from motcua.display.sockets import DISPLAY_NAMESPACE
 from motcua.queue import errors, readmodels
-from motcua.queue.errors import DomainError
 from motcua.queue.models import Hall
 from motcua.queue.services import current_ticket, get_counter, get_hall
 from motcua.web import db, runtime
+from motcua.web.realtime import DISPLAY_NAMESPACE
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 
@@ -52,7 +51,9 @@ def _voice_config(hall: Hall) -> dict[str, Any]:
             "announcement": url_for("display.announcement", hall=hall.code)}
 
 
-def _page_error(exc: DomainError) -> tuple[str, int]:
+@error_screen(bp)
+def _page_error(status: int, _title: str, message: str, exc: Exception) -> tuple[str, int]:
+    """A screen that cannot open says which address was wrong, in big letters."""
     titles = {
         errors.HallNotFound: _("Không tìm thấy điểm một cửa"),
         errors.CounterNotFound: _("Không tìm thấy quầy"),
@@ -60,17 +61,14 @@ def _page_error(exc: DomainError) -> tuple[str, int]:
     }
     title = next((t for cls, t in titles.items() if isinstance(exc, cls)),
                  _("Không mở được màn hình"))
-    return render_template("display/error.html", title=title, detail=exc.message), 404
+    return render_template("display/error.html", title=title, detail=message), status
 
 
 @bp.get("/<hall>")
-def hall_board(hall: str) -> str | tuple[str, int]:
+def hall_board(hall: str) -> str:
     """The big screen of the hall (1920×1080): calls, counters, people waiting, notices."""
-    try:
-        found = get_hall(db(), hall)
-        sectors = board.sector_filter(found, request.args.get("sectors"))
-    except DomainError as exc:
-        return _page_error(exc)
+    found = get_hall(db(), hall)
+    sectors = board.sector_filter(found, request.args.get("sectors"))
     config = {
         "hall": found.code,
         "lang": _language(),
@@ -98,13 +96,10 @@ def hall_board(hall: str) -> str | tuple[str, int]:
 
 
 @bp.get("/<hall>/counter/<int:number>")
-def counter_display(hall: str, number: int) -> str | tuple[str, int]:
+def counter_display(hall: str, number: int) -> str:
     """The small screen above a counter: its number and the ticket it serves, or its state."""
-    try:
-        found = get_hall(db(), hall)
-        counter = get_counter(db(), found, number)
-    except DomainError as exc:
-        return _page_error(exc)
+    found = get_hall(db(), hall)
+    counter = get_counter(db(), found, number)
     config = {
         "hall": found.code,
         "counter": counter.number,
@@ -130,22 +125,18 @@ def counter_display(hall: str, number: int) -> str | tuple[str, int]:
 
 
 @bp.get("/<hall>/notices")
-def notices(hall: str) -> Response | tuple[Response, int]:
+@answers_json
+def notices(hall: str) -> Response:
     """The board's scrolling line, re-read when a board (re)connects."""
-    try:
-        found = get_hall(db(), hall)
-    except DomainError as exc:
-        return error_response(404, exc.code, exc.message)
+    found = get_hall(db(), hall)
     return jsonify({"notices": board.board_notices(found)})
 
 
 @bp.get("/<hall>/announcement")
+@answers_json
 def announcement(hall: str) -> Response | tuple[Response, int]:
     """What to say for a call, as clips of the hall's pack: ?number=1023&counter=5."""
-    try:
-        found = get_hall(db(), hall)
-    except DomainError as exc:
-        return error_response(404, exc.code, exc.message)
+    found = get_hall(db(), hall)
     number = (request.args.get("number") or "").strip()
     counter = request.args.get("counter", type=int)
     if not number or len(number) > MAX_TICKET_TEXT:
@@ -167,12 +158,10 @@ def announcement(hall: str) -> Response | tuple[Response, int]:
 
 
 @bp.get("/<hall>/voice/<clip>")
+@answers_json
 def clip(hall: str, clip: str) -> Response | tuple[Response, int]:
     """One recorded clip of the hall's pack (the hall's own recordings, else the default pack)."""
-    try:
-        found = get_hall(db(), hall)
-    except DomainError as exc:
-        return error_response(404, exc.code, exc.message)
+    found = get_hall(db(), hall)
     pack = board.clip_pack(board.voice_settings_of(found))
     path = pack.clips.get(clip) if pack is not None else None
     if path is None or not path.is_file():

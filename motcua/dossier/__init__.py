@@ -19,7 +19,7 @@ def register(app: Flask) -> None:
     from motcua.api.openapi import describe
     from motcua.dossier import api, cli, public, views
     from motcua.dossier.kiosk import find_dossier
-    from motcua.dossier.web import DEFAULT_AGENCY_CODE, due_soon_count
+    from motcua.dossier.installation import DEFAULT_AGENCY_CODE, due_soon_count
     from motcua.kiosk.lookup import lookups
 
     app.config.setdefault("AGENCY_CODE", DEFAULT_AGENCY_CODE)

@@ -12,38 +12,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
-from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
-from werkzeug.exceptions import HTTPException
 
-from motcua.api import errors as api_errors
 from motcua.api.access import counter_actor, staff_actor
-from motcua.api.errors import ApiError, error_response
+from motcua.web.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
-from motcua.api.parsing import json_body
-from motcua.core.actors import Actor
-from motcua.core.errors import DomainError
+from motcua.web.parsing import json_body
 from motcua.dossier import readmodels, services
 from motcua.dossier.models import Delivery, Dossier, DossierStatus
 from motcua.dossier.public import publication_for
-from motcua.dossier.web import installation as configured
-from motcua.dossier.web import lookup_url, print_receipt
+from motcua.dossier.installation import installation as configured
+from motcua.dossier.printing import print_receipt
 from motcua.extensions import csrf
+from motcua.core.actors import Actor
 from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
+from motcua.web.links import dossier_lookup_url
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `staff_actor`
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> tuple[Response, int]:
-    """Refusals in the language the request asked for (`?lang=`, else Vietnamese)."""
-    return error_response(api_errors.status_of(exc), exc.code, exc.translated(_))
-
-
-bp.register_error_handler(ApiError, api_errors.api_error)
-bp.register_error_handler(HTTPException, api_errors.http_error)
 
 
 class Document(BaseModel):
@@ -82,7 +69,7 @@ def _dossier_json(dossier: Dossier) -> dict[str, Any]:
     view = readmodels.staff_view(dossier, runtime().clock)
     hall = dossier.hall.code
     view["links"] = {
-        "lookup": lookup_url(dossier),
+        "lookup": dossier_lookup_url(dossier.qr_secret),
         "receipt_pdf": url_for("dossier.receipt_a4", hall_code=hall, code=dossier.code),
         "receipt_png": url_for("dossier.receipt_preview", hall_code=hall, code=dossier.code),
         "page": url_for("dossier.dossier", hall_code=hall, code=dossier.code),

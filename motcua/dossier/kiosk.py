@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.models import Delivery
-from motcua.dossier.web import installation
+from motcua.dossier.installation import installation
 from motcua.kiosk.lookup import Found, LookupContext
 
 QR_PATH = re.compile(r"/tra-cuu/([A-Za-z0-9_-]{20,40})/?")

@@ -24,16 +24,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from motcua.api.errors import STATUS_OF
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Actor, Role
+from motcua.web.errors import error_screen
 from motcua.core.clock import local_day
 from motcua.core.errors import N_, DomainError
 from motcua.dossier import lifecycle, readmodels, services, texts
 from motcua.dossier.errors import BadInput, DossierNotFound, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
-from motcua.dossier.web import installation, print_receipt, receipt_slip
+from motcua.dossier.installation import installation
+from motcua.dossier.printing import print_receipt, receipt_slip
 from motcua.inputs import db_int
 from motcua.printer.models import PrintJobStatus
 from motcua.queue.models import Counter, Hall
@@ -65,11 +66,9 @@ def _staff_hall(code: str) -> Hall:
     return hall
 
 
-@bp.errorhandler(DomainError)
-def _domain_error(exc: DomainError) -> ResponseReturnValue:
-    status = next(code for cls, code in STATUS_OF if isinstance(exc, cls))
-    title = _("Không tìm thấy") if status == 404 else _("Không thực hiện được")
-    return render_template("counter/message.html", title=title, message=exc.translated(_),
+@error_screen(bp)
+def _error_page(status: int, title: str, message: str, _exc: Exception) -> ResponseReturnValue:
+    return render_template("counter/message.html", title=title, message=message,
                            links={"back": url_for("counter.home")}), status
 
 

@@ -1,19 +1,5 @@
-"""The address printed and shown in a ticket's QR code, and the QR code itself.
-
-Phones reach the server by the hall's network address, which the kiosk PC may not use
-(it can run on `localhost`), so `PUBLIC_BASE_URL` wins over the request's host.
-"""
+"""The QR code of a ticket's phone page (its address comes from `motcua.web.links`)."""
 from __future__ import annotations
-
-from flask import current_app, url_for
-
-
-def ticket_page_url(token: str) -> str:
-    """The absolute URL of a ticket's phone page (needs an app and request context)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for("kiosk.ticket_page", token=token)
-    return url_for("kiosk.ticket_page", token=token, _external=True)
 
 
 def qr_svg(data: str) -> str:

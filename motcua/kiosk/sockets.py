@@ -11,13 +11,12 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 from sqlalchemy import select
 
 from motcua.auth.accounts import device_for_token
-from motcua.core.events import TICKET_NAMESPACE, hall_room, line_room, ticket_room
+from motcua.core.events import hall_room, line_room, ticket_room
 from motcua.kiosk.lookup import TICKET_TOKEN
 from motcua.queue.models import Hall, Sector, Ticket
 from motcua.core.actors import DeviceKind
 from motcua.web import db
-
-KIOSK_NAMESPACE = "/kiosk"
+from motcua.web.realtime import KIOSK_NAMESPACE, TICKET_NAMESPACE
 
 
 def _given_token(auth: Any) -> str:

@@ -25,7 +25,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from werkzeug.exceptions import TooManyRequests
 
 from motcua.auth.accounts import device_for_token
 from motcua.extensions import LANGUAGES, csrf, limiter
@@ -33,12 +32,14 @@ from motcua.display import services as board
 from motcua.display import voice
 from motcua.kiosk import registration, texts
 from motcua.kiosk import voice as kiosk_voice
-from motcua.kiosk.links import qr_svg, ticket_page_url
+from motcua.kiosk.links import qr_svg
 from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
 from motcua.queue import readmodels, services
 from motcua.queue.errors import HallNotFound, TicketNotFound
 from motcua.queue.models import Hall, Priority, Ticket
 from motcua.web import db, runtime
+from motcua.web.errors import answers_json, error_response, error_screen
+from motcua.web.links import ticket_page_url
 
 bp = Blueprint("kiosk", __name__)
 
@@ -81,28 +82,19 @@ def _message_page(status: int, title: str, message: str, *, screen: str = "phone
     return make_response(page, status)
 
 
-@bp.errorhandler(HallNotFound)
-def _unknown_hall(_exc: HallNotFound) -> Response:
-    return _message_page(404, _("Không tìm thấy nơi tiếp nhận"),
-                         _("Địa chỉ này không dẫn tới Bộ phận Một cửa nào. "
-                           "Xin kiểm tra lại đường dẫn."),
-                         screen="kiosk")
-
-
-@bp.errorhandler(TicketNotFound)
-def _unknown_ticket(_exc: TicketNotFound) -> Response:
-    return _message_page(404, _("Không tìm thấy số thứ tự"),
-                         _("Không có số thứ tự nào với mã này. Xin hỏi cán bộ hướng dẫn tại "
-                           "Bộ phận Một cửa."))
-
-
-@bp.errorhandler(TooManyRequests)
-def _too_many(_exc: TooManyRequests) -> tuple[Response, int]:
-    return _json_error(429, "rate_limited", _("Xin chờ một chút rồi thử lại."))
-
-
-def _json_error(status: int, code: str, message: str) -> tuple[Response, int]:
-    return jsonify({"error": {"code": code, "message": message}}), status
+@error_screen(bp)
+def _error_screen(status: int, title: str, message: str, exc: Exception) -> Response:
+    """The kiosk's and the phone's words for an address that leads nowhere."""
+    if isinstance(exc, HallNotFound):
+        return _message_page(404, _("Không tìm thấy nơi tiếp nhận"),
+                             _("Địa chỉ này không dẫn tới Bộ phận Một cửa nào. "
+                               "Xin kiểm tra lại đường dẫn."),
+                             screen="kiosk")
+    if isinstance(exc, TicketNotFound):
+        return _message_page(404, _("Không tìm thấy số thứ tự"),
+                             _("Không có số thứ tự nào với mã này. Xin hỏi cán bộ hướng dẫn "
+                               "tại Bộ phận Một cửa."))
+    return _message_page(status, title, message)
 
 
 def _kiosk_token(hall: Hall) -> str | None:
@@ -187,43 +179,47 @@ def _voice_lang() -> str:
 
 
 @bp.get("/kiosk/voice/<clip>")
+@answers_json
 def guidance_clip(clip: str) -> ResponseReturnValue:
     """A clip of the default pack: the guidance's phrases and number words."""
     pack = kiosk_voice.guidance_pack()
     path = pack.clips.get(clip) if pack is not None else None
     if path is None or not path.is_file():
-        return _json_error(404, "clip_not_found", f"No clip {clip!r}: run `motcua voice build`")
+        return error_response(404, "clip_not_found",
+                              f"No clip {clip!r}: run `motcua voice build`")
     return send_file(path, mimetype="audio/wav", max_age=3600, conditional=True)
 
 
 @bp.get("/kiosk/<hall>/voice/sector/<code>")
+@answers_json
 def sector_clip(hall: str, code: str) -> ResponseReturnValue:
     """A sector's name spoken (?lang=vi|en), synthesised the first time it is asked for."""
     found = services.get_hall(db(), hall)
     sector = next((s for s in found.sectors if s.code == code), None)
     if sector is None:
-        return _json_error(404, "sector_not_found", f"No sector {code!r} in hall {hall!r}")
+        return error_response(404, "sector_not_found", f"No sector {code!r} in hall {hall!r}")
     folder = Path(current_app.instance_path) / kiosk_voice.SECTOR_FOLDER
     try:
         path = kiosk_voice.sector_clip(folder, found, sector, _voice_lang())
     except (OSError, RuntimeError) as exc:
         current_app.logger.warning("sector clips of hall %s: %s", found.code, exc)
-        return _json_error(503, "voice_unavailable", "The sector's name could not be spoken")
+        return error_response(503, "voice_unavailable", "The sector's name could not be spoken")
     return send_file(path, mimetype="audio/wav", max_age=3600, conditional=True)
 
 
 @bp.get("/kiosk/<hall>/voice/ticket")
+@answers_json
 def ticket_guidance(hall: str) -> ResponseReturnValue:
     """What the kiosk says after issuing ticket ?number=…: `{"text", "parts": [[clip URL]]}`."""
     found = services.get_hall(db(), hall)
     number = (request.args.get("number") or "").strip()
     if not number or len(number) > MAX_TICKET_TEXT:
-        return _json_error(422, "invalid_request", "number: give the ticket number, e.g. 1023")
+        return error_response(422, "invalid_request", "number: give the ticket number, e.g. 1023")
     try:
         text, parts = kiosk_voice.ticket_guidance(number, _voice_lang(),
                                                   board.voice_settings_of(found))
     except ValueError as exc:
-        return _json_error(422, "invalid_request", f"number: {exc}")
+        return error_response(422, "invalid_request", f"number: {exc}")
     return jsonify({"text": text, "parts": [[url_for("kiosk.guidance_clip", clip=clip)
                                              for clip in part] for part in parts]})
 
@@ -255,22 +251,23 @@ def _lookup_key() -> str:
 
 
 @bp.post("/kiosk/<hall>/lookup")
+@answers_json
 @csrf.exempt  # read-only, JSON-only, and the kiosk cookie is SameSite=Strict
 @limiter.limit(lambda: str(current_app.config["LOOKUP_RATE_LIMIT"]), key_func=_lookup_key)
 def lookup(hall: str) -> ResponseReturnValue:
     """What a scanned or typed code names: `{"kind", "html"}` for the look-up screen."""
     found = services.get_hall(db(), hall)
     if _kiosk_token(found) is None:
-        return _json_error(403, "not_registered", _("Màn hình này chưa được đăng ký"))
+        return error_response(403, "not_registered", _("Màn hình này chưa được đăng ký"))
     body = request.get_json(silent=True)
     code = body.get("code") if isinstance(body, dict) else None
     if not isinstance(code, str) or not code.strip():
-        return _json_error(422, "invalid_request", _("Chưa có mã để tra cứu."))
+        return error_response(422, "invalid_request", _("Chưa có mã để tra cứu."))
     if len(code) > MAX_LENGTH:
-        return _json_error(422, "invalid_request", _("Mã quá dài."))
+        return error_response(422, "invalid_request", _("Mã quá dài."))
     result = lookups.find(LookupContext(db(), runtime().clock, found), code)
     if result is None:
-        return _json_error(404, "not_found",
+        return error_response(404, "not_found",
                            _("Không tìm thấy số thứ tự hay hồ sơ nào với mã này."))
     html = render_template(result.template, **result.context)
     return jsonify({"kind": result.kind, "html": html})

@@ -9,7 +9,7 @@ from motcua.auth.accounts import register_device
 from motcua.core.events import Event
 from motcua.extensions import socketio
 from motcua.core.actors import DeviceKind
-from motcua.realtime import SocketIOPublisher
+from motcua.web.realtime import SocketIOPublisher
 
 
 def connect(app: Any, client: Any, **auth: Any) -> Any:

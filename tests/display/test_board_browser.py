@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from motcua.core.clock import SystemClock
 from motcua.display.services import set_notices
-from motcua.display.sockets import DISPLAY_NAMESPACE
+from motcua.web.realtime import DISPLAY_NAMESPACE
 from motcua.display.voice import build_announcement
 from motcua.core.events import hall_room
 from motcua.extensions import socketio

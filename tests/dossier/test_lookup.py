@@ -11,7 +11,7 @@ from motcua import create_app
 from motcua.dossier import services as dossiers
 from motcua.dossier.access import masked_name
 from motcua.dossier.models import DossierStatus as S
-from motcua.dossier.web import installation
+from motcua.dossier.installation import installation
 from motcua.models import metadata
 from tests.dossier.support import INSTALLATION, prepare, receive, serve_a_citizen
 from tests.support import hall_time

@@ -169,7 +169,7 @@ def test_the_qr_code_is_an_svg_pointing_at_the_phone_page(client, kiosk_token, a
 
 
 def test_the_qr_code_uses_the_public_base_url_when_one_is_configured(app, client, kiosk_token):
-    from motcua.kiosk.links import ticket_page_url
+    from motcua.web.links import ticket_page_url
 
     with app.test_request_context("/", base_url="http://localhost:5000"):
         assert ticket_page_url("abcdefghijkl") == "http://localhost:5000/t/abcdefghijkl"

@@ -5,7 +5,7 @@ import pytest
 
 from motcua.core.events import Event
 from motcua.extensions import socketio
-from motcua.realtime import SocketIOPublisher
+from motcua.web.realtime import SocketIOPublisher
 from tests.support import bearer
 
 

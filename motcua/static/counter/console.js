@@ -6,8 +6,9 @@
   const { page, format, request, errorText, toast, el } = Staff;
   const S = page.strings;
   const $ = (id) => document.getElementById(id);
-  const TICKET_EVENTS = ["ticket_issued", "ticket_called", "ticket_recalled", "ticket_started",
-    "ticket_completed", "ticket_no_show", "ticket_transferred", "counter_changed"];
+  const TICKET_EVENTS = [EVENTS.TICKET_ISSUED, EVENTS.TICKET_CALLED, EVENTS.TICKET_RECALLED,
+    EVENTS.TICKET_STARTED, EVENTS.TICKET_COMPLETED, EVENTS.TICKET_NO_SHOW,
+    EVENTS.TICKET_TRANSFERRED, EVENTS.COUNTER_CHANGED];
 
   let state = null;
   let clockOffset = 0; // server clock minus this browser's clock
@@ -271,13 +272,13 @@
 
   const socket = Staff.connect({ hall: page.hall, counter: page.counter }, refresh);
   TICKET_EVENTS.forEach((name) => socket.on(name, refreshSoon));
-  socket.on("ticket_rated", (message) => {
+  socket.on(EVENTS.TICKET_RATED, (message) => {
     if (message.counter !== page.counter) return;
     toast(format(S.rated, { number: message.ticket.display_number,
       level: page.levels[message.level] || message.level }));
     refreshSoon();
   });
-  socket.on("print_failed", printerAlert);
+  socket.on(EVENTS.PRINT_FAILED, printerAlert);
   setInterval(tick, 1000);
   refresh();
 })();

@@ -60,7 +60,8 @@
 
   const socket = Staff.connect({ hall: page.hall }, refresh);
   const refreshSoon = Staff.debounce(refresh, 200);
-  ["ticket_issued", "ticket_called", "ticket_recalled", "ticket_started", "ticket_completed",
-    "ticket_no_show", "ticket_transferred", "counter_changed"].forEach((name) => socket.on(name, refreshSoon));
+  [EVENTS.TICKET_ISSUED, EVENTS.TICKET_CALLED, EVENTS.TICKET_RECALLED, EVENTS.TICKET_STARTED,
+    EVENTS.TICKET_COMPLETED, EVENTS.TICKET_NO_SHOW, EVENTS.TICKET_TRANSFERRED, EVENTS.COUNTER_CHANGED]
+    .forEach((name) => socket.on(name, refreshSoon));
   refresh();
 })();

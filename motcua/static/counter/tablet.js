@@ -99,7 +99,8 @@
     namespace: "/counter", auth: { hall: page.hall, counter: page.counter }, refetch: check,
     onStatus: (up) => { offline.hidden = up; },
   });
-  ["ticket_completed", "ticket_called", "ticket_transferred", "ticket_no_show", "counter_changed"]
+  [EVENTS.TICKET_COMPLETED, EVENTS.TICKET_CALLED, EVENTS.TICKET_TRANSFERRED, EVENTS.TICKET_NO_SHOW,
+    EVENTS.COUNTER_CHANGED]
     .forEach((name) => socket.on(name, check));
   show("idle");
 })();

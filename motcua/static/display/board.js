@@ -113,21 +113,21 @@ function onEvent(name, message) {
   }
   const ticket = message.ticket;
   switch (name) {
-    case "ticket_called":
-    case "ticket_recalled":
+    case EVENTS.TICKET_CALLED:
+    case EVENTS.TICKET_RECALLED:
       called(ticket);
       break;
-    case "ticket_started":
+    case EVENTS.TICKET_STARTED:
       setCurrent(ticket.counter, ticket);
       break;
-    case "ticket_completed":
-    case "ticket_no_show":
+    case EVENTS.TICKET_COMPLETED:
+    case EVENTS.TICKET_NO_SHOW:
       clearCurrent(ticket.counter, ticket.display_number);
       break;
-    case "ticket_transferred":
+    case EVENTS.TICKET_TRANSFERRED:
       clearCurrent(message.from_counter, ticket.display_number);
       break;
-    case "counter_changed": {
+    case EVENTS.COUNTER_CHANGED: {
       const counter = board.counters.get(message.counter);
       if (counter === undefined) {
         readState(); // a counter this board has not seen yet
@@ -137,11 +137,11 @@ function onEvent(name, message) {
       if (message.state === "closed") counter.current = null;
       break;
     }
-    case "notices_changed":
+    case EVENTS.NOTICES_CHANGED:
       applyNotices(message.notices);
       break;
-    case "sector_changed": // administration renamed, reordered, opened or closed a sector
-    case "hall_changed":
+    case EVENTS.SECTOR_CHANGED: // administration renamed, reordered, opened or closed a sector
+    case EVENTS.HALL_CHANGED:
       readState();
       break;
     default:

@@ -49,7 +49,7 @@ const readCounter = stateReader(config.urls.state, (data) => {
 
 function onEvent(name, message) {
   const ticket = message.ticket;
-  if ((name === "ticket_called" || name === "ticket_recalled") && ticket?.counter === config.counter) {
+  if ((name === EVENTS.TICKET_CALLED || name === EVENTS.TICKET_RECALLED) && ticket?.counter === config.counter) {
     counter = { ...counter, current: { ...ticket, status: "called" } };
     render();
     replay($("desk"), "flash");

@@ -23,7 +23,7 @@
     priority: null, // the priority group chosen for the next ticket
     busy: false, // a ticket is being issued: further taps do nothing
     ticket: null, // token of the ticket on screen
-    ticketWait: "confirm", // which timing applies to the ticket screen
+    photograph: false, // the ticket screen waits longer while its number is to be photographed
     printNews: new Map(), // token → "failed" | "printed" | "sent", as the printer reports
     code: "", // typed on the look-up keypad
     codeLookedUp: false, // the code on the keypad was looked up: the next key starts anew
@@ -53,7 +53,7 @@
     const seconds = {
       home: state.priority ? timing.priority : timing.idle,
       priority: timing.priority,
-      ticket: timing[state.ticketWait],
+      ticket: state.photograph ? timing.print_failed : timing.confirm,
       message: timing.message,
       lookup: timing.lookup,
     }[state.screen];
@@ -377,7 +377,7 @@
    * printed), "failed", or "none" for a kiosk with no printer. */
   function showPrint(mode) {
     const photograph = mode === "failed" || mode === "none";
-    state.ticketWait = photograph ? "print_failed" : "confirm";
+    state.photograph = photograph;
     $("screen-ticket").classList.toggle("failed", mode === "failed");
     $("print-status").hidden = mode === "failed";
     $("print-status").classList.toggle("printed", mode === "printed" || mode === "sent");
@@ -393,7 +393,7 @@
     const token = message && message.ticket_token;
     if (!token) return;
     if (state.ticket === token && state.screen === "ticket") {
-      if (outcome === "failed" || state.ticketWait !== "print_failed") {
+      if (outcome === "failed" || !state.photograph) {
         showPrint(outcome);
         restartTimer();
       }
@@ -503,9 +503,9 @@
         }
       },
     });
-    socket.on("print_failed", (message) => printNews("failed", message));
-    socket.on("print_printed", (message) => printNews("printed", message));
-    socket.on("print_unconfirmed", (message) => printNews("sent", message));
+    socket.on(EVENTS.PRINT_FAILED, (message) => printNews("failed", message));
+    socket.on(EVENTS.PRINT_PRINTED, (message) => printNews("printed", message));
+    socket.on(EVENTS.PRINT_UNCONFIRMED, (message) => printNews("sent", message));
   }
 
   applySectors(config.sectors);

@@ -110,7 +110,7 @@
       onStatus: (up) => connection(up ? "live" : "offline"),
       onEvent: (name) => {
         // A transfer may have moved the ticket to another sector's line: follow that line.
-        if (name === "ticket_transferred") socket.emit("follow", auth);
+        if (name === EVENTS.TICKET_TRANSFERRED) socket.emit("follow", auth);
         refresh(); // its own call, start, finish, no-show, transfer, or its line moved
       },
     });

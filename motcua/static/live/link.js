@@ -34,7 +34,7 @@ window.LiveLink = (() => {
       up();
       refetch();
     });
-    socket.on("resync", () => refetch());
+    socket.on(EVENTS.RESYNC, () => refetch());
     socket.on("disconnect", (reason) => {
       down();
       if (reason === "io server disconnect") retryLater();
@@ -47,7 +47,7 @@ window.LiveLink = (() => {
       }
     });
     socket.onAny((name, message) => {
-      if (name !== "resync") onEvent(name, message);
+      if (name !== EVENTS.RESYNC) onEvent(name, message);
     });
     return socket;
   }

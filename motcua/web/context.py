@@ -1,4 +1,5 @@
-"""Where request handlers get their ports: one session per request, the app's clock and publisher."""
+"""Where request handlers get their ports (one session per request, the app's clock and
+publisher) and who is asking (a device's bearer token or a signed-in staff member)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,12 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua.auth.accounts import actor_for_user, authenticate_bearer
+from motcua.core.accounts import Device
+from motcua.core.actors import Actor
 from motcua.core.clock import Clock
 from motcua.core.db import begin_write, is_unavailable_error
 from motcua.core.events import Publisher
-from motcua.core.accounts import Device
 from motcua.core.ports import Memo, Ports, PrintQueue, RecordingPrintQueue
-from motcua.core.actors import Actor
 
 
 @dataclass

@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 from flask import request
 from pydantic import BaseModel, ValidationError
 
-from motcua.api.errors import ApiError
 from motcua.inputs import NUL_REFUSED, NulInText, load_json
+from motcua.web.errors import ApiError
 
 B = TypeVar("B", bound=BaseModel)
 

@@ -8,20 +8,22 @@ engine's pre-ping replaces dead connections, so service resumes without a restar
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from motcua.core.db import is_unavailable_error
+from motcua.web.errors import wants_json
 
 RETRY_AFTER_SECONDS = 5
-
-
-def _wants_json() -> bool:
-    if request.path.startswith("/api/") or request.is_json:
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
 
 
 def database_unavailable(exc: Exception) -> Response:
@@ -30,7 +32,7 @@ def database_unavailable(exc: Exception) -> Response:
     current_app.logger.warning("database unavailable: %s", next(iter(str(exc).splitlines()), ""))
     title = _("Hệ thống tạm thời gián đoạn")
     message = _("Xin chờ trong giây lát rồi thử lại.")
-    if _wants_json():
+    if wants_json():
         response = jsonify({"error": {"code": "database_unavailable",
                                       "message": f"{title}. {message}"}})
     else:

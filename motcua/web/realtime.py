@@ -22,8 +22,6 @@ from redis.retry import Retry
 from socketio import PubSubManager
 
 from motcua.core.events import (
-    HALL_NAMESPACES,
-    TICKET_NAMESPACE,
     Event,
     EventName,
     counter_room,
@@ -37,6 +35,15 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger(__name__)
+
+# The Socket.IO namespaces of the pages: each hall namespace has a room per hall (and per
+# counter); the phone page behind a ticket's QR code has a room per ticket and per line.
+DISPLAY_NAMESPACE = "/display"
+COUNTER_NAMESPACE = "/counter"
+KIOSK_NAMESPACE = "/kiosk"
+HALL_NAMESPACES = (DISPLAY_NAMESPACE, COUNTER_NAMESPACE, KIOSK_NAMESPACE)
+TICKET_NAMESPACE = "/ticket"
+
 
 def redis_options(timeout: float) -> dict[str, Any]:
     """Options for every Redis client: each connect and each reply waits at most `timeout`,
