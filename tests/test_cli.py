@@ -167,7 +167,7 @@ def test_an_unforeseen_failure_is_still_one_line(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     monkeypatch.setenv("MOTCUA_SECRET_KEY", "t")
-    monkeypatch.setattr("motcua.cli.create_user", broken)
+    monkeypatch.setattr("motcua.auth.cli.create_user", broken)
     monkeypatch.setattr("sys.argv", ["motcua", "user", "add", "lan", "--role", "admin"])
     with pytest.raises(SystemExit) as exit_:
         entry.main()
