@@ -17,11 +17,11 @@ import click
 from click.exceptions import NoArgsIsHelpError
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from motcua.core.db import DatabaseUrlError, is_unavailable_error
 from motcua.core.errors import DomainError
-from motcua.web import runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,8 +121,9 @@ def db_upgrade() -> None:
     """Create the schema or bring it up to date (MOTCUA_DATABASE_URL)."""
     from motcua import migrate  # Alembic is heavy; the server never needs it
 
-    migrate.upgrade(runtime().engine)
-    click.echo(f"database at {runtime().engine.url.render_as_string()} is up to date")
+    engine: Engine = current_app.extensions["motcua"].engine  # the app's `motcua.web.Runtime`
+    migrate.upgrade(engine)
+    click.echo(f"database at {engine.url.render_as_string()} is up to date")
 
 
 @click.command("serve")

@@ -16,7 +16,15 @@ from motcua.core.clock import local_day
 from motcua.core.events import EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
-from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Sector, Ticket, TicketStatus
+from motcua.queue.models import (
+    Counter,
+    CounterSector,
+    CounterState,
+    Hall,
+    Sector,
+    Ticket,
+    TicketStatus,
+)
 from motcua.queue.services import current_ticket, get_counter
 
 

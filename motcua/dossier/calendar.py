@@ -291,7 +291,8 @@ def holiday_of(session: Session, hall_id: int, holiday_id: int) -> HolidayRow | 
 
 @use_case
 def add_holiday(uow: UnitOfWork, *, hall_id: int, day: date, name: str,
-                kind: HolidayKind = HolidayKind.HOLIDAY, for_every_hall: bool = False) -> HolidayRow:
+                kind: HolidayKind = HolidayKind.HOLIDAY,
+                for_every_hall: bool = False) -> HolidayRow:
     """A day off, or a weekend day worked in a yearly swap (kind WORKING_DAY)."""
     session = uow.session
     problems = Problems()

@@ -66,7 +66,7 @@ def test_an_admin_revokes_a_token_and_it_stops_at_once_and_is_audited(admin_clie
     assert admin_client.post(OPEN, headers=bearer(tokens["lan-script"])).status_code == 401
     assert revoked_at(session, "lan-script") is not None
     change = session.scalar(select(ConfigChange).where(ConfigChange.entity == "api_token")
-                               .order_by(ConfigChange.id.desc()))
+                            .order_by(ConfigChange.id.desc()))
     assert (change.subject, change.action, change.actor) == ("lan-script", "revoke",
                                                              "staff:quantri")
     assert "Đã thu hồi" in admin_client.get(ACCESS).get_data(as_text=True)

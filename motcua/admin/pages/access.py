@@ -28,7 +28,8 @@ def access(hall: str) -> Any:
     listed = db().scalars(select(Device).where(Device.hall_id == found.id)
                           .order_by(Device.kind, Device.name)).all()
     now = runtime().clock.now()
-    tokens = [(token, accounts.token_state(token, now)) for token in accounts.hall_tokens(db(), found)]
+    tokens = [(token, accounts.token_state(token, now))
+              for token in accounts.hall_tokens(db(), found)]
     return page("admin/access.html", found, "access", tokens=tokens, devices=listed)
 
 

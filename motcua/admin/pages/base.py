@@ -64,7 +64,7 @@ def _staff_only() -> Any:
 
 def _require_change() -> None:
     """Every form here changes something: refuse with 403 before the view when the person may
-    not change this hall (or, without a hall, every hall). The services check again."""
+    not change this hall (or, without a hall, every hall). The use cases check again."""
     code = (request.view_args or {}).get("hall")
     if code is not None:
         audit.hall_to_change(db(), signed_in_actor(), code)

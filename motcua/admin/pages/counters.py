@@ -51,10 +51,10 @@ def counter(hall: str, number: int | None = None) -> Any:
             fields = forms.read_counter(request.form, [s.code for s in found.sectors])
             if existing is None:
                 saved = create_counter(ports(), actor=signed_in_actor(), hall_code=hall,
-                                                fields=fields)
+                                       fields=fields)
             else:
                 saved = update_counter(ports(), actor=signed_in_actor(), hall_code=hall,
-                                                number=existing.number, fields=fields)
+                                       number=existing.number, fields=fields)
         except Invalid as exc:
             errors = field_errors(exc)
         except DomainError as exc:
@@ -66,8 +66,8 @@ def counter(hall: str, number: int | None = None) -> Any:
     ranks = ({link.sector.code: link.rank + 1 for link in existing.sector_links}
              if existing else {})
     return page("admin/counter.html", found, "counters", 422 if errors else 200,
-                 counter=existing, ranks=ranks, errors=errors,
-                 form=request.form if request.method == "POST" else None)
+                counter=existing, ranks=ranks, errors=errors,
+                form=request.form if request.method == "POST" else None)
 
 
 @bp.post("/<hall>/counters/<int:number>/delete")

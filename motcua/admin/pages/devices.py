@@ -64,8 +64,8 @@ def devices(hall: str) -> Any:
     listed = db().scalars(select(Device).where(Device.hall_id == found.id)
                           .order_by(Device.kind, Device.name)).all()
     return page("admin/devices.html", found, "devices", 422 if errors else 200, devices=listed,
-                 errors=errors, form=request.form if errors else None,
-                 counter_numbers=_counter_numbers(found))
+                errors=errors, form=request.form if errors else None,
+                counter_numbers=_counter_numbers(found))
 
 
 def _counter_numbers(hall: Hall) -> dict[int, int]:
@@ -80,9 +80,9 @@ def _device_token_page(hall: Hall, device: Device, token: str) -> Response:
         if setup:
             lines.append((_("Địa chỉ cài đặt máy lấy số"), setup))
     return secret_page(hall, "devices", title=_("Mã truy cập của thiết bị"),
-                 lines=lines,
-                 hint=_("Mã chỉ hiện một lần. Nhập mã này khi cài đặt thiết bị; mất mã thì cấp "
-                        "mã mới."), back=url_for(".devices", hall=hall.code))
+                       lines=lines,
+                       hint=_("Mã chỉ hiện một lần. Nhập mã này khi cài đặt thiết bị; mất mã "
+                              "thì cấp mã mới."), back=url_for(".devices", hall=hall.code))
 
 
 @bp.route("/<hall>/devices/<int:device_id>", methods=["GET", "POST"])
@@ -93,16 +93,16 @@ def device(hall: str, device_id: int) -> Any:
     if request.method == "POST":
         try:
             update_device(ports(), actor=signed_in_actor(), hall_code=hall, device_id=device_id,
-                                   fields=forms.read_device(request.form, existing.kind),
-                                   printers=printer_policy())
+                          fields=forms.read_device(request.form, existing.kind),
+                          printers=printer_policy())
         except Invalid as exc:
             errors = field_errors(exc)
         else:
             flash(_("Đã lưu thiết bị %(name)s.", name=existing.name), "ok")
             return redirect(url_for(".devices", hall=hall))
     return page("admin/device.html", found, "devices", 422 if errors else 200, device=existing,
-                 errors=errors, form=request.form if request.method == "POST" else None,
-                 counter_numbers=_counter_numbers(found))
+                errors=errors, form=request.form if request.method == "POST" else None,
+                counter_numbers=_counter_numbers(found))
 
 
 @bp.post("/<hall>/devices/<int:device_id>/<action>")
@@ -111,7 +111,7 @@ def device_action(hall: str, device_id: int, action: str) -> Any:
     if action == "token":
         try:
             token = renew_device_token(ports(), actor=signed_in_actor(), hall_code=hall,
-                                                device_id=device_id)
+                                       device_id=device_id)
         except DomainError as exc:
             flash(explain(exc), "error")
             return redirect(url_for(".devices", hall=hall))
@@ -121,7 +121,7 @@ def device_action(hall: str, device_id: int, action: str) -> Any:
 
     def work() -> str:
         done = set_device_active(ports(), actor=signed_in_actor(), hall_code=hall,
-                                          device_id=device_id, active=action == "enable")
+                                 device_id=device_id, active=action == "enable")
         return (_("Đã bật %(name)s.", name=done.name) if done.active
                 else _("Đã tắt %(name)s: mã của thiết bị ngừng hoạt động ngay.", name=done.name))
 

@@ -51,7 +51,7 @@ def index() -> Any:
             flash(_("Đã tạo điểm tiếp nhận %(name)s.", name=created.name), "ok")
             return redirect(url_for(".hall", hall=created.code))
     return page("admin/index.html", None, "halls", 422 if errors else 200, errors=errors,
-                 form=request.form)
+                form=request.form)
 
 
 @bp.route("/<hall>/", methods=["GET", "POST"])
@@ -62,10 +62,10 @@ def hall(hall: str) -> Any:
         try:
             if request.form.get("part") == "board":
                 halls.update_board(ports(), actor=signed_in_actor(), hall_code=hall,
-                                      fields=forms.read_board(request.form))
+                                   fields=forms.read_board(request.form))
             else:
                 halls.update_hall(ports(), actor=signed_in_actor(), hall_code=hall,
-                                     fields=forms.read_hall(request.form))
+                                  fields=forms.read_hall(request.form))
         except Invalid as exc:
             errors = field_errors(exc)
         except DomainError as exc:
@@ -74,5 +74,5 @@ def hall(hall: str) -> Any:
             flash(_("Đã lưu. Máy lấy số và bảng hiển thị cập nhật ngay."), "ok")
             return redirect(url_for(".hall", hall=hall))
     return page("admin/hall.html", found, "hall", 422 if errors else 200, errors=errors,
-                 form=request.form if errors else None, settings=settings_of(found),
-                 part=request.form.get("part"))
+                form=request.form if errors else None, settings=settings_of(found),
+                part=request.form.get("part"))

@@ -51,7 +51,7 @@ def holidays(hall: str) -> Any:
         try:
             day, name, kind, every_hall = forms.read_holiday(request.form)
             add_holiday(ports(), actor=signed_in_actor(), hall_code=hall, day=day, name=name,
-                                 kind=kind, for_every_hall=every_hall)
+                        kind=kind, for_every_hall=every_hall)
         except Invalid as exc:
             errors = field_errors(exc)
         except DomainError as exc:
@@ -61,8 +61,8 @@ def holidays(hall: str) -> Any:
             return redirect(url_for(".holidays", hall=hall, year=day.year))
     rows = calendar.holidays(db(), found.id, year)
     return page("admin/holidays.html", found, "holidays", 422 if errors else 200, rows=rows,
-                 year=year, errors=errors, form=request.form if errors else None,
-                 kinds=HolidayKind)
+                year=year, errors=errors, form=request.form if errors else None,
+                kinds=HolidayKind)
 
 
 @bp.post("/<hall>/holidays/defaults")
@@ -72,7 +72,7 @@ def holidays_defaults(hall: str) -> Response:
 
     def work() -> str:
         added = load_default_holidays(ports(), actor=signed_in_actor(), hall_code=hall,
-                                               year=year, for_every_hall=every_hall)
+                                      year=year, for_every_hall=every_hall)
         return _("Đã thêm %(count)d ngày nghỉ theo luật của năm %(year)d.", count=added,
                  year=year)
 

@@ -23,7 +23,7 @@ from motcua.web import db, runtime
 def live_page(hall: str) -> Any:
     found = viewed_hall(hall)
     return page("admin/live.html", found, "live",
-                 state=live.live_view(db(), runtime().clock, found))
+                state=live.live_view(db(), runtime().clock, found))
 
 
 @bp.get("/<hall>/live.json")

@@ -50,11 +50,11 @@ def report(hall: str, key: str = "traffic") -> Any:
         period = _period(found)
     except Invalid as exc:
         return page("admin/report.html", found, "reports", 422, report=None, period=None,
-                     period_args={}, errors=field_errors(exc), **context)
+                    period_args={}, errors=field_errors(exc), **context)
     built = reports.build_report(db(), found, key, period, lang())
     return page("admin/report.html", found, "reports", report=built, period=period,
-                 period_args={"from": period.first.isoformat(), "to": period.last.isoformat()},
-                 errors={}, chart_data=_chart_data(built), **context)
+                period_args={"from": period.first.isoformat(), "to": period.last.isoformat()},
+                errors={}, chart_data=_chart_data(built), **context)
 
 
 def _quick_ranges(today: date) -> list[tuple[str, date, date]]:

@@ -60,11 +60,11 @@ def sector(hall: str, code: str | None = None) -> Any:
             fields = forms.read_sector(request.form)
             if existing is None:
                 saved = create_sector(ports(), actor=signed_in_actor(), hall_code=hall,
-                                               code=request.form.get("code", "").strip(),
-                                               fields=fields)
+                                      code=request.form.get("code", "").strip(),
+                                      fields=fields)
             else:
                 saved = update_sector(ports(), actor=signed_in_actor(), hall_code=hall,
-                                               code=existing.code, fields=fields)
+                                      code=existing.code, fields=fields)
         except Invalid as exc:
             errors = field_errors(exc)
         except DomainError as exc:
@@ -74,9 +74,9 @@ def sector(hall: str, code: str | None = None) -> Any:
             return redirect(url_for(".sectors", hall=hall))
     settings = settings_of(found)
     return page("admin/sector.html", found, "sectors", 422 if errors else 200, sector=existing,
-                 errors=errors, form=request.form if request.method == "POST" else None,
-                 icons=ICONS, hall_wait_alert=settings.wait_alert_minutes,
-                 wait_alert=settings.sector_wait_alert_minutes.get(code or "", ""))
+                errors=errors, form=request.form if request.method == "POST" else None,
+                icons=ICONS, hall_wait_alert=settings.wait_alert_minutes,
+                wait_alert=settings.sector_wait_alert_minutes.get(code or "", ""))
 
 
 @bp.post("/<hall>/sectors/<code>/<action>")
@@ -87,12 +87,12 @@ def sector_action(hall: str, code: str, action: str) -> Response:
     def work() -> str:
         if action in ("open", "close"):
             done = set_sector_open(ports(), actor=actor, hall_code=hall, code=code,
-                                            is_open=action == "open")
+                                   is_open=action == "open")
             return (_("Đã mở lấy số cho %(name)s.", name=done.name(lang())) if done.is_open
                     else _("Đã ngừng lấy số cho %(name)s.", name=done.name(lang())))
         if action in ("up", "down"):
             move_sector(ports(), actor=actor, hall_code=hall, code=code,
-                                 step=-1 if action == "up" else 1)
+                        step=-1 if action == "up" else 1)
             return _("Đã đổi thứ tự lĩnh vực.")
         if action == "delete":
             delete_sector(ports(), actor=actor, hall_code=hall, code=code)

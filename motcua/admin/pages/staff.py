@@ -49,14 +49,14 @@ def staff(hall: str) -> Any:
             errors = field_errors(exc)
         else:
             return secret_page(found, "staff", title=_("Đã tạo tài khoản"),
-                         lines=[(_("Tên đăng nhập"), user.username),
-                                (_("Mật khẩu"), password)],
-                         hint=_("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho cán bộ."),
-                         back=url_for(".staff", hall=hall))
+                               lines=[(_("Tên đăng nhập"), user.username),
+                                      (_("Mật khẩu"), password)],
+                               hint=_("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho cán bộ."),
+                               back=url_for(".staff", hall=hall))
     people = db().scalars(select(StaffUser).where(StaffUser.hall_id == found.id)
                           .order_by(StaffUser.active.desc(), StaffUser.full_name)).all()
     return page("admin/staff.html", found, "staff", 422 if errors else 200, people=people,
-                 errors=errors, form=request.form if errors else None, roles=STAFF_ROLES)
+                errors=errors, form=request.form if errors else None, roles=STAFF_ROLES)
 
 
 @bp.route("/<hall>/staff/<int:user_id>", methods=["GET", "POST"])
@@ -68,7 +68,7 @@ def staff_member(hall: str, user_id: int) -> Any:
         try:
             full_name, role = forms.read_staff(request.form)
             update_staff(ports(), actor=signed_in_actor(), hall_code=hall, user_id=user_id,
-                                  full_name=full_name, role=role)
+                         full_name=full_name, role=role)
         except Invalid as exc:
             errors = field_errors(exc)
         except DomainError as exc:
@@ -77,8 +77,8 @@ def staff_member(hall: str, user_id: int) -> Any:
             flash(_("Đã lưu tài khoản %(username)s.", username=person.username), "ok")
             return redirect(url_for(".staff", hall=hall))
     return page("admin/staff_member.html", found, "staff", 422 if errors else 200,
-                 person=person, errors=errors, roles=STAFF_ROLES,
-                 form=request.form if request.method == "POST" else None)
+                person=person, errors=errors, roles=STAFF_ROLES,
+                form=request.form if request.method == "POST" else None)
 
 
 @bp.post("/<hall>/staff/<int:user_id>/<action>")
@@ -95,9 +95,10 @@ def staff_action(hall: str, user_id: int, action: str) -> Any:
             return redirect(url_for(".staff_member", hall=hall, user_id=user_id))
         person = accounts.find_staff(db(), found, user_id)
         return secret_page(found, "staff", title=_("Đã đặt lại mật khẩu"),
-                     lines=[(_("Tên đăng nhập"), person.username), (_("Mật khẩu mới"), password)],
-                     hint=_("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho cán bộ."),
-                     back=back)
+                           lines=[(_("Tên đăng nhập"), person.username),
+                                  (_("Mật khẩu mới"), password)],
+                           hint=_("Mật khẩu chỉ hiện một lần: hãy trao tận tay cho cán bộ."),
+                           back=back)
     if action not in ("lock", "unlock"):
         abort(404)
 
