@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from motcua.admin.audit import audited, hall_to_change, require_change, require_global_admin
-from motcua.admin.errors import N_, Denied, Missing, Problems, Refused, invalid
+from motcua.admin.errors import N_, Missing, Problems, Refused, invalid
 from motcua.config import DEFAULTS
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import Actor, DeviceKind, Role
