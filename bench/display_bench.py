@@ -187,7 +187,8 @@ def _prepare_database(folder: Path) -> tuple[str, str]:
     clock = SystemClock()
     with make_session_factory(engine)() as session:
         load_demo_hall(session, clock)
-        token = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, name="bench", role=Role.SUPERVISOR,
+        token = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                                 name="bench", role=Role.SUPERVISOR,
                                  hall_code=HALL)
         ports = Ports(session, clock, RecordingPublisher())
         open_counter(ports, hall_code=HALL, counter_number=COUNTER, actor=SYSTEM)

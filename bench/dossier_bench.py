@@ -277,7 +277,8 @@ def time_lookups(url: str, engine: Engine) -> list[dict[str, Any]]:
 def time_intake(engine: Engine) -> list[dict[str, Any]]:
     clock = FixedClock(NOW)
     ports = Ports(make_session_factory(engine)(), clock, RecordingPublisher())
-    user, _ = create_user(Ports(ports.session, clock, RecordingPublisher()), actor=SYSTEM, username="bench-officer", role=Role.OFFICER,
+    user, _ = create_user(Ports(ports.session, clock, RecordingPublisher()), actor=SYSTEM,
+                          username="bench-officer", role=Role.OFFICER,
                           password="bench-password", hall_code="demo")
     officer = Actor(kind="staff", name=user.username, role=Role.OFFICER, user_id=user.id,
                     hall_id=user.hall_id)

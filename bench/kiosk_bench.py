@@ -51,7 +51,8 @@ def _percentile(values: list[float], share: float) -> float:
 def _register_kiosk(database_url: str, name: str, printer: str | None) -> str:
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
-        _, token = register_device(Ports(session, SystemClock(), RecordingPublisher()), actor=SYSTEM, printers=None, hall_code="demo", name=name,
+        _, token = register_device(Ports(session, SystemClock(), RecordingPublisher()),
+                                   actor=SYSTEM, printers=None, hall_code="demo", name=name,
                                    kind=DeviceKind.KIOSK, printer=printer)
     engine.dispose()
     return token

@@ -294,7 +294,8 @@ def _register_kiosks(url: str, printers: list[str], prefix: str) -> list[tuple[i
     kiosks = []
     with make_session_factory(engine)() as session:
         for i, printer in enumerate(printers):
-            device, token = register_device(Ports(session, SystemClock(), RecordingPublisher()), actor=SYSTEM, printers=None, hall_code="demo",
+            device, token = register_device(Ports(session, SystemClock(), RecordingPublisher()),
+                                            actor=SYSTEM, printers=None, hall_code="demo",
                                             name=f"{prefix}-{i}", kind=DeviceKind.KIOSK,
                                             printer=printer)
             kiosks.append((device.id, token))

@@ -86,11 +86,13 @@ def fill(engine: Engine) -> dict[str, int]:
     clock = FixedClock(datetime(2025, 11, 20, 8, 0, tzinfo=ZONE))
     with make_session_factory(engine)() as session:
         hall = load_demo_hall(session, clock)
-        create_user(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, username="bench-admin", role=Role.ADMIN, password=PASSWORD)
+        create_user(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                    username="bench-admin", role=Role.ADMIN, password=PASSWORD)
         counters = session.scalars(select(Counter).where(Counter.hall_id == hall.id)).all()
         officers = []
         for counter in counters:
-            user, _ = create_user(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, username=f"canbo{counter.number}",
+            user, _ = create_user(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                                  username=f"canbo{counter.number}",
                                   role=Role.OFFICER, password=PASSWORD, hall_code="demo",
                                   full_name=f"Cán bộ quầy {counter.number}")
             officers.append(user)

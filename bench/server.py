@@ -53,9 +53,11 @@ def prepare_database(url: str) -> tuple[str, str]:
     clock = SystemClock()
     with make_session_factory(engine)() as session:
         load_demo_hall(session, clock)
-        _, kiosk = register_device(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, printers=None, hall_code="demo", name="bench-kiosk",
+        _, kiosk = register_device(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="bench-kiosk",
                                    kind=DeviceKind.KIOSK, printer=None)  # the queue alone; printing: bench.printer_bench
-        staff = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, name="bench", role=Role.SUPERVISOR,
+        staff = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                                 name="bench", role=Role.SUPERVISOR,
                                  hall_code="demo")
     engine.dispose()
     return kiosk, staff

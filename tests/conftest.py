@@ -140,14 +140,16 @@ def demo_hall(session: Any, clock: FixedClock) -> Any:
 
 @pytest.fixture
 def kiosk_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
-    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-test",
+    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                               hall_code="demo", name="kiosk-test",
                                kind=DeviceKind.KIOSK, printer="agent")  # no background print worker
     return token
 
 
 @pytest.fixture
 def supervisor_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
-    return create_api_token(system_ports(session, clock), actor=SYSTEM, name="test-supervisor", role=Role.SUPERVISOR,
+    return create_api_token(system_ports(session, clock), actor=SYSTEM,
+                            name="test-supervisor", role=Role.SUPERVISOR,
                             hall_code="demo")
 
 

@@ -30,7 +30,8 @@ def system_ports(session: Session, clock: Clock) -> Ports:
 
 
 def make_officer(session: Any, clock: Clock, username: str = "lan", hall: str = "demo") -> Actor:
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username=username, role=Role.OFFICER,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username=username, role=Role.OFFICER,
                           password="secret-pass", hall_code=hall)
     return Actor(kind="staff", name=user.username, role=Role.OFFICER, user_id=user.id,
                  hall_id=user.hall_id)

@@ -36,7 +36,8 @@ def open_demo_hall(engine: Engine) -> str:
     returns the kiosk's token."""
     with make_session_factory(engine)() as session:
         load_demo_hall(session, SystemClock())
-        _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-drill",
+        _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-drill",
                                    kind=DeviceKind.KIOSK, printer="agent")
     return token
 

@@ -52,7 +52,8 @@ def limited(tmp_path: Path, clock: Any, publisher: Any) -> Iterator[Callable[...
 
 def kiosk(app: Flask, clock: Any) -> tuple[int, str]:
     with app.extensions["motcua"].sessions() as session:
-        device, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-1",
+        device, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                        hall_code="demo", name="kiosk-1",
                                         kind=DeviceKind.KIOSK, printer="agent")
         return device.id, token
 

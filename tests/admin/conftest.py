@@ -37,14 +37,16 @@ def csrf_token(client: FlaskClient, path: str) -> str:
 
 @pytest.fixture
 def admin_user(session: Any, clock: Any, demo_hall: Any) -> StaffUser:
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="quantri", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="quantri", role=Role.ADMIN,
                           password="secret-pass", full_name="Quản trị viên")
     return user
 
 
 @pytest.fixture
 def supervisor_user(session: Any, clock: Any, demo_hall: Any) -> StaffUser:
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="lanhdao", role=Role.SUPERVISOR,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="lanhdao", role=Role.SUPERVISOR,
                           password="secret-pass", hall_code="demo", full_name="Trần Thị Hồng")
     return user
 

@@ -44,10 +44,12 @@ class Officers:
 
 
 def build_fixture_day(ports: Ports, session: Any, clock: FixedClock) -> Officers:
-    lan_user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="lan", role=Role.OFFICER,
+    lan_user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                              username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo",
                               full_name="Nguyễn Thị Lan")
-    binh_user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="binh", role=Role.OFFICER,
+    binh_user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                               username="binh", role=Role.OFFICER,
                                password="secret-pass", hall_code="demo",
                                full_name="Trần Văn Bình")
     lan, binh = actor_for_user(lan_user), actor_for_user(binh_user)

@@ -27,16 +27,22 @@ def hall(live_server: LiveServer) -> LiveServer:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(session, clock)
-        create_user(system_ports(session, clock), actor=SYSTEM, username="quantri", role=Role.ADMIN, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
-        create_user(system_ports(session, clock), actor=SYSTEM, username="lan", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Thị Lan")
-        create_api_token(system_ports(session, clock), actor=SYSTEM, name="bao-cao-tuan", role=Role.SUPERVISOR,
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="bao-cao-tuan", role=Role.SUPERVISOR,
                          hall_code="demo", expires_at=clock.now() + timedelta(days=30))
-        create_api_token(system_ports(session, clock), actor=SYSTEM, name="lan-may-ban", role=Role.OFFICER, username="lan")
-        register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="Máy lấy số cửa chính",
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="lan-may-ban", role=Role.OFFICER, username="lan")
+        register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                        hall_code="demo", name="Máy lấy số cửa chính",
                         kind=DeviceKind.KIOSK, printer="agent")
-        register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="Máy đánh giá quầy 1",
+        register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                        hall_code="demo", name="Máy đánh giá quầy 1",
                         kind=DeviceKind.TABLET, counter_number=1)
     return live_server
 

@@ -54,7 +54,8 @@ def hall(live_server: LiveServer) -> LiveServer:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(session, clock)
-        create_user(system_ports(session, clock), actor=SYSTEM, username="quantri", role=Role.ADMIN, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
     return live_server
 
@@ -106,7 +107,8 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
         hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:
     now = SystemClock().now()
     with hall.session() as session:
-        officer, _ = create_user(system_ports(session, SystemClock()), actor=SYSTEM, username="lan", role=Role.OFFICER,
+        officer, _ = create_user(system_ports(session, SystemClock()), actor=SYSTEM,
+                                 username="lan", role=Role.OFFICER,
                                  password="secret-pass", hall_code="demo",
                                  full_name="Nguyễn Thị Lan")
         clock = FixedClock(now - timedelta(minutes=45))
@@ -143,7 +145,8 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
 def test_closing_a_sector_greys_it_out_on_a_running_kiosk(hall: LiveServer, browser: Browser,
                                                           contexts: list[Any]) -> None:
     with hall.session() as session:
-        _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
     kiosk = new_page(browser, contexts, {"width": 1080, "height": 1920})
     kiosk.goto(f"{hall.url}/kiosk/demo/setup?token={token}")

@@ -228,7 +228,8 @@ def test_supervisors_read_but_do_not_change(ports, supervisor):
 def test_an_admin_of_one_hall_cannot_create_halls(ports, session, clock, demo_hall):
     from motcua.auth.accounts import create_user
 
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="qt-demo", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="qt-demo", role=Role.ADMIN,
                           password="secret-pass", hall_code="demo")
     local_admin = Actor(kind="staff", name=user.username, role=user.role, user_id=user.id,
                         hall_id=user.hall_id)
@@ -311,7 +312,8 @@ def test_an_officer_at_an_open_counter_is_not_locked_out_mid_service(ports, admi
 def test_nobody_locks_or_demotes_themselves(ports, session, clock, demo_hall):
     from motcua.auth.accounts import actor_for_user, create_user
 
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="qt-demo", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="qt-demo", role=Role.ADMIN,
                           password="secret-pass", hall_code="demo")
     me = actor_for_user(user)
     with pytest.raises(Refused):
@@ -382,7 +384,8 @@ def test_a_swap_day_is_a_weekend_day_and_a_day_is_listed_once(ports, admin):
 def test_only_a_global_admin_edits_the_table_every_hall_shares(ports, supervisor, session, clock):
     from motcua.auth.accounts import actor_for_user, create_user
 
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="qt-demo", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="qt-demo", role=Role.ADMIN,
                           password="secret-pass", hall_code="demo")
     with pytest.raises(Denied):
         holidays.add_holiday(ports, actor=actor_for_user(user), hall_code="demo",

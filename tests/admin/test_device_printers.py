@@ -47,7 +47,8 @@ ACCEPTED = [
 
 @pytest.fixture
 def kiosk(session, clock, demo_hall) -> Device:
-    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="Máy lấy số 1",
+    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name="Máy lấy số 1",
                                 kind=DeviceKind.KIOSK, printer="agent")
     return device
 
@@ -111,9 +112,11 @@ def test_the_printer_networks_setting_lets_a_server_reach_other_printers(
         from motcua.core.actors import Role
 
         load_demo_hall(session, clock)
-        user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="quantri", role=Role.ADMIN,
+        user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                              username="quantri", role=Role.ADMIN,
                               password="secret-pass")
-        device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="k",
+        device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="k",
                                     kind=DeviceKind.KIOSK, printer="agent")
         client = sign_in(app.test_client(), user)
         assert post_printer(client, device, "tcp://127.0.0.1:4242").status_code == 302

@@ -24,11 +24,14 @@ def screens(realtime_app: Flask, clock: Any) -> dict[str, Any]:
     """The demo hall, an admin, the officer of counter 1, a kiosk: signed in and connected."""
     with runtime_of(realtime_app).sessions() as session:
         load_demo_hall(session, clock)
-        admin, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="quantri", role=Role.ADMIN,
+        admin, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                               username="quantri", role=Role.ADMIN,
                                password="secret-pass")
-        officer, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="lan", role=Role.OFFICER,
+        officer, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                                 username="lan", role=Role.OFFICER,
                                  password="secret-pass", hall_code="demo")
-        _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
         services.open_counter(Ports(session, clock, RecordingPublisher()), hall_code="demo",
                               counter_number=1, actor=actor_for_user(officer))

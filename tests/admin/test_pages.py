@@ -42,7 +42,8 @@ def test_staff_who_are_not_signed_in_go_to_the_sign_in_page(client, demo_hall):
 
 
 def test_officers_are_told_the_pages_are_not_for_them(app, session, clock, demo_hall):
-    officer, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="lan", role=Role.OFFICER,
+    officer, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                             username="lan", role=Role.OFFICER,
                              password="secret-pass", hall_code="demo")
     answer = sign_in(app.test_client(), officer).get("/admin/demo/")
     assert answer.status_code == 403
@@ -71,7 +72,8 @@ def test_a_supervisor_of_another_hall_sees_nothing_here(app, admin, session, clo
 
     halls.create_hall(ports, actor=admin, code="phuong-1", fields=halls.HallFields(
         "UBND Phường 1", "Asia/Ho_Chi_Minh", "07:00-11:30,13:30-17:00"))
-    other, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="hong", role=Role.SUPERVISOR,
+    other, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                           username="hong", role=Role.SUPERVISOR,
                            password="secret-pass", hall_code="phuong-1")
     answer = sign_in(app.test_client(), other).get("/admin/demo/reports/traffic")
     assert answer.status_code == 403

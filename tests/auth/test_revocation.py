@@ -39,7 +39,8 @@ def officer(session: Any, clock: Any, demo_hall: Any) -> Any:
 
 @pytest.fixture
 def admin(session: Any, clock: Any, demo_hall: Any) -> Any:
-    user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="quantri", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="quantri", role=Role.ADMIN,
                           password="secret-pass")
     return actor_for_user(user)
 
@@ -112,7 +113,8 @@ def error_of(response: Any) -> tuple[int, str]:
 
 
 def test_a_token_past_its_expiry_is_refused_with_401(client, session, clock, demo_hall):
-    token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="script", role=Role.SUPERVISOR,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="script", role=Role.SUPERVISOR,
                              hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
     assert client.post(OPEN, headers=bearer(token)).status_code == 200
     clock.advance(hours=1)
@@ -120,7 +122,8 @@ def test_a_token_past_its_expiry_is_refused_with_401(client, session, clock, dem
 
 
 def test_a_revoked_token_is_refused_with_401(client, session, clock, admin, ports):
-    token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="script", role=Role.SUPERVISOR,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="script", role=Role.SUPERVISOR,
                              hall_code="demo")
     stored = session.scalar(select(ApiToken).where(ApiToken.name == "script"))
     accounts.revoke_api_token(ports, actor=admin, token_id=stored.id)
@@ -131,10 +134,12 @@ def test_an_expiry_must_be_aware_and_in_the_future(session, clock, demo_hall):
     from motcua.queue.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        create_api_token(system_ports(session, clock), actor=SYSTEM, name="late", role=Role.SUPERVISOR, hall_code="demo",
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="late", role=Role.SUPERVISOR, hall_code="demo",
                          expires_at=clock.now() - timedelta(minutes=1))
     with pytest.raises(InvalidInput):
-        create_api_token(system_ports(session, clock), actor=SYSTEM, name="naive", role=Role.SUPERVISOR, hall_code="demo",
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="naive", role=Role.SUPERVISOR, hall_code="demo",
                          expires_at=clock.now().replace(tzinfo=None) + timedelta(days=1))
 
 
@@ -142,14 +147,16 @@ def test_an_expiry_must_be_aware_and_in_the_future(session, clock, demo_hall):
                                   "/api/v1/halls/demo/counters/1/dossiers"])
 def test_an_officer_token_that_acts_as_nobody_may_not_act_on_counters(client, session, clock,
                                                                       demo_hall, path):
-    token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="desk-script", role=Role.OFFICER,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="desk-script", role=Role.OFFICER,
                              hall_code="demo")
     assert error_of(client.post(path, json={}, headers=bearer(token))) == (403, "forbidden")
 
 
 def test_an_officer_token_that_acts_as_a_person_still_works_at_their_counter(
         client, session, clock, officer):
-    token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="lan-script", role=Role.OFFICER,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="lan-script", role=Role.OFFICER,
                              username="lan")
     assert client.post(OPEN, headers=bearer(token)).status_code == 200
     assert client.post(CALL_NEXT, headers=bearer(token)).status_code == 200
@@ -157,7 +164,8 @@ def test_an_officer_token_that_acts_as_a_person_still_works_at_their_counter(
 
 def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, officer, admin,
                                                      ports):
-    token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="lan-script", role=Role.OFFICER,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="lan-script", role=Role.OFFICER,
                              username="lan")
     accounts.set_staff_active(ports, actor=admin, hall_code="demo",
                                     user_id=officer.user_id, active=False)
@@ -169,13 +177,15 @@ def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, off
 def test_expiry_revocation_and_session_versions_hold_on_postgresql(postgres_engine, clock):
     with Session(postgres_engine, expire_on_commit=False) as session:
         load_demo_hall(session, clock)
-        token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="script", role=Role.SUPERVISOR,
+        token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                 name="script", role=Role.SUPERVISOR,
                                  hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
         assert authenticate_bearer(session, clock, token)[0] is not None
         assert session.scalar(select(ApiToken.last_used_at)) == clock.now()
         clock.advance(hours=1)
         assert authenticate_bearer(session, clock, token)[0] is None
-        user, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="lan", role=Role.OFFICER,
+        user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                              username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo")
         kept = session_id(user)
         assert user_of_session(session, kept) is not None

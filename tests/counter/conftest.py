@@ -20,7 +20,8 @@ def staff(session: Any, clock: Any, demo_hall: Any) -> dict[str, Any]:
     """Two officers (lan, binh) and a supervisor (hong) of the demo hall; password secret-pass."""
     lan = make_officer(session, clock, username="lan")
     binh = make_officer(session, clock, username="binh")
-    hong, _ = create_user(system_ports(session, clock), actor=SYSTEM, username="hong", role=Role.SUPERVISOR,
+    hong, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="hong", role=Role.SUPERVISOR,
                           password="secret-pass", hall_code="demo", full_name="Trần Thị Hồng")
     return {"lan": lan, "binh": binh, "hong": hong}
 

@@ -48,15 +48,20 @@ def hall(live_server: LiveServer) -> Hall:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(session, clock)
-        create_user(system_ports(session, clock), actor=SYSTEM, username="lan", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Văn An")
-        create_user(system_ports(session, clock), actor=SYSTEM, username="binh", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="binh", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Lê Thị Bình")
-        create_user(system_ports(session, clock), actor=SYSTEM, username="hong", role=Role.SUPERVISOR,
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="hong", role=Role.SUPERVISOR,
                     password="secret-pass", hall_code="demo", full_name="Trần Thị Hồng")
-        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-1",
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
-        _, tablet = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="tablet-1",
+        _, tablet = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="tablet-1",
                                     kind=DeviceKind.TABLET, counter_number=1)
     return Hall(live_server, kiosk, tablet)
 

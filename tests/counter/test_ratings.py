@@ -25,7 +25,8 @@ def test_three_levels_by_default_and_four_when_the_hall_adds_neutral():
 
 @pytest.fixture
 def tablet_token(session: Any, clock: Any, demo_hall: Any) -> str:
-    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="tablet-1",
+    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                               hall_code="demo", name="tablet-1",
                                kind=DeviceKind.TABLET, counter_number=1)
     return token
 

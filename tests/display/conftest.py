@@ -79,9 +79,11 @@ def seed_halls(session: Session, clock: Clock) -> Credentials:
     load_demo_hall(session, clock)
     add_other_hall(session)
     return Credentials(
-        supervisor=create_api_token(system_ports(session, clock), actor=SYSTEM, name="demo-lead", role=Role.SUPERVISOR,
+        supervisor=create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                    name="demo-lead", role=Role.SUPERVISOR,
                                     hall_code="demo"),
-        other_supervisor=create_api_token(system_ports(session, clock), actor=SYSTEM, name="ward-lead", role=Role.SUPERVISOR,
+        other_supervisor=create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                          name="ward-lead", role=Role.SUPERVISOR,
                                           hall_code=OTHER_HALL))
 
 

@@ -52,7 +52,8 @@ class LiveHall:
 
     def register_kiosk(self, name: str, printer: str | None) -> str:
         with self.server.session() as session:
-            _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None, hall_code="demo", name=name,
+            _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None,
+                                       hall_code="demo", name=name,
                                        kind=DeviceKind.KIOSK, printer=printer)
         return token
 
@@ -80,8 +81,10 @@ def live_hall(live_server: LiveServer) -> Iterator[LiveHall]:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(session, clock)
-        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-e2e",
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-e2e",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
-        supervisor = create_api_token(system_ports(session, clock), actor=SYSTEM, name="e2e-supervisor",
+        supervisor = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                      name="e2e-supervisor",
                                       role=Role.SUPERVISOR, hall_code="demo")
     yield LiveHall(server=live_server, kiosk_token=kiosk, supervisor_token=supervisor)

@@ -34,7 +34,8 @@ def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
 def hall(live_server):
     with live_server.session() as s:
         load_demo_hall(s, SystemClock())
-        device, token = register_device(system_ports(s, SystemClock()), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-a",
+        device, token = register_device(system_ports(s, SystemClock()), actor=SYSTEM, printers=None,
+                                        hall_code="demo", name="kiosk-a",
                                         kind=DeviceKind.KIOSK, printer="agent")
         return device.id, token
 

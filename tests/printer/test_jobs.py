@@ -35,7 +35,8 @@ def _hall(demo_hall):
 
 
 def kiosk(session, clock, printer, name="kiosk-1"):
-    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name=name,
+    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name=name,
                                 kind=DeviceKind.KIOSK, printer=printer)
     return device
 

@@ -3,20 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    url_for,
-)
+from flask import url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from motcua.admin.pages.base import (
-    _,
-    act,
-    bp,
-    page,
-    signed_in_actor,
-    viewed_hall,
-)
+from motcua.admin.pages.base import _, act, bp, page, signed_in_actor, viewed_hall
 from motcua.auth import accounts
 from motcua.core.accounts import Device
 from motcua.web import db, ports, runtime

@@ -3,23 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    flash,
-    redirect,
-    request,
-    url_for,
-)
+from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from motcua.admin import (
-    forms,
-)
-from motcua.admin.counters import (
-    create_counter,
-    delete_counter,
-    find_counter,
-    update_counter,
-)
+from motcua.admin import forms
+from motcua.admin.counters import create_counter, delete_counter, find_counter, update_counter
 from motcua.admin.errors import Invalid
 from motcua.admin.pages.base import (
     _,

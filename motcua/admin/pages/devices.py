@@ -3,26 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from motcua.admin import (
-    forms,
-)
-from motcua.admin.devices import (
-    find_device,
-    renew_device_token,
-    set_device_active,
-    update_device,
-)
+from motcua.admin import forms
+from motcua.admin.devices import find_device, renew_device_token, set_device_active, update_device
 from motcua.admin.errors import Invalid
 from motcua.admin.pages.base import (
     _,

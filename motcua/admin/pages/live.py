@@ -3,19 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    jsonify,
-)
+from flask import jsonify
 from werkzeug.wrappers import Response
 
-from motcua.admin import (
-    live,
-)
-from motcua.admin.pages.base import (
-    bp,
-    page,
-    viewed_hall,
-)
+from motcua.admin import live
+from motcua.admin.pages.base import bp, page, viewed_hall
 from motcua.web import db, runtime
 
 

@@ -5,27 +5,13 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from flask import (
-    abort,
-    request,
-    send_file,
-)
+from flask import abort, request, send_file
 from werkzeug.wrappers import Response
 
-from motcua.admin import (
-    forms,
-    reports,
-)
+from motcua.admin import forms, reports
 from motcua.admin.errors import Invalid
 from motcua.admin.export import report_xlsx, table_csv
-from motcua.admin.pages.base import (
-    _,
-    bp,
-    field_errors,
-    lang,
-    page,
-    viewed_hall,
-)
+from motcua.admin.pages.base import _, bp, field_errors, lang, page, viewed_hall
 from motcua.core.clock import local_day
 from motcua.queue.models import Hall
 from motcua.web import db, runtime

@@ -3,18 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
-from motcua.admin import (
-    forms,
-)
+from motcua.admin import forms
 from motcua.admin.errors import Invalid
 from motcua.admin.pages.base import (
     _,

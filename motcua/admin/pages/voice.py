@@ -6,20 +6,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from motcua.admin import (
-    forms,
-)
+from motcua.admin import forms
 from motcua.admin.errors import Invalid
 from motcua.admin.pages.base import (
     _,
