@@ -170,6 +170,9 @@ def _reachable(url: str) -> bool:
 
 def _prepare_database(folder: Path) -> tuple[str, str]:
     """A fresh SQLite database with the demo hall, counter 1 open and tickets waiting."""
+    from motcua.core.ports import Ports
+    from motcua.core.events import RecordingPublisher
+    from motcua.core.actors import SYSTEM
     from motcua.auth.accounts import create_api_token
     from motcua.core.clock import SystemClock
     from motcua.core.db import make_engine, make_session_factory
@@ -186,8 +189,9 @@ def _prepare_database(folder: Path) -> tuple[str, str]:
     metadata.create_all(engine)
     clock = SystemClock()
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, clock)
-        token = create_api_token(session, clock, name="bench", role=Role.SUPERVISOR,
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
+        token = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                                 name="bench", role=Role.SUPERVISOR,
                                  hall_code=HALL)
         ports = Ports(session, clock, RecordingPublisher())
         open_counter(ports, hall_code=HALL, counter_number=COUNTER, actor=SYSTEM)

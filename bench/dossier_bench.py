@@ -156,7 +156,7 @@ def fill(engine: Engine) -> tuple[int, int]:
     sessions = make_session_factory(engine)
     clock = FixedClock(NOW)
     with sessions() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
         dossiers.load_demo_catalogue(session, clock)
         hall_id = session.scalars(select(Hall.id).where(Hall.code == "demo")).one()
         procedures = [(p.id, p.sector_id, p.processing_time) for p in session.scalars(
@@ -277,7 +277,8 @@ def time_lookups(url: str, engine: Engine) -> list[dict[str, Any]]:
 def time_intake(engine: Engine) -> list[dict[str, Any]]:
     clock = FixedClock(NOW)
     ports = Ports(make_session_factory(engine)(), clock, RecordingPublisher())
-    user, _ = create_user(ports.session, clock, username="bench-officer", role=Role.OFFICER,
+    user, _ = create_user(Ports(ports.session, clock, RecordingPublisher()), actor=SYSTEM,
+                          username="bench-officer", role=Role.OFFICER,
                           password="bench-password", hall_code="demo")
     officer = Actor(kind="staff", name=user.username, role=Role.OFFICER, user_id=user.id,
                     hall_id=user.hall_id)

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.server import served
+from motcua.core.actors import SYSTEM
+from motcua.core.ports import Ports
+from motcua.core.events import RecordingPublisher
 from motcua.auth.accounts import register_device
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
@@ -48,7 +51,8 @@ def _percentile(values: list[float], share: float) -> float:
 def _register_kiosk(database_url: str, name: str, printer: str | None) -> str:
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
-        _, token = register_device(session, SystemClock(), hall_code="demo", name=name,
+        _, token = register_device(Ports(session, SystemClock(), RecordingPublisher()),
+                                   actor=SYSTEM, printers=None, hall_code="demo", name=name,
                                    kind=DeviceKind.KIOSK, printer=printer)
     engine.dispose()
     return token

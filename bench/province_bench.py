@@ -74,6 +74,9 @@ def _counts(scale: float) -> dict[str, int]:
 
 def prepare_database(url: str, counts: dict[str, int]) -> Plan:
     """A fresh schema with the province's halls, devices and tokens, and the phones' tickets."""
+    from motcua.core.ports import Ports
+    from motcua.core.events import RecordingPublisher
+    from motcua.core.actors import SYSTEM
     from motcua.auth.accounts import create_api_token, register_device
     from motcua.core.actors import SYSTEM, DeviceKind, Role
     from motcua.core.clock import SystemClock
@@ -113,10 +116,10 @@ def prepare_database(url: str, counts: dict[str, int]) -> Plan:
                 session.add(counter)
         session.commit()
         for index, code in enumerate(busy_halls):
-            staff = create_api_token(session, clock, name=f"bench-{code}", role=Role.SUPERVISOR,
+            staff = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, name=f"bench-{code}", role=Role.SUPERVISOR,
                                      hall_code=code)
             if index < counts["kiosks"]:
-                _, kiosk = register_device(session, clock, hall_code=code, name="kiosk",
+                _, kiosk = register_device(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, printers=None, hall_code=code, name="kiosk",
                                            kind=DeviceKind.KIOSK, printer=None)
                 kiosks.append((code, kiosk))
             counters += [(code, n, staff) for n in range(1, COUNTERS_PER_HALL + 1)]

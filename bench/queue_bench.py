@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.server import Served, served
+from motcua.core.actors import SYSTEM
+from motcua.core.ports import Ports
+from motcua.core.events import RecordingPublisher
 from motcua.auth.accounts import register_device
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
@@ -291,7 +294,8 @@ def _register_kiosks(url: str, printers: list[str], prefix: str) -> list[tuple[i
     kiosks = []
     with make_session_factory(engine)() as session:
         for i, printer in enumerate(printers):
-            device, token = register_device(session, SystemClock(), hall_code="demo",
+            device, token = register_device(Ports(session, SystemClock(), RecordingPublisher()),
+                                            actor=SYSTEM, printers=None, hall_code="demo",
                                             name=f"{prefix}-{i}", kind=DeviceKind.KIOSK,
                                             printer=printer)
             kiosks.append((device.id, token))

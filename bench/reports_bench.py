@@ -28,6 +28,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, create_engine, func, insert, select
 from sqlalchemy.engine import make_url
 
+from motcua.core.actors import SYSTEM
+from motcua.core.ports import Ports
+from motcua.core.events import RecordingPublisher
 from motcua.admin import reports
 from motcua.admin.export import report_xlsx
 from motcua.auth.accounts import create_user
@@ -82,12 +85,14 @@ def fill(engine: Engine) -> dict[str, int]:
     rng = random.Random(8)
     clock = FixedClock(datetime(2025, 11, 20, 8, 0, tzinfo=ZONE))
     with make_session_factory(engine)() as session:
-        hall = load_demo_hall(session, clock)
-        create_user(session, clock, username="bench-admin", role=Role.ADMIN, password=PASSWORD)
+        hall = load_demo_hall(Ports(session, clock, RecordingPublisher()))
+        create_user(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                    username="bench-admin", role=Role.ADMIN, password=PASSWORD)
         counters = session.scalars(select(Counter).where(Counter.hall_id == hall.id)).all()
         officers = []
         for counter in counters:
-            user, _ = create_user(session, clock, username=f"canbo{counter.number}",
+            user, _ = create_user(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                                  username=f"canbo{counter.number}",
                                   role=Role.OFFICER, password=PASSWORD, hall_code="demo",
                                   full_name=f"Cán bộ quầy {counter.number}")
             officers.append(user)

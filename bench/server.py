@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import MOTCUA
+from motcua.core.actors import SYSTEM
+from motcua.core.ports import Ports
+from motcua.core.events import RecordingPublisher
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.clock import SystemClock
 from motcua.core.db import Base, make_engine, make_session_factory
@@ -49,10 +52,12 @@ def prepare_database(url: str) -> tuple[str, str]:
     assert set(metadata.tables) <= set(Base.metadata.tables)
     clock = SystemClock()
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, clock)
-        _, kiosk = register_device(session, clock, hall_code="demo", name="bench-kiosk",
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
+        _, kiosk = register_device(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="bench-kiosk",
                                    kind=DeviceKind.KIOSK, printer=None)  # the queue alone; printing: bench.printer_bench
-        staff = create_api_token(session, clock, name="bench", role=Role.SUPERVISOR,
+        staff = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
+                                 name="bench", role=Role.SUPERVISOR,
                                  hall_code="demo")
     engine.dispose()
     return kiosk, staff

@@ -26,7 +26,7 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, display, dossier, inputs, kiosk, printer, simulate, web
+    from motcua import admin, api, cli, counter, demo, display, dossier, inputs, kiosk, printer, simulate, web
     from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -88,6 +88,6 @@ def create_app(
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
-    for component in (admin, auth_views, counter, display, dossier, kiosk, printer, simulate):
+    for component in (admin, auth_views, counter, display, dossier, kiosk, printer, simulate, demo):
         component.register(app)
     return app

@@ -17,6 +17,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.clock import FixedClock
@@ -138,14 +140,16 @@ def demo_hall(ports: Ports) -> Any:
 
 @pytest.fixture
 def kiosk_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
-    _, token = register_device(session, clock, hall_code="demo", name="kiosk-test",
+    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                               hall_code="demo", name="kiosk-test",
                                kind=DeviceKind.KIOSK, printer="agent")  # no background print worker
     return token
 
 
 @pytest.fixture
 def supervisor_token(session: Any, clock: FixedClock, demo_hall: Any) -> str:
-    return create_api_token(session, clock, name="test-supervisor", role=Role.SUPERVISOR,
+    return create_api_token(system_ports(session, clock), actor=SYSTEM,
+                            name="test-supervisor", role=Role.SUPERVISOR,
                             hall_code="demo")
 
 

@@ -5,8 +5,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from motcua.auth.accounts import create_user
+from motcua.core.actors import SYSTEM
 from motcua.core.clock import Clock
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.core.actors import Role
 from motcua.core.actors import Actor
 
@@ -18,8 +23,15 @@ def hall_time(*args: int) -> datetime:
     return datetime(*args, tzinfo=HALL_TZ)  # type: ignore[misc]
 
 
+def system_ports(session: Session, clock: Clock) -> Ports:
+    """What a test's set-up acts through, as the CLI does (as `SYSTEM`): accounts, tokens and
+    devices created here are audited like any, and nobody listens to the events."""
+    return Ports(session, clock, RecordingPublisher())
+
+
 def make_officer(session: Any, clock: Clock, username: str = "lan", hall: str = "demo") -> Actor:
-    user, _ = create_user(session, clock, username=username, role=Role.OFFICER,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username=username, role=Role.OFFICER,
                           password="secret-pass", hall_code=hall)
     return Actor(kind="staff", name=user.username, role=Role.OFFICER, user_id=user.id,
                  hall_id=user.hall_id)

@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import (
     actor_for_user,
@@ -228,11 +229,14 @@ def _build(ports: Ports) -> dict[str, Any]:
                                       ("lanhdao", Role.SUPERVISOR, "demo"),
                                       ("hong", Role.SUPERVISOR, "phuong-1"),
                                       ("quantri", Role.ADMIN, None)):
-        people[username], _ = create_user(session, clock, username=username, role=role,
+        people[username], _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                                          username=username, role=role,
                                           password="secret-pass", hall_code=hall_code)
-    kiosk, kiosk_token = register_device(session, clock, hall_code="demo", name="kiosk-1",
+    kiosk, kiosk_token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                         hall_code="demo", name="kiosk-1",
                                          kind=DeviceKind.KIOSK, printer="agent")
-    _, tablet_token = register_device(session, clock, hall_code="demo", name="tablet-1",
+    _, tablet_token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                      hall_code="demo", name="tablet-1",
                                       kind=DeviceKind.TABLET, counter_number=1)
     lan = actor_for_user(people["lan"])
     queue.open_counter(ports, hall_code="demo", counter_number=1, actor=lan)
@@ -252,10 +256,11 @@ def _build(ports: Ports) -> dict[str, Any]:
     return {
         "secrets": {
             "kiosk": kiosk_token, "tablet": tablet_token,
-            "officer": create_api_token(session, clock, name="lan", role=Role.OFFICER,
+            "officer": create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                        name="lan", role=Role.OFFICER,
                                         username="lan"),
-            "officer_token_without_user": create_api_token(
-                session, clock, name="desk", role=Role.OFFICER, hall_code="demo"),
+            "officer_token_without_user": create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                                           name="desk", role=Role.OFFICER, hall_code="demo"),
         },
         "people": {"officer": people["lan"], "supervisor": people["lanhdao"],
                    "supervisor_of_another_hall": people["hong"], "admin": people["quantri"]},

@@ -57,6 +57,22 @@ def test_user_add_prints_a_generated_password_and_stores_only_its_hash(fresh):
         assert user.password_hash.startswith("scrypt:") and password not in user.password_hash
 
 
+def test_accounts_and_devices_added_from_the_command_line_are_recorded_as_the_system(fresh):
+    from motcua.admin.models import ConfigChange
+
+    run(fresh, "db", "upgrade")
+    run(fresh, "demo")
+    assert run(fresh, "user", "add", "lan", "--role", "officer", "--hall", "demo").exit_code == 0
+    assert run(fresh, "kiosk", "add", "demo", "kiosk-2").exit_code == 0
+    assert run(fresh, "tablet", "add", "demo", "2", "tablet-2").exit_code == 0
+    with fresh.extensions["motcua"].sessions() as session:
+        recorded = {(c.actor, c.entity, c.subject, c.action)
+                    for c in session.scalars(select(ConfigChange))}
+    assert {("system:motcua", "staff", "lan", "create"),
+            ("system:motcua", "device", "kiosk-2", "create"),
+            ("system:motcua", "device", "tablet-2", "create")} <= recorded
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["user", "add", "lan", "--role", "officer"], "belong to a hall"),
     (["user", "add", "lan", "--role", "admin", "--password", "short"], "at least 8"),
@@ -167,7 +183,7 @@ def test_an_unforeseen_failure_is_still_one_line(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     monkeypatch.setenv("MOTCUA_SECRET_KEY", "t")
-    monkeypatch.setattr("motcua.cli.create_user", broken)
+    monkeypatch.setattr("motcua.auth.cli.create_user", broken)
     monkeypatch.setattr("sys.argv", ["motcua", "user", "add", "lan", "--role", "admin"])
     with pytest.raises(SystemExit) as exit_:
         entry.main()

@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
 from motcua.core.clock import FixedClock, SystemClock
 from motcua.dossier import services as dossiers
@@ -135,11 +137,14 @@ def hall(live_server: LiveServer) -> Hall:
         dossier = dossiers.receive_dossier(ports, hall_code="demo", counter_number=1,
                                            actor=officers.lan, intake=an_intake(),
                                            installation=INSTALLATION)
-        create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
-        device, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        device, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                        hall_code="demo", name="kiosk-1",
                                         kind=DeviceKind.KIOSK, printer="dummy:")
-        _, tablet = register_device(session, clock, hall_code="demo", name="tablet-1",
+        _, tablet = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="tablet-1",
                                     kind=DeviceKind.TABLET, counter_number=1)
         ticket = services.issue_ticket(ports, hall_code="demo", sector_code="tu-phap",
                                        priority=None, actor=kiosk_actor)

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
@@ -36,7 +38,8 @@ def open_demo_hall(engine: Engine) -> str:
     returns the kiosk's token."""
     with make_session_factory(engine)() as session:
         load_demo_hall(Ports(session, SystemClock(), RecordingPublisher()))
-        _, token = register_device(session, SystemClock(), hall_code="demo", name="kiosk-drill",
+        _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-drill",
                                    kind=DeviceKind.KIOSK, printer="agent")
     return token
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from tests.support import system_ports
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.core.clock import SystemClock
 from motcua.core.events import RecordingPublisher
@@ -72,14 +73,19 @@ def hall(live_server: LiveServer) -> Iterator[Hall]:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        create_user(session, clock, username="lan", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Văn An")
-        create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass")
-        _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="quantri", role=Role.ADMIN, password="secret-pass")
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
-        _, tablet = register_device(session, clock, hall_code="demo", name="tablet-1",
+        _, tablet = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="tablet-1",
                                     kind=DeviceKind.TABLET, counter_number=1)
-        supervisor = create_api_token(session, clock, name="lead", role=Role.SUPERVISOR,
+        supervisor = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                      name="lead", role=Role.SUPERVISOR,
                                       hall_code="demo")
     port = int(live_server.url.rsplit(":", 1)[1])
     with TcpProxy(("127.0.0.1", port)) as door:

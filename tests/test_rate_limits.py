@@ -11,6 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import hash_token, register_device
 from motcua.extensions import limiter
@@ -52,7 +54,8 @@ def limited(tmp_path: Path, clock: Any, publisher: Any) -> Iterator[Callable[...
 
 def kiosk(app: Flask, clock: Any) -> tuple[int, str]:
     with app.extensions["motcua"].sessions() as session:
-        device, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        device, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                        hall_code="demo", name="kiosk-1",
                                         kind=DeviceKind.KIOSK, printer="agent")
         return device.id, token
 

@@ -22,6 +22,8 @@ import socketio
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import update
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.clock import SystemClock
@@ -50,7 +52,8 @@ def test_with_redis_unreachable_taps_sign_ins_and_look_ups_still_answer(tmp_path
     with app.extensions["motcua"].sessions() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
         make_officer(session, clock, username="lan")
-        _, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="agent")
     client = app.test_client()
     bearer = {"Authorization": f"Bearer {token}"}
@@ -124,9 +127,11 @@ def hall_db(tmp_path: Path) -> tuple[str, Hall]:
         # The kiosks tap as fast as they can for many seconds: more than a sector's daily cap.
         session.execute(update(Sector).values(daily_cap=None))
         session.commit()
-        supervisor = create_api_token(session, clock, name="lead", role=Role.SUPERVISOR,
+        supervisor = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                      name="lead", role=Role.SUPERVISOR,
                                       hall_code="demo")
-        kiosks = [register_device(session, clock, hall_code="demo", name=f"kiosk-{n}",
+        kiosks = [register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                  hall_code="demo", name=f"kiosk-{n}",
                                   kind=DeviceKind.KIOSK, printer=None)[1] for n in range(4)]
     engine.dispose()
     return url, Hall(supervisor, kiosks)

@@ -11,7 +11,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from motcua.admin.cli import backup_command, restore_command
-    from motcua.admin.views import bp, health_bp
+    from motcua.admin.pages import bp, health_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(health_bp)

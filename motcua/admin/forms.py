@@ -8,14 +8,11 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from motcua.admin.errors import N_, Problems
-from motcua.admin.services import (
-    BoardFields,
-    CounterFields,
-    DeviceFields,
-    HallFields,
-    SectorFields,
-)
-from motcua.admin.voicepacks import VoiceFields
+from motcua.admin.counters import CounterFields
+from motcua.admin.devices import DeviceFields
+from motcua.admin.halls import BoardFields, HallFields
+from motcua.admin.sectors import SectorFields
+from motcua.display.voicepacks import VoiceFields
 from motcua.dossier.models import HolidayKind
 from motcua.inputs import hall_day
 from motcua.core.actors import DeviceKind, Role

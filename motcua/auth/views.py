@@ -44,7 +44,7 @@ from motcua.auth.accounts import check_password, end_every_session, hash_passwor
 from motcua.auth.session import SignedInStaff
 from motcua.extensions import limiter, login_manager
 from motcua.core.accounts import StaffUser
-from motcua.web import db
+from motcua.web import db, ports
 
 bp = Blueprint("auth", __name__)
 
@@ -142,7 +142,7 @@ def sign_out() -> Response:
     """A POST (CSRFProtect checks its token), so another site cannot sign staff out.
     Every session of the person ends, not only this browser's: a copied cookie dies too."""
     if current_user.is_authenticated:
-        end_every_session(db(), current_user.user.id)
+        end_every_session(ports(), user_id=current_user.user.id)
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")
@@ -167,6 +167,10 @@ def _stale_form(_exc: CSRFError) -> tuple[str, int]:
 
 
 def register(app: Flask) -> None:
+    from motcua.auth.cli import COMMANDS
+
     app.register_blueprint(bp)
+    for command in COMMANDS:
+        app.cli.add_command(command)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None  # the sign-in page says why it is shown (`next`)

@@ -1,4 +1,5 @@
-"""The hall's working calendar: when a dossier is due, and whether it was done on time.
+"""The hall's working calendar: when a dossier is due, and whether it was done on time; and
+the holiday table it reads (Vietnam's statutory days off, a hall's own days, yearly swaps).
 
 A due date is a promise printed on the receipt, so it counts only the time the hall
 works: its opening windows, its working weekdays and its holiday table. Everything is
@@ -16,8 +17,14 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lunar_vn
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from motcua.core.clock import HALL_TIME_ZONE
+from motcua.core.errors import N_, Problems, invalid
+from motcua.core.uow import UnitOfWork, use_case
+from motcua.dossier.models import Holiday as HolidayRow
+from motcua.dossier.models import HolidayKind
 
 Window = tuple[time, time]
 """An opening window of a day, (opens, closes), in hall-local wall time."""
@@ -262,6 +269,70 @@ def default_holidays(year: int, national_day_extra: int = 1) -> list[Holiday]:
             off.add(substitute)
             made_up.append(Holiday(substitute, f"Nghỉ bù {holiday.name_vi}"))
     return sorted(days + made_up, key=lambda h: h.day)
+
+
+# --- the holiday table: a row for every hall (hall_id None) or for one ------------------------
+
+
+def holidays(session: Session, hall_id: int, year: int) -> list[HolidayRow]:
+    """The year's rows for a hall: the table for every hall and the hall's own rows."""
+    return list(session.scalars(
+        select(HolidayRow)
+        .where(or_(HolidayRow.hall_id.is_(None), HolidayRow.hall_id == hall_id),
+               HolidayRow.day >= date(year, 1, 1), HolidayRow.day <= date(year, 12, 31))
+        .order_by(HolidayRow.day, HolidayRow.hall_id)))
+
+
+def holiday_of(session: Session, hall_id: int, holiday_id: int) -> HolidayRow | None:
+    """A row the hall sees (its own or every hall's), if there is one with that id."""
+    holiday = session.get(HolidayRow, holiday_id)
+    return holiday if holiday is not None and holiday.hall_id in (None, hall_id) else None
+
+
+@use_case
+def add_holiday(uow: UnitOfWork, *, hall_id: int, day: date, name: str,
+                kind: HolidayKind = HolidayKind.HOLIDAY,
+                for_every_hall: bool = False) -> HolidayRow:
+    """A day off, or a weekend day worked in a yearly swap (kind WORKING_DAY)."""
+    session = uow.session
+    problems = Problems()
+    if not name or len(name) > 200:
+        problems.add("name", N_("Hãy nhập tên ngày (tối đa %(max)d ký tự)."), max=200)
+    if kind == HolidayKind.WORKING_DAY and day.weekday() < SATURDAY:
+        problems.add("day", N_("Ngày làm bù phải là thứ Bảy hoặc Chủ Nhật."))
+    clash = session.scalar(select(HolidayRow).where(
+        HolidayRow.day == day, or_(HolidayRow.hall_id.is_(None), HolidayRow.hall_id == hall_id)))
+    if clash is not None:
+        problems.add("day", N_("Ngày %(day)s đã có trong bảng: %(name)s."),
+                     day=day.strftime("%d/%m/%Y"), name=clash.name_vi)
+    problems.raise_any()
+    holiday = HolidayRow(hall_id=None if for_every_hall else hall_id, day=day, name_vi=name,
+                         kind=kind)
+    session.add(holiday)
+    return holiday
+
+
+@use_case
+def delete_holiday(uow: UnitOfWork, *, holiday: HolidayRow) -> None:
+    uow.session.delete(holiday)
+
+
+def check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise invalid("year", N_("Hãy nhập một năm từ %(low)d đến %(high)d."), low=2000, high=2100)
+
+
+@use_case
+def load_default_holidays(uow: UnitOfWork, *, hall_id: int, year: int,
+                          for_every_hall: bool = True) -> list[Holiday]:
+    """Add Vietnam's statutory days off for a year; days already in the table are kept.
+    Answers the days added."""
+    check_year(year)
+    taken = {h.day for h in holidays(uow.session, hall_id, year)}
+    added = [h for h in default_holidays(year) if h.day not in taken]
+    uow.session.add_all(HolidayRow(hall_id=None if for_every_hall else hall_id, day=h.day,
+                                   name_vi=h.name_vi, kind=HolidayKind.HOLIDAY) for h in added)
+    return added
 
 
 def _check_windows(windows: tuple[Window, ...]) -> None:

@@ -8,6 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import actor_for_user, create_user, session_id
 from motcua.models import metadata
@@ -35,14 +37,16 @@ def csrf_token(client: FlaskClient, path: str) -> str:
 
 @pytest.fixture
 def admin_user(session: Any, clock: Any, demo_hall: Any) -> StaffUser:
-    user, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="quantri", role=Role.ADMIN,
                           password="secret-pass", full_name="Quản trị viên")
     return user
 
 
 @pytest.fixture
 def supervisor_user(session: Any, clock: Any, demo_hall: Any) -> StaffUser:
-    user, _ = create_user(session, clock, username="lanhdao", role=Role.SUPERVISOR,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="lanhdao", role=Role.SUPERVISOR,
                           password="secret-pass", hall_code="demo", full_name="Trần Thị Hồng")
     return user
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import actor_for_user, create_user
 from motcua.core.clock import FixedClock
 from motcua.counter.models import Rating, RatingLevel
@@ -42,10 +44,12 @@ class Officers:
 
 
 def build_fixture_day(ports: Ports, session: Any, clock: FixedClock) -> Officers:
-    lan_user, _ = create_user(session, clock, username="lan", role=Role.OFFICER,
+    lan_user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                              username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo",
                               full_name="Nguyễn Thị Lan")
-    binh_user, _ = create_user(session, clock, username="binh", role=Role.OFFICER,
+    binh_user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                               username="binh", role=Role.OFFICER,
                                password="secret-pass", hall_code="demo",
                                full_name="Trần Văn Bình")
     lan, binh = actor_for_user(lan_user), actor_for_user(binh_user)

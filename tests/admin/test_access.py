@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from motcua.admin import services
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
+from motcua.admin import halls
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.core.accounts import ApiToken, Device
@@ -22,9 +24,11 @@ OPEN = "/api/v1/halls/demo/counters/1/open"
 def tokens(session, clock, demo_hall):
     make_officer(session, clock, "lan")
     made = {
-        "reports": create_api_token(session, clock, name="reports", role=Role.SUPERVISOR,
+        "reports": create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                    name="reports", role=Role.SUPERVISOR,
                                     hall_code="demo", expires_at=clock.now() + timedelta(days=30)),
-        "lan-script": create_api_token(session, clock, name="lan-script", role=Role.OFFICER,
+        "lan-script": create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                       name="lan-script", role=Role.OFFICER,
                                        username="lan"),
     }
     clock.advance(days=40)  # "reports" has expired by now
@@ -45,7 +49,8 @@ def test_the_page_lists_the_halls_tokens_and_devices_with_their_dates(admin_clie
     client = admin_client
     due_soon = "/api/v1/halls/demo/dossiers/due-soon"
     assert client.get(due_soon, headers=bearer(tokens["lan-script"])).status_code == 200
-    register_device(session, clock, hall_code="demo", name="kiosk-cua-chinh",
+    register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                    hall_code="demo", name="kiosk-cua-chinh",
                     kind=DeviceKind.KIOSK, printer="agent")
     html = client.get(ACCESS).get_data(as_text=True)
     assert "reports" in html and "lan-script" in html and "kiosk-cua-chinh" in html
@@ -63,7 +68,8 @@ def test_an_admin_revokes_a_token_and_it_stops_at_once_and_is_audited(admin_clie
     assert answer.status_code == 302 and answer.headers["Location"] == ACCESS
     assert admin_client.post(OPEN, headers=bearer(tokens["lan-script"])).status_code == 401
     assert revoked_at(session, "lan-script") is not None
-    change = session.scalar(select(ConfigChange).where(ConfigChange.entity == "api_token"))
+    change = session.scalar(select(ConfigChange).where(ConfigChange.entity == "api_token")
+                            .order_by(ConfigChange.id.desc()))
     assert (change.subject, change.action, change.actor) == ("lan-script", "revoke",
                                                              "staff:quantri")
     assert "Đã thu hồi" in admin_client.get(ACCESS).get_data(as_text=True)
@@ -88,9 +94,10 @@ def test_a_supervisor_sees_the_list_but_cannot_revoke(supervisor_client, tokens,
 def test_another_halls_tokens_are_neither_listed_nor_revoked_from_here(admin_client, admin,
                                                                        ports, session, clock,
                                                                        demo_hall):
-    services.create_hall(ports, actor=admin, code="phuong-1", fields=services.HallFields(
+    halls.create_hall(ports, actor=admin, code="phuong-1", fields=halls.HallFields(
         "UBND Phường 1", "Asia/Ho_Chi_Minh", "07:00-11:30,13:30-17:00"))
-    create_api_token(session, clock, name="p1-script", role=Role.SUPERVISOR, hall_code="phuong-1")
+    create_api_token(system_ports(session, clock), actor=SYSTEM,
+                     name="p1-script", role=Role.SUPERVISOR, hall_code="phuong-1")
     assert "p1-script" not in admin_client.get(ACCESS).get_data(as_text=True)
     admin_client.post(f"/admin/demo/tokens/{token_id(session, 'p1-script')}/revoke",
                       data={"csrf_token": csrf_token(admin_client, ACCESS)})
@@ -99,16 +106,18 @@ def test_another_halls_tokens_are_neither_listed_nor_revoked_from_here(admin_cli
 
 def test_a_supervisor_of_another_hall_is_shown_the_door(app, admin, ports, session, clock,
                                                         demo_hall):
-    services.create_hall(ports, actor=admin, code="phuong-1", fields=services.HallFields(
+    halls.create_hall(ports, actor=admin, code="phuong-1", fields=halls.HallFields(
         "UBND Phường 1", "Asia/Ho_Chi_Minh", "07:00-11:30,13:30-17:00"))
-    other, _ = create_user(session, clock, username="hong", role=Role.SUPERVISOR,
+    other, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                           username="hong", role=Role.SUPERVISOR,
                            password="secret-pass", hall_code="phuong-1")
     assert sign_in(app.test_client(), other).get(ACCESS).status_code == 403
 
 
 def test_a_device_switched_off_from_the_page_comes_back_to_it(admin_client, session, clock,
                                                               demo_hall):
-    device, token = register_device(session, clock, hall_code="demo", name="kiosk-2",
+    device, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="kiosk-2",
                                     kind=DeviceKind.KIOSK, printer="agent")
     answer = admin_client.post(f"/admin/demo/devices/{device.id}/disable",
                                data={"csrf_token": csrf_token(admin_client, ACCESS),

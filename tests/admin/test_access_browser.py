@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.core.clock import SystemClock
 from motcua.queue.demo import load_demo_hall
@@ -27,16 +29,22 @@ def hall(live_server: LiveServer) -> LiveServer:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
-        create_user(session, clock, username="lan", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Thị Lan")
-        create_api_token(session, clock, name="bao-cao-tuan", role=Role.SUPERVISOR,
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="bao-cao-tuan", role=Role.SUPERVISOR,
                          hall_code="demo", expires_at=clock.now() + timedelta(days=30))
-        create_api_token(session, clock, name="lan-may-ban", role=Role.OFFICER, username="lan")
-        register_device(session, clock, hall_code="demo", name="Máy lấy số cửa chính",
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="lan-may-ban", role=Role.OFFICER, username="lan")
+        register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                        hall_code="demo", name="Máy lấy số cửa chính",
                         kind=DeviceKind.KIOSK, printer="agent")
-        register_device(session, clock, hall_code="demo", name="Máy đánh giá quầy 1",
+        register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                        hall_code="demo", name="Máy đánh giá quầy 1",
                         kind=DeviceKind.TABLET, counter_number=1)
     return live_server
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support import system_ports
 from motcua.auth.accounts import actor_for_user, create_user, register_device
 from motcua.core.clock import FixedClock, SystemClock
 from motcua.core.events import RecordingPublisher
@@ -53,7 +54,8 @@ def hall(live_server: LiveServer) -> LiveServer:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        create_user(session, clock, username="quantri", role=Role.ADMIN, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="quantri", role=Role.ADMIN, password="secret-pass",
                     full_name="Quản trị viên")
     return live_server
 
@@ -105,7 +107,8 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
         hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:
     now = SystemClock().now()
     with hall.session() as session:
-        officer, _ = create_user(session, SystemClock(), username="lan", role=Role.OFFICER,
+        officer, _ = create_user(system_ports(session, SystemClock()), actor=SYSTEM,
+                                 username="lan", role=Role.OFFICER,
                                  password="secret-pass", hall_code="demo",
                                  full_name="Nguyễn Thị Lan")
         clock = FixedClock(now - timedelta(minutes=45))
@@ -142,7 +145,8 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
 def test_closing_a_sector_greys_it_out_on_a_running_kiosk(hall: LiveServer, browser: Browser,
                                                           contexts: list[Any]) -> None:
     with hall.session() as session:
-        _, token = register_device(session, SystemClock(), hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
     kiosk = new_page(browser, contexts, {"width": 1080, "height": 1920})
     kiosk.goto(f"{hall.url}/kiosk/demo/setup?token={token}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua import create_app
-from motcua.admin import services
+from motcua.auth import accounts
 from motcua.admin.errors import Invalid
 from motcua.auth.accounts import register_device
 from motcua.models import metadata
@@ -45,7 +47,8 @@ ACCEPTED = [
 
 @pytest.fixture
 def kiosk(session, clock, demo_hall) -> Device:
-    device, _ = register_device(session, clock, hall_code="demo", name="Máy lấy số 1",
+    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name="Máy lấy số 1",
                                 kind=DeviceKind.KIOSK, printer="agent")
     return device
 
@@ -88,8 +91,8 @@ def test_a_new_kiosk_cannot_write_to_a_file_either(admin_client, session, tmp_pa
 
 def test_the_service_names_the_printer_field_and_says_what_a_hall_may_use(ports, admin):
     with pytest.raises(Invalid) as caught:
-        services.add_device(ports, actor=admin, hall_code="demo", fields=services.DeviceFields(
-            "Máy lấy số 3", DeviceKind.KIOSK, "preview:/srv/www", None))
+        accounts.register_device(ports, actor=admin, hall_code="demo", name="Máy lấy số 3",
+                                 kind=DeviceKind.KIOSK, printer="preview:/srv/www")
     problem = caught.value.problems[0]
     assert problem.field == "printer"
     assert "agent" in problem.text and "tcp://" in problem.text
@@ -111,9 +114,11 @@ def test_the_printer_networks_setting_lets_a_server_reach_other_printers(
         from motcua.core.actors import Role
 
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        user, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
+        user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                              username="quantri", role=Role.ADMIN,
                               password="secret-pass")
-        device, _ = register_device(session, clock, hall_code="demo", name="k",
+        device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="k",
                                     kind=DeviceKind.KIOSK, printer="agent")
         client = sign_in(app.test_client(), user)
         assert post_printer(client, device, "tcp://127.0.0.1:4242").status_code == 302

@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import actor_for_user, create_user, register_device
 from motcua.core.events import RecordingPublisher
 from motcua.extensions import socketio
@@ -22,11 +24,14 @@ def screens(realtime_app: Flask, clock: Any) -> dict[str, Any]:
     """The demo hall, an admin, the officer of counter 1, a kiosk: signed in and connected."""
     with runtime_of(realtime_app).sessions() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        admin, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
+        admin, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                               username="quantri", role=Role.ADMIN,
                                password="secret-pass")
-        officer, _ = create_user(session, clock, username="lan", role=Role.OFFICER,
+        officer, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                                 username="lan", role=Role.OFFICER,
                                  password="secret-pass", hall_code="demo")
-        _, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
         services.open_counter(Ports(session, clock, RecordingPublisher()), hall_code="demo",
                               counter_number=1, actor=actor_for_user(officer))

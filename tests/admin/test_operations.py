@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.support import system_ports
 from motcua.admin import ops
 from motcua.auth.accounts import register_device
 from motcua.core.events import RecordingPublisher
@@ -115,9 +116,11 @@ def test_backup_explains_that_postgresql_has_its_own_tools(tmp_path):
 
 def test_health_reports_the_database_the_queue_and_each_printer(app, client, session, clock,
                                                                 demo_hall, supervisor_token):
-    device, _ = register_device(session, clock, hall_code="demo", name="kiosk-1",
+    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name="kiosk-1",
                                 kind=DeviceKind.KIOSK, printer="agent")
-    register_device(session, clock, hall_code="demo", name="kiosk-2", kind=DeviceKind.KIOSK,
+    register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                    hall_code="demo", name="kiosk-2", kind=DeviceKind.KIOSK,
                     printer="tcp://192.168.1.50:9100")
     now = clock.now()
     session.add_all([

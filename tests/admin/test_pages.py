@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.admin.models import ConfigChange
 from motcua.auth.accounts import create_user
 from motcua.queue.models import Sector
@@ -40,7 +42,8 @@ def test_staff_who_are_not_signed_in_go_to_the_sign_in_page(client, demo_hall):
 
 
 def test_officers_are_told_the_pages_are_not_for_them(app, session, clock, demo_hall):
-    officer, _ = create_user(session, clock, username="lan", role=Role.OFFICER,
+    officer, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                             username="lan", role=Role.OFFICER,
                              password="secret-pass", hall_code="demo")
     answer = sign_in(app.test_client(), officer).get("/admin/demo/")
     assert answer.status_code == 403
@@ -55,20 +58,22 @@ def test_a_supervisor_reads_their_hall_and_goes_straight_to_it(supervisor_client
 
 
 def test_a_supervisor_cannot_change_anything_even_by_posting(supervisor_client, session):
+    recorded = session.scalars(select(ConfigChange.id)).all()  # the accounts of the set-up
     token = csrf_token(supervisor_client, "/admin/demo/")
     answer = supervisor_client.post("/admin/demo/sectors/dat-dai/close",
                                     data={"csrf_token": token}, follow_redirects=True)
     assert "Chỉ quản trị viên mới được thay đổi cấu hình" in answer.get_data(as_text=True)
     assert session.scalar(select(Sector.is_open).where(Sector.code == "dat-dai")) is True
-    assert session.scalar(select(ConfigChange.id)) is None
+    assert session.scalars(select(ConfigChange.id)).all() == recorded
 
 
 def test_a_supervisor_of_another_hall_sees_nothing_here(app, admin, session, clock, ports):
-    from motcua.admin import services
+    from motcua.admin import halls
 
-    services.create_hall(ports, actor=admin, code="phuong-1", fields=services.HallFields(
+    halls.create_hall(ports, actor=admin, code="phuong-1", fields=halls.HallFields(
         "UBND Phường 1", "Asia/Ho_Chi_Minh", "07:00-11:30,13:30-17:00"))
-    other, _ = create_user(session, clock, username="hong", role=Role.SUPERVISOR,
+    other, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                           username="hong", role=Role.SUPERVISOR,
                            password="secret-pass", hall_code="phuong-1")
     answer = sign_in(app.test_client(), other).get("/admin/demo/reports/traffic")
     assert answer.status_code == 403

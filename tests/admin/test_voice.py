@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from motcua.admin import voicepacks
+from motcua.display import voicepacks
 from motcua.admin.errors import Invalid, Refused
 from motcua.admin.models import ConfigChange
 from motcua.display import clips

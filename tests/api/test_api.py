@@ -6,6 +6,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
 from motcua.queue.models import Sector, Ticket
 from motcua.core.actors import Role
@@ -134,8 +136,10 @@ def test_calling_at_a_closed_counter_says_the_counter_is_not_open(client, superv
 def test_an_officer_calling_at_another_officers_counter_gets_403(client, demo_hall, session, clock):
     make_officer(session, clock, "lan")
     make_officer(session, clock, "minh")
-    lan = bearer(create_api_token(session, clock, name="lan", role=Role.OFFICER, username="lan"))
-    minh = bearer(create_api_token(session, clock, name="minh", role=Role.OFFICER, username="minh"))
+    lan = bearer(create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                  name="lan", role=Role.OFFICER, username="lan"))
+    minh = bearer(create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                   name="minh", role=Role.OFFICER, username="minh"))
     assert client.post(counter_url(1, "open"), headers=lan).status_code == 200
     assert error_of(client.post(counter_url(1, "call-next"), headers=minh)) == (403, "not_your_counter")
 
@@ -203,12 +207,14 @@ def test_the_queue_snapshot_lists_counters_calls_and_who_waits(client, kiosk, su
 
 
 def test_a_supervisor_token_of_another_hall_is_refused(client, kiosk, session, clock):
-    other = create_api_token(session, clock, name="elsewhere", role=Role.SUPERVISOR)
+    other = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="elsewhere", role=Role.SUPERVISOR)
     from motcua.queue.models import Hall
 
     session.add(Hall(code="phuong-1", name="Phường 1", settings={}))
     session.commit()
-    token = create_api_token(session, clock, name="p1", role=Role.SUPERVISOR, hall_code="phuong-1")
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="p1", role=Role.SUPERVISOR, hall_code="phuong-1")
     assert error_of(client.post(counter_url(1, "open"), headers=bearer(token))) == (403, "forbidden")
     assert client.post(counter_url(1, "open"), headers=bearer(other)).status_code == 200
 
@@ -238,7 +244,8 @@ def test_staff_can_print_a_ticket_again_and_a_kiosk_cannot(client, kiosk, superv
     from motcua.auth.accounts import register_device
     from motcua.core.actors import DeviceKind
 
-    _, printing_kiosk = register_device(session, clock, hall_code="demo", name="kiosk-agent",
+    _, printing_kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                        hall_code="demo", name="kiosk-agent",
                                         kind=DeviceKind.KIOSK, printer="agent")
     issued = client.post(ISSUE, json={"sector": "dat-dai"}, headers=bearer(printing_kiosk)).get_json()
     job = issued["print_job"]["id"]

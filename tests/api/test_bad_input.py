@@ -9,6 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device, session_id
 from motcua.dossier.models import Holiday
 from motcua.core.actors import DeviceKind, Role
@@ -23,13 +25,15 @@ BIG = str(2**40)  # fits SQLite, not a PostgreSQL INTEGER column
 def callers(app: Any, session: Any, clock: Any, demo_hall: Any, supervisor_token: str,
             kiosk_token: str) -> dict[str, Any]:
     """Who asks: nobody, a signed-in admin (with its CSRF token), a staff token, a tablet."""
-    admin, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
+    admin, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                           username="quantri", role=Role.ADMIN,
                            password="secret-pass")
     staff = app.test_client()
     with staff.session_transaction() as flask_session:
         flask_session["_user_id"] = session_id(admin)
         flask_session["_fresh"] = True
-    _, tablet_token = register_device(session, clock, hall_code="demo", name="tablet-1",
+    _, tablet_token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                      hall_code="demo", name="tablet-1",
                                       kind=DeviceKind.TABLET, counter_number=1)
     tablet = app.test_client()
     assert tablet.get(f"/rate/demo/1/setup?token={tablet_token}").status_code == 302

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from tests.support import bearer
 
 
@@ -45,7 +47,8 @@ def failed_printer(session, clock, demo_hall):
     from motcua.auth.accounts import register_device
     from motcua.core.actors import DeviceKind
 
-    register_device(session, clock, hall_code="demo", name="kiosk-secret-name",
+    register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                    hall_code="demo", name="kiosk-secret-name",
                     kind=DeviceKind.KIOSK, printer="file:/srv/secret/path.bin")
 
 

@@ -11,7 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from motcua.admin import services as admin_services
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
+from motcua.auth import accounts
 from motcua.auth.accounts import (
     actor_for_user,
     authenticate_bearer,
@@ -39,7 +41,8 @@ def officer(session: Any, clock: Any, demo_hall: Any) -> Any:
 
 @pytest.fixture
 def admin(session: Any, clock: Any, demo_hall: Any) -> Any:
-    user, _ = create_user(session, clock, username="quantri", role=Role.ADMIN,
+    user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="quantri", role=Role.ADMIN,
                           password="secret-pass")
     return actor_for_user(user)
 
@@ -79,7 +82,7 @@ def test_signing_out_ends_the_persons_sessions_on_every_device(app, officer):
 def test_a_password_reset_ends_every_session_of_that_person(app, client, officer, admin, ports):
     sign_in(client, "lan")
     thief = copied_session(app, client)
-    admin_services.reset_password(ports, actor=admin, hall_code="demo", user_id=officer.user_id)
+    accounts.reset_password(ports, actor=admin, hall_code="demo", user_id=officer.user_id)
     assert signed_out(thief) and signed_out(client)
 
 
@@ -87,7 +90,7 @@ def test_locking_an_account_ends_its_sessions_and_unlocking_does_not_bring_them_
         app, client, officer, admin, ports):
     sign_in(client, "lan")
     for active in (False, True):
-        admin_services.set_staff_active(ports, actor=admin, hall_code="demo",
+        accounts.set_staff_active(ports, actor=admin, hall_code="demo",
                                         user_id=officer.user_id, active=active)
     assert signed_out(client)
 
@@ -112,7 +115,8 @@ def error_of(response: Any) -> tuple[int, str]:
 
 
 def test_a_token_past_its_expiry_is_refused_with_401(client, session, clock, demo_hall):
-    token = create_api_token(session, clock, name="script", role=Role.SUPERVISOR,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="script", role=Role.SUPERVISOR,
                              hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
     assert client.post(OPEN, headers=bearer(token)).status_code == 200
     clock.advance(hours=1)
@@ -120,10 +124,11 @@ def test_a_token_past_its_expiry_is_refused_with_401(client, session, clock, dem
 
 
 def test_a_revoked_token_is_refused_with_401(client, session, clock, admin, ports):
-    token = create_api_token(session, clock, name="script", role=Role.SUPERVISOR,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="script", role=Role.SUPERVISOR,
                              hall_code="demo")
     stored = session.scalar(select(ApiToken).where(ApiToken.name == "script"))
-    admin_services.revoke_api_token(ports, actor=admin, token_id=stored.id)
+    accounts.revoke_api_token(ports, actor=admin, token_id=stored.id)
     assert error_of(client.post(OPEN, headers=bearer(token))) == (401, "unauthorized")
 
 
@@ -131,10 +136,12 @@ def test_an_expiry_must_be_aware_and_in_the_future(session, clock, demo_hall):
     from motcua.queue.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        create_api_token(session, clock, name="late", role=Role.SUPERVISOR, hall_code="demo",
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="late", role=Role.SUPERVISOR, hall_code="demo",
                          expires_at=clock.now() - timedelta(minutes=1))
     with pytest.raises(InvalidInput):
-        create_api_token(session, clock, name="naive", role=Role.SUPERVISOR, hall_code="demo",
+        create_api_token(system_ports(session, clock), actor=SYSTEM,
+                         name="naive", role=Role.SUPERVISOR, hall_code="demo",
                          expires_at=clock.now().replace(tzinfo=None) + timedelta(days=1))
 
 
@@ -142,14 +149,16 @@ def test_an_expiry_must_be_aware_and_in_the_future(session, clock, demo_hall):
                                   "/api/v1/halls/demo/counters/1/dossiers"])
 def test_an_officer_token_that_acts_as_nobody_may_not_act_on_counters(client, session, clock,
                                                                       demo_hall, path):
-    token = create_api_token(session, clock, name="desk-script", role=Role.OFFICER,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="desk-script", role=Role.OFFICER,
                              hall_code="demo")
     assert error_of(client.post(path, json={}, headers=bearer(token))) == (403, "forbidden")
 
 
 def test_an_officer_token_that_acts_as_a_person_still_works_at_their_counter(
         client, session, clock, officer):
-    token = create_api_token(session, clock, name="lan-script", role=Role.OFFICER,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="lan-script", role=Role.OFFICER,
                              username="lan")
     assert client.post(OPEN, headers=bearer(token)).status_code == 200
     assert client.post(CALL_NEXT, headers=bearer(token)).status_code == 200
@@ -157,9 +166,10 @@ def test_an_officer_token_that_acts_as_a_person_still_works_at_their_counter(
 
 def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, officer, admin,
                                                      ports):
-    token = create_api_token(session, clock, name="lan-script", role=Role.OFFICER,
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="lan-script", role=Role.OFFICER,
                              username="lan")
-    admin_services.set_staff_active(ports, actor=admin, hall_code="demo",
+    accounts.set_staff_active(ports, actor=admin, hall_code="demo",
                                     user_id=officer.user_id, active=False)
     assert error_of(client.post(OPEN, headers=bearer(token))) == (401, "unauthorized")
 
@@ -169,16 +179,18 @@ def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, off
 def test_expiry_revocation_and_session_versions_hold_on_postgresql(postgres_engine, clock):
     with Session(postgres_engine, expire_on_commit=False) as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        token = create_api_token(session, clock, name="script", role=Role.SUPERVISOR,
+        token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                 name="script", role=Role.SUPERVISOR,
                                  hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
         assert authenticate_bearer(session, clock, token)[0] is not None
         assert session.scalar(select(ApiToken.last_used_at)) == clock.now()
         clock.advance(hours=1)
         assert authenticate_bearer(session, clock, token)[0] is None
-        user, _ = create_user(session, clock, username="lan", role=Role.OFFICER,
+        user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                              username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo")
         kept = session_id(user)
         assert user_of_session(session, kept) is not None
-        end_every_session(session, user.id)
+        end_every_session(system_ports(session, clock), user_id=user.id)
         session.expire_all()
         assert user_of_session(session, kept) is None

@@ -101,7 +101,8 @@ def test_revoking_stops_the_token_and_is_recorded(cli_app):
                                         headers=bearer(token))
     assert answer.status_code == 401
     with cli_app.extensions["motcua"].sessions() as session:
-        change = session.scalar(select(ConfigChange).where(ConfigChange.entity == "api_token"))
+        change = session.scalar(select(ConfigChange).where(ConfigChange.entity == "api_token")
+                                .order_by(ConfigChange.id.desc()))
     assert (change.subject, change.action) == ("script", "revoke")
 
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_user
 from motcua.core.actors import Role
 from tests.auth.signing import csrf_token, sign_in
@@ -18,7 +20,8 @@ def staff(session: Any, clock: Any, demo_hall: Any) -> dict[str, Any]:
     """Two officers (lan, binh) and a supervisor (hong) of the demo hall; password secret-pass."""
     lan = make_officer(session, clock, username="lan")
     binh = make_officer(session, clock, username="binh")
-    hong, _ = create_user(session, clock, username="hong", role=Role.SUPERVISOR,
+    hong, _ = create_user(system_ports(session, clock), actor=SYSTEM,
+                          username="hong", role=Role.SUPERVISOR,
                           password="secret-pass", hall_code="demo", full_name="Trần Thị Hồng")
     return {"lan": lan, "binh": binh, "hong": hong}
 

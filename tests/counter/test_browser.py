@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
 from motcua.core.clock import SystemClock
 from motcua.counter.models import Rating, RatingLevel
@@ -48,15 +50,20 @@ def hall(live_server: LiveServer) -> Hall:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        create_user(session, clock, username="lan", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="lan", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Nguyễn Văn An")
-        create_user(session, clock, username="binh", role=Role.OFFICER, password="secret-pass",
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="binh", role=Role.OFFICER, password="secret-pass",
                     hall_code="demo", full_name="Lê Thị Bình")
-        create_user(session, clock, username="hong", role=Role.SUPERVISOR,
+        create_user(system_ports(session, clock), actor=SYSTEM,
+                    username="hong", role=Role.SUPERVISOR,
                     password="secret-pass", hall_code="demo", full_name="Trần Thị Hồng")
-        _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
-        _, tablet = register_device(session, clock, hall_code="demo", name="tablet-1",
+        _, tablet = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                    hall_code="demo", name="tablet-1",
                                     kind=DeviceKind.TABLET, counter_number=1)
     return Hall(live_server, kiosk, tablet)
 

@@ -1,6 +1,8 @@
 """The console's rules: who may act on which counter, and what the console shows."""
 from __future__ import annotations
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_user
 from motcua.queue.models import Hall, Sector
 from motcua.core.actors import Role
@@ -90,7 +92,8 @@ def test_a_supervisor_sees_every_counter_and_moves_a_ticket_between_them(signed_
 def test_staff_of_another_hall_are_turned_away(signed_in, session, clock):
     session.add(Hall(code="phuong", name="Phường Một", settings={}))
     session.commit()
-    create_user(session, clock, username="khach", role=Role.SUPERVISOR, password="secret-pass",
+    create_user(system_ports(session, clock), actor=SYSTEM,
+                username="khach", role=Role.SUPERVISOR, password="secret-pass",
                 hall_code="phuong")
     other = signed_in("khach")
     page = other.client.get("/counter/demo")
@@ -112,7 +115,8 @@ def test_an_unknown_hall_or_counter_gets_a_friendly_404(signed_in):
 def test_an_admin_without_a_hall_picks_one(client, session, clock, demo_hall):
     session.add(Hall(code="phuong", name="Phường Một", settings={}))
     session.commit()
-    create_user(session, clock, username="root", role=Role.ADMIN, password="secret-pass")
+    create_user(system_ports(session, clock), actor=SYSTEM,
+                username="root", role=Role.ADMIN, password="secret-pass")
     sign_in(client, "root")
     page = client.get("/counter/")
     assert page.status_code == 200

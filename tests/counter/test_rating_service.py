@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.core.actors import SYSTEM, Actor, DeviceKind
 from motcua.core.events import EventName, RecordingPublisher
@@ -32,7 +33,7 @@ def served(ports: Ports, demo_hall: Any) -> int:
 
 @pytest.fixture
 def tablet(session: Any, clock: Any, demo_hall: Any) -> Any:
-    _, token = register_device(session, clock, hall_code="demo", name="tablet-1",
+    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="tablet-1",
                                kind=DeviceKind.TABLET, counter_number=1)
     return ratings.tablet_at(session, token, "demo", 1)
 

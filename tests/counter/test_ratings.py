@@ -6,6 +6,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.counter.models import Rating, RatingLevel
 from motcua.counter.ratings import levels_for
@@ -23,7 +25,8 @@ def test_three_levels_by_default_and_four_when_the_hall_adds_neutral():
 
 @pytest.fixture
 def tablet_token(session: Any, clock: Any, demo_hall: Any) -> str:
-    _, token = register_device(session, clock, hall_code="demo", name="tablet-1",
+    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                               hall_code="demo", name="tablet-1",
                                kind=DeviceKind.TABLET, counter_number=1)
     return token
 

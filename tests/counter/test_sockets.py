@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.core.events import Event
 from motcua.extensions import socketio
@@ -54,7 +56,8 @@ def test_staff_asking_for_an_unknown_hall_or_none_are_refused(app, signed_in):
 
 @pytest.fixture
 def tablet_client(app: Any, session: Any, clock: Any, demo_hall: Any) -> Any:
-    _, token = register_device(session, clock, hall_code="demo", name="tablet-2",
+    _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                               hall_code="demo", name="tablet-2",
                                kind=DeviceKind.TABLET, counter_number=2)
     client = app.test_client()
     client.get(f"/rate/demo/2/setup?token={token}")

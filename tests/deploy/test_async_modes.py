@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 import socketio
 
+from tests.support import system_ports
+from motcua.core.actors import SYSTEM
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.actors import DeviceKind, Role
 from motcua.core.clock import SystemClock
@@ -27,10 +28,10 @@ pytestmark = pytest.mark.slow
 def seed(engine: Any) -> tuple[str, str]:
     clock = SystemClock()
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, clock)
-        _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        load_demo_hall(system_ports(session, clock))
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer=None)
-        staff = create_api_token(session, clock, name="staff", role=Role.SUPERVISOR,
+        staff = create_api_token(system_ports(session, clock), actor=SYSTEM, name="staff", role=Role.SUPERVISOR,
                                  hall_code="demo")
     return kiosk, staff
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.support import system_ports
 from motcua.core.actors import SYSTEM
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_session_factory
@@ -42,7 +43,7 @@ def test_a_backup_restored_gives_back_the_hall_as_it_was(postgres_engine, postgr
         pytest.skip("pg_dump is not installed (postgresql-client)")
     clock = SystemClock()
     with make_session_factory(postgres_engine)() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(system_ports(session, clock))
         for _ in range(3):
             issue_ticket(Ports(session, clock, RecordingPublisher()), hall_code="demo",
                          sector_code="dat-dai", priority=None, actor=SYSTEM)

@@ -4,13 +4,10 @@ one process hears the call made through the other, the phone page follows its ti
 process killed moves its boards to the other within 5 s, where they re-read the state."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +17,8 @@ import pytest
 import requests
 import socketio
 
+from tests.support import system_ports
+from motcua.core.actors import SYSTEM
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.actors import DeviceKind, Role
 from motcua.core.clock import SystemClock
@@ -51,10 +50,10 @@ def hall(postgres_engine: Any, postgres_url: str, tmp_path: Path) -> Iterator[Ha
         pytest.skip("nginx is not installed (./dev test installs it: apt-get install nginx)")
     clock = SystemClock()
     with make_session_factory(postgres_engine)() as session:
-        load_demo_hall(session, clock)
-        _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        load_demo_hall(system_ports(session, clock))
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None, hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer=None)
-        staff = create_api_token(session, clock, name="staff", role=Role.SUPERVISOR,
+        staff = create_api_token(system_ports(session, clock), actor=SYSTEM, name="staff", role=Role.SUPERVISOR,
                                  hall_code="demo")
     # A Redis of the test's own: Socket.IO's channel is shared by every database index.
     with redis_server(tmp_path) as redis:

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token
 from motcua.core.clock import Clock, FixedClock
@@ -79,9 +80,11 @@ def seed_halls(session: Session, clock: Clock) -> Credentials:
     load_demo_hall(Ports(session, clock, RecordingPublisher()))
     add_other_hall(session)
     return Credentials(
-        supervisor=create_api_token(session, clock, name="demo-lead", role=Role.SUPERVISOR,
+        supervisor=create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                    name="demo-lead", role=Role.SUPERVISOR,
                                     hall_code="demo"),
-        other_supervisor=create_api_token(session, clock, name="ward-lead", role=Role.SUPERVISOR,
+        other_supervisor=create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                          name="ward-lead", role=Role.SUPERVISOR,
                                           hall_code=OTHER_HALL))
 
 

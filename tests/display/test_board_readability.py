@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import actor_for_user, create_user
 from motcua.core.clock import SystemClock
 from motcua.core.actors import Role
@@ -128,7 +130,8 @@ def test_an_idle_counter_display_names_its_officer_and_sectors_and_a_paused_one_
         live_server: LiveServer, staff: Credentials, browser: Any) -> None:
     rt = runtime_of(live_server.app)
     with live_server.session() as session:
-        officer, _ = create_user(session, SystemClock(), username="lan", role=Role.OFFICER,
+        officer, _ = create_user(system_ports(session, SystemClock()), actor=SYSTEM,
+                                 username="lan", role=Role.OFFICER,
                                  password="secret-pass", hall_code="demo",
                                  full_name="Nguyễn Thị Lan")
         open_counter(Ports(session, rt.clock, rt.publisher), hall_code="demo", counter_number=5,

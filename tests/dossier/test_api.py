@@ -5,6 +5,8 @@ from datetime import datetime
 
 import pytest
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
 from motcua.core.actors import Role
 from tests.auth.signing import csrf_token, sign_in
@@ -94,7 +96,8 @@ def test_status_changes_through_the_api_follow_the_table(officer_client):
 
 
 def test_due_soon_needs_staff_of_the_hall(client, officer_client, session, clock):
-    token = create_api_token(session, clock, name="reports", role=Role.SUPERVISOR, hall_code="demo")
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                             name="reports", role=Role.SUPERVISOR, hall_code="demo")
     officer_client.post("/api/v1/halls/demo/counters/1/dossiers", json=BODY)
     clock.set(hall_time(2026, 12, 3, 10, 0))
     due = officer_client.get("/api/v1/halls/demo/dossiers/due-soon").get_json()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
 from motcua.core.clock import SystemClock
 from motcua.dossier import services as dossiers
@@ -35,7 +36,8 @@ def hall(live_server: LiveServer) -> LiveServer:
         ports = Ports(session, SystemClock(), RecordingPublisher())
         load_demo_hall(ports)
         dossiers.load_demo_catalogue(session, ports.clock)
-        user, _ = create_user(session, ports.clock, username="lan", role=Role.OFFICER,
+        user, _ = create_user(system_ports(session, ports.clock), actor=SYSTEM,
+                              username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo", full_name="Nguyễn Văn An")
         officer = Actor(kind="staff", name="lan", role=Role.OFFICER, user_id=user.id,
                               hall_id=user.hall_id)
@@ -155,7 +157,8 @@ def test_the_kiosk_look_up_screen_shows_a_dossier_whose_receipt_is_scanned(hall,
         dossier = dossiers.receive_dossier(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
                                            intake=an_intake(name="Đặng Quốc Bảo"), installation=INSTALLATION)
         qr = dossier.qr_secret
-        _, token = register_device(session, ports.clock, hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, ports.clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
     kiosk = new_page(browser, contexts, {"width": 1080, "height": 1600})
     kiosk.goto(f"{hall.url}/kiosk/demo/setup?token={token}")

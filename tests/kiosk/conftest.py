@@ -12,6 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.clock import SystemClock
 from motcua.queue.demo import load_demo_hall
@@ -52,7 +54,8 @@ class LiveHall:
 
     def register_kiosk(self, name: str, printer: str | None) -> str:
         with self.server.session() as session:
-            _, token = register_device(session, SystemClock(), hall_code="demo", name=name,
+            _, token = register_device(system_ports(session, SystemClock()), actor=SYSTEM, printers=None,
+                                       hall_code="demo", name=name,
                                        kind=DeviceKind.KIOSK, printer=printer)
         return token
 
@@ -80,8 +83,10 @@ def live_hall(live_server: LiveServer) -> Iterator[LiveHall]:
     clock = SystemClock()
     with live_server.session() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        _, kiosk = register_device(session, clock, hall_code="demo", name="kiosk-e2e",
+        _, kiosk = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-e2e",
                                    kind=DeviceKind.KIOSK, printer="dummy:")
-        supervisor = create_api_token(session, clock, name="e2e-supervisor",
+        supervisor = create_api_token(system_ports(session, clock), actor=SYSTEM,
+                                      name="e2e-supervisor",
                                       role=Role.SUPERVISOR, hall_code="demo")
     yield LiveHall(server=live_server, kiosk_token=kiosk, supervisor_token=supervisor)

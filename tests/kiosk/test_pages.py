@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import update
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.kiosk.registration import COOKIE
 from motcua.core.accounts import Device
 from tests.support import bearer
@@ -66,7 +68,8 @@ def test_a_kiosk_of_another_hall_or_a_tablet_token_cannot_be_set_up_here(client,
     from motcua.auth.accounts import register_device
     from motcua.core.actors import DeviceKind
 
-    _, tablet = register_device(session, clock, hall_code="demo", name="tablet-1",
+    _, tablet = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name="tablet-1",
                                 kind=DeviceKind.TABLET, counter_number=1)
     assert client.get(f"/kiosk/demo/setup?token={tablet}").status_code == 403
 
@@ -231,7 +234,8 @@ def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock
     metadata.create_all(runtime.engine)
     with runtime.sessions() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
-        _, token = register_device(session, clock, hall_code="demo", name="kiosk-1",
+        _, token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                   hall_code="demo", name="kiosk-1",
                                    kind=DeviceKind.KIOSK)
     client = limited.test_client()
     client.get(f"/kiosk/demo/setup?token={token}")

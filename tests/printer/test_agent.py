@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.core.clock import SystemClock
 from motcua.printer.device.agent import PrintAgent, PrintedJobs
@@ -34,7 +36,8 @@ def eventually(check: Callable[[], bool], seconds: float = 10) -> None:
 def hall(live_server):
     with live_server.session() as s:
         load_demo_hall(Ports(s, SystemClock(), RecordingPublisher()))
-        device, token = register_device(s, SystemClock(), hall_code="demo", name="kiosk-a",
+        device, token = register_device(system_ports(s, SystemClock()), actor=SYSTEM, printers=None,
+                                        hall_code="demo", name="kiosk-a",
                                         kind=DeviceKind.KIOSK, printer="agent")
         return device.id, token
 

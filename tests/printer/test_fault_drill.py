@@ -17,6 +17,8 @@ import pytest
 import requests
 import socketio
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import register_device
 from motcua.models import metadata
@@ -120,9 +122,11 @@ def test_a_printer_that_takes_the_connection_and_never_reads_holds_up_no_one(sta
         with runtime_of(app).sessions() as session:
             clock = runtime_of(app).clock
             load_demo_hall(Ports(session, clock, RecordingPublisher()))
-            _, stuck_token = register_device(session, clock, hall_code="demo", name="stuck",
+            _, stuck_token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                             hall_code="demo", name="stuck",
                                              kind=DeviceKind.KIOSK, printer=stuck_url)
-            _, working_token = register_device(session, clock, hall_code="demo", name="working",
+            _, working_token = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                               hall_code="demo", name="working",
                                                kind=DeviceKind.KIOSK, printer=working.url)
         env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_SECRET_KEY": "drill",
                "MOTCUA_PRINTER_TIMEOUT_SECONDS": str(PRINTER_TIMEOUT), "MOTCUA_PRINTER": "dummy:"}

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from motcua.core.actors import SYSTEM
+from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.printer import services
 from motcua.printer.dispatch import PrintDispatcher
@@ -36,7 +38,8 @@ def _hall(demo_hall):
 
 
 def kiosk(session, clock, printer, name="kiosk-1"):
-    device, _ = register_device(session, clock, hall_code="demo", name=name,
+    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name=name,
                                 kind=DeviceKind.KIOSK, printer=printer)
     return device
 

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from tests.support import system_ports
 from motcua import create_app
 from motcua.cli import MotcuaGroup
 from motcua.core.clock import FixedClock
@@ -111,7 +112,7 @@ def test_a_real_day_is_replayed_and_saved_as_a_scenario(motcua_cli, tmp_path):
     metadata.create_all(engine)
     clock = FixedClock(hall_time(2026, 11, 25, 8, 0))
     with make_session_factory(engine)() as session:
-        load_demo_hall(session, clock)
+        load_demo_hall(system_ports(session, clock))
         ports = Ports(session, clock, RecordingPublisher())
         issue(ports, "dat-dai")
         issue(ports, "tu-phap")

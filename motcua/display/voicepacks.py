@@ -6,6 +6,9 @@ reads them (`motcua.display.services.voice_settings_of`): the fields of
 folder of the hall's own pack (no "pack": the default pack). Uploaded packs are kept under
 `<packs root>/<hall code>/`; the packs root is the instance folder's `voice-packs`.
 
+The admin pages change them through here (as an administrator of the hall, audited) and
+play `sample_wav` to hear the hall's reading before a board does.
+
 A hall uploads its pack as a zip of the pack folder (`manifest.json` and the WAV files, at
 the top of the zip or inside one folder). The zip is unpacked beside the live pack, checked
 with the voice module's validator against the hall's reading settings, and only then made
@@ -22,14 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from motcua.admin.audit import announce, audited, hall_to_change
 from motcua.admin.errors import N_, Invalid, Problem, Problems, Refused
-from motcua.admin.services import hall_to_change, in_transaction, publish_change, record_change
-from motcua.core.clock import local_now
-from motcua.display import voice
-from motcua.display.services import voice_enabled, voice_settings_of
-from motcua.queue.models import Hall
-from motcua.core.ports import Ports
 from motcua.core.actors import Actor
+from motcua.core.clock import local_now
+from motcua.core.events import EventName
+from motcua.core.ports import Ports
+from motcua.core.uow import UnitOfWork, use_case
+from motcua.display import voice
+from motcua.display.services import clip_pack, voice_enabled, voice_settings_of
+from motcua.queue.models import Hall
 from motcua.queue.settings import HallSettings
 
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # what an upload may send
@@ -58,7 +63,7 @@ class VoiceFields:
                                    language=self.language, pack=pack)  # type: ignore[arg-type]
 
 
-def update_voice(ports: Ports, *, actor: Actor, hall_code: str, fields: VoiceFields) -> Hall:
+def _check_voice(fields: VoiceFields) -> None:
     problems = Problems()
     if fields.repeat not in (1, 2):
         problems.add("repeat", N_("Đọc một hoặc hai lần."))
@@ -66,30 +71,49 @@ def update_voice(ports: Ports, *, actor: Actor, hall_code: str, fields: VoiceFie
         problems.add("language", N_("Ngôn ngữ đọc là tiếng Việt hoặc tiếng Anh."))
     problems.raise_any()
 
-    def work() -> Hall:
-        hall = hall_to_change(ports, actor, hall_code)
-        stored = dict(HallSettings.of(hall.settings).voice)
-        current = voice_settings_of(hall)
-        before = {"enabled": voice_enabled(hall),
-                  **{k: getattr(current, k) for k in READING_KEYS}}
-        wanted = {k: getattr(fields, k) for k in VOICE_KEYS}
-        changes = {k: [before[k], v] for k, v in wanted.items() if before[k] != v}
-        if not changes:
-            return hall
-        if current.pack is not None:
-            missing = voice.validate_pack(current.pack, fields.reading(current.pack))
-            if missing:
-                raise Refused(N_("Gói âm thanh riêng của điểm thiếu %(count)d đoạn ghi âm cho "
-                                 "cách đọc này (ví dụ: %(example)s). Hãy tải lên gói đủ đoạn, "
-                                 "hoặc quay về gói mặc định."),
-                              count=len(missing), example=missing[0])
-        hall.settings = {**(hall.settings or {}), "voice": {**stored, **wanted}}
-        record_change(ports, actor, hall, "voice", hall.code, "update", changes)
-        ports.session.commit()
-        publish_change(ports, "hall_changed", hall, changes=["voice"])
-        return hall
 
-    return in_transaction(ports, work)
+@use_case
+def update_voice(uow: UnitOfWork, *, actor: Actor, hall_code: str, fields: VoiceFields) -> Hall:
+    _check_voice(fields)
+    hall = hall_to_change(uow.session, actor, hall_code)
+    stored = dict(HallSettings.of(hall.settings).voice)
+    current = voice_settings_of(hall)
+    before = {"enabled": voice_enabled(hall), **{k: getattr(current, k) for k in READING_KEYS}}
+    wanted = {k: getattr(fields, k) for k in VOICE_KEYS}
+    changes = {k: [before[k], v] for k, v in wanted.items() if before[k] != v}
+    if not changes:
+        return hall
+    if current.pack is not None:
+        missing = voice.validate_pack(current.pack, fields.reading(current.pack))
+        if missing:
+            raise Refused(N_("Gói âm thanh riêng của điểm thiếu %(count)d đoạn ghi âm cho "
+                             "cách đọc này (ví dụ: %(example)s). Hãy tải lên gói đủ đoạn, "
+                             "hoặc quay về gói mặc định."),
+                          count=len(missing), example=missing[0])
+    with audited(uow, actor, hall, "voice", hall.code, "update") as edit:
+        hall.settings = {**(hall.settings or {}), "voice": {**stored, **wanted}}
+        edit.note(changes)
+    announce(uow, EventName.HALL_CHANGED, hall, changes=["voice"])
+    return hall
+
+
+SAMPLE_NUMBER, SAMPLE_COUNTER = "1023", 5
+
+
+def sample_sentence(hall: Hall) -> str:
+    """What a board would say calling a sample ticket, with the hall's reading settings."""
+    return voice.build_announcement(SAMPLE_NUMBER, SAMPLE_COUNTER, voice_settings_of(hall)).sentence
+
+
+def sample_wav(hall: Hall, folder: Path) -> bytes | None:
+    """The sample call read with the hall's settings and pack (written in `folder`), or None
+    when no pack can read it."""
+    settings = voice_settings_of(hall)
+    pack = clip_pack(settings)
+    if pack is None:
+        return None
+    announcement = voice.build_announcement(SAMPLE_NUMBER, SAMPLE_COUNTER, settings)
+    return voice.render_wav(announcement, pack, folder / "sample.wav").read_bytes()
 
 
 def _archive_problem(template: str, **params: Any) -> Invalid:
@@ -142,8 +166,11 @@ def _unpack(data: IO[bytes], into: Path) -> None:
 
 def install_pack(ports: Ports, *, actor: Actor, hall_code: str, archive: IO[bytes],
                  packs_root: Path) -> str:
-    """Unpack, check and switch to a hall's own clip pack; returns the pack's folder name."""
-    hall = hall_to_change(ports, actor, hall_code)
+    """Unpack, check and switch to a hall's own clip pack; returns the pack's folder name.
+
+    Not one unit of work: the files are unpacked and checked before the switch is committed,
+    and the previous pack's files go only after it (`_switch_pack` is the use case)."""
+    hall = hall_to_change(ports.session, actor, hall_code)
     settings = voice_settings_of(hall)
     stamp = local_now(ports.clock, hall.time_zone).strftime("%Y%m%d-%H%M%S")
     folder = (hall_packs(packs_root, hall.code) / f"pack-{stamp}-{secrets.token_hex(3)}").resolve()
@@ -153,7 +180,7 @@ def install_pack(ports: Ports, *, actor: Actor, hall_code: str, archive: IO[byte
         problems = voice.validate_pack(folder, dataclasses.replace(settings, pack=folder))
         if problems:
             raise Invalid([Problem("archive", "%(problem)s", {"problem": p}) for p in problems])
-        previous = _switch_pack(ports, actor, hall_code, str(folder))
+        previous = _switch_pack(ports, actor=actor, hall_code=hall_code, folder=str(folder))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -163,7 +190,7 @@ def install_pack(ports: Ports, *, actor: Actor, hall_code: str, archive: IO[byte
 
 def remove_pack(ports: Ports, *, actor: Actor, hall_code: str, packs_root: Path) -> None:
     """Go back to the default pack and delete the hall's own."""
-    previous = _switch_pack(ports, actor, hall_code, None)
+    previous = _switch_pack(ports, actor=actor, hall_code=hall_code, folder=None)
     _discard(packs_root, hall_code, previous)
 
 
@@ -176,22 +203,21 @@ def _discard(packs_root: Path, hall_code: str, previous: str | None) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _switch_pack(ports: Ports, actor: Actor, hall_code: str, folder: str | None) -> str | None:
-    def work() -> str | None:
-        hall = hall_to_change(ports, actor, hall_code)
-        stored = dict(HallSettings.of(hall.settings).voice)
-        previous = stored.get("pack")
-        if folder is None and previous is None:
-            return None
-        if folder is None:
-            stored.pop("pack", None)
-        else:
-            stored["pack"] = folder
+@use_case
+def _switch_pack(uow: UnitOfWork, *, actor: Actor, hall_code: str,
+                 folder: str | None) -> str | None:
+    hall = hall_to_change(uow.session, actor, hall_code)
+    stored = dict(HallSettings.of(hall.settings).voice)
+    previous = stored.get("pack")
+    if folder is None and previous is None:
+        return None
+    if folder is None:
+        stored.pop("pack", None)
+    else:
+        stored["pack"] = folder
+    with audited(uow, actor, hall, "voice", hall.code,
+                 "install_pack" if folder else "default_pack") as edit:
         hall.settings = {**(hall.settings or {}), "voice": stored}
-        record_change(ports, actor, hall, "voice", hall.code,
-                      "install_pack" if folder else "default_pack", {"pack": [previous, folder]})
-        ports.session.commit()
-        publish_change(ports, "hall_changed", hall, changes=["voice"])
-        return previous
-
-    return in_transaction(ports, work)
+        edit.note({"pack": [previous, folder]})
+    announce(uow, EventName.HALL_CHANGED, hall, changes=["voice"])
+    return previous
