@@ -208,6 +208,10 @@ def test_no_page_breaks_the_content_security_policy(live_server: LiveServer, hal
                  "csp-dossier")
     officer.open(f"/dossier/demo/{hall.dossier}/receipt.png", "img")
     page = officer.open(f"/dossier/demo/{hall.dossier}/receipt.pdf", "body")
+    for _ in range(50):  # Chromium attaches its PDF viewer's frame a moment after the load
+        if any(frame.url.startswith("chrome-extension://") for frame in page.frames):
+            break
+        page.wait_for_timeout(100)
     assert any(frame.url.startswith("chrome-extension://") for frame in page.frames)  # its viewer
     problems += officer.problems
 

@@ -12,7 +12,7 @@ from motcua.api.openapi import openapi_document
 from motcua.web.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.extensions import csrf, limiter
-from motcua.kiosk.links import ticket_page_url
+from motcua.web.links import ticket_page_url
 from motcua.kiosk.services import take_ticket
 from motcua.printer import services as printing
 from motcua.printer.models import PrintJob

@@ -284,7 +284,7 @@ class HallDay:
                 nobody = not any(self.lines.waiting.get(code) for code in self.lines_of[number])
                 if nobody and holding:
                     self._act(services.complete, number)
-                call = None if nobody else self._act(services.call_next_at, number)
+                call = None if nobody else self._act(services.call_next, number)
                 holding = False
                 if call is None or call.ticket is None:
                     self.idle[number] = idle = env.event()

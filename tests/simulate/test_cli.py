@@ -117,7 +117,7 @@ def test_a_real_day_is_replayed_and_saved_as_a_scenario(motcua_cli, tmp_path):
         issue(ports, "dat-dai")
         issue(ports, "tu-phap")
         act(services.open_counter, ports, 1)
-        act(services.call_next_at, ports, 1)
+        act(services.call_next, ports, 1)
         at(clock, 8, 7)
         act(services.complete, ports, 1)
     engine.dispose()
