@@ -17,6 +17,7 @@ import socket
 import tempfile
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from motcua.printer.device.document import Document
 from motcua.printer.device.errors import PrinterError
-from motcua.printer.device.urls import DEFAULT_TIMEOUT, PrinterSettings, parse_printer_url, tcp_address
+from motcua.printer.device.urls import (
+    DEFAULT_TIMEOUT,
+    PrinterSettings,
+    parse_printer_url,
+    tcp_address,
+)
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
@@ -106,7 +112,9 @@ class Preview:
         self._files = _Files()
 
     def send(self, data: bytes, name: str | None) -> bool:
-        from motcua.printer.device.stream import raster_image  # Pillow: with the first job
+        from motcua.printer.device.stream import (
+            raster_image,  # Pillow: with the first job
+        )
 
         folder = Path(self.settings.target)
         try:
@@ -120,7 +128,7 @@ class Preview:
         return UNKNOWN
 
 
-class _EscposTransport:
+class _EscposTransport(ABC):
     """A printer driven through one of python-escpos's device classes: open, check the
     status where asked to, write the bytes, close."""
 
@@ -167,8 +175,9 @@ class _EscposTransport:
 
     # What each scheme says for itself.
 
+    @abstractmethod
     def _device(self, name: str | None) -> Escpos:
-        raise NotImplementedError
+        """The python-escpos device of this scheme, not yet opened."""
 
     def _write(self, device: Escpos, data: bytes) -> None:
         device.device.write(data)
