@@ -176,13 +176,10 @@ def _prepare_database(folder: Path) -> tuple[str, str]:
     from motcua.auth.accounts import create_api_token
     from motcua.core.clock import SystemClock
     from motcua.core.db import make_engine, make_session_factory
-    from motcua.core.events import RecordingPublisher
     from motcua.models import metadata
     from motcua.queue.demo import load_demo_hall
     from motcua.core.actors import Role
     from motcua.queue.services import issue_ticket, open_counter
-    from motcua.core.ports import Ports
-    from motcua.core.actors import SYSTEM
 
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     engine = make_engine(url)

@@ -58,7 +58,7 @@ def test_user_add_prints_a_generated_password_and_stores_only_its_hash(fresh):
 
 
 def test_accounts_and_devices_added_from_the_command_line_are_recorded_as_the_system(fresh):
-    from motcua.admin.models import ConfigChange
+    from motcua.changes.models import ConfigChange
 
     run(fresh, "db", "upgrade")
     run(fresh, "demo")

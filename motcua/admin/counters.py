@@ -8,8 +8,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from motcua.admin.audit import announce, audited, hall_to_change
-from motcua.admin.errors import N_, Missing, Problems, Refused
+from motcua.changes.audit import announce, audited, hall_to_change
+from motcua.changes.errors import N_, Missing, Problems, Refused
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor
 from motcua.core.clock import local_day

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from motcua.admin.audit import audited, hall_to_change, snapshot
-from motcua.admin.errors import N_, Missing
+from motcua.changes.audit import audited, hall_to_change, snapshot
+from motcua.changes.errors import N_, Missing
 from motcua.auth.accounts import HALL_PRINTERS, check_device, hash_token, new_device_token
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor, DeviceKind

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from motcua.admin.errors import N_, Problems
+from motcua.changes.errors import N_, Problems
 from motcua.admin.counters import CounterFields
 from motcua.admin.devices import DeviceFields
 from motcua.admin.halls import BoardFields, HallFields

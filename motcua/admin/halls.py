@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from motcua.admin.audit import (
+from motcua.changes.audit import (
     announce,
     audited,
     diff,
@@ -17,7 +17,7 @@ from motcua.admin.audit import (
     require_global_admin,
     snapshot,
 )
-from motcua.admin.errors import N_, Invalid, Problems, Refused
+from motcua.changes.errors import N_, Invalid, Problems, Refused
 from motcua.core.actors import Actor
 from motcua.core.clock import local_day
 from motcua.core.events import Event, EventName

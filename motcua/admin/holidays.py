@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from motcua.admin.audit import audited, hall_to_change, require_global_admin
-from motcua.admin.errors import N_, Missing
+from motcua.changes.audit import audited, hall_to_change, require_global_admin
+from motcua.changes.errors import N_, Missing
 from motcua.core.actors import Actor
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.dossier import calendar

@@ -27,7 +27,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from motcua.admin.errors import N_
+from motcua.changes.errors import N_
 from motcua.queue.models import Counter, Hall, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.core.accounts import StaffUser
 

@@ -2,8 +2,8 @@
 `motcua.auth.accounts`, the one audited path the CLI uses too."""
 from __future__ import annotations
 
-from motcua.admin.audit import audited, hall_to_change, snapshot
-from motcua.admin.errors import N_, invalid
+from motcua.changes.audit import audited, hall_to_change, snapshot
+from motcua.changes.errors import N_, invalid
 from motcua.auth.accounts import find_staff, refuse_seated, refuse_self
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Actor, Role

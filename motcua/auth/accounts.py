@@ -2,7 +2,7 @@
 turning a bearer token or a session cookie into an `Actor`.
 
 Every write is a use case (`motcua.core.uow`) taking the `Actor` who makes it and recorded in
-the audit log (`motcua.admin.audit`): the admin pages call these functions as the signed-in
+the audit log (`motcua.changes.audit`): the admin pages call these functions as the signed-in
 administrator, the CLI (`motcua user|token|kiosk|tablet …`) as `SYSTEM`.
 
 Tokens are random and stored only as SHA-256 digests: a leaked database does not leak
@@ -20,8 +20,8 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from motcua.admin.audit import audited, hall_to_change, require_change, require_global_admin
-from motcua.admin.errors import N_, Missing, Problems, Refused, invalid
+from motcua.changes.audit import audited, hall_to_change, require_change, require_global_admin
+from motcua.changes.errors import N_, Missing, Problems, Refused, invalid
 from motcua.config import DEFAULTS
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import Actor, DeviceKind, Role

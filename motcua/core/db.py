@@ -9,12 +9,9 @@ READ COMMITTED; numbering there relies on an upsert of a counter row.
 from __future__ import annotations
 
 import enum
-import random
 import sqlite3
-import time
-from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import DateTime, Engine, Enum, create_engine, event
 from sqlalchemy.exc import (
@@ -27,7 +24,6 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-T = TypeVar("T")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -168,24 +164,3 @@ def is_unavailable_error(exc: BaseException) -> bool:
     code = getattr(exc.orig, "pgcode", None)
     # psycopg2 gives connection failures ("refused", "server closed the connection") no code.
     return code is None or code.startswith(_PG_UNAVAILABLE_CLASSES) or code in _PG_RETRYABLE
-
-
-def with_retry(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
-    """Run a unit of work in a write transaction, retrying it while the database is busy.
-
-    Every write goes through here (or `begin_write`): on SQLite a transaction that read
-    first and writes later fails at once if another writer committed in between.
-
-    Citizens should never see "database is locked": a kiosk tap simply takes a few
-    milliseconds longer when many kiosks tap at once.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            begin_write(session)
-            return work()
-        except DBAPIError as exc:
-            session.rollback()
-            if attempt == attempts or not is_busy_error(exc):
-                raise
-            time.sleep(min(0.5, 0.01 * 2**attempt) * random.uniform(0.5, 1.5))
-    raise AssertionError("unreachable")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from motcua.admin.audit import announce, audited, hall_to_change
-from motcua.admin.errors import N_, Invalid, Problem, Problems, Refused
+from motcua.changes.audit import announce, audited, hall_to_change
+from motcua.changes.errors import N_, Invalid, Problem, Problems, Refused
 from motcua.core.actors import Actor
 from motcua.core.clock import local_now
 from motcua.core.events import EventName

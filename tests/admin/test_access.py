@@ -9,7 +9,7 @@ from sqlalchemy import select
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua.admin import halls
-from motcua.admin.models import ConfigChange
+from motcua.changes.models import ConfigChange
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.core.accounts import ApiToken, Device
 from motcua.core.actors import DeviceKind, Role

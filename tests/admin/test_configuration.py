@@ -12,8 +12,8 @@ from motcua.admin import forms
 from motcua.admin import counters, devices, halls, holidays, sectors, staff
 from motcua.auth import accounts
 from motcua.core.actors import Role
-from motcua.admin.errors import Denied, Invalid, Refused
-from motcua.admin.models import ConfigChange
+from motcua.changes.errors import Denied, Invalid, Refused
+from motcua.changes.models import ConfigChange
 from motcua.auth.accounts import authenticate_bearer, check_password
 from motcua.dossier.models import Holiday, HolidayKind
 from motcua.queue import errors

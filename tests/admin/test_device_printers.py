@@ -9,7 +9,7 @@ from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua import create_app
 from motcua.auth import accounts
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.auth.accounts import register_device
 from motcua.models import metadata
 from motcua.core.accounts import Device

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
-from motcua.admin.models import ConfigChange
+from motcua.changes.models import ConfigChange
 from motcua.auth.accounts import create_user
 from motcua.queue.models import Sector
 from motcua.core.actors import Role

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from motcua.display import voicepacks
-from motcua.admin.errors import Invalid, Refused
-from motcua.admin.models import ConfigChange
+from motcua.changes.errors import Invalid, Refused
+from motcua.changes.models import ConfigChange
 from motcua.display import clips
 from motcua.display.services import voice_enabled, voice_settings_of
 from motcua.queue.services import get_hall

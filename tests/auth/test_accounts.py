@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from motcua.admin.errors import Denied, Invalid
-from motcua.admin.models import ConfigChange
+from motcua.changes.errors import Denied, Invalid
+from motcua.changes.models import ConfigChange
 from motcua.auth import accounts
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role

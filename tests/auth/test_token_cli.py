@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from motcua.admin.models import ConfigChange
+from motcua.changes.models import ConfigChange
 from motcua.core.accounts import ApiToken
 from tests.support import bearer, hall_time
 

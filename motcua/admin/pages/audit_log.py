@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.admin.audit import audit_log
+from motcua.changes.audit import audit_log
 from motcua.admin.pages.base import bp, page, viewed_hall
 from motcua.web import db
 

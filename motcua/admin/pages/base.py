@@ -28,8 +28,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from motcua.admin import audit
-from motcua.admin.errors import N_, Denied, Invalid
+from motcua.changes import audit
+from motcua.changes.errors import N_, Denied, Invalid
 from motcua.web.errors import error_screen
 from motcua.auth.accounts import actor_for_user
 from motcua.auth.views import safe_next

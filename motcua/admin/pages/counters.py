@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from motcua.admin import forms
 from motcua.admin.counters import create_counter, delete_counter, find_counter, update_counter
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,

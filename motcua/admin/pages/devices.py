@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from motcua.admin import forms
 from motcua.admin.devices import find_device, renew_device_token, set_device_active, update_device
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,

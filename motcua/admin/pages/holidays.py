@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.admin.holidays import add_holiday, delete_holiday, load_default_holidays
 from motcua.admin.pages.base import (
     _,

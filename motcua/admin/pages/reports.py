@@ -9,7 +9,7 @@ from flask import abort, request, send_file
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms, reports
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.admin.pages.base import _, bp, field_errors, lang, page, viewed_hall
 from motcua.core.clock import local_day

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,

@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.admin.errors import Invalid
+from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,

@@ -1,7 +1,7 @@
 // The hall board: the number being called (large, flashing), the last calls, each open
 // counter with its number, people waiting per sector, the clock and the notices. Events
 // update it at once; the full state is re-read on every (re)connect and every minute.
-import { HallClock, connectLive, make, readConfig, replay, stateReader } from "./live.js";
+import { HallClock, connectLive, make, readConfig, replay } from "./live.js";
 import { ClipPlayer } from "./player.js";
 
 const RECENT_SHOWN = 6; // calls listed under the current one
@@ -59,8 +59,8 @@ function applyNotices(notices) {
   if (changed) renderTicker();
 }
 
-const readState = stateReader(config.urls.state, applyState);
-const readNotices = stateReader(config.urls.notices, (data) => applyNotices(data.notices));
+const readState = LiveLink.reader(config.urls.state, applyState);
+const readNotices = LiveLink.reader(config.urls.notices, (data) => applyNotices(data.notices));
 const resync = () => Promise.all([readState(), readNotices()]);
 
 // --- voice ----------------------------------------------------------------------------------

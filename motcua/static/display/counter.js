@@ -3,7 +3,7 @@
 // It listens to its counter's room only; a call shows at once from the event, and every
 // event, every reconnect and every minute re-read the counter over HTTP, so the screen shows
 // the truth.
-import { HallClock, connectLive, make, readConfig, replay, stateReader } from "./live.js";
+import { HallClock, connectLive, make, readConfig, replay } from "./live.js";
 
 const RESYNC_MS = 60000; // the display re-reads the truth this often, events or not
 
@@ -42,7 +42,7 @@ function renderIdle(idle) {
     (code) => make("li", null, config.sector_names[code] ?? code)));
 }
 
-const readCounter = stateReader(config.urls.state, (data) => {
+const readCounter = LiveLink.reader(config.urls.state, (data) => {
   counter = data.counter;
   render();
 });

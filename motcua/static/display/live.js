@@ -41,41 +41,6 @@ export class HallClock {
 }
 
 /**
- * Reads the state over HTTP and hands it to `apply`. Calls while a read is under way ask for
- * one more read afterwards, so an event that raced a read is never overwritten by older
- * state for long (`busy()` tells whether one is under way). A failed read is retried a few
- * seconds later.
- */
-export function stateReader(url, apply, retryMs = 5000) {
-  let running = false;
-  let again = false;
-  let retry = null;
-  async function read() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    clearTimeout(retry);
-    try {
-      do {
-        again = false;
-        const response = await fetch(url, { cache: "no-store" });
-        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-        apply(await response.json());
-      } while (again);
-    } catch (error) {
-      console.warn("state read failed; retrying", error);
-      retry = setTimeout(read, retryMs);
-    } finally {
-      running = false;
-    }
-  }
-  read.busy = () => running;
-  return read;
-}
-
-/**
  * The live link to the `/display` namespace (static/live/link.js, shared by every live page).
  * `onConnect` runs on the first connection, every reconnection and every `resync` (the page
  * re-reads its state there); `onEvent(name, message)` for each event. The status element

@@ -70,15 +70,9 @@
     chime(how.tones);
   }
 
-  async function refresh() {
-    let fresh;
-    try {
-      const response = await fetch(config.urls.status, { cache: "no-store" });
-      if (!response.ok) return;
-      fresh = await response.json();
-    } catch (error) {
-      return; // offline for a moment: the next reconnect refreshes
-    }
+  // Events come in bursts (called, then transferred): reads never overlap, so an older state
+  // is never drawn over a newer one.
+  const refresh = LiveLink.reader(config.urls.status, (fresh) => {
     const newlyCalled = fresh.status === "called" && fresh.is_today
       && (status.status !== "called" || fresh.call_count > status.call_count);
     const newlyNear = fresh.near && !status.near;
@@ -86,7 +80,7 @@
     render(status);
     if (newlyCalled) alertCitizen(CALLED);
     else if (newlyNear) alertCitizen(NEAR);
-  }
+  });
 
   function connection(state) {
     $("connection").dataset.state = state;

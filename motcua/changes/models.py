@@ -1,4 +1,4 @@
-"""What administration keeps: the log of configuration changes.
+"""The log of configuration changes.
 
 Configuration changes are audited in their own append-only table rather than in
 `ticket_events`, which is the log of the queue; both answer "who changed what, and when".

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from motcua.admin.errors import N_, Denied
-from motcua.admin.models import ConfigChange
+from motcua.changes.errors import N_, Denied
+from motcua.changes.models import ConfigChange
 from motcua.core.actors import Actor, Role
 from motcua.core.clock import local_day
 from motcua.core.events import Event, EventName

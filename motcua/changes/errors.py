@@ -1,4 +1,4 @@
-"""Refusals of administration, on the kernel's one mechanism (`motcua.core.errors`).
+"""Refusals of configuration changes, on the kernel's one mechanism (`motcua.core.errors`).
 
 A message is a Vietnamese catalogue id with named placeholders: `message` is the text for the
 CLI and logs, a page shows `translated(gettext)`. The names say what the person at the form
