@@ -25,7 +25,6 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 
-
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as UTC and always returns them aware.
 
