@@ -26,10 +26,8 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, demo, display, dossier, inputs, kiosk, printer, simulate, web
+    from motcua import admin, api, auth, cli, counter, demo, display, dossier, inputs, kiosk, printer, simulate, web
     from motcua.core import db
-    from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
-    from motcua.auth import views as auth_views
     from motcua.core.clock import SystemClock
     from motcua.config import behind_proxies, load_config, version_static_urls
     from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
@@ -88,6 +86,6 @@ def create_app(
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
-    for component in (admin, auth_views, counter, display, dossier, kiosk, printer, simulate, demo):
+    for component in (admin, auth, counter, display, dossier, kiosk, printer, simulate, demo):
         component.register(app)
     return app

@@ -8,10 +8,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from motcua.auth.accounts import create_user, register_device
-from motcua.auth.cli import server_printer
 from motcua.cli import one_line_errors
 from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.dossier.services import load_demo_catalogue
+from motcua.printer import server_printer
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.web import db, ports, runtime
 from motcua.web.links import kiosk_setup_url, tablet_setup_url

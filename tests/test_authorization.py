@@ -27,13 +27,8 @@ from werkzeug.test import TestResponse
 
 from tests.support import system_ports
 from motcua import create_app
-from motcua.auth.accounts import (
-    actor_for_user,
-    create_api_token,
-    create_user,
-    register_device,
-    session_id,
-)
+from motcua.auth.accounts import create_api_token, create_user, register_device, session_id
+from motcua.core.identity import actor_for_user
 from motcua.core.clock import FixedClock
 from motcua.dossier.models import DossierStatus, Holiday, HolidayKind
 from motcua.core.events import RecordingPublisher

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua import create_app
-from motcua.auth.accounts import hash_token, register_device
+from motcua.auth.accounts import register_device
+from motcua.core.identity import hash_token
 from motcua.extensions import limiter
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall

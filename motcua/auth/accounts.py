@@ -10,13 +10,12 @@ working tokens. Passwords are hashed with scrypt (werkzeug's default).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,10 +24,14 @@ from motcua.changes.errors import N_, Missing, Problems, Refused, invalid
 from motcua.config import DEFAULTS
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import Actor, DeviceKind, Role
-from motcua.core.clock import HALL_TIME_ZONE, Clock
+from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.errors import InvalidInput
-from motcua.core.events import Event
-from motcua.core.ports import Ports
+from motcua.core.identity import (
+    API_TOKEN_PREFIX,
+    DEVICE_TOKEN_PREFIXES,
+    hash_token,
+    new_token,
+)
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.printer.device.errors import PrinterError
 from motcua.printer.device.urls import PrinterPolicy, parse_printer_url
@@ -39,21 +42,8 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 MIN_PASSWORD = 8
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-# A token's prefix says what it is, so a request is authenticated with one look-up.
-API_TOKEN_PREFIX = "mct_"
-DEVICE_TOKEN_PREFIXES = {DeviceKind.KIOSK: "mck_", DeviceKind.TABLET: "mcr_"}
-
-
-def _new_token(prefix: str) -> str:
-    return f"{prefix}{secrets.token_urlsafe(24)}"
-
-
 def new_device_token(kind: DeviceKind) -> str:
-    return _new_token(DEVICE_TOKEN_PREFIXES[kind])
+    return new_token(DEVICE_TOKEN_PREFIXES[kind])
 
 
 def hash_password(password: str) -> str:
@@ -64,9 +54,6 @@ def check_password(user: StaffUser, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
-def actor_for_user(user: StaffUser) -> Actor:
-    return Actor(kind="staff", name=user.username, role=user.role, user_id=user.id,
-                 hall_id=user.hall_id)
 
 
 def _new_password(password: str | None, problems: Problems) -> str:
@@ -256,7 +243,7 @@ def create_api_token(
     else:
         hall = _hall_of(uow, actor, hall_code)
         hall_id = hall.id if hall else None
-    token = _new_token(API_TOKEN_PREFIX)
+    token = new_token(API_TOKEN_PREFIX)
     with audited(uow, actor, hall, "api_token", name, "create") as edit:
         session.add(ApiToken(name=name, token_hash=hash_token(token), role=role, hall_id=hall_id,
                              user_id=user.id if user else None, created_at=uow.clock.now(),
@@ -384,53 +371,3 @@ def token_state(token: ApiToken, now: datetime) -> str:
     return "active"
 
 
-_LIVE_API_TOKEN = select(ApiToken).where(
-    ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
-    or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")))
-# How exact "last used" is: one write per token per step, not one per request.
-LAST_USED_STEP = timedelta(minutes=5)
-_ACTIVE_DEVICE = select(Device).where(Device.token_hash == bindparam("digest"),
-                                      Device.active.is_(True))
-
-
-def device_for_token(session: Session, token: str) -> Device | None:
-    if not token.startswith(tuple(DEVICE_TOKEN_PREFIXES.values())):
-        return None
-    return session.scalar(_ACTIVE_DEVICE, {"digest": hash_token(token)})
-
-
-def actor_for_device(device: Device) -> Actor:
-    return Actor(kind=device.kind.value, name=device.name, hall_id=device.hall_id,
-                 device_id=device.id)
-
-
-class _Unheard:
-    """Marking a token used announces nothing: no screen shows it live."""
-
-    def publish(self, event: Event) -> None:
-        raise AssertionError(f"{event.name} published while noting a token's use")
-
-
-@use_case
-def _note_use(uow: UnitOfWork, *, api_token: ApiToken, now: datetime) -> None:
-    api_token.last_used_at = now
-
-
-def authenticate_bearer(session: Session, clock: Clock,
-                        token: str) -> tuple[Actor | None, Device | None]:
-    """The actor behind a bearer token (None when unknown, revoked or expired) and, when the
-    token is a kiosk's or a tablet's, that device (its printer is needed right after issuing)."""
-    if token.startswith(API_TOKEN_PREFIX):
-        now = clock.now()
-        api_token = session.scalar(_LIVE_API_TOKEN, {"digest": hash_token(token), "now": now})
-        if api_token is None:
-            return None, None
-        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_STEP:
-            # "Last used" for the admin page: at most one write per `LAST_USED_STEP`.
-            _note_use(Ports(session, clock, _Unheard()), api_token=api_token, now=now)
-        if api_token.user is not None:
-            return (actor_for_user(api_token.user) if api_token.user.active else None), None
-        return Actor(kind="token", name=api_token.name, role=api_token.role,
-                     hall_id=api_token.hall_id), None
-    device = device_for_token(session, token)
-    return (actor_for_device(device) if device is not None else None), device

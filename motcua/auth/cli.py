@@ -4,11 +4,9 @@ server's command line, through the same audited use cases as the admin pages, as
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from motcua.auth.accounts import (
@@ -24,8 +22,7 @@ from motcua.auth.accounts import (
 from motcua.cli import one_line_errors
 from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import HALL_TIME_ZONE
-from motcua.printer.device.errors import PrinterError
-from motcua.printer.device.urls import parse_printer_url
+from motcua.printer import server_printer
 from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
 
@@ -124,20 +121,7 @@ def kiosk_add(hall: str, name: str, printer: str | None) -> None:
     click.echo(f"kiosk {device.name} (id {device.id}) token: {token}")
 
 
-def server_printer() -> str:
-    """The server's own printer (MOTCUA_PRINTER), with a relative file:/preview: folder made
-    absolute from here: a kiosk's printer is stored once and used by servers that may run
-    from another folder, and "preview:printer-out" must keep meaning this one."""
-    url = str(current_app.config["PRINTER"])
-    try:
-        settings = parse_printer_url(url)
-    except PrinterError as exc:
-        raise click.ClickException(f"MOTCUA_PRINTER: {exc}") from None
-    if settings.scheme not in ("file", "preview") or Path(settings.target).is_absolute():
-        return url
-    query = url.strip().partition("?")[2]
-    folder = str(Path.cwd() / settings.target) + ("/" if settings.target.endswith("/") else "")
-    return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")
+
 
 
 COMMANDS = (user_group, token_group, kiosk_group)

@@ -15,7 +15,6 @@ import secrets
 import time
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -45,6 +44,7 @@ from motcua.auth.session import SignedInStaff
 from motcua.extensions import limiter, login_manager
 from motcua.core.accounts import StaffUser
 from motcua.web import db, ports
+from motcua.web.links import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -79,18 +79,6 @@ def _failed_sign_ins(config_key: str, key_func: Callable[[], str]) -> Callable[[
     """Count only the sign-ins that failed (401) against the configured limit."""
     return limiter.limit(lambda: str(current_app.config[config_key]), key_func=key_func,
                          methods=["POST"], deduct_when=lambda response: response.status_code == 401)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: a crafted link cannot send a signed-in officer elsewhere."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
 
 
 def _find_user(username: str) -> StaffUser | None:

@@ -51,7 +51,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]  # None: until revoked
-    last_used_at: Mapped[datetime | None]  # to `LAST_USED_STEP`, see motcua.auth.accounts
+    last_used_at: Mapped[datetime | None]  # to `LAST_USED_STEP`, see motcua.core.identity
 
     user: Mapped[StaffUser | None] = relationship()
     hall: Mapped[Hall | None] = relationship()

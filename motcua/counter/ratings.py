@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from motcua.auth.accounts import device_for_token
+from motcua.core.identity import device_for_token
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor, DeviceKind
 from motcua.core.clock import Clock, local_day

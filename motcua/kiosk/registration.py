@@ -17,7 +17,7 @@ from flask import Response, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
-from motcua.auth.accounts import device_for_token
+from motcua.core.identity import device_for_token
 from motcua.queue.models import Hall
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind

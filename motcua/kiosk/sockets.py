@@ -10,7 +10,7 @@ from typing import Any
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
 from sqlalchemy import select
 
-from motcua.auth.accounts import device_for_token
+from motcua.core.identity import device_for_token
 from motcua.core.events import hall_room, line_room, ticket_room
 from motcua.kiosk.lookup import TICKET_TOKEN
 from motcua.queue.models import Hall, Sector, Ticket

@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from motcua.auth.accounts import device_for_token
+from motcua.core.identity import device_for_token
 from motcua.extensions import LANGUAGES, csrf, limiter
 from motcua.display import services as board
 from motcua.display import voice

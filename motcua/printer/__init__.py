@@ -54,3 +54,27 @@ def printer_policy() -> PrinterPolicy:
 
     policy: PrinterPolicy = current_app.extensions[POLICY]
     return policy
+
+
+def server_printer() -> str:
+    """The server's own printer (MOTCUA_PRINTER), with a relative file:/preview: folder made
+    absolute from here: a kiosk's printer is stored once and used by servers that may run
+    from another folder, and "preview:printer-out" must keep meaning this one."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from motcua.core.errors import InvalidInput
+    from motcua.printer.device.errors import PrinterError
+    from motcua.printer.device.urls import parse_printer_url
+
+    url = str(current_app.config["PRINTER"])
+    try:
+        settings = parse_printer_url(url)
+    except PrinterError as exc:
+        raise InvalidInput("MOTCUA_PRINTER: %(problem)s", problem=str(exc)) from None
+    if settings.scheme not in ("file", "preview") or Path(settings.target).is_absolute():
+        return url
+    query = url.strip().partition("?")[2]
+    folder = str(Path.cwd() / settings.target) + ("/" if settings.target.endswith("/") else "")
+    return f"{settings.scheme}:{folder}" + (f"?{query}" if query else "")

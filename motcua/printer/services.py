@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from motcua.auth.accounts import device_for_token
+from motcua.core.identity import device_for_token
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind
 from motcua.core.errors import N_, Conflict, NotFound

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from motcua.auth.accounts import actor_for_user, authenticate_bearer
+from motcua.core.identity import actor_for_user, authenticate_bearer
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor
 from motcua.core.clock import Clock

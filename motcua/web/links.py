@@ -64,3 +64,15 @@ def kiosk_setup_url(hall_code: str, token: str) -> str:
 def tablet_setup_url(hall_code: str, counter_number: int, token: str) -> str:
     """Opened once on a rating tablet: registers that browser as the counter's tablet."""
     return public_url("rating.setup", hall_code=hall_code, number=counter_number, token=token)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: a crafted link cannot send a signed-in officer elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

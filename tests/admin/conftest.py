@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua import create_app
-from motcua.auth.accounts import actor_for_user, create_user, session_id
+from motcua.auth.accounts import create_user, session_id
+from motcua.core.identity import actor_for_user
 from motcua.models import metadata
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Role

@@ -24,7 +24,8 @@ from sqlalchemy import select
 
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
-from motcua.auth.accounts import actor_for_user, create_user
+from motcua.auth.accounts import create_user
+from motcua.core.identity import actor_for_user
 from motcua.core.clock import FixedClock
 from motcua.counter.models import Rating, RatingLevel
 from motcua.queue import services

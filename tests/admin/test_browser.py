@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support import system_ports
-from motcua.auth.accounts import actor_for_user, create_user, register_device
+from motcua.auth.accounts import create_user, register_device
+from motcua.core.identity import actor_for_user
 from motcua.core.clock import FixedClock, SystemClock
 from motcua.core.events import RecordingPublisher
 from motcua.queue import services

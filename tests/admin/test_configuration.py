@@ -14,7 +14,8 @@ from motcua.auth import accounts
 from motcua.core.actors import Role
 from motcua.changes.errors import Denied, Invalid, Refused
 from motcua.changes.models import ConfigChange
-from motcua.auth.accounts import authenticate_bearer, check_password
+from motcua.auth.accounts import check_password
+from motcua.core.identity import authenticate_bearer
 from motcua.dossier.models import Holiday, HolidayKind
 from motcua.queue import errors
 from motcua.queue import services as queue
@@ -310,7 +311,8 @@ def test_an_officer_at_an_open_counter_is_not_locked_out_mid_service(ports, admi
 
 
 def test_nobody_locks_or_demotes_themselves(ports, session, clock, demo_hall):
-    from motcua.auth.accounts import actor_for_user, create_user
+    from motcua.auth.accounts import create_user
+    from motcua.core.identity import actor_for_user
 
     user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
                           username="qt-demo", role=Role.ADMIN,
@@ -382,7 +384,8 @@ def test_a_swap_day_is_a_weekend_day_and_a_day_is_listed_once(ports, admin):
 
 
 def test_only_a_global_admin_edits_the_table_every_hall_shares(ports, supervisor, session, clock):
-    from motcua.auth.accounts import actor_for_user, create_user
+    from motcua.auth.accounts import create_user
+    from motcua.core.identity import actor_for_user
 
     user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
                           username="qt-demo", role=Role.ADMIN,

@@ -8,7 +8,8 @@ from flask import Flask
 
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
-from motcua.auth.accounts import actor_for_user, create_user, register_device
+from motcua.auth.accounts import create_user, register_device
+from motcua.core.identity import actor_for_user
 from motcua.core.events import RecordingPublisher
 from motcua.extensions import socketio
 from motcua.queue import services

@@ -12,6 +12,7 @@ from motcua.changes.models import ConfigChange
 from motcua.auth import accounts
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
+from motcua.core.identity import actor_for_user
 from motcua.core.ports import Ports
 
 
@@ -24,7 +25,7 @@ def changes(session: Any) -> list[tuple[str, str, str, str]]:
 def supervisor(ports: Ports, demo_hall: Any) -> Actor:
     user, _ = accounts.create_user(ports, actor=SYSTEM, username="hong", role=Role.SUPERVISOR,
                                    hall_code="demo")
-    return accounts.actor_for_user(user)
+    return actor_for_user(user)
 
 
 def test_the_system_creates_accounts_tokens_and_devices_and_each_is_recorded(ports, session,
@@ -54,7 +55,7 @@ def test_only_an_administrator_of_every_hall_creates_a_token_of_no_hall(ports, s
     local, _ = accounts.create_user(ports, actor=SYSTEM, username="qt-demo", role=Role.ADMIN,
                                     hall_code="demo")
     with pytest.raises(Denied):
-        accounts.create_api_token(ports, actor=accounts.actor_for_user(local), name="everywhere",
+        accounts.create_api_token(ports, actor=actor_for_user(local), name="everywhere",
                                   role=Role.SUPERVISOR)
     assert session.scalar(select(ApiToken.id)) is None
 

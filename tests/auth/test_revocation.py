@@ -15,14 +15,13 @@ from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua.auth import accounts
 from motcua.auth.accounts import (
-    actor_for_user,
-    authenticate_bearer,
     create_api_token,
     create_user,
     end_every_session,
     session_id,
     user_of_session,
 )
+from motcua.core.identity import actor_for_user, authenticate_bearer
 from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports

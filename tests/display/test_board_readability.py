@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
-from motcua.auth.accounts import actor_for_user, create_user
+from motcua.auth.accounts import create_user
+from motcua.core.identity import actor_for_user
 from motcua.core.clock import SystemClock
 from motcua.core.actors import Role
 from motcua.queue.services import open_counter

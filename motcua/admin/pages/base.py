@@ -31,8 +31,8 @@ from werkzeug.wrappers import Response
 from motcua.changes import audit
 from motcua.changes.errors import N_, Denied, Invalid
 from motcua.web.errors import error_screen
-from motcua.auth.accounts import actor_for_user
-from motcua.auth.views import safe_next
+from motcua.web.links import safe_next
+from motcua.core.identity import actor_for_user
 from motcua.core.actors import Actor, Role
 from motcua.core.errors import DomainError
 from motcua.extensions import LANGUAGES, login_manager

@@ -22,12 +22,11 @@ from motcua.admin.pages.base import (
     viewed_hall,
 )
 from motcua.auth import accounts
-from motcua.auth.views import safe_next
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind
 from motcua.core.errors import DomainError
 from motcua.printer import printer_policy
-from motcua.web.links import kiosk_setup_url
+from motcua.web.links import kiosk_setup_url, safe_next
 from motcua.queue.models import Hall
 from motcua.web import db, ports
 
