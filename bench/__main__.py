@@ -39,10 +39,10 @@ def print_table(title: str, rows: list[dict[str, Any]]) -> None:
         columns += [c for c in row if c not in columns]
     cells = [[_cell(row.get(c, "")) for c in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    print(" | ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    print(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     print("-|-".join("-" * w for w in widths))
     for r in cells:
-        print(" | ".join(v.ljust(w) for v, w in zip(r, widths)))
+        print(" | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)))
 
 
 def _cell(value: Any) -> str:

@@ -320,7 +320,8 @@ def time_figures(engine: Engine) -> list[dict[str, Any]]:
         rows.append({"what": f"publication figures of a month, {label}", "n": RUNS,
                      "p50 ms": round(seconds * 1000, 1), "received": figures.total.received,
                      "completed": figures.total.completed,
-                     "target": f"≤ {FIGURES_TARGET_S:g} s: {'met' if seconds <= FIGURES_TARGET_S else 'MISSED'}"})
+                     "target": f"≤ {FIGURES_TARGET_S:g} s: "
+                               f"{'met' if seconds <= FIGURES_TARGET_S else 'MISSED'}"})
     return rows
 
 

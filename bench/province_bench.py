@@ -114,11 +114,12 @@ def prepare_database(url: str, counts: dict[str, int]) -> Plan:
                 session.add(counter)
         session.commit()
         for index, code in enumerate(busy_halls):
-            staff = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, name=f"bench-{code}", role=Role.SUPERVISOR,
-                                     hall_code=code)
+            ports = Ports(session, clock, RecordingPublisher())
+            staff = create_api_token(ports, actor=SYSTEM, name=f"bench-{code}",
+                                     role=Role.SUPERVISOR, hall_code=code)
             if index < counts["kiosks"]:
-                _, kiosk = register_device(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, printers=None, hall_code=code, name="kiosk",
-                                           kind=DeviceKind.KIOSK, printer=None)
+                _, kiosk = register_device(ports, actor=SYSTEM, printers=None, hall_code=code,
+                                           name="kiosk", kind=DeviceKind.KIOSK, printer=None)
                 kiosks.append((code, kiosk))
             counters += [(code, n, staff) for n in range(1, COUNTERS_PER_HALL + 1)]
         ports = Ports(session, clock, RecordingPublisher())
@@ -263,7 +264,7 @@ async def _load(url: str, plan: Plan, seconds: float) -> dict[str, list[Any]]:
                         body = await r.json(content_type=None)
                         number = f"{hall}:{body.get('display_number')}" if r.status == 201 else ""
                         issues.append((time.monotonic() - sent, r.status, number))
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     issues.append((time.monotonic() - sent, 0, ""))
                 due += KIOSK_TAP_S
 
@@ -281,7 +282,7 @@ async def _load(url: str, plan: Plan, seconds: float) -> dict[str, list[Any]]:
                         ticket = body.get("ticket") if r.status == 200 else None
                         called = f"{hall}:{ticket['display_number']}" if ticket else None
                         calls.append((sent, time.monotonic() - sent, r.status, called))
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     calls.append((sent, time.monotonic() - sent, 0, None))
                 due += COUNTER_CALL_S
 
@@ -368,7 +369,7 @@ def servers(count: int, env: dict[str, str], folder: Path) -> Iterator[tuple[lis
             running.append(Process(subprocess.Popen(
                 [MOTCUA, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                 cwd=folder, stdout=log, stderr=subprocess.STDOUT)))
-        for port, server in zip(ports, running):
+        for port, server in zip(ports, running, strict=True):
             deadline = time.monotonic() + 60
             while True:
                 if server.process.poll() is not None:

@@ -55,7 +55,8 @@ def prepare_database(url: str) -> tuple[str, str]:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
         _, kiosk = register_device(Ports(session, clock, RecordingPublisher()), actor=SYSTEM, printers=None,
                                    hall_code="demo", name="bench-kiosk",
-                                   kind=DeviceKind.KIOSK, printer=None)  # the queue alone; printing: bench.printer_bench
+                                   kind=DeviceKind.KIOSK,
+                                   printer=None)  # the queue alone; printing: bench.printer_bench
         staff = create_api_token(Ports(session, clock, RecordingPublisher()), actor=SYSTEM,
                                  name="bench", role=Role.SUPERVISOR,
                                  hall_code="demo")

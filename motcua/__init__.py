@@ -26,7 +26,8 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, auth, cli, counter, demo, display, dossier, inputs, kiosk, printer, simulate, web
+    from motcua import (admin, api, auth, cli, counter, demo, display, dossier, inputs, kiosk, printer,
+                        simulate, web)
     from motcua.core import db
     from motcua.core.clock import SystemClock
     from motcua.config import behind_proxies, load_config, version_static_urls

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from flask import Flask, Request, request
 from pydantic import Field
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter, Map
@@ -53,7 +53,7 @@ def load_json(raw: str | bytes) -> Any:
     return data
 
 
-def _any_nul(fields: ImmutableMultiDict[str, Any]) -> bool:
+def _any_nul(fields: MultiDict[str, Any]) -> bool:
     texts: Iterable[Any] = (t for item in fields.items(multi=True) for t in item)
     return any(isinstance(t, str) and NUL in t for t in texts)
 

@@ -12,6 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
+import contextlib
 
 
 class TcpProxy:
@@ -95,10 +96,8 @@ class TcpProxy:
 
 
 def _close(connection: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         connection.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     connection.close()
 
 

@@ -12,7 +12,7 @@ from motcua.api.schemas import CallSpecific, IssueTicket, Pause, Transfer
 from motcua.inputs import DB_INT_MAX
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-STAFF = [{"bearer": []}, {"staffSession": []}]
+STAFF: list[dict[str, list[str]]] = [{"bearer": []}, {"staffSession": []}]
 
 # Routes other components add under /api/v1, described by them from their `register(app)`.
 COMPONENT_PATHS: dict[str, Any] = {}
@@ -170,7 +170,8 @@ def openapi_document() -> dict[str, Any]:
             "schemas": schemas,
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
-                           "description": "Kiosk token (`motcua kiosk add`) or API token (`motcua token create`)"},
+                           "description": "Kiosk token (`motcua kiosk add`) "
+                                          "or API token (`motcua token create`)"},
                 "staffSession": {"type": "apiKey", "in": "cookie", "name": "session",
                                  "description": "Signed-in staff; send X-CSRFToken on POST"},
             },

@@ -14,7 +14,6 @@ import math
 import secrets
 import time
 from collections.abc import Callable
-from typing import TypeVar
 
 from flask import (
     Blueprint,
@@ -28,6 +27,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter import RouteLimit
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -48,7 +48,6 @@ from motcua.web.links import safe_next
 
 bp = Blueprint("auth", __name__)
 
-F = TypeVar("F", bound=Callable[..., object])
 
 HOME = "counter.home"  # where staff land after signing in
 
@@ -75,7 +74,7 @@ def _address_key() -> str:
     return f"sign-in-ip:{request.remote_addr}"
 
 
-def _failed_sign_ins(config_key: str, key_func: Callable[[], str]) -> Callable[[F], F]:
+def _failed_sign_ins(config_key: str, key_func: Callable[[], str]) -> RouteLimit:
     """Count only the sign-ins that failed (401) against the configured limit."""
     return limiter.limit(lambda: str(current_app.config[config_key]), key_func=key_func,
                          methods=["POST"], deduct_when=lambda response: response.status_code == 401)

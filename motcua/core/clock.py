@@ -5,7 +5,7 @@ instant and the hall's own time zone, never from the server's local date.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FixedClock:
@@ -29,7 +29,7 @@ class FixedClock:
     def __init__(self, instant: datetime) -> None:
         if instant.tzinfo is None:
             raise ValueError("FixedClock needs an aware datetime")
-        self._instant = instant.astimezone(timezone.utc)
+        self._instant = instant.astimezone(UTC)
 
     def now(self) -> datetime:
         return self._instant
@@ -37,7 +37,7 @@ class FixedClock:
     def set(self, instant: datetime) -> None:
         if instant.tzinfo is None:
             raise ValueError("FixedClock needs an aware datetime")
-        self._instant = instant.astimezone(timezone.utc)
+        self._instant = instant.astimezone(UTC)
 
     def advance(self, **delta: float) -> None:
         self._instant += timedelta(**delta)

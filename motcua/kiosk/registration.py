@@ -13,7 +13,8 @@ page that carries the token is served `no-store` only to a browser holding the c
 """
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import current_app
+from werkzeug.wrappers import Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 

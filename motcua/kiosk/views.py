@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as ResponseBase
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
@@ -229,6 +230,7 @@ def setup(hall: str) -> ResponseReturnValue:
     """Open once on the kiosk PC with the token `motcua kiosk add` printed."""
     found = services.get_hall(db(), hall)
     token = request.args.get("token", "").strip()
+    response: ResponseBase
     if registration.kiosk_device(db(), found, token) is None:
         response = _message_page(
             403, _("Mã đăng ký không đúng"),

@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import importlib.util
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,7 +61,8 @@ def preview(out: Path, bytes_out: Path | None, sample: str, width: str, qr: str)
         _write(png, preview_png(doc))
         click.echo(f"wrote {png}")
         if bytes_out is not None:
-            raw = bytes_out if len(names) == 1 else bytes_out.with_name(f"{bytes_out.stem}-{name}{bytes_out.suffix}")
+            raw = bytes_out if len(names) == 1 else bytes_out.with_name(
+                f"{bytes_out.stem}-{name}{bytes_out.suffix}")
             _write(raw, to_escpos(doc, native_qr=qr == "native"))
             click.echo(f"wrote {raw}")
 
@@ -82,7 +83,7 @@ def test(url: str, sample: str) -> None:
     """Print a sample ticket on a printer (needs no database)."""
     printer = Printer(url)
     slip = dataclasses.replace(
-        sample_slip(sample, printer.settings.paper_mm), issued_at=datetime.now(timezone.utc)
+        sample_slip(sample, printer.settings.paper_mm), issued_at=datetime.now(UTC)
     )
     printer.print_bytes(printer.render(ticket_document(slip)), name="test-ticket")
     click.echo(f"sent a sample ticket to {url}")

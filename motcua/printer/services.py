@@ -347,8 +347,10 @@ def fail_overdue(
             select(PrintJob).where(
                 PrintJob.status.in_((PrintJobStatus.QUEUED, PrintJobStatus.SENT)),
                 or_(
-                    PrintJob.printer_url.is_(None) & (PrintJob.created_at < now - timedelta(seconds=agent_seconds)),
-                    PrintJob.printer_url.is_not(None) & (PrintJob.created_at < now - timedelta(seconds=server_seconds)),
+                    PrintJob.printer_url.is_(None)
+                    & (PrintJob.created_at < now - timedelta(seconds=agent_seconds)),
+                    PrintJob.printer_url.is_not(None)
+                    & (PrintJob.created_at < now - timedelta(seconds=server_seconds)),
                 ),
             )
         )

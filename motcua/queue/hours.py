@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from motcua.queue.errors import InvalidInput
+import itertools
 
 
 def parse_windows(text: str) -> list[tuple[time, time]]:
@@ -23,7 +24,7 @@ def parse_windows(text: str) -> list[tuple[time, time]]:
     if not windows:
         raise InvalidInput("at least one time window is needed, like 07:00-11:30")
     windows.sort()
-    for (_, end), (start, _) in zip(windows, windows[1:]):
+    for (_, end), (start, _) in itertools.pairwise(windows):
         if start < end:
             raise InvalidInput(f"windows overlap in '{text}'")
     return windows

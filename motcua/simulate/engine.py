@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,7 +58,7 @@ class SimulatedClock:
 
     def __init__(self, env: simpy.Environment, day: date, zone: str = HALL_TIME_ZONE) -> None:
         self._env = env
-        self._midnight = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(timezone.utc)
+        self._midnight = datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
     def now(self) -> datetime:
         return self._midnight + timedelta(minutes=self._env.now)
@@ -231,7 +231,7 @@ class HallDay:
 
     def run(self) -> DayResult:
         workers = [self.env.process(self._arrivals())]
-        for spec, log in zip(self.scenario.counters, self.counters):
+        for spec, log in zip(self.scenario.counters, self.counters, strict=True):
             windows = self.scenario.counter_windows(spec)
             if windows:
                 workers.append(self.env.process(self._counter(spec.number, windows, log)))

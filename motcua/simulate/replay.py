@@ -6,7 +6,7 @@ TOML and edited (a counter more for land that morning), it answers "what if".
 from __future__ import annotations
 
 import statistics
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from motcua.queue.hours import parse_windows
 from motcua.queue.models import Counter, CounterSector, Hall, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.services import get_hall, settings_of
 from motcua.simulate.scenario import SIMULATED_SETTINGS, Scenario, ScenarioError, parse_scenario
+import itertools
 
 OPENS = ("counter_opened", "counter_resumed")
 STOPS = ("counter_paused", "counter_closed")
@@ -44,7 +45,7 @@ def scenario_from_hall(session: Session, hall_code: str, day: date) -> Scenario:
     """The hall's `day` (hall-local date) as a scenario with one visit per ticket."""
     hall = get_hall(session, hall_code)
     zone = ZoneInfo(hall.time_zone)
-    midnight = datetime.combine(day, time(0), zone).astimezone(timezone.utc)
+    midnight = datetime.combine(day, time(0), zone).astimezone(UTC)
     tickets = session.scalars(
         select(Ticket).where(Ticket.hall_id == hall.id, Ticket.day == day)
         .options(selectinload(Ticket.sector)).order_by(Ticket.issued_at, Ticket.id)).all()
@@ -70,7 +71,7 @@ def scenario_from_hall(session: Session, hall_code: str, day: date) -> Scenario:
         "day": day,
         "opens": _clock(windows[0][0]) if first_minute >= _minutes_of(windows[0][0]) else _at(first_minute),
         "closes": _clock(windows[-1][1]),
-        "breaks": [f"{_clock(end)}-{_clock(start)}" for (_, end), (start, _) in zip(windows, windows[1:])],
+        "breaks": [f"{_clock(end)}-{_clock(start)}" for (_, end), (start, _) in itertools.pairwise(windows)],
         "settings": {k: v for k, v in settings_of(hall).as_dict().items() if k in SIMULATED_SETTINGS},
         "sectors": [{"code": s.code, "name": s.name_vi} | ({"daily_cap": s.daily_cap} if s.daily_cap else {})
                     for s in sectors],

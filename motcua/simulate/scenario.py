@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from motcua.core.errors import InvalidInput
 from motcua.queue.settings import HallSettings
+import itertools
 
 # z of the normal distribution's 90th percentile: a lognormal's p90 is median · e^(σ·z)
 P90_Z = 1.2815515655446004
@@ -60,7 +61,7 @@ def window_of(text: str) -> tuple[float, float]:
 
 def _windows(texts: list[str]) -> list[tuple[float, float]]:
     windows = sorted(window_of(t) for t in texts)
-    for (_, end), (start, _) in zip(windows, windows[1:]):
+    for (_, end), (start, _) in itertools.pairwise(windows):
         if start < end:
             raise ValueError(f"windows overlap in {texts}")
     return windows

@@ -22,8 +22,16 @@ from motcua.web.context import (
 )
 
 __all__ = [
-    "Runtime", "register", "bearer_token", "begin_request_write", "close_db", "current_actor",
-    "current_device", "db", "ports", "runtime",
+    "Runtime",
+    "bearer_token",
+    "begin_request_write",
+    "close_db",
+    "current_actor",
+    "current_device",
+    "db",
+    "ports",
+    "register",
+    "runtime",
 ]
 
 

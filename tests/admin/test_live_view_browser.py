@@ -14,7 +14,7 @@ from motcua.queue import services
 from motcua.queue.models import Hall
 from motcua.core.ports import Ports
 from motcua.core.actors import Actor
-from tests.admin.test_browser import contexts, hall, new_page, sign_in  # noqa: F401  (fixtures)
+from tests.admin.test_browser import contexts, hall, new_page, sign_in
 from tests.conftest import LiveServer, runtime_of, screenshot
 
 pytestmark = pytest.mark.browser
@@ -54,8 +54,8 @@ def set_thresholds(server: LiveServer, **per_sector: int) -> None:
 
 
 @pytest.fixture
-def live_page(hall: LiveServer, browser: Browser,  # noqa: F811
-              contexts: list[Any]) -> Iterator[Page]:  # noqa: F811
+def live_page(hall: LiveServer, browser: Browser,
+              contexts: list[Any]) -> Iterator[Page]:
     page = new_page(browser, contexts)
     page.context.add_init_script(RECORD)
     sign_in(page, hall, "/admin/demo/live")

@@ -61,9 +61,9 @@ def hall(postgres_engine: Any, postgres_url: str, tmp_path: Path) -> Iterator[Ha
                "MOTCUA_SECRET_KEY": "deploy-test", "MOTCUA_ASYNC_MODE": "eventlet",
                "MOTCUA_PRINTER": "dummy:", "MOTCUA_TRUSTED_PROXIES": "127.0.0.1",
                "MOTCUA_RATELIMIT_ENABLED": "false"}
-        with motcua_servers(2, env, tmp_path) as servers:
-            with nginx_in_front([s.port for s in servers], tmp_path / "nginx") as url:
-                yield Hall(url, servers, kiosk, staff, tmp_path / "nginx" / "access.log")
+        with motcua_servers(2, env, tmp_path) as servers, \
+                nginx_in_front([s.port for s in servers], tmp_path / "nginx") as url:
+            yield Hall(url, servers, kiosk, staff, tmp_path / "nginx" / "access.log")
 
 
 def session_on(hall: Hall, server: Server) -> requests.Session:

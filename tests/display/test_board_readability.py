@@ -19,7 +19,7 @@ from motcua.queue.services import open_counter
 from motcua.core.ports import Ports
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials
-from tests.display.test_board_browser import (  # noqa: F401  (staff: a fixture)
+from tests.display.test_board_browser import (
     FULL_HD,
     busy_morning,
     counter_api,

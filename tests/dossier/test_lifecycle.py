@@ -44,7 +44,7 @@ def move(ports, actor, dossier, status, note="lý do ghi rõ"):
 
 def test_the_table_in_the_code_is_the_expected_one():
     assert {k: set(v) for k, v in lifecycle.ALLOWED.items()} == EXPECTED
-    assert lifecycle.CLOSING == {S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED}
+    assert {S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED} == lifecycle.CLOSING
 
 
 @pytest.mark.parametrize("start", list(S), ids=lambda s: s.name.lower())

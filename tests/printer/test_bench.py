@@ -16,4 +16,4 @@ def test_the_benchmark_reports_median_and_p95_per_way_of_printing_the_qr_code(mo
         assert set(row) == {"render to ESC/POS", "tickets", "median ms", "p95 ms", "median CPU ms",
                             "bytes", "target (CPU)"}
         assert 0 < row["median ms"] <= row["p95 ms"] and row["bytes"] > 10_000
-        assert 0 < row["median CPU ms"]
+        assert row["median CPU ms"] > 0

@@ -73,7 +73,7 @@ def test_an_agent_url_cannot_be_printed_on_from_here():
 
 
 def test_a_missing_device_file_is_one_clear_error(tmp_path):
-    with pytest.raises(PrinterError, match="Cannot open .*nowhere"):
+    with pytest.raises(PrinterError, match=r"Cannot open .*nowhere"):
         Printer(f"file:{tmp_path}/nowhere/lp0").print_bytes(JOB)
 
 
@@ -166,7 +166,7 @@ def test_a_device_that_blocks_costs_the_caller_its_deadline_and_no_more(tmp_path
     os.mkfifo(fifo)  # opening it for writing blocks until someone reads: a hung device
     printer = Printer(f"file:{fifo}?timeout=0.2")
     started = time.monotonic()
-    with pytest.raises(PrinterError, match="did not take the job within 0.2 s"):
+    with pytest.raises(PrinterError, match=r"did not take the job within 0\.2 s"):
         printer.print_bytes(JOB)
     assert time.monotonic() - started < 1.5
     with pytest.raises(PrinterError, match="still stuck"):

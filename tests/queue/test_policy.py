@@ -1,9 +1,9 @@
 """The calling policy, pinned: priority first with a cap, then longest wait weighted by rank."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 
 from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
 
-T0 = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 PENALTY = timedelta(minutes=10)
 
 

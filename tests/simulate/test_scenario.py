@@ -8,6 +8,7 @@ import pytest
 
 from motcua.simulate.cli import SCENARIOS
 from motcua.simulate.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+import itertools
 
 SMALL = """
 name = "Phường thử"
@@ -118,7 +119,7 @@ def test_a_missing_file_is_one_line(tmp_path):
 def test_unknown_hall_settings_are_refused_with_the_known_ones():
     data = {"name": "x", "opens": "07:00", "closes": "17:00", "settings": {"priority_cab": 3},
             "sectors": [{"code": "a"}], "counters": [{"number": 1, "sectors": ["a"]}]}
-    with pytest.raises(ScenarioError, match="unknown setting.s. priority_cab; known: priority_cap"):
+    with pytest.raises(ScenarioError, match=r"unknown setting.s. priority_cab; known: priority_cap"):
         parse_scenario(data)
 
 
@@ -127,7 +128,7 @@ def expected_visits(scenario: Scenario) -> float:
     total = 0.0
     for sector in scenario.sectors:
         rates = sector.rates + [(scenario.close_minute, 0.0)]
-        for (start, per_hour), (end, _) in zip(rates, rates[1:]):
+        for (start, per_hour), (end, _) in itertools.pairwise(rates):
             for open_start, open_end in scenario.issuing_windows():
                 overlap = min(end, open_end) - max(start, open_start)
                 total += max(0.0, overlap) * per_hour / 60

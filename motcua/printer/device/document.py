@@ -12,7 +12,7 @@ import dataclasses
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 from zoneinfo import ZoneInfo
 
 PAPER_DOTS = {80: 576, 58: 384}  # printable width in dots at 203 dpi (8 dots per mm)
@@ -89,7 +89,7 @@ class Cut:
     """Feed and cut here (a document may hold several slips, e.g. two receipt copies)."""
 
 
-Block = Union[Text, Row, Rule, Space, QRCode, Cut]
+Block = Text | Row | Rule | Space | QRCode | Cut
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,7 @@ def ticket_document(slip: TicketSlip) -> Document:
         return round(value * max(scale, 0.8))
 
     local = slip.issued_at.astimezone(ZoneInfo(slip.time_zone))
-    if slip.ahead == 0:
-        ahead = "Không có ai chờ trước bạn"
-    else:
-        ahead = f"Số người chờ trước bạn: {slip.ahead}"
+    ahead = "Không có ai chờ trước bạn" if slip.ahead == 0 else f"Số người chờ trước bạn: {slip.ahead}"
     blocks: list[Block] = [
         Text(slip.hall_name.upper(), pt(26), Weight.BOLD, Align.CENTER),
         Space(px(10)),

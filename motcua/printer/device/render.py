@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import qrcode
 import qrcode.constants
@@ -173,7 +173,7 @@ class NativeQR:
     module: int
 
 
-Piece = Union[Image.Image, NativeQR, Cut]
+Piece = Image.Image | NativeQR | Cut
 
 
 def _text_strip(block: Text, doc: Document) -> Strip:

@@ -5,13 +5,13 @@ is set up. The "long" sample carries the longest names seen in halls, to prove w
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from motcua.printer.device.document import PRIORITY_LABELS, TicketSlip
 
 HALL_TIME_ZONE = "Asia/Ho_Chi_Minh"  # the samples are of a hall in Vietnam
 
-_ISSUED = datetime(2025, 3, 14, 1, 5, tzinfo=timezone.utc)  # 08:05 in the hall
+_ISSUED = datetime(2025, 3, 14, 1, 5, tzinfo=UTC)  # 08:05 in the hall
 _URL = "http://192.168.1.10:5000/t/q7Xk2mP9vR4sT8wZ"
 _FOOTER = ("Đường dây nóng: 1900 1234", "Xin cảm ơn quý khách!")
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+import contextlib
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from motcua.printer.device.document import Document
@@ -182,7 +183,7 @@ class _EscposTransport(ABC):
     def _write(self, device: Escpos, data: bytes) -> None:
         device.device.write(data)
 
-    def _before_write(self, device: Escpos, deadline: float) -> None:
+    def _before_write(self, device: Escpos, deadline: float) -> None:  # noqa: B027 (a hook)
         """Called once open and again before the bytes go (a network printer's deadline)."""
 
     def _is_record(self) -> bool:
@@ -284,7 +285,8 @@ class Usb(_EscposTransport):
     def _not_found(self, reason: str) -> str:
         target = self.settings.target
         if "busy" in reason.lower():
-            return f"The USB printer {target} is held by another driver (CUPS or the kernel's usblp): {reason}"
+            return (f"The USB printer {target} is held by another driver "
+                    f"(CUPS or the kernel's usblp): {reason}")
         return f"No USB printer {target} found (plugged in and switched on?): {reason}"
 
 
@@ -421,10 +423,8 @@ def _ask(device: Escpos, query: bytes) -> int | None:
 
 
 def _close(device: Escpos) -> None:
-    try:
+    with contextlib.suppress(Exception):  # a broken connection may fail again; the job stands
         device.close()
-    except Exception:  # closing a broken connection may fail again; the job's outcome stands
-        pass
 
 
 def _need(cls: Any, message: str) -> None:

@@ -184,7 +184,8 @@ class PrinterPolicy:
         allowed: set[int] = set()
         for item in _items(ports):
             low, _, high = item.partition("-")
-            if not (low.isdigit() and (high or low).isdigit()) or not 0 < int(low) <= int(high or low) < 65536:
+            numbers = low.isdigit() and (high or low).isdigit()
+            if not numbers or not 0 < int(low) <= int(high or low) < 65536:
                 raise ValueError(f"PRINTER_PORTS: {item!r} is not a port or a range such as 9100-9109")
             allowed.update(range(int(low), int(high or low) + 1))
         return cls(nets, frozenset(allowed))
@@ -203,7 +204,8 @@ class PrinterPolicy:
         if settings.scheme == "tcp":
             self._check_address(*tcp_address(settings.target, url))
         if settings.scheme == "serial" and not SERIAL_DEVICE.fullmatch(settings.target):
-            raise PrinterError(f"A serial printer is a serial device such as /dev/ttyUSB0, not {settings.target!r}")
+            raise PrinterError("A serial printer is a serial device such as /dev/ttyUSB0, "
+                               f"not {settings.target!r}")
         if settings.scheme == "cups" and not CUPS_QUEUE.fullmatch(settings.target):
             raise PrinterError(f"{settings.target!r} is not a CUPS queue name (letters, digits, - and _)")
         return settings
