@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from motcua.web.errors import ApiError
@@ -16,14 +17,14 @@ def request_actor() -> Actor:
     """The caller, or 401. A browser session's state-changing request must carry its CSRF token."""
     actor = current_actor()
     if actor is None and bearer_token() is not None:
-        raise ApiError(401, "unauthorized", "Unknown, revoked or expired token")
+        raise ApiError(401, "unauthorized", _("Mã truy cập không đúng, đã bị thu hồi hoặc đã hết hạn."))
     if actor is None:
-        raise ApiError(401, "unauthorized", "Sign in or send a bearer token")
+        raise ApiError(401, "unauthorized", _("Hãy đăng nhập hoặc gửi mã truy cập (bearer token)."))
     if bearer_token() is None and request.method != "GET":
         try:
             csrf.protect()
-        except CSRFError as exc:
-            raise ApiError(400, "csrf_failed", exc.description) from None
+        except CSRFError:
+            raise ApiError(400, "csrf_failed", _("Trang đã cũ. Vui lòng tải lại trang.")) from None
     return actor
 
 
@@ -33,10 +34,11 @@ def is_staff(actor: Actor | None) -> bool:
 
 
 def staff_actor(refusal: str) -> Actor:
-    """The caller if it is hall staff (a person or a staff token), else 403 with `refusal`."""
+    """The caller if it is hall staff (a person or a staff token), else 403 with `refusal` (a
+    message id, answered in the caller's language)."""
     actor = request_actor()
     if not is_staff(actor):
-        raise ApiError(403, "forbidden", refusal)
+        raise Forbidden(refusal)
     return actor
 
 
@@ -44,8 +46,5 @@ def counter_actor(refusal: str) -> Actor:
     """Hall staff who may work at a counter: refused before the body is read, so an officer
     token that acts as no person gets 403 whatever it sends."""
     actor = staff_actor(refusal)
-    try:
-        refuse_officer_without_person(actor)
-    except Forbidden as exc:
-        raise ApiError(403, "forbidden", exc.message) from None
+    refuse_officer_without_person(actor)
     return actor

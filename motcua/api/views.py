@@ -18,6 +18,8 @@ from motcua.printer import services as printing
 from motcua.printer.models import PrintJob
 from motcua.queue import readmodels, services
 from motcua.queue.models import Counter, Ticket
+from motcua.queue.services import COUNTER_STAFF_ONLY
+from motcua.core.errors import N_
 from motcua.web import (
     begin_request_write,
     current_actor,
@@ -93,7 +95,6 @@ def queue(hall: str) -> Response:
     return jsonify(readmodels.queue_snapshot(db(), runtime().clock, found))
 
 
-COUNTER_STAFF_ONLY = "Only hall staff can act on counters"
 CounterAction = Callable[..., services.AtCounter]
 
 
@@ -188,7 +189,7 @@ def counter_action(hall: str, number: int, action: str) -> Response:
 @bp.post("/print-jobs/<int:job_id>/reprint")
 def reprint(job_id: int) -> tuple[Response, int]:
     """Print a ticket or receipt again on purpose (staff), e.g. after a printer fault."""
-    actor = staff_actor("Only hall staff can reprint")
+    actor = staff_actor(N_("Chỉ cán bộ của bộ phận một cửa mới in lại được."))
     json_body(Empty)
     job = db().get(PrintJob, job_id)
     if job is None or actor.hall_id not in (None, job.hall_id):

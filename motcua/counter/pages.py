@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from motcua.counter.texts import error_messages
 from motcua.extensions import LANGUAGES
-from motcua.queue.errors import DomainError
 
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -17,9 +15,7 @@ def message_page(title: str, message: str, status: int, **links: str) -> tuple[s
 
 
 def error_page(status: int, title: str, message: str, exc: Exception) -> tuple[str, int]:
-    """A refusal in the counter's frame, in the officer's words for its code."""
-    if isinstance(exc, DomainError):
-        message = error_messages().get(exc.code, message)
+    """A refusal in the counter's frame (`message` is already in the officer's language)."""
     return message_page(title, message, status)
 
 

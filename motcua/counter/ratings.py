@@ -16,6 +16,7 @@ from motcua.core.identity import device_for_token
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor, DeviceKind
 from motcua.core.clock import Clock, local_day
+from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.counter.models import Rating, RatingLevel
@@ -29,6 +30,7 @@ REASONS: tuple[str, ...] = ("long_wait", "attitude", "unclear_guidance", "extra_
                             "other")
 # How long after a ticket is finished the tablet may still ask about it.
 RATING_WINDOW = timedelta(minutes=5)
+ALREADY_RATED = N_("Số này đã được đánh giá rồi. Xin cảm ơn!")
 
 
 class AlreadyRated(errors.Conflict):
@@ -55,11 +57,12 @@ def tablet_at(session: Session, token: str | None, hall_code: str, counter_numbe
     """The registered tablet behind `token`, if it belongs to this hall's counter."""
     device = device_for_token(session, token) if token else None
     if device is None or device.kind != DeviceKind.TABLET:
-        raise NotThisTablet("This device is not a registered rating tablet")
+        raise NotThisTablet(N_("Thiết bị này không phải máy đánh giá đã đăng ký."))
     hall = get_hall(session, hall_code)
     counter = get_counter(session, hall, counter_number)
     if device.hall_id != hall.id or device.counter_id != counter.id:
-        raise NotThisTablet(f"This tablet belongs to another counter than {counter_number}")
+        raise NotThisTablet(N_("Máy đánh giá này thuộc một quầy khác, không phải quầy %(number)s."),
+                            number=counter_number)
     return device
 
 
@@ -99,14 +102,15 @@ def rate(
     session = uow.session
     hall = session.get_one(Hall, device.hall_id)
     if level not in levels_for(settings_of(hall)):
-        raise errors.InvalidInput(f"Rating level '{level.value}' is not used in this hall")
+        raise errors.InvalidInput(N_("Mức đánh giá “%(level)s” không dùng tại nơi này."),
+                                  level=level.value)
     if reason is not None and (level != RatingLevel.UNSATISFIED or reason not in REASONS):
-        raise errors.InvalidInput("A reason is one of the preset ones, given only when unhappy")
+        raise errors.InvalidInput(N_("Lý do phải là một lý do có sẵn, và chỉ khi chưa hài lòng."))
     ticket = session.scalar(_rateable(uow.clock, hall, device).where(Ticket.id == ticket_id))
     if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket_id)) is not None:
-        raise AlreadyRated("This ticket has already been rated")
+        raise AlreadyRated(ALREADY_RATED)
     if ticket is None:
-        raise NotRateable("This ticket was not just served at this counter")
+        raise NotRateable(N_("Không còn đánh giá được số này."))
     counter = ticket.counter
     assert counter is not None
     now = uow.clock.now()
@@ -120,7 +124,7 @@ def rate(
     try:
         session.flush()  # two taps racing on PostgreSQL: the second waits, then fails here
     except IntegrityError:
-        raise AlreadyRated("This ticket has already been rated") from None
+        raise AlreadyRated(ALREADY_RATED) from None
     uow.publish(Event(
         name=EventName.TICKET_RATED, hall=hall.code, counter_number=counter.number,
         payload={"ticket": {"display_number": ticket.display_number},

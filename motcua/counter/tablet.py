@@ -29,7 +29,7 @@ from motcua.web.parsing import json_body
 from motcua.counter import ratings
 from motcua.counter.models import RatingLevel
 from motcua.inputs import DbInt
-from motcua.counter.texts import error_messages, level_labels, reason_labels, tablet_strings
+from motcua.counter.texts import level_labels, reason_labels, tablet_strings
 from motcua.counter.pages import error_page, message_page, remember_language
 from motcua.queue import services
 from motcua.queue.models import CounterState
@@ -105,7 +105,6 @@ def tablet(hall_code: str, number: int) -> Response | tuple[str, int]:
         "unhappy": RatingLevel.UNSATISFIED.value,
         "reasons": [{"value": code, "label": reason_labels()[code]} for code in ratings.REASONS],
         "strings": tablet_strings(),
-        "errors": error_messages(),
     }
     page_html = render_template("counter/tablet.html", hall=hall, number=number, page=page)
     return _remember(make_response(page_html), request.cookies[TABLET_COOKIE])
@@ -141,4 +140,4 @@ def rate(hall_code: str, number: int) -> tuple[Response, int]:
 
 @bp.errorhandler(CSRFError)
 def _stale(exc: CSRFError) -> tuple[Response, int]:
-    return error_response(400, "csrf_failed", exc.description)
+    return error_response(400, "csrf_failed", _("Trang đã cũ. Vui lòng tải lại trang."))

@@ -95,29 +95,6 @@ def staff_strings() -> dict[str, str]:
     }
 
 
-def error_messages() -> dict[str, str]:
-    """Answers to the API's error codes, in the officer's language."""
-    return {
-        "hall_not_found": _("Không có bộ phận một cửa này."),
-        "counter_not_open": _("Quầy chưa mở: hãy mở quầy trước (quầy đang tạm nghỉ thì bấm "
-                              "“Tiếp tục”)."),
-        "counter_taken": _("Quầy đã có cán bộ khác nhận."),
-        "not_your_counter": _("Đây không phải quầy của bạn."),
-        "forbidden": _("Bạn không có quyền làm việc này."),
-        "invalid_transition": _("Không thể làm việc này với số hiện tại."),
-        "ticket_not_found": _("Không có số này trong ngày hôm nay."),
-        "sector_not_found": _("Không có lĩnh vực này."),
-        "counter_not_found": _("Không có quầy này."),
-        "invalid_input": _("Thông tin chưa hợp lệ."),
-        "invalid_request": _("Thông tin chưa hợp lệ."),
-        "conflict": _("Hãy hoàn thành, chuyển hoặc bỏ qua số hiện tại trước."),
-        "csrf_failed": _("Trang đã cũ. Vui lòng tải lại trang."),
-        "rate_limited": _("Thao tác quá nhanh, vui lòng chờ một chút."),
-        "already_rated": _("Số này đã được đánh giá rồi. Xin cảm ơn!"),
-        "not_rateable": _("Không còn đánh giá được số này."),
-    }
-
-
 def tablet_strings() -> dict[str, str]:
     return {
         "welcome": _("Xin kính chào quý công dân"),
@@ -128,4 +105,5 @@ def tablet_strings() -> dict[str, str]:
         "skip": _("Bỏ qua"),
         "thanks": _("Xin cảm ơn quý công dân đã đánh giá!"),
         "offline": _("Mất kết nối, đang kết nối lại…"),
+        "not_rateable": _("Không còn đánh giá được số này."),
     }

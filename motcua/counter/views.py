@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response
 
 from motcua.web.errors import answers_json, error_response, error_screen
 from motcua.core.clock import local_day
+from motcua.core.errors import N_
 from motcua.counter import readmodels
 from motcua.counter.texts import (
-    error_messages,
     event_labels,
     level_labels,
     reason_labels,
@@ -65,7 +65,7 @@ def _manages(user: StaffUser) -> bool:
 def _staff_hall(code: str) -> Hall:
     hall = services.get_hall(db(), code)
     if _staff().hall_id not in (None, hall.id):
-        raise errors.Forbidden("This hall is not yours")
+        raise errors.Forbidden(N_("Đây không phải bộ phận một cửa của bạn."))
     return hall
 
 
@@ -125,7 +125,6 @@ def hall(hall_code: str) -> str:
         "holds_counter": user.role == Role.OFFICER and _own_counter(user) is not None,
         "sectors": {s.code: s.name(_lang()) for s in found.sectors},
         "strings": staff_strings(),
-        "errors": error_messages(),
     }
     return render_template("counter/hall.html", hall=found, page=page, manager=_manages(user))
 
@@ -160,7 +159,6 @@ def console(hall_code: str, number: int) -> Response | str:
         "sectors": {s.code: s.name(lang) for s in found.sectors},
         "levels": level_labels(),
         "strings": staff_strings(),
-        "errors": error_messages(),
     }
     others = [c for c in found.counters if c.number != counter.number]
     return render_template("counter/console.html", hall=found, counter=counter, page=page,
@@ -174,7 +172,7 @@ def state(hall_code: str, number: int) -> Response:
     counter = services.get_counter(db(), found, number)
     user = _staff()
     if not _manages(user) and counter.officer_id != user.id:
-        raise errors.NotYourCounter(f"Counter {number} is not your counter")
+        raise errors.NotYourCounter(N_("Quầy %(number)s không phải quầy của bạn."), number=number)
     return jsonify(readmodels.console_state(db(), runtime().clock, found, counter, user.id))
 
 

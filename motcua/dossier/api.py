@@ -25,9 +25,12 @@ from motcua.dossier.installation import installation as configured
 from motcua.dossier.printing import print_receipt
 from motcua.extensions import csrf
 from motcua.core.actors import Actor
+from motcua.core.errors import N_
 from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
 from motcua.web.links import dossier_lookup_url
+
+STAFF_ONLY = N_("Chỉ cán bộ của bộ phận một cửa mới làm việc được với hồ sơ.")
 
 bp = Blueprint("dossier_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `staff_actor`
@@ -80,7 +83,7 @@ def _dossier_json(dossier: Dossier) -> dict[str, Any]:
 
 @bp.post("/halls/<hall>/counters/<int:number>/dossiers")
 def receive(hall: str, number: int) -> tuple[Response, int]:
-    actor = counter_actor("Only hall staff can work on dossiers")
+    actor = counter_actor(STAFF_ONLY)
     body: ReceiveDossier = json_body(ReceiveDossier)
     intake = services.Intake(
         procedure_code=body.procedure,
@@ -109,7 +112,7 @@ def procedures(hall: str) -> Response:
 
 @bp.get("/halls/<hall>/dossiers/due-soon")
 def due_soon(hall: str) -> Response:
-    actor = staff_actor("Only hall staff can work on dossiers")
+    actor = staff_actor(STAFF_ONLY)
     found = get_hall(db(), hall)
     if actor.hall_id not in (None, found.id):
         raise ApiError(403, "forbidden", "This hall is not yours")
@@ -120,13 +123,13 @@ def due_soon(hall: str) -> Response:
 
 @bp.get("/dossiers/<code>")
 def dossier(code: str) -> Response:
-    actor = staff_actor("Only hall staff can work on dossiers")
+    actor = staff_actor(STAFF_ONLY)
     return jsonify(_dossier_json(_own(actor, services.get_dossier(db(), code))))
 
 
 @bp.post("/dossiers/<code>/status")
 def change_status(code: str) -> Response:
-    actor = staff_actor("Only hall staff can work on dossiers")
+    actor = staff_actor(STAFF_ONLY)
     body: ChangeStatus = json_body(ChangeStatus)
     _own(actor, services.get_dossier(db(), code))
     changed = services.change_status(ports(), code=code, status=body.status, actor=actor,

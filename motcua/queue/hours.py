@@ -1,10 +1,11 @@
 """Time windows such as "06:15-11:15,13:15-15:30" ("24:00" ends at midnight), in hall time."""
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, time
 
+from motcua.core.errors import N_
 from motcua.queue.errors import InvalidInput
-import itertools
 
 
 def parse_windows(text: str) -> list[tuple[time, time]]:
@@ -17,16 +18,17 @@ def parse_windows(text: str) -> list[tuple[time, time]]:
             start = time.fromisoformat(start_text)
             end = time.max if end_text == "24:00" else time.fromisoformat(end_text)
         except ValueError:
-            raise InvalidInput(f"'{part}' is not a time window like 07:00-11:30") from None
+            raise InvalidInput(N_("“%(part)s” không phải khung giờ dạng 07:00-11:30."),
+                               part=part) from None
         if end <= start:
-            raise InvalidInput(f"window '{part}' ends before it starts")
+            raise InvalidInput(N_("Khung giờ “%(part)s” kết thúc trước khi bắt đầu."), part=part)
         windows.append((start, end))
     if not windows:
-        raise InvalidInput("at least one time window is needed, like 07:00-11:30")
+        raise InvalidInput(N_("Cần ít nhất một khung giờ, dạng 07:00-11:30."))
     windows.sort()
     for (_, end), (start, _) in itertools.pairwise(windows):
         if start < end:
-            raise InvalidInput(f"windows overlap in '{text}'")
+            raise InvalidInput(N_("Các khung giờ trong “%(text)s” chồng lên nhau."), text=text)
     return windows
 
 

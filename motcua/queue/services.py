@@ -20,6 +20,7 @@ from motcua.core.clock import Clock, local_day, local_now
 from motcua.core.actors import Actor, Role
 from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
+from motcua.core.errors import N_
 from motcua.queue import errors
 from motcua.queue.hours import within
 from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
@@ -64,14 +65,15 @@ _CURRENT_TICKET = (
 def get_hall(session: Session, code: str) -> Hall:
     hall = session.scalar(_HALL_BY_CODE, {"code": code})
     if hall is None:
-        raise errors.HallNotFound(f"No hall with code '{code}'")
+        raise errors.HallNotFound(N_("Không có bộ phận một cửa mã “%(code)s”."), code=code)
     return hall
 
 
 def get_sector(session: Session, hall: Hall, code: str) -> Sector:
     sector = session.scalar(_SECTOR_BY_CODE, {"hall_id": hall.id, "code": code})
     if sector is None:
-        raise errors.SectorNotFound(f"No sector '{code}' in hall '{hall.code}'")
+        raise errors.SectorNotFound(N_("Không có lĩnh vực “%(code)s” tại %(hall)s."), code=code,
+                                   hall=hall.code)
     return sector
 
 
@@ -86,10 +88,11 @@ def get_hall_and_sector(session: Session, hall_code: str, sector_code: str) -> t
     """Both in one query (issuing needs both, at every tap)."""
     row = session.execute(_HALL_AND_SECTOR, {"hall": hall_code, "sector": sector_code}).first()
     if row is None:
-        raise errors.HallNotFound(f"No hall with code '{hall_code}'")
+        raise errors.HallNotFound(N_("Không có bộ phận một cửa mã “%(code)s”."), code=hall_code)
     hall, sector = row
     if sector is None:
-        raise errors.SectorNotFound(f"No sector '{sector_code}' in hall '{hall.code}'")
+        raise errors.SectorNotFound(N_("Không có lĩnh vực “%(code)s” tại %(hall)s."), code=sector_code,
+                                   hall=hall.code)
     return hall, sector
 
 
@@ -105,24 +108,26 @@ def get_hall_and_counter(session: Session, hall_code: str, number: int) -> tuple
     """Both, with the counter's sectors, in one query (every counter action needs them)."""
     row = session.execute(_HALL_AND_COUNTER, {"hall": hall_code, "number": number}).unique().first()
     if row is None:
-        raise errors.HallNotFound(f"No hall with code '{hall_code}'")
+        raise errors.HallNotFound(N_("Không có bộ phận một cửa mã “%(code)s”."), code=hall_code)
     hall, counter = row
     if counter is None:
-        raise errors.CounterNotFound(f"No counter {number} in hall '{hall.code}'")
+        raise errors.CounterNotFound(N_("Không có quầy %(number)s tại %(hall)s."), number=number,
+                                     hall=hall.code)
     return hall, counter
 
 
 def get_counter(session: Session, hall: Hall, number: int) -> Counter:
     counter = session.scalar(_COUNTER_BY_NUMBER, {"hall_id": hall.id, "number": number})
     if counter is None:
-        raise errors.CounterNotFound(f"No counter {number} in hall '{hall.code}'")
+        raise errors.CounterNotFound(N_("Không có quầy %(number)s tại %(hall)s."), number=number,
+                                     hall=hall.code)
     return counter
 
 
 def get_ticket_by_token(session: Session, token: str) -> Ticket:
     ticket = session.scalar(_TICKET_BY_TOKEN, {"token": token})
     if ticket is None:
-        raise errors.TicketNotFound("No ticket with that code")
+        raise errors.TicketNotFound(N_("Không có số nào với mã này."))
     return ticket
 
 
@@ -165,8 +170,9 @@ def _log(
     })
 
 
-OFFICER_WITHOUT_PERSON = ("An officer token that acts as no person cannot act on counters "
-                          "(create it with --user)")
+OFFICER_WITHOUT_PERSON = N_("Mã truy cập cán bộ không gắn với người nào thì không thao tác "
+                            "được tại quầy (tạo mã với --user).")
+COUNTER_STAFF_ONLY = N_("Chỉ cán bộ của bộ phận một cửa mới thao tác được tại quầy.")
 
 
 def refuse_officer_without_person(actor: Actor) -> None:
@@ -186,15 +192,18 @@ def _authorize_counter(actor: Actor, hall: Hall, counter: Counter) -> None:
             return
         if counter.officer_id is None and counter.state == CounterState.CLOSED:
             _require_open(counter)  # nobody's counter yet: the officer only has to open it
-        raise errors.NotYourCounter(f"Counter {counter.number} is not your counter")
-    raise errors.Forbidden("Only hall staff can act on counters")
+        raise errors.NotYourCounter(N_("Quầy %(number)s không phải quầy của bạn."),
+                                    number=counter.number)
+    raise errors.Forbidden(COUNTER_STAFF_ONLY)
 
 
 def _require_open(counter: Counter) -> None:
     if counter.state != CounterState.OPEN:
         if counter.state == CounterState.PAUSED:
-            raise errors.CounterNotOpen(f"Counter {counter.number} is paused: resume it first")
-        raise errors.CounterNotOpen(f"Counter {counter.number} is closed: open the counter first")
+            raise errors.CounterNotOpen(N_("Quầy %(number)s đang tạm dừng: bấm “Tiếp tục” trước."),
+                                        number=counter.number)
+        raise errors.CounterNotOpen(N_("Quầy %(number)s đang đóng: hãy mở quầy trước."),
+                                    number=counter.number)
 
 
 _WAITING_COUNTS = (
@@ -252,10 +261,12 @@ def _ticket_event(uow: UnitOfWork, name: EventName, hall: Hall, ticket: Ticket, 
 
 def _ensure_issuing(uow: UnitOfWork, hall: Hall, sector: Sector) -> None:
     if not sector.is_open:
-        raise errors.SectorClosed(f"Sector '{sector.name_vi}' is not issuing tickets now")
+        raise errors.SectorClosed(N_("Lĩnh vực “%(sector)s” hiện không phát số."),
+                                  sector=sector.name_vi)
     windows = sector.issuing_windows or hall.opening_windows
     if not within(windows, local_now(uow.clock, hall.time_zone)):
-        raise errors.OutsideIssuingWindow(f"Tickets for '{sector.name_vi}' are issued {windows}")
+        raise errors.OutsideIssuingWindow(N_("Lĩnh vực “%(sector)s” phát số trong giờ %(windows)s."),
+                                          sector=sector.name_vi, windows=windows)
 
 
 def daily_capacity(sector: Sector) -> int:
@@ -275,14 +286,15 @@ def issue_ticket(
     session = uow.session
     hall, sector = get_hall_and_sector(session, hall_code, sector_code)
     if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
-        raise errors.Forbidden(f"This device cannot issue tickets in hall '{hall.code}'")
+        raise errors.Forbidden(N_("Thiết bị này không được phát số tại %(hall)s."), hall=hall.code)
     _ensure_issuing(uow, hall, sector)
     now = uow.clock.now()
     day = local_day(uow.clock, hall.time_zone)
     sequence = next_in_sequence(session, f"sector:{sector.id}", day)
     if sequence > daily_capacity(sector):
         session.rollback()  # gives the number back: no gaps
-        raise errors.DailyCapReached(f"'{sector.name_vi}' has issued all its numbers today")
+        raise errors.DailyCapReached(N_("Lĩnh vực “%(sector)s” đã phát hết số của hôm nay."),
+                                     sector=sector.name_vi)
     number = sector.number_start + sequence - 1
     ticket = _insert_ticket(session, {
         "hall_id": hall.id,
@@ -504,9 +516,10 @@ def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
     if actor.role == Role.OFFICER:
         refuse_officer_without_person(actor)
         if actor.hall_id not in (None, hall.id):
-            raise errors.Forbidden("This counter belongs to another hall")
+            raise errors.Forbidden(N_("Quầy này thuộc bộ phận một cửa khác."))
         if counter.officer_id not in (None, actor.user_id):
-            raise errors.CounterTaken(f"Counter {counter.number} is taken by another officer")
+            raise errors.CounterTaken(N_("Quầy %(number)s đã có cán bộ khác nhận."),
+                                      number=counter.number)
         counter.officer_id = actor.user_id
     else:
         _authorize_counter(actor, hall, counter)
@@ -520,7 +533,7 @@ def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
 def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     if current_ticket(uow.session, counter):
-        raise errors.Conflict("Finish, transfer or mark the current ticket before closing")
+        raise errors.Conflict(N_("Hãy hoàn thành, chuyển hoặc bỏ qua số hiện tại trước khi đóng quầy."))
     counter.state = CounterState.CLOSED
     counter.officer_id = None
     counter.consecutive_priority_calls = 0
@@ -535,9 +548,9 @@ def _set_pause(
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     wanted_from = CounterState.OPEN if paused else CounterState.PAUSED
     if counter.state != wanted_from:
-        verb = "pause" if paused else "resume"
-        raise errors.InvalidTransition(
-            f"Counter {counter.number} is {counter.state.value}: cannot {verb}")
+        refusal = (N_("Quầy %(number)s không mở nên không tạm dừng được.") if paused
+                   else N_("Quầy %(number)s không tạm dừng nên không tiếp tục được."))
+        raise errors.InvalidTransition(refusal, number=counter.number)
     counter.state = CounterState.PAUSED if paused else CounterState.OPEN
     _log(uow, hall, "counter_paused" if paused else "counter_resumed", actor,
          counter=counter, reason=reason)
@@ -693,7 +706,7 @@ def _find_today(session: Session, hall: Hall, day: date, display_number: str) ->
                              Ticket.display_number == display_number)
     )
     if ticket is None:
-        raise errors.TicketNotFound(f"No ticket {display_number} today")
+        raise errors.TicketNotFound(N_("Hôm nay không có số %(number)s."), number=display_number)
     return ticket
 
 
@@ -704,7 +717,7 @@ def call_specific(
 ) -> AtCounter:
     """Call a ticket out of order (or one marked no-show who came back). Audited."""
     if not reason or not reason.strip():
-        raise errors.InvalidInput("Calling out of order needs a reason")
+        raise errors.InvalidInput(N_("Gọi số không theo thứ tự cần ghi lý do."), field="reason")
 
     session = uow.session
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
@@ -712,8 +725,8 @@ def call_specific(
     now = uow.clock.now()
     ticket = _find_today(session, hall, local_day(uow.clock, hall.time_zone), display_number)
     if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
-        raise errors.InvalidTransition(
-            f"Ticket {display_number} is {ticket.status.value}: it cannot be called")
+        raise errors.InvalidTransition(N_("Số %(number)s không còn chờ nên không gọi được."),
+                                       number=display_number)
     _finish_current(uow, hall, counter, actor, now)
     _mark_called(ticket, counter, now)
     _log(uow, hall, "called_out_of_order", actor, ticket=ticket, counter=counter,
@@ -726,7 +739,8 @@ def call_specific(
 def _current_or_fail(uow: UnitOfWork, counter: Counter) -> Ticket:
     ticket = current_ticket(uow.session, counter)
     if ticket is None:
-        raise errors.InvalidTransition(f"Counter {counter.number} has no current ticket")
+        raise errors.InvalidTransition(N_("Quầy %(number)s chưa có số nào đang phục vụ."),
+                                       number=counter.number)
     return ticket
 
 
@@ -746,7 +760,8 @@ def _ticket_step(
     ticket = _current_or_fail(uow, counter)
     if ticket.status not in allowed:
         raise errors.InvalidTransition(
-            f"Ticket {ticket.display_number} is {ticket.status.value}: cannot {kind}")
+            N_("Số %(number)s đang ở trạng thái không cho phép việc này."),
+            number=ticket.display_number)
     step(ticket, uow.clock.now())
     _log(uow, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
     event = _ticket_event(uow, event_name, hall, ticket)
@@ -805,9 +820,9 @@ def transfer(
 ) -> AtCounter:
     """Send the current citizen to another sector or a named counter, keeping their place."""
     if not reason or not reason.strip():
-        raise errors.InvalidInput("A transfer needs a reason")
+        raise errors.InvalidInput(N_("Chuyển số cần ghi lý do."), field="reason")
     if (to_sector is None) == (to_counter is None):
-        raise errors.InvalidInput("Transfer to either a sector or a counter")
+        raise errors.InvalidInput(N_("Hãy chọn chuyển sang một lĩnh vực hoặc một quầy."))
 
     session = uow.session
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
@@ -815,7 +830,7 @@ def transfer(
     target_sector = get_sector(session, hall, to_sector) if to_sector else None
     target_counter = get_counter(session, hall, to_counter) if to_counter is not None else None
     if target_counter is not None and target_counter.id == counter.id:
-        raise errors.InvalidInput("The ticket is already at this counter")
+        raise errors.InvalidInput(N_("Số này đã ở quầy này rồi."))
     ticket.transferred_from_sector_id = ticket.sector_id
     ticket.transferred_from_counter_id = counter.id
     if target_sector is not None:

@@ -38,7 +38,7 @@ def test_an_officer_calling_on_a_closed_counter_is_told_to_open_it_first(signed_
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "counter_not_open"
-    assert error["message"] == "Counter 2 is closed: open the counter first"
+    assert error["message"] == "Quầy 2 đang đóng: hãy mở quầy trước."
 
 
 def test_an_officer_cannot_open_another_officers_console_or_its_state(signed_in):
@@ -107,7 +107,7 @@ def test_an_unknown_hall_or_counter_gets_a_friendly_404(signed_in):
     hong = signed_in("hong")
     missing = hong.client.get("/counter/nowhere")
     assert missing.status_code == 404
-    assert "Không có bộ phận một cửa này." in missing.get_data(as_text=True)
+    assert "Không có bộ phận một cửa mã “nowhere”." in missing.get_data(as_text=True)
     assert hong.client.get("/counter/demo/99").status_code == 404
     assert hong.client.get("/counter/demo/99/state").get_json()["error"]["code"] == "counter_not_found"
 
@@ -200,13 +200,10 @@ def test_sector_names_on_the_console_follow_the_language(signed_in, session):
     assert sector.name_en in lan.client.get("/counter/demo/1?lang=en").get_data(as_text=True)
 
 
-def test_the_console_tells_an_officer_to_open_the_counter_first_in_both_languages(app):
-    from flask_babel import force_locale
-
-    from motcua.counter.texts import error_messages
-
-    with app.test_request_context():
-        with force_locale("vi"):
-            assert "hãy mở quầy trước" in error_messages()["counter_not_open"]
-        with force_locale("en"):
-            assert "open the counter first" in error_messages()["counter_not_open"]
+def test_the_console_tells_an_officer_to_open_the_counter_first_in_both_languages(signed_in):
+    lan = signed_in("lan")
+    for lang, words in (("vi", "hãy mở quầy trước"), ("en", "open the counter first")):
+        lan.client.get(f"/counter/demo/1?lang={lang}")  # the console's language sticks
+        refused = lan.act(1, "call-next")
+        assert refused.get_json()["error"]["code"] == "counter_not_open"
+        assert words in refused.get_json()["error"]["message"]

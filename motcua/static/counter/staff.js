@@ -41,7 +41,7 @@ const Staff = (() => {
 
   function errorText(error) {
     if (error.code === "network") return page.strings.network;
-    return page.errors[error.code] || format(page.strings.error, { message: error.message });
+    return format(page.strings.error, { message: error.message }); // in the officer's language
   }
 
   let toastTimer = null;

@@ -67,8 +67,9 @@
       });
       if (!response.ok) {
         const data = await response.json().catch(() => null);
+        // Rated already: the answer thanks the citizen; anything else is one plain sentence.
         const code = data && data.error && data.error.code;
-        message = page.errors[code] || page.errors.not_rateable;
+        message = code === "already_rated" ? data.error.message : page.strings.not_rateable;
       }
     } catch (_) {
       message = page.strings.offline;
