@@ -107,3 +107,21 @@ def test_the_call_next_answer_reads_the_hall_counter_and_ticket_only_once(app, c
     reads = [s for s in statements if s.startswith("SELECT")]
     assert sum("FROM halls" in s for s in reads) == 1
     assert sum("FROM counters" in s or "JOIN counters" in s for s in reads) == 1
+
+
+def test_calling_next_is_one_write_transaction_authentication_included(app, client, hall,
+                                                                       supervisor_token):
+    """No read transaction for the token before the write: one BEGIN, one pool checkout."""
+    headers = {"Authorization": f"Bearer {supervisor_token}"}
+    client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"}, headers=headers)
+    client.post("/api/v1/halls/demo/counters/1/open", json={}, headers=headers)
+    statements: list[str] = []
+    bind = runtime_of(app).engine
+    listener = lambda _c, _cur, sql, *_a: statements.append(" ".join(sql.split()))  # noqa: E731
+    event.listen(bind, "before_cursor_execute", listener)
+    try:
+        answer = client.post("/api/v1/halls/demo/counters/1/call-next", json={}, headers=headers)
+    finally:
+        event.remove(bind, "before_cursor_execute", listener)
+    assert answer.status_code == 200
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
