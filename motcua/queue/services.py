@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from motcua.core.clock import Clock, local_day, local_now
 from motcua.core.actors import Actor, Role
@@ -285,7 +286,7 @@ def issue_ticket(
         session.rollback()  # gives the number back: no gaps
         raise errors.DailyCapReached(f"'{sector.name_vi}' has issued all its numbers today")
     number = sector.number_start + sequence - 1
-    ticket = _insert_ticket(session, {
+    ticket = _insert_ticket(session, hall, sector, {
         "hall_id": hall.id,
         "sector_id": sector.id,
         "issued_sector_id": sector.id,
@@ -333,11 +334,13 @@ _PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_state
 _INSERT_TICKET = insert(Ticket.metadata.tables[Ticket.__tablename__])
 
 
-def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
+def _insert_ticket(session: Session, hall: Hall, sector: Sector, values: dict[str, Any]) -> Ticket:
     """Insert a new ticket with one INSERT and hand back its ORM object without reading it.
 
     On the issuing path the ORM's unit of work costs several times the INSERT itself. The
-    object gets every column (those not given are None) and joins the session as if loaded.
+    object gets every column (those not given are None) and joins the session as if loaded,
+    with its hall and sector as loaded too: the event and a printing kiosk's slip read them,
+    and the hall, held by nothing else once issuing returns, would be read again.
     """
     columns = {column.key: None for column in Ticket.__table__.columns} | values
     inserted = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
@@ -346,6 +349,8 @@ def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
     ticket = Ticket(**columns)
     make_transient_to_detached(ticket)
     session.add(ticket)
+    set_committed_value(ticket, "hall", hall)
+    set_committed_value(ticket, "sector", sector)
     return ticket
 
 
