@@ -87,11 +87,14 @@ SECTORS = ("dat-dai", "tu-phap", "doanh-nghiep", "y-te", "giao-thong", "xay-dung
 Sample = tuple[float, float, Any]
 
 
-def _kiosk(port: int, token: str, index: int, count: int, every: float, start: Any, out: Any) -> None:
+def _kiosk(port: int, token: str, index: int, count: int, every: float, offset: float,
+           start: Any, out: Any) -> None:
     """One client process, like one kiosk: its own connection, one tap after another, each
-    `every` seconds after the one before (0: as soon as the answer came)."""
+    `every` seconds after the one before (0: as soon as the answer came), the first `offset`
+    seconds after the start (kiosks of a hall are not tapped in step)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     start.wait()
+    time.sleep(offset)
     try:
         taps = []
         for i in range(count):
@@ -148,14 +151,17 @@ def _issue(server: Served, clients: int, total: int, tokens: list[str] | None = 
            every: float = 0) -> tuple[list[list[Sample]], float]:
     """`clients` kiosks tapping `total` tickets; each kiosk's taps in order."""
     tokens = tokens or [server.kiosk_token] * clients
-    return _clients(_kiosk, [(server.port, tokens[i], i, total // clients, every)
-                             for i in range(clients)])
+    return _clients(_kiosk, [(server.port, tokens[i], i, total // clients, every,
+                              every * i / clients) for i in range(clients)])
 
 
 def _row(backend: str, operation: str, clients: int, samples: list[Sample], wall: float,
-         cpu: float, **extra: Any) -> dict[str, Any]:
+         cpu: float, *, processes: int = 1, printing: str = "no", **extra: Any) -> dict[str, Any]:
+    """A table row; `server`: how many `motcua serve` (eventlet) processes answered,
+    `printing`: what the kiosks' slips went to ("no": kiosks without a printer)."""
     latencies = [ms for _, ms, _ in samples]
-    return {"backend": backend, "operation": operation, "clients": clients,
+    return {"backend": backend, "server": f"eventlet x{processes}", "operation": operation,
+            "printing": printing, "clients": clients,
             "requests": len(latencies), "per_s": len(latencies) / wall,
             "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95),
             "p99_ms": percentile(latencies, 99), "server_cpu_ms": cpu * 1000 / len(latencies),
@@ -367,8 +373,8 @@ def _measure_printing() -> list[dict[str, Any]]:
                         _wait_for(received, total)
                         cpu = cpu_seconds(server.pid) - cpu
                         paced = f", a tap every {every:g} s each" if every else ""
-                        rows.append(_row("sqlite", f"issue ticket, printing kiosk ({label}{paced})",
-                                         clients, [s for r in results for s in r], wall, cpu,
+                        rows.append(_row("sqlite", f"issue ticket{paced}", clients,
+                                         [s for r in results for s in r], wall, cpu, printing=label,
                                          print_start_p95_ms=percentile(delays(results), 95)))
     return rows
 

@@ -125,6 +125,7 @@ def _counter_answer(hall: str, number: int) -> Response:
 
 @bp.post("/halls/<hall>/counters/<int:number>/call-next")
 def call_next(hall: str, number: int) -> Response:
+    begin_request_write()  # the officers' busiest request: one transaction, as a kiosk tap
     actor = counter_actor(COUNTER_STAFF_ONLY)
     json_body(Empty)
     done = services.call_next(ports(), hall_code=hall, counter_number=number, actor=actor)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -137,15 +138,22 @@ class CounterSector(Base):
     sector: Mapped[Sector] = relationship()
 
 
+RESERVED = "reserved_counter_id IS NOT NULL"
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("issued_sector_id", "day", "sequence", name="uq_ticket_number_of_the_day"),
         Index("ix_tickets_waiting", "hall_id", "day", "status"),
         Index("ix_tickets_counter", "counter_id", "status"),
-        # A sector's line today (people ahead, waiting counts) and its past week (the wait
-        # estimate), whatever the size of history.
-        Index("ix_tickets_line", "sector_id", "day", "status"),
+        # A sector's line today (people ahead, waiting counts, its head in order: calling
+        # next) and its past week (the wait estimate), whatever the size of history.
+        Index("ix_tickets_line", "sector_id", "day", "status", "priority", "queued_at"),
+        # The tickets transferred to a counter by name (few): calling next there, without
+        # an entry for every other ticket.
+        Index("ix_tickets_reserved", "reserved_counter_id", "hall_id", "day", "status",
+              sqlite_where=text(RESERVED), postgresql_where=text(RESERVED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

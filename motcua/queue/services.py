@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func, insert, literal, select, union_all, update
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, literal, select, union_all, update
+from sqlalchemy.orm import Session, aliased, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from motcua.core.clock import Clock, local_day, local_now
 from motcua.core.actors import Actor, Role
@@ -157,8 +158,9 @@ def _log(
     reason: str | None = None,
     **data: Any,
 ) -> None:
-    """Append to the event log: one INSERT, never read back in the transaction that writes it."""
-    uow.session.execute(_INSERT_EVENT, {
+    """Append to the event log: one INSERT, never read back in the transaction that writes it,
+    so it runs on the connection, without the ORM's handling (which costs more than the INSERT)."""
+    uow.session.connection().execute(_INSERT_EVENT, {
         "hall_id": hall.id,
         "ticket_id": ticket.id if ticket else ticket_id,
         "counter_id": counter.id if counter else None,
@@ -296,7 +298,7 @@ def issue_ticket(
         raise errors.DailyCapReached(N_("Lĩnh vực “%(sector)s” đã phát hết số của hôm nay."),
                                      sector=sector.name_vi)
     number = sector.number_start + sequence - 1
-    ticket = _insert_ticket(session, {
+    ticket = _insert_ticket(session, hall, sector, {
         "hall_id": hall.id,
         "sector_id": sector.id,
         "issued_sector_id": sector.id,
@@ -344,11 +346,13 @@ _PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_state
 _INSERT_TICKET = insert(Ticket.metadata.tables[Ticket.__tablename__])
 
 
-def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
+def _insert_ticket(session: Session, hall: Hall, sector: Sector, values: dict[str, Any]) -> Ticket:
     """Insert a new ticket with one INSERT and hand back its ORM object without reading it.
 
     On the issuing path the ORM's unit of work costs several times the INSERT itself. The
-    object gets every column (those not given are None) and joins the session as if loaded.
+    object gets every column (those not given are None) and joins the session as if loaded,
+    with its hall and sector as loaded too: the event and a printing kiosk's slip read them,
+    and the hall, held by nothing else once issuing returns, would be read again.
     """
     columns = {column.key: None for column in Ticket.__table__.columns} | values
     inserted = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
@@ -357,6 +361,8 @@ def _insert_ticket(session: Session, values: dict[str, Any]) -> Ticket:
     ticket = Ticket(**columns)
     make_transient_to_detached(ticket)
     session.add(ticket)
+    set_committed_value(ticket, "hall", hall)
+    set_committed_value(ticket, "sector", sector)
     return ticket
 
 
@@ -573,21 +579,28 @@ def resume_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, acto
 
 
 # The counter's current ticket (as `current_ticket` finds it) finished, in one statement.
+# Core, not the ORM's bulk UPDATE: synchronising the session costs more than the UPDATE, and
+# only a long-lived session (the simulator's) can hold a copy of the ticket, expired below.
+_tickets = Ticket.metadata.tables[Ticket.__tablename__]
 _FINISH_CURRENT = (
-    update(Ticket)
-    .where(Ticket.id == select(Ticket.id)
-           .where(Ticket.counter_id == bindparam("at_counter"), Ticket.status.in_(ACTIVE))
-           .order_by(Ticket.called_at.desc()).limit(1).scalar_subquery())
+    update(_tickets)
+    .where(_tickets.c.id == select(_tickets.c.id)
+           .where(_tickets.c.counter_id == bindparam("at_counter"),
+                  _tickets.c.status.in_(ACTIVE))
+           .order_by(_tickets.c.called_at.desc()).limit(1).scalar_subquery())
     .values(status=TicketStatus.DONE, finished_at=bindparam("now"))
-    .returning(Ticket.id)
-    .execution_options(synchronize_session="fetch")  # a copy in the session follows
+    .returning(_tickets.c.id)
 )
 
 
 def _finish_current(uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
     """Calling the next citizen means the one at the counter is done."""
-    finished = uow.session.scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
+    session = uow.session
+    finished = session.connection().scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
     if finished is not None:
+        copy = session.identity_map.get(session.identity_key(Ticket, finished))
+        if copy is not None:
+            session.expire(copy)
         _log(uow, hall, "completed", actor, ticket_id=finished, counter=counter,
              reason="call next")
 
@@ -632,29 +645,40 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
 # counter by name (rank 0, whatever their sector). Within a line the rank is the same for
 # every ticket, so the policy's best of a line is its earliest ticket (then lowest id), and
 # the policy's best overall is among these heads: at most two rows per line reach Python
-# instead of every waiting ticket. `skipped`: tickets this call found taken meanwhile.
-_RESERVED_LINE = -1
-_is_priority = Ticket.priority.is_not(None)
-_waiting_today = (Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING) & (
-    Ticket.id.not_in(bindparam("skipped", expanding=True)))
-_lines = union_all(
-    select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
-           CounterSector.rank.label("rank"), Ticket.sector_id.label("line"))
-    .join(CounterSector, (CounterSector.sector_id == Ticket.sector_id)
-          & (CounterSector.counter_id == bindparam("counter_id")))
-    .where(_waiting_today, Ticket.reserved_counter_id.is_(None)),
-    select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
-           literal(0).label("rank"), literal(_RESERVED_LINE).label("line"))
-    .where(_waiting_today, Ticket.hall_id == bindparam("hall_id"),
-           Ticket.reserved_counter_id == bindparam("counter_id")),
-).subquery()
-_ranked = select(
-    _lines,
-    func.row_number().over(partition_by=(_lines.c.line, _lines.c.priority),
-                           order_by=(_lines.c.queued_at, _lines.c.id)).label("place"),
-).subquery()
-_HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
-                         _ranked.c.priority).where(_ranked.c.place == 1)
+# instead of every waiting ticket. Each head is found by walking its line's index
+# (ix_tickets_line: sector, day, status, priority, queued_at) to the first ticket, not by
+# ranking every waiting ticket, so a call costs the same with 10 or 1,000 people waiting.
+# `skipped`: tickets this call found taken meanwhile.
+def _waiting_today(priority: bool) -> ColumnElement[bool]:
+    return ((Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING)
+            & (Ticket.priority.is_not(None) if priority else Ticket.priority.is_(None))
+            & Ticket.id.not_in(bindparam("skipped", expanding=True)))
+
+
+def _head_of_each_sector(priority: bool) -> Select[int, datetime, int, bool]:
+    first = (select(Ticket.id)
+             .where(Ticket.sector_id == CounterSector.sector_id, _waiting_today(priority),
+                    Ticket.reserved_counter_id.is_(None))
+             .order_by(Ticket.queued_at, Ticket.id).limit(1)
+             .correlate(CounterSector).scalar_subquery())
+    head = aliased(Ticket)
+    return (select(head.id, head.queued_at, CounterSector.rank.label("rank"),
+                   literal(priority).label("priority"))
+            .select_from(CounterSector).join(head, head.id == first)
+            .where(CounterSector.counter_id == bindparam("counter_id")))
+
+
+def _head_of_reserved(priority: bool) -> Select[int, datetime, int, bool]:
+    first = (select(Ticket.id, Ticket.queued_at)
+             .where(Ticket.hall_id == bindparam("hall_id"), _waiting_today(priority),
+                    Ticket.reserved_counter_id == bindparam("counter_id"))
+             .order_by(Ticket.queued_at, Ticket.id).limit(1).subquery())
+    return select(first.c.id, first.c.queued_at, literal(0).label("rank"),
+                  literal(priority).label("priority"))
+
+
+_HEADS_OF_LINES = union_all(_head_of_each_sector(False), _head_of_each_sector(True),
+                            _head_of_reserved(False), _head_of_reserved(True))
 
 
 def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from motcua.core.actors import SYSTEM
-from motcua.core.db import begin_write
 from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
 from motcua.queue.models import Sector, Ticket
 from motcua.core.actors import Role
+from tests.conftest import runtime_of
 from tests.support import bearer, hall_time, make_officer
 
 ISSUE = "/api/v1/halls/demo/tickets"
@@ -59,10 +59,11 @@ def test_the_second_citizen_has_one_ahead_and_a_wait(client, kiosk):
 
 
 def test_the_sectors_show_waiting_counts_and_availability(client, kiosk, session):
-    client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
-    begin_write(session)  # the slip's print job may be marked meanwhile: write, not read-then-write
+    # Closed before the tap: the tap's slip is drawn and stored in the background meanwhile,
+    # and this session's read-then-write would meet that write as "database is locked".
     session.scalar(select(Sector).where(Sector.code == "y-te")).is_open = False
     session.commit()
+    client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
     sectors = {s["code"]: s for s in client.get("/api/v1/halls/demo/sectors").get_json()["sectors"]}
     assert sectors["dat-dai"]["waiting"] == 1 and sectors["dat-dai"]["is_open"]
     assert sectors["y-te"]["availability"] == "closed" and not sectors["y-te"]["is_open"]
@@ -256,3 +257,18 @@ def test_staff_can_print_a_ticket_again_and_a_kiosk_cannot(client, kiosk, superv
     assert again.status_code == 201 and again.get_json()["print_job"]["id"] != job
     assert error_of(client.post("/api/v1/print-jobs/999999/reprint", headers=supervisor)) == (
         404, "print_job_not_found")
+
+
+def test_a_printing_kiosks_tap_reads_the_hall_once(app, client, kiosk):
+    """The slip names the hall the tap already read: not a second read while the tap holds
+    the database's write lock."""
+    statements: list[str] = []
+    engine = runtime_of(app).engine
+    listener = lambda _c, _cur, sql, *_a: statements.append(" ".join(sql.split()))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 201 and response.get_json()["print_job"] is not None
+    assert sum(s.startswith("SELECT") and "FROM halls" in s for s in statements) == 1, statements

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from PIL import ImageChops
+from escpos.printer import Dummy
+from PIL import Image, ImageChops
 
 from motcua.printer.device.document import Document, Text, ticket_document
-from motcua.printer.device.render import preview, to_escpos
+from motcua.printer.device.render import pieces, preview, raster, to_escpos
 from motcua.printer.device.samples import sample_slip
 from motcua.printer.device.stream import StreamError, commands, raster_image
 from motcua.printer.device.transports import Printer
@@ -76,3 +77,14 @@ def test_the_stream_reader_refuses_raw_text():
     data = to_escpos(Document((Text("A"),)))
     with pytest.raises(StreamError):
         list(commands(data[:-3] + "Đất".encode() + data[-3:]))
+
+
+@pytest.mark.parametrize("width", [576, 13])
+def test_a_raster_command_is_the_one_python_escpos_sends_for_the_same_image(width):
+    [drawn, *_] = [p for p in pieces(ticket_document(sample_slip("merit")), native_qr=True)
+                   if isinstance(p, Image.Image)]
+    image = drawn.crop((0, 0, width, min(drawn.height, 200)))  # 13: rows padded to whole bytes
+    assert image.getextrema() == (0, 1)  # ink and paper
+    escpos = Dummy()
+    escpos.image(image, impl="bitImageRaster")
+    assert raster(image) == escpos.output

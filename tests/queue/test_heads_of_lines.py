@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event, or_, select
 
 from motcua.core.clock import local_day
+from motcua.core.actors import Actor
 from motcua.queue import services
 from motcua.queue.models import Counter, Priority, Sector, Ticket, TicketStatus
 from motcua.queue.policy import Candidate, order_candidates
@@ -107,3 +108,59 @@ def test_the_call_next_answer_reads_the_hall_counter_and_ticket_only_once(app, c
     reads = [s for s in statements if s.startswith("SELECT")]
     assert sum("FROM halls" in s for s in reads) == 1
     assert sum("FROM counters" in s or "JOIN counters" in s for s in reads) == 1
+
+
+def test_calling_next_is_one_write_transaction_authentication_included(app, client, hall,
+                                                                       supervisor_token):
+    """No read transaction for the token before the write: one BEGIN, one pool checkout."""
+    headers = {"Authorization": f"Bearer {supervisor_token}"}
+    client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"}, headers=headers)
+    client.post("/api/v1/halls/demo/counters/1/open", json={}, headers=headers)
+    statements: list[str] = []
+    bind = runtime_of(app).engine
+    listener = lambda _c, _cur, sql, *_a: statements.append(" ".join(sql.split()))  # noqa: E731
+    event.listen(bind, "before_cursor_execute", listener)
+    try:
+        answer = client.post("/api/v1/halls/demo/counters/1/call-next", json={}, headers=headers)
+    finally:
+        event.remove(bind, "before_cursor_execute", listener)
+    assert answer.status_code == 200
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+
+
+
+def test_finding_the_heads_of_lines_reads_as_much_with_300_waiting_as_with_10(
+        ports, session, clock, hall):
+    """Each head is the first entry of its line's index: the work does not grow with the
+    line (counted in SQLite's virtual machine steps, which the machine's load leaves alone).
+    Only the few priority citizens are put in order (their group spans priority kinds)."""
+    counter = services.get_counter(session, hall, COUNTERS[0])
+    day = local_day(clock, hall.time_zone)
+    kiosk = Actor(kind="kiosk", name="k1")
+
+    def issue(count: int, priority: Priority | None = None) -> None:
+        for i in range(count):
+            services.issue_ticket(ports, hall_code="demo", sector_code=("dat-dai", "moi-truong")[i % 2],
+                                  priority=priority, actor=kiosk)
+
+    def steps() -> int:
+        counted = [0]
+
+        def count() -> int:
+            counted[0] += 1
+            return 0
+
+        raw = session.connection().connection.dbapi_connection
+        raw.set_progress_handler(count, 1)
+        try:
+            assert services.heads_of_lines(session, hall, counter, day)
+        finally:
+            raw.set_progress_handler(None, 1)
+            session.rollback()
+        return counted[0]
+
+    issue(2, Priority.ELDERLY)
+    issue(8)
+    few = steps()
+    issue(290)
+    assert steps() <= few * 1.2
