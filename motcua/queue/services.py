@@ -22,9 +22,20 @@ from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.hours import within
-from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
+from motcua.queue.models import (
+    Counter,
+    CounterSector,
+    CounterState,
+    Hall,
+    Priority,
+    Sector,
+    StaffQualification,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from motcua.queue.numbering import next_in_sequence
-from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
+from motcua.queue.policy import Candidate, LineLoad, next_priority_streak, order_by_policy
 from motcua.queue.settings import HallSettings
 
 T = TypeVar("T")
@@ -615,23 +626,24 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
 
 
 # The head of each line a counter calls from: one row per (line, priority or not), where a
-# line is one of the counter's sectors (at its rank) or the tickets transferred to the
+# line is one of the sectors the counter calls from now (its own as scheduled, and under a
+# policy that lets it, those its officer is qualified for) or the tickets transferred to the
 # counter by name (rank 0, whatever their sector). Within a line the rank is the same for
 # every ticket, so the policy's best of a line is its earliest ticket (then lowest id), and
 # the policy's best overall is among these heads: at most two rows per line reach Python
-# instead of every waiting ticket. `skipped`: tickets this call found taken meanwhile.
+# instead of every waiting ticket, each with how many wait behind it (the load-based policy
+# weighs lines by it). `skipped`: tickets this call found taken meanwhile.
 _RESERVED_LINE = -1
 _is_priority = Ticket.priority.is_not(None)
 _waiting_today = (Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING) & (
     Ticket.id.not_in(bindparam("skipped", expanding=True)))
 _lines = union_all(
     select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
-           CounterSector.rank.label("rank"), Ticket.sector_id.label("line"))
-    .join(CounterSector, (CounterSector.sector_id == Ticket.sector_id)
-          & (CounterSector.counter_id == bindparam("counter_id")))
-    .where(_waiting_today, Ticket.reserved_counter_id.is_(None)),
+           Ticket.sector_id.label("line"))
+    .where(_waiting_today, Ticket.sector_id.in_(bindparam("sectors", expanding=True)),
+           Ticket.reserved_counter_id.is_(None)),
     select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
-           literal(0).label("rank"), literal(_RESERVED_LINE).label("line"))
+           literal(_RESERVED_LINE).label("line"))
     .where(_waiting_today, Ticket.hall_id == bindparam("hall_id"),
            Ticket.reserved_counter_id == bindparam("counter_id")),
 ).subquery()
@@ -639,24 +651,57 @@ _ranked = select(
     _lines,
     func.row_number().over(partition_by=(_lines.c.line, _lines.c.priority),
                            order_by=(_lines.c.queued_at, _lines.c.id)).label("place"),
+    func.count().over(partition_by=(_lines.c.line, _lines.c.priority)).label("waiting"),
 ).subquery()
-_HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
-                         _ranked.c.priority).where(_ranked.c.place == 1)
+_HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.line,
+                         _ranked.c.priority, _ranked.c.waiting).where(_ranked.c.place == 1)
+_QUALIFICATIONS = select(StaffQualification.sector_id).where(
+    StaffQualification.staff_user_id == bindparam("officer_id"))
+
+
+def scheduled_ranks(counter: Counter, local: datetime | None = None) -> dict[int, int]:
+    """The counter's own sectors (id → rank) at that hall-local moment, as their schedules
+    say; every one of them when no moment is given."""
+    return {link.sector_id: link.rank for link in counter.sector_links
+            if local is None or link.serves_at(local)}
+
+
+def qualified_sectors(session: Session, counter: Counter) -> set[int]:
+    """The sectors the officer signed in at the counter may serve (none without an officer)."""
+    if counter.officer_id is None:
+        return set()
+    return set(session.scalars(_QUALIFICATIONS, {"officer_id": counter.officer_id}))
 
 
 def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
-                   skipped: Collection[int] = ()) -> list[Candidate]:
-    """The candidates `order_candidates` needs to pick what the counter calls next."""
+                   skipped: Collection[int] = (), *, ranks: dict[int, int] | None = None,
+                   qualified: Collection[int] = ()) -> list[Candidate]:
+    """The candidates the policy needs to pick what the counter calls next: the heads of
+    its own lines (`ranks`, by default all its sectors) and of the `qualified` sectors."""
+    own = scheduled_ranks(counter) if ranks is None else ranks
+    others = [sector_id for sector_id in qualified if sector_id not in own]
     rows = session.execute(_HEADS_OF_LINES, {
-        "day": day, "hall_id": hall.id, "counter_id": counter.id, "skipped": list(skipped)})
-    return [Candidate(ticket_id=row.id, queued_at=row.queued_at, sector_rank=row.rank,
-                      priority=bool(row.priority)) for row in rows]
+        "day": day, "hall_id": hall.id, "counter_id": counter.id, "skipped": list(skipped),
+        "sectors": [*own, *others]})
+    return [Candidate(ticket_id=row.id, queued_at=row.queued_at,
+                      sector_rank=own.get(row.line, 0), priority=bool(row.priority),
+                      sector_id=row.line, own=row.line == _RESERVED_LINE or row.line in own,
+                      waiting=row.waiting)
+            for row in rows]
+
+
+def _line_loads(uow: UnitOfWork, hall: Hall) -> dict[int, LineLoad]:
+    rates = hall_rates(uow, hall)
+    sector_ids = set(rates.all_counters) | set(rates.minutes_each)
+    return {sector_id: LineLoad(minutes_each=rates.minutes_each.get(sector_id, rates.default_minutes),
+                                counters=rates.open_counters.get(sector_id, 0))
+            for sector_id in sector_ids}
 
 
 @use_case
 def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
-    """Call the next citizen by the policy in `motcua.queue.policy`; no ticket when nobody
-    waits (the one at the counter is finished either way)."""
+    """Call the next citizen by the hall's calling policy (`motcua.queue.policy`); no ticket
+    when nobody waits (the one at the counter is finished either way)."""
     session = uow.session
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     _require_open(counter)
@@ -664,13 +709,22 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     day = local_day(uow.clock, hall.time_zone)
     _finish_current(uow, hall, counter, actor, now)
     settings = settings_of(hall)
+    policy = settings.calling_policy
+    ranks = scheduled_ranks(counter, local_now(uow.clock, hall.time_zone))
+    qualified = qualified_sectors(session, counter) if policy != "static" else set()
+    loads = _line_loads(uow, hall) if policy == "balanced" else None
     skipped: list[int] = []
     while True:
-        ordered = order_candidates(
-            heads_of_lines(session, hall, counter, day, skipped),
+        ordered = order_by_policy(
+            policy,
+            heads_of_lines(session, hall, counter, day, skipped, ranks=ranks, qualified=qualified),
             consecutive_priority_calls=counter.consecutive_priority_calls,
             priority_cap=settings.priority_cap,
             rank_penalty=settings.rank_penalty,
+            now=now,
+            loads=loads,
+            fair_wait=settings.fair_wait,
+            switch_penalty=settings.switch_penalty,
         )
         if not ordered:
             return AtCounter(counter, None)
