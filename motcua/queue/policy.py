@@ -24,9 +24,14 @@ estimator and the calling service all ask the same question the same way:
   so far plus the line's predicted wait (people waiting × minutes each ÷ open counters that
   serve it), less the rank penalty for the counter's lower sectors and a switch penalty for
   a sector not its own. The priority cap holds as in `static`. And nobody of the counter's
-  own lines is left behind: a head of its own that has waited `fair_wait` or more is called
-  before any other sector's ticket, so a citizen waits at most about that much longer than
-  under `static`.
+  own lines is left behind: while the head of one of its own lines, or that line's last
+  citizen, would have waited `fair_wait` or more by the end of another sector's service,
+  the counter serves its own lines first, so a citizen waits about that much longer than
+  under `static` at most.
+
+The calling service gives `overflow` and `balanced` no other sector's tickets in the last
+`fair_wait` before the hall's opening window ends (a break, closing), so no citizen of the
+counter's own lines is left waiting through a break because of another sector.
 """
 from __future__ import annotations
 
@@ -114,16 +119,28 @@ def order_by_policy(
     for c in candidates:
         waiting[c.sector_id] = waiting.get(c.sector_id, 0) + c.waiting
 
-    def pressure(c: Candidate) -> float:
-        load = (loads or {}).get(c.sector_id, LineLoad(minutes_each=10.0, counters=1))
-        waited = (now - c.queued_at) / timedelta(minutes=1)
-        ahead = waiting[c.sector_id] * load.minutes_each / max(load.counters, 1)
-        handicap = c.sector_rank * rank_penalty if c.own else switch_penalty
-        return waited + ahead - handicap / timedelta(minutes=1)
+    def load(c: Candidate) -> LineLoad:
+        return (loads or {}).get(c.sector_id, LineLoad(minutes_each=10.0, counters=1))
 
+    def waited(c: Candidate) -> float:
+        return (now - c.queued_at) / timedelta(minutes=1)
+
+    def ahead(c: Candidate) -> float:
+        """The line's predicted wait: how long its last citizen has still to wait."""
+        return waiting[c.sector_id] * load(c).minutes_each / max(load(c).counters, 1)
+
+    def pressure(c: Candidate) -> float:
+        handicap = c.sector_rank * rank_penalty if c.own else switch_penalty
+        return waited(c) + ahead(c) - handicap / timedelta(minutes=1)
+
+    # Another sector's citizen keeps the counter for about one of their services: an own
+    # line whose head, or whose last citizen, would then have waited past `fair_wait` is
+    # served first.
+    away = max((load(c).minutes_each for c in others), default=0.0)
+    due = max(fair_wait / timedelta(minutes=1) - away, 0.0)
     ordered: list[Candidate] = []
     for group in groups:
-        overdue = [c for c in group if c.own and now - c.queued_at >= fair_wait]
+        overdue = [c for c in group if c.own and max(waited(c), ahead(c)) >= due]
         rest = sorted((c for c in group if c not in overdue),
                       key=lambda c: (-pressure(c), c.queued_at, c.ticket_id))
         ordered += static(overdue) + rest

@@ -710,8 +710,10 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     _finish_current(uow, hall, counter, actor, now)
     settings = settings_of(hall)
     policy = settings.calling_policy
-    ranks = scheduled_ranks(counter, local_now(uow.clock, hall.time_zone))
-    qualified = qualified_sectors(session, counter) if policy != "static" else set()
+    local = local_now(uow.clock, hall.time_zone)
+    ranks = scheduled_ranks(counter, local)
+    helping = policy != "static" and within(hall.opening_windows, local + 2 * settings.fair_wait)
+    qualified = qualified_sectors(session, counter) if helping else set()
     loads = _line_loads(uow, hall) if policy == "balanced" else None
     skipped: list[int] = []
     while True:

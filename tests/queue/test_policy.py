@@ -98,8 +98,13 @@ def test_overflow_takes_another_sector_only_when_the_counters_own_lines_are_empt
 
 def test_balanced_takes_the_line_under_most_pressure_over_a_short_own_line():
     loads = {1: LineLoad(minutes_each=5, counters=2), 9: LineLoad(minutes_each=10, counters=1)}
-    # own line: 1 person, head waited 5 min; other: 8 people, predicted 80 min, head 10 min
-    assert by("balanced", [own(1, 55, waiting=1), other(2, 50, waiting=8)], loads=loads)[0] == 2
+    # own line: 1 person, head waited 2 min; other: 8 people, predicted 80 min, head 10 min
+    assert by("balanced", [own(1, 58, waiting=1), other(2, 50, waiting=8)], loads=loads)[0] == 2
+
+
+def test_balanced_stays_on_its_own_line_while_that_line_is_long():
+    loads = {1: LineLoad(minutes_each=5, counters=1), 9: LineLoad(minutes_each=10, counters=1)}
+    assert by("balanced", [own(1, 59, waiting=3), other(2, 0, waiting=30)], loads=loads)[0] == 1
 
 
 def test_balanced_stays_on_its_own_line_when_the_other_is_no_busier():
@@ -110,6 +115,13 @@ def test_balanced_stays_on_its_own_line_when_the_other_is_no_busier():
 def test_balanced_calls_its_own_citizen_who_waited_the_fair_wait_before_any_other_sector():
     loads = {9: LineLoad(minutes_each=10, counters=1)}
     assert by("balanced", [own(1, 44), other(2, 0, waiting=20)], loads=loads)[0] == 1
+
+
+def test_balanced_counts_the_other_sectors_service_into_the_fair_wait():
+    loads = {1: LineLoad(minutes_each=2, counters=2), 9: LineLoad(minutes_each=10, counters=1)}
+    # waited 6 minutes: after a 10-minute service of the other sector, 16 > 15
+    assert by("balanced", [own(1, 54), other(2, 0, waiting=20)], loads=loads)[0] == 1
+    assert by("balanced", [own(1, 56), other(2, 0, waiting=20)], loads=loads)[0] == 2
 
 
 def test_balanced_keeps_the_priority_cap():
