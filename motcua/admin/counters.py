@@ -212,3 +212,17 @@ def delete_counter(uow: UnitOfWork, *, actor: Actor, hall_code: str, number: int
                           number=number) from None
     announce(uow, EventName.COUNTER_CHANGED, hall, number, counter=number, state="closed",
              officer=None, sectors=[], change="deleted")
+
+
+@use_case
+def serve_sector_first(uow: UnitOfWork, *, actor: Actor, hall_code: str, number: int,
+                       sector_code: str) -> Counter:
+    """A leader's move from the live view: the counter serves `sector_code` first from now
+    on, its other sectors after (audited like any change of the counter)."""
+    hall = hall_to_change(uow.session, actor, hall_code)
+    counter = find_counter(uow.session, hall, number)
+    others = [link.sector.code for link in counter.sector_links if link.sector.code != sector_code]
+    schedules = {code: (hours, weekdays) for code, (hours, weekdays) in schedules_of(counter).items()
+                 if code != sector_code}
+    return update_counter(uow, actor=actor, hall_code=hall_code, number=number, fields=CounterFields(
+        number=number, name=counter.name, sectors=[sector_code, *others], schedules=schedules))

@@ -21,7 +21,7 @@ from motcua.queue.settings import HallSettings
 P90_Z = 1.2815515655446004
 # Hall settings a scenario may set (the rest are screens' business, not the queue's)
 SIMULATED_SETTINGS = ("priority_cap", "rank_penalty_minutes", "default_service_minutes",
-                      "estimate_sample")
+                      "estimate_sample", "fair_wait_minutes", "switch_penalty_minutes")
 
 
 class ScenarioError(InvalidInput):
