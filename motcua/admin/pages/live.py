@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 from motcua.admin import live
 from motcua.admin.counters import serve_sector_first
 from motcua.admin.pages.base import _, act, bp, page, signed_in_actor, viewed_hall
-from motcua.simulate import forecast
 from motcua.web import db, ports, runtime
 
 
@@ -28,7 +27,10 @@ def live_state(hall: str) -> Response:
 
 @bp.get("/<hall>/live/advice.json")
 def live_advice(hall: str) -> Response:
-    """Which counter to open for which sector, from a simulation of the rest of the day."""
+    """Which counter to open for which sector, from a simulation of the rest of the day
+    (SimPy is loaded only when a leader asks, not when the server starts)."""
+    from motcua.simulate import forecast
+
     found = viewed_hall(hall)
     moves = forecast.recommendations(db(), runtime().clock, found)
     return jsonify({"moves": [forecast.as_dict(move) for move in moves]})
