@@ -91,3 +91,18 @@ def test_a_schedule_that_cannot_be_read_is_shown_on_its_field(admin_client):
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert "Hãy ghi giờ như 07:30-11:30" in html and "Hãy ghi thứ như 1-5" in html
+
+
+def test_an_administrator_applies_a_suggested_move_and_a_supervisor_cannot(
+        admin_client, supervisor_client, session):
+    token = csrf_token(supervisor_client, "/admin/demo/live")
+    answer = supervisor_client.post("/admin/demo/live/advice", data={
+        "csrf_token": token, "counter": "7", "sector": "dat-dai"}, follow_redirects=True)
+    assert "Chỉ quản trị viên mới được thay đổi cấu hình" in answer.get_data(as_text=True)
+    token = csrf_token(admin_client, "/admin/demo/live")
+    answer = admin_client.post("/admin/demo/live/advice", data={
+        "csrf_token": token, "counter": "7", "sector": "dat-dai"}, follow_redirects=True)
+    assert "Quầy 7 phục vụ thêm Đất đai từ bây giờ." in answer.get_data(as_text=True)
+    session.expire_all()
+    counter = session.scalar(select(Counter).where(Counter.number == 7))
+    assert [s.code for s in counter.sectors] == ["dat-dai", "giao-thong"]
