@@ -30,8 +30,8 @@ estimator and the calling service all ask the same question the same way:
   under `static` at most.
 
 The calling service gives `overflow` and `balanced` no other sector's tickets in the last
-`fair_wait` before the hall's opening window ends (a break, closing), so no citizen of the
-counter's own lines is left waiting through a break because of another sector.
+twice `fair_wait` before the hall's opening window ends (a break, closing), so that the
+counter's own lines are cleared before the break rather than left waiting through it.
 """
 from __future__ import annotations
 
