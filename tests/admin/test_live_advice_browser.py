@@ -64,3 +64,38 @@ def test_the_live_view_recommends_a_counter_for_the_long_line_and_applies_it(
     with hall.session() as session:
         counter = session.scalar(select(Counter).where(Counter.number == 7))
         assert [s.code for s in counter.sectors] == ["dat-dai", "giao-thong"]
+
+
+def test_an_officers_sectors_and_a_counters_schedule_are_edited_in_the_browser(
+        hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:  # noqa: F811
+    from motcua.auth.accounts import create_user
+    from motcua.core.accounts import StaffUser
+    from motcua.core.actors import Role
+    from tests.support import system_ports
+
+    with hall.session() as session:
+        officer, _ = create_user(system_ports(session, SystemClock()), actor=SYSTEM,
+                                 username="lan", role=Role.OFFICER, password="secret-pass",
+                                 hall_code="demo", full_name="Nguyễn Thị Lan")
+        officer_id = officer.id
+    page = new_page(browser, contexts)
+    sign_in(page, hall, f"/admin/demo/staff/{officer_id}")
+    page.get_by_label("Đất đai").check()
+    page.get_by_role("button", name="Lưu lĩnh vực").click()
+    expect(page.get_by_text("Đã lưu các lĩnh vực")).to_be_visible()
+    expect(page.get_by_label("Đất đai")).to_be_checked()
+    screenshot(page, "admin-staff-qualifications")
+
+    page.goto(hall.url + "/admin/demo/counters/6")
+    page.fill('input[name="rank-dat-dai"]', "2")
+    page.fill('input[name="hours-dat-dai"]', "07:00-11:30")
+    page.fill('input[name="hours-xay-dung"]', "13:30-17:00")
+    page.fill('input[name="weekdays-dat-dai"]', "1-5")
+    screenshot(page, "admin-counter-schedule")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_text("Đã lưu quầy 6")).to_be_visible()
+    with hall.session() as session:
+        counter = session.scalar(select(Counter).where(Counter.number == 6))
+        assert [(link.sector.code, link.hours, link.weekdays) for link in counter.sector_links] == [
+            ("xay-dung", "13:30-17:00", None), ("dat-dai", "07:00-11:30", "1-5")]
+        assert session.get(StaffUser, officer_id) is not None
