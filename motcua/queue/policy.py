@@ -24,10 +24,10 @@ estimator and the calling service all ask the same question the same way:
   so far plus the line's predicted wait (people waiting × minutes each ÷ open counters that
   serve it), less the rank penalty for the counter's lower sectors and a switch penalty for
   a sector not its own. The priority cap holds as in `static`. And nobody of the counter's
-  own lines is left behind: while the head of one of its own lines, or that line's last
-  citizen, would have waited `fair_wait` or more by the end of another sector's service,
-  the counter serves its own lines first, so a citizen waits about that much longer than
-  under `static` at most.
+  own lines is left behind: while the head of one of its own lines, or the last of all its
+  own citizens, would have waited `fair_wait` or more by the end of another sector's
+  service, the counter serves its own lines first, so a citizen waits about that much
+  longer than under `static` at most.
 
 The calling service gives `overflow` and `balanced` no other sector's tickets in the last
 twice `fair_wait` before the hall's opening window ends (a break, closing), so that the
@@ -133,14 +133,15 @@ def order_by_policy(
         handicap = c.sector_rank * rank_penalty if c.own else switch_penalty
         return waited(c) + ahead(c) - handicap / timedelta(minutes=1)
 
-    # Another sector's citizen keeps the counter for about one of their services: an own
-    # line whose head, or whose last citizen, would then have waited past `fair_wait` is
-    # served first.
+    # Another sector's citizen keeps the counter for about one of their services: while an
+    # own head, or the last of the counter's own citizens, would then have waited past
+    # `fair_wait`, the counter's own lines are served first.
     away = max((load(c).minutes_each for c in others), default=0.0)
     due = max(fair_wait / timedelta(minutes=1) - away, 0.0)
+    backlog = sum(ahead(c) for c in {c.sector_id: c for c in own}.values())
     ordered: list[Candidate] = []
     for group in groups:
-        overdue = [c for c in group if c.own and max(waited(c), ahead(c)) >= due]
+        overdue = [c for c in group if c.own and max(waited(c), backlog) >= due]
         rest = sorted((c for c in group if c not in overdue),
                       key=lambda c: (-pressure(c), c.queued_at, c.ticket_id))
         ordered += static(overdue) + rest
