@@ -131,7 +131,7 @@ class SectorSpec(_Strict):
 class CounterSpec(_Strict):
     number: Annotated[int, Field(ge=1, le=9999)]
     sectors: Annotated[list[Code], Field(min_length=1)]  # in order of preference
-    qualified: list[Code] = []  # other sectors the officer could serve (for later policies)
+    qualified: list[Code] = []  # other sectors the officer may serve (overflow, balanced)
     hours: list[str] | None = None  # None: the hall's hours; []: closed all day
 
     @field_validator("hours")
