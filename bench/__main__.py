@@ -25,6 +25,7 @@ BENCHMARKS = {
     "dossier": "bench.dossier_bench",
     "reports": "bench.reports_bench",
     "simulate": "bench.simulate_bench",
+    "policies": "bench.policies_bench",
     "province": "bench.province_bench",
 }
 

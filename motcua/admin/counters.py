@@ -1,7 +1,7 @@
 """Counters (quầy): their numbers, names and the sectors each serves, in its order."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -16,6 +16,7 @@ from motcua.core.clock import local_day
 from motcua.core.events import EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
+from motcua.queue.hours import parse_weekdays, parse_windows
 from motcua.queue.models import (
     Counter,
     CounterSector,
@@ -33,6 +34,9 @@ class CounterFields:
     number: int
     name: str
     sectors: list[str]  # sector codes in the counter's order of preference
+    # sector code → (hours "07:30-11:30", weekdays "1-5"), each None for always: when the
+    # counter serves that sector (morning land, afternoon construction)
+    schedules: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def find_counter(session: Session, hall: Hall, number: int) -> Counter:
@@ -56,8 +60,23 @@ def _check_counter(hall: Hall, fields: CounterFields, itself: Counter | None) ->
         problems.add("sectors", N_("Không có lĩnh vực: %(codes)s."), codes=", ".join(unknown))
     if len(set(fields.sectors)) != len(fields.sectors):
         problems.add("sectors", N_("Mỗi lĩnh vực chỉ chọn một lần."))
+    for code, (hours, weekdays) in fields.schedules.items():
+        if hours and not _readable(hours, parse_windows):
+            problems.add(f"hours-{code}", N_("Hãy ghi giờ như 07:30-11:30 hoặc "
+                                             "07:30-11:30,13:30-17:00."))
+        if weekdays and not _readable(weekdays, parse_weekdays):
+            problems.add(f"weekdays-{code}", N_("Hãy ghi thứ như 1-5 hoặc 1,3,5 "
+                                                "(thứ Hai là 1, Chủ nhật là 7)."))
     problems.raise_any()
     return [by_code[c] for c in fields.sectors]
+
+
+def _readable(text: str, parse: Any) -> bool:
+    try:
+        parse(text)
+    except errors.InvalidInput:
+        return False
+    return True
 
 
 def _refuse_orphans(uow: UnitOfWork, hall: Hall, counter: Counter, keeps: set[int]) -> None:
@@ -79,7 +98,8 @@ def _refuse_orphans(uow: UnitOfWork, hall: Hall, counter: Counter, keeps: set[in
                           count=waiting[sector_id])
 
 
-def _set_counter_sectors(counter: Counter, sectors: list[Sector]) -> None:
+def _set_counter_sectors(counter: Counter, sectors: list[Sector],
+                         schedules: dict[str, tuple[str | None, str | None]]) -> None:
     ranks = {s.id: rank for rank, s in enumerate(sectors)}
     for link in list(counter.sector_links):
         if link.sector_id not in ranks:
@@ -91,6 +111,14 @@ def _set_counter_sectors(counter: Counter, sectors: list[Sector]) -> None:
         else:
             counter.sector_links.append(CounterSector(sector=sector, rank=ranks[sector.id]))
     counter.sector_links.sort(key=lambda link: link.rank)
+    for link in counter.sector_links:
+        link.hours, link.weekdays = schedules.get(link.sector.code, (None, None))
+
+
+def schedules_of(counter: Counter) -> dict[str, list[str | None]]:
+    """The sectors served only at some times: code → [hours, weekdays]."""
+    return {link.sector.code: [link.hours, link.weekdays] for link in counter.sector_links
+            if link.hours or link.weekdays}
 
 
 def _counter_payload(counter: Counter, sectors: list[Sector]) -> dict[str, Any]:
@@ -108,10 +136,12 @@ def create_counter(uow: UnitOfWork, *, actor: Actor, hall_code: str,
     with audited(uow, actor, hall, "counter", str(fields.number), "create") as edit:
         counter = Counter(hall=hall, number=fields.number,
                           name=fields.name or f"Quầy {fields.number}", state=CounterState.CLOSED)
-        _set_counter_sectors(counter, sectors)
+        _set_counter_sectors(counter, sectors, fields.schedules)
         session.add(counter)
         session.flush()
         edit.note({"name": [None, counter.name], "sectors": [None, fields.sectors]})
+        if schedules_of(counter):
+            edit.note({"schedules": [None, schedules_of(counter)]})
     announce(uow, EventName.COUNTER_CHANGED, hall, counter.number,
              **_counter_payload(counter, sectors))
     return counter
@@ -135,11 +165,12 @@ def update_counter(uow: UnitOfWork, *, actor: Actor, hall_code: str, number: int
 
     def watched() -> dict[str, Any]:
         return {"number": counter.number, "name": counter.name,
-                "sectors": [link.sector.code for link in counter.sector_links]}
+                "sectors": [link.sector.code for link in counter.sector_links],
+                "schedules": schedules_of(counter)}
 
     with audited(uow, actor, hall, "counter", str(number), "update", watched) as edit:
         counter.number, counter.name = fields.number, fields.name or f"Quầy {fields.number}"
-        _set_counter_sectors(counter, sectors)
+        _set_counter_sectors(counter, sectors, fields.schedules)
     if not edit.changes:
         return counter
     if counter.number != number:  # the console at the old number hears it too
@@ -181,3 +212,17 @@ def delete_counter(uow: UnitOfWork, *, actor: Actor, hall_code: str, number: int
                           number=number) from None
     announce(uow, EventName.COUNTER_CHANGED, hall, number, counter=number, state="closed",
              officer=None, sectors=[], change="deleted")
+
+
+@use_case
+def serve_sector_first(uow: UnitOfWork, *, actor: Actor, hall_code: str, number: int,
+                       sector_code: str) -> Counter:
+    """A leader's move from the live view: the counter serves `sector_code` first from now
+    on, its other sectors after (audited like any change of the counter)."""
+    hall = hall_to_change(uow.session, actor, hall_code)
+    counter = find_counter(uow.session, hall, number)
+    others = [link.sector.code for link in counter.sector_links if link.sector.code != sector_code]
+    schedules = {code: (hours, weekdays) for code, (hours, weekdays) in schedules_of(counter).items()
+                 if code != sector_code}
+    return update_counter(uow, actor=actor, hall_code=hall_code, number=number, fields=CounterFields(
+        number=number, name=counter.name, sectors=[sector_code, *others], schedules=schedules))

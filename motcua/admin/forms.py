@@ -16,6 +16,7 @@ from motcua.display.voicepacks import VoiceFields
 from motcua.dossier.models import HolidayKind
 from motcua.inputs import hall_day
 from motcua.core.actors import DeviceKind, Role
+from motcua.queue.policy import POLICIES as CALLING_POLICIES
 from motcua.queue.settings import HallSettings
 
 
@@ -104,6 +105,9 @@ def read_board(data: Mapping[str, str]) -> BoardFields:
         rating_levels=int(form.choice("rating_levels", ("3", "4"))),
         near_turn_people=form.optional_integer("near_turn_people", low=1, high=50)
         or HallSettings.near_turn_people,
+        calling_policy=form.choice("calling_policy", CALLING_POLICIES),
+        fair_wait_minutes=form.optional_integer("fair_wait_minutes", low=1, high=120)
+        or HallSettings.fair_wait_minutes,
     )
     form.done()
     return fields
@@ -129,7 +133,8 @@ def read_sector(data: Mapping[str, str]) -> SectorFields:
 
 def read_counter(data: Mapping[str, str], sector_codes: list[str]) -> CounterFields:
     """The counter's sectors come as `rank-<code>` fields: 1 for its first sector, 2 …, blank
-    for a sector it does not serve."""
+    for a sector it does not serve; and, for a sector served only at some times,
+    `hours-<code>` ("07:30-11:30") and `weekdays-<code>` ("1-5")."""
     form = FormReader(data)
     ranked: list[tuple[int, str]] = []
     for code in sector_codes:
@@ -139,9 +144,12 @@ def read_counter(data: Mapping[str, str], sector_codes: list[str]) -> CounterFie
     ranks = [rank for rank, _ in ranked]
     if len(set(ranks)) != len(ranks):
         form.problems.add("sectors", N_("Mỗi thứ tự ưu tiên chỉ dùng cho một lĩnh vực."))
+    schedules = {code: (form.optional_text(f"hours-{code}"), form.optional_text(f"weekdays-{code}"))
+                 for _, code in ranked}
     fields = CounterFields(number=form.integer("number", low=1, high=999),
                            name=form.text("name"),
-                           sectors=[code for _, code in sorted(ranked)])
+                           sectors=[code for _, code in sorted(ranked)],
+                           schedules={code: times for code, times in schedules.items() if any(times)})
     form.done()
     return fields
 

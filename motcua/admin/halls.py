@@ -25,6 +25,7 @@ from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.hours import parse_windows
 from motcua.queue.models import Hall, Ticket
+from motcua.queue.policy import POLICIES as CALLING_POLICIES
 from motcua.queue.settings import HallSettings
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -126,10 +127,12 @@ class BoardFields:
     priority_cap: int
     rating_levels: int
     near_turn_people: int = HallSettings.near_turn_people
+    calling_policy: str = HallSettings.calling_policy  # see motcua.queue.policy
+    fair_wait_minutes: float = HallSettings.fair_wait_minutes
 
 
 BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels",
-                "near_turn_people")
+                "near_turn_people", "calling_policy", "fair_wait_minutes")
 
 
 def _check_board(fields: BoardFields) -> None:
@@ -156,6 +159,11 @@ def _check_board(fields: BoardFields) -> None:
     if not 1 <= fields.near_turn_people <= 50:
         problems.add("near_turn_people", N_("Hãy nhập một số từ %(low)d đến %(high)d."),
                      low=1, high=50)
+    if fields.calling_policy not in CALLING_POLICIES:
+        problems.add("calling_policy", N_("Hãy chọn một trong các giá trị cho phép."))
+    if not 1 <= fields.fair_wait_minutes <= 120:
+        problems.add("fair_wait_minutes", N_("Hãy nhập một số từ %(low)d đến %(high)d."),
+                     low=1, high=120)
     problems.raise_any()
 
 

@@ -2,12 +2,16 @@
 `motcua.auth.accounts`, the one audited path the CLI uses too."""
 from __future__ import annotations
 
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
 from motcua.changes.audit import audited, hall_to_change, snapshot
 from motcua.changes.errors import N_, invalid
 from motcua.auth.accounts import find_staff, refuse_seated, refuse_self
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Actor, Role
 from motcua.core.uow import UnitOfWork, use_case
+from motcua.queue.models import Sector, StaffQualification
 
 STAFF_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 STAFF_FIELDS = ("full_name", "role")
@@ -27,4 +31,34 @@ def update_staff(uow: UnitOfWork, *, actor: Actor, hall_code: str, user_id: int,
     with audited(uow, actor, hall, "staff", user.username, "update",
                  lambda: snapshot(user, STAFF_FIELDS)):
         user.full_name, user.role = full_name or user.username, role
+    return user
+
+
+def qualifications(session: Session, user: StaffUser) -> list[str]:
+    """The codes of the sectors the officer may serve besides their counter's, in the
+    hall's order of sectors."""
+    return list(session.scalars(
+        select(Sector.code).join(StaffQualification, StaffQualification.sector_id == Sector.id)
+        .where(StaffQualification.staff_user_id == user.id).order_by(Sector.position, Sector.id)))
+
+
+@use_case
+def set_qualifications(uow: UnitOfWork, *, actor: Actor, hall_code: str, user_id: int,
+                       sectors: list[str]) -> StaffUser:
+    """Which sectors an officer may serve: under the `overflow` and `balanced` calling
+    policies, the counter they sit at also takes those sectors' tickets."""
+    session = uow.session
+    hall = hall_to_change(session, actor, hall_code)
+    user = find_staff(session, hall, user_id)
+    by_code = {s.code: s for s in hall.sectors}
+    unknown = [code for code in sectors if code not in by_code]
+    if unknown:
+        raise invalid("sectors", N_("Không có lĩnh vực: %(codes)s."), codes=", ".join(unknown))
+    with audited(uow, actor, hall, "staff", user.username, "update",
+                 lambda: {"qualifications": qualifications(session, user)}):
+        session.execute(delete(StaffQualification)
+                        .where(StaffQualification.staff_user_id == user.id))
+        session.add_all(StaffQualification(staff_user_id=user.id, sector_id=by_code[code].id)
+                        for code in dict.fromkeys(sectors))
+        session.flush()
     return user

@@ -35,3 +35,22 @@ def parse_windows(text: str) -> list[tuple[time, time]]:
 def within(text: str, local: datetime) -> bool:
     moment = local.time()
     return any(start <= moment < end for start, end in parse_windows(text))
+
+
+def parse_weekdays(text: str) -> set[int]:
+    """ "1-5" or "1,3,5" (ISO weekdays: Monday is 1, Sunday 7) as a set of day numbers."""
+    days: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            first, _, last = part.partition("-")
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise InvalidInput(f"'{part}' is not a weekday like 1-5 (Monday is 1)") from None
+        if not 1 <= low <= high <= 7:
+            raise InvalidInput(f"'{part}' is not a weekday like 1-5 (Monday is 1)")
+        days.update(range(low, high + 1))
+    if not days:
+        raise InvalidInput("at least one weekday is needed, like 1-5")
+    return days

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.accounts import StaffUser
 from motcua.core.db import Base, enum_column
+from motcua.queue.hours import parse_weekdays, within
 
 
 class TicketStatus(str, enum.Enum):
@@ -134,8 +135,28 @@ class CounterSector(Base):
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
     sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"), primary_key=True)
     rank: Mapped[int] = mapped_column(Integer, default=0)  # 0 = the counter's first sector
+    # A schedule, in hall time: "07:30-11:30" (None: all day) on weekdays "1-5" or "1,3,5"
+    # (Monday is 1; None: every day). Morning land, afternoon construction.
+    hours: Mapped[str | None] = mapped_column(String(200))
+    weekdays: Mapped[str | None] = mapped_column(String(20))
 
     sector: Mapped[Sector] = relationship()
+
+    def serves_at(self, local: datetime) -> bool:
+        """Whether the counter serves this sector at that hall-local moment."""
+        if self.weekdays and local.isoweekday() not in parse_weekdays(self.weekdays):
+            return False
+        return not self.hours or within(self.hours, local)
+
+
+class StaffQualification(Base):
+    """A sector an officer may serve: a counter takes another sector's ticket only if the
+    officer signed in at it may serve that sector (and the hall's policy lets it)."""
+
+    __tablename__ = "staff_qualifications"
+
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"), primary_key=True)
 
 
 RESERVED = "reserved_counter_id IS NOT NULL"

@@ -6,6 +6,7 @@ database runs it again, so kiosks tapping at once just wait a few milliseconds.
 """
 from __future__ import annotations
 
+import functools
 import math
 import secrets
 from collections.abc import Callable, Collection
@@ -13,8 +14,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, literal, select, union_all, update
-from sqlalchemy.orm import Session, aliased, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from motcua.core.clock import Clock, local_day, local_now
@@ -24,9 +36,20 @@ from motcua.core.uow import UnitOfWork, use_case
 from motcua.core.errors import N_
 from motcua.queue import errors
 from motcua.queue.hours import within
-from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
+from motcua.queue.models import (
+    Counter,
+    CounterSector,
+    CounterState,
+    Hall,
+    Priority,
+    Sector,
+    StaffQualification,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from motcua.queue.numbering import next_in_sequence
-from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
+from motcua.queue.policy import Candidate, LineLoad, next_priority_streak, order_by_policy
 from motcua.queue.settings import HallSettings
 
 T = TypeVar("T")
@@ -641,59 +664,112 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
 
 
 # The head of each line a counter calls from: one row per (line, priority or not), where a
-# line is one of the counter's sectors (at its rank) or the tickets transferred to the
+# line is one of the sectors the counter calls from now (its own as scheduled, and under a
+# policy that lets it, those its officer is qualified for) or the tickets transferred to the
 # counter by name (rank 0, whatever their sector). Within a line the rank is the same for
 # every ticket, so the policy's best of a line is its earliest ticket (then lowest id), and
 # the policy's best overall is among these heads: at most two rows per line reach Python
 # instead of every waiting ticket. Each head is found by walking its line's index
 # (ix_tickets_line: sector, day, status, priority, queued_at) to the first ticket, not by
 # ranking every waiting ticket, so a call costs the same with 10 or 1,000 people waiting.
+# The lines are the counter's sectors and those its officer may help with, passed by
+# position (`line` is the position; -1 the tickets reserved for the counter). How many wait
+# in each line (the load-based policy weighs lines by it) is a second query, asked only then.
 # `skipped`: tickets this call found taken meanwhile.
+_RESERVED_LINE = -1
+
+
 def _waiting_today(priority: bool) -> ColumnElement[bool]:
     return ((Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING)
             & (Ticket.priority.is_not(None) if priority else Ticket.priority.is_(None))
             & Ticket.id.not_in(bindparam("skipped", expanding=True)))
 
 
-def _head_of_each_sector(priority: bool) -> Select[int, datetime, int, bool]:
-    first = (select(Ticket.id)
-             .where(Ticket.sector_id == CounterSector.sector_id, _waiting_today(priority),
-                    Ticket.reserved_counter_id.is_(None))
-             .order_by(Ticket.queued_at, Ticket.id).limit(1)
-             .correlate(CounterSector).scalar_subquery())
-    head = aliased(Ticket)
-    return (select(head.id, head.queued_at, CounterSector.rank.label("rank"),
-                   literal(priority).label("priority"))
-            .select_from(CounterSector).join(head, head.id == first)
-            .where(CounterSector.counter_id == bindparam("counter_id")))
-
-
-def _head_of_reserved(priority: bool) -> Select[int, datetime, int, bool]:
-    first = (select(Ticket.id, Ticket.queued_at)
-             .where(Ticket.hall_id == bindparam("hall_id"), _waiting_today(priority),
-                    Ticket.reserved_counter_id == bindparam("counter_id"))
+def _head(line: int, priority: bool) -> Select[Any]:
+    if line == _RESERVED_LINE:
+        where = ((Ticket.hall_id == bindparam("hall_id"))
+                 & (Ticket.reserved_counter_id == bindparam("counter_id")))
+    else:
+        where = (Ticket.sector_id == bindparam(f"line_{line}")) & Ticket.reserved_counter_id.is_(None)
+    first = (select(Ticket.id, Ticket.queued_at).where(_waiting_today(priority), where)
              .order_by(Ticket.queued_at, Ticket.id).limit(1).subquery())
-    return select(first.c.id, first.c.queued_at, literal(0).label("rank"),
+    return select(first.c.id, first.c.queued_at, literal(line).label("line"),
                   literal(priority).label("priority"))
 
 
-_HEADS_OF_LINES = union_all(_head_of_each_sector(False), _head_of_each_sector(True),
-                            _head_of_reserved(False), _head_of_reserved(True))
+@functools.lru_cache(maxsize=32)
+def _heads_of(lines: int) -> CompoundSelect[Any]:
+    """One statement per number of lines, built once: each line's head, regular and priority."""
+    return union_all(*(_head(line, priority) for line in (*range(lines), _RESERVED_LINE)
+                       for priority in (False, True)))
+
+
+_LINE_LENGTHS = (
+    select(Ticket.sector_id, Ticket.reserved_counter_id, Ticket.priority.is_not(None), func.count())
+    .where(Ticket.day == bindparam("day"), Ticket.status == TicketStatus.WAITING,
+           Ticket.hall_id == bindparam("hall_id"))
+    .group_by(Ticket.sector_id, Ticket.reserved_counter_id, Ticket.priority.is_not(None)))
+_QUALIFICATIONS = select(StaffQualification.sector_id).where(
+    StaffQualification.staff_user_id == bindparam("officer_id"))
+
+
+def scheduled_ranks(counter: Counter, local: datetime | None = None) -> dict[int, int]:
+    """The counter's own sectors (id → rank) at that hall-local moment, as their schedules
+    say; every one of them when no moment is given."""
+    return {link.sector_id: link.rank for link in counter.sector_links
+            if local is None or link.serves_at(local)}
+
+
+def qualified_sectors(session: Session, counter: Counter) -> set[int]:
+    """The sectors the officer signed in at the counter may serve (none without an officer)."""
+    if counter.officer_id is None:
+        return set()
+    return set(session.scalars(_QUALIFICATIONS, {"officer_id": counter.officer_id}))
 
 
 def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
-                   skipped: Collection[int] = ()) -> list[Candidate]:
-    """The candidates `order_candidates` needs to pick what the counter calls next."""
-    rows = session.execute(_HEADS_OF_LINES, {
-        "day": day, "hall_id": hall.id, "counter_id": counter.id, "skipped": list(skipped)})
-    return [Candidate(ticket_id=row.id, queued_at=row.queued_at, sector_rank=row.rank,
-                      priority=bool(row.priority)) for row in rows]
+                   skipped: Collection[int] = (), *, ranks: dict[int, int] | None = None,
+                   qualified: Collection[int] = (), count_waiting: bool = False) -> list[Candidate]:
+    """The candidates the policy needs to pick what the counter calls next: the heads of
+    its own lines (`ranks`, by default all its sectors) and of the `qualified` sectors, with
+    how many wait in each line when `count_waiting`."""
+    own = scheduled_ranks(counter) if ranks is None else ranks
+    sectors = [*own, *(sector_id for sector_id in qualified if sector_id not in own)]
+    params: dict[str, Any] = {"day": day, "hall_id": hall.id, "counter_id": counter.id,
+                              "skipped": list(skipped)}
+    params |= {f"line_{position}": sector_id for position, sector_id in enumerate(sectors)}
+    rows = session.execute(_heads_of(len(sectors)), params).all()
+    lengths: dict[tuple[int, bool], int] = {}
+    if count_waiting and rows:
+        for sector_id, reserved_for, priority, count in session.execute(_LINE_LENGTHS, params):
+            line = (_RESERVED_LINE if reserved_for == counter.id
+                    else sector_id if reserved_for is None else None)
+            if line is not None:
+                key = (line, bool(priority))
+                lengths[key] = lengths.get(key, 0) + count
+    candidates = []
+    for row in rows:
+        line = _RESERVED_LINE if row.line == _RESERVED_LINE else sectors[row.line]
+        candidates.append(Candidate(
+            ticket_id=row.id, queued_at=row.queued_at, sector_rank=own.get(line, 0),
+            priority=bool(row.priority), sector_id=line,
+            own=line == _RESERVED_LINE or line in own,
+            waiting=lengths.get((line, bool(row.priority)), 1)))
+    return candidates
+
+
+def _line_loads(uow: UnitOfWork, hall: Hall) -> dict[int, LineLoad]:
+    rates = hall_rates(uow, hall)
+    sector_ids = set(rates.all_counters) | set(rates.minutes_each)
+    return {sector_id: LineLoad(minutes_each=rates.minutes_each.get(sector_id, rates.default_minutes),
+                                counters=rates.open_counters.get(sector_id, 0))
+            for sector_id in sector_ids}
 
 
 @use_case
 def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
-    """Call the next citizen by the policy in `motcua.queue.policy`; no ticket when nobody
-    waits (the one at the counter is finished either way)."""
+    """Call the next citizen by the hall's calling policy (`motcua.queue.policy`); no ticket
+    when nobody waits (the one at the counter is finished either way)."""
     session = uow.session
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     _require_open(counter)
@@ -701,13 +777,25 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     day = local_day(uow.clock, hall.time_zone)
     _finish_current(uow, hall, counter, actor, now)
     settings = settings_of(hall)
+    policy = settings.calling_policy
+    local = local_now(uow.clock, hall.time_zone)
+    ranks = scheduled_ranks(counter, local)
+    helping = policy != "static" and within(hall.opening_windows, local + 2 * settings.fair_wait)
+    qualified = qualified_sectors(session, counter) if helping else set()
+    loads = _line_loads(uow, hall) if policy == "balanced" else None
     skipped: list[int] = []
     while True:
-        ordered = order_candidates(
-            heads_of_lines(session, hall, counter, day, skipped),
+        ordered = order_by_policy(
+            policy,
+            heads_of_lines(session, hall, counter, day, skipped, ranks=ranks, qualified=qualified,
+                           count_waiting=loads is not None),
             consecutive_priority_calls=counter.consecutive_priority_calls,
             priority_cap=settings.priority_cap,
             rank_penalty=settings.rank_penalty,
+            now=now,
+            loads=loads,
+            fair_wait=settings.fair_wait,
+            switch_penalty=settings.switch_penalty,
         )
         if not ordered:
             return AtCounter(counter, None)

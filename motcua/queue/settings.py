@@ -20,6 +20,13 @@ class HallSettings:
     # a sector's own threshold for that warning, by sector code (else wait_alert_minutes)
     sector_wait_alert_minutes: dict[str, int] = field(default_factory=dict)
     near_turn_people: int = 3  # the phone page says "your turn is near" with this few ahead
+    # Which ticket a counter calls next: "static", "overflow" or "balanced" (motcua.queue.policy)
+    calling_policy: str = "static"
+    # balanced: a counter's own citizen who has waited this long is called before any other
+    # sector's, so nobody waits much longer than under static
+    fair_wait_minutes: float = 15.0
+    # balanced: how much more pressure another sector's line needs to take the counter away
+    switch_penalty_minutes: float = 10.0
 
     @classmethod
     def of(cls, stored: dict[str, Any] | None) -> HallSettings:
@@ -32,6 +39,14 @@ class HallSettings:
     @property
     def rank_penalty(self) -> timedelta:
         return timedelta(minutes=self.rank_penalty_minutes)
+
+    @property
+    def fair_wait(self) -> timedelta:
+        return timedelta(minutes=self.fair_wait_minutes)
+
+    @property
+    def switch_penalty(self) -> timedelta:
+        return timedelta(minutes=self.switch_penalty_minutes)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

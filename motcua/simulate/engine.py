@@ -26,7 +26,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from motcua.config import DEFAULTS
-from motcua.core.actors import SYSTEM, Actor
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import Actor, Role
 from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.db import make_engine, make_session_factory
 from motcua.core.errors import InvalidInput
@@ -34,15 +35,15 @@ from motcua.core.events import Event
 from motcua.core.ports import Memo, Ports
 from motcua.models import metadata
 from motcua.queue import errors, services
-from motcua.queue.models import Counter, CounterSector, Hall, Priority, Sector
+from motcua.queue.models import Counter, CounterSector, Hall, Priority, Sector, StaffQualification
+from motcua.queue.policy import POLICIES as CALLING_POLICIES
 from motcua.simulate.scenario import Scenario
 
 HALL = "sim"
 KIOSK = Actor(kind="kiosk", name="simulated")
-# What each calling policy puts in the hall's settings before the day. `static` is the
-# policy of `motcua.queue.policy` as it is; the policies to come are hall settings that the
-# calling service reads, so the simulator only has to set them.
-POLICIES: dict[str, dict[str, Any]] = {"static": {}}
+# What each calling policy puts in the hall's settings before the day: the calling service
+# reads the policy from there (`motcua.queue.policy`), so the simulator only has to set it.
+POLICIES: dict[str, dict[str, Any]] = {name: {"calling_policy": name} for name in CALLING_POLICIES}
 
 
 def check_policies(names: list[str]) -> None:
@@ -180,8 +181,13 @@ def windows_text(windows: list[tuple[float, float]]) -> str:
     return ",".join(f"{_time_text(start)}-{_time_text(end)}" for start, end in windows)
 
 
-def build_hall(session: Session, scenario: Scenario, policy: str) -> None:
-    """The scenario's hall, sectors and counters (all closed) in the throw-away database."""
+def officer_of(number: int) -> str:
+    return f"officer-{number}"
+
+
+def build_hall(session: Session, scenario: Scenario, policy: str) -> dict[int, Actor]:
+    """The scenario's hall, sectors and counters (all closed) in the throw-away database, and
+    the officer who sits at each counter, qualified for the counter's `qualified` sectors."""
     hall = Hall(code=HALL, name=scenario.name, time_zone=HALL_TIME_ZONE,
                 opening_windows=windows_text(scenario.issuing_windows()),
                 settings=scenario.hall_settings() | POLICIES[policy])
@@ -197,15 +203,27 @@ def build_hall(session: Session, scenario: Scenario, policy: str) -> None:
         counter.sector_links = [CounterSector(sector=sectors[code], rank=rank)
                                 for rank, code in enumerate(spec.sectors)]
         session.add(counter)
+    officers = {}
+    for spec in scenario.counters:
+        user = StaffUser(username=officer_of(spec.number), password_hash="!", role=Role.OFFICER,
+                         hall=hall, created_at=datetime.combine(scenario.day, time(0), UTC))
+        session.add(user)
+        session.flush()
+        session.add_all(StaffQualification(staff_user_id=user.id, sector_id=sectors[code].id)
+                        for code in spec.qualified)
+        officers[spec.number] = Actor(kind="staff", name=user.username, role=Role.OFFICER,
+                                      user_id=user.id, hall_id=hall.id)
     session.commit()
+    return officers
 
 
 class HallDay:
     """One simulated day: the citizens' arrivals and one process per counter."""
 
     def __init__(self, scenario: Scenario, session: Session, policy: str, day: date,
-                 citizens: list[Citizen]) -> None:
+                 citizens: list[Citizen], officers: dict[int, Actor]) -> None:
         self.scenario = scenario
+        self.officers = officers
         self.policy = policy
         self.day = day
         self.citizens = citizens
@@ -267,7 +285,8 @@ class HallDay:
             self._wake(citizen.sector)
 
     def _act(self, use_case: Any, number: int, **kwargs: Any) -> Any:
-        return use_case(self.ports, hall_code=HALL, counter_number=number, actor=SYSTEM, **kwargs)
+        return use_case(self.ports, hall_code=HALL, counter_number=number,
+                        actor=self.officers[number], **kwargs)
 
     def _counter(self, number: int, windows: list[tuple[float, float]],
                  log: CounterDay) -> Generator[simpy.Event, Any, None]:
@@ -337,9 +356,9 @@ def simulate(scenario: Scenario, policy: str = "static", days: int = 1,
     check_policies([policy])
     results = []
     with throwaway_database() as engine, make_session_factory(engine)() as session:
-        build_hall(session, scenario, policy)
+        officers = build_hall(session, scenario, policy)
         for index in range(days):
             citizens = draw_citizens(scenario, random.Random(f"{seed}:{index}"))
             day = scenario.day + timedelta(days=index)
-            results.append(HallDay(scenario, session, policy, day, citizens).run())
+            results.append(HallDay(scenario, session, policy, day, citizens, officers).run())
     return results

@@ -22,7 +22,7 @@ import itertools
 P90_Z = 1.2815515655446004
 # Hall settings a scenario may set (the rest are screens' business, not the queue's)
 SIMULATED_SETTINGS = ("priority_cap", "rank_penalty_minutes", "default_service_minutes",
-                      "estimate_sample")
+                      "estimate_sample", "fair_wait_minutes", "switch_penalty_minutes")
 
 
 class ScenarioError(InvalidInput):
@@ -132,7 +132,7 @@ class SectorSpec(_Strict):
 class CounterSpec(_Strict):
     number: Annotated[int, Field(ge=1, le=9999)]
     sectors: Annotated[list[Code], Field(min_length=1)]  # in order of preference
-    qualified: list[Code] = []  # other sectors the officer could serve (for later policies)
+    qualified: list[Code] = []  # other sectors the officer may serve (overflow, balanced)
     hours: list[str] | None = None  # None: the hall's hours; []: closed all day
 
     @field_validator("hours")

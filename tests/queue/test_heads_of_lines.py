@@ -163,4 +163,4 @@ def test_finding_the_heads_of_lines_reads_as_much_with_300_waiting_as_with_10(
     issue(8)
     few = steps()
     issue(290)
-    assert steps() <= few * 1.2
+    assert steps() <= few * 1.5  # an index one level deeper, not a walk along the line

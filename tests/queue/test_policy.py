@@ -1,7 +1,15 @@
 """The calling policy, pinned: priority first with a cap, then longest wait weighted by rank."""
 from datetime import datetime, timedelta, timezone, UTC
 
-from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
+import pytest
+
+from motcua.queue.policy import (
+    Candidate,
+    LineLoad,
+    next_priority_streak,
+    order_by_policy,
+    order_candidates,
+)
 
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 PENALTY = timedelta(minutes=10)
@@ -51,3 +59,78 @@ def test_orders_every_candidate_so_the_caller_can_fall_back_when_one_is_taken():
 def test_the_priority_streak_grows_with_priority_calls_and_resets_on_a_regular_call():
     assert next_priority_streak(1, called_priority=True) == 2
     assert next_priority_streak(3, called_priority=False) == 0
+
+
+# --- the policies a hall chooses ----------------------------------------------------------
+
+NOW = T0 + timedelta(minutes=60)
+
+
+def other(ticket_id: int, minutes: float, sector: int = 9, waiting: int = 1,
+          priority: bool = False) -> Candidate:
+    """A head of a line the counter's officer is qualified for, not one of its own."""
+    return Candidate(ticket_id, T0 + timedelta(minutes=minutes), 0, priority, sector_id=sector,
+                     own=False, waiting=waiting)
+
+
+def own(ticket_id: int, minutes: float, sector: int = 1, waiting: int = 1, rank: int = 0,
+        priority: bool = False) -> Candidate:
+    return Candidate(ticket_id, T0 + timedelta(minutes=minutes), rank, priority,
+                     sector_id=sector, waiting=waiting)
+
+
+def by(policy: str, candidates: list[Candidate], streak: int = 0,
+       loads: dict[int, LineLoad] | None = None) -> list[int]:
+    return [c.ticket_id for c in order_by_policy(
+        policy, candidates, consecutive_priority_calls=streak, priority_cap=2,
+        rank_penalty=PENALTY, now=NOW, loads=loads)]
+
+
+def test_static_never_calls_a_sector_the_counter_does_not_serve():
+    assert by("static", [other(1, 0)]) == []
+    assert by("static", [other(1, 0), own(2, 30)]) == [2]
+
+
+def test_overflow_takes_another_sector_only_when_the_counters_own_lines_are_empty():
+    assert by("overflow", [other(1, 0), own(2, 30)]) == [2, 1]
+    assert by("overflow", [other(1, 0)]) == [1]
+
+
+def test_balanced_takes_the_line_under_most_pressure_over_a_short_own_line():
+    loads = {1: LineLoad(minutes_each=5, counters=2), 9: LineLoad(minutes_each=10, counters=1)}
+    # own line: 1 person, head waited 2 min; other: 8 people, predicted 80 min, head 10 min
+    assert by("balanced", [own(1, 58, waiting=1), other(2, 50, waiting=8)], loads=loads)[0] == 2
+
+
+def test_balanced_stays_on_its_own_line_while_that_line_is_long():
+    loads = {1: LineLoad(minutes_each=5, counters=1), 9: LineLoad(minutes_each=10, counters=1)}
+    assert by("balanced", [own(1, 59, waiting=3), other(2, 0, waiting=30)], loads=loads)[0] == 1
+
+
+def test_balanced_stays_on_its_own_line_when_the_other_is_no_busier():
+    loads = {1: LineLoad(minutes_each=8, counters=1), 9: LineLoad(minutes_each=8, counters=1)}
+    assert by("balanced", [own(1, 55, waiting=3), other(2, 55, waiting=3)], loads=loads)[0] == 1
+
+
+def test_balanced_calls_its_own_citizen_who_waited_the_fair_wait_before_any_other_sector():
+    loads = {9: LineLoad(minutes_each=10, counters=1)}
+    assert by("balanced", [own(1, 44), other(2, 0, waiting=20)], loads=loads)[0] == 1
+
+
+def test_balanced_counts_the_other_sectors_service_into_the_fair_wait():
+    loads = {1: LineLoad(minutes_each=2, counters=2), 9: LineLoad(minutes_each=10, counters=1)}
+    # waited 6 minutes: after a 10-minute service of the other sector, 16 > 15
+    assert by("balanced", [own(1, 54), other(2, 0, waiting=20)], loads=loads)[0] == 1
+    assert by("balanced", [own(1, 56), other(2, 0, waiting=20)], loads=loads)[0] == 2
+
+
+def test_balanced_keeps_the_priority_cap():
+    loads = {9: LineLoad(minutes_each=10, counters=1)}
+    candidates = [own(1, 59, priority=True), other(2, 0, waiting=20)]
+    assert by("balanced", candidates, streak=0, loads=loads)[0] == 1
+    assert by("balanced", candidates, streak=2, loads=loads)[0] == 2
+
+
+def test_an_unknown_policy_is_refused():
+    with pytest.raises(ValueError):
+        by("random", [own(1, 0)])

@@ -86,13 +86,13 @@ def test_compare_runs_each_named_policy_once_and_refuses_an_unknown_one(motcua_c
     result = motcua_cli("simulate", "tiny.toml", "--compare", "static,static")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("policy static (") == 1  # one name, once
-    result = motcua_cli("simulate", "tiny.toml", "--compare", "static,overflow")
-    assert "unknown policy overflow; known: static" in one_line_error(result)
+    result = motcua_cli("simulate", "tiny.toml", "--compare", "static,fastest")
+    assert "unknown policy fastest; known: static, overflow, balanced" in one_line_error(result)
 
 
 def test_a_shipped_scenario_is_found_by_its_name(motcua_cli):
     result = motcua_cli("simulate", "ward", "--policy", "load-based")
-    assert "unknown policy load-based; known: static" in one_line_error(result)
+    assert "unknown policy load-based; known: static, overflow, balanced" in one_line_error(result)
 
 
 def test_a_bad_scenario_is_one_line_and_a_non_zero_exit(motcua_cli, tmp_path):

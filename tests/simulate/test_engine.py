@@ -108,5 +108,29 @@ def test_days_follow_one_another_with_their_own_citizens():
 
 
 def test_a_policy_the_simulator_does_not_know_is_refused_naming_the_known_ones():
-    with pytest.raises(InvalidInput, match="unknown policy overflow; known: static"):
-        simulate(parse_scenario(POISSON), "overflow")
+    with pytest.raises(InvalidInput, match="unknown policy fastest; known: static, overflow"):
+        simulate(parse_scenario(POISSON), "fastest")
+
+
+def two_counters_one_busy(policy: str) -> Any:
+    """Land has three citizens at 08:00; the construction counter's officer may serve land."""
+    scenario = parse_scenario({
+        "name": "hai quầy", "opens": "07:30", "closes": "09:30",
+        "sectors": [{"code": "dat-dai"}, {"code": "xay-dung"}],
+        "counters": [{"number": 1, "sectors": ["dat-dai"]},
+                     {"number": 2, "sectors": ["xay-dung"], "qualified": ["dat-dai"]}],
+        "visits": [visit("08:00"), visit("08:00"), visit("08:00")],
+    })
+    [day] = simulate(scenario, policy)
+    return day
+
+
+def test_under_static_the_idle_counter_leaves_land_to_the_land_counter():
+    waits = sorted(c.first_wait for c in two_counters_one_busy("static").citizens)
+    assert waits == pytest.approx([0, 10.5, 21])
+
+
+@pytest.mark.parametrize("policy", ["overflow", "balanced"])
+def test_an_idle_counter_whose_officer_may_serve_land_takes_land_citizens(policy):
+    waits = sorted(c.first_wait for c in two_counters_one_busy(policy).citizens)
+    assert waits == pytest.approx([0, 0, 10.5])

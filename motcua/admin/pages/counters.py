@@ -7,7 +7,13 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.admin.counters import create_counter, delete_counter, find_counter, update_counter
+from motcua.admin.counters import (
+    create_counter,
+    delete_counter,
+    find_counter,
+    schedules_of,
+    update_counter,
+)
 from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
@@ -53,8 +59,9 @@ def counter(hall: str, number: int | None = None) -> Any:
             return redirect(url_for(".counters", hall=hall))
     ranks = ({link.sector.code: link.rank + 1 for link in existing.sector_links}
              if existing else {})
+    schedules = schedules_of(existing) if existing else {}
     return page("admin/counter.html", found, "counters", 422 if errors else 200,
-                counter=existing, ranks=ranks, errors=errors,
+                counter=existing, ranks=ranks, schedules=schedules, errors=errors,
                 form=request.form if request.method == "POST" else None)
 
 

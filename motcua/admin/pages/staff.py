@@ -19,7 +19,7 @@ from motcua.admin.pages.base import (
     signed_in_actor,
     viewed_hall,
 )
-from motcua.admin.staff import STAFF_ROLES, update_staff
+from motcua.admin.staff import STAFF_ROLES, qualifications, set_qualifications, update_staff
 from motcua.auth import accounts
 from motcua.core.accounts import StaffUser
 from motcua.core.errors import DomainError
@@ -70,7 +70,19 @@ def staff_member(hall: str, user_id: int) -> Any:
             return redirect(url_for(".staff", hall=hall))
     return page("admin/staff_member.html", found, "staff", 422 if errors else 200,
                 person=person, errors=errors, roles=STAFF_ROLES,
+                qualified=qualifications(db(), person),
                 form=request.form if request.method == "POST" else None)
+
+
+@bp.post("/<hall>/staff/<int:user_id>/qualifications")
+def staff_qualifications(hall: str, user_id: int) -> Any:
+    """The sectors the officer may serve besides their counter's (ticked boxes)."""
+    def work() -> str:
+        person = set_qualifications(ports(), actor=signed_in_actor(), hall_code=hall,
+                                    user_id=user_id, sectors=request.form.getlist("sector"))
+        return _("Đã lưu các lĩnh vực %(name)s được phục vụ.", name=person.full_name)
+
+    return act(url_for(".staff_member", hall=hall, user_id=user_id), work)
 
 
 @bp.post("/<hall>/staff/<int:user_id>/<action>")

@@ -17,6 +17,7 @@
     if (text !== undefined && text !== null) element.textContent = String(text);
     return element;
   };
+  const MINUTE_MS = 60000; // the minutes shown grow with the clock, events or not
   const timeFormat = new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "vi-VN",
     { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: config.time_zone });
   const sectorName = (s) => (config.lang === "en" ? s.name_en : s.name_vi);
@@ -132,6 +133,51 @@
     audio?.resume();
     tone(); // the leader hears what an alert will sound like
   });
+  // --- recommendations -----------------------------------------------------------------------
+
+  // A forecast simulates the rest of the day on the server: read at most every few minutes.
+  const ADVICE_MS = 3 * MINUTE_MS;
+  let adviceRead = 0;
+
+  function applyForm(move) {
+    const form = make("form");
+    form.method = "post";
+    form.action = config.apply_url;
+    for (const [name, value] of [["csrf_token", config.csrf_token], ["counter", move.counter],
+      ["sector", move.sector]]) {
+      const input = make("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = String(value);
+      form.append(input);
+    }
+    const button = make("button", "button primary", t.apply);
+    button.type = "submit";
+    form.append(button);
+    return form;
+  }
+
+  async function advise() {
+    if (Date.now() - adviceRead < ADVICE_MS) return;
+    adviceRead = Date.now();
+    try {
+      const response = await fetch(config.advice_url, { cache: "no-store", credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const { moves } = await response.json();
+      $("moves").replaceChildren(...moves.map((move) => {
+        const row = make("div", "move");
+        row.dataset.move = `${move.counter}:${move.sector}`;
+        row.append(make("p", null, fill(t.move, { counter: move.counter, sector: move.sector_name,
+          before: move.wait_before, after: move.wait_after })));
+        if (config.apply_url) row.append(applyForm(move));
+        return row;
+      }));
+      $("advice").hidden = moves.length === 0;
+    } catch (error) {
+      adviceRead = 0; // try again with the next reading
+    }
+  }
+
   // --- reading -----------------------------------------------------------------------------
 
   function render(state) {
@@ -141,9 +187,9 @@
     counters(state);
     $("updated").textContent = fill(t.updated, { time: timeFormat.format(new Date()) });
     document.body.dataset.liveUpdated = String(Date.now());
+    advise();
   }
 
-  const MINUTE_MS = 60000; // the minutes shown grow with the clock, events or not
   let nextRead = null;
   /** Read again when the next sector will pass its threshold, or in a minute. */
   function readAgainLater(state) {
