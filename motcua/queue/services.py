@@ -22,6 +22,7 @@ from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.hours import within
+from motcua.queue.estimates import WaitRange, wait_range
 from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.numbering import next_in_sequence
 from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
@@ -37,6 +38,7 @@ class IssuedTicket:
     ticket: Ticket
     ahead: int
     estimated_wait_minutes: int
+    estimated_wait: WaitRange  # what the citizen is told: the point estimate as a range
 
 
 # --- look-ups ---------------------------------------------------------------------------
@@ -307,9 +309,12 @@ def issue_ticket(
     # priority citizen is only behind the other priority citizens.
     ahead = people_ahead(session, ticket) if priority else waiting[sector.code] - 1
     wait = hall_rates(uow, hall).wait_minutes(sector.id, ahead)
+    told = wait_range(wait)
+    ticket.estimated_wait_minutes = wait
+    ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
     event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
     uow.publish(event)
-    return IssuedTicket(ticket, ahead, wait)
+    return IssuedTicket(ticket, ahead, wait, told)
 
 
 def _people_ahead_statement(priority: bool) -> Select[int]:
@@ -592,7 +597,8 @@ _CALL_WAITING = (
            Ticket.status == TicketStatus.WAITING)
     .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
             called_at=bindparam("now"), started_at=None, call_count=Ticket.call_count + 1,
-            reserved_counter_id=None)
+            reserved_counter_id=None,
+            first_called_at=func.coalesce(Ticket.first_called_at, bindparam("now")))
     .returning(Ticket)
     .execution_options(synchronize_session=False, populate_existing=True)
 )
@@ -609,6 +615,8 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
     ticket.status = TicketStatus.CALLED
     ticket.counter = counter
     ticket.called_at = now
+    if ticket.first_called_at is None:
+        ticket.first_called_at = now
     ticket.started_at = None
     ticket.call_count += 1
     ticket.reserved_counter_id = None

@@ -371,3 +371,25 @@ def test_a_kiosk_of_another_hall_cannot_issue_here(ports):
     with pytest.raises(errors.Forbidden):
         services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
                               actor=Actor(kind="kiosk", name="other", hall_id=999))
+
+
+def test_a_ticket_keeps_the_estimate_it_was_told_and_its_first_call(ports, session, clock):
+    for _ in range(3):
+        issue(ports)
+    issued = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                   priority=None, actor=KIOSK)
+    ticket = session.get(Ticket, issued.ticket.id)
+    assert (ticket.estimated_wait_minutes, ticket.estimate_low_minutes,
+            ticket.estimate_high_minutes) == (9, 5, 15)  # 3 ahead × 6 min ÷ 2 counters
+    assert issued.estimated_wait.low == 5 and issued.estimated_wait.high == 15
+    open_counter(ports, 1)
+    for _ in range(3):
+        call(ports, 1)
+        services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    clock.advance(minutes=7)
+    first = clock.now()
+    assert call(ports, 1).id == ticket.id
+    clock.advance(minutes=1)
+    services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    session.refresh(ticket)
+    assert ticket.first_called_at == first
