@@ -450,6 +450,20 @@ def hall_rates(uow: UnitOfWork, hall: Hall) -> ServiceRates:
                         lambda: service_rates(uow.session, uow.clock, hall))
 
 
+_SECTOR_COUNTERS = (
+    select(Counter.number)
+    .join(CounterSector, CounterSector.counter_id == Counter.id)
+    .where(CounterSector.sector_id == bindparam("sector_id"))
+    .order_by(Counter.number)
+)
+
+
+def sector_counters(session: Session, sector_id: int) -> tuple[int, ...]:
+    """The numbers of the counters that serve a sector ("Quầy phục vụ: 2, 3, 5"), open or
+    not: a citizen who takes a number before the counters open still learns where to go."""
+    return tuple(session.scalars(_SECTOR_COUNTERS, {"sector_id": sector_id}))
+
+
 def estimated_wait_minutes(
     session: Session, clock: Clock, hall: Hall, sector: Sector, ahead: int
 ) -> int:

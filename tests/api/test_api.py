@@ -57,6 +57,17 @@ def test_the_second_citizen_has_one_ahead_and_a_wait(client, kiosk):
     assert body["ahead"] == 1 and body["estimated_wait_minutes"] > 0
 
 
+def test_an_issued_ticket_tells_its_wait_as_a_range_and_the_counters_of_its_sector(client, kiosk):
+    client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
+    body = client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk).get_json()
+    low, high = body["estimated_wait"]["low"], body["estimated_wait"]["high"]
+    assert low <= body["estimated_wait_minutes"] <= high and high - low >= 5
+    assert body["counters"] and body["counters"] == sorted(body["counters"])
+    status = client.get(f"/api/v1/tickets/{body['token']}").get_json()
+    assert status["counters"] == body["counters"]
+    assert status["estimated_wait"] == body["estimated_wait"]
+
+
 def test_the_sectors_show_waiting_counts_and_availability(client, kiosk, session):
     client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
     session.scalar(select(Sector).where(Sector.code == "y-te")).is_open = False

@@ -352,8 +352,9 @@
       ? fill(words.priority_mark, { group: words.priority[ticket.priority] }) : "";
     $("ticket-sector").textContent = sectorName(ticket);
     $("ticket-ahead").textContent = ticket.ahead ? plural(words.ahead, ticket.ahead) : words.ahead_none;
-    $("ticket-wait").textContent = ticket.estimated_wait_minutes
-      ? fill(words.wait, { n: ticket.estimated_wait_minutes }) : "";
+    $("ticket-wait").textContent = ticket.estimated_wait_minutes ? fill(words.wait, ticket.estimated_wait) : "";
+    $("ticket-counters").textContent = ticket.counters.length
+      ? fill(words.counters, { counters: ticket.counters.join(", ") }) : "";
     $("ticket-qr").src = config.urls.qr.replace("TOKEN", encodeURIComponent(ticket.token));
     setPriority(null);
     showPrint(printMode(ticket));
