@@ -149,6 +149,8 @@ def kiosk_words() -> dict[str, Any]:
             "sector_closed": _("Lĩnh vực này đang tạm ngừng lấy số."),
             "outside_issuing_window": _("Hiện không phải giờ lấy số của lĩnh vực này."),
             "daily_cap_reached": _("Lĩnh vực này đã hết số hôm nay."),
+            "past_closing": _("Số lấy bây giờ sẽ không kịp được gọi trước giờ đóng cửa. "
+                              "Xin mời ông/bà quay lại vào buổi làm việc sau."),
             "rate_limited": _("Máy đang bận. Xin chờ một chút rồi chạm lại."),
             "database_unavailable": _("Hệ thống đang tạm gián đoạn. Xin chờ một chút rồi chạm lại."),
             "network": _("Không kết nối được máy chủ. Xin mời hỏi cán bộ hướng dẫn."),

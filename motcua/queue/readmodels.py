@@ -20,7 +20,7 @@ from motcua.queue.models import (
     Ticket,
     TicketStatus,
 )
-from motcua.queue.estimates import wait_range
+from motcua.queue.estimates import passes_closing, wait_range
 from motcua.queue.services import (
     sector_counters,
     ACTIVE,
@@ -72,7 +72,9 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             "availability": availability,
             "issuing_windows": sector.issuing_windows or hall.opening_windows,
             "waiting": waiting.get(sector.code, 0),
-            "estimated_wait_minutes": rates.wait_minutes(sector.id, waiting.get(sector.code, 0)),
+            "estimated_wait_minutes": (wait := rates.wait_minutes(sector.id, waiting.get(sector.code, 0))),
+            # a ticket taken now would be called after closing: the kiosk asks first
+            "past_closing": passes_closing(hall.opening_windows, local_now(clock, hall.time_zone), wait),
             "issued_today": issued_today,
             "remaining_today": max(0, daily_capacity(sector) - issued_today),
         })

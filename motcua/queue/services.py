@@ -22,7 +22,7 @@ from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.hours import within
-from motcua.queue.estimates import WaitRange, wait_range
+from motcua.queue.estimates import WaitRange, passes_closing, wait_range
 from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.numbering import next_in_sequence
 from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
@@ -39,6 +39,7 @@ class IssuedTicket:
     ahead: int
     estimated_wait_minutes: int
     estimated_wait: WaitRange  # what the citizen is told: the point estimate as a range
+    past_closing: bool  # the predicted call is after the hall closes (the kiosk warned)
 
 
 # --- look-ups ---------------------------------------------------------------------------
@@ -281,6 +282,12 @@ def issue_ticket(
     _ensure_issuing(uow, hall, sector)
     now = uow.clock.now()
     day = local_day(uow.clock, hall.time_zone)
+    if settings_of(hall).stop_issuing_past_closing:
+        ahead_now = waiting_counts(session, hall, day).get(sector.code, 0)
+        wait_now = hall_rates(uow, hall).wait_minutes(sector.id, ahead_now)
+        if passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait_now):
+            raise errors.PastClosing(
+                f"Tickets for '{sector.name_vi}' issued now would not be called before closing")
     sequence = next_in_sequence(session, f"sector:{sector.id}", day)
     if sequence > daily_capacity(sector):
         session.rollback()  # gives the number back: no gaps
@@ -314,7 +321,8 @@ def issue_ticket(
     ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
     event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
     uow.publish(event)
-    return IssuedTicket(ticket, ahead, wait, told)
+    past = passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait)
+    return IssuedTicket(ticket, ahead, wait, told, past)
 
 
 def _people_ahead_statement(priority: bool) -> Select[int]:

@@ -20,6 +20,9 @@ class HallSettings:
     # a sector's own threshold for that warning, by sector code (else wait_alert_minutes)
     sector_wait_alert_minutes: dict[str, int] = field(default_factory=dict)
     near_turn_people: int = 3  # the phone page says "your turn is near" with this few ahead
+    # When a new ticket's predicted call passes the hall's closing: False, the kiosk warns
+    # and asks first; True, the sector stops issuing (the API answers 409 past_closing).
+    stop_issuing_past_closing: bool = False
 
     @classmethod
     def of(cls, stored: dict[str, Any] | None) -> HallSettings:

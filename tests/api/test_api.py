@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
-from motcua.queue.models import Sector, Ticket
+from motcua.queue.models import Hall, Sector, Ticket
 from motcua.core.actors import Role
 from tests.support import bearer, hall_time, make_officer
 
@@ -265,3 +265,15 @@ def test_staff_can_print_a_ticket_again_and_a_kiosk_cannot(client, kiosk, superv
     assert again.status_code == 201 and again.get_json()["print_job"]["id"] != job
     assert error_of(client.post("/api/v1/print-jobs/999999/reprint", headers=supervisor)) == (
         404, "print_job_not_found")
+
+
+def test_a_hall_that_stops_issuing_past_closing_answers_409_past_closing(client, kiosk, session, clock):
+    hall = session.scalar(select(Hall).where(Hall.code == "demo"))
+    hall.opening_windows = "07:00-11:30,13:30-17:00"
+    hall.settings = {"stop_issuing_past_closing": True}
+    session.commit()
+    clock.advance(hours=2, minutes=20)  # 11:20, ten minutes before closing
+    answers = [client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk) for _ in range(5)]
+    assert [a.status_code for a in answers[:4]] == [201] * 4
+    assert [a.get_json()["past_closing"] for a in answers[:4]] == [False] * 4
+    assert error_of(answers[4]) == (409, "past_closing")  # 4 ahead × 3 min: 11:32

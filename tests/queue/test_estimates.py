@@ -22,3 +22,13 @@ def test_every_range_holds_its_estimate_and_is_at_least_one_step_wide():
         told = wait_range(minutes)
         assert told.low <= minutes <= told.high
         assert told.high - told.low >= 5
+
+
+def test_a_call_after_the_current_windows_end_passes_closing():
+    from datetime import datetime
+
+    from motcua.queue.estimates import passes_closing
+    morning = datetime(2026, 11, 25, 11, 20)
+    assert passes_closing("07:00-11:30,13:30-17:00", morning, 11)
+    assert not passes_closing("07:00-11:30,13:30-17:00", morning, 10)
+    assert not passes_closing("07:00-11:30,13:30-17:00", datetime(2026, 11, 25, 12, 0), 600)

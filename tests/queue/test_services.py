@@ -393,3 +393,31 @@ def test_a_ticket_keeps_the_estimate_it_was_told_and_its_first_call(ports, sessi
     services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
     session.refresh(ticket)
     assert ticket.first_called_at == first
+
+
+def late_morning_with_four_waiting(ports, session, clock, stop):
+    """11:20, ten minutes before closing, four ahead at 3 minutes each (2 counters)."""
+    hall = services.get_hall(session, "demo")
+    hall.opening_windows = "07:00-11:30,13:30-17:00"
+    hall.settings = {"stop_issuing_past_closing": stop}
+    session.commit()
+    clock.advance(hours=2, minutes=20)
+    for _ in range(4):
+        issue(ports)
+
+
+def test_a_ticket_whose_call_would_pass_closing_says_so(ports, session, clock):
+    late_morning_with_four_waiting(ports, session, clock, stop=False)
+    issued = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                   priority=None, actor=KIOSK)
+    assert issued.estimated_wait_minutes == 12 and issued.past_closing
+
+
+def test_a_hall_can_stop_issuing_a_sector_whose_tickets_would_pass_closing(ports, session, clock):
+    late_morning_with_four_waiting(ports, session, clock, stop=True)
+    with pytest.raises(errors.PastClosing):
+        issue(ports)
+    assert issue(ports, sector="tu-phap").display_number == "7001"  # other lines still issue
+    session.get(Ticket, 1).status = TicketStatus.CANCELLED  # three ahead: 9 minutes, in time
+    session.commit()
+    assert issue(ports).sequence == 5  # the refusal used no number
