@@ -104,6 +104,7 @@ def read_board(data: Mapping[str, str]) -> BoardFields:
         rating_levels=int(form.choice("rating_levels", ("3", "4"))),
         near_turn_people=form.optional_integer("near_turn_people", low=1, high=50)
         or HallSettings.near_turn_people,
+        stop_issuing_past_closing=form.flag("stop_issuing_past_closing"),
     )
     form.done()
     return fields

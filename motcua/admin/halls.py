@@ -126,10 +126,11 @@ class BoardFields:
     priority_cap: int
     rating_levels: int
     near_turn_people: int = HallSettings.near_turn_people
+    stop_issuing_past_closing: bool = HallSettings.stop_issuing_past_closing
 
 
 BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels",
-                "near_turn_people")
+                "near_turn_people", "stop_issuing_past_closing")
 
 
 def _check_board(fields: BoardFields) -> None:
