@@ -135,6 +135,8 @@ def kiosk_words() -> dict[str, Any]:
             "cap_reached": _("Đã hết số hôm nay"),
         },
         **{key: ticket[key] for key in ("ahead", "ahead_none", "wait", "counters")},
+        "past_closing": _("Thời gian chờ dự kiến khoảng {low}–{high} phút, quá giờ đóng cửa. "
+                          "Ông/bà có thể không được phục vụ trong buổi làm việc này."),
         "printing": _("Đang in phiếu…"),
         "printed": _("Đã in xong — mời nhận phiếu bên dưới"),
         "sent": _("Đã gửi phiếu tới máy in — mời nhận phiếu bên dưới. "

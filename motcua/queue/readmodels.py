@@ -73,6 +73,7 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             "issuing_windows": sector.issuing_windows or hall.opening_windows,
             "waiting": waiting.get(sector.code, 0),
             "estimated_wait_minutes": (wait := rates.wait_minutes(sector.id, waiting.get(sector.code, 0))),
+            "estimated_wait": {"low": wait_range(wait).low, "high": wait_range(wait).high},
             # a ticket taken now would be called after closing: the kiosk asks first
             "past_closing": passes_closing(hall.opening_windows, local_now(clock, hall.time_zone), wait),
             "issued_today": issued_today,
