@@ -46,7 +46,9 @@ def take_ticket(
     issued = queue.issue_ticket(uow, hall_code=hall_code, sector_code=sector_code,
                                 priority=priority, actor=actor)
     ticket = issued.ticket
-    counters = queue.sector_counters(uow.session, ticket.sector_id)
+    # which counters serve a sector changes rarely: reused like the wait estimate's rates
+    counters = uow.memo.get(("sector_counters", ticket.sector_id), uow.clock.now(),
+                            lambda: queue.sector_counters(uow.session, ticket.sector_id))
     target = kiosk_target(device)
     if target is None:
         return TakenTicket(issued, None, counters)
