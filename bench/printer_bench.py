@@ -27,7 +27,7 @@ def _tickets(paper_mm: int) -> list[TicketSlip]:
             base,
             display_number=str(1001 + i),
             ahead=i % 40,
-            wait_minutes=(i % 40) * 6,
+            wait_range=((i % 40) * 5, (i % 40) * 7),
             issued_at=base.issued_at + timedelta(seconds=37 * i),
             status_url=f"{base.status_url[:-16]}{i:016x}",
         )

@@ -108,6 +108,7 @@ def read_board(data: Mapping[str, str]) -> BoardFields:
         calling_policy=form.choice("calling_policy", CALLING_POLICIES),
         fair_wait_minutes=form.optional_integer("fair_wait_minutes", low=1, high=120)
         or HallSettings.fair_wait_minutes,
+        stop_issuing_past_closing=form.flag("stop_issuing_past_closing"),
     )
     form.done()
     return fields

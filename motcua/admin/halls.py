@@ -129,10 +129,11 @@ class BoardFields:
     near_turn_people: int = HallSettings.near_turn_people
     calling_policy: str = HallSettings.calling_policy  # see motcua.queue.policy
     fair_wait_minutes: float = HallSettings.fair_wait_minutes
+    stop_issuing_past_closing: bool = HallSettings.stop_issuing_past_closing
 
 
 BOARD_FIELDS = ("notices", "ticket_footer", "wait_alert_minutes", "priority_cap", "rating_levels",
-                "near_turn_people", "calling_policy", "fair_wait_minutes")
+                "near_turn_people", "calling_policy", "fair_wait_minutes", "stop_issuing_past_closing")
 
 
 def _check_board(fields: BoardFields) -> None:

@@ -502,6 +502,52 @@ def dossiers_report(session: Session, hall: Hall, period: Period, lang: str) -> 
     return Report("dossiers", N_("Hồ sơ"), hall.code, period, [table])
 
 
+# --- wait estimates ---------------------------------------------------------------------------
+
+CLOSE_MINUTES = 5  # an estimate within this of the real wait held for the citizen
+
+
+def _estimate_row(errors: list[float]) -> list[Any]:
+    """Tickets, mean absolute error (minutes) and the share within ±CLOSE_MINUTES."""
+    close = sum(1 for e in errors if e <= CLOSE_MINUTES)
+    return [len(errors), _minutes(60 * sum(errors) / len(errors)), _share(close, len(errors))]
+
+
+def estimates_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    """How well the wait told at issue held: per sector per day, against the first call (a
+    recall or transfer later does not change what the citizen waited before being called)."""
+    waited = _seconds(session, Ticket.issued_at, Ticket.first_called_at)
+    by_day: dict[tuple[date, Any], list[float]] = defaultdict(list)
+    by_sector: dict[Any, list[float]] = defaultdict(list)
+    for day, sector_id, told, seconds in session.execute(
+            select(Ticket.day, Ticket.issued_sector_id, Ticket.estimated_wait_minutes, waited)
+            .where(_in_period(hall, period), Ticket.estimated_wait_minutes.is_not(None),
+                   Ticket.first_called_at.is_not(None))):
+        error = abs(seconds / 60.0 - told)
+        by_day[(day, sector_id)].append(error)
+        by_sector[sector_id].append(error)
+    sectors, _ = _names(session, hall, lang)
+    figures = [Column("tickets", N_("Số được báo trước")),
+               Column("mae", N_("Sai số trung bình (phút)"), "minutes"),
+               Column("within", N_("Trong khoảng ±5 phút (%)"), "percent")]
+    note = N_("Sai số = |thời gian chờ thực tế đến lần gọi đầu tiên − thời gian chờ dự kiến "
+              "báo lúc lấy số|, chỉ tính các số đã được gọi.")
+    overall = Table(
+        "by_sector", N_("Độ chính xác theo lĩnh vực"),
+        [Column("name", N_("Lĩnh vực"), "text"), *figures],
+        sorted(([sectors.get(k, "?"), *_estimate_row(v)] for k, v in by_sector.items()),
+               key=lambda row: row[0]),
+        [Chart("bar", N_("Sai số trung bình (phút)"), "name", ("mae",), horizontal=True)],
+        note=note)
+    daily = Table(
+        "by_day", N_("Độ chính xác theo ngày và lĩnh vực"),
+        [Column("day", N_("Ngày"), "text"), Column("name", N_("Lĩnh vực"), "text"), *figures],
+        sorted([day.isoformat(), sectors.get(k, "?"), *_estimate_row(v)]
+               for (day, k), v in by_day.items()),
+        note=note)
+    return Report("estimates", N_("Thời gian chờ dự kiến"), hall.code, period, [overall, daily])
+
+
 # --- the registry the page and the exports use ------------------------------------------------
 
 ReportFunction = Callable[[Session, Hall, Period, str], Report]
@@ -512,6 +558,7 @@ REPORTS: dict[str, tuple[str, ReportFunction]] = {
     "outcomes": (N_("Bỏ về và chuyển"), outcomes_report),
     "satisfaction": (N_("Mức độ hài lòng"), satisfaction_report),
     "dossiers": (N_("Hồ sơ"), dossiers_report),
+    "estimates": (N_("Thời gian chờ dự kiến"), estimates_report),
 }
 
 

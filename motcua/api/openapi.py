@@ -138,9 +138,13 @@ def openapi_document() -> dict[str, Any]:
             "required": ["number", "display_number", "sector", "token", "ahead",
                          "estimated_wait_minutes"],
             "properties": {"ahead": {"type": "integer"}, "estimated_wait_minutes": {"type": "integer"},
+                           "estimated_wait": {"$ref": "#/components/schemas/WaitRange"},
+                           "counters": {"type": "array", "items": {"type": "integer"}},
                            "issued_at": {"type": "string", "format": "date-time"},
                            "print_job": {"oneOf": [{"type": "null"},
                                                    {"$ref": "#/components/schemas/PrintJob"}]}}}]},
+        "WaitRange": {"type": "object", "required": ["low", "high"], "properties": {
+            "low": {"type": "integer"}, "high": {"type": "integer"}}},
         "PrintJob": {"type": "object", "properties": {
             "id": {"type": "integer"}, "error": {"type": ["string", "null"]},
             "status": {"enum": ["queued", "sent", "printed", "unconfirmed", "failed"]}}},

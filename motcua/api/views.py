@@ -78,6 +78,9 @@ def issue_ticket(hall: str) -> tuple[Response, int]:
         "issued_at": ticket.issued_at.isoformat(),
         "ahead": issued.ahead,
         "estimated_wait_minutes": issued.estimated_wait_minutes,
+        "estimated_wait": {"low": issued.estimated_wait.low, "high": issued.estimated_wait.high},
+        "counters": list(taken.counters),
+        "past_closing": issued.past_closing,
         "print_job": {"id": job.id, "status": job.status.value, "error": job.error} if job else None,
     }
     return jsonify(answer), 201

@@ -23,6 +23,7 @@ from motcua.queue.models import Priority
 class TakenTicket:
     issued: queue.IssuedTicket
     print_job: PrintJob | None  # None when the kiosk has no printer
+    counters: tuple[int, ...]  # the counters serving the ticket's sector, as the slip says
 
 
 @use_case
@@ -44,17 +45,20 @@ def take_ticket(
     """
     issued = queue.issue_ticket(uow, hall_code=hall_code, sector_code=sector_code,
                                 priority=priority, actor=actor)
+    ticket = issued.ticket
+    # which counters serve a sector changes rarely: reused like the wait estimate's rates
+    counters = uow.memo.get(("sector_counters", ticket.sector_id), uow.clock.now(),
+                            lambda: queue.sector_counters(uow.session, ticket.sector_id))
     target = kiosk_target(device)
     if target is None:
-        return TakenTicket(issued, None)
-    ticket = issued.ticket
+        return TakenTicket(issued, None, counters)
     url = status_url(ticket.token)
 
     def layout(paper_mm: int) -> Document:
         return ticket_document(slip_for_ticket(
-            ticket, ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
+            ticket, ahead=issued.ahead, counters=counters,
             status_url=url, paper_mm=paper_mm))
 
     job = print_document(uow, target, layout, hall_id=ticket.hall_id, kind=PrintJobKind.TICKET,
                          ticket_id=ticket.id)
-    return TakenTicket(issued, job)
+    return TakenTicket(issued, job, counters)

@@ -68,7 +68,8 @@ def ticket_words() -> dict[str, Any]:
         "ahead": _forms(lambda n: ngettext("Trước ông/bà còn {n} người",
                                            "Trước ông/bà còn {n} người", n)),
         "ahead_none": _("Ông/bà là người tiếp theo"),
-        "wait": _("Thời gian chờ dự kiến: khoảng {n} phút"),
+        "wait": _("Thời gian chờ dự kiến: khoảng {low}–{high} phút"),
+        "counters": _("Quầy phục vụ: {counters}"),
     }
 
 
@@ -102,7 +103,9 @@ def describe_ticket(status: dict[str, Any]) -> dict[str, Any]:
     lines.append(words["ahead_none"] if ahead == 0
                  else words["ahead"]["one" if ahead == 1 else "other"].format(n=ahead))
     if status["estimated_wait_minutes"]:
-        lines.append(words["wait"].format(n=status["estimated_wait_minutes"]))
+        lines.append(words["wait"].format(**status["estimated_wait"]))
+    if status["counters"]:
+        lines.append(words["counters"].format(counters=", ".join(map(str, status["counters"]))))
     if status["near"]:
         lines.append(words["detail"]["near"])
         return {"state": "near", "headline": words["headline"]["near"], "lines": lines}
@@ -131,7 +134,9 @@ def kiosk_words() -> dict[str, Any]:
             "outside_window": _("Chỉ lấy số trong giờ {windows}"),
             "cap_reached": _("Đã hết số hôm nay"),
         },
-        **{key: ticket[key] for key in ("ahead", "ahead_none", "wait")},
+        **{key: ticket[key] for key in ("ahead", "ahead_none", "wait", "counters")},
+        "past_closing": _("Thời gian chờ dự kiến khoảng {low}–{high} phút, quá giờ đóng cửa. "
+                          "Ông/bà có thể không được phục vụ trong buổi làm việc này."),
         "printing": _("Đang in phiếu…"),
         "printed": _("Đã in xong — mời nhận phiếu bên dưới"),
         "sent": _("Đã gửi phiếu tới máy in — mời nhận phiếu bên dưới. "
@@ -146,6 +151,8 @@ def kiosk_words() -> dict[str, Any]:
             "sector_closed": _("Lĩnh vực này đang tạm ngừng lấy số."),
             "outside_issuing_window": _("Hiện không phải giờ lấy số của lĩnh vực này."),
             "daily_cap_reached": _("Lĩnh vực này đã hết số hôm nay."),
+            "past_closing": _("Số lấy bây giờ sẽ không kịp được gọi trước giờ đóng cửa. "
+                              "Xin mời ông/bà quay lại vào buổi làm việc sau."),
             "rate_limited": _("Máy đang bận. Xin chờ một chút rồi chạm lại."),
             "database_unavailable": _("Hệ thống đang tạm gián đoạn. Xin chờ một chút rồi chạm lại."),
             "network": _("Không kết nối được máy chủ. Xin mời hỏi cán bộ hướng dẫn."),

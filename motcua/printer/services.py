@@ -80,10 +80,12 @@ def kiosk_target(device: Device | None) -> PrintTarget | None:
 
 
 def slip_for_ticket(
-    ticket: Ticket, *, ahead: int, wait_minutes: int | None, status_url: str, paper_mm: int = 80
+    ticket: Ticket, *, ahead: int, counters: tuple[int, ...], status_url: str, paper_mm: int = 80
 ) -> TicketSlip:
-    """The plain data a ticket prints, read from the ORM once, here."""
+    """The plain data a ticket prints, read from the ORM once, here: the wait is the range
+    the ticket was told at issue, so slip, kiosk and reports agree."""
     hall = ticket.hall
+    low, high = ticket.estimate_low_minutes, ticket.estimate_high_minutes
     return TicketSlip(
         hall_name=hall.name,
         sector_name=ticket.sector.name_vi,
@@ -92,7 +94,8 @@ def slip_for_ticket(
         issued_at=ticket.issued_at,
         time_zone=hall.time_zone,
         ahead=ahead,
-        wait_minutes=wait_minutes,
+        wait_range=(low, high) if low is not None and high is not None else None,
+        counters=counters,
         status_url=status_url,
         footer=tuple(HallSettings.of(hall.settings).ticket_footer),
         paper_mm=paper_mm,

@@ -17,7 +17,7 @@ from motcua.core.errors import (
 __all__ = [
     "Conflict", "CounterNotFound", "CounterNotOpen", "CounterTaken", "DailyCapReached",
     "DomainError", "Forbidden", "HallNotFound", "InvalidInput", "InvalidTransition", "NotFound",
-    "NotYourCounter", "OutsideIssuingWindow", "SectorClosed", "SectorNotFound", "TicketNotFound",
+    "NotYourCounter", "OutsideIssuingWindow", "PastClosing", "SectorClosed", "SectorNotFound", "TicketNotFound",
 ]
 
 
@@ -43,6 +43,12 @@ class SectorClosed(DomainError):
 
 class OutsideIssuingWindow(DomainError):
     code = "outside_issuing_window"
+
+
+class PastClosing(Conflict):
+    """The hall stops issuing a sector whose new tickets would be called after closing."""
+
+    code = "past_closing"
 
 
 class DailyCapReached(DomainError):

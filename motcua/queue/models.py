@@ -201,6 +201,12 @@ class Ticket(Base):
     transferred_from_sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
     transferred_from_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     issued_by_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    # What the citizen was told at issue (slip, kiosk, phone), kept to measure it against
+    # `first_called_at - issued_at` (a recall or a transfer does not move the first call).
+    estimated_wait_minutes: Mapped[int | None] = mapped_column(Integer)
+    estimate_low_minutes: Mapped[int | None] = mapped_column(Integer)
+    estimate_high_minutes: Mapped[int | None] = mapped_column(Integer)
+    first_called_at: Mapped[datetime | None]
 
     hall: Mapped[Hall] = relationship()
     sector: Mapped[Sector] = relationship(foreign_keys=[sector_id])

@@ -20,7 +20,9 @@ from motcua.queue.models import (
     Ticket,
     TicketStatus,
 )
+from motcua.queue.estimates import passes_closing, wait_range
 from motcua.queue.services import (
+    sector_counters,
     ACTIVE,
     daily_capacity,
     estimated_wait_minutes,
@@ -70,7 +72,10 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             "availability": availability,
             "issuing_windows": sector.issuing_windows or hall.opening_windows,
             "waiting": waiting.get(sector.code, 0),
-            "estimated_wait_minutes": rates.wait_minutes(sector.id, waiting.get(sector.code, 0)),
+            "estimated_wait_minutes": (wait := rates.wait_minutes(sector.id, waiting.get(sector.code, 0))),
+            "estimated_wait": {"low": wait_range(wait).low, "high": wait_range(wait).high},
+            # a ticket taken now would be called after closing: the kiosk asks first
+            "past_closing": passes_closing(hall.opening_windows, local_now(clock, hall.time_zone), wait),
             "issued_today": issued_today,
             "remaining_today": max(0, daily_capacity(sector) - issued_today),
         })
@@ -154,6 +159,8 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
     ahead = people_ahead(session, ticket) if ticket.day == today else 0
     waiting = ticket.status == TicketStatus.WAITING and ticket.day == today
     near = HallSettings.of(hall.settings).near_turn_people
+    wait = estimated_wait_minutes(session, clock, hall, ticket.sector, ahead) if waiting else 0
+    told = wait_range(wait)
     return {
         "token": ticket.token,
         "hall": {"code": hall.code, "name": hall.name},
@@ -171,7 +178,8 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
         "call_count": ticket.call_count,
         "ahead": ahead if waiting else 0,
         "near": waiting and ahead <= near,  # few enough ahead to come close to the counters
-        "estimated_wait_minutes": (
-            estimated_wait_minutes(session, clock, hall, ticket.sector, ahead) if waiting else 0),
+        "estimated_wait_minutes": wait,
+        "estimated_wait": {"low": told.low, "high": told.high},
+        "counters": list(sector_counters(session, ticket.sector_id)),
         "transferred": ticket.transferred_from_counter_id is not None,
     }

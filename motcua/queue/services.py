@@ -36,6 +36,7 @@ from motcua.core.uow import UnitOfWork, use_case
 from motcua.core.errors import N_
 from motcua.queue import errors
 from motcua.queue.hours import within
+from motcua.queue.estimates import WaitRange, passes_closing, wait_range
 from motcua.queue.models import (
     Counter,
     CounterSector,
@@ -62,6 +63,8 @@ class IssuedTicket:
     ticket: Ticket
     ahead: int
     estimated_wait_minutes: int
+    estimated_wait: WaitRange  # what the citizen is told: the point estimate as a range
+    past_closing: bool  # the predicted call is after the hall closes (the kiosk warned)
 
 
 # --- look-ups ---------------------------------------------------------------------------
@@ -315,6 +318,12 @@ def issue_ticket(
     _ensure_issuing(uow, hall, sector)
     now = uow.clock.now()
     day = local_day(uow.clock, hall.time_zone)
+    if settings_of(hall).stop_issuing_past_closing:
+        ahead_now = waiting_counts(session, hall, day).get(sector.code, 0)
+        wait_now = hall_rates(uow, hall).wait_minutes(sector.id, ahead_now)
+        if passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait_now):
+            raise errors.PastClosing(
+                f"Tickets for '{sector.name_vi}' issued now would not be called before closing")
     sequence = next_in_sequence(session, f"sector:{sector.id}", day)
     if sequence > daily_capacity(sector):
         session.rollback()  # gives the number back: no gaps
@@ -344,9 +353,13 @@ def issue_ticket(
     # priority citizen is only behind the other priority citizens.
     ahead = people_ahead(session, ticket) if priority else waiting[sector.code] - 1
     wait = hall_rates(uow, hall).wait_minutes(sector.id, ahead)
+    told = wait_range(wait)
+    ticket.estimated_wait_minutes = wait
+    ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
     event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
     uow.publish(event)
-    return IssuedTicket(ticket, ahead, wait)
+    past = passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait)
+    return IssuedTicket(ticket, ahead, wait, told, past)
 
 
 def _people_ahead_statement(priority: bool) -> Select[int]:
@@ -484,6 +497,20 @@ def hall_rates(uow: UnitOfWork, hall: Hall) -> ServiceRates:
     """
     return uow.memo.get(("service_rates", hall.id), uow.clock.now(),
                         lambda: service_rates(uow.session, uow.clock, hall))
+
+
+_SECTOR_COUNTERS = (
+    select(Counter.number)
+    .join(CounterSector, CounterSector.counter_id == Counter.id)
+    .where(CounterSector.sector_id == bindparam("sector_id"))
+    .order_by(Counter.number)
+)
+
+
+def sector_counters(session: Session, sector_id: int) -> tuple[int, ...]:
+    """The numbers of the counters that serve a sector ("Quầy phục vụ: 2, 3, 5"), open or
+    not: a citizen who takes a number before the counters open still learns where to go."""
+    return tuple(session.scalars(_SECTOR_COUNTERS, {"sector_id": sector_id}))
 
 
 def estimated_wait_minutes(
@@ -641,7 +668,8 @@ _CALL_WAITING = (
            Ticket.status == TicketStatus.WAITING)
     .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
             called_at=bindparam("now"), started_at=None, call_count=Ticket.call_count + 1,
-            reserved_counter_id=None)
+            reserved_counter_id=None,
+            first_called_at=func.coalesce(Ticket.first_called_at, bindparam("now")))
     .returning(Ticket)
     .execution_options(synchronize_session=False, populate_existing=True)
 )
@@ -658,6 +686,8 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
     ticket.status = TicketStatus.CALLED
     ticket.counter = counter
     ticket.called_at = now
+    if ticket.first_called_at is None:
+        ticket.first_called_at = now
     ticket.started_at = None
     ticket.call_count += 1
     ticket.reserved_counter_id = None

@@ -27,6 +27,9 @@ class HallSettings:
     fair_wait_minutes: float = 15.0
     # balanced: how much more pressure another sector's line needs to take the counter away
     switch_penalty_minutes: float = 10.0
+    # When a new ticket's predicted call passes the hall's closing: False, the kiosk warns
+    # and asks first; True, the sector stops issuing (the API answers 409 past_closing).
+    stop_issuing_past_closing: bool = False
 
     @classmethod
     def of(cls, stored: dict[str, Any] | None) -> HallSettings:

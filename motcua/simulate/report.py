@@ -48,6 +48,9 @@ def figures(citizens: Iterable[Citizen]) -> dict[str, Any]:
         "priority_mean_wait_min": _mean(priority),
         "regular_mean_wait_min": _mean(regular),
         "estimate_mae_min": _mean(errors),
+        # the share of printed estimates within ±5 minutes of the wait (a target of issue 14)
+        "estimate_within_5_pct": (round(100 * sum(1 for e in errors if e <= 5) / len(errors), 1)
+                                  if errors else None),
     }
 
 
@@ -73,7 +76,8 @@ def summary(results: Sequence[DayResult]) -> dict[str, Any]:
 
 COLUMNS = [("tickets", "tickets"), ("served", "served"), ("no_show", "no-show"),
            ("unserved", "left"), ("turned_away", "refused"), ("mean_wait_min", "mean"),
-           ("p90_wait_min", "p90"), ("max_wait_min", "max"), ("estimate_mae_min", "est.err")]
+           ("p90_wait_min", "p90"), ("max_wait_min", "max"), ("estimate_mae_min", "est.err"),
+           ("estimate_within_5_pct", "est.±5%")]
 
 
 def table(policy: str, figures_of_policy: dict[str, Any]) -> str:
@@ -100,7 +104,7 @@ def comparison(summaries: dict[str, dict[str, Any]]) -> str:
     columns = [("served", "served"), ("unserved", "left"), ("mean_wait_min", "mean"),
                ("p90_wait_min", "p90"), ("max_wait_min", "max"),
                ("priority_mean_wait_min", "priority"), ("regular_mean_wait_min", "regular"),
-               ("estimate_mae_min", "est.err")]
+               ("estimate_mae_min", "est.err"), ("estimate_within_5_pct", "est.±5%")]
     width = max(len("policy"), *(len(name) for name in summaries))
     lines = [" ".join(["policy".ljust(width)] + [f"{title:>9}" for _, title in columns])]
     for name, values in summaries.items():

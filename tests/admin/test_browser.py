@@ -92,12 +92,15 @@ def test_the_report_page_draws_its_charts(hall: LiveServer, browser: Browser,
     expect(numbers).to_contain_text("33,5")
     screenshot(page, "admin-report-times-numbers")
 
-    for key in ("traffic", "outcomes", "satisfaction", "dossiers"):
+    for key in ("traffic", "outcomes", "satisfaction", "dossiers", "estimates"):
         page.goto(f"{hall.url}/admin/demo/reports/{key}?{dates}")
         expect(page.locator("body")).to_have_attribute("data-charts-drawn", "true")
         for canvas in page.locator("canvas").all():
             assert canvas.evaluate(PAINTED) > 500, f"a chart of {key} is blank"
         screenshot(page, f"admin-report-{key}")
+    page.locator("#t-by_sector details summary").click()  # the estimates report's figures
+    expect(page.locator("#t-by_sector table tbody")).to_contain_text("Đất đai")
+    screenshot(page, "admin-report-estimates-numbers")
     page.goto(f"{hall.url}/admin/demo/reports/traffic?{dates}")
     hot = page.locator(".heat-cell.hot")  # Wednesday 08:00 (3 tickets) and 09:00 (2)
     expect(hot).to_have_count(2)

@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 from motcua.core.actors import SYSTEM
 from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
-from motcua.queue.models import Sector, Ticket
+from motcua.queue.models import Hall, Sector, Ticket
 from motcua.core.actors import Role
 from tests.conftest import runtime_of
 from tests.support import bearer, hall_time, make_officer
@@ -56,6 +56,17 @@ def test_the_second_citizen_has_one_ahead_and_a_wait(client, kiosk):
     client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
     body = client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk).get_json()
     assert body["ahead"] == 1 and body["estimated_wait_minutes"] > 0
+
+
+def test_an_issued_ticket_tells_its_wait_as_a_range_and_the_counters_of_its_sector(client, kiosk):
+    client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk)
+    body = client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk).get_json()
+    low, high = body["estimated_wait"]["low"], body["estimated_wait"]["high"]
+    assert low <= body["estimated_wait_minutes"] <= high and high - low >= 5
+    assert body["counters"] and body["counters"] == sorted(body["counters"])
+    status = client.get(f"/api/v1/tickets/{body['token']}").get_json()
+    assert status["counters"] == body["counters"]
+    assert status["estimated_wait"] == body["estimated_wait"]
 
 
 def test_the_sectors_show_waiting_counts_and_availability(client, kiosk, session):
@@ -272,3 +283,15 @@ def test_a_printing_kiosks_tap_reads_the_hall_once(app, client, kiosk):
         event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 201 and response.get_json()["print_job"] is not None
     assert sum(s.startswith("SELECT") and "FROM halls" in s for s in statements) == 1, statements
+
+
+def test_a_hall_that_stops_issuing_past_closing_answers_409_past_closing(client, kiosk, session, clock):
+    hall = session.scalar(select(Hall).where(Hall.code == "demo"))
+    hall.opening_windows = "07:00-11:30,13:30-17:00"
+    hall.settings = {"stop_issuing_past_closing": True}
+    session.commit()
+    clock.advance(hours=2, minutes=20)  # 11:20, ten minutes before closing
+    answers = [client.post(ISSUE, json={"sector": "dat-dai"}, headers=kiosk) for _ in range(5)]
+    assert [a.status_code for a in answers[:4]] == [201] * 4
+    assert [a.get_json()["past_closing"] for a in answers[:4]] == [False] * 4
+    assert error_of(answers[4]) == (409, "past_closing")  # 4 ahead × 3 min: 11:32

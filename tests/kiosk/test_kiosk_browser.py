@@ -53,7 +53,8 @@ def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, 
     expect(page.locator("#ticket-number")).to_have_text("1002")
     expect(page.locator("#ticket-sector")).to_have_text("Đất đai")
     expect(page.locator("#ticket-ahead")).to_have_text("Trước ông/bà còn 1 người")
-    expect(page.locator("#ticket-wait")).to_contain_text("khoảng")
+    expect(page.locator("#ticket-wait")).to_have_text("Thời gian chờ dự kiến: khoảng 0–5 phút")
+    expect(page.locator("#ticket-counters")).to_have_text("Quầy phục vụ: 1, 2")
     expect(page.locator("#print-status")).to_be_visible()
     page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
     shoot(page, f"kiosk-{orientation}-3-ticket")
@@ -335,4 +336,33 @@ def test_the_kiosk_loads_nothing_from_the_internet(browser, live_hall):
     expect(page.locator("#screen-home")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert urls and all(u.startswith(live_hall.server.url) for u in urls), urls
+    page.context.close()
+
+
+def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(browser, live_hall):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from motcua.queue.models import Hall
+
+    local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    closing = local + timedelta(minutes=10)
+    end = "24:00" if closing.date() != local.date() else f"{closing:%H:%M}"
+    with live_hall.server.session() as session:
+        session.execute(update(Hall).where(Hall.code == "demo").values(opening_windows=f"00:00-{end}"))
+        session.commit()
+    for _ in range(5):  # 5 ahead × 6 min ÷ 2 counters: 15 minutes, past closing
+        live_hall.issue("dat-dai")
+    page = open_kiosk(browser, live_hall, LANDSCAPE)
+
+    sector(page, "dat-dai").click()
+
+    expect(page.locator("#screen-late")).to_be_visible()
+    expect(page.locator("#late-text")).to_have_text(
+        "Thời gian chờ dự kiến khoảng 10–20 phút, quá giờ đóng cửa. "
+        "Ông/bà có thể không được phục vụ trong buổi làm việc này.")
+    assert len(live_hall.tickets()) == 5  # nothing issued while the kiosk asks
+    shoot(page, "kiosk-landscape-7-past-closing")
+    page.locator("[data-action=take-anyway]").click()
+    expect(page.locator("#ticket-number")).to_have_text("1006")
     page.context.close()

@@ -35,6 +35,8 @@ def test_the_phone_page_updates_live_when_the_ticket_is_called(browser, live_hal
     live(page)
     expect(page.locator("#headline")).to_have_text("Sắp đến lượt của ông/bà")
     expect(page.locator("#lines")).to_contain_text("Trước ông/bà còn 1 người")
+    expect(page.locator("#lines")).to_contain_text("Thời gian chờ dự kiến: khoảng 0–5 phút")
+    expect(page.locator("#lines")).to_contain_text("Quầy phục vụ: 1, 2")
     screenshot(page, "phone-1-waiting")
 
     counter(live_hall, "open")

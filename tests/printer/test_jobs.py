@@ -59,7 +59,7 @@ def store_slip(ports, queue, issued, device):
 
     def layout(paper_mm):
         return ticket_document(services.slip_for_ticket(
-            ticket, ahead=issued.ahead, wait_minutes=issued.estimated_wait_minutes,
+            ticket, ahead=issued.ahead, counters=(1, 2),
             status_url=URL + ticket.token, paper_mm=paper_mm))
 
     return services.print_document(

@@ -156,4 +156,9 @@ def test_a_ticket_with_nobody_ahead_promises_no_wait():
     assert not any(t.startswith("Thời gian chờ") for t in texts)
     normal = [b.text for b in ticket_document(sample_slip("normal")).blocks if isinstance(b, Text)]
     assert "Số người chờ trước bạn: 7" in normal
-    assert "Thời gian chờ dự kiến: khoảng 35 phút" in normal
+    assert "Thời gian chờ dự kiến: khoảng 30–45 phút" in normal
+
+
+def test_a_slip_names_the_counters_that_serve_its_sector():
+    normal = [b.text for b in ticket_document(sample_slip("normal")).blocks if isinstance(b, Text)]
+    assert "Quầy phục vụ: 2, 3, 5" in normal

@@ -371,3 +371,53 @@ def test_a_kiosk_of_another_hall_cannot_issue_here(ports):
     with pytest.raises(errors.Forbidden):
         services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
                               actor=Actor(kind="kiosk", name="other", hall_id=999))
+
+
+def test_a_ticket_keeps_the_estimate_it_was_told_and_its_first_call(ports, session, clock):
+    for _ in range(3):
+        issue(ports)
+    issued = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                   priority=None, actor=KIOSK)
+    ticket = session.get(Ticket, issued.ticket.id)
+    assert (ticket.estimated_wait_minutes, ticket.estimate_low_minutes,
+            ticket.estimate_high_minutes) == (9, 5, 15)  # 3 ahead × 6 min ÷ 2 counters
+    assert issued.estimated_wait.low == 5 and issued.estimated_wait.high == 15
+    open_counter(ports, 1)
+    for _ in range(3):
+        call(ports, 1)
+        services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    clock.advance(minutes=7)
+    first = clock.now()
+    assert call(ports, 1).id == ticket.id
+    clock.advance(minutes=1)
+    services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    session.refresh(ticket)
+    assert ticket.first_called_at == first
+
+
+def late_morning_with_four_waiting(ports, session, clock, stop):
+    """11:20, ten minutes before closing, four ahead at 3 minutes each (2 counters)."""
+    hall = services.get_hall(session, "demo")
+    hall.opening_windows = "07:00-11:30,13:30-17:00"
+    hall.settings = {"stop_issuing_past_closing": stop}
+    session.commit()
+    clock.advance(hours=2, minutes=20)
+    for _ in range(4):
+        issue(ports)
+
+
+def test_a_ticket_whose_call_would_pass_closing_says_so(ports, session, clock):
+    late_morning_with_four_waiting(ports, session, clock, stop=False)
+    issued = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                   priority=None, actor=KIOSK)
+    assert issued.estimated_wait_minutes == 12 and issued.past_closing
+
+
+def test_a_hall_can_stop_issuing_a_sector_whose_tickets_would_pass_closing(ports, session, clock):
+    late_morning_with_four_waiting(ports, session, clock, stop=True)
+    with pytest.raises(errors.PastClosing):
+        issue(ports)
+    assert issue(ports, sector="tu-phap").display_number == "7001"  # other lines still issue
+    session.get(Ticket, 1).status = TicketStatus.CANCELLED  # three ahead: 9 minutes, in time
+    session.commit()
+    assert issue(ports).sequence == 5  # the refusal used no number

@@ -98,6 +98,7 @@ def test_a_seeded_day_comes_out_the_same_every_time_and_another_seed_differs():
     assert first["served"] + first["no_show"] + first["unserved"] == first["tickets"]
     assert set(first["per_sector"]) == {"dat-dai", "tu-phap"}
     assert first["estimate_mae_min"] is not None
+    assert 0 <= first["estimate_within_5_pct"] <= 100
 
 
 def test_days_follow_one_another_with_their_own_citizens():

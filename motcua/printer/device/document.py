@@ -121,9 +121,10 @@ class TicketSlip:
     issued_at: datetime  # aware
     time_zone: str  # the hall's, e.g. "Asia/Ho_Chi_Minh"
     ahead: int
-    wait_minutes: int | None
+    wait_range: tuple[int, int] | None  # minutes, low and high: an estimate is never exact
     status_url: str
     footer: tuple[str, ...] = ()
+    counters: tuple[int, ...] = ()  # the counters that serve the sector
     paper_mm: int = 80
 
     def __post_init__(self) -> None:
@@ -177,10 +178,14 @@ def ticket_document(slip: TicketSlip) -> Document:
         Text(f"Lấy số lúc {local:%H:%M} ngày {local:%d/%m/%Y}", pt(24), Weight.REGULAR, Align.CENTER),
         Text(ahead, pt(26), Weight.SEMIBOLD, Align.CENTER),
     ]
-    if slip.wait_minutes is not None and slip.ahead > 0:
+    if slip.wait_range is not None and slip.ahead > 0:
+        low, high = slip.wait_range
         blocks.append(
-            Text(f"Thời gian chờ dự kiến: khoảng {slip.wait_minutes} phút", pt(24), Weight.REGULAR, Align.CENTER)
+            Text(f"Thời gian chờ dự kiến: khoảng {low}–{high} phút", pt(24), Weight.REGULAR, Align.CENTER)
         )
+    if slip.counters:
+        blocks.append(Text("Quầy phục vụ: " + ", ".join(map(str, slip.counters)), pt(26),
+                           Weight.SEMIBOLD, Align.CENTER))
     blocks += [
         Space(px(14)),
         QRCode(slip.status_url, module=6 if slip.paper_mm == 80 else 5),

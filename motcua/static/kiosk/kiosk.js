@@ -7,7 +7,7 @@
   const timing = config.timing;
   const root = document.getElementById("kiosk");
   const $ = (id) => document.getElementById(id);
-  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "attract"];
+  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "attract", "late"];
   const KEEP_PRINT_NEWS = 50; // print outcomes remembered for tickets not shown yet
   const SCAN_GAP_MS = 1000; // a pause this long between keys starts a new scan
   const PAGE_LIFETIME_MS = 6 * 3600 * 1000; // reload when idle after this, to pick up changes
@@ -21,6 +21,7 @@
   const state = {
     screen: "home",
     priority: null, // the priority group chosen for the next ticket
+    late: null, // the sector tapped whose ticket would pass closing, while the kiosk asks
     busy: false, // a ticket is being issued: further taps do nothing
     ticket: null, // token of the ticket on screen
     photograph: false, // the ticket screen waits longer while its number is to be photographed
@@ -55,6 +56,7 @@
       priority: timing.priority,
       ticket: state.photograph ? timing.print_failed : timing.confirm,
       message: timing.message,
+      late: timing.message,
       lookup: timing.lookup,
     }[state.screen];
     if (seconds) timer = setTimeout(timeUp, seconds * 1000);
@@ -112,6 +114,7 @@
     home: goHome,
     done: goHome,
     priority: () => show("priority"),
+    "take-anyway": () => { const code = state.late; state.late = null; show("home"); issue(code); },
     "cancel-priority": () => { setPriority(null); restartTimer(); },
     lookup: () => { clearLookup(); show("lookup"); },
     erase: () => { state.code = state.code.slice(0, -1); state.codeLookedUp = false; renderCode(); },
@@ -129,7 +132,7 @@
   root.addEventListener("click", (event) => {
     const el = event.target.closest("[data-sector], [data-priority], [data-key], [data-action]");
     if (!el || el.disabled) return;
-    if (el.dataset.sector) issue(el.dataset.sector);
+    if (el.dataset.sector) tapSector(el.dataset.sector);
     else if (el.dataset.priority) { setPriority(el.dataset.priority); show("home"); }
     else if (el.dataset.key) typeKey(el.dataset.key);
     else if (actions[el.dataset.action]) actions[el.dataset.action]();
@@ -314,6 +317,16 @@
 
   // --- issuing ----------------------------------------------------------------------------------
 
+  /** A sector whose new tickets would be called after closing asks first (the hall chose to
+      warn rather than stop issuing); any other sector issues at once. */
+  function tapSector(code) {
+    const sector = config.sectors.find((s) => s.code === code);
+    if (!sector || !sector.past_closing || state.busy || state.screen !== "home") return issue(code);
+    state.late = code;
+    $("late-text").textContent = fill(words.past_closing, sector.estimated_wait);
+    show("late");
+  }
+
   /** One tap, one ticket: while a request is out, and once the ticket is on screen, further
       taps on sectors are ignored (a slow second tap of a double tap lands after the answer). */
   async function issue(sector) {
@@ -352,8 +365,9 @@
       ? fill(words.priority_mark, { group: words.priority[ticket.priority] }) : "";
     $("ticket-sector").textContent = sectorName(ticket);
     $("ticket-ahead").textContent = ticket.ahead ? plural(words.ahead, ticket.ahead) : words.ahead_none;
-    $("ticket-wait").textContent = ticket.estimated_wait_minutes
-      ? fill(words.wait, { n: ticket.estimated_wait_minutes }) : "";
+    $("ticket-wait").textContent = ticket.estimated_wait_minutes ? fill(words.wait, ticket.estimated_wait) : "";
+    $("ticket-counters").textContent = ticket.counters.length
+      ? fill(words.counters, { counters: ticket.counters.join(", ") }) : "";
     $("ticket-qr").src = config.urls.qr.replace("TOKEN", encodeURIComponent(ticket.token));
     setPriority(null);
     showPrint(printMode(ticket));

@@ -26,7 +26,8 @@
     const lines = [];
     if (ticket.transferred) lines.push(fill(words.detail.transferred, values));
     lines.push(ticket.ahead ? plural(words.ahead, ticket.ahead) : words.ahead_none);
-    if (ticket.estimated_wait_minutes) lines.push(fill(words.wait, { n: ticket.estimated_wait_minutes }));
+    if (ticket.estimated_wait_minutes) lines.push(fill(words.wait, ticket.estimated_wait));
+    if (ticket.counters.length) lines.push(fill(words.counters, { counters: ticket.counters.join(", ") }));
     if (ticket.near) {
       lines.push(words.detail.near);
       return { state: "near", headline: words.headline.near, lines };
