@@ -115,6 +115,8 @@ class Counter(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     # Priority tickets called in a row; the calling policy caps it.
     consecutive_priority_calls: Mapped[int] = mapped_column(Integer, default=0)
+    # Appointments called ahead of walk-ins in a row; the calling policy caps it by the share.
+    consecutive_appointment_calls: Mapped[int] = mapped_column(Integer, default=0)
 
     hall: Mapped[Hall] = relationship(back_populates="counters")
     officer: Mapped[StaffUser | None] = relationship()
@@ -172,6 +174,9 @@ class Ticket(Base):
     transferred_from_sector_id: Mapped[int | None] = mapped_column(ForeignKey("sectors.id"))
     transferred_from_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     issued_by_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    # The booked slot's start for a citizen checked in with an appointment (motcua.booking
+    # keeps the booking and links it to the ticket); None for a walk-in.
+    appointment_at: Mapped[datetime | None]
 
     hall: Mapped[Hall] = relationship()
     sector: Mapped[Sector] = relationship(foreign_keys=[sector_id])

@@ -24,7 +24,8 @@ from motcua.queue import errors
 from motcua.queue.hours import within
 from motcua.queue.models import Counter, CounterSector, CounterState, Hall, Priority, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.numbering import next_in_sequence
-from motcua.queue.policy import Candidate, next_priority_streak, order_candidates
+from motcua.queue.policy import (Candidate, appointment_streak_cap, appointments_first,
+                                 next_appointment_streak, next_priority_streak, order_candidates)
 from motcua.queue.settings import HallSettings
 
 T = TypeVar("T")
@@ -224,6 +225,7 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority.value if ticket.priority else None,
         "counter": ticket.counter.number if ticket.counter else None,
         "call_count": ticket.call_count,
+        "appointment": ticket.appointment_at is not None,
     }
 
 
@@ -271,7 +273,9 @@ def issue_ticket(
     sector_code: str,
     priority: Priority | None,
     actor: Actor,
+    appointment_at: datetime | None = None,
 ) -> IssuedTicket:
+    """`appointment_at`: the booked slot's start, for a citizen checked in with a booking."""
     session = uow.session
     hall, sector = get_hall_and_sector(session, hall_code, sector_code)
     if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
@@ -299,6 +303,7 @@ def issue_ticket(
         "queued_at": now,
         "call_count": 0,
         "issued_by_device_id": actor.device_id,
+        "appointment_at": appointment_at,
     })
     _log(uow, hall, "issued", actor, ticket=ticket,
          priority=priority.value if priority else None)
@@ -626,22 +631,27 @@ _waiting_today = (Ticket.day == bindparam("day")) & (Ticket.status == TicketStat
     Ticket.id.not_in(bindparam("skipped", expanding=True)))
 _lines = union_all(
     select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
-           CounterSector.rank.label("rank"), Ticket.sector_id.label("line"))
+           CounterSector.rank.label("rank"), Ticket.sector_id.label("line"),
+           Ticket.appointment_at)
     .join(CounterSector, (CounterSector.sector_id == Ticket.sector_id)
           & (CounterSector.counter_id == bindparam("counter_id")))
     .where(_waiting_today, Ticket.reserved_counter_id.is_(None)),
     select(Ticket.id, Ticket.queued_at, _is_priority.label("priority"),
-           literal(0).label("rank"), literal(_RESERVED_LINE).label("line"))
+           literal(0).label("rank"), literal(_RESERVED_LINE).label("line"),
+           Ticket.appointment_at)
     .where(_waiting_today, Ticket.hall_id == bindparam("hall_id"),
            Ticket.reserved_counter_id == bindparam("counter_id")),
 ).subquery()
 _ranked = select(
     _lines,
-    func.row_number().over(partition_by=(_lines.c.line, _lines.c.priority),
-                           order_by=(_lines.c.queued_at, _lines.c.id)).label("place"),
+    # Appointments are a line of their own within each line, earliest slot first.
+    func.row_number().over(partition_by=(_lines.c.line, _lines.c.priority,
+                                         _lines.c.appointment_at.is_(None)),
+                           order_by=(_lines.c.appointment_at, _lines.c.queued_at,
+                                     _lines.c.id)).label("place"),
 ).subquery()
 _HEADS_OF_LINES = select(_ranked.c.id, _ranked.c.queued_at, _ranked.c.rank,
-                         _ranked.c.priority).where(_ranked.c.place == 1)
+                         _ranked.c.priority, _ranked.c.appointment_at).where(_ranked.c.place == 1)
 
 
 def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
@@ -650,7 +660,8 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
     rows = session.execute(_HEADS_OF_LINES, {
         "day": day, "hall_id": hall.id, "counter_id": counter.id, "skipped": list(skipped)})
     return [Candidate(ticket_id=row.id, queued_at=row.queued_at, sector_rank=row.rank,
-                      priority=bool(row.priority)) for row in rows]
+                      priority=bool(row.priority), appointment_at=row.appointment_at)
+            for row in rows]
 
 
 @use_case
@@ -672,6 +683,9 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
             priority_cap=settings.priority_cap,
             rank_penalty=settings.rank_penalty,
         )
+        ordered = appointments_first(
+            ordered, now=now, consecutive_appointment_calls=counter.consecutive_appointment_calls,
+            streak_cap=appointment_streak_cap(settings.appointment_share))
         if not ordered:
             return AtCounter(counter, None)
         chosen = ordered[0]
@@ -681,6 +695,8 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
         skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
     counter.consecutive_priority_calls = next_priority_streak(
         counter.consecutive_priority_calls, chosen.priority)
+    counter.consecutive_appointment_calls = next_appointment_streak(
+        counter.consecutive_appointment_calls, chosen, now)
     _log(uow, hall, "called", actor, ticket=ticket, counter=counter)
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
     uow.publish(event)
