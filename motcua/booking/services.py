@@ -177,7 +177,7 @@ def book(uow: UnitOfWork, *, hall_code: str, sector_code: str, slot_at: datetime
     return booking
 
 
-def _require_confirmed(booking: Booking) -> None:
+def require_confirmed(booking: Booking) -> None:
     if booking.status == BookingStatus.CANCELLED:
         raise NotConfirmed(N_("Lịch hẹn %(code)s đã hủy."), code=booking.code)
     if booking.status == BookingStatus.CHECKED_IN:
@@ -197,7 +197,7 @@ def cancel(uow: UnitOfWork, *, booking_id: int) -> Booking:
     booking = uow.session.get(Booking, booking_id)
     if booking is None:
         raise BookingNotFound(N_("Không tìm thấy lịch hẹn này."))
-    _require_confirmed(booking)
+    require_confirmed(booking)
     _release(uow.session, booking)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = uow.clock.now()
@@ -212,7 +212,7 @@ def move(uow: UnitOfWork, *, booking_id: int, slot_at: datetime) -> Booking:
     booking = session.get(Booking, booking_id)
     if booking is None:
         raise BookingNotFound(N_("Không tìm thấy lịch hẹn này."))
-    _require_confirmed(booking)
+    require_confirmed(booking)
     hall = booking.hall
     settings = _settings(session, hall)
     _release(session, booking)
@@ -280,7 +280,7 @@ def check_in(uow: UnitOfWork, *, hall_code: str, scanned: str, device: Device | 
     zone = ZoneInfo(hall.time_zone)
     today = local_day(uow.clock, hall.time_zone)
     booking = find_for_check_in(session, hall, scanned, today, id_card_key)
-    _require_confirmed(booking)
+    require_confirmed(booking)
     slot_local = booking.slot_at.astimezone(zone)
     if booking.day != today:
         raise NotToday(N_("Lịch hẹn này là ngày %(day)s lúc %(time)s, không phải hôm nay."),

@@ -64,3 +64,13 @@ def kiosk_setup_url(hall_code: str, token: str) -> str:
 def tablet_setup_url(hall_code: str, counter_number: int, token: str) -> str:
     """Opened once on a rating tablet: registers that browser as the counter's tablet."""
     return public_url("rating.setup", hall_code=hall_code, number=counter_number, token=token)
+
+
+def booking_page_url(secret: str) -> str:
+    """A booking's page (to show at the kiosk, cancel or move), as its QR code carries it."""
+    return public_url("booking.view", secret=secret)
+
+
+def booking_form_url(hall_code: str) -> str:
+    """Where citizens book an appointment in a hall."""
+    return public_url("booking.start", hall=hall_code)
