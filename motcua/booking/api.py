@@ -165,7 +165,7 @@ def _grace(hall: Hall) -> int:
 
 def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
     """These routes for /api/v1/openapi.json: their paths, and the request schemas (pydantic)."""
-    token = [{"bearer": []}]
+    token: list[dict[str, list[str]]] = [{"bearer": []}]
     sector = {"name": "sector", "in": "path", "required": True, "schema": {"type": "string"}}
     code = {"name": "code", "in": "path", "required": True,
             "schema": {"type": "string", "pattern": r"^\d{8}$"}, "description": "The booking code"}

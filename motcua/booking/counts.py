@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from motcua.booking.models import BookingCount
 
-_TABLE = BookingCount.__table__
+_TABLE = BookingCount.metadata.tables[BookingCount.__tablename__]
 _ENSURE = {
     name: insert(_TABLE).values(scope=bindparam("scope"), day=bindparam("day"), taken=0)
     .on_conflict_do_nothing(index_elements=[_TABLE.c.scope, _TABLE.c.day])
