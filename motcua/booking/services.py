@@ -41,6 +41,7 @@ from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.dossier.access import id_card_digest, normalise_id_card
 from motcua.dossier.cccd import looks_like_card, parse_chip_card
+from motcua.dossier.models import Procedure
 from motcua.kiosk.services import TakenTicket, take_ticket
 from motcua.queue.models import Hall, Sector
 from motcua.queue.services import get_hall, get_hall_and_sector, settings_of as hall_settings_of
@@ -101,10 +102,11 @@ def _payload(booking: Booking, **extra: Any) -> dict[str, Any]:
 
 def _slot(session: Session, uow: UnitOfWork, hall: Hall, sector: Sector,
           settings: BookingSettings, at: datetime) -> Slot:
-    day = at.astimezone(ZoneInfo(hall.time_zone)).date()
-    for slot in offered_slots(session, uow.clock, hall, sector, settings, days=[day]):
-        if slot.at == at:
-            return slot
+    if at.tzinfo is not None:  # a time without its offset names no slot
+        day = at.astimezone(ZoneInfo(hall.time_zone)).date()
+        for slot in offered_slots(session, uow.clock, hall, sector, settings, days=[day]):
+            if slot.at == at:
+                return slot
     raise SlotNotOffered(N_("Giờ hẹn này không nhận đặt (đã qua, quá xa, ngày nghỉ hoặc ngoài "
                             "giờ). Xin chọn giờ khác."), field="slot")
 
@@ -156,6 +158,11 @@ def book(uow: UnitOfWork, *, hall_code: str, sector_code: str, slot_at: datetime
             digest = id_card_digest(number, id_card_key)
     if slot_at.tzinfo is None:
         problems.add("slot", N_("Xin chọn giờ hẹn."))
+    procedure = applicant.procedure_code or None
+    if procedure is not None and session.scalar(select(Procedure.id).where(
+            Procedure.hall_id == hall.id, Procedure.sector_id == sector.id,
+            Procedure.code == procedure, Procedure.active.is_(True))) is None:
+        problems.add("procedure", N_("Lĩnh vực này không có thủ tục %(code)s."), code=procedure[:40])
     problems.raise_any()
     assert phone is not None
     slot = _slot(session, uow, hall, sector, settings, slot_at)
@@ -166,7 +173,7 @@ def book(uow: UnitOfWork, *, hall_code: str, sector_code: str, slot_at: datetime
                                    "%(day)s."), field="phone", limit=settings.phone_daily_limit,
                                 day=slot.at.strftime("%d/%m/%Y"))
     booking = Booking(
-        hall_id=hall.id, sector=sector, procedure_code=applicant.procedure_code or None,
+        hall_id=hall.id, sector=sector, procedure_code=procedure,
         code=_new_code(session, hall), secret=secrets.token_urlsafe(18), day=slot.at.date(),
         slot_at=slot.at, slot_minutes=slot.minutes, name=name, phone=phone,
         id_card_digest=digest, status=BookingStatus.CONFIRMED, created_at=uow.clock.now(),

@@ -118,3 +118,13 @@ def test_the_reminder_query_lists_the_confirmed_bookings_of_a_day(ports):
     booking.cancel(ports, booking_id=gone.id)
     hall = queue.get_hall(ports.session, "demo")
     assert bookings_on(ports.session, hall, hall_time(2026, 11, 26, 0, 0).date()) == [kept]
+
+
+def test_a_procedure_not_of_the_sector_is_refused(ports):
+    prepare(ports)
+    with pytest.raises(Invalid) as refused:
+        booking.book(ports, hall_code="demo", sector_code="dat-dai",
+                     slot_at=hall_time(2026, 11, 26, 8, 0),
+                     applicant=booking.Applicant("Lê Văn Dân", "0912345678", None, "9.999999"),
+                     id_card_key=b"k")
+    assert [p.field for p in refused.value.problems] == ["procedure"]

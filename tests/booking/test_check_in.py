@@ -9,8 +9,11 @@ from motcua.booking import services as booking
 from motcua.booking.errors import BookingNotFound, NotConfirmed, NotToday
 from motcua.booking.models import BookingStatus
 from motcua.core.actors import SYSTEM
-from motcua.core.events import EventName
+from motcua.core.db import make_session_factory
+from motcua.core.events import EventName, RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.queue import services as queue
+from motcua.queue.demo import load_demo_hall
 from motcua.queue.policy import Candidate, appointment_streak_cap, appointments_first
 from tests.booking.support import ID_CARD_KEY, a_booking, prepare
 from tests.support import hall_time, make_officer
@@ -112,3 +115,11 @@ def test_walk_ins_are_not_starved_beyond_the_share_of_appointments():
                               streak_cap=cap)[0] == walk_in
     assert appointments_first([due], now=now, consecutive_appointment_calls=1,
                               streak_cap=cap) == [due]  # nobody else waits
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_appointment_is_called_at_its_slot_before_walk_ins(postgres_engine, clock):
+    with make_session_factory(postgres_engine)() as session:
+        ports = Ports(session, clock, RecordingPublisher())
+        load_demo_hall(ports)
+        test_an_appointment_is_called_at_its_slot_before_walk_ins(ports, clock)
