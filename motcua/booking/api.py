@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, jsonify, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -122,7 +122,7 @@ def move_booking(hall: str, code: str) -> Response:
 
 def _kiosk_key() -> str:
     device = current_device()
-    return f"kiosk:{device.id}" if device is not None else "ip:any"
+    return f"kiosk:{device.id}" if device is not None else f"ip:{request.remote_addr}"
 
 
 @bp.post("/halls/<hall>/check-ins")

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from motcua import create_app
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
 from tests.booking.support import prepare
 from tests.support import hall_time
 
@@ -55,3 +60,23 @@ def test_an_unknown_booking_link_gets_a_friendly_page(client, ports):
     answer = client.get("/dat-lich/xem/" + "x" * 24)
     assert answer.status_code == 404
     assert "Không tìm thấy lịch hẹn này." in answer.get_data(as_text=True)
+
+
+def test_booking_from_one_address_is_rate_limited(tmp_path, clock, publisher):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite'}",
+                      "SECRET_KEY": "t", "ASYNC_MODE": "threading", "REDIS_URL": None,
+                      "PRINTER": "dummy:", "RATELIMIT_ENABLED": True,
+                      "BOOKING_RATE_LIMIT": "2 per hour"}, clock=clock, publisher=publisher)
+    engine = app.extensions["motcua"].engine
+    metadata.create_all(engine)
+    with app.extensions["motcua"].sessions() as session:
+        ports = Ports(session, clock, RecordingPublisher())
+        load_demo_hall(ports)
+        prepare(ports)
+    client = app.test_client()
+    url = "/dat-lich/demo/dat-dai"
+    answers = [client.post(url, data={"csrf_token": csrf(client, url), "slot": SLOT,
+                                      "name": "Lê Văn Dân", "phone": "123"}).status_code
+               for _ in range(3)]
+    engine.dispose()
+    assert answers == [422, 422, 429]
