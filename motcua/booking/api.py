@@ -130,10 +130,11 @@ def _kiosk_key() -> str:
 def check_in(hall: str) -> tuple[Response, int]:
     """A ticket for a booking of today, as the kiosk's issuing answers, with what to say."""
     actor = request_actor()
-    if actor.kind not in ("kiosk", "staff", "token"):
-        raise Forbidden("Only a kiosk or hall staff check bookings in")
+    found = get_hall(db(), hall)
+    if actor.kind not in ("kiosk", "staff", "token") or actor.hall_id not in (None, found.id):
+        raise Forbidden("Only a kiosk or the staff of the hall check its bookings in")
     body = json_body(CheckIn)
-    done = services.check_in(ports(), hall_code=hall, scanned=body.code, device=current_device(),
+    done = services.check_in(ports(), hall_code=found.code, scanned=body.code, device=current_device(),
                              actor=actor, status_url=ticket_page_url,
                              id_card_key=installation().id_card_key)
     issued, job = done.taken.issued, done.taken.print_job
