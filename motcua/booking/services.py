@@ -180,7 +180,7 @@ def book(uow: UnitOfWork, *, hall_code: str, sector_code: str, slot_at: datetime
         booked_by=booked_by)
     session.add(booking)
     session.flush()
-    uow.publish(Event(EventName.BOOKING_CONFIRMED, hall.code, _payload(booking)))
+    uow.publish(Event(EventName.BOOKING_CONFIRMED, hall.code, _payload(booking), private=True))
     return booking
 
 
@@ -208,7 +208,7 @@ def cancel(uow: UnitOfWork, *, booking_id: int) -> Booking:
     _release(uow.session, booking)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = uow.clock.now()
-    uow.publish(Event(EventName.BOOKING_CANCELLED, booking.hall.code, _payload(booking)))
+    uow.publish(Event(EventName.BOOKING_CANCELLED, booking.hall.code, _payload(booking), private=True))
     return booking
 
 
@@ -233,7 +233,7 @@ def move(uow: UnitOfWork, *, booking_id: int, slot_at: datetime) -> Booking:
     booking.day = slot.at.date()
     booking.slot_at = slot.at
     booking.slot_minutes = slot.minutes
-    uow.publish(Event(EventName.BOOKING_CONFIRMED, hall.code, _payload(booking, moved=True)))
+    uow.publish(Event(EventName.BOOKING_CONFIRMED, hall.code, _payload(booking, moved=True), private=True))
     return booking
 
 
@@ -303,7 +303,7 @@ def check_in(uow: UnitOfWork, *, hall_code: str, scanned: str, device: Device | 
     booking.on_time = on_time
     booking.ticket_id = taken.issued.ticket.id
     uow.publish(Event(EventName.BOOKING_CHECKED_IN, hall.code, _payload(
-        booking, ticket=taken.issued.ticket.display_number, on_time=on_time)))
+        booking, ticket=taken.issued.ticket.display_number, on_time=on_time), private=True))
     return CheckedIn(booking, taken, on_time, now < booking.slot_at)
 
 

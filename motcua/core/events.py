@@ -48,6 +48,8 @@ class Event:
     payload: dict[str, Any] = field(default_factory=dict)
     counter_number: int | None = None  # also sent to that counter's room
     ticket_token: str | None = None  # also sent to that ticket's phone page
+    # Personal data (a booking's phone number): for the notifications, never for the screens.
+    private: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", EventName(self.name))  # an unknown name fails here

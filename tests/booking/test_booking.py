@@ -11,6 +11,7 @@ from motcua.core.errors import Invalid
 from motcua.core.events import EventName
 from motcua.dossier.calendar import add_holiday
 from motcua.queue import services as queue
+from motcua.web.realtime import SocketIOPublisher
 from tests.booking.support import a_booking, prepare
 from tests.support import hall_time
 
@@ -128,3 +129,21 @@ def test_a_procedure_not_of_the_sector_is_refused(ports):
                      applicant=booking.Applicant("Lê Văn Dân", "0912345678", None, "9.999999"),
                      id_card_key=b"k")
     assert [p.field for p in refused.value.problems] == ["procedure"]
+
+
+class RecordingSocketIO:
+    def __init__(self):
+        self.emitted = []
+
+    def emit(self, name, message, **where):
+        self.emitted.append(name)
+
+
+def test_booking_events_are_private_and_never_reach_the_halls_screens(ports, publisher):
+    prepare(ports)
+    a_booking(ports, hall_time(2026, 11, 26, 8, 0))
+    event = publisher.events[-1]
+    assert event.private
+    socketio = RecordingSocketIO()
+    SocketIOPublisher(socketio).publish(event)
+    assert socketio.emitted == []
