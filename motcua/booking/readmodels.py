@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from motcua.booking.models import Booking, BookingStatus
 from motcua.booking.slots import Slot, offered_slots, settings_of
 from motcua.core.clock import Clock
+from motcua.dossier.models import Procedure
 from motcua.queue.models import Hall, Sector
 
 
@@ -23,6 +24,13 @@ def bookings_on(session: Session, hall: Hall, day: date) -> list[Booking]:
         select(Booking).where(Booking.hall_id == hall.id, Booking.day == day,
                               Booking.status == BookingStatus.CONFIRMED)
         .order_by(Booking.slot_at, Booking.id)))
+
+
+def procedures_for(session: Session, hall: Hall, sector: Sector) -> list[Procedure]:
+    """The sector's procedures in the hall's catalogue, for the optional choice when booking."""
+    return list(session.scalars(select(Procedure).where(
+        Procedure.hall_id == hall.id, Procedure.sector_id == sector.id,
+        Procedure.active.is_(True)).order_by(Procedure.name)))
 
 
 def booking_view(booking: Booking) -> dict[str, Any]:

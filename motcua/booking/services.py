@@ -10,7 +10,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -254,7 +254,7 @@ def _secret_in(value: str) -> str | None:
     return urlsplit(value).path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def find_for_check_in(session: Session, hall: Hall, scanned: str, today: Any,
+def find_for_check_in(session: Session, hall: Hall, scanned: str, today: date,
                       id_card_key: bytes) -> Booking:
     """The booking a scan or a typed code names: the booking's QR code, its code, or the chip
     ID card's QR code (the holder's first booking of today still to check in)."""

@@ -18,14 +18,12 @@ from datetime import datetime
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from motcua.booking import readmodels, services
 from motcua.booking.models import Booking, BookingStatus
 from motcua.booking.slots import settings_of
 from motcua.core.errors import DomainError, Invalid
 from motcua.dossier.installation import installation
-from motcua.dossier.models import Procedure
 from motcua.extensions import limiter
 from motcua.kiosk.links import qr_svg
 from motcua.queue.models import Hall, Sector
@@ -68,18 +66,12 @@ def start(hall: str) -> ResponseReturnValue:
     return render_template("booking/start.html", hall=found, sectors=sectors, lang=_lang())
 
 
-def _procedures(hall: Hall, sector: Sector) -> list[Procedure]:
-    return list(db().scalars(select(Procedure).where(
-        Procedure.hall_id == hall.id, Procedure.sector_id == sector.id,
-        Procedure.active.is_(True)).order_by(Procedure.name)))
-
-
 def _slot_page(hall: Hall, sector: Sector, *, errors: dict[str | None, list[str]] | None = None,
                status: int = 200, moving: Booking | None = None) -> ResponseReturnValue:
     days = readmodels.free_slots(db(), runtime().clock, hall, sector)
     page = render_template(
         "booking/slots.html", hall=hall, sector=sector, days=days, lang=_lang(),
-        procedures=[] if moving else _procedures(hall, sector), errors=errors or {},
+        procedures=[] if moving else readmodels.procedures_for(db(), hall, sector), errors=errors or {},
         form=request.form, moving=moving)
     return _private(page, status)
 
