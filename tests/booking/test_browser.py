@@ -70,6 +70,9 @@ def test_a_citizen_books_a_slot_on_a_phone_and_gets_a_code_and_a_qr_code(browser
         kept = session.scalars(select(Booking)).one()
     assert page.get_by_test_id("booking-code").inner_text().replace(" ", "") == kept.code
     assert kept.phone == "0912345678"
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1, .notice").first).to_contain_text("Booked")
+    screenshot(page, "booking-phone-4-confirmed-english")
     page.get_by_test_id("cancel").click()
     expect(page.get_by_test_id("cancelled")).to_be_visible()
 
