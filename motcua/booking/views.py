@@ -157,7 +157,6 @@ def move(secret: str) -> ResponseReturnValue:
         try:
             services.move(ports(), booking_id=booking.id, slot_at=_slot_at(request.form.get("slot", "")))
         except DomainError as exc:
-            db().rollback()
             return _slot_page(booking.hall, booking.sector, errors=_errors(exc), status=422,
                               moving=booking)
         return redirect(url_for(".view", secret=secret, lang=_lang() if _lang() == "en" else None))

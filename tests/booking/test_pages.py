@@ -80,3 +80,19 @@ def test_booking_from_one_address_is_rate_limited(tmp_path, clock, publisher):
                for _ in range(3)]
     engine.dispose()
     assert answers == [422, 422, 429]
+
+
+def test_a_citizen_moves_a_booking_from_its_page(client, ports):
+    prepare(ports)
+    url = "/dat-lich/demo/dat-dai"
+    page_url = client.post(url, data={"csrf_token": csrf(client, url), "slot": SLOT,
+                                      "name": "Lê Văn Dân", "phone": "0912345678"}).headers["Location"]
+    move_url = page_url + "/doi"
+    later = hall_time(2026, 11, 27, 14, 0).isoformat()
+    moved = client.post(move_url, data={"csrf_token": csrf(client, move_url), "slot": later})
+    assert moved.status_code == 302
+    assert "14:00, 27/11/2026" in client.get(page_url).get_data(as_text=True)
+    refused = client.post(move_url, data={"csrf_token": csrf(client, move_url),
+                                          "slot": hall_time(2026, 11, 28, 8, 0).isoformat()})
+    assert refused.status_code == 422 and "Giờ hẹn này không nhận đặt" in refused.get_data(as_text=True)
+    assert "14:00, 27/11/2026" in client.get(page_url).get_data(as_text=True)
