@@ -492,8 +492,10 @@
     state.busy = false;
     if (answer.status === 401) return location.reload();
     if (answer.ok) return showTicket(answer.body);
+    const error = answer.body.error || {};
+    // The kiosk's own words for issuing refusals (closed sector, hours, cap), else the server's.
     const message = answer.status === 429 ? words.errors.rate_limited
-      : (answer.body.error && answer.body.error.message) || words.booking.network;
+      : words.errors[error.code] || error.message || words.booking.network;
     showBookingNote(message, true); // the refusal in words, on the same screen: try again or ask
     restartTimer();
   }
