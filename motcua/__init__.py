@@ -12,7 +12,8 @@ if TYPE_CHECKING:  # importing Flask here would run before `motcua serve` patche
 # Catalogues of every component; Flask-Babel merges them (one .po per component keeps
 # parallel work on translations from colliding).
 TRANSLATION_DIRECTORIES = ";".join(
-    f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer")
+    f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer",
+                                           "booking")
 ) + ";translations"
 
 
@@ -26,8 +27,8 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import (admin, api, auth, cli, counter, demo, display, dossier, inputs, kiosk, printer,
-                        simulate, web)
+    from motcua import (admin, api, auth, booking, cli, counter, demo, display, dossier, inputs, kiosk,
+                        printer, simulate, web)
     from motcua.core import db
     from motcua.core.clock import SystemClock
     from motcua.config import behind_proxies, load_config, version_static_urls
@@ -87,6 +88,6 @@ def create_app(
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
-    for component in (admin, auth, counter, display, dossier, kiosk, printer, simulate, demo):
+    for component in (admin, auth, booking, counter, display, dossier, kiosk, printer, simulate, demo):
         component.register(app)
     return app

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_BASE_URL": None,  # e.g. http://10.0.0.5:5000; QR codes use the request's host otherwise
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "KIOSK_RATE_LIMIT": "30 per minute",
+    "BOOKING_RATE_LIMIT": "10 per hour",  # bookings, moves and cancels from one address
     "LOOKUP_RATE_LIMIT": "20 per minute",  # one address (or kiosk) looking up one code
     "LOOKUP_CODE_RATE_LIMIT": "60 per hour",  # one code, from every address together
     "LOOKUP_ADDRESS_RATE_LIMIT": "120 per minute",  # one address, every code together

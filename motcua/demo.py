@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from motcua.auth.accounts import create_user, register_device
+from motcua.booking.demo import load_demo_booking
 from motcua.cli import one_line_errors
 from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.dossier.services import load_demo_catalogue
@@ -28,6 +29,8 @@ def demo() -> None:
     click.echo(f"demo hall '{hall.code}': {len(hall.sectors)} sectors, {len(hall.counters)} counters")
     catalogue = load_demo_catalogue(session, clock)
     click.echo(f"demo catalogue: {catalogue.added} procedures; default holidays loaded")
+    load_demo_booking(ports())
+    click.echo("demo booking: every sector, 30-minute slots for two, Mon–Fri 07:30–11:00, 13:30–16:30")
     click.echo("demo staff (username / password / role):")
     for username, role, full_name in DEMO_ACCOUNTS:
         _, password = create_user(ports(), actor=SYSTEM, username=username, role=role,

@@ -72,6 +72,8 @@ AT_A_COUNTER = rule(S, F, F, P, F, P, F, P)  # officers only at their own counte
 HALL_STAFF = rule(S, F, F, P, P, P, F, P)
 HALL_STAFF_HIDDEN = rule(S, F, F, P, P, P, H, P)  # another hall's job or dossier is "not found"
 # Pages and forms need a signed-in person: a token, even a person's, is not a session.
+# A hall's tokens and people get as far as looking the booking up (the walk has none: 404).
+HALL_TOKENS_FIND_NO_BOOKING = rule(S, F, F, H, H, H, F, H)
 ADMINS_CHANGE = rule(S, S, S, F, S, F, F, P)  # supervisors read the admin pages, never change
 MANAGERS_READ = rule(S, S, S, F, S, P, F, P)  # the admin pages, the counters' audit
 HALL_PEOPLE = rule(S, S, S, P, S, P, F, P)  # counter consoles, dossiers
@@ -90,6 +92,12 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/api/v1/halls/{hall}/procedures"): PUBLIC,
     ("GET", "/api/v1/publication"): PUBLIC,
     ("POST", "/api/v1/halls/{hall}/tickets"): KIOSK_ISSUES,
+    ("GET", "/api/v1/halls/{hall}/sectors/{sector}/slots"): PUBLIC,
+    ("POST", "/api/v1/halls/{hall}/bookings"): HALL_STAFF,
+    ("GET", "/api/v1/halls/{hall}/bookings/{code}"): HALL_TOKENS_FIND_NO_BOOKING,
+    ("POST", "/api/v1/halls/{hall}/bookings/{code}/cancel"): HALL_TOKENS_FIND_NO_BOOKING,
+    ("POST", "/api/v1/halls/{hall}/bookings/{code}/move"): HALL_STAFF,
+    ("POST", "/api/v1/halls/{hall}/check-ins"): KIOSK_ISSUES,
     ("POST", "/api/v1/print-jobs/{job_id}/reprint"): HALL_STAFF_HIDDEN,
     ("GET", "/api/v1/halls/{hall}/dossiers/due-soon"): HALL_STAFF,
     ("GET", "/api/v1/dossiers/{code}"): HALL_STAFF_HIDDEN,
@@ -101,7 +109,7 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/admin/language/<lang>"): ANY_MANAGER,
     **{("GET", f"/admin/<hall>/{page}"): MANAGERS_READ for page in (
         "", "access", "audit", "counters", "counters/<int:number>", "counters/new", "devices",
-        "devices/<int:device_id>", "holidays", "live", "live.json", "reports/",
+        "devices/<int:device_id>", "holidays", "booking", "live", "live.json", "reports/",
         "reports/<key>", "reports/<key>.xlsx", "reports/<key>/<table>.csv", "sectors",
         "sectors/<code>", "sectors/new", "staff", "staff/<int:user_id>", "voice",
         "voice/sample.wav")},
@@ -124,6 +132,7 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/admin/<hall>/holidays/defaults"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/holidays/<int:holiday_id>/delete"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/voice"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/booking"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/voice/pack"): ADMINS_CHANGE,
     # counter pages
     ("GET", "/counter/"): ANY_PERSON,
@@ -260,7 +269,7 @@ def _build(ports: Ports) -> dict[str, Any]:
         "people": {"officer": people["lan"], "supervisor": people["lanhdao"],
                    "supervisor_of_another_hall": people["hong"], "admin": people["quantri"]},
         "values": {
-            "hall": "demo", "hall_code": "demo", "number": "1", "token": ticket.token,
+            "hall": "demo", "hall_code": "demo", "number": "1", "token": ticket.token, "sector": "dat-dai",
             "job_id": str(job.id), "user_id": str(people["lan"].id), "device_id": str(kiosk.id),
             "holiday_id": str(holiday.id), "token_id": str(session.scalar(
                 select(ApiToken.id).where(ApiToken.name == "desk"))),

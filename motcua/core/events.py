@@ -30,6 +30,9 @@ class EventName(str, enum.Enum):
     PRINT_FAILED = "print_failed"
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_STATUS_CHANGED = "dossier_status_changed"
+    BOOKING_CONFIRMED = "booking_confirmed"  # booked or moved: payload booking, phone, slot_at
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_CHECKED_IN = "booking_checked_in"
     # Sent by the transport, not by services:
     LINE_MOVED = "line_moved"  # to the phones waiting in a line that moved, without a word more
     RESYNC = "resync"  # to every page of a process whose link to the other processes came back
@@ -45,6 +48,8 @@ class Event:
     payload: dict[str, Any] = field(default_factory=dict)
     counter_number: int | None = None  # also sent to that counter's room
     ticket_token: str | None = None  # also sent to that ticket's phone page
+    # Personal data (a booking's phone number): for the notifications, never for the screens.
+    private: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", EventName(self.name))  # an unknown name fails here

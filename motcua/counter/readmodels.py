@@ -17,7 +17,8 @@ from motcua.counter.models import Rating
 from motcua.queue import readmodels, services
 from motcua.queue.models import Counter, Hall, Ticket, TicketEvent, TicketStatus
 from motcua.core.accounts import StaffUser
-from motcua.queue.policy import Candidate, order_candidates
+from motcua.queue.policy import (Candidate, appointment_streak_cap, appointments_first,
+                                 order_candidates)
 
 UPCOMING = 5  # next numbers shown on the console
 
@@ -26,12 +27,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def upcoming(session: Session, hall: Hall, counter: Counter, day: date,
+def upcoming(session: Session, clock: Clock, hall: Hall, counter: Counter, day: date,
              limit: int = UPCOMING) -> list[dict[str, Any]]:
     """The numbers this counter would call next, in the calling policy's order.
 
     Same rules as `services.call_next`: its sectors (by rank) and tickets transferred to it
-    by name, priority first up to the hall's cap.
+    by name, priority first up to the hall's cap, appointments due within their share.
     """
     ranks = {link.sector_id: link.rank for link in counter.sector_links}
     waiting = session.scalars(
@@ -48,16 +49,20 @@ def upcoming(session: Session, hall: Hall, counter: Counter, day: date,
     ordered = order_candidates(
         [Candidate(ticket_id=t.id, queued_at=t.queued_at,
                    sector_rank=0 if t.reserved_counter_id == counter.id else ranks[t.sector_id],
-                   priority=t.priority is not None)
+                   priority=t.priority is not None, appointment_at=t.appointment_at)
          for t in waiting],
         consecutive_priority_calls=counter.consecutive_priority_calls,
         priority_cap=settings.priority_cap,
         rank_penalty=settings.rank_penalty,
     )
+    ordered = appointments_first(
+        ordered, now=clock.now(), consecutive_appointment_calls=counter.consecutive_appointment_calls,
+        streak_cap=appointment_streak_cap(settings.appointment_share))
     return [
         {"display_number": by_id[c.ticket_id].display_number,
          "sector": by_id[c.ticket_id].sector.code,
          "priority": c.priority,
+         "appointment": c.appointment_at is not None,
          "reserved": by_id[c.ticket_id].reserved_counter_id == counter.id}
         for c in ordered[:limit]
     ]
@@ -108,7 +113,7 @@ def console_state(session: Session, clock: Clock, hall: Hall, counter: Counter,
         "counter": view,
         "waiting": [{"sector": s.code, "count": waiting.get(s.code, 0)} for s in counter.sectors],
         "reserved_waiting": reserved,
-        "next": upcoming(session, hall, counter, day),
+        "next": upcoming(session, clock, hall, counter, day),
         "today": today_at_counter(session, counter, day),
         "last_rating": None if last_rating is None else {
             "display_number": last_rating.ticket.display_number,

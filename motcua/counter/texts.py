@@ -82,6 +82,7 @@ def staff_strings() -> dict[str, str]:
         "rated": _("Số %(number)s đánh giá: %(level)s"),
         "calls": _("Đã gọi %(count)s lần"),
         "priority": _("Ưu tiên"),
+        "appointment": _("Có lịch hẹn"),
         "from_counter": _("Chuyển từ quầy %(counter)s"),
         "reserved_waiting": _("Chuyển riêng cho quầy này"),
         "nobody": _("Không có"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor
@@ -36,15 +37,17 @@ def take_ticket(
     priority: Priority | None,
     actor: Actor,
     status_url: Callable[[str], str],
+    appointment_at: datetime | None = None,
 ) -> TakenTicket:
     """Issue a ticket and, when the kiosk has a printer, store its slip's print job in the
     same transaction; the slip is drawn and printed after the commit, never waited for.
 
     `status_url`: the absolute address of a ticket's phone page, from its token (the QR
-    code's link); asked only when a slip is printed.
+    code's link); asked only when a slip is printed. `appointment_at`: the booked slot of a
+    citizen checked in with a booking (motcua.booking), for the calling policy.
     """
     issued = queue.issue_ticket(uow, hall_code=hall_code, sector_code=sector_code,
-                                priority=priority, actor=actor)
+                                priority=priority, actor=actor, appointment_at=appointment_at)
     ticket = issued.ticket
     # which counters serve a sector changes rarely: reused like the wait estimate's rates
     counters = uow.memo.get(("sector_counters", ticket.sector_id), uow.clock.now(),

@@ -158,6 +158,12 @@ def kiosk_words() -> dict[str, Any]:
             "network": _("Không kết nối được máy chủ. Xin mời hỏi cán bộ hướng dẫn."),
             "other": _("Chưa lấy được số. Xin mời hỏi cán bộ hướng dẫn."),
         },
+        "booking": {
+            "empty": _("Lịch hẹn đặt trên điện thoại hoặc cổng dịch vụ công: đến đúng giờ hẹn "
+                       "được mời trước."),
+            "checking": _("Đang tìm lịch hẹn…"),
+            "network": _("Không kết nối được máy chủ. Xin thử lại."),
+        },
         "lookup": {
             "searching": _("Đang tra cứu…"),
             "network": _("Không kết nối được máy chủ. Xin thử lại."),

@@ -139,6 +139,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
             "sectors": url_for("api.sectors", hall=found.code),
             "issue": url_for("api.issue_ticket", hall=found.code),
             "lookup": url_for("kiosk.lookup", hall=found.code),
+            "check_in": url_for("booking_api.check_in", hall=found.code),
             "qr": url_for("kiosk.ticket_qr", token="TOKEN"),
             "start": url_for("kiosk.kiosk", hall=found.code, lang=start_lang),
             "idle": url_for("kiosk.kiosk", hall=found.code, lang=start_lang, screen="attract"),

@@ -117,6 +117,8 @@ class Counter(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     # Priority tickets called in a row; the calling policy caps it.
     consecutive_priority_calls: Mapped[int] = mapped_column(Integer, default=0)
+    # Appointments called ahead of walk-ins in a row; the calling policy caps it by the share.
+    consecutive_appointment_calls: Mapped[int] = mapped_column(Integer, default=0)
 
     hall: Mapped[Hall] = relationship(back_populates="counters")
     officer: Mapped[StaffUser | None] = relationship()
@@ -207,6 +209,9 @@ class Ticket(Base):
     estimate_low_minutes: Mapped[int | None] = mapped_column(Integer)
     estimate_high_minutes: Mapped[int | None] = mapped_column(Integer)
     first_called_at: Mapped[datetime | None]
+    # The booked slot's start for a citizen checked in with an appointment (motcua.booking
+    # keeps the booking and links it to the ticket); None for a walk-in.
+    appointment_at: Mapped[datetime | None]
 
     hall: Mapped[Hall] = relationship()
     sector: Mapped[Sector] = relationship(foreign_keys=[sector_id])

@@ -32,11 +32,18 @@ estimator and the calling service all ask the same question the same way:
 The calling service gives `overflow` and `balanced` no other sector's tickets in the last
 twice `fair_wait` before the hall's opening window ends (a break, closing), so that the
 counter's own lines are cleared before the break rather than left waiting through it.
+
+4. Appointments (`appointments_first`, applied to that order): a citizen who checked in
+   with a booking is called at the booked slot's start ahead of the walk-ins, but only
+   within the hall's `appointment_share` of calls, so walk-ins are never starved. One who
+   came early waits until the slot (called before then only if nobody else waits); one who
+   came later than the grace period was issued a walk-in ticket at check-in.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+import math
 from datetime import datetime, timedelta
 
 POLICIES = ("static", "overflow", "balanced")
@@ -59,6 +66,7 @@ class LineLoad:
 
     minutes_each: float  # a service, as the wait estimate measures it
     counters: int  # open counters that serve the sector as their own
+    appointment_at: datetime | None = None  # the booked slot's start; None for a walk-in
 
 
 def order_candidates(
@@ -146,3 +154,38 @@ def order_by_policy(
                       key=lambda c: (-pressure(c), c.queued_at, c.ticket_id))
         ordered += static(overdue) + rest
     return ordered
+
+
+def appointment_streak_cap(share: float) -> int:
+    """Appointments called in a row before a waiting walk-in must be: k in a row then one
+    walk-in gives appointments k/(k+1) of the calls, so k is the largest with k/(k+1) ≤ share
+    (0.5 → 1, 0.75 → 3); a share of 0 gives appointments no precedence, 1 unlimited."""
+    if share <= 0:
+        return 0
+    if share >= 1:
+        return 1_000_000
+    return max(1, math.floor(share / (1 - share) + 1e-9))
+
+
+def appointments_first(
+    ordered: Sequence[Candidate],
+    *,
+    now: datetime,
+    consecutive_appointment_calls: int,
+    streak_cap: int,
+) -> list[Candidate]:
+    """The order with appointments due (slot started) first, earliest slot first, while the
+    counter has called fewer than `streak_cap` of them in a row or no walk-in waits; early
+    appointments go last, so they wait until their slot unless the counter would stand idle."""
+    due = sorted((c for c in ordered if c.appointment_at is not None and c.appointment_at <= now),
+                 key=lambda c: (c.appointment_at, c.queued_at, c.ticket_id))
+    early = [c for c in ordered if c.appointment_at is not None and c.appointment_at > now]
+    walk_ins = [c for c in ordered if c.appointment_at is None]
+    if due and walk_ins and consecutive_appointment_calls >= streak_cap:
+        return walk_ins + due + early
+    return due + walk_ins + early
+
+
+def next_appointment_streak(current: int, called: Candidate, now: datetime) -> int:
+    due = called.appointment_at is not None and called.appointment_at <= now
+    return current + 1 if due else 0

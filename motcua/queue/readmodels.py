@@ -98,6 +98,7 @@ def counter_view(counter: Counter, current: Ticket | None) -> dict[str, Any]:
             "started_at": _iso(current.started_at),
             "call_count": current.call_count,
             "priority": current.priority.value if current.priority else None,
+            "appointment": current.appointment_at is not None,
         },
     }
 

@@ -50,7 +50,15 @@ from motcua.queue.models import (
     TicketStatus,
 )
 from motcua.queue.numbering import next_in_sequence
-from motcua.queue.policy import Candidate, LineLoad, next_priority_streak, order_by_policy
+from motcua.queue.policy import (
+    Candidate,
+    LineLoad,
+    appointment_streak_cap,
+    appointments_first,
+    next_appointment_streak,
+    next_priority_streak,
+    order_by_policy,
+)
 from motcua.queue.settings import HallSettings
 
 T = TypeVar("T")
@@ -261,6 +269,7 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         "priority": ticket.priority.value if ticket.priority else None,
         "counter": ticket.counter.number if ticket.counter else None,
         "call_count": ticket.call_count,
+        "appointment": ticket.appointment_at is not None,
     }
 
 
@@ -310,7 +319,9 @@ def issue_ticket(
     sector_code: str,
     priority: Priority | None,
     actor: Actor,
+    appointment_at: datetime | None = None,
 ) -> IssuedTicket:
+    """`appointment_at`: the booked slot's start, for a citizen checked in with a booking."""
     session = uow.session
     hall, sector = get_hall_and_sector(session, hall_code, sector_code)
     if actor.kind == "tablet" or actor.hall_id not in (None, hall.id):
@@ -345,6 +356,7 @@ def issue_ticket(
         "queued_at": now,
         "call_count": 0,
         "issued_by_device_id": actor.device_id,
+        "appointment_at": appointment_at,
     })
     _log(uow, hall, "issued", actor, ticket=ticket,
          priority=priority.value if priority else None)
@@ -715,23 +727,33 @@ def _waiting_today(priority: bool) -> ColumnElement[bool]:
             & Ticket.id.not_in(bindparam("skipped", expanding=True)))
 
 
-def _head(line: int, priority: bool) -> Select[Any]:
+def _head(line: int, priority: bool, appointment: bool) -> Select[Any]:
+    """The first ticket of a line; appointments are a line of their own within each line,
+    earliest slot first."""
     if line == _RESERVED_LINE:
         where = ((Ticket.hall_id == bindparam("hall_id"))
                  & (Ticket.reserved_counter_id == bindparam("counter_id")))
     else:
         where = (Ticket.sector_id == bindparam(f"line_{line}")) & Ticket.reserved_counter_id.is_(None)
-    first = (select(Ticket.id, Ticket.queued_at).where(_waiting_today(priority), where)
-             .order_by(Ticket.queued_at, Ticket.id).limit(1).subquery())
-    return select(first.c.id, first.c.queued_at, literal(line).label("line"),
-                  literal(priority).label("priority"))
+    if appointment:
+        where &= Ticket.appointment_at.is_not(None)
+        order = (Ticket.appointment_at, Ticket.queued_at, Ticket.id)
+    else:
+        where &= Ticket.appointment_at.is_(None)
+        order = (Ticket.queued_at, Ticket.id)
+    first = (select(Ticket.id, Ticket.queued_at, Ticket.appointment_at)
+             .where(_waiting_today(priority), where).order_by(*order).limit(1).subquery())
+    return select(first.c.id, first.c.queued_at, first.c.appointment_at,
+                  literal(line).label("line"), literal(priority).label("priority"))
 
 
 @functools.lru_cache(maxsize=32)
 def _heads_of(lines: int) -> CompoundSelect[Any]:
-    """One statement per number of lines, built once: each line's head, regular and priority."""
-    return union_all(*(_head(line, priority) for line in (*range(lines), _RESERVED_LINE)
-                       for priority in (False, True)))
+    """One statement per number of lines, built once: each line's heads, regular and
+    priority, walk-in and appointment."""
+    return union_all(*(_head(line, priority, appointment)
+                       for line in (*range(lines), _RESERVED_LINE)
+                       for priority in (False, True) for appointment in (False, True)))
 
 
 _LINE_LENGTHS = (
@@ -784,7 +806,8 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
             ticket_id=row.id, queued_at=row.queued_at, sector_rank=own.get(line, 0),
             priority=bool(row.priority), sector_id=line,
             own=line == _RESERVED_LINE or line in own,
-            waiting=lengths.get((line, bool(row.priority)), 1)))
+            waiting=lengths.get((line, bool(row.priority)), 1),
+            appointment_at=row.appointment_at))
     return candidates
 
 
@@ -827,6 +850,9 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
             fair_wait=settings.fair_wait,
             switch_penalty=settings.switch_penalty,
         )
+        ordered = appointments_first(
+            ordered, now=now, consecutive_appointment_calls=counter.consecutive_appointment_calls,
+            streak_cap=appointment_streak_cap(settings.appointment_share))
         if not ordered:
             return AtCounter(counter, None)
         chosen = ordered[0]
@@ -836,6 +862,8 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
         skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
     counter.consecutive_priority_calls = next_priority_streak(
         counter.consecutive_priority_calls, chosen.priority)
+    counter.consecutive_appointment_calls = next_appointment_streak(
+        counter.consecutive_appointment_calls, chosen, now)
     _log(uow, hall, "called", actor, ticket=ticket, counter=counter)
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
     uow.publish(event)

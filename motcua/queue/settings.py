@@ -19,6 +19,9 @@ class HallSettings:
     wait_alert_minutes: int = 30  # the leaders' live view warns when a sector's wait passes it
     # a sector's own threshold for that warning, by sector code (else wait_alert_minutes)
     sector_wait_alert_minutes: dict[str, int] = field(default_factory=dict)
+    # Most of a counter's calls that appointments due may take ahead of waiting walk-ins
+    # (0.5: every other call at most); see motcua.queue.policy.appointments_first.
+    appointment_share: float = 0.5
     near_turn_people: int = 3  # the phone page says "your turn is near" with this few ahead
     # Which ticket a counter calls next: "static", "overflow" or "balanced" (motcua.queue.policy)
     calling_policy: str = "static"

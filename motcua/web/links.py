@@ -76,3 +76,13 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def booking_page_url(secret: str) -> str:
+    """A booking's page (to show at the kiosk, cancel or move), as its QR code carries it."""
+    return public_url("booking.view", secret=secret)
+
+
+def booking_form_url(hall_code: str) -> str:
+    """Where citizens book an appointment in a hall."""
+    return public_url("booking.start", hall=hall_code)

@@ -58,6 +58,8 @@ class SocketIOPublisher:
         self._socketio = socketio
 
     def publish(self, event: Event) -> None:
+        if event.private:
+            return  # boards, kiosks and consoles of the hall must not hear a citizen's phone
         name = event.name.value
         message = {"event": name, "hall": event.hall, **event.payload}
         rooms = [hall_room(event.hall)]

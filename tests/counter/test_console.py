@@ -165,7 +165,7 @@ def test_the_current_ticket_says_where_it_was_transferred_from(signed_in, issue)
     state = binh.client.get("/counter/demo/3/state").get_json()
     assert state["reserved_waiting"] == 1
     assert state["next"][0] == {"display_number": number, "sector": "dat-dai", "priority": False,
-                                "reserved": True}
+                                "reserved": True, "appointment": False}
     binh.act(3, "call-next")
     current = binh.client.get("/counter/demo/3/state").get_json()["counter"]["current"]
     assert current["display_number"] == number

@@ -5,6 +5,7 @@ from __future__ import annotations
 from motcua.admin.pages import (  # noqa: F401  (each adds its routes to the blueprint)
     access,
     audit_log,
+    booking,
     counters,
     devices,
     halls,

@@ -87,6 +87,7 @@
     $("current-sector").textContent = current ? page.sectors[current.sector] || current.sector : "";
     const meta = [];
     if (current && current.priority) meta.push(S.priority);
+    if (current && current.appointment) meta.push(S.appointment);
     if (current && current.call_count > 1) meta.push(format(S.calls, { count: current.call_count }));
     if (current && current.transferred_from_counter) {
       meta.push(format(S.from_counter, { counter: current.transferred_from_counter }));
@@ -111,8 +112,10 @@
     $("waiting").replaceChildren(...waiting);
 
     const next = state.next.map((row) => el("li", {
-      class: `chip${row.priority ? " chip--priority" : ""}${row.reserved ? " chip--reserved" : ""}`,
-      title: [page.sectors[row.sector], row.priority ? S.priority : "", row.reserved ? S.reserved_waiting : ""]
+      class: `chip${row.priority ? " chip--priority" : ""}${row.reserved ? " chip--reserved" : ""}${
+        row.appointment ? " chip--appointment" : ""}`,
+      title: [page.sectors[row.sector], row.priority ? S.priority : "", row.reserved ? S.reserved_waiting : "",
+        row.appointment ? S.appointment : ""]
         .filter(Boolean).join(" · "),
     }, row.display_number));
     $("next").replaceChildren(...(next.length ? next : [el("li", { class: "next__none" }, S.nobody)]));

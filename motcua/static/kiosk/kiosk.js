@@ -7,7 +7,8 @@
   const timing = config.timing;
   const root = document.getElementById("kiosk");
   const $ = (id) => document.getElementById(id);
-  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "attract", "late"];
+  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "booking", "attract", "late"];
+  const BOOKING_LINK = "/dat-lich/xem/"; // a booking's QR code: checked in wherever it is scanned
   const KEEP_PRINT_NEWS = 50; // print outcomes remembered for tickets not shown yet
   const SCAN_GAP_MS = 1000; // a pause this long between keys starts a new scan
   const PAGE_LIFETIME_MS = 6 * 3600 * 1000; // reload when idle after this, to pick up changes
@@ -58,6 +59,7 @@
       message: timing.message,
       late: timing.message,
       lookup: timing.lookup,
+      booking: timing.lookup,
     }[state.screen];
     if (seconds) timer = setTimeout(timeUp, seconds * 1000);
   }
@@ -117,6 +119,8 @@
     "take-anyway": () => { const code = state.late; state.late = null; show("home"); issue(code); },
     "cancel-priority": () => { setPriority(null); restartTimer(); },
     lookup: () => { clearLookup(); show("lookup"); },
+    booking: () => { clearLookup(); showBookingNote(words.booking.empty, false); show("booking"); },
+    "booking-submit": () => checkIn(state.code),
     erase: () => { state.code = state.code.slice(0, -1); state.codeLookedUp = false; renderCode(); },
     "lookup-submit": () => lookUp(state.code),
     contrast: () => toggleMode("contrast"),
@@ -359,6 +363,8 @@
 
   function showTicket(ticket) {
     state.ticket = ticket.token;
+    $("ticket-booking").hidden = !ticket.booking;
+    $("ticket-booking").textContent = ticket.booking ? ticket.booking.note : "";
     $("ticket-number").textContent = ticket.display_number;
     $("ticket-priority").hidden = !ticket.priority;
     $("ticket-priority").textContent = ticket.priority
@@ -431,6 +437,7 @@
 
   function renderCode() {
     $("lookup-code").textContent = state.code;
+    $("booking-code").textContent = state.code;
   }
 
   function clearLookup() {
@@ -472,6 +479,41 @@
     restartTimer();
   }
 
+  // --- check-in with a booking: its QR code, its code on the keypad, or the chip ID card -----------
+
+  function showBookingNote(text, problem) {
+    $("booking-result").replaceChildren(Object.assign(document.createElement("p"),
+      { className: problem ? "lookup-error" : "lookup-empty", textContent: text }));
+  }
+
+  async function checkIn(code) {
+    if (!code.trim() || state.busy) return;
+    state.codeLookedUp = true;
+    if (state.screen !== "booking") show("booking");
+    state.busy = true;
+    showBookingNote(words.booking.checking, false);
+    let answer;
+    try {
+      const response = await fetch(config.urls.check_in, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${config.token}` },
+        body: JSON.stringify({ code }), cache: "no-store",
+      });
+      answer = { ok: response.ok, status: response.status, body: await response.json().catch(() => ({})) };
+    } catch (error) {
+      answer = { ok: false, status: 0, body: {} };
+    }
+    state.busy = false;
+    if (answer.status === 401) return location.reload();
+    if (answer.ok) return showTicket(answer.body);
+    const error = answer.body.error || {};
+    // The kiosk's own words for issuing refusals (closed sector, hours, cap), else the server's.
+    const message = answer.status === 429 ? words.errors.rate_limited
+      : words.errors[error.code] || error.message || words.booking.network;
+    showBookingNote(message, true); // the refusal in words, on the same screen: try again or ask
+    restartTimer();
+  }
+
   let scanned = "";
   let lastKeyAt = 0;
   document.addEventListener("keydown", (event) => {
@@ -484,7 +526,8 @@
       event.preventDefault();
       if (scanned) {
         clearLookup();
-        lookUp(scanned);
+        if (state.screen === "booking" || scanned.includes(BOOKING_LINK)) checkIn(scanned);
+        else lookUp(scanned);
         scanned = "";
       }
     } else if (event.key.length === 1) {
