@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # importing Flask here would run before `motcua serve` patche
 # Catalogues of every component; Flask-Babel merges them (one .po per component keeps
 # parallel work on translations from colliding).
 TRANSLATION_DIRECTORIES = ";".join(
-    f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer")
+    f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer", "notify")
 ) + ";translations"
 
 
@@ -26,7 +26,8 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import admin, api, cli, counter, demo, display, dossier, inputs, kiosk, printer, simulate, web
+    from motcua import (admin, api, cli, counter, demo, display, dossier, inputs, kiosk, notify,
+                        printer, simulate, web)
     from motcua.core import db
     from motcua.auth import session as _staff_sessions  # noqa: F401  (registers the user loader)
     from motcua.auth import views as auth_views
@@ -88,6 +89,7 @@ def create_app(
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
-    for component in (admin, auth_views, counter, display, dossier, kiosk, printer, simulate, demo):
+    for component in (admin, auth_views, counter, display, dossier, kiosk, notify, printer, simulate,
+                      demo):
         component.register(app)
     return app

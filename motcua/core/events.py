@@ -30,6 +30,9 @@ class EventName(str, enum.Enum):
     PRINT_FAILED = "print_failed"
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_STATUS_CHANGED = "dossier_status_changed"
+    BOOKING_CONFIRMED = "booking_confirmed"
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_CHECKED_IN = "booking_checked_in"
     # Sent by the transport, not by services:
     LINE_MOVED = "line_moved"  # to the phones waiting in a line that moved, without a word more
     RESYNC = "resync"  # to every page of a process whose link to the other processes came back

@@ -1,0 +1,48 @@
+"""The opt-in over JSON: the kiosk attaches the phone typed after taking a ticket (its bearer
+token proves it issued the ticket), and a ticket's phone page attaches one with the ticket's
+token. Each parses, calls one use case and answers; errors are the API's."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify
+from pydantic import BaseModel, ConfigDict, Field
+
+from motcua.api.access import request_actor
+from motcua.core.errors import N_, Forbidden
+from motcua.extensions import csrf, limiter
+from motcua.notify.outbox import subscribe_at_kiosk, subscribe_by_token
+from motcua.web import begin_request_write, current_device, ports
+from motcua.web.parsing import json_body
+
+bp = Blueprint("notify", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # the kiosk's bearer token, or the ticket's token in the URL
+
+
+class Phone(BaseModel):
+    phone: str = Field(min_length=1, max_length=30)
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _limit() -> str:
+    return str(current_app.config["KIOSK_RATE_LIMIT"])
+
+
+@bp.post("/halls/<hall>/tickets/<int:ticket_id>/phone")
+@limiter.limit(_limit)
+def phone_from_kiosk(hall: str, ticket_id: int) -> Response:
+    begin_request_write()
+    request_actor()
+    device = current_device()
+    if device is None:
+        raise Forbidden(N_("Chỉ máy lấy số đã cấp số này mới gắn được số điện thoại."))
+    subscribe_at_kiosk(ports(), hall_code=hall, device_id=device.id, ticket_id=ticket_id,
+                       phone=json_body(Phone).phone)
+    return jsonify({"subscribed": True})
+
+
+@bp.post("/tickets/<token>/phone")
+@limiter.limit(_limit)
+def phone_from_ticket_page(token: str) -> Response:
+    begin_request_write()
+    subscribe_by_token(ports(), token=token, phone=json_body(Phone).phone)
+    return jsonify({"subscribed": True})
