@@ -39,7 +39,7 @@ def hall_channel(session: Session, hall: Hall) -> HallChannel | None:
 
 
 def _owe(uow: UnitOfWork, hall: Hall, channel: HallChannel, phone: str, template: str, key: str,
-         text: str, **params: Any) -> None:
+         text: str, params: dict[str, Any]) -> None:
     """Add the message unless one with its key exists (INSERT … ON CONFLICT DO NOTHING)."""
     now = uow.clock.now()
     values = dict(hall_id=hall.id, channel=channel.kind, recipient=phone, template=template,
@@ -100,17 +100,17 @@ class Notifier:
         if event.name == EventName.DOSSIER_RECEIVED:
             _owe(uow, hall, channel, phone, "dossier_received", f"dossier_received:{dossier.code}",
                  f"{hall.name}: đã tiếp nhận hồ sơ {dossier.code}, hẹn trả kết quả ngày {due}. "
-                 f"Tra cứu: {link}", **params)
+                 f"Tra cứu: {link}", params)
         elif dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
             # Each request for more papers is its own message: the key holds its time.
             _owe(uow, hall, channel, phone, "dossier_supplement",
                  f"dossier_supplement:{dossier.code}:{uow.clock.now().isoformat()}",
                  f"{hall.name}: hồ sơ {dossier.code} cần bổ sung giấy tờ. Xem chi tiết: {link}",
-                 **params)
+                 params)
         elif dossier.status == DossierStatus.DONE:
             _owe(uow, hall, channel, phone, "dossier_result", f"dossier_result:{dossier.code}",
                  f"{hall.name}: hồ sơ {dossier.code} đã có kết quả, mời ông/bà đến nhận. "
-                 f"Tra cứu: {link}", **params)
+                 f"Tra cứu: {link}", params)
 
 
 def _phone_or_none(typed: str) -> str | None:
@@ -133,7 +133,7 @@ def _ticket_called(uow: UnitOfWork, event: Event, hall: Hall, channel: HallChann
     _owe(uow, hall, channel, phone, "ticket_called",
          f"ticket_called:{ticket['id']}:{ticket['call_count']}",
          f"{hall.name}: mời số {ticket['display_number']} đến quầy {ticket['counter']}.",
-         number=ticket["display_number"], counter=ticket["counter"], hall=hall.name)
+         {"number": ticket["display_number"], "counter": ticket["counter"], "hall": hall.name})
 
 
 def _line_moved(uow: UnitOfWork, hall: Hall, channel: HallChannel, sector_code: str) -> None:
@@ -151,7 +151,7 @@ def _line_moved(uow: UnitOfWork, hall: Hall, channel: HallChannel, sector_code: 
             _owe(uow, hall, channel, phone, "ticket_near", f"ticket_near:{ticket.id}",
                  f"{hall.name}: số {ticket.display_number} còn {ahead} người nữa là đến lượt, "
                  "mời ông/bà về gần quầy.",
-                 number=ticket.display_number, ahead=ahead, hall=hall.name)
+                 {"number": ticket.display_number, "ahead": ahead, "hall": hall.name})
 
 
 _BOOKING_TEXTS = {
@@ -177,7 +177,7 @@ def _booking(uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) ->
         except ValueError:
             at = ""
     _owe(uow, hall, channel, phone, template, f"{template}:{booking}",
-         f"{hall.name} {what}{at}.", booking=booking, hall=hall.name, at=at.strip())
+         f"{hall.name} {what}{at}.", {"booking": booking, "hall": hall.name, "at": at.strip()})
 
 
 # --- the opt-in --------------------------------------------------------------------------------
