@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from motcua.core.clock import Clock
@@ -31,7 +33,8 @@ BATCH = 50
 
 def back_off(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed attempt: doubling from 30 s, at most an hour."""
-    return min(LONGEST_WAIT, FIRST_WAIT * 2 ** (attempts - 1))
+    doubled: timedelta = FIRST_WAIT * 2 ** (attempts - 1)
+    return min(LONGEST_WAIT, doubled)
 
 
 @dataclass
@@ -52,7 +55,7 @@ class _Unheard:
 @use_case
 def _claim(uow: UnitOfWork, *, notification_id: int, seen_attempts: int) -> bool:
     now = uow.clock.now()
-    claimed = uow.session.execute(
+    claimed: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
         update(Notification)
         .where(Notification.id == notification_id, Notification.attempts == seen_attempts,
                Notification.status.in_([NotificationStatus.QUEUED, NotificationStatus.SENDING]),
@@ -60,7 +63,7 @@ def _claim(uow: UnitOfWork, *, notification_id: int, seen_attempts: int) -> bool
         .values(status=NotificationStatus.SENDING, attempts=seen_attempts + 1,
                 next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False))
-    return claimed.rowcount == 1  # type: ignore[attr-defined]
+    return claimed.rowcount == 1
 
 
 @use_case
@@ -78,12 +81,13 @@ def _settle(uow: UnitOfWork, *, notification_id: int, attempts: int, error: str 
         values = dict(status=NotificationStatus.QUEUED, last_error=error[:1000],
                       next_attempt_at=now + back_off(attempts))
         outcome = "retrying"
-    uow.session.execute(
+    settled: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
         update(Notification)
         .where(Notification.id == notification_id, Notification.attempts == attempts,
                Notification.status == NotificationStatus.SENDING)
         .values(**values).execution_options(synchronize_session=False))
-    return outcome
+    # Held past its lease, the row was claimed again by another worker, which settles it.
+    return outcome if settled.rowcount == 1 else "skipped"
 
 
 def deliver_due(sessions: sessionmaker[Session], clock: Clock, instance_dir: Path,
