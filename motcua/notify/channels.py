@@ -190,6 +190,7 @@ class FakeSmsChannel:
         line = json.dumps({"to": message.recipient, "text": sms_text(message.text),
                            "id": message.key}, ensure_ascii=False)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(line + "\n")
         except OSError as exc:

@@ -38,6 +38,12 @@ def hall_channel(session: Session, hall: Hall) -> HallChannel | None:
     return session.scalar(select(HallChannel).where(HallChannel.hall_id == hall.id))
 
 
+def sends_notifications(session: Session, hall: Hall) -> bool:
+    """Whether the kiosk and the phone page offer to take a phone number at all."""
+    channel = hall_channel(session, hall)
+    return channel is not None and channel.kind != "off"
+
+
 def _owe(uow: UnitOfWork, hall: Hall, channel: HallChannel, phone: str, template: str, key: str,
          text: str, params: dict[str, Any]) -> None:
     """Add the message unless one with its key exists (INSERT … ON CONFLICT DO NOTHING)."""

@@ -40,7 +40,10 @@ def configure_channel(uow: UnitOfWork, *, actor: Actor, hall_code: str, kind: st
     url = config.get("url")
     if kind in ("webhook", "sms") and not (isinstance(url, str)
                                            and url.startswith(("http://", "https://"))):
-        problems.add("url", N_("Địa chỉ phải bắt đầu bằng http:// hoặc https://."))
+        problems.add(f"{kind}-url", N_("Địa chỉ phải bắt đầu bằng http:// hoặc https://."))
+    port = config.get("port")
+    if kind == "email" and not (isinstance(port, int) and 0 < port < 65536):
+        problems.add("email-port", N_("Cổng phải từ 1 đến 65535."))
     problems.raise_any()
     channel = hall_channel(uow.session, hall)
     if channel is None:
