@@ -64,6 +64,8 @@ def test_the_phone_page_offers_the_opt_in_only_when_the_hall_sends(client, kiosk
     assert 'id="notify"' not in client.get(f"/t/{ticket['token']}").get_data(as_text=True)
     _fake_sms(session, clock)
     assert 'id="notify"' in client.get(f"/t/{ticket['token']}").get_data(as_text=True)
+    english = client.get(f"/t/{ticket['token']}?lang=en").get_data(as_text=True)
+    assert "Get a text message when your turn is near (optional)" in english
     answer = client.post(f"/api/v1/tickets/{ticket['token']}/phone", json={"phone": "+84 987 654 321"})
     assert answer.status_code == 200
     assert session.scalars(select(TicketSubscription.phone)).all() == ["0987654321"]
