@@ -23,6 +23,7 @@ class NotificationStatus(str, enum.Enum):
     SENDING = "sending"  # claimed by a worker until `next_attempt_at`
     SENT = "sent"
     FAILED = "failed"  # given up after the last attempt; staff may retry it
+    CANCELLED = "cancelled"  # a booking's reminder, the booking cancelled before it was due
 
 
 class Notification(Base):

@@ -4,7 +4,8 @@ just before it commits (`Ports.reactions`), and the opt-in.
 `Notifier` looks at the events a use case collected and adds one outbox row per message
 owed to someone who gave a phone number: a ticket's holder when the ticket is called or
 has "còn N người nữa" ahead, a dossier's applicant when it is received, needs more papers or
-its result is ready, a booking's citizen when it is confirmed, cancelled or checked in. A
+its result is ready, a booking's citizen when it is confirmed (and reminded the day before),
+cancelled or checked in. A
 hall whose channel is "off" owes nothing. Every row has an idempotency key: the same cause
 adds no second row, even from two processes at once (the insert skips a taken key rather
 than failing its cause).
@@ -13,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,7 @@ from motcua.queue.models import Hall, Sector, Ticket, TicketStatus
 from motcua.queue.services import get_hall, get_ticket_by_token, people_ahead
 
 DEFAULT_AHEAD = 2
+REMINDER_AT = time(16, 0)  # hall time, the day before a booking
 
 
 def hall_channel(session: Session, hall: Hall) -> HallChannel | None:
@@ -45,12 +47,13 @@ def sends_notifications(session: Session, hall: Hall) -> bool:
 
 
 def _owe(uow: UnitOfWork, hall: Hall, channel: HallChannel, phone: str, template: str, key: str,
-         text: str, params: dict[str, Any]) -> None:
-    """Add the message unless one with its key exists (INSERT … ON CONFLICT DO NOTHING)."""
+         text: str, params: dict[str, Any], due: datetime | None = None) -> None:
+    """Add the message, to go now or when `due`, unless one with its key exists (INSERT …
+    ON CONFLICT DO NOTHING: the cause's transaction goes on)."""
     now = uow.clock.now()
     values = dict(hall_id=hall.id, channel=channel.kind, recipient=phone, template=template,
                   text=text, params=params, idempotency_key=key,
-                  status=NotificationStatus.QUEUED, attempts=0, next_attempt_at=now,
+                  status=NotificationStatus.QUEUED, attempts=0, next_attempt_at=due or now,
                   created_at=now)
     dialect = uow.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -167,23 +170,46 @@ _BOOKING_TEXTS = {
 }
 
 
+def _instant(value: object) -> datetime | None:
+    """An ISO instant with its offset, as events carry them; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def _booking(uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) -> None:
-    """A booking's citizen opted in by booking with a phone number (in the event's payload)."""
+    """A booking's citizen opted in by booking with a phone number (in the event's payload).
+    A confirmed booking also owes a reminder, due at 16:00 hall time the day before (none when
+    that has passed); a cancelled one takes its reminder back, if not yet sent."""
     phone = _phone_or_none(str(event.payload.get("phone") or ""))
     booking = event.payload.get("booking") or event.payload.get("booking_id")
     if phone is None or booking is None:
         return
     template, what = _BOOKING_TEXTS[event.name]
-    when = event.payload.get("starts_at")
-    at = ""
-    if isinstance(when, str):
-        try:
-            at = " " + datetime.fromisoformat(when).astimezone(
-                ZoneInfo(hall.time_zone)).strftime("lúc %H:%M ngày %d/%m/%Y")
-        except ValueError:
-            at = ""
+    starts = _instant(event.payload.get("starts_at"))
+    zone = ZoneInfo(hall.time_zone)
+    at = starts.astimezone(zone).strftime("lúc %H:%M ngày %d/%m/%Y") if starts else ""
+    params = {"booking": booking, "hall": hall.name, "at": at}
     _owe(uow, hall, channel, phone, template, f"{template}:{booking}",
-         f"{hall.name} {what}{at}.", {"booking": booking, "hall": hall.name, "at": at.strip()})
+         f"{hall.name} {what}{' ' + at if at else ''}.", params)
+    reminder = f"booking_reminder:{booking}"
+    if event.name == EventName.BOOKING_CONFIRMED and starts is not None:
+        due = datetime.combine(starts.astimezone(zone).date() - timedelta(days=1), REMINDER_AT,
+                               tzinfo=zone)
+        if due > uow.clock.now():
+            _owe(uow, hall, channel, phone, "booking_reminder", reminder,
+                 f"{hall.name} nhắc: ông/bà có lịch hẹn {at}.", params, due=due)
+    elif event.name == EventName.BOOKING_CANCELLED:
+        uow.session.execute(
+            update(Notification)
+            .where(Notification.idempotency_key == reminder,
+                   Notification.status == NotificationStatus.QUEUED)
+            .values(status=NotificationStatus.CANCELLED)
+            .execution_options(synchronize_session=False))
 
 
 # --- the opt-in --------------------------------------------------------------------------------

@@ -10,11 +10,14 @@ from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import DossierStatus
-from motcua.notify.models import Notification
+from motcua.core.db import make_session_factory
+from motcua.notify.delivery import deliver_due
+from motcua.notify.models import Notification, NotificationStatus
 from motcua.notify.outbox import hall_channel
 from motcua.notify.settings import configure_channel
 from motcua.queue.services import get_hall
 from tests.dossier.support import prepare, receive, serve_a_citizen
+from tests.support import hall_time
 
 
 def messages(session):
@@ -55,9 +58,25 @@ def test_a_booking_is_confirmed_and_cancelled_to_the_phone_it_was_booked_with(se
             payload={"booking": 7, "phone": "0912345678", "starts_at": "2026-11-26T02:30:00+00:00"})
     _booked(sending, name=EventName.BOOKING_CONFIRMED, payload={"booking": 7, "phone": "0912345678"})
     _booked(sending, name=EventName.BOOKING_CANCELLED, payload={"booking": 7, "phone": "0912345678"})
-    confirmed, cancelled = messages(session)
+    confirmed, reminder, cancelled = messages(session)
     assert confirmed.text.endswith("đã xác nhận lịch hẹn lúc 09:30 ngày 26/11/2026.")
     assert cancelled.template == "booking_cancelled"
+    assert reminder.status == NotificationStatus.CANCELLED  # taken back before it was due
+
+
+def test_a_booking_is_reminded_at_four_the_afternoon_before(sending, session, engine, clock,
+                                                            tmp_path):
+    _booked(sending, name=EventName.BOOKING_CONFIRMED,  # Friday 27/11, 09:30 hall time
+            payload={"booking": 8, "phone": "0912345678", "starts_at": "2026-11-27T02:30:00+00:00"})
+    _booked(sending, name=EventName.BOOKING_CONFIRMED,  # today, 15:00: too late for a reminder
+            payload={"booking": 9, "phone": "0912345678", "starts_at": "2026-11-25T08:00:00+00:00"})
+    reminder = session.scalars(select(Notification)
+                               .where(Notification.template == "booking_reminder")).one()
+    assert reminder.next_attempt_at == hall_time(2026, 11, 26, 16, 0)
+    assert reminder.text.endswith("nhắc: ông/bà có lịch hẹn lúc 09:30 ngày 27/11/2026.")
+    assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 2  # confirmations
+    clock.set(hall_time(2026, 11, 26, 16, 0))
+    assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 1
 
 
 def test_a_channels_secret_never_reaches_the_audit_log_and_an_empty_one_keeps_the_old(

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column('text', sa.Text(), nullable=False),
         sa.Column('params', sa.JSON(), nullable=False),
         sa.Column('idempotency_key', sa.String(length=200), nullable=False),
-        sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'failed', name='notificationstatus',
+        sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'failed', 'cancelled', name='notificationstatus',
                                     native_enum=False, length=20), nullable=False),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('next_attempt_at', motcua.core.db.UTCDateTime(timezone=True), nullable=False),
