@@ -10,6 +10,7 @@ staff retry it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from motcua.core.ports import Ports
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.notify.channels import DeliveryError, Message, channel_for
 from motcua.notify.models import HallChannel, Notification, NotificationStatus
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 FIRST_WAIT = timedelta(seconds=30)
@@ -120,12 +123,17 @@ def deliver_due(sessions: sessionmaker[Session], clock: Clock, instance_dir: Pat
 
 
 def _send(message: Message, settings: HallChannel | None, instance_dir: Path) -> str | None:
-    channel = (channel_for(settings.kind, settings.config, instance_dir)
-               if settings is not None else None)
-    if channel is None:
-        return "the hall sends no notifications now (channel off)"
+    """The reason the message did not go, or None. Anything a channel raises is a reason: one
+    message with settings no channel expected must not stop the worker for every other."""
     try:
+        channel = (channel_for(settings.kind, settings.config, instance_dir)
+                   if settings is not None else None)
+        if channel is None:
+            return "the hall sends no notifications now (channel off)"
         channel.send(message)
     except DeliveryError as exc:
         return str(exc) or type(exc).__name__
+    except Exception as exc:  # noqa: BLE001  (see the docstring)
+        log.exception("notification %s: unexpected error", message.key)
+        return f"{type(exc).__name__}: {exc}"
     return None

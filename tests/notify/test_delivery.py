@@ -14,7 +14,7 @@ from motcua.core.db import make_session_factory
 from motcua.core.errors import InvalidInput
 from motcua.core.ports import Ports
 from motcua.notify.delivery import MAX_ATTEMPTS, _claim, back_off, deliver_due
-from motcua.notify.models import Notification, NotificationStatus
+from motcua.notify.models import HallChannel, Notification, NotificationStatus
 from motcua.notify.outbox import subscribe_by_token
 from motcua.notify.settings import configure_channel, retry_notification
 from motcua.queue import services
@@ -125,3 +125,17 @@ def test_a_worker_that_died_mid_send_leaves_the_row_to_another_after_the_lease(
     assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 3
     clock.advance(minutes=5)
     assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 1
+
+
+def test_settings_no_channel_expected_fail_the_message_not_the_worker(owed, engine, clock,
+                                                                      tmp_path, session):
+    use(owed, "email", host="127.0.0.1", port=25, sender="a@b.c", to="{phone}@d.e")
+    channel = session.scalars(select(HallChannel)).one()
+    channel.config = {**channel.config, "port": "twenty-five"}  # as a hand-edited row might be
+    session.commit()
+    result = deliver_due(make_session_factory(engine), clock, tmp_path)
+    assert result.retrying == 4
+    session.rollback()
+    session.expire_all()
+    assert {n.last_error for n in session.scalars(select(Notification))} == {
+        "ValueError: invalid literal for int() with base 10: 'twenty-five'"}
