@@ -13,7 +13,7 @@ from motcua.api.openapi import ERROR, HALL, ROW_NUMBER, TICKET_TOKEN
 from motcua.core.errors import N_, Forbidden
 from motcua.extensions import csrf, limiter
 from motcua.notify.outbox import subscribe_at_kiosk, subscribe_by_token
-from motcua.web import begin_request_write, current_device, ports
+from motcua.web import begin_request_write, ports
 from motcua.web.parsing import json_body
 
 bp = Blueprint("notify", __name__, url_prefix="/api/v1")
@@ -34,11 +34,10 @@ def _limit() -> str:
 @limiter.limit(_limit)
 def phone_from_kiosk(hall: str, ticket_id: int) -> Response:
     begin_request_write()
-    request_actor()
-    device = current_device()
-    if device is None:
+    actor = request_actor()
+    if actor.kind != "kiosk" or actor.device_id is None:
         raise Forbidden(N_("Chỉ máy lấy số đã cấp số này mới gắn được số điện thoại."))
-    subscribe_at_kiosk(ports(), hall_code=hall, device_id=device.id, ticket_id=ticket_id,
+    subscribe_at_kiosk(ports(), hall_code=hall, device_id=actor.device_id, ticket_id=ticket_id,
                        phone=json_body(Phone).phone)
     return jsonify({"subscribed": True})
 
