@@ -81,10 +81,14 @@ class Notifier:
 
     @staticmethod
     def _sending(session: Session, hall_code: str) -> tuple[Hall, HallChannel] | None:
-        hall = session.scalar(select(Hall).where(Hall.code == hall_code))
-        channel = hall_channel(session, hall) if hall is not None else None
-        if hall is None or channel is None or channel.kind == "off":
+        """The hall and its channel, if it sends: one small query on every use case (the hall
+        itself is in the session already, read by the use case)."""
+        channel = session.scalar(select(HallChannel).join(Hall, Hall.id == HallChannel.hall_id)
+                                 .where(Hall.code == hall_code, HallChannel.kind != "off"))
+        if channel is None:
             return None
+        hall = session.get(Hall, channel.hall_id)
+        assert hall is not None  # the channel's foreign key
         return hall, channel
 
     def _react(self, uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) -> None:
