@@ -450,12 +450,13 @@
       answer = { ok: false, body: {} };
     }
     state.busy = false;
-    restartTimer();
     if (answer.ok) {
       $("phone-done").hidden = false;
+      clearTimeout(timer);
       timer = setTimeout(goHome, 3000); // said, then the next citizen
       return;
     }
+    restartTimer();
     const problem = $("phone-problem");
     const invalid = answer.body.error && answer.body.error.code === "invalid_input";
     problem.textContent = invalid ? problem.dataset.invalid : problem.dataset.other;
