@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # importing Flask here would run before `motcua serve` patche
 # parallel work on translations from colliding).
 TRANSLATION_DIRECTORIES = ";".join(
     f"{part}/translations" for part in ("kiosk", "display", "counter", "dossier", "admin", "printer",
-                                           "booking")
+                                           "booking", "notify")
 ) + ";translations"
 
 
@@ -28,6 +28,7 @@ def create_app(
     from flask_babel import get_locale
 
     from motcua import (admin, api, auth, booking, cli, counter, demo, display, dossier, inputs, kiosk,
+                        notify,
                         printer, simulate, web)
     from motcua.core import db
     from motcua.core.clock import SystemClock
@@ -88,6 +89,7 @@ def create_app(
     app.register_blueprint(hub_bp)
     cli.register(app)
     # Components: each registers its blueprints, Socket.IO namespaces and CLI commands.
-    for component in (admin, auth, booking, counter, display, dossier, kiosk, printer, simulate, demo):
+    for component in (admin, auth, booking, counter, display, dossier, kiosk, notify, printer, simulate,
+                      demo):
         component.register(app)
     return app

@@ -13,6 +13,7 @@ from motcua.cli import one_line_errors
 from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.dossier.services import load_demo_catalogue
 from motcua.printer import server_printer
+from motcua.notify.settings import configure_channel
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.web import db, ports, runtime
 from motcua.web.links import kiosk_setup_url, tablet_setup_url
@@ -41,6 +42,10 @@ def demo() -> None:
                                kind=DeviceKind.KIOSK, printer=server_printer(), printers=None)
     _, tablet = register_device(ports(), actor=SYSTEM, hall_code=DEMO_HALL, name="tablet-1",
                                 kind=DeviceKind.TABLET, counter_number=1, printers=None)
+    configure_channel(ports(), actor=SYSTEM, hall_code=DEMO_HALL, kind="fake_sms", config={},
+                      ahead=2)
+    click.echo("notifications: fake SMS (`motcua notify run` writes them to fake-sms.jsonl in "
+               f"the instance folder; /admin/{DEMO_HALL}/notifications lists them)")
     click.echo("open once in the device's browser to register it:")
     click.echo(f"  kiosk:   {kiosk_setup_url(DEMO_HALL, kiosk)}")
     click.echo(f"  rating tablet at counter 1:   {tablet_setup_url(DEMO_HALL, 1, tablet)}")

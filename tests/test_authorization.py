@@ -68,6 +68,7 @@ def rule(*outcomes: Outcome) -> dict[str, Outcome]:
 # without user, supervisor, supervisor of another hall, admin.
 PUBLIC = rule(P, P, P, P, P, P, P, P)
 KIOSK_ISSUES = rule(S, P, F, P, P, P, F, P)  # staff may issue too (a walk-in at the desk)
+KIOSK_ONLY = rule(S, P, F, F, F, F, F, F)  # the kiosk's own ticket: a phone for its messages
 AT_A_COUNTER = rule(S, F, F, P, F, P, F, P)  # officers only at their own counter
 HALL_STAFF = rule(S, F, F, P, P, P, F, P)
 HALL_STAFF_HIDDEN = rule(S, F, F, P, P, P, H, P)  # another hall's job or dossier is "not found"
@@ -98,6 +99,8 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/api/v1/halls/{hall}/bookings/{code}/cancel"): HALL_TOKENS_FIND_NO_BOOKING,
     ("POST", "/api/v1/halls/{hall}/bookings/{code}/move"): HALL_STAFF,
     ("POST", "/api/v1/halls/{hall}/check-ins"): KIOSK_ISSUES,
+    ("POST", "/api/v1/halls/{hall}/tickets/{ticket_id}/phone"): KIOSK_ONLY,
+    ("POST", "/api/v1/tickets/{token}/phone"): PUBLIC,  # the ticket's token is the proof
     ("POST", "/api/v1/print-jobs/{job_id}/reprint"): HALL_STAFF_HIDDEN,
     ("GET", "/api/v1/halls/{hall}/dossiers/due-soon"): HALL_STAFF,
     ("GET", "/api/v1/dossiers/{code}"): HALL_STAFF_HIDDEN,
@@ -110,7 +113,8 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     **{("GET", f"/admin/<hall>/{page}"): MANAGERS_READ for page in (
         "", "access", "audit", "counters", "counters/<int:number>", "counters/new", "devices",
         "devices/<int:device_id>", "holidays", "booking", "live", "live.json", "reports/",
-        "reports/<key>", "reports/<key>.xlsx", "reports/<key>/<table>.csv", "sectors",
+        "notifications", "reports/<key>", "reports/<key>.xlsx", "reports/<key>/<table>.csv",
+        "sectors",
         "sectors/<code>", "sectors/new", "staff", "staff/<int:user_id>", "voice",
         "voice/sample.wav")},
     ("POST", "/admin/"): ADMINS_CHANGE,
@@ -134,6 +138,8 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/admin/<hall>/voice"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/booking"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/voice/pack"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/notifications"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/notifications/<int:notification_id>/retry"): ADMINS_CHANGE,
     # counter pages
     ("GET", "/counter/"): ANY_PERSON,
     ("GET", "/counter/<hall_code>"): HALL_PEOPLE,
@@ -191,6 +197,8 @@ API_BODIES: dict[str, Any] = {
     "/api/v1/halls/{hall}/counters/{number}/pause": {"reason": "Nghỉ trưa"},
     "/api/v1/halls/{hall}/counters/{number}/dossiers": DOSSIER_BODY,
     "/api/v1/dossiers/{code}/status": {"status": int(DossierStatus.IN_PROCESS)},
+    "/api/v1/halls/{hall}/tickets/{ticket_id}/phone": {"phone": "0912345678"},
+    "/api/v1/tickets/{token}/phone": {"phone": "0912345678"},
 }
 
 
@@ -248,6 +256,8 @@ def _build(ports: Ports) -> dict[str, Any]:
         ticket = queue.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
                                     priority=None, actor=SYSTEM).ticket
     queue.call_next(ports, hall_code="demo", counter_number=1, actor=lan)
+    from_kiosk = queue.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
+                                    actor=actor_for_device(kiosk)).ticket
     dossier = dossiers.receive_dossier(ports, hall_code="demo", counter_number=1, actor=lan,
                                        intake=an_intake(), installation=INSTALLATION)
     hall_id = people["lan"].hall_id
@@ -271,7 +281,9 @@ def _build(ports: Ports) -> dict[str, Any]:
         "values": {
             "hall": "demo", "hall_code": "demo", "number": "1", "token": ticket.token, "sector": "dat-dai",
             "job_id": str(job.id), "user_id": str(people["lan"].id), "device_id": str(kiosk.id),
-            "holiday_id": str(holiday.id), "token_id": str(session.scalar(
+            "holiday_id": str(holiday.id), "ticket_id": str(from_kiosk.id),
+            "notification_id": "1",  # none such: the refusal is the answer's, not the rule's
+            "token_id": str(session.scalar(
                 select(ApiToken.id).where(ApiToken.name == "desk"))),
             "key": "traffic", "table": "by_day", "lang": "en",
         },

@@ -33,6 +33,7 @@ def test_db_upgrade_then_demo_prints_accounts_and_device_links(fresh):
     assert re.search(r"canbo1\s+\S{8,}\s+officer", result.output)
     assert "/kiosk/demo/setup?token=mck_" in result.output
     assert "/rate/demo/1/setup?token=mcr_" in result.output
+    assert "notifications: fake SMS" in result.output
 
 
 def test_the_demo_refuses_to_load_twice(fresh):

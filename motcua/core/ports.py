@@ -8,14 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from motcua.core.clock import Clock
 from motcua.core.events import Publisher
 
+if TYPE_CHECKING:
+    from motcua.core.uow import UnitOfWork
+
 V = TypeVar("V")
+
+# Run by the unit of work just before it commits, with the events the use case collected: what
+# must be written in the same transaction as its cause (a notification for the citizen).
+Reaction = Callable[["UnitOfWork"], None]
 
 
 class PrintQueue(Protocol):
@@ -62,3 +69,4 @@ class Ports:
     publisher: Publisher
     print_queue: PrintQueue = field(default_factory=RecordingPrintQueue)
     memo: Memo = field(default_factory=lambda: Memo(seconds=0))
+    reactions: tuple[Reaction, ...] = ()

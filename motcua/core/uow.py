@@ -3,7 +3,9 @@
 A use case is a function whose first argument is a `UnitOfWork`, decorated with
 `@use_case`. Its callers hand it `Ports`; the decorator opens a write transaction, runs the
 function, commits, and only then publishes the events and submits the print jobs the
-function collected. If the database is busy (another writer holds SQLite's lock, a
+function collected. Just before the commit, the ports' reactions see those events and may
+add rows of their own (the citizens' notifications), so they stand or fall with their cause.
+If the database is busy (another writer holds SQLite's lock, a
 PostgreSQL deadlock or serialization failure) the whole function runs again from the start,
 with nothing of the failed attempt published. A refusal (a `DomainError`) or any other
 error rolls the transaction back and publishes nothing.
@@ -71,6 +73,8 @@ def _run(ports: Ports, work: Callable[[UnitOfWork], T]) -> T:
         try:
             begin_write(session)
             result = work(uow)
+            for react in ports.reactions:  # their rows commit, or roll back, with the cause
+                react(uow)
             session.commit()
         except DBAPIError as exc:
             session.rollback()

@@ -35,6 +35,7 @@ from motcua.kiosk import registration, texts
 from motcua.kiosk import voice as kiosk_voice
 from motcua.kiosk.links import qr_svg
 from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
+from motcua.notify.outbox import sends_notifications
 from motcua.queue import readmodels, services
 from motcua.queue.errors import HallNotFound, TicketNotFound
 from motcua.queue.models import Hall, Priority, Ticket
@@ -143,6 +144,9 @@ def kiosk(hall: str) -> ResponseReturnValue:
             "qr": url_for("kiosk.ticket_qr", token="TOKEN"),
             "start": url_for("kiosk.kiosk", hall=found.code, lang=start_lang),
             "idle": url_for("kiosk.kiosk", hall=found.code, lang=start_lang, screen="attract"),
+            # The optional step after the slip: a phone number for "your turn is near".
+            "phone": (url_for("notify.phone_from_kiosk", hall=found.code, ticket_id=0)
+                      .replace("/0/", "/ID/") if sends_notifications(db(), found) else None),
         },
         "voice": _voice_config(found, lang),
     }
@@ -294,7 +298,9 @@ def ticket_page(token: str) -> ResponseReturnValue:
         "timeZone": ticket.hall.time_zone,
         "status": status,
         "words": texts.phone_words(),
-        "urls": {"status": url_for("api.ticket_status", token=ticket.token)},
+        "urls": {"status": url_for("api.ticket_status", token=ticket.token),
+                 "phone": (url_for("notify.phone_from_ticket_page", token=ticket.token)
+                           if sends_notifications(db(), ticket.hall) else None)},
     }
     other = _other(lang)
     page = render_template("kiosk/ticket.html", status=status, config=config, lang=lang,

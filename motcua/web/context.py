@@ -16,7 +16,7 @@ from motcua.core.actors import Actor
 from motcua.core.clock import Clock
 from motcua.core.db import begin_write, is_unavailable_error
 from motcua.core.events import Publisher
-from motcua.core.ports import Memo, Ports, PrintQueue, RecordingPrintQueue
+from motcua.core.ports import Memo, Ports, PrintQueue, Reaction, RecordingPrintQueue
 
 
 @dataclass
@@ -28,6 +28,8 @@ class Runtime:
     memo: Memo
     # The printer component puts its dispatcher here when it registers.
     print_queue: PrintQueue = field(default_factory=RecordingPrintQueue)
+    # Run before each use case commits; the notify component puts its outbox writer here.
+    reactions: tuple[Reaction, ...] = ()
 
 
 def runtime() -> Runtime:
@@ -68,7 +70,7 @@ def begin_request_write() -> None:
 def ports() -> Ports:
     rt = runtime()
     return Ports(session=db(), clock=rt.clock, publisher=rt.publisher,
-                 print_queue=rt.print_queue, memo=rt.memo)
+                 print_queue=rt.print_queue, memo=rt.memo, reactions=rt.reactions)
 
 
 def bearer_token() -> str | None:

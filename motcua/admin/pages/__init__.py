@@ -11,6 +11,7 @@ from motcua.admin.pages import (  # noqa: F401  (each adds its routes to the blu
     halls,
     holidays,
     live,
+    notifications,
     reports,
     sectors,
     staff,

@@ -7,7 +7,8 @@
   const timing = config.timing;
   const root = document.getElementById("kiosk");
   const $ = (id) => document.getElementById(id);
-  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "booking", "attract", "late"];
+  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "booking", "attract", "late",
+    "phone"].filter((name) => $("screen-" + name)); // "phone" only where the hall sends notifications
   const BOOKING_LINK = "/dat-lich/xem/"; // a booking's QR code: checked in wherever it is scanned
   const KEEP_PRINT_NEWS = 50; // print outcomes remembered for tickets not shown yet
   const SCAN_GAP_MS = 1000; // a pause this long between keys starts a new scan
@@ -25,6 +26,8 @@
     late: null, // the sector tapped whose ticket would pass closing, while the kiosk asks
     busy: false, // a ticket is being issued: further taps do nothing
     ticket: null, // token of the ticket on screen
+    ticketId: null, // its id, for the optional phone number
+    phone: "", // typed on the phone keypad
     photograph: false, // the ticket screen waits longer while its number is to be photographed
     printNews: new Map(), // token → "failed" | "printed" | "sent", as the printer reports
     code: "", // typed on the look-up keypad
@@ -60,6 +63,7 @@
       late: timing.message,
       lookup: timing.lookup,
       booking: timing.lookup,
+      phone: timing.lookup,
     }[state.screen];
     if (seconds) timer = setTimeout(timeUp, seconds * 1000);
   }
@@ -123,6 +127,9 @@
     "booking-submit": () => checkIn(state.code),
     erase: () => { state.code = state.code.slice(0, -1); state.codeLookedUp = false; renderCode(); },
     "lookup-submit": () => lookUp(state.code),
+    phone: () => { state.phone = ""; renderPhone(); $("phone-done").hidden = true; show("phone"); },
+    "phone-erase": () => { state.phone = state.phone.slice(0, -1); renderPhone(); },
+    "phone-submit": () => givePhone(),
     contrast: () => toggleMode("contrast"),
     "large-text": () => toggleMode("large-text"),
     voice: () => {
@@ -134,9 +141,10 @@
   };
 
   root.addEventListener("click", (event) => {
-    const el = event.target.closest("[data-sector], [data-priority], [data-key], [data-action]");
+    const el = event.target.closest("[data-sector], [data-priority], [data-key], [data-digit], [data-action]");
     if (!el || el.disabled) return;
-    if (el.dataset.sector) tapSector(el.dataset.sector);
+    if (el.dataset.digit) typeDigit(el.dataset.digit);
+    else if (el.dataset.sector) tapSector(el.dataset.sector);
     else if (el.dataset.priority) { setPriority(el.dataset.priority); show("home"); }
     else if (el.dataset.key) typeKey(el.dataset.key);
     else if (actions[el.dataset.action]) actions[el.dataset.action]();
@@ -365,6 +373,7 @@
     state.ticket = ticket.token;
     $("ticket-booking").hidden = !ticket.booking;
     $("ticket-booking").textContent = ticket.booking ? ticket.booking.note : "";
+    state.ticketId = ticket.id;
     $("ticket-number").textContent = ticket.display_number;
     $("ticket-priority").hidden = !ticket.priority;
     $("ticket-priority").textContent = ticket.priority
@@ -431,6 +440,47 @@
     setPriority(null);
     show("message");
     refreshSectors();
+  }
+
+  // --- the optional phone number: "còn N người nữa" and the call, by SMS or Zalo -------------
+
+  function renderPhone() {
+    $("phone-number").textContent = state.phone;
+    $("phone-problem").hidden = true;
+  }
+
+  function typeDigit(digit) {
+    if (state.phone.length < 12) state.phone += digit;
+    renderPhone();
+  }
+
+  async function givePhone() {
+    if (!state.phone || state.busy) return;
+    state.busy = true;
+    let answer;
+    try {
+      const response = await fetch(config.urls.phone.replace("/ID/", `/${state.ticketId}/`), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${config.token}` },
+        body: JSON.stringify({ phone: state.phone }),
+        cache: "no-store",
+      });
+      answer = { ok: response.ok, body: await response.json().catch(() => ({})) };
+    } catch (error) {
+      answer = { ok: false, body: {} };
+    }
+    state.busy = false;
+    if (answer.ok) {
+      $("phone-done").hidden = false;
+      clearTimeout(timer);
+      timer = setTimeout(goHome, 3000); // said, then the next citizen
+      return;
+    }
+    restartTimer();
+    const problem = $("phone-problem");
+    const invalid = answer.body.error && answer.body.error.code === "invalid_input";
+    problem.textContent = invalid ? problem.dataset.invalid : problem.dataset.other;
+    problem.hidden = false;
   }
 
   // --- look-up: the on-screen keypad and a USB scanner typing like a keyboard ------------------
@@ -517,7 +567,7 @@
   let scanned = "";
   let lastKeyAt = 0;
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.altKey || event.metaKey || state.busy) return;
+    if (event.ctrlKey || event.altKey || event.metaKey || state.busy || state.screen === "phone") return;
     const now = performance.now();
     if (now - lastKeyAt > SCAN_GAP_MS) scanned = "";
     lastKeyAt = now;

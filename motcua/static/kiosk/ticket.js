@@ -98,6 +98,28 @@
     $("sound").querySelector("span").textContent = words.sound_on;
   });
 
+  // The optional phone number: "your turn is near" and the call, by SMS or Zalo.
+  const notify = $("notify");
+  if (notify) {
+    notify.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const answer = $("notify-answer");
+      let reply;
+      try {
+        const response = await fetch(config.urls.phone, {
+          method: "POST", headers: { "Content-Type": "application/json" }, cache: "no-store",
+          body: JSON.stringify({ phone: notify.elements.phone.value }),
+        });
+        reply = { ok: response.ok, body: await response.json().catch(() => ({})) };
+      } catch (error) {
+        reply = { ok: false, body: {} };
+      }
+      const invalid = reply.body.error && reply.body.error.code === "invalid_input";
+      answer.textContent = reply.ok ? notify.dataset.done : invalid ? notify.dataset.invalid : notify.dataset.other;
+      notify.dataset.state = reply.ok ? "done" : "problem";
+    });
+  }
+
   if (typeof io === "function") {
     const auth = { token: config.token };
     const socket = LiveLink.connect({
