@@ -427,8 +427,10 @@ def _apply_rows(session: Session, hall: Hall, rows: list[ProcedureRow]) -> Impor
         values = dict(
             sector_id=sectors[row.sector], name=row.name, processing_time=float(row.processing_time),
             unit=Unit(row.unit).value, inter_agency=row.inter_agency,
-            documents=[{"name": d.name, "form": d.form.value if d.form else None} for d in row.documents],
-            fee_vnd=row.fee_vnd, active=True,
+            documents=[{"name": d.name, "form": d.form.value if d.form else None,
+                        "originals": d.originals, "copies": d.copies} for d in row.documents],
+            sets=row.sets, fee_vnd=row.fee_vnd, fee_note=row.fee_note, result=row.result,
+            result_place=row.result_place, legal_basis=list(row.legal_basis), active=True,
         )
         procedure = existing.get(row.code)
         if procedure is None:

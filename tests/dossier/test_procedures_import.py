@@ -41,8 +41,9 @@ def test_a_good_file_is_imported_and_a_second_import_updates_it(runner, session,
     session.expire_all()
     procedure = session.scalar(select(Procedure))
     assert (procedure.processing_time, procedure.unit, procedure.sector.code) == (4, "working_hours", "tu-phap")
-    assert procedure.documents == [{"name": "Tờ khai đăng ký khai sinh", "form": "original"},
-                                   {"name": "Giấy chứng sinh", "form": "original"}]
+    assert procedure.documents == [
+        {"name": "Tờ khai đăng ký khai sinh", "form": "original", "originals": 0, "copies": 0},
+        {"name": "Giấy chứng sinh", "form": "original", "originals": 0, "copies": 0}]
     audit = session.scalars(select(TicketEvent).where(TicketEvent.kind == "procedures_imported")).all()
     assert [(e.actor, e.data) for e in audit] == [("system:motcua", {"added": 1, "updated": 0}),
                                                   ("system:motcua", {"added": 0, "updated": 1})]
