@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
     `procedures` command and the kiosk's dossier look-up."""
     from motcua.api.openapi import describe
     from motcua.dossier import api, cli, public, views
-    from motcua.dossier.kiosk import find_dossier
+    from motcua.dossier.kiosk import find_by_chip_card, find_dossier
     from motcua.dossier.installation import DEFAULT_AGENCY_CODE, due_soon_count
     from motcua.kiosk.lookup import lookups
 
@@ -30,3 +30,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(cli.procedures_group)
     app.add_template_global(due_soon_count, "dossier_due_soon_count")
     lookups.register("dossier", find_dossier)
+    lookups.register("chip_card", find_by_chip_card)

@@ -222,6 +222,18 @@ def find_by_code(session: Session, code: str, typed_secret: str, id_card_key: by
     return dossier
 
 
+CARD_DOSSIERS_SHOWN = 10
+
+
+def find_by_id_card(session: Session, numbers: Iterable[str], id_card_key: bytes) -> list[Dossier]:
+    """The latest dossiers filed with any of these ID numbers (the chip card's and its old
+    one), newest first: the card in the citizen's hand opens them as the receipt does."""
+    digests = [access.id_card_digest(number, id_card_key) for number in numbers]
+    return list(session.scalars(
+        select(Dossier).where(Dossier.id_card_digest.in_(digests)).options(*_CITIZENS_VIEW)
+        .order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(CARD_DOSSIERS_SHOWN)))
+
+
 # --- plumbing -------------------------------------------------------------------------------
 
 
