@@ -145,6 +145,7 @@ class Dossier(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_address: Mapped[str] = mapped_column(String(300), default="")
     applicant_phone: Mapped[str] = mapped_column(String(20), default="")
+    applicant_born: Mapped[date | None] = mapped_column(Date)  # from the chip card, optional
     id_card_digest: Mapped[str | None] = mapped_column(String(64))  # keyed hash, never the number
 
     # [{"name": …, "form": …, "originals": n, "copies": n}, …] as handed in

@@ -66,6 +66,7 @@ class Applicant:
     phone: str = ""
     address: str = ""
     id_card: str | None = None
+    born: date | None = None  # as the chip ID card gives it, when scanned or typed
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
         id_card = access.normalise_id_card(applicant.id_card)
         if id_card is None:
             raise BadInput(N_("Số CMND/CCCD phải có 9 hoặc 12 chữ số."), "id_card")
-    return Applicant(name=name, phone=phone, address=address, id_card=id_card)
+    return Applicant(name=name, phone=phone, address=address, id_card=id_card, born=applicant.born)
 
 
 @use_case
@@ -352,7 +353,7 @@ def receive_dossier(
         procedure=procedure, sector_id=procedure.sector_id, ticket=ticket, counter=counter,
         received_by_id=actor.user_id,
         applicant_name=applicant.name, applicant_phone=applicant.phone,
-        applicant_address=applicant.address,
+        applicant_address=applicant.address, applicant_born=applicant.born,
         id_card_digest=(access.id_card_digest(applicant.id_card, installation.id_card_key)
                         if applicant.id_card else None),
         documents=documents, sets=intake.sets, delivery=intake.delivery,

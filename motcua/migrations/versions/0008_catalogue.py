@@ -1,5 +1,6 @@
 """What to bring: the catalogue's number of sets, fee wording, result, where it is returned
-and legal basis, for the kiosk's and the phone's procedure pages and the printed checklist.
+and legal basis, for the kiosk's and the phone's procedure pages and the printed checklist;
+and the applicant's date of birth, which scanning the chip ID card at intake fills.
 
 Revision ID: 0008_catalogue
 Revises: 0007_revocation
@@ -24,9 +25,13 @@ def upgrade() -> None:
                                       nullable=False))
         batch_op.add_column(sa.Column('legal_basis', sa.JSON(), server_default='[]',
                                       nullable=False))
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('applicant_born', sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.drop_column('applicant_born')
     with op.batch_alter_table('procedures', schema=None) as batch_op:
         batch_op.drop_column('legal_basis')
         batch_op.drop_column('result_place')
