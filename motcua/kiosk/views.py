@@ -141,6 +141,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
             "qr": url_for("kiosk.ticket_qr", token="TOKEN"),
             "start": url_for("kiosk.kiosk", hall=found.code, lang=start_lang),
             "idle": url_for("kiosk.kiosk", hall=found.code, lang=start_lang, screen="attract"),
+            **_procedure_urls(found),
         },
         "voice": _voice_config(found, lang),
     }
@@ -158,6 +159,17 @@ def kiosk(hall: str) -> ResponseReturnValue:
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return registration.remember(response, token)
+
+
+def _procedure_urls(hall: Hall) -> dict[str, str | None]:
+    """The "Thủ tục" screen's addresses, served by the dossier component when it is installed."""
+    if "procedures.kiosk_procedures" not in current_app.view_functions:
+        return {"procedures": None}
+    return {
+        "procedures": url_for("procedures.kiosk_procedures", hall=hall.code),
+        "procedure": url_for("procedures.kiosk_procedure", hall=hall.code, code="CODE"),
+        "print_checklist": url_for("procedures.kiosk_print", hall=hall.code, code="CODE"),
+    }
 
 
 def _voice_config(hall: Hall, lang: str) -> dict[str, Any]:
