@@ -8,6 +8,7 @@ import pytest
 
 from motcua.dossier import services as dossiers
 from motcua.dossier.installation import installation
+from tests.auth.signing import csrf_token, sign_in
 from tests.dossier.support import an_intake, prepare, serve_a_citizen
 
 NUMBER = "079203001234"
@@ -77,3 +78,23 @@ def test_a_good_chip_card_scan_is_not_logged_either(app, client, kiosk_token, po
     caplog.set_level(logging.DEBUG)
     assert look_up(client, kiosk_token, CARD).status_code == 200
     assert NUMBER not in caplog.text and "Lê Lợi" not in caplog.text
+
+
+@pytest.fixture
+def officer_client(app, officer):
+    client = app.test_client()
+    assert sign_in(client, "canbo1").status_code == 302
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/counter/demo")
+    return client
+
+
+def test_the_intake_reads_a_chip_card_into_the_forms_fields_and_logs_nothing(officer_client, caplog):
+    caplog.set_level(logging.DEBUG)
+    answer = officer_client.post("/dossier/demo/id-card", json={"code": CARD})
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json() == {"name": "Nguyễn Thị Mai", "id_card": NUMBER, "born": "1990-03-05",
+                                 "address": "12 Lê Lợi, Phường Bến Thành"}
+    refused = officer_client.post("/dossier/demo/id-card", json={"code": CARD.replace("|Nữ|", "|?|")})
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "unreadable_id_card"
+    assert NUMBER not in caplog.text and "Lê Lợi" not in caplog.text
+
