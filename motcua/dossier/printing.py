@@ -15,7 +15,7 @@ from motcua.printer.device.document import ChecklistItem, ChecklistSlip, Documen
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.printer.services import PrintTarget
 from motcua.queue.models import Hall
-from motcua.web import ports
+from motcua.web import db, ports
 from motcua.web.links import dossier_lookup_page, dossier_lookup_url, procedure_page_url
 
 
@@ -94,9 +94,11 @@ def checklist_slip(procedure: Procedure, paper_mm: int = 80) -> ChecklistSlip:
         page_url=procedure_page_url(procedure.hall.code, procedure.code), paper_mm=paper_mm)
 
 
-def print_checklist(procedure: Procedure, kiosk: Device) -> PrintJob:
-    """Print what to bring on the kiosk's printer, as tickets are printed (the agent's or the
-    server's); a kiosk without a printer is told so, before anything is stored."""
+def print_checklist(hall: Hall, code: str, kiosk: Device) -> PrintJob:
+    """Print what to bring for the hall's procedure `code` on the kiosk's printer, as tickets
+    are printed (the agent's or the server's); a kiosk without a printer is told so, before
+    anything is stored."""
+    procedure = services.get_procedure(db(), hall, code)
     target = printing.kiosk_target(kiosk)
     if target is None:
         raise KioskWithoutPrinter(N_("Máy này không có máy in; xin quét mã QR để xem trên điện thoại."))

@@ -108,5 +108,5 @@ def kiosk_print(hall: str, code: str) -> ResponseReturnValue:
     kiosk = _kiosk(found)
     if kiosk is None:
         return _not_a_kiosk()
-    job = print_checklist(services.get_procedure(db(), found, code), kiosk)
+    job = print_checklist(found, code, kiosk)
     return jsonify({"status": job.status.value})

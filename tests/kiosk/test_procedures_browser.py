@@ -12,6 +12,7 @@ from motcua.core.clock import SystemClock
 from motcua.dossier import services as dossiers
 from motcua.printer.models import PrintJob, PrintJobKind
 from tests.kiosk.conftest import LANDSCAPE, PHONE, PORTRAIT, LiveHall
+from tests.kiosk.test_kiosk_accessibility import check
 from tests.kiosk.test_kiosk_browser import open_kiosk, sector, shoot
 
 pytestmark = pytest.mark.browser
@@ -85,3 +86,16 @@ def test_the_phone_page_behind_the_qr_code_reads_on_a_phone(browser, hall):
     expect(page.get_by_test_id("what-to-bring")).to_contain_text("Luật Hộ tịch")
     page.evaluate("document.fonts.ready")
     shoot(page, "procedures-phone")
+
+
+@pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_the_procedures_screen_has_large_text_strong_contrast_and_large_targets(browser, hall, viewport):
+    page = open_kiosk(browser, hall, viewport)
+    page.locator('[data-action="procedures"]').click()
+    check(page, "procedures")
+    page.locator('[data-procedure-sector="tu-phap"]').click()
+    expect(page.get_by_test_id("procedure-list")).to_be_visible()
+    check(page, "procedures")
+    page.locator(f'[data-procedure="{BIRTH}"]').click()
+    expect(page.get_by_test_id("procedure-sheet")).to_be_visible()
+    check(page, "procedures")
