@@ -7,7 +7,8 @@ from flask import current_app
 from motcua.dossier import services
 from motcua.dossier.models import Dossier
 from motcua.core.accounts import Device
-from motcua.core.errors import N_, Conflict
+from motcua.core.errors import N_
+from motcua.dossier.errors import KioskWithoutPrinter
 from motcua.dossier.models import Procedure
 from motcua.dossier.receipt import FORMS, ReceiptSlip, processing_time_text, receipt_document, slip_for
 from motcua.printer import services as printing
@@ -56,10 +57,6 @@ def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob:
         ports(), PrintTarget(receipt_printer(dossier)), layout, hall_id=dossier.hall_id,
         kind=PrintJobKind.RECEIPT, requested_by=requested_by)
 
-
-
-class KioskWithoutPrinter(Conflict):
-    code = "no_printer"
 
 
 def how_many(document: dict[str, object]) -> str:
