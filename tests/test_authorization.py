@@ -151,6 +151,7 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     **{("GET", f"/dossier/<hall_code>{page}"): HALL_PEOPLE for page in (
         "", "/<code>", "/<code>/receipt.pdf", "/<code>/receipt.png", "/intake")},
     ("POST", "/dossier/<hall_code>/intake"): HALL_PEOPLE,
+    ("POST", "/dossier/<hall_code>/id-card"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/<code>/status"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/<code>/print"): HALL_PEOPLE,
 }

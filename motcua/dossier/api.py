@@ -28,7 +28,7 @@ from motcua.core.actors import Actor
 from motcua.core.errors import N_
 from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
-from motcua.web.links import dossier_lookup_url
+from motcua.web.links import dossier_lookup_url, procedure_page_url
 
 STAFF_ONLY = N_("Chỉ cán bộ của bộ phận một cửa mới làm việc được với hồ sơ.")
 
@@ -106,7 +106,9 @@ def procedures(hall: str) -> Response:
     return jsonify({"hall": found.code, "procedures": [
         {"code": p.code, "name": p.name, "sector": p.sector.code,
          "processing_time": p.processing_time, "unit": p.unit, "inter_agency": p.inter_agency,
-         "documents": p.documents, "fee_vnd": p.fee_vnd}
+         "documents": p.documents, "fee_vnd": p.fee_vnd, "fee_note": p.fee_note, "sets": p.sets,
+         "result": p.result, "result_place": p.result_place, "legal_basis": p.legal_basis,
+         "page_url": procedure_page_url(found.code, p.code)}
         for p in services.procedures_of(db(), found)]})
 
 
@@ -168,7 +170,9 @@ def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
                 "schema": {"$ref": "#/components/schemas/ReceiveDossier"}}}},
             "responses": {"201": dossier, **_errors(400, 401, 403, 404, 409, 413, 422)}}},
         "/api/v1/halls/{hall}/procedures": {"get": {
-            "summary": "The hall's procedure catalogue",
+            "summary": "The hall's procedure catalogue: papers to bring with the numbers of "
+                       "originals and copies, fees, result, where it is returned, legal basis, "
+                       "and the public page of each",
             "parameters": [HALL],
             "responses": {"200": _json({"type": "object"}, "Procedures"), **_errors(404)}}},
         "/api/v1/halls/{hall}/dossiers/due-soon": {"get": {

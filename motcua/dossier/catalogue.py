@@ -5,18 +5,32 @@ spreadsheets. An import must be all or nothing, so parsing reports every bad row
 once, with its line number, and returns rows only when all of them are good.
 
 The file is UTF-8 (a byte-order mark, as Excel writes, is fine) with a header row naming
-these columns, in any order:
+these columns, in any order, by their short name or by the heading of the national
+public-service catalogue (Cổng Dịch vụ công quốc gia) in brackets, so a sheet copied from
+the portal's procedure pages imports as it is:
 
-- ``code``: the national procedure code, e.g. ``1.001234``; unique in the file.
-- ``name``: the procedure's name.
-- ``sector``: the sector code, e.g. ``tu-phap``.
-- ``processing_time``: the statutory processing time, a positive number (``0.5`` or
-  ``0,5``); whole for calendar days.
-- ``unit``: ``working_days``, ``working_hours`` or ``calendar_days``.
-- ``inter_agency``: whether the procedure is *liên thông*: ``yes``/``no`` or ``có``/``không``.
-- ``documents``: the documents to hand in, separated by ``;``; each may end with its form
-  in brackets: ``(bản chính)``, ``(bản sao)`` or ``(bản sao có chứng thực)``.
-- ``fee``: optional column and value; the fee in đồng, e.g. ``50000`` or ``50.000``.
+- ``code`` (Mã thủ tục): the national procedure code, e.g. ``1.001234``; unique in the file.
+- ``name`` (Tên thủ tục): the procedure's name.
+- ``sector`` (Lĩnh vực): the sector code, e.g. ``tu-phap``.
+- ``processing_time`` (Thời hạn giải quyết): the statutory processing time, a positive
+  number (``0.5`` or ``0,5``; whole for calendar days), followed by its unit as the portal
+  writes it (``30 ngày làm việc``, ``8 giờ làm việc``, ``15 ngày``) unless ``unit`` says it.
+- ``unit`` (optional): ``working_days``, ``working_hours`` or ``calendar_days``.
+- ``inter_agency`` (Liên thông): ``yes``/``no`` or ``có``/``không``.
+- ``documents`` (Thành phần hồ sơ): the documents to hand in, separated by ``;`` or line
+  breaks; each may end with its number of copies as the portal gives it,
+  ``(Bản chính: 1, Bản sao: 0)``, or with its form alone: ``(bản chính)``, ``(bản sao)`` or
+  ``(bản sao có chứng thực)``.
+- ``sets`` (Số bộ hồ sơ, optional): how many sets of the documents, 1 when left out.
+- ``fee`` (Phí, lệ phí, optional): the fee in đồng (``50000`` or ``50.000``), or the portal's
+  wording when it is not one sum (``Miễn lệ phí``, ``8.000 đồng/bản``).
+- ``result`` (Kết quả thực hiện, optional): what the citizen receives.
+- ``result_place`` (Nơi trả kết quả, optional): where the result is returned.
+- ``legal_basis`` (Căn cứ pháp lý, optional): the legal documents, separated by ``;`` or
+  line breaks.
+
+Files of the first layout (``code, name, sector, processing_time, unit, inter_agency,
+documents, fee``) import unchanged.
 """
 from __future__ import annotations
 
@@ -33,8 +47,23 @@ from typing import IO
 
 from motcua.dossier.calendar import Unit
 
-REQUIRED_COLUMNS = ("code", "name", "sector", "processing_time", "unit", "inter_agency", "documents")
-COLUMNS = (*REQUIRED_COLUMNS, "fee")
+REQUIRED_COLUMNS = ("code", "name", "sector", "processing_time", "inter_agency", "documents")
+COLUMNS = (*REQUIRED_COLUMNS, "unit", "sets", "fee", "result", "result_place", "legal_basis")
+# The national catalogue's headings (lower case) for the same columns.
+NATIONAL_HEADINGS = {
+    "mã thủ tục": "code",
+    "tên thủ tục": "name",
+    "lĩnh vực": "sector",
+    "thời hạn giải quyết": "processing_time",
+    "liên thông": "inter_agency",
+    "thành phần hồ sơ": "documents",
+    "số bộ hồ sơ": "sets",
+    "phí, lệ phí": "fee",
+    "kết quả thực hiện": "result",
+    "nơi trả kết quả": "result_place",
+    "căn cứ pháp lý": "legal_basis",
+}
+MAX_SETS = 20
 
 DEMO_CATALOGUE = Path(__file__).with_name("demo_procedures.csv")
 DEMO_SECTORS: dict[str, str] = {
@@ -71,7 +100,14 @@ _FORMS = {
 _CODE = re.compile(r"\d\.\d{6}")
 _SECTOR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_TIME = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)\s*(?P<unit>\D*)")
+_UNIT_WORDS = {"ngày làm việc": Unit.WORKING_DAYS, "giờ làm việc": Unit.WORKING_HOURS,
+               "ngày": Unit.CALENDAR_DAYS}
+_COUNTS = re.compile(r"bản chính\s*:\s*(?P<originals>\d+)\s*[,-]?\s*bản sao\s*:\s*(?P<copies>\d+)")
+_FEE_WORDS = ("đồng", "miễn", "không")
+_ITEMS = re.compile(r";[ \t]*(?:\r?\n)?|\r?\n")  # ";", a line break, or both
 _FEE = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+")
+_FEE_SUM = re.compile(rf"(?P<sum>{_FEE.pattern})(?:\s*(?:đồng|đ))?", re.IGNORECASE)
 _BRACKETED_END = re.compile(r"(?P<name>.*?)\s*\((?P<note>[^()]*)\)")
 _YES = {"yes": True, "có": True, "no": False, "không": False}
 
@@ -80,8 +116,12 @@ Source = str | bytes | os.PathLike[str] | IO[str] | IO[bytes]
 
 @dataclass(frozen=True)
 class Document:
+    """A document to hand in; the numbers are 0 when the catalogue gives only its form."""
+
     name: str
     form: DocumentForm | None
+    originals: int = 0
+    copies: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +137,11 @@ class ProcedureRow:
     inter_agency: bool
     documents: tuple[Document, ...]
     fee_vnd: int | None
+    sets: int = 1
+    fee_note: str | None = None  # the fee as worded, when it is not one sum of đồng
+    result: str = ""
+    result_place: str = ""
+    legal_basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +173,7 @@ def parse_procedures(source: Source, *, sectors: Collection[str] | None = None) 
     """
     reader = csv.reader(io.StringIO(_read_text(source), newline=""), strict=True)
     try:
-        header = [name.strip().lower() for name in next(reader)]
+        header = [_column(name) for name in next(reader)]
     except StopIteration:
         raise CatalogueError([Problem(1, "the file is empty")]) from None
     _check_header(header)
@@ -186,6 +231,11 @@ def _read_text(source: Source) -> str:
     return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
 
 
+def _column(heading: str) -> str:
+    name = " ".join(heading.split()).lower()
+    return NATIONAL_HEADINGS.get(name, name)
+
+
 def _check_header(header: list[str]) -> None:
     messages = []
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
@@ -215,61 +265,113 @@ def _parse_row(
     elif sectors is not None and sector not in sectors:
         messages.append(f"unknown sector {sector!r}")
 
-    unit: Unit | None = None
-    try:
-        unit = Unit(fields["unit"])
-    except ValueError:
-        messages.append(f"unit {fields['unit']!r} is not one of {', '.join(Unit)}")
-    processing_time = _processing_time(fields["processing_time"], unit, messages)
+    processing_time, unit = _processing_time(fields["processing_time"], fields.get("unit", ""),
+                                             messages)
 
     inter_agency = _YES.get(fields["inter_agency"].lower())
     if inter_agency is None:
         messages.append(f"inter_agency {fields['inter_agency']!r} is not yes/no (có/không)")
     documents = _documents(fields["documents"], messages)
 
-    fee: int | None = None
-    raw_fee = fields.get("fee", "")
-    if raw_fee:
-        if _FEE.fullmatch(raw_fee):
-            fee = int(re.sub(r"[., ]", "", raw_fee))
+    fee, fee_note = _fee(fields.get("fee", ""), messages)
+    sets = 1
+    raw_sets = fields.get("sets", "")
+    if raw_sets:
+        if raw_sets.isdigit() and 1 <= int(raw_sets) <= MAX_SETS:
+            sets = int(raw_sets)
         else:
-            messages.append(f"fee {raw_fee!r} is not a whole number of đồng")
+            messages.append(f"sets {raw_sets!r} is not a number of sets from 1 to {MAX_SETS}")
 
     if messages or unit is None or processing_time is None or inter_agency is None:
         return None, messages
     return ProcedureRow(
-        line, code, name, sector, processing_time, unit, inter_agency, documents, fee
+        line, code, name, sector, processing_time, unit, inter_agency, documents, fee,
+        sets=sets, fee_note=fee_note, result=fields.get("result", ""),
+        result_place=fields.get("result_place", ""),
+        legal_basis=tuple(_items(fields.get("legal_basis", ""))),
     ), messages
 
 
-def _processing_time(raw: str, unit: Unit | None, messages: list[str]) -> int | float | None:
-    if not _NUMBER.fullmatch(raw):
+def _items(raw: str) -> list[str]:
+    return [item for item in (part.strip() for part in _ITEMS.split(raw)) if item]
+
+
+def _fee(raw: str, messages: list[str]) -> tuple[int | None, str | None]:
+    """A sum of đồng, or the portal's wording when the fee is not one sum (or none)."""
+    if not raw:
+        return None, None
+    sum_of_dong = _FEE_SUM.fullmatch(raw)
+    if sum_of_dong is not None:
+        return int(re.sub(r"[., ]", "", sum_of_dong["sum"])), None
+    if any(word in raw.lower() for word in _FEE_WORDS):
+        return None, raw
+    messages.append(f"fee {raw!r} is not a whole number of đồng nor a wording with "
+                    "'đồng' or 'miễn'")
+    return None, None
+
+
+def _processing_time(
+    raw: str, raw_unit: str, messages: list[str]
+) -> tuple[int | float | None, Unit | None]:
+    """The number and its unit, from the unit column or the words after the number."""
+    found = _TIME.fullmatch(raw)
+    if found is None or not _NUMBER.fullmatch(found["number"]):
         messages.append(f"processing_time {raw!r} is not a number")
-        return None
-    value = float(raw.replace(",", "."))
+        return None, None
+    unit: Unit | None = None
+    words = " ".join(found["unit"].split()).lower()
+    if words:
+        unit = _UNIT_WORDS.get(words)
+        if unit is None:
+            messages.append(f"processing_time {raw!r}: the unit is not one of "
+                            f"{', '.join(_UNIT_WORDS)}")
+    if raw_unit:
+        try:
+            given = Unit(raw_unit)
+        except ValueError:
+            messages.append(f"unit {raw_unit!r} is not one of {', '.join(Unit)}")
+            return None, None
+        if unit is not None and unit is not given:
+            messages.append(f"processing_time {raw!r} and unit {raw_unit!r} disagree")
+            return None, None
+        unit = given
+    elif not words:
+        messages.append(f"processing_time {raw!r} has no unit: write e.g. '{raw} ngày làm việc'"
+                        " or add the unit column")
+    if unit is None:
+        return None, None
+    value = float(found["number"].replace(",", "."))
     if value <= 0:
         messages.append("processing_time must be more than 0")
-        return None
+        return None, unit
     if value.is_integer():
-        return int(value)
+        return int(value), unit
     if unit is Unit.CALENDAR_DAYS:
         messages.append(f"processing_time {raw!r} must be a whole number of calendar days")
-        return None
-    return value
+        return None, unit
+    return value, unit
 
 
 def _documents(raw: str, messages: list[str]) -> tuple[Document, ...]:
-    items = [item.strip() for item in raw.strip().removesuffix(";").split(";")]
+    items = [item.strip() for item in _ITEMS.split(raw.strip().removesuffix(";"))]
     if items == [""]:
         messages.append("no documents listed")
         return ()
     documents = []
     for item in items:
-        name, form = item, None
+        name, form, originals, copies = item, None, 0, 0
         bracketed = _BRACKETED_END.fullmatch(item)
         if bracketed:
             note = bracketed["note"].strip().lower()
-            if note in _FORMS:
+            counts = _COUNTS.fullmatch(note)
+            if counts is not None:
+                originals, copies = int(counts["originals"]), int(counts["copies"])
+                if originals + copies == 0:
+                    messages.append(f"document {item!r}: no original and no copy")
+                    continue
+                name = bracketed["name"]
+                form = DocumentForm.ORIGINAL if originals else DocumentForm.COPY
+            elif note in _FORMS:
                 name, form = bracketed["name"], _FORMS[note]
             elif note.startswith("bản "):
                 messages.append(f"document {item!r}: unknown form ({bracketed['note']})")
@@ -279,5 +381,5 @@ def _documents(raw: str, messages: list[str]) -> tuple[Document, ...]:
                 f"a document without a name: {item!r}" if item else "an empty document between two ';'"
             )
             continue
-        documents.append(Document(name, form))
+        documents.append(Document(name, form, originals, copies))
     return tuple(documents)

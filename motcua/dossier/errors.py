@@ -6,7 +6,7 @@ kernel's `N_`; a screen shows `error.translated(gettext)`.
 """
 from __future__ import annotations
 
-from motcua.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from motcua.core.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 
 
 class DossierNotFound(NotFound):
@@ -31,3 +31,9 @@ class NoCitizenAtCounter(InvalidTransition):
 
 class NotAllowed(Forbidden):
     """The actor may not do this to the dossiers of this hall or at this counter."""
+
+
+class KioskWithoutPrinter(Conflict):
+    """A checklist asked of a kiosk that has no printer: the citizen scans its QR code instead."""
+
+    code = "no_printer"

@@ -100,9 +100,15 @@ class Procedure(Base):
     processing_time: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(20))  # motcua.dossier.calendar.Unit
     inter_agency: Mapped[bool] = mapped_column(Boolean, default=False)  # liên thông
-    # [{"name": "Tờ khai …", "form": "original" | "copy" | "certified_copy" | null}, …]
+    # [{"name": "Tờ khai …", "form": "original" | "copy" | "certified_copy" | null,
+    #   "originals": n, "copies": n}, …]; both numbers 0 when the catalogue gives the form only
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    sets: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # số bộ hồ sơ
     fee_vnd: Mapped[int | None] = mapped_column(Integer)
+    fee_note: Mapped[str | None] = mapped_column(Text)  # the fee as worded when not one sum
+    result: Mapped[str] = mapped_column(Text, default="", server_default="")  # kết quả thực hiện
+    result_place: Mapped[str] = mapped_column(Text, default="", server_default="")
+    legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     hall: Mapped[Hall] = relationship()
@@ -139,6 +145,7 @@ class Dossier(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_address: Mapped[str] = mapped_column(String(300), default="")
     applicant_phone: Mapped[str] = mapped_column(String(20), default="")
+    applicant_born: Mapped[date | None] = mapped_column(Date)  # from the chip card, optional
     id_card_digest: Mapped[str | None] = mapped_column(String(64))  # keyed hash, never the number
 
     # [{"name": …, "form": …, "originals": n, "copies": n}, …] as handed in

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from motcua.core.clock import Clock
 from motcua.dossier import access, lifecycle
 from motcua.dossier.calendar import Outcome, on_time_rate
-from motcua.dossier.models import Dossier, DossierStatus
+from motcua.dossier.models import Dossier, DossierStatus, Procedure
 from motcua.dossier.settings import DossierSettings
 from motcua.queue.models import Hall, Sector
 
@@ -230,3 +230,25 @@ def dossier_figures(session: Session, hall: Hall | None, date_from: date, date_t
         publication.agencies.append(agency)
         publication.total.add(agency.total)
     return publication
+
+
+def what_to_bring(procedure: Procedure) -> dict[str, Any]:
+    """A procedure as a citizen reads it before coming: the papers, how many of each, the
+    time, the fee, the result and where it is returned, and the law it rests on."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "sector": {"code": procedure.sector.code, "name_vi": procedure.sector.name_vi,
+                   "name_en": procedure.sector.name_en},
+        "documents": [{"name": d["name"], "form": d.get("form"), "originals": d.get("originals", 0),
+                       "copies": d.get("copies", 0)} for d in procedure.documents],
+        "sets": procedure.sets,
+        "processing_time": procedure.processing_time,
+        "unit": procedure.unit,
+        "fee_vnd": procedure.fee_vnd,
+        "fee_note": procedure.fee_note,
+        "result": procedure.result,
+        "result_place": procedure.result_place,
+        "legal_basis": list(procedure.legal_basis),
+        "inter_agency": procedure.inter_agency,
+    }

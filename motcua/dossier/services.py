@@ -66,6 +66,7 @@ class Applicant:
     phone: str = ""
     address: str = ""
     id_card: str | None = None
+    born: date | None = None  # as the chip ID card gives it, when scanned or typed
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,18 @@ def find_by_code(session: Session, code: str, typed_secret: str, id_card_key: by
     return dossier
 
 
+CARD_DOSSIERS_SHOWN = 10
+
+
+def find_by_id_card(session: Session, numbers: Iterable[str], id_card_key: bytes) -> list[Dossier]:
+    """The latest dossiers filed with any of these ID numbers (the chip card's and its old
+    one), newest first: the card in the citizen's hand opens them as the receipt does."""
+    digests = [access.id_card_digest(number, id_card_key) for number in numbers]
+    return list(session.scalars(
+        select(Dossier).where(Dossier.id_card_digest.in_(digests)).options(*_CITIZENS_VIEW)
+        .order_by(Dossier.received_at.desc(), Dossier.id.desc()).limit(CARD_DOSSIERS_SHOWN)))
+
+
 # --- plumbing -------------------------------------------------------------------------------
 
 
@@ -295,7 +308,7 @@ def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
         id_card = access.normalise_id_card(applicant.id_card)
         if id_card is None:
             raise BadInput(N_("Số CMND/CCCD phải có 9 hoặc 12 chữ số."), "id_card")
-    return Applicant(name=name, phone=phone, address=address, id_card=id_card)
+    return Applicant(name=name, phone=phone, address=address, id_card=id_card, born=applicant.born)
 
 
 @use_case
@@ -340,7 +353,7 @@ def receive_dossier(
         procedure=procedure, sector_id=procedure.sector_id, ticket=ticket, counter=counter,
         received_by_id=actor.user_id,
         applicant_name=applicant.name, applicant_phone=applicant.phone,
-        applicant_address=applicant.address,
+        applicant_address=applicant.address, applicant_born=applicant.born,
         id_card_digest=(access.id_card_digest(applicant.id_card, installation.id_card_key)
                         if applicant.id_card else None),
         documents=documents, sets=intake.sets, delivery=intake.delivery,
@@ -427,8 +440,10 @@ def _apply_rows(session: Session, hall: Hall, rows: list[ProcedureRow]) -> Impor
         values = dict(
             sector_id=sectors[row.sector], name=row.name, processing_time=float(row.processing_time),
             unit=Unit(row.unit).value, inter_agency=row.inter_agency,
-            documents=[{"name": d.name, "form": d.form.value if d.form else None} for d in row.documents],
-            fee_vnd=row.fee_vnd, active=True,
+            documents=[{"name": d.name, "form": d.form.value if d.form else None,
+                        "originals": d.originals, "copies": d.copies} for d in row.documents],
+            sets=row.sets, fee_vnd=row.fee_vnd, fee_note=row.fee_note, result=row.result,
+            result_place=row.result_place, legal_basis=list(row.legal_basis), active=True,
         )
         procedure = existing.get(row.code)
         if procedure is None:

@@ -6,13 +6,14 @@ the message next to the field at fault.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -26,10 +27,11 @@ from flask_login import current_user, login_required
 
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Actor, Role
-from motcua.web.errors import error_screen
+from motcua.web.errors import answers_json, error_screen
 from motcua.core.clock import local_day
 from motcua.core.errors import N_, DomainError
 from motcua.dossier import lifecycle, readmodels, services, texts
+from motcua.dossier.cccd import UnreadableCard, parse_chip_card
 from motcua.dossier.errors import BadInput, DossierNotFound, NotAllowed
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.receipt import receipt_document
@@ -42,6 +44,7 @@ from motcua.queue.services import current_ticket, get_counter, get_hall
 from motcua.web import current_actor, db, ports, runtime
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
+MAX_CARD_CODE = 400  # a chip card's QR code is about 150 characters
 
 
 def _user() -> StaffUser:
@@ -136,6 +139,16 @@ def _count(value: str | None, field: str) -> int:
         raise BadInput(N_("“%(value)s” không phải là một số."), field, value=value) from None
 
 
+def _born(value: str | None) -> date | None:
+    """The date input's value (yyyy-mm-dd), or None when left empty."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(N_("Ngày sinh “%(value)s” không hợp lệ."), "born", value=value) from None
+
+
 def _intake_from(form: dict[str, Any], procedure: Procedure) -> services.Intake:
     handed = tuple(
         services.HandedDocument(
@@ -151,8 +164,25 @@ def _intake_from(form: dict[str, Any], procedure: Procedure) -> services.Intake:
         procedure_code=procedure.code,
         applicant=services.Applicant(name=form.get("name", ""), phone=form.get("phone", ""),
                                      address=form.get("address", ""),
-                                     id_card=form.get("id_card") or None),
+                                     id_card=form.get("id_card") or None,
+                                     born=_born(form.get("born"))),
         documents=handed, sets=_count(form.get("sets") or "1", "sets"), delivery=delivery)
+
+
+@bp.post("/<hall_code>/id-card")
+@answers_json
+@login_required
+def read_id_card(hall_code: str) -> ResponseReturnValue:
+    """The intake form's fields from a scanned chip ID card's QR code (`{"code": …}`); the
+    code is read here and forgotten: not stored, not logged."""
+    _staff_hall(hall_code)
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str) or len(code) > MAX_CARD_CODE:
+        raise UnreadableCard(N_("Mã QR trên căn cước không đủ thông tin; xin quét lại."))
+    card = parse_chip_card(code)
+    return jsonify({"name": card.full_name, "id_card": card.number,
+                    "born": card.born.isoformat(), "address": card.address})
 
 
 @bp.post("/<hall_code>/intake")

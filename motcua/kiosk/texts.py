@@ -145,6 +145,10 @@ def kiosk_words() -> dict[str, Any]:
         "print_failed_detail": _(
             "Xin chụp ảnh màn hình này hoặc ghi lại số thứ tự. Cán bộ đã được báo."),
         "no_printer": _("Xin chụp ảnh màn hình này hoặc ghi lại số thứ tự."),
+        "checklist": {
+            "printing": _("Đang in danh sách giấy tờ — mời nhận bên dưới."),
+            "failed": _("Không in được; xin quét mã QR để xem trên điện thoại."),
+        },
         "priority": {p.value: str(label) for p, label in PRIORITY_LABELS.items()},
         "priority_mark": _("Ưu tiên: {group}"),
         "errors": {

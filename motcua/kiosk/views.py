@@ -147,6 +147,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
             # The optional step after the slip: a phone number for "your turn is near".
             "phone": (url_for("notify.phone_from_kiosk", hall=found.code, ticket_id=0)
                       .replace("/0/", "/ID/") if sends_notifications(db(), found) else None),
+            **_procedure_urls(found),
         },
         "voice": _voice_config(found, lang),
     }
@@ -164,6 +165,17 @@ def kiosk(hall: str) -> ResponseReturnValue:
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return registration.remember(response, token)
+
+
+def _procedure_urls(hall: Hall) -> dict[str, str | None]:
+    """The "Thủ tục" screen's addresses, served by the dossier component when it is installed."""
+    if "procedures.kiosk_procedures" not in current_app.view_functions:
+        return {"procedures": None}
+    return {
+        "procedures": url_for("procedures.kiosk_procedures", hall=hall.code),
+        "procedure": url_for("procedures.kiosk_procedure", hall=hall.code, code="CODE"),
+        "print_checklist": url_for("procedures.kiosk_print", hall=hall.code, code="CODE"),
+    }
 
 
 def _voice_config(hall: Hall, lang: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ class PrintJobStatus(str, enum.Enum):
 class PrintJobKind(str, enum.Enum):
     TICKET = "ticket"
     RECEIPT = "receipt"
+    CHECKLIST = "checklist"  # what to bring for a procedure, printed at the kiosk
     TEST = "test"
 
 

@@ -56,6 +56,11 @@ def dossier_lookup_page() -> str:
     return without_scheme(public_url("lookup.lookup_form"))
 
 
+def procedure_page_url(hall_code: str, procedure_code: str) -> str:
+    """A procedure's page of what to bring, as the kiosk's QR code and the checklist carry it."""
+    return public_url("procedures.procedure_page", hall=hall_code, code=procedure_code)
+
+
 def kiosk_setup_url(hall_code: str, token: str) -> str:
     """Opened once on a kiosk PC: registers that browser as the kiosk of the token."""
     return public_url("kiosk.setup", hall=hall_code, token=token)

@@ -112,6 +112,12 @@ def test_the_catalogue_is_public(client, officer):
     assert len(answer["procedures"]) == 39
     birth = next(p for p in answer["procedures"] if p["code"] == "1.001193")
     assert birth["unit"] == "working_hours" and birth["processing_time"] == 8
+    assert birth["documents"][0] == {"name": "Tờ khai đăng ký khai sinh", "form": "original",
+                                     "originals": 1, "copies": 0}
+    assert (birth["fee_vnd"], birth["fee_note"]) == (None, "Miễn lệ phí đăng ký khai sinh đúng hạn")
+    assert birth["legal_basis"] == ["Luật Hộ tịch số 60/2014/QH13", "Nghị định 123/2015/NĐ-CP"]
+    assert birth["result_place"].startswith("Bộ phận Một cửa") and birth["sets"] == 1
+    assert birth["page_url"].endswith("/thu-tuc/demo/1.001193")
 
 
 def test_counter_actions_of_the_core_api_still_answer_next_to_the_dossier_route(officer_client):

@@ -166,7 +166,8 @@ def test_calendar_days_must_be_whole() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "fee"), [("", None), ("0", 0), ("50000", 50_000), ("50.000", 50_000), ("2,000", 2_000)]
+    ("raw", "fee"), [("", None), ("0", 0), ("50000", 50_000), ("50.000", 50_000), ("2,000", 2_000),
+                     ("100.000 đồng", 100_000), ("135.000đ", 135_000)]
 )
 def test_fees_are_whole_dong_or_absent(raw: str, fee: int | None) -> None:
     [procedure] = parse_procedures(csv_text(row(fee=raw)))
@@ -203,8 +204,8 @@ def test_a_header_with_missing_and_unknown_columns_is_reported_on_line_one() -> 
     problems = problems_of(csv_text(GOOD, header="code,name,sector,time,unit,inter_agency,documents,fee"))
     assert problems == [
         "line 1: missing columns: processing_time",
-        "line 1: unknown columns: time (the columns are code, name, sector, processing_time, unit,"
-        " inter_agency, documents, fee)",
+        "line 1: unknown columns: time (the columns are code, name, sector, processing_time,"
+        " inter_agency, documents, unit, sets, fee, result, result_place, legal_basis)",
     ]
 
 
@@ -249,3 +250,78 @@ def test_broken_csv_quoting_is_reported_where_it_starts() -> None:
         csv_text(row("1.000001"), '1.000002,"Cấp phép"x,cong-thuong,3,working_days,no,Đơn,')
     )
     assert len(problems) == 1 and problems[0].startswith("line 3: unreadable CSV")
+
+
+NATIONAL_HEADER = ("Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Liên thông,Thành phần hồ sơ,"
+                   "Số bộ hồ sơ,\"Phí, lệ phí\",Kết quả thực hiện,Nơi trả kết quả,Căn cứ pháp lý")
+
+
+def test_a_sheet_with_the_national_catalogues_headings_is_read_with_every_field() -> None:
+    national = (
+        '1.001193,Đăng ký khai sinh,tu-phap,Ngay trong ngày làm việc,không,x,1,,,,\n'
+    )
+    assert problems_of(csv_text(national, header=NATIONAL_HEADER))[0].startswith(
+        "line 2: processing_time 'Ngay trong ngày làm việc' is not a number")
+    good = (
+        '1.001193,Đăng ký khai sinh,tu-phap,1 ngày làm việc,không,'
+        '"Tờ khai đăng ký khai sinh (Bản chính: 1, Bản sao: 0)\nGiấy chứng sinh (Bản chính: 1 - Bản sao: 0)",'
+        '2,Miễn lệ phí,Giấy khai sinh (bản chính),Bộ phận Một cửa UBND phường,'
+        '"Luật Hộ tịch 2014; Nghị định 123/2015/NĐ-CP"'
+    )
+    [procedure] = parse_procedures(csv_text(good, header=NATIONAL_HEADER))
+    assert (procedure.processing_time, procedure.unit) == (1, Unit.WORKING_DAYS)
+    assert procedure.documents == (
+        Document("Tờ khai đăng ký khai sinh", DocumentForm.ORIGINAL, originals=1, copies=0),
+        Document("Giấy chứng sinh", DocumentForm.ORIGINAL, originals=1, copies=0),
+    )
+    assert (procedure.sets, procedure.fee_vnd, procedure.fee_note) == (2, None, "Miễn lệ phí")
+    assert procedure.result == "Giấy khai sinh (bản chính)"
+    assert procedure.result_place == "Bộ phận Một cửa UBND phường"
+    assert procedure.legal_basis == ("Luật Hộ tịch 2014", "Nghị định 123/2015/NĐ-CP")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("30 ngày làm việc", (30, Unit.WORKING_DAYS)),
+    ("0,5 ngày làm việc", (0.5, Unit.WORKING_DAYS)),
+    ("8 Giờ làm việc", (8, Unit.WORKING_HOURS)),
+    ("15 ngày", (15, Unit.CALENDAR_DAYS)),
+])
+def test_the_processing_time_may_carry_its_unit_as_the_portal_writes_it(
+    raw: str, expected: tuple[float, Unit]
+) -> None:
+    [procedure] = parse_procedures(csv_text(row(time=raw, unit="")))
+    assert (procedure.processing_time, procedure.unit) == expected
+
+
+def test_a_processing_time_without_a_unit_or_with_a_disagreeing_one_is_an_error() -> None:
+    assert problems_of(csv_text(row(time="3", unit=""), row("1.000002", time="3 ngày", unit="working_days"),
+                                row("1.000003", time="3 tuần", unit=""))) == [
+        "line 2: processing_time '3' has no unit: write e.g. '3 ngày làm việc' or add the unit column",
+        "line 3: processing_time '3 ngày' and unit 'working_days' disagree",
+        "line 4: processing_time '3 tuần': the unit is not one of ngày làm việc, giờ làm việc, ngày",
+    ]
+
+
+def test_document_counts_must_name_at_least_one_paper() -> None:
+    assert problems_of(csv_text(row(documents="Tờ khai (Bản chính: 0, Bản sao: 0)"))) == [
+        "line 2: document 'Tờ khai (Bản chính: 0, Bản sao: 0)': no original and no copy"
+    ]
+    [procedure] = parse_procedures(csv_text(row(documents="Sổ hộ khẩu (Bản chính: 0 - Bản sao: 2)")))
+    assert procedure.documents == (Document("Sổ hộ khẩu", DocumentForm.COPY, originals=0, copies=2),)
+
+
+def test_a_fee_in_words_is_kept_as_worded_and_other_words_are_errors() -> None:
+    [procedure] = parse_procedures(csv_text(row(fee="8.000 đồng/bản")))
+    assert (procedure.fee_vnd, procedure.fee_note) == (None, "8.000 đồng/bản")
+    assert problems_of(csv_text(row(fee="free"))) == [
+        "line 2: fee 'free' is not a whole number of đồng nor a wording with 'đồng' or 'miễn'"
+    ]
+
+
+def test_sets_are_a_small_positive_number() -> None:
+    header = HEADER + ",sets"
+    assert problems_of(csv_text(row() + ",0", header=header)) == [
+        "line 2: sets '0' is not a number of sets from 1 to 20"
+    ]
+    [procedure] = parse_procedures(csv_text(row() + ",3", header=header))
+    assert procedure.sets == 3

@@ -126,3 +126,11 @@ def test_the_console_links_to_intake_and_shows_how_many_dossiers_fall_due(lan, p
 def test_another_halls_dossier_is_not_shown(lan, ports, officer):
     dossier = receive(ports, officer)
     assert lan.get(f"/dossier/elsewhere/{dossier.code}").status_code == 404
+
+
+def test_the_intake_form_starts_with_the_catalogues_numbers_of_originals_and_copies(lan):
+    page = intake_form(lan, "1.000894")  # Đăng ký kết hôn: both partners' ID cards, two originals
+    counts = dict(re.findall(r'name="(doc-\d-(?:originals|copies))"[^>]*?value="(\d+)"', page))
+    assert counts == {"doc-0-originals": "1", "doc-0-copies": "0", "doc-1-originals": "1",
+                      "doc-1-copies": "0", "doc-2-originals": "2", "doc-2-copies": "0"}
+    assert "Miễn lệ phí đăng ký kết hôn" in page

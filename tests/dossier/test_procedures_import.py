@@ -41,8 +41,9 @@ def test_a_good_file_is_imported_and_a_second_import_updates_it(runner, session,
     session.expire_all()
     procedure = session.scalar(select(Procedure))
     assert (procedure.processing_time, procedure.unit, procedure.sector.code) == (4, "working_hours", "tu-phap")
-    assert procedure.documents == [{"name": "Tờ khai đăng ký khai sinh", "form": "original"},
-                                   {"name": "Giấy chứng sinh", "form": "original"}]
+    assert procedure.documents == [
+        {"name": "Tờ khai đăng ký khai sinh", "form": "original", "originals": 0, "copies": 0},
+        {"name": "Giấy chứng sinh", "form": "original", "originals": 0, "copies": 0}]
     audit = session.scalars(select(TicketEvent).where(TicketEvent.kind == "procedures_imported")).all()
     assert [(e.actor, e.data) for e in audit] == [("system:motcua", {"added": 1, "updated": 0}),
                                                   ("system:motcua", {"added": 0, "updated": 1})]
@@ -64,3 +65,32 @@ def test_the_demo_command_loads_the_demo_catalogue_and_default_holidays(runner, 
     assert count(session) == len(DEMO_CATALOGUE.read_text(encoding="utf-8").strip().splitlines()) - 1
     days = {h.day.isoformat() for h in session.scalars(select(Holiday))}
     assert {"2026-04-30", "2026-09-02", "2027-01-01"} <= days
+
+
+NATIONAL = ("Mã thủ tục,Tên thủ tục,Lĩnh vực,Thời hạn giải quyết,Liên thông,Thành phần hồ sơ,"
+            "Số bộ hồ sơ,\"Phí, lệ phí\",Kết quả thực hiện,Nơi trả kết quả,Căn cứ pháp lý\n")
+
+
+def test_a_sheet_in_the_national_layout_imports_its_fields_or_names_its_bad_lines(
+        runner, session, demo_hall, tmp_path):
+    path = tmp_path / "dvc.csv"
+    good = ('1.000894,Đăng ký kết hôn,tu-phap,8 giờ làm việc,không,'
+            '"Tờ khai đăng ký kết hôn (Bản chính: 1, Bản sao: 0)\nCăn cước của hai bên (Bản chính: 2, Bản sao: 0)",'
+            '1,Miễn lệ phí,Giấy chứng nhận kết hôn,Bộ phận Một cửa,Luật Hộ tịch số 60/2014/QH13\n')
+    bad = '2.000815,Chứng thực bản sao,tu-phap,4 giờ,không,Bản sao (Bản chính: 0 - Bản sao: 1),0,,,,\n'
+    path.write_text(NATIONAL + good + bad, encoding="utf-8")
+    refused = runner.invoke(args=["procedures", "import", str(path), "--hall", "demo"])
+    assert refused.exit_code != 0
+    assert f"{path}:4: processing_time '4 giờ': the unit is not one of" in refused.output
+    assert f"{path}:4: sets '0' is not a number of sets from 1 to 20" in refused.output
+    assert count(session) == 0
+
+    path.write_text(NATIONAL + good, encoding="utf-8")
+    assert runner.invoke(args=["procedures", "import", str(path), "--hall", "demo"]).exit_code == 0
+    session.rollback()  # end the read that counted nothing, to see the import
+    procedure = session.scalar(select(Procedure))
+    assert procedure.documents[1] == {"name": "Căn cước của hai bên", "form": "original",
+                                      "originals": 2, "copies": 0}
+    assert (procedure.fee_note, procedure.result, procedure.result_place) == (
+        "Miễn lệ phí", "Giấy chứng nhận kết hôn", "Bộ phận Một cửa")
+    assert procedure.legal_basis == ["Luật Hộ tịch số 60/2014/QH13"]

@@ -201,6 +201,93 @@ def ticket_document(slip: TicketSlip) -> Document:
     return Document(tuple(blocks), width=width, margin=px(12))
 
 
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One paper to bring and how many, as the catalogue says it ("Bản chính: 1")."""
+
+    name: str
+    how_many: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistSlip:
+    """What to bring for one procedure, printed at the kiosk for a citizen to take home.
+
+    Plain Vietnamese values: the catalogue's wording is the official one, like the receipt's.
+    """
+
+    hall_name: str
+    procedure_code: str
+    procedure_name: str
+    sector_name: str
+    documents: tuple[ChecklistItem, ...]
+    sets: int
+    processing_time: str  # "10 ngày làm việc"
+    fee: str  # "50.000 đồng", "Miễn lệ phí", or "" when the catalogue gives none
+    result: str
+    result_place: str
+    legal_basis: tuple[str, ...]
+    page_url: str  # the procedure's phone page, in the QR code
+    paper_mm: int = 80
+
+
+CHECKLIST_TITLE = "GIẤY TỜ CẦN MANG THEO"
+
+
+def checklist_document(slip: ChecklistSlip) -> Document:
+    """The checklist: the numbered papers with how many of each, then time, fee and result."""
+    width = paper_dots(slip.paper_mm)
+    scale = width / PAPER_DOTS[80]
+
+    def px(value: int) -> int:
+        return max(1, round(value * scale))
+
+    def pt(value: int) -> int:
+        return round(value * max(scale, 0.8))
+
+    body = pt(25)
+    blocks: list[Block] = [
+        Text(slip.hall_name.upper(), pt(24), Weight.BOLD, Align.CENTER),
+        Space(px(8)),
+        Rule(px(3)),
+        Space(px(10)),
+        Text(CHECKLIST_TITLE, pt(32), Weight.EXTRABOLD, Align.CENTER),
+        Space(px(6)),
+        Text(slip.procedure_name, pt(28), Weight.BOLD, Align.CENTER),
+        Text(f"Lĩnh vực: {slip.sector_name} · Mã thủ tục: {slip.procedure_code}", pt(21),
+             Weight.REGULAR, Align.CENTER),
+        Space(px(12)),
+        Rule(px(2)),
+        Space(px(8)),
+        Text(f"Thành phần hồ sơ ({slip.sets} bộ):" if slip.sets > 1 else "Thành phần hồ sơ:",
+             body, Weight.SEMIBOLD),
+    ]
+    for number, item in enumerate(slip.documents, start=1):
+        blocks.append(Text(f"{number}. {item.name}", body))
+        if item.how_many:
+            blocks.append(Text(item.how_many, pt(22), Weight.MEDIUM, Align.RIGHT))
+        blocks.append(Space(px(4)))
+    blocks += [Space(px(6)), Rule(px(2), dashed=True), Space(px(6)),
+               Row("Thời hạn giải quyết:", slip.processing_time, body)]
+    if slip.fee:
+        blocks.append(Row("Phí, lệ phí:", slip.fee, body))
+    if slip.result:
+        blocks += [Text("Kết quả:", body), Text(slip.result, body, Weight.SEMIBOLD)]
+    if slip.result_place:
+        blocks += [Text("Nơi trả kết quả:", body), Text(slip.result_place, body, Weight.SEMIBOLD)]
+    if slip.legal_basis:
+        blocks.append(Space(px(6)))
+        blocks.append(Text("Căn cứ pháp lý:", pt(21), Weight.SEMIBOLD))
+        blocks += [Text(f"- {law}", pt(20)) for law in slip.legal_basis]
+    blocks += [
+        Space(px(12)),
+        QRCode(slip.page_url, module=5 if slip.paper_mm == 80 else 4),
+        Text("Quét mã để xem trên điện thoại", pt(22), Weight.REGULAR, Align.CENTER),
+        Cut(),
+    ]
+    return Document(tuple(blocks), width=width, margin=px(12))
+
+
 # A document as JSON: how a job waits, undrawn, until the server's drawing worker draws it.
 _BLOCK_TYPES: dict[str, type[Text] | type[Row] | type[Rule] | type[Space] | type[QRCode] | type[Cut]] = {
     "text": Text, "row": Row, "rule": Rule, "space": Space, "qr": QRCode, "cut": Cut,

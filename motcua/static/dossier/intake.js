@@ -1,5 +1,6 @@
 // Dossier pages: choosing a procedure (or a status filter) reloads the form for it at once;
-// the address becomes required when the result goes by post. No text lives here.
+// the address becomes required when the result goes by post; a scanned chip ID card fills the
+// applicant's fields (the server reads the code; it is never kept here). No text lives here.
 (function () {
   "use strict";
   document.querySelectorAll("form[data-autosubmit] select, select[data-autosubmit-field]").forEach(function (select) {
@@ -15,6 +16,43 @@
   }
   radios.forEach(function (radio) { radio.addEventListener("change", sync); });
   sync();
+  var scan = document.querySelector("input[data-card-scan]");
+  if (scan) {
+    var message = document.querySelector("[data-card-message]");
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    var fields = { name: "name", id_card: "id_card", born: "born", address: "address" };
+    scan.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      event.preventDefault(); // the scanner's Enter must not submit the intake form
+      var code = scan.value;
+      scan.value = "";
+      if (!code.trim()) return;
+      fetch(scan.dataset.url, {
+        method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: { "Content-Type": "application/json", Accept: "application/json",
+                   "X-CSRFToken": csrf ? csrf.content : "" },
+        body: JSON.stringify({ code: code }),
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      }).then(function (answer) {
+        if (!answer.ok) {
+          message.textContent = (answer.body.error && answer.body.error.message) || "";
+          message.dataset.state = "error";
+          return;
+        }
+        Object.keys(fields).forEach(function (key) {
+          var input = document.querySelector("input[name=" + fields[key] + "]");
+          if (input) input.value = answer.body[key];
+        });
+        message.textContent = "";
+        message.dataset.state = "filled";
+        sync();
+      }).catch(function () {
+        message.textContent = message.dataset.network;
+        message.dataset.state = "error";
+      });
+    });
+  }
   var note = document.querySelector("textarea[name=note]");
   document.querySelectorAll("input[name=status]").forEach(function (radio) {
     function needs() { if (radio.checked && note) note.required = radio.dataset.needsNote === "yes"; }

@@ -7,8 +7,8 @@
   const timing = config.timing;
   const root = document.getElementById("kiosk");
   const $ = (id) => document.getElementById(id);
-  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "booking", "attract", "late",
-    "phone"].filter((name) => $("screen-" + name)); // "phone" only where the hall sends notifications
+  const SCREENS = ["home", "priority", "ticket", "message", "lookup", "booking", "procedures",
+    "attract", "late", "phone"].filter((name) => $("screen-" + name)); // "phone": where the hall sends notifications
   const BOOKING_LINK = "/dat-lich/xem/"; // a booking's QR code: checked in wherever it is scanned
   const KEEP_PRINT_NEWS = 50; // print outcomes remembered for tickets not shown yet
   const SCAN_GAP_MS = 1000; // a pause this long between keys starts a new scan
@@ -28,6 +28,8 @@
     ticket: null, // token of the ticket on screen
     ticketId: null, // its id, for the optional phone number
     phone: "", // typed on the phone keypad
+    ticketSector: null, // its sector, whose procedures the ticket screen offers
+    procedure: null, // the procedure whose papers are on the "Thủ tục" screen
     photograph: false, // the ticket screen waits longer while its number is to be photographed
     printNews: new Map(), // token → "failed" | "printed" | "sent", as the printer reports
     code: "", // typed on the look-up keypad
@@ -64,6 +66,7 @@
       lookup: timing.lookup,
       booking: timing.lookup,
       phone: timing.lookup,
+      procedures: timing.lookup,
     }[state.screen];
     if (seconds) timer = setTimeout(timeUp, seconds * 1000);
   }
@@ -130,6 +133,9 @@
     phone: () => { state.phone = ""; renderPhone(); $("phone-done").hidden = true; show("phone"); },
     "phone-erase": () => { state.phone = state.phone.slice(0, -1); renderPhone(); },
     "phone-submit": () => givePhone(),
+    procedures: () => openProcedures(null),
+    "procedures-of-ticket": () => openProcedures(state.ticketSector),
+    "print-checklist": printChecklist,
     contrast: () => toggleMode("contrast"),
     "large-text": () => toggleMode("large-text"),
     voice: () => {
@@ -141,10 +147,13 @@
   };
 
   root.addEventListener("click", (event) => {
-    const el = event.target.closest("[data-sector], [data-priority], [data-key], [data-digit], [data-action]");
+    const el = event.target.closest("[data-sector], [data-priority], [data-key], [data-digit], "
+      + "[data-action], [data-procedure-sector], [data-procedure]");
     if (!el || el.disabled) return;
     if (el.dataset.digit) typeDigit(el.dataset.digit);
     else if (el.dataset.sector) tapSector(el.dataset.sector);
+    else if (el.dataset.procedureSector) showProcedures(el.dataset.procedureSector);
+    else if (el.dataset.procedure) showProcedure(el.dataset.procedure);
     else if (el.dataset.priority) { setPriority(el.dataset.priority); show("home"); }
     else if (el.dataset.key) typeKey(el.dataset.key);
     else if (actions[el.dataset.action]) actions[el.dataset.action]();
@@ -374,6 +383,7 @@
     $("ticket-booking").hidden = !ticket.booking;
     $("ticket-booking").textContent = ticket.booking ? ticket.booking.note : "";
     state.ticketId = ticket.id;
+    state.ticketSector = ticket.sector;
     $("ticket-number").textContent = ticket.display_number;
     $("ticket-priority").hidden = !ticket.priority;
     $("ticket-priority").textContent = ticket.priority
@@ -481,6 +491,73 @@
     const invalid = answer.body.error && answer.body.error.code === "invalid_input";
     problem.textContent = invalid ? problem.dataset.invalid : problem.dataset.other;
     problem.hidden = false;
+  }
+
+  // --- "Thủ tục": a sector's procedures, one procedure's papers, its checklist printed ----------
+
+  /** Fragments come rendered (and escaped) by the server, in the kiosk's language. */
+  async function fragment(url) {
+    const separator = url.includes("?") ? "&" : "?";
+    try {
+      const response = await fetch(`${url}${separator}lang=${config.lang}`,
+        { cache: "no-store", credentials: "same-origin" });
+      const body = await response.json().catch(() => ({}));
+      return response.ok ? body.html : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function paneSays(html, reading) {
+    $("screen-procedures").classList.toggle("reading", reading); // the papers get the whole height
+    const pane = $("procedure-pane");
+    if (html === null) {
+      pane.replaceChildren(Object.assign(document.createElement("p"),
+        { className: "lookup-error", textContent: words.errors.network }));
+    } else {
+      pane.innerHTML = html;
+    }
+    pane.scrollTop = 0;
+    restartTimer();
+  }
+
+  function openProcedures(sector) {
+    $("screen-procedures").classList.remove("reading");
+    show("procedures");
+    if (sector) showProcedures(sector);
+  }
+
+  async function showProcedures(sector) {
+    for (const button of root.querySelectorAll("[data-procedure-sector]")) {
+      button.setAttribute("aria-pressed", String(button.dataset.procedureSector === sector));
+    }
+    state.procedure = null;
+    paneSays(await fragment(`${config.urls.procedures}?sector=${encodeURIComponent(sector)}`), false);
+  }
+
+  async function showProcedure(code) {
+    state.procedure = code;
+    paneSays(await fragment(config.urls.procedure.replace("CODE", encodeURIComponent(code))), true);
+  }
+
+  async function printChecklist() {
+    const answer = $("procedure-pane").querySelector("[data-print-answer]");
+    if (!state.procedure || !answer) return;
+    let ok = false;
+    let message = words.checklist.failed;
+    try {
+      const response = await fetch(config.urls.print_checklist.replace("CODE", encodeURIComponent(state.procedure)),
+        { method: "POST", cache: "no-store", credentials: "same-origin" });
+      const body = await response.json().catch(() => ({}));
+      ok = response.ok && body.status !== "failed";
+      if (!response.ok && body.error) message = body.error.message;
+    } catch (error) {
+      ok = false;
+    }
+    answer.textContent = ok ? words.checklist.printing : message;
+    answer.dataset.state = ok ? "printing" : "failed";
+    answer.scrollIntoView({ block: "nearest" });
+    restartTimer();
   }
 
   // --- look-up: the on-screen keypad and a USB scanner typing like a keyboard ------------------
