@@ -30,6 +30,11 @@ class EventName(str, enum.Enum):
     PRINT_FAILED = "print_failed"
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_STATUS_CHANGED = "dossier_status_changed"
+    # For the citizen's notifications (payload "dossier": the id), besides the change above:
+    DOSSIER_SUBMITTED_ONLINE = "dossier_submitted_online"
+    DOSSIER_ACCEPTED = "dossier_accepted"
+    DOSSIER_SUPPLEMENT_REQUESTED = "dossier_supplement_requested"
+    DOSSIER_REFUSED = "dossier_refused"
     # Sent by the transport, not by services:
     LINE_MOVED = "line_moved"  # to the phones waiting in a line that moved, without a word more
     RESYNC = "resync"  # to every page of a process whose link to the other processes came back
