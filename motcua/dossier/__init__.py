@@ -14,19 +14,21 @@ if TYPE_CHECKING:  # the services and their tests need no Flask
 
 
 def register(app: Flask) -> None:
-    """Staff pages (/dossier), citizen pages (/tra-cuu, /cong-khai), the API routes, the
+    """Staff pages (/dossier), citizen pages (/tra-cuu, /cong-khai, /nop-ho-so), the API routes, the
     `procedures` command and the kiosk's dossier look-up."""
     from motcua.api.openapi import describe
-    from motcua.dossier import api, cli, public, views
+    from motcua.dossier import api, cli, online, public, views
     from motcua.dossier.kiosk import find_dossier
-    from motcua.dossier.installation import DEFAULT_AGENCY_CODE, due_soon_count
+    from motcua.dossier.installation import DEFAULT_AGENCY_CODE, due_soon_count, online_count
     from motcua.kiosk.lookup import lookups
 
     app.config.setdefault("AGENCY_CODE", DEFAULT_AGENCY_CODE)
     app.register_blueprint(views.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(online.bp)
     app.register_blueprint(api.bp)
     describe(*api.openapi_description())
     app.cli.add_command(cli.procedures_group)
     app.add_template_global(due_soon_count, "dossier_due_soon_count")
+    app.add_template_global(online_count, "dossier_online_count")
     lookups.register("dossier", find_dossier)

@@ -32,6 +32,7 @@ class PrintJobStatus(str, enum.Enum):
 class PrintJobKind(str, enum.Enum):
     TICKET = "ticket"
     RECEIPT = "receipt"
+    NOTICE = "notice"  # a dossier refused or waiting for a supplement
     TEST = "test"
 
 
