@@ -263,3 +263,9 @@ def test_an_officer_sees_the_online_queue_opens_a_file_and_refusing_prints_a_sli
     assert refused.status_code == 303
     job = ports.session.query(PrintJob).filter_by(kind=PrintJobKind.NOTICE).one()
     assert job.hall_id == dossier.hall_id
+
+
+def test_the_public_form_speaks_english_when_asked(client, officer):
+    page = client.get(f"/nop-ho-so/demo?procedure={LAND_EXCHANGE}&lang=en").get_data(as_text=True)
+    assert "Submit a dossier online" in page and "Submit the dossier" in page
+    assert "?lang=vi" in page  # and back
