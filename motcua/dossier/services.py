@@ -59,6 +59,8 @@ PHONE = re.compile(r"\+?\d{8,12}")
 MAX_SETS = 50
 MAX_COUNT = 99
 DUE_SOON = timedelta(hours=24)
+# Who registered a dossier online, in its log: a citizen, with no account.
+ONLINE_APPLICANT = Actor(kind="citizen", name="online")
 
 
 @dataclass(frozen=True)
@@ -448,7 +450,7 @@ def submit_online(
     )
     session.add(dossier)
     session.flush()
-    _log(uow, dossier, "submitted_online", SYSTEM, from_status=None, procedure=procedure.code,
+    _log(uow, dossier, "submitted_online", ONLINE_APPLICANT, from_status=None, procedure=procedure.code,
          files=len(registration.files))
     _announce(uow, EventName.DOSSIER_SUBMITTED_ONLINE, dossier)
     return dossier

@@ -269,3 +269,76 @@ def test_the_public_form_speaks_english_when_asked(client, officer):
     page = client.get(f"/nop-ho-so/demo?procedure={LAND_EXCHANGE}&lang=en").get_data(as_text=True)
     assert "Submit a dossier online" in page and "Submit the dossier" in page
     assert "?lang=vi" in page  # and back
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def officer_api(app, officer):
+    from tests.auth.signing import csrf_token
+
+    client = app.test_client()
+    assert sign_in(client, "lan").status_code == 302
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token(client, "/counter/demo")
+    return client
+
+
+def test_the_api_lists_online_dossiers_and_accepting_one_sets_its_due_date(officer_api, ports):
+    dossier = register(ports)
+    waiting = officer_api.get("/api/v1/halls/demo/dossiers/online").get_json()["dossiers"]
+    assert [(d["code"], d["status"], d["due_at"], d["online"]) for d in waiting] == [
+        (dossier.code, 1, None, True)]
+    assert [f["content_type"] for f in waiting[0]["files"]] == ["application/pdf", "image/png"]
+    assert waiting[0]["next_statuses"] == [2, 3, 5, 7]
+    accepted = officer_api.post(f"/api/v1/dossiers/{dossier.code}/status", json={"status": 2})
+    assert accepted.status_code == 200, accepted.get_json()
+    assert accepted.get_json()["due_at"] == hall_time(2026, 12, 4, 9, 0).isoformat()
+    assert officer_api.get("/api/v1/halls/demo/dossiers/online").get_json()["dossiers"] == []
+
+
+def test_a_refusal_through_the_api_prints_its_slip(officer_api, ports):
+    dossier = register(ports)
+    refused = officer_api.post(f"/api/v1/dossiers/{dossier.code}/status",
+                               json={"status": 3, "note": "Sai thẩm quyền"})
+    assert refused.status_code == 200 and refused.get_json()["print_job"]["status"] != "failed"
+    assert ports.session.query(PrintJob).filter_by(kind=PrintJobKind.NOTICE).count() == 1
+
+
+def test_the_api_hands_a_result_back_to_a_recorded_collector(officer_api, ports, officer):
+    dossier = register(ports)
+    for status in (S.ACCEPTED, S.DONE):
+        dossiers.change_status(ports, code=dossier.code, status=status, actor=officer)
+    path = f"/api/v1/dossiers/{dossier.code}/hand-back"
+    free_text = officer_api.post(path, json={"collector_name": "Tám", "relation": "neighbour"})
+    assert free_text.status_code == 422
+    no_id = officer_api.post(path, json={"collector_name": "Lê Văn Tám", "relation": "authorised"})
+    assert no_id.status_code == 422 and no_id.get_json()["error"]["code"] == "invalid_input"
+    done = officer_api.post(path, json={"collector_name": "Lê Văn Tám", "relation": "authorised",
+                                        "id_card": "079099000111"})
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert body["status"] == 10
+    assert body["collected_by"] == {"name": "Lê Văn Tám", "relation": "authorised"}
+    assert "079099000111" not in done.get_data(as_text=True)
+
+
+def test_the_hand_back_form_records_the_collector_and_the_page_shows_it(app, ports, officer):
+    dossier = register(ports)
+    for status in (S.ACCEPTED, S.DONE):
+        dossiers.change_status(ports, code=dossier.code, status=status, actor=officer)
+    lan = app.test_client()
+    assert sign_in(lan, "lan").status_code == 302
+    page = lan.get(f"/dossier/demo/{dossier.code}").get_data(as_text=True)
+    assert 'data-testid="hand-back-form"' in page and 'value="3. ' not in page
+    token = TOKEN.search(page).group(1)
+    wrong = lan.post(f"/dossier/demo/{dossier.code}/hand-back",
+                     data={"csrf_token": token, "collector_name": "Trần Thị Thu Hà",
+                           "collector_relation": "self", "collector_id_card": "123"})
+    assert wrong.status_code == 422 and 'data-testid="hand-back-error"' in wrong.get_data(as_text=True)
+    done = lan.post(f"/dossier/demo/{dossier.code}/hand-back",
+                    data={"csrf_token": token, "collector_name": "Trần Thị Thu Hà",
+                          "collector_relation": "self", "collector_id_card": "079123456789"})
+    assert done.status_code == 303
+    shown = lan.get(f"/dossier/demo/{dossier.code}").get_data(as_text=True)
+    assert re.search(r'data-testid="collected-by">Trần Thị Thu Hà · Người nộp hồ sơ · đã đối chiếu', shown)
