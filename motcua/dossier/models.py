@@ -126,7 +126,9 @@ class Dossier(Base):
         UniqueConstraint("agency_code", "day", "sequence", name="uq_dossier_number_of_the_day"),
         # The public figures group a month by hall and sector: covering indexes, so a
         # month is read from the index alone whether one hall is asked for or all.
-        Index("ix_dossiers_day", "day", "hall_id", "sector_id"),
+        # (due_at: only dossiers the hall took on count as received; online ones still
+        # waiting, or refused at intake, have none.)
+        Index("ix_dossiers_day", "day", "hall_id", "sector_id", "due_at"),
         Index("ix_dossiers_completed_day", "completed_day", "hall_id", "sector_id", "outcome"),
         Index("ix_dossiers_hall_status_due", "hall_id", "status", "due_at"),  # due soon
     )

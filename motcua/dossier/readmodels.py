@@ -197,12 +197,15 @@ def dossier_figures(session: Session, hall: Hall | None, date_from: date, date_t
     """Dossiers received and completed (early, on time, late) between two hall-local dates,
     both included, per sector of each hall; `hall` None: every hall.
 
-    Received counts by the date received; completed by the date the dossier reached
+    Received counts by the date received (for an online dossier, the date it was submitted,
+    once the hall accepted it: one still waiting, or refused at intake, was never received);
+    completed by the date the dossier reached
     "done" (9), which is also what early / on time / late judge. Two grouped queries on
     indexed dates, so a province's month takes milliseconds, not a scan of its years.
     """
     received_q = (select(Dossier.hall_id, Dossier.sector_id, func.count())
-                  .where(Dossier.day >= date_from, Dossier.day <= date_to)
+                  .where(Dossier.day >= date_from, Dossier.day <= date_to,
+                         Dossier.due_at.is_not(None))
                   .group_by(Dossier.hall_id, Dossier.sector_id))
     completed_q = (select(Dossier.hall_id, Dossier.sector_id, Dossier.outcome, func.count())
                    .where(Dossier.completed_day >= date_from, Dossier.completed_day <= date_to)

@@ -342,3 +342,15 @@ def test_the_hand_back_form_records_the_collector_and_the_page_shows_it(app, por
     assert done.status_code == 303
     shown = lan.get(f"/dossier/demo/{dossier.code}").get_data(as_text=True)
     assert re.search(r'data-testid="collected-by">Trần Thị Thu Hà · Người nộp hồ sơ · đã đối chiếu', shown)
+
+
+def test_the_public_figures_count_an_online_dossier_as_received_once_accepted(ports, officer):
+    from motcua.dossier.readmodels import dossier_figures
+
+    waiting, refused, accepted = register(ports), register(ports), register(ports)
+    dossiers.change_status(ports, code=refused.code, status=S.REFUSED, actor=officer, note="Sai")
+    dossiers.change_status(ports, code=accepted.code, status=S.ACCEPTED, actor=officer)
+    day = accepted.day
+    figures = dossier_figures(ports.session, accepted.hall, day, day)
+    assert figures.total.received == 1
+    assert waiting.due_at is None

@@ -1,5 +1,6 @@
-"""Online registration: dossiers submitted online wait in status 1 with no due date yet, their
-uploaded files, and who collected a result at hand-back.
+"""Online registration: dossiers submitted online wait in status 1 with no due date yet (the
+public figures' covering index gains the due date, as only dossiers taken on count as
+received), their uploaded files, and who collected a result at hand-back.
 
 Revision ID: 0008_online
 Revises: 0007_revocation
@@ -46,10 +47,15 @@ def upgrade() -> None:
                     native_enum=False, length=20), nullable=True))
         batch_op.alter_column('due_at', existing_type=motcua.core.db.UTCDateTime(timezone=True),
                               nullable=True)
+        batch_op.drop_index('ix_dossiers_day')
+        batch_op.create_index('ix_dossiers_day', ['day', 'hall_id', 'sector_id', 'due_at'],
+                              unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
+        batch_op.drop_index('ix_dossiers_day')
+        batch_op.create_index('ix_dossiers_day', ['day', 'hall_id', 'sector_id'], unique=False)
         batch_op.alter_column('due_at', existing_type=motcua.core.db.UTCDateTime(timezone=True),
                               nullable=False)
         batch_op.drop_column('collected_by_relationship')
