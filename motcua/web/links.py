@@ -56,6 +56,11 @@ def dossier_lookup_page() -> str:
     return without_scheme(public_url("lookup.lookup_form"))
 
 
+def online_registration_url(hall_code: str) -> str:
+    """Where citizens register a dossier online before coming to the hall."""
+    return public_url("online.form", hall_code=hall_code)
+
+
 def kiosk_setup_url(hall_code: str, token: str) -> str:
     """Opened once on a kiosk PC: registers that browser as the kiosk of the token."""
     return public_url("kiosk.setup", hall=hall_code, token=token)
