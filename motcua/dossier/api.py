@@ -153,8 +153,8 @@ def change_status(code: str) -> Response:
 @bp.post("/dossiers/<code>/hand-back")
 def hand_back(code: str) -> Response:
     actor = staff_actor("Only hall staff can work on dossiers")
+    _own(actor, services.get_dossier(db(), code))  # another hall's dossier stays unseen
     body: HandBack = json_body(HandBack)
-    _own(actor, services.get_dossier(db(), code))
     returned = services.hand_back(
         ports(), code=code, actor=actor, installation=configured(), note=body.note,
         collector=services.Collector(body.collector_name, body.relation, body.id_card))

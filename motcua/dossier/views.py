@@ -377,10 +377,19 @@ def receipt_preview(hall_code: str, code: str) -> Response:
                      f"giay-hen-{found.code}.png")
 
 
+def _noticed_dossier(hall: Hall, code: str) -> Dossier:
+    """A dossier that was refused or asked for a supplement: only those have a slip."""
+    found = _hall_dossier(hall, code)
+    if not any(e.to_status in NOTICE_TITLES for e in found.events):
+        raise TransitionRefused(N_("Hồ sơ %(code)s chưa bị từ chối hay yêu cầu bổ sung: không có "
+                                   "phiếu nào."), code=found.code)
+    return found
+
+
 @bp.get("/<hall_code>/<code>/notice.png")
 @login_required
 def notice_preview(hall_code: str, code: str) -> Response:
-    found = _hall_dossier(_staff_hall(hall_code), code)
+    found = _noticed_dossier(_staff_hall(hall_code), code)
     from motcua.printer.device.render import preview_png
 
     user = _user()
@@ -392,7 +401,7 @@ def notice_preview(hall_code: str, code: str) -> Response:
 @login_required
 def print_notice_again(hall_code: str, code: str) -> ResponseReturnValue:
     hall = _staff_hall(hall_code)
-    found = _hall_dossier(hall, code)
+    found = _noticed_dossier(hall, code)
     _print_notice(found)
     return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
                             counter=request.args.get("counter", type=db_int)), 303)
