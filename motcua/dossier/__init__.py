@@ -3,7 +3,9 @@ and a QR code, the status lifecycle, look-ups by citizens and the public figures
 
 Pure parts: `calendar` (working time, due dates, on-time), `catalogue` (the CSV format),
 `lifecycle` (statuses and transitions), `access` (secrets, masking), `receipt` (form 01 on
-80 mm and A4). Changes go through `services`; `readmodels` answer pages and the API.
+80 mm and A4), `notice` (the refusal or supplement slip), `uploads` (files of online
+dossiers, checked by content, kept by hash). Changes go through `services`; `readmodels`
+answer pages and the API; `online` is the citizens' registration page.
 """
 from __future__ import annotations
 

@@ -162,7 +162,7 @@ def test_a_refusal_closes_the_dossier_and_its_slip_says_why(ports, officer, publ
     assert refused.closed_at is not None and refused.due_at is None
     assert publisher.events[-1].name == EventName.DOSSIER_REFUSED
     slip = notice_for(refused, receiving_unit="UBND phường Lộc Thọ", officer_name="Nguyễn Văn An",
-                      lookup_url="http://hall.example/tra-cuu/x" * 1)
+                      lookup_url="http://hall.example/tra-cuu/x")
     assert slip.reason == "Thủ tục không thuộc thẩm quyền của phường" and slip.kind == S.REFUSED
     png = preview_png(notice_document(slip))
     assert png.startswith(b"\x89PNG")
@@ -354,3 +354,20 @@ def test_the_public_figures_count_an_online_dossier_as_received_once_accepted(po
     figures = dossier_figures(ports.session, accepted.hall, day, day)
     assert figures.total.received == 1
     assert waiting.due_at is None
+
+
+def test_a_supplement_slip_says_what_to_bring(ports, officer):
+    dossier = register(ports)
+    asked = dossiers.change_status(ports, code=dossier.code, status=S.SUPPLEMENT_REQUESTED,
+                                   actor=officer, note="Bản chụp Giấy chứng nhận rõ nét")
+    slip = notice_for(asked, receiving_unit="UBND phường Lộc Thọ", officer_name="Nguyễn Văn An",
+                      lookup_url="http://hall.example/tra-cuu/x")
+    texts = [block.text for block in notice_document(slip).blocks if hasattr(block, "text")]
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in texts
+    assert "Bản chụp Giấy chứng nhận rõ nét" in texts
+    assert any("mang giấy tờ bổ sung" in text for text in texts)
+
+
+def test_an_unknown_hall_has_no_online_form(client, officer):
+    answer = client.get("/nop-ho-so/khong-co")
+    assert answer.status_code == 404 and 'data-testid="online-message"' in answer.get_data(as_text=True)
