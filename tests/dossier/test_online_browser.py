@@ -21,7 +21,7 @@ from motcua.dossier.models import DossierStatus as S
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.queue.demo import load_demo_hall
 from tests.conftest import ARTIFACTS, LiveServer, screenshot
-from tests.dossier.online_support import PDF, png_bytes
+from tests.dossier.online_support import EXE, PDF, png_bytes
 from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
@@ -141,3 +141,21 @@ def test_a_refused_online_dossier_prints_a_slip_with_the_reason(hall, browser, c
     slip = officer.request.get(hall.url + f"/dossier/demo/{code}/notice.png")
     assert slip.ok and slip.body().startswith(b"\x89PNG")
     (ARTIFACTS / "screenshots" / "online-refusal-slip.png").write_bytes(slip.body())
+
+
+def test_the_phone_form_in_english_refuses_a_program_renamed_pdf(hall, browser, contexts):
+    phone = new_page(browser, contexts, PHONE, is_mobile=True, has_touch=True)
+    phone.goto(hall.url + f"/nop-ho-so/demo?procedure={LAND_EXCHANGE}&lang=en")
+    expect(phone.locator("h1")).to_have_text("Submit a dossier online")
+    phone.get_by_test_id("online-name").fill("Tran Thi Thu Ha")
+    phone.get_by_test_id("online-phone").fill("0905123456")
+    phone.get_by_test_id("online-file-0").set_input_files(
+        {"name": "don.pdf", "mimeType": "application/pdf", "buffer": EXE})
+    phone.get_by_test_id("online-file-1").set_input_files(
+        {"name": "gcn.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    phone.get_by_test_id("online-submit").click()
+    expect(phone.get_by_test_id("online-error")).to_contain_text("“don.pdf” is not a usable")
+    expect(phone.get_by_test_id("online-name")).to_have_value("Tran Thi Thu Ha")
+    screenshot(phone, "online-refused-file-phone-en")
+    with hall.session() as session:
+        assert session.query(Dossier).count() == 0
