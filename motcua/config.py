@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "LOOKUP_RATE_LIMIT": "20 per minute",  # one address (or kiosk) looking up one code
     "LOOKUP_CODE_RATE_LIMIT": "60 per hour",  # one code, from every address together
     "LOOKUP_ADDRESS_RATE_LIMIT": "120 per minute",  # one address, every code together
+    "ONLINE_RATE_LIMIT": "10 per hour",  # dossiers registered online from one address
+    "ONLINE_UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # each file of an online dossier
+    "ONLINE_UPLOAD_MAX_FILES": 10,  # files of one online dossier
+    "ONLINE_UPLOAD_TYPES": "application/pdf,image/jpeg,image/png",  # checked by content
     "LOGIN_RATE_LIMIT": "5 per minute",  # failed sign-ins of one username from one address
     "LOGIN_USER_RATE_LIMIT": "30 per hour",  # failed sign-ins of one username, every address
     "LOGIN_ADDRESS_RATE_LIMIT": "20 per minute",  # failed sign-ins from one address, any name

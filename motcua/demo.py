@@ -16,7 +16,7 @@ from motcua.printer import server_printer
 from motcua.notify.settings import configure_channel
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.web import db, ports, runtime
-from motcua.web.links import kiosk_setup_url, tablet_setup_url
+from motcua.web.links import kiosk_setup_url, online_registration_url, tablet_setup_url
 
 
 @click.command("demo")
@@ -49,6 +49,7 @@ def demo() -> None:
     click.echo("open once in the device's browser to register it:")
     click.echo(f"  kiosk:   {kiosk_setup_url(DEMO_HALL, kiosk)}")
     click.echo(f"  rating tablet at counter 1:   {tablet_setup_url(DEMO_HALL, 1, tablet)}")
+    click.echo(f"citizens register a dossier online at {online_registration_url(DEMO_HALL)}")
 
 
 def register(app: Flask) -> None:

@@ -28,7 +28,7 @@ from werkzeug.test import TestResponse
 from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, create_user, register_device, session_id
-from motcua.core.identity import actor_for_user
+from motcua.core.identity import actor_for_device, actor_for_user
 from motcua.core.clock import FixedClock
 from motcua.dossier.models import DossierStatus, Holiday, HolidayKind
 from motcua.core.events import RecordingPublisher
@@ -42,6 +42,8 @@ from motcua.core.actors import DeviceKind, Role
 from motcua.core.ports import Ports
 from motcua.core.actors import SYSTEM
 from tests.auth.signing import TOKEN
+from motcua.dossier import uploads
+from tests.dossier.online_support import PDF
 from tests.dossier.support import INSTALLATION, an_intake, prepare
 from tests.support import bearer, hall_time
 
@@ -105,6 +107,8 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/api/v1/halls/{hall}/dossiers/due-soon"): HALL_STAFF,
     ("GET", "/api/v1/dossiers/{code}"): HALL_STAFF_HIDDEN,
     ("POST", "/api/v1/dossiers/{code}/status"): HALL_STAFF_HIDDEN,
+    ("POST", "/api/v1/dossiers/{code}/hand-back"): HALL_STAFF_HIDDEN,
+    ("GET", "/api/v1/halls/{hall}/dossiers/online"): HALL_STAFF,
     **{("POST", f"/api/v1/halls/{{hall}}/counters/{{number}}/{action}"): AT_A_COUNTER
        for action in COUNTER_ACTIONS},
     # admin pages and forms
@@ -149,11 +153,14 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/counter/<hall_code>/audit"): MANAGERS_READ,
     # dossier pages and forms
     **{("GET", f"/dossier/<hall_code>{page}"): HALL_PEOPLE for page in (
-        "", "/<code>", "/<code>/receipt.pdf", "/<code>/receipt.png", "/intake")},
+        "", "/<code>", "/<code>/receipt.pdf", "/<code>/receipt.png", "/intake", "/online",
+        "/<code>/notice.png", "/<code>/files/<int:file_id>")},
     ("POST", "/dossier/<hall_code>/intake"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/id-card"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/<code>/status"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/<code>/print"): HALL_PEOPLE,
+    ("POST", "/dossier/<hall_code>/<code>/notice/print"): HALL_PEOPLE,
+    ("POST", "/dossier/<hall_code>/<code>/hand-back"): HALL_PEOPLE,
 }
 
 PAGE_BLUEPRINTS = ("admin", "counter", "dossier")
@@ -189,6 +196,10 @@ DOSSIER_BODY = {
                    "originals": 1}, {"name": "Giấy chứng nhận đã cấp", "originals": 1}],
     "print_receipt": False,
 }
+ONLINE_FILES = tuple(
+    uploads.check(PDF, original_name=f"{n}.pdf", document=name, limits=uploads.UploadLimits())
+    for n, name in enumerate(("Đơn đăng ký biến động đất đai, tài sản gắn liền với đất",
+                              "Giấy chứng nhận đã cấp")))
 API_BODIES: dict[str, Any] = {
     "/api/v1/halls/{hall}/tickets": {"sector": "dat-dai"},
     "/api/v1/halls/{hall}/counters/{number}/call": {"display_number": "1002",
@@ -212,6 +223,7 @@ class World:
     snapshot: Path
     values: dict[str, str]
     dossier: str
+    online: dict[str, str]  # an online dossier's code and the id of its stored file
     api: dict[str, tuple[FlaskClient, dict[str, str]]] = field(default_factory=dict)
     forms: dict[str, tuple[FlaskClient, dict[str, str], str]] = field(default_factory=dict)
     changed: bool = True  # a POST ran since the last restore
@@ -261,6 +273,10 @@ def _build(ports: Ports) -> dict[str, Any]:
                                     actor=actor_for_device(kiosk)).ticket
     dossier = dossiers.receive_dossier(ports, hall_code="demo", counter_number=1, actor=lan,
                                        intake=an_intake(), installation=INSTALLATION)
+    online = dossiers.submit_online(ports, hall_code="demo", installation=INSTALLATION,
+                                    registration=dossiers.Registration(
+                                        "1.012770", dossiers.Applicant("Lê Thị Thu", "0912345678"),
+                                        ONLINE_FILES))
     hall_id = people["lan"].hall_id
     job = PrintJob(hall_id=hall_id, device_id=kiosk.id, kind=PrintJobKind.TICKET, data=b"",
                    created_at=clock.now(), updated_at=clock.now())
@@ -289,6 +305,7 @@ def _build(ports: Ports) -> dict[str, Any]:
             "key": "traffic", "table": "by_day", "lang": "en",
         },
         "dossier": dossier.code,
+        "online": {"code": online.code, "file_id": str(online.files[0].id)},
     }
 
 
@@ -324,7 +341,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with runtime.sessions() as session:
         made = _build(Ports(session=session, clock=clock, publisher=RecordingPublisher()))
     world = World(app=app, database=database, snapshot=folder / "snapshot.sqlite",
-                  values=made["values"], dossier=made["dossier"])
+                  values=made["values"], dossier=made["dossier"], online=made["online"])
+    for upload in ONLINE_FILES:
+        uploads.store(Path(app.instance_path) / "dossier-files", PDF, upload)
     runtime.engine.dispose()
     with sqlite3.connect(database) as source, sqlite3.connect(world.snapshot) as target:
         source.backup(target)
@@ -351,7 +370,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 # --- calling a route as a role ---------------------------------------------------------------
 
 PARAMETER = re.compile(r"\{(\w+)\}|<(?:\w+:)?(\w+)>")
-ROUTE_VALUES = {  # what an admin route's <action>, <code> and <number> stand for
+ROUTE_VALUES: dict[str, dict[str, str]] = {  # what a route's <action>, <code> and <number> stand for
     "admin.sector_action": {"action": "close", "code": "dat-dai"},
     "admin.sector": {"code": "dat-dai"},
     "admin.counter": {"number": "2"},
@@ -364,6 +383,8 @@ ROUTE_VALUES = {  # what an admin route's <action>, <code> and <number> stand fo
 def _path(world: World, method: str, template: str) -> str:
     endpoint = _endpoint(world.app, method, template)
     values = {**world.values, "code": world.dossier, **ROUTE_VALUES.get(endpoint or "", {})}
+    if endpoint == "dossier.online_file":
+        values.update(world.online)
     return PARAMETER.sub(lambda m: values[m.group(1) or m.group(2)], template)
 
 

@@ -234,6 +234,7 @@ def test_the_demo_prints_full_links_with_the_default_host_and_port(fresh, monkey
     assert re.search(r"^\s+kiosk:\s+http://localhost:5000/kiosk/demo/setup\?token=mck_\S+$",
                      output, re.M), output
     assert "http://localhost:5000/rate/demo/1/setup?token=mcr_" in output
+    assert "citizens register a dossier online at http://localhost:5000/nop-ho-so/demo" in output
 
 
 def test_the_demo_links_use_the_port_when_set(fresh, monkeypatch):

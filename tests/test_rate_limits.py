@@ -167,3 +167,16 @@ def test_static_files_and_socket_io_polling_do_not_count_towards_the_ceiling(lim
         handshake = client.get("/socket.io/?EIO=4&transport=polling", **from_address(HALL_NAT))
         assert handshake.status_code == 200 and b"sid" in handshake.data
     assert client.get("/tra-cuu", **from_address(HALL_NAT)).status_code == 200
+
+
+def test_online_registrations_from_one_address_are_throttled(limited):
+    client = limited(ONLINE_RATE_LIMIT="2 per minute").test_client()
+
+    def register(address: str) -> int:
+        return client.post("/nop-ho-so/demo", data={"procedure": "none"},
+                           **from_address(address)).status_code
+
+    assert [register(HALL_NAT) for _ in range(3)] == [400, 400, 429]  # no CSRF token, then throttled
+    assert register(NEIGHBOUR) == 400
+    page = client.post("/nop-ho-so/demo", **from_address(HALL_NAT))
+    assert page.status_code == 429 and 'data-testid="online-message"' in page.get_data(as_text=True)

@@ -27,6 +27,7 @@ from motcua.queue.hours import parse_windows
 from motcua.queue.models import Hall, Ticket
 from motcua.queue.policy import POLICIES as CALLING_POLICIES
 from motcua.queue.settings import HallSettings
+from motcua.dossier.services import AGENCY_CODE
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_NOTICES = 10
@@ -188,4 +189,31 @@ def update_board(uow: UnitOfWork, *, actor: Actor, hall_code: str, fields: Board
         uow.publish(Event(name=EventName.NOTICES_CHANGED, hall=hall.code,
                           payload={"notices": list(fields.notices)}))
     announce(uow, EventName.HALL_CHANGED, hall, changes=sorted(edit.changes))
+    return hall
+
+
+# --- dossiers: the agency code at the start of the hall's dossier codes ---------------------
+
+
+@use_case
+def update_agency_code(uow: UnitOfWork, *, actor: Actor, hall_code: str,
+                       agency_code: str | None) -> Hall:
+    """The hall's own agency identifier (QCVN 102:2016) for its dossier codes; None: the
+    installation's (MOTCUA_AGENCY_CODE). Codes already given keep theirs; numbering of the
+    day goes on per agency, so a new code starts at 0001."""
+    hall = hall_to_change(uow.session, actor, hall_code)
+    if agency_code is not None and not AGENCY_CODE.fullmatch(agency_code):
+        problems = Problems()
+        problems.add("agency_code", N_("“%(value)s” không phải mã đơn vị: cần dạng H21.65 hoặc "
+                                       "000.00.21.H29."), value=agency_code)
+        problems.raise_any()
+
+    def stored() -> dict[str, object]:
+        return {"agency_code": (hall.settings or {}).get("agency_code")}
+
+    with audited(uow, actor, hall, "dossier_settings", hall.code, "update", stored) as edit:
+        if diff(stored(), {"agency_code": agency_code}):
+            hall.settings = {**(hall.settings or {}), "agency_code": agency_code}
+    if edit.changes:
+        announce(uow, EventName.HALL_CHANGED, hall, changes=sorted(edit.changes))
     return hall

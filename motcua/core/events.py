@@ -33,6 +33,11 @@ class EventName(str, enum.Enum):
     BOOKING_CONFIRMED = "booking_confirmed"  # booked or moved: payload booking, phone, slot_at
     BOOKING_CANCELLED = "booking_cancelled"
     BOOKING_CHECKED_IN = "booking_checked_in"
+    # For the citizen's notifications (payload "dossier": the id), besides the change above:
+    DOSSIER_SUBMITTED_ONLINE = "dossier_submitted_online"
+    DOSSIER_ACCEPTED = "dossier_accepted"
+    DOSSIER_SUPPLEMENT_REQUESTED = "dossier_supplement_requested"
+    DOSSIER_REFUSED = "dossier_refused"
     # Sent by the transport, not by services:
     LINE_MOVED = "line_moved"  # to the phones waiting in a line that moved, without a word more
     RESYNC = "resync"  # to every page of a process whose link to the other processes came back

@@ -5,6 +5,8 @@
     GET  /api/v1/halls/<hall>/dossiers/due-soon        due within 24 h, overdue first (staff)
     GET  /api/v1/dossiers/<code>                       one dossier (staff)
     POST /api/v1/dossiers/<code>/status                change its status (staff)
+    POST /api/v1/dossiers/<code>/hand-back             return the result, recording who took it (staff)
+    GET  /api/v1/halls/<hall>/dossiers/online          online dossiers awaiting acceptance (staff)
     GET  /api/v1/publication?month=YYYY-MM[&hall=]     public monthly figures
 """
 from __future__ import annotations
@@ -19,10 +21,11 @@ from motcua.web.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
 from motcua.web.parsing import json_body
 from motcua.dossier import readmodels, services
-from motcua.dossier.models import Delivery, Dossier, DossierStatus
+from motcua.dossier.models import CollectorRelation, Delivery, Dossier, DossierStatus
+from motcua.dossier.notice import TITLES as NOTICE_TITLES
 from motcua.dossier.public import publication_for
 from motcua.dossier.installation import installation as configured
-from motcua.dossier.printing import print_receipt
+from motcua.dossier.printing import print_notice, print_receipt
 from motcua.extensions import csrf
 from motcua.core.actors import Actor
 from motcua.core.errors import N_
@@ -59,6 +62,15 @@ class ReceiveDossier(BaseModel):
 class ChangeStatus(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: DossierStatus
+    note: str | None = Field(default=None, max_length=1000)
+    print_notice: bool = True  # a refusal or supplement request prints its slip
+
+
+class HandBack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    collector_name: str = Field(min_length=1, max_length=200)
+    relation: CollectorRelation
+    id_card: str | None = Field(default=None, max_length=20)
     note: str | None = Field(default=None, max_length=1000)
 
 
@@ -136,7 +148,32 @@ def change_status(code: str) -> Response:
     _own(actor, services.get_dossier(db(), code))
     changed = services.change_status(ports(), code=code, status=body.status, actor=actor,
                                      note=body.note)
-    return jsonify(_dossier_json(changed))
+    answer = _dossier_json(changed)
+    if body.print_notice and body.status in NOTICE_TITLES:
+        job = print_notice(changed, actor.name, actor.label)
+        answer["print_job"] = {"id": job.id, "status": job.status.value}
+    return jsonify(answer)
+
+
+@bp.post("/dossiers/<code>/hand-back")
+def hand_back(code: str) -> Response:
+    actor = staff_actor("Only hall staff can work on dossiers")
+    _own(actor, services.get_dossier(db(), code))  # another hall's dossier stays unseen
+    body: HandBack = json_body(HandBack)
+    returned = services.hand_back(
+        ports(), code=code, actor=actor, installation=configured(), note=body.note,
+        collector=services.Collector(body.collector_name, body.relation, body.id_card))
+    return jsonify(_dossier_json(returned))
+
+
+@bp.get("/halls/<hall>/dossiers/online")
+def online_queue(hall: str) -> Response:
+    actor = staff_actor("Only hall staff can work on dossiers")
+    found = get_hall(db(), hall)
+    if actor.hall_id not in (None, found.id):
+        raise ApiError(403, "forbidden", "This hall is not yours")
+    return jsonify({"hall": found.code, "dossiers": [
+        _dossier_json(d) for d in services.online_queue(db(), found)]})
 
 
 @bp.get("/publication")
@@ -191,6 +228,18 @@ def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ChangeStatus"}}}},
             "responses": {"200": dossier, **_errors(400, 401, 403, 404, 409, 422)}}},
+        "/api/v1/dossiers/{code}/hand-back": {"post": {
+            "summary": "Return the result (status 9 → 10), recording who collected it: name, "
+                       "relation, ID-card number (kept only as a keyed hash; not for the post)",
+            "parameters": [code], "security": STAFF,
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/HandBack"}}}},
+            "responses": {"200": dossier, **_errors(400, 401, 403, 404, 409, 422)}}},
+        "/api/v1/halls/{hall}/dossiers/online": {"get": {
+            "summary": "Dossiers registered online that await a counter's decision, oldest first",
+            "parameters": [HALL], "security": STAFF,
+            "responses": {"200": _json({"type": "object"}, "Online dossiers"),
+                          **_errors(401, 403, 404)}}},
         "/api/v1/publication": {"get": {
             "summary": "Dossiers received, completed, early, on time and late per sector and agency "
                        "in a month, with the on-time rate (public)",
@@ -204,11 +253,13 @@ def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
     }
     schemas: dict[str, Any] = {"Dossier": {"type": "object", "properties": {
         "code": {"type": "string"}, "status": {"type": "integer", "minimum": 1, "maximum": 10},
-        "due_at": {"type": "string", "format": "date-time"}, "late": {"type": "boolean"},
+        "due_at": {"type": ["string", "null"], "format": "date-time",
+                   "description": "null until an online dossier is accepted"},
+        "late": {"type": "boolean"},
         "next_statuses": {"type": "array", "items": {"type": "integer"}},
         "history": {"type": "array", "items": {"type": "object"}},
         "links": {"type": "object"}, "print_job": {"type": ["object", "null"]}}}}
-    for model in (ReceiveDossier, ChangeStatus):
+    for model in (ReceiveDossier, ChangeStatus, HandBack):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

@@ -1,4 +1,5 @@
-"""The installation's dossier settings for requests: agency code, ID-card key, due-soon count."""
+"""The installation's dossier settings for requests: agency code, ID-card key, due-soon and
+waiting-online counts."""
 from __future__ import annotations
 
 import hashlib
@@ -25,3 +26,8 @@ def installation() -> Installation:
 def due_soon_count(hall: Hall) -> int:
     """For the console's link: how many dossiers of the hall are due within 24 hours."""
     return len(services.due_soon(db(), runtime().clock, hall))
+
+
+def online_count(hall: Hall) -> int:
+    """For the console's link: how many online dossiers of the hall wait for a counter."""
+    return len(services.online_queue(db(), hall))

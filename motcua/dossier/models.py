@@ -73,6 +73,15 @@ class Delivery(str, enum.Enum):
     POST = "post"  # by public postal service (dịch vụ bưu chính công ích)
 
 
+class CollectorRelation(str, enum.Enum):
+    """Who collected a result at hand-back (status 10), as the hall's register records it."""
+
+    SELF = "self"  # the applicant
+    AUTHORISED = "authorised"  # a person with the applicant's written authorisation (ủy quyền)
+    LEGAL_REPRESENTATIVE = "legal_rep"  # parent, guardian, a company's legal representative
+    POST = "post"  # the public postal service delivered it
+
+
 class Holiday(Base):
     """A row of the editable holiday table: for every hall of the province (hall_id None) or one."""
 
@@ -123,7 +132,9 @@ class Dossier(Base):
         UniqueConstraint("agency_code", "day", "sequence", name="uq_dossier_number_of_the_day"),
         # The public figures group a month by hall and sector: covering indexes, so a
         # month is read from the index alone whether one hall is asked for or all.
-        Index("ix_dossiers_day", "day", "hall_id", "sector_id"),
+        # (due_at: only dossiers the hall took on count as received; online ones still
+        # waiting, or refused at intake, have none.)
+        Index("ix_dossiers_day", "day", "hall_id", "sector_id", "due_at"),
         Index("ix_dossiers_completed_day", "completed_day", "hall_id", "sector_id", "outcome"),
         Index("ix_dossiers_hall_status_due", "hall_id", "status", "due_at"),  # due soon
     )
@@ -158,13 +169,24 @@ class Dossier(Base):
     unit: Mapped[str] = mapped_column(String(20))
 
     status: Mapped[DossierStatus] = mapped_column(_StatusNumber(), default=DossierStatus.ACCEPTED)
+    # Registered online (status 1 until a counter accepts it): its files are `files`.
+    submitted_online: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # When the hall took the dossier on: at the counter, or when an online one was accepted
+    # (until then, when it was submitted).
     received_at: Mapped[datetime]
-    due_at: Mapped[datetime]  # moved later by supplement pauses
+    # Moved later by supplement pauses; None until the hall accepts an online dossier.
+    due_at: Mapped[datetime | None]
     paused_at: Mapped[datetime | None]  # set while a supplement is requested
     completed_at: Mapped[datetime | None]  # reached "done" (9): what on-time is judged by
     completed_day: Mapped[date | None] = mapped_column(Date)  # hall-local date of completed_at
     outcome: Mapped[str | None] = mapped_column(String(10))  # calendar.Outcome, set with completed_at
     closed_at: Mapped[datetime | None]  # refused, withdrawn, stopped or returned
+
+    # Who collected the result (status 10): recorded fields, the ID number only as its digest.
+    collected_by_name: Mapped[str | None] = mapped_column(String(200))
+    collected_by_id_card_digest: Mapped[str | None] = mapped_column(String(64))
+    collected_by_relationship: Mapped[CollectorRelation | None] = mapped_column(
+        enum_column(CollectorRelation))
 
     qr_secret: Mapped[str] = mapped_column(String(40), unique=True)  # in the receipt's QR URL
     short_secret: Mapped[str] = mapped_column(String(12))  # typed with the code
@@ -178,6 +200,27 @@ class Dossier(Base):
     events: Mapped[list[DossierEvent]] = relationship(
         order_by="DossierEvent.id", back_populates="dossier"
     )
+    files: Mapped[list[DossierFile]] = relationship(order_by="DossierFile.id",
+                                                    back_populates="dossier")
+
+
+class DossierFile(Base):
+    """A document uploaded with an online dossier. The bytes live outside the web root, under
+    the instance folder, named by their SHA-256 (`motcua.dossier.uploads`); this row says
+    which of the procedure's documents it is and what the citizen called it."""
+
+    __tablename__ = "dossier_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    document: Mapped[str] = mapped_column(Text)  # the procedure's document name
+    original_name: Mapped[str] = mapped_column(String(200))  # shown, never used as a path
+    content_type: Mapped[str] = mapped_column(String(40))  # from the content, not the name
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime]
+
+    dossier: Mapped[Dossier] = relationship(back_populates="files")
 
 
 class DossierEvent(Base):

@@ -1,5 +1,6 @@
-"""A dossier's receipt: its slip, its printer, and the print job queued for it; and a
-procedure's checklist of what to bring, printed on a kiosk's printer."""
+"""A dossier's papers (the receipt; the refusal or supplement slip): their layouts, their
+printer, and the print jobs queued for them; and a procedure's checklist of what to bring,
+printed on a kiosk's printer."""
 from __future__ import annotations
 
 from flask import current_app
@@ -10,6 +11,7 @@ from motcua.core.accounts import Device
 from motcua.core.errors import N_
 from motcua.dossier.errors import KioskWithoutPrinter
 from motcua.dossier.models import Procedure
+from motcua.dossier.notice import NoticeSlip, notice_document, notice_for
 from motcua.dossier.receipt import FORMS, ReceiptSlip, processing_time_text, receipt_document, slip_for
 from motcua.printer import services as printing
 from motcua.printer.device.document import ChecklistItem, ChecklistSlip, Document, checklist_document
@@ -36,12 +38,14 @@ def receipt_slip(dossier: Dossier, paper_mm: int = 80) -> ReceiptSlip:
     )
 
 
-def receipt_printer(dossier: Dossier) -> str:
-    """The counter's receipt printer (hall setting), else the installation's."""
-    counter = dossier.counter
+def receipt_printer(dossier: Dossier, counter_number: int | None = None) -> str:
+    """The counter's receipt printer (hall setting: of `counter_number`, else of the counter
+    that received the dossier), else the installation's."""
+    number = counter_number if counter_number is not None else (
+        dossier.counter.number if dossier.counter else None)
     per_counter = services.settings_of(dossier.hall).receipt_printers
-    if counter is not None and str(counter.number) in per_counter:
-        return per_counter[str(counter.number)]
+    if number is not None and str(number) in per_counter:
+        return per_counter[str(number)]
     return str(current_app.config.get("RECEIPT_PRINTER") or current_app.config["PRINTER"])
 
 
@@ -105,3 +109,20 @@ def print_checklist(hall: Hall, code: str, kiosk: Device) -> PrintJob:
 
     return printing.print_document(ports(), target, layout, hall_id=procedure.hall_id,
                                    kind=PrintJobKind.CHECKLIST, requested_by=f"kiosk:{kiosk.name}")
+
+
+def notice_slip(dossier: Dossier, officer_name: str, paper_mm: int = 80) -> NoticeSlip:
+    return notice_for(dossier, receiving_unit=receiving_unit(dossier.hall), officer_name=officer_name,
+                      lookup_url=dossier_lookup_url(dossier.qr_secret), paper_mm=paper_mm)
+
+
+def print_notice(dossier: Dossier, officer_name: str, requested_by: str,
+                 counter_number: int | None = None) -> PrintJob:
+    """Print the refusal or supplement slip on the receipt printer of the counter the officer
+    works at (else the dossier's, else the installation's), as receipts are printed."""
+    def layout(paper_mm: int) -> Document:
+        return notice_document(notice_slip(dossier, officer_name, paper_mm))
+
+    return printing.print_document(
+        ports(), PrintTarget(receipt_printer(dossier, counter_number)), layout,
+        hall_id=dossier.hall_id, kind=PrintJobKind.NOTICE, requested_by=requested_by)

@@ -33,7 +33,7 @@ def is_late(dossier: Dossier, now: datetime) -> bool:
     """
     if dossier.outcome is not None:
         return dossier.outcome == Outcome.LATE.value
-    if dossier.status not in lifecycle.RUNNING:
+    if dossier.status not in lifecycle.RUNNING or dossier.due_at is None:
         return False
     zone = ZoneInfo(dossier.hall.time_zone)
     return now.astimezone(zone).date() > dossier.due_at.astimezone(zone).date()
@@ -49,8 +49,8 @@ def public_view(dossier: Dossier, clock: Clock) -> dict[str, Any]:
         "applicant": access.masked_name(dossier.applicant_name),
         "status": int(dossier.status),
         "received_at": dossier.received_at.isoformat(),
-        "due_at": dossier.due_at.isoformat(),
-        "paused": dossier.status == DossierStatus.SUPPLEMENT_REQUESTED,
+        "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+        "paused": dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and dossier.due_at is not None,
         "completed_at": dossier.completed_at.isoformat() if dossier.completed_at else None,
         "closed": dossier.closed_at is not None,
         "outcome": dossier.outcome,
@@ -84,7 +84,16 @@ def staff_view(dossier: Dossier, clock: Clock) -> dict[str, Any]:
         "received_by": dossier.received_by.username if dossier.received_by else None,
         "register_book": dossier.register_book,
         "register_entry": dossier.register_entry,
-        "next_statuses": [int(s) for s in lifecycle.next_statuses(dossier.status)],
+        "next_statuses": [int(s) for s in lifecycle.next_statuses(
+            dossier.status, taken_on=dossier.due_at is not None)],
+        "online": dossier.submitted_online,
+        "files": [{"id": f.id, "document": f.document, "name": f.original_name,
+                   "content_type": f.content_type, "size": f.size, "sha256": f.sha256}
+                  for f in dossier.files],
+        "collected_by": ({"name": dossier.collected_by_name,
+                          "relation": dossier.collected_by_relationship.value
+                          if dossier.collected_by_relationship else None}
+                         if dossier.collected_by_name else None),
         "history": [
             {"status": int(e.to_status), "from": int(e.from_status) if e.from_status else None,
              "kind": e.kind, "at": e.at.isoformat(), "actor": e.actor, "note": e.note,
@@ -96,6 +105,7 @@ def staff_view(dossier: Dossier, clock: Clock) -> dict[str, Any]:
 
 
 def due_soon_item(dossier: Dossier, clock: Clock) -> dict[str, Any]:
+    assert dossier.due_at is not None  # due soon: its clock runs
     return {
         "code": dossier.code,
         "procedure": dossier.procedure.name,
@@ -187,12 +197,15 @@ def dossier_figures(session: Session, hall: Hall | None, date_from: date, date_t
     """Dossiers received and completed (early, on time, late) between two hall-local dates,
     both included, per sector of each hall; `hall` None: every hall.
 
-    Received counts by the date received; completed by the date the dossier reached
+    Received counts by the date received (for an online dossier, the date it was submitted,
+    once the hall accepted it: one still waiting, or refused at intake, was never received);
+    completed by the date the dossier reached
     "done" (9), which is also what early / on time / late judge. Two grouped queries on
     indexed dates, so a province's month takes milliseconds, not a scan of its years.
     """
     received_q = (select(Dossier.hall_id, Dossier.sector_id, func.count())
-                  .where(Dossier.day >= date_from, Dossier.day <= date_to)
+                  .where(Dossier.day >= date_from, Dossier.day <= date_to,
+                         Dossier.due_at.is_not(None))
                   .group_by(Dossier.hall_id, Dossier.sector_id))
     completed_q = (select(Dossier.hall_id, Dossier.sector_id, Dossier.outcome, func.count())
                    .where(Dossier.completed_day >= date_from, Dossier.completed_day <= date_to)

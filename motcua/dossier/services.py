@@ -37,15 +37,18 @@ from motcua.dossier.errors import (
     TransitionRefused,
 )
 from motcua.dossier.models import (
+    CollectorRelation,
     Delivery,
     Dossier,
     DossierEvent,
+    DossierFile,
     DossierStatus,
     Holiday,
     HolidayKind,
     Procedure,
 )
 from motcua.dossier.settings import DossierSettings
+from motcua.dossier.uploads import Upload
 from motcua.queue.demo import DEMO_HALL
 from motcua.queue.models import Counter, Hall, Sector, TicketEvent
 from motcua.queue.numbering import next_in_sequence
@@ -56,6 +59,8 @@ PHONE = re.compile(r"\+?\d{8,12}")
 MAX_SETS = 50
 MAX_COUNT = 99
 DUE_SOON = timedelta(hours=24)
+# Who registered a dossier online, in its log: a citizen, with no account.
+ONLINE_APPLICANT = Actor(kind="citizen", name="online")
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,25 @@ class Intake:
     documents: tuple[HandedDocument, ...]
     sets: int = 1
     delivery: Delivery = Delivery.COUNTER
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A dossier registered online: no counter, no ticket, the documents as checked files."""
+
+    procedure_code: str
+    applicant: Applicant
+    files: tuple[Upload, ...]
+    delivery: Delivery = Delivery.COUNTER
+
+
+@dataclass(frozen=True)
+class Collector:
+    """Who collects a result at hand-back: recorded in fields, the ID number only hashed."""
+
+    name: str
+    relation: CollectorRelation
+    id_card: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,8 +290,9 @@ def _announce(uow: UnitOfWork, name: EventName, dossier: Dossier, **extra: Any) 
     uow.publish(Event(
         name=name, hall=dossier.hall.code,
         counter_number=dossier.counter.number if dossier.counter else None,
-        payload={"code": dossier.code, "status": int(dossier.status),
-                 "sector": dossier.sector.code, "due_at": dossier.due_at.isoformat(), **extra}))
+        payload={"dossier": dossier.id, "code": dossier.code, "status": int(dossier.status),
+                 "sector": dossier.sector.code,
+                 "due_at": dossier.due_at.isoformat() if dossier.due_at else None, **extra}))
 
 
 # --- intake ---------------------------------------------------------------------------------
@@ -311,6 +336,14 @@ def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
     return Applicant(name=name, phone=phone, address=address, id_card=id_card, born=applicant.born)
 
 
+def _numbered(session: Session, agency: str, day: date) -> dict[str, Any]:
+    """The dossier's code (its number of the day) and its entry in the year's register book."""
+    sequence = next_in_sequence(session, f"dossier:{agency}", day)
+    entry = next_in_sequence(session, f"dossier-book:{agency}", date(day.year, 1, 1))
+    return {"code": f"{agency}-{day:%y%m%d}-{sequence:04d}", "sequence": sequence,
+            "register_book": f"{day.year}", "register_entry": entry}
+
+
 @use_case
 def receive_dossier(
     uow: UnitOfWork,
@@ -344,12 +377,9 @@ def receive_dossier(
     now = uow.clock.now()
     day = local_day(uow.clock, hall.time_zone)
     due = hall_calendar(session, hall, day).due_at(now, procedure.processing_time, procedure.unit)
-    sequence = next_in_sequence(session, f"dossier:{agency}", day)
-    entry = next_in_sequence(session, f"dossier-book:{agency}", date(day.year, 1, 1))
     dossier = Dossier(
-        code=f"{agency}-{day:%y%m%d}-{sequence:04d}",
-        hall=hall, agency_code=agency, day=day, sequence=sequence,
-        register_book=f"{day.year}", register_entry=entry,
+        **_numbered(session, agency, day),
+        hall=hall, agency_code=agency, day=day,
         procedure=procedure, sector_id=procedure.sector_id, ticket=ticket, counter=counter,
         received_by_id=actor.user_id,
         applicant_name=applicant.name, applicant_phone=applicant.phone,
@@ -369,6 +399,95 @@ def receive_dossier(
     return dossier
 
 
+# --- online registration --------------------------------------------------------------------
+
+
+def _checked_files(procedure: Procedure, files: tuple[Upload, ...], max_files: int) -> list[dict[str, Any]]:
+    """Every document of the procedure has at least one file, and no file is for another."""
+    forms = {d["name"]: d.get("form") for d in procedure.documents}
+    if len(files) > max_files:
+        raise BadInput(N_("Tối đa %(max)d tệp cho một hồ sơ."), "files", max=max_files)
+    for upload in files:
+        if upload.document not in forms:
+            raise BadInput(N_("“%(name)s” không có trong thành phần hồ sơ của thủ tục này."),
+                           "files", name=upload.document)
+    counts = {name: sum(1 for f in files if f.document == name) for name in forms}
+    missing = [name for name, count in counts.items() if not count]
+    if missing:
+        raise BadInput(N_("Hãy gửi tệp của “%(name)s”."), "files", name=missing[0])
+    # Electronic copies: what the receipt lists once the hall accepts the dossier.
+    return [{"name": name, "form": forms[name], "originals": 0, "copies": count}
+            for name, count in counts.items()]
+
+
+@use_case
+def submit_online(
+    uow: UnitOfWork,
+    *,
+    hall_code: str,
+    registration: Registration,
+    installation: Installation,
+    max_files: int = 10,
+) -> Dossier:
+    """Register a dossier online: "Mới đăng ký" (1), with a code and secrets to follow it.
+
+    The files were checked and stored by their hash before (`motcua.dossier.uploads`), so
+    running this again on a busy database stores nothing twice. The due date is not set:
+    the clock starts when a counter accepts the dossier.
+    """
+    applicant = _checked_applicant(registration.applicant, registration.delivery)
+    if not applicant.phone:
+        raise BadInput(N_("Hãy nhập số điện thoại để bộ phận một cửa liên hệ được."), "phone")
+    session = uow.session
+    hall = get_hall(session, hall_code)
+    procedure = get_procedure(session, hall, registration.procedure_code)
+    documents = _checked_files(procedure, registration.files, max_files)
+    agency = agency_code_of(hall, installation)
+    now = uow.clock.now()
+    day = local_day(uow.clock, hall.time_zone)
+    dossier = Dossier(
+        **_numbered(session, agency, day),
+        hall=hall, agency_code=agency, day=day,
+        procedure=procedure, sector_id=procedure.sector_id,
+        applicant_name=applicant.name, applicant_phone=applicant.phone,
+        applicant_address=applicant.address,
+        id_card_digest=(access.id_card_digest(applicant.id_card, installation.id_card_key)
+                        if applicant.id_card else None),
+        documents=documents, sets=1, delivery=registration.delivery,
+        processing_time=procedure.processing_time, unit=procedure.unit,
+        status=DossierStatus.SUBMITTED, submitted_online=True, received_at=now, due_at=None,
+        qr_secret=access.new_qr_secret(), short_secret=access.new_short_secret(),
+        files=[DossierFile(document=f.document, original_name=f.original_name,
+                           content_type=f.content_type, size=f.size, sha256=f.sha256,
+                           uploaded_at=now) for f in registration.files],
+    )
+    session.add(dossier)
+    session.flush()
+    _log(uow, dossier, "submitted_online", ONLINE_APPLICANT, from_status=None, procedure=procedure.code,
+         files=len(registration.files))
+    _announce(uow, EventName.DOSSIER_SUBMITTED_ONLINE, dossier)
+    return dossier
+
+
+def online_queue(session: Session, hall: Hall) -> list[Dossier]:
+    """Dossiers registered online that wait for a counter's decision, oldest first."""
+    return list(session.scalars(
+        select(Dossier)
+        .where(Dossier.hall_id == hall.id, Dossier.submitted_online.is_(True),
+               Dossier.due_at.is_(None),
+               Dossier.status.in_([DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED]))
+        .options(selectinload(Dossier.procedure), selectinload(Dossier.sector),
+                 selectinload(Dossier.files))
+        .order_by(Dossier.id)))
+
+
+def get_file(dossier: Dossier, file_id: int) -> DossierFile:
+    found = next((f for f in dossier.files if f.id == file_id), None)
+    if found is None:
+        raise DossierNotFound(N_("Hồ sơ %(code)s không có tệp này."), code=dossier.code)
+    return found
+
+
 # --- the lifecycle --------------------------------------------------------------------------
 
 
@@ -383,10 +502,55 @@ def change_status(
 ) -> Dossier:
     """Move a dossier along the allowed transitions, keeping its clock and its outcome.
 
-    Into "supplement requested" (5) the clock stops; out of it the due date moves by the
-    working time it stood still. Reaching "done" (9) fixes early / on time / late.
-    Refused, withdrawn, stopped and returned close the dossier.
+    Accepting an online dossier (1 or 5 → 2) starts its clock: the due date counts from
+    now. Into "supplement requested" (5) the clock stops; out of it the due date moves by
+    the working time it stood still. Reaching "done" (9) fixes early / on time / late.
+    Refused, withdrawn, stopped and returned close the dossier; returning it needs who
+    collected the result (`hand_back`).
     """
+    return _move(uow, code=code, status=status, actor=actor, note=note)
+
+
+@use_case
+def hand_back(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    actor: Actor,
+    collector: Collector,
+    installation: Installation,
+    note: str | None = None,
+) -> Dossier:
+    """Return the result (9 → 10), recording who collected it: name, relation and the
+    ID number as a digest (the applicant's or an authorised person's), not free text."""
+    name = " ".join(collector.name.split())
+    if not name or len(name) > 200:
+        raise BadInput(N_("Hãy nhập họ tên người nhận kết quả (tối đa 200 ký tự)."),
+                       "collector_name")
+    digest = None
+    if collector.relation != CollectorRelation.POST:
+        id_card = access.normalise_id_card(collector.id_card or "")
+        if id_card is None:
+            raise BadInput(N_("Số CMND/CCCD của người nhận phải có 9 hoặc 12 chữ số."),
+                           "collector_id_card")
+        digest = access.id_card_digest(id_card, installation.id_card_key)
+    return _move(uow, code=code, status=DossierStatus.RETURNED, actor=actor, note=note,
+                 collected=(name, collector.relation, digest))
+
+
+# Besides DOSSIER_STATUS_CHANGED, for the citizen's notifications.
+_TOLD_TO_THE_CITIZEN = {
+    DossierStatus.ACCEPTED: EventName.DOSSIER_ACCEPTED,
+    DossierStatus.SUPPLEMENT_REQUESTED: EventName.DOSSIER_SUPPLEMENT_REQUESTED,
+    DossierStatus.REFUSED: EventName.DOSSIER_REFUSED,
+}
+
+
+def _move(uow: UnitOfWork, *, code: str, status: DossierStatus, actor: Actor,
+          note: str | None,
+          collected: tuple[str, CollectorRelation, str | None] | None = None) -> Dossier:
+    """The one way a status changes; `collected`: who took the result (name, relation,
+    ID digest), which returning it (10) needs."""
     note = " ".join((note or "").split()) or None
     if note and len(note) > 1000:
         raise BadInput(N_("Ghi chú quá dài (tối đa 1000 ký tự)."), "note")
@@ -399,14 +563,30 @@ def change_status(
     hall = dossier.hall
     _require_hall_staff(actor, hall)
     before = dossier.status
-    if not lifecycle.may_move(before, status):
+    if not lifecycle.may_move(before, status, taken_on=dossier.due_at is not None):
         raise TransitionRefused(
             N_("Hồ sơ đang ở trạng thái “%(current)s”, không chuyển sang “%(wanted)s” được."),
             "status", current=lifecycle.OFFICIAL_NAMES[before],
             wanted=lifecycle.OFFICIAL_NAMES[status])
     now = uow.clock.now()
     data: dict[str, Any] = {}
-    if before == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
+    if status == DossierStatus.RETURNED:
+        if collected is None:
+            raise BadInput(N_("Trả kết quả cần ghi người nhận: hãy dùng mục “Trả kết quả”."),
+                           "status")
+        (dossier.collected_by_name, dossier.collected_by_relationship,
+         dossier.collected_by_id_card_digest) = collected
+        data["relation"] = collected[1].value
+    if status == DossierStatus.ACCEPTED:
+        day = local_day(uow.clock, hall.time_zone)
+        dossier.received_at = now
+        dossier.due_at = hall_calendar(session, hall, day).due_at(
+            now, dossier.processing_time, dossier.unit)
+        dossier.received_by_id = actor.user_id
+        dossier.paused_at = None
+        data["due_after"] = dossier.due_at.isoformat()
+    elif (before == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None
+            and dossier.due_at is not None):
         paused_day = dossier.paused_at.astimezone(ZoneInfo(hall.time_zone)).date()
         calendar = hall_calendar(session, hall, paused_day)
         moved = calendar.extend_for_pause(dossier.due_at, dossier.paused_at, now)
@@ -414,9 +594,10 @@ def change_status(
                     due_before=dossier.due_at.isoformat(), due_after=moved.isoformat())
         dossier.due_at = moved
         dossier.paused_at = None
-    if status == DossierStatus.SUPPLEMENT_REQUESTED:
-        dossier.paused_at = now
+    if status == DossierStatus.SUPPLEMENT_REQUESTED and dossier.due_at is not None:
+        dossier.paused_at = now  # an online dossier not yet accepted has no clock to stop
     if status == DossierStatus.DONE:
+        assert dossier.due_at is not None  # only a dossier taken on gets this far
         dossier.completed_at = now
         dossier.completed_day = local_day(uow.clock, hall.time_zone)
         dossier.outcome = classify(now, dossier.due_at, hall.time_zone).value
@@ -426,6 +607,8 @@ def change_status(
     dossier.status = status
     _log(uow, dossier, "status_changed", actor, from_status=before, note=note, **data)
     _announce(uow, EventName.DOSSIER_STATUS_CHANGED, dossier, previous=int(before))
+    if status in _TOLD_TO_THE_CITIZEN:
+        _announce(uow, _TOLD_TO_THE_CITIZEN[status], dossier, previous=int(before))
     return dossier
 
 

@@ -64,6 +64,12 @@ def delivery_names() -> dict[str, str]:
     return {"counter": _("Tại bộ phận một cửa"), "post": _("Qua bưu điện")}
 
 
+def relation_names() -> dict[str, str]:
+    """Who collected a result (`CollectorRelation`)."""
+    return {"self": _("Người nộp hồ sơ"), "authorised": _("Người được ủy quyền"),
+            "legal_rep": _("Người đại diện theo pháp luật"), "post": _("Bưu điện (trả qua bưu chính)")}
+
+
 def processing_time(amount: float, unit: str, lang: str) -> str:
     number = f"{amount:g}"
     return f"{number.replace('.', ',') if lang == 'vi' else number} {unit_names()[unit]}"

@@ -18,6 +18,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -30,13 +31,16 @@ from motcua.core.actors import Actor, Role
 from motcua.web.errors import answers_json, error_screen
 from motcua.core.clock import local_day
 from motcua.core.errors import N_, DomainError
-from motcua.dossier import lifecycle, readmodels, services, texts
+from motcua.dossier import lifecycle, readmodels, services, texts, uploads
 from motcua.dossier.cccd import UnreadableCard, parse_chip_card
-from motcua.dossier.errors import BadInput, DossierNotFound, NotAllowed
-from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
+from motcua.dossier.errors import BadInput, DossierNotFound, NotAllowed, TransitionRefused
+from motcua.dossier.models import CollectorRelation, Delivery, Dossier, DossierStatus, Procedure
+from motcua.dossier.notice import TITLES as NOTICE_TITLES
+from motcua.dossier.notice import notice_document
+from motcua.dossier.online import upload_folder
 from motcua.dossier.receipt import receipt_document
 from motcua.dossier.installation import installation
-from motcua.dossier.printing import print_receipt, receipt_slip
+from motcua.dossier.printing import notice_slip, print_notice, print_receipt, receipt_slip
 from motcua.inputs import db_int
 from motcua.printer.models import PrintJobStatus
 from motcua.queue.models import Counter, Hall
@@ -77,7 +81,8 @@ def _error_page(status: int, title: str, message: str, _exc: Exception) -> Respo
 
 def _page_words() -> dict[str, Any]:
     return {"statuses": texts.status_names(), "outcomes": texts.outcome_names(),
-            "forms": texts.form_names(), "deliveries": texts.delivery_names()}
+            "forms": texts.form_names(), "deliveries": texts.delivery_names(),
+            "relations": texts.relation_names()}
 
 
 def _counter_of(hall: Hall) -> Counter:
@@ -231,6 +236,15 @@ def hall_dossiers(hall_code: str) -> ResponseReturnValue:
         counter=request.args.get("counter", type=db_int))
 
 
+def _received_dossier(hall: Hall, code: str) -> Dossier:
+    """A dossier the hall took on: only those have a receipt (a due date to print)."""
+    found = _hall_dossier(hall, code)
+    if found.due_at is None:
+        raise TransitionRefused(N_("Hồ sơ %(code)s chưa được tiếp nhận: chưa có giấy hẹn."),
+                                code=found.code)
+    return found
+
+
 def _hall_dossier(hall: Hall, code: str) -> Dossier:
     dossier = services.get_dossier(db(), code)
     if dossier.hall_id != hall.id:
@@ -247,7 +261,8 @@ def dossier(hall_code: str, code: str) -> ResponseReturnValue:
 
 
 def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: str = "",
-                  status: int = 200) -> ResponseReturnValue:
+                  status: int = 200, hand_back_error: str | None = None,
+                  hand_back_form: dict[str, str] | None = None) -> ResponseReturnValue:
     clock = runtime().clock
     view = readmodels.staff_view(found, clock)
     history = [
@@ -263,7 +278,12 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
         explained=texts.status_explained(found.delivery == Delivery.POST),
         processing=texts.processing_time(found.processing_time, found.unit, _lang()),
         moment=lambda instant: texts.moment(instant, hall.time_zone),
-        next_statuses=lifecycle.next_statuses(found.status), needs_note=lifecycle.NEEDS_NOTE,
+        # Returning the result has its own form, with who collected it.
+        next_statuses=[s for s in lifecycle.next_statuses(found.status, taken_on=found.due_at is not None)
+                       if s != DossierStatus.RETURNED],
+        needs_note=lifecycle.NEEDS_NOTE,
+        notice=any(e.to_status in NOTICE_TITLES for e in found.events),
+        hand_back_error=hand_back_error, hand_back_form=hand_back_form or {},
         error=error, note=note, counter=request.args.get("counter", type=db_int),
         manager=_user().role in (Role.ADMIN, Role.SUPERVISOR)), status
 
@@ -279,14 +299,81 @@ def change_status(hall_code: str, code: str) -> ResponseReturnValue:
     except ValueError:
         return _dossier_page(hall, found, _("Hãy chọn trạng thái mới."), note, 422)
     try:
-        services.change_status(ports(), code=found.code, status=wanted, actor=_actor(), note=note)
+        changed = services.change_status(ports(), code=found.code, status=wanted, actor=_actor(),
+                                         note=note)
     except DomainError as exc:
         return _dossier_page(hall, services.get_dossier(db(), code), exc.translated(_), note,
                              422 if isinstance(exc, BadInput) else 409)
     flash(_("Hồ sơ %(code)s: %(status)s.", code=found.code,
             status=texts.status_names()[wanted]), "ok")
+    if wanted in NOTICE_TITLES:
+        _print_notice(changed)
     return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
                             counter=request.args.get("counter", type=db_int)), 303)
+
+
+def _print_notice(found: Dossier) -> None:
+    """The refusal or supplement slip, on the printer of the counter the officer works at."""
+    user = _user()
+    job = print_notice(found, user.full_name or user.username, _actor().label,
+                       request.args.get("counter", type=db_int))
+    if job.status == PrintJobStatus.FAILED:
+        flash(_("Chưa in được phiếu: hãy kiểm tra máy in rồi in lại."), "error")
+
+
+@bp.post("/<hall_code>/<code>/hand-back")
+@login_required
+def hand_back(hall_code: str, code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    found = _hall_dossier(hall, code)
+    form = request.form.to_dict()
+    try:
+        relation = CollectorRelation(form.get("collector_relation", ""))
+    except ValueError:
+        return _dossier_page(hall, found, hand_back_error=_("Hãy chọn người nhận là ai."),
+                             hand_back_form=form, status=422)
+    collector = services.Collector(name=form.get("collector_name", ""), relation=relation,
+                                   id_card=form.get("collector_id_card") or None)
+    try:
+        services.hand_back(ports(), code=found.code, actor=_actor(), collector=collector,
+                           installation=installation())
+    except DomainError as exc:
+        return _dossier_page(hall, services.get_dossier(db(), code), hand_back_error=exc.translated(_),
+                             hand_back_form=form, status=422 if isinstance(exc, BadInput) else 409)
+    flash(_("Hồ sơ %(code)s: đã trả kết quả.", code=found.code), "ok")
+    return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
+                            counter=request.args.get("counter", type=db_int)), 303)
+
+
+# --- online dossiers ------------------------------------------------------------------------
+
+
+@bp.get("/<hall_code>/online")
+@login_required
+def online_queue(hall_code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    return render_template(
+        "dossier/online_queue.html", hall=hall, waiting=services.online_queue(db(), hall),
+        words=_page_words(), moment=lambda instant: texts.moment(instant, hall.time_zone),
+        counter=request.args.get("counter", type=db_int))
+
+
+@bp.get("/<hall_code>/<code>/files/<int:file_id>")
+@login_required
+def online_file(hall_code: str, code: str, file_id: int) -> Response:
+    """A file of an online dossier, as an attachment with the type read from its content,
+    so a browser never runs it as a page."""
+    found = _hall_dossier(_staff_hall(hall_code), code)
+    kept = services.get_file(found, file_id)
+    path = uploads.path_of(upload_folder(), kept.sha256)
+    if not path.is_file():
+        raise DossierNotFound(N_("Tệp “%(name)s” của hồ sơ %(code)s không còn trên máy chủ."),
+                              name=kept.original_name, code=found.code)
+    response = send_file(path, mimetype=kept.content_type,
+                         as_attachment=True, download_name=kept.original_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- the receipt ----------------------------------------------------------------------------
@@ -303,7 +390,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 @bp.get("/<hall_code>/<code>/receipt.pdf")
 @login_required
 def receipt_a4(hall_code: str, code: str) -> Response:
-    found = _hall_dossier(_staff_hall(hall_code), code)
+    found = _received_dossier(_staff_hall(hall_code), code)
     from motcua.dossier.receipt_pdf import receipt_pdf  # fpdf2 only where a PDF is asked for
 
     return _download(receipt_pdf(receipt_slip(found)), "application/pdf",
@@ -313,18 +400,48 @@ def receipt_a4(hall_code: str, code: str) -> Response:
 @bp.get("/<hall_code>/<code>/receipt.png")
 @login_required
 def receipt_preview(hall_code: str, code: str) -> Response:
-    found = _hall_dossier(_staff_hall(hall_code), code)
+    found = _received_dossier(_staff_hall(hall_code), code)
     from motcua.printer.device.render import preview_png  # Pillow only where a preview is asked for
 
     return _download(preview_png(receipt_document(receipt_slip(found))), "image/png",
                      f"giay-hen-{found.code}.png")
 
 
+def _noticed_dossier(hall: Hall, code: str) -> Dossier:
+    """A dossier that was refused or asked for a supplement: only those have a slip."""
+    found = _hall_dossier(hall, code)
+    if not any(e.to_status in NOTICE_TITLES for e in found.events):
+        raise TransitionRefused(N_("Hồ sơ %(code)s chưa bị từ chối hay yêu cầu bổ sung: không có "
+                                   "phiếu nào."), code=found.code)
+    return found
+
+
+@bp.get("/<hall_code>/<code>/notice.png")
+@login_required
+def notice_preview(hall_code: str, code: str) -> Response:
+    found = _noticed_dossier(_staff_hall(hall_code), code)
+    from motcua.printer.device.render import preview_png
+
+    user = _user()
+    return _download(preview_png(notice_document(notice_slip(found, user.full_name or user.username))),
+                     "image/png", f"phieu-{found.code}.png")
+
+
+@bp.post("/<hall_code>/<code>/notice/print")
+@login_required
+def print_notice_again(hall_code: str, code: str) -> ResponseReturnValue:
+    hall = _staff_hall(hall_code)
+    found = _noticed_dossier(hall, code)
+    _print_notice(found)
+    return redirect(url_for(".dossier", hall_code=hall.code, code=found.code,
+                            counter=request.args.get("counter", type=db_int)), 303)
+
+
 @bp.post("/<hall_code>/<code>/print")
 @login_required
 def print_again(hall_code: str, code: str) -> ResponseReturnValue:
     hall = _staff_hall(hall_code)
-    found = _hall_dossier(hall, code)
+    found = _received_dossier(hall, code)
     if print_receipt(found, _actor().label).status == PrintJobStatus.FAILED:
         flash(_("Chưa in được giấy hẹn: hãy kiểm tra máy in, hoặc in bản A4."), "error")
     else:

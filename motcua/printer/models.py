@@ -33,6 +33,7 @@ class PrintJobKind(str, enum.Enum):
     TICKET = "ticket"
     RECEIPT = "receipt"
     CHECKLIST = "checklist"  # what to bring for a procedure, printed at the kiosk
+    NOTICE = "notice"  # a dossier refused or waiting for a supplement
     TEST = "test"
 
 

@@ -61,6 +61,11 @@ def procedure_page_url(hall_code: str, procedure_code: str) -> str:
     return public_url("procedures.procedure_page", hall=hall_code, code=procedure_code)
 
 
+def online_registration_url(hall_code: str) -> str:
+    """Where citizens register a dossier online before coming to the hall."""
+    return public_url("online.form", hall_code=hall_code)
+
+
 def kiosk_setup_url(hall_code: str, token: str) -> str:
     """Opened once on a kiosk PC: registers that browser as the kiosk of the token."""
     return public_url("kiosk.setup", hall=hall_code, token=token)

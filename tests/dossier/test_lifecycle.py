@@ -14,16 +14,17 @@ from motcua.dossier.models import DossierEvent
 from motcua.dossier.models import DossierStatus as S
 from motcua.core.actors import Role
 from motcua.core.actors import Actor
-from tests.dossier.support import prepare, receive, serve_a_citizen
+from motcua.dossier.models import CollectorRelation
+from tests.dossier.support import INSTALLATION, prepare, receive, serve_a_citizen
 from tests.support import hall_time
 
 # Written out here, not read from lifecycle.ALLOWED: the test is the second opinion.
 EXPECTED = {
-    S.SUBMITTED: {S.ACCEPTED, S.REFUSED, S.WITHDRAWN},
+    S.SUBMITTED: {S.ACCEPTED, S.REFUSED, S.SUPPLEMENT_REQUESTED, S.WITHDRAWN},
     S.ACCEPTED: {S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_FEES, S.WITHDRAWN, S.STOPPED, S.DONE},
     S.REFUSED: set(),
     S.IN_PROCESS: {S.SUPPLEMENT_REQUESTED, S.AWAITING_FEES, S.WITHDRAWN, S.STOPPED, S.DONE},
-    S.SUPPLEMENT_REQUESTED: {S.IN_PROCESS, S.WITHDRAWN, S.STOPPED},
+    S.SUPPLEMENT_REQUESTED: {S.ACCEPTED, S.REFUSED, S.IN_PROCESS, S.WITHDRAWN, S.STOPPED},
     S.AWAITING_FEES: {S.IN_PROCESS, S.DONE, S.WITHDRAWN, S.STOPPED},
     S.WITHDRAWN: set(),
     S.STOPPED: set(),
@@ -39,7 +40,19 @@ def officer(ports, demo_hall):
 
 
 def move(ports, actor, dossier, status, note="lý do ghi rõ"):
+    if status == S.RETURNED:
+        return dossiers.hand_back(ports, code=dossier.code, actor=actor, note=note,
+                                  collector=dossiers.Collector("Nguyễn Văn Minh", CollectorRelation.SELF,
+                                                               "079123456789"),
+                                  installation=INSTALLATION)
     return dossiers.change_status(ports, code=dossier.code, status=status, actor=actor, note=note)
+
+
+# Accepting and refusing are decisions at intake: never for a dossier the hall took on, and
+# before that, nothing but them, a supplement request or a withdrawal.
+TAKEN_ON = {start: targets - {S.ACCEPTED, S.REFUSED} for start, targets in EXPECTED.items()}
+NOT_TAKEN_ON = {S.SUBMITTED: {S.ACCEPTED, S.REFUSED, S.SUPPLEMENT_REQUESTED, S.WITHDRAWN},
+                S.SUPPLEMENT_REQUESTED: {S.ACCEPTED, S.REFUSED, S.WITHDRAWN}}
 
 
 def test_the_table_in_the_code_is_the_expected_one():
@@ -47,14 +60,19 @@ def test_the_table_in_the_code_is_the_expected_one():
     assert {S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED} == lifecycle.CLOSING
 
 
-@pytest.mark.parametrize("start", list(S), ids=lambda s: s.name.lower())
-def test_every_transition_from_a_status_is_allowed_or_refused_as_the_table_says(ports, officer, start):
+@pytest.mark.parametrize("start, taken_on", [(s, True) for s in S] + [(s, False) for s in NOT_TAKEN_ON],
+                         ids=lambda v: v.name.lower() if isinstance(v, S) else ("taken_on" if v else "online"))
+def test_every_transition_from_a_status_is_allowed_or_refused_as_the_table_says(ports, officer, start,
+                                                                                taken_on):
+    expected = (TAKEN_ON if taken_on else NOT_TAKEN_ON)[start]
     for target in S:
         dossier = receive(ports, officer)
         dossier.status = start
-        dossier.paused_at = ports.clock.now() if start == S.SUPPLEMENT_REQUESTED else None
+        dossier.paused_at = ports.clock.now() if start == S.SUPPLEMENT_REQUESTED and taken_on else None
+        if not taken_on:
+            dossier.due_at = None
         ports.session.commit()
-        if target in EXPECTED[start]:
+        if target in expected:
             moved = move(ports, officer, dossier, target)
             assert moved.status == target
             last = ports.session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
@@ -73,7 +91,7 @@ def test_every_transition_from_a_status_is_allowed_or_refused_as_the_table_says(
 def test_statuses_that_concern_the_citizen_need_a_note(ports, officer, status):
     dossier = receive(ports, officer)
     if status == S.REFUSED:
-        dossier.status = S.SUBMITTED
+        dossier.status, dossier.due_at = S.SUBMITTED, None
         ports.session.commit()
     with pytest.raises(BadInput) as refused:
         move(ports, officer, dossier, status, note="   ")

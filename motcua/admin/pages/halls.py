@@ -10,6 +10,7 @@ from motcua.changes import audit
 from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import _, bp, explain, field_errors, page, signed_in_actor, viewed_hall
 from motcua.core.errors import DomainError
+from motcua.dossier.installation import installation
 from motcua.queue.models import Hall
 from motcua.queue.services import settings_of
 from motcua.web import db, ports
@@ -46,6 +47,9 @@ def hall(hall: str) -> Any:
             if request.form.get("part") == "board":
                 halls.update_board(ports(), actor=signed_in_actor(), hall_code=hall,
                                    fields=forms.read_board(request.form))
+            elif request.form.get("part") == "dossier":
+                halls.update_agency_code(ports(), actor=signed_in_actor(), hall_code=hall,
+                                         agency_code=request.form.get("agency_code", "").strip() or None)
             else:
                 halls.update_hall(ports(), actor=signed_in_actor(), hall_code=hall,
                                   fields=forms.read_hall(request.form))
@@ -58,4 +62,6 @@ def hall(hall: str) -> Any:
             return redirect(url_for(".hall", hall=hall))
     return page("admin/hall.html", found, "hall", 422 if errors else 200, errors=errors,
                 form=request.form if errors else None, settings=settings_of(found),
-                part=request.form.get("part"))
+                part=request.form.get("part"),
+                agency_code=(found.settings or {}).get("agency_code") or "",
+                default_agency_code=installation().agency_code)
