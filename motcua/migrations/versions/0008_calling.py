@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_calling'
-down_revision = '0007_revocation'
+revision = "0008_calling"
+down_revision = "0007_revocation"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Notifications to citizens: the outbox, the phone given for a ticket, a hall's channel.
 
-Revision ID: 0008_notify
-Revises: 0007_revocation
+Revision ID: 0012_notify
+Revises: 0011_booking
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import motcua.core.db
 
-revision = '0008_notify'
-down_revision = '0007_revocation'
+revision = "0012_notify"
+down_revision = "0011_booking"
 branch_labels = None
 depends_on = None
 

@@ -2,16 +2,16 @@
 and legal basis, for the kiosk's and the phone's procedure pages and the printed checklist;
 and the applicant's date of birth, which scanning the chip ID card at intake fills.
 
-Revision ID: 0008_catalogue
-Revises: 0007_revocation
+Revision ID: 0013_catalogue
+Revises: 0012_notify
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_catalogue'
-down_revision = '0007_revocation'
+revision = "0013_catalogue"
+down_revision = "0012_notify"
 branch_labels = None
 depends_on = None
 

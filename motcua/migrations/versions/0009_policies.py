@@ -1,16 +1,16 @@
 """Counters assigned by load: the sectors each officer may serve (staff_qualifications), and a
 schedule on each of a counter's sectors (hours and weekdays, in hall time).
 
-Revision ID: 0008_policies
-Revises: 0007_revocation
+Revision ID: 0009_policies
+Revises: 0008_calling
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_policies'
-down_revision = '0007_revocation'
+revision = "0009_policies"
+down_revision = "0008_calling"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 phone numbers within their limits; a ticket's appointment time and a counter's streak of
 appointment calls.
 
-Revision ID: 0008_booking
-Revises: 0007_revocation
+Revision ID: 0011_booking
+Revises: 0010_estimates
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import motcua.core.db
 
-revision = '0008_booking'
-down_revision = '0007_revocation'
+revision = "0011_booking"
+down_revision = "0010_estimates"
 branch_labels = None
 depends_on = None
 

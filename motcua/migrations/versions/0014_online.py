@@ -2,8 +2,8 @@
 public figures' covering index gains the due date, as only dossiers taken on count as
 received), their uploaded files, and who collected a result at hand-back.
 
-Revision ID: 0008_online
-Revises: 0007_revocation
+Revision ID: 0014_online
+Revises: 0013_catalogue
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import motcua.core.db
 
-revision = '0008_online'
-down_revision = '0007_revocation'
+revision = "0014_online"
+down_revision = "0013_catalogue"
 branch_labels = None
 depends_on = None
 

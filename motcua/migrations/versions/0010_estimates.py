@@ -1,8 +1,8 @@
 """Wait estimates that hold: the estimate told to each citizen at issue (point and range) and
 the time the ticket was first called, so reports measure the estimate against the real wait.
 
-Revision ID: 0008_estimates
-Revises: 0007_revocation
+Revision ID: 0010_estimates
+Revises: 0009_policies
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from alembic import op
 
 import motcua.core.db
 
-revision = '0008_estimates'
-down_revision = '0007_revocation'
+revision = "0010_estimates"
+down_revision = "0009_policies"
 branch_labels = None
 depends_on = None
 
