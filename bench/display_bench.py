@@ -170,15 +170,14 @@ def _reachable(url: str) -> bool:
 
 def _prepare_database(folder: Path) -> tuple[str, str]:
     """A fresh SQLite database with the demo hall, counter 1 open and tickets waiting."""
-    from motcua.core.ports import Ports
-    from motcua.core.events import RecordingPublisher
-    from motcua.core.actors import SYSTEM
     from motcua.auth.accounts import create_api_token
+    from motcua.core.actors import SYSTEM, Role
     from motcua.core.clock import SystemClock
     from motcua.core.db import make_engine, make_session_factory
+    from motcua.core.events import RecordingPublisher
+    from motcua.core.ports import Ports
     from motcua.models import metadata
     from motcua.queue.demo import load_demo_hall
-    from motcua.core.actors import Role
     from motcua.queue.services import issue_ticket, open_counter
 
     url = f"sqlite:///{folder / 'bench.sqlite'}"

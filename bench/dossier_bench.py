@@ -32,21 +32,20 @@ from sqlalchemy.engine import make_url
 
 from motcua import create_app
 from motcua.auth.accounts import create_user
+from motcua.core.actors import SYSTEM, Actor, Role
 from motcua.core.clock import FixedClock
 from motcua.core.db import make_engine, make_session_factory
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.dossier import access, readmodels
 from motcua.dossier import services as dossiers
 from motcua.dossier.access import SHORT_ALPHABET
 from motcua.dossier.calendar import default_holidays
 from motcua.dossier.models import Dossier, Procedure
-from motcua.core.events import RecordingPublisher
 from motcua.migrate import upgrade
 from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Hall
-from motcua.core.actors import Role
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
 
 DOSSIERS = 1_000_000
 CHUNK = 50_000

@@ -22,13 +22,12 @@ from typing import Any
 
 from bench.queue_bench import FakeNetworkPrinters
 from bench.server import served
-from motcua.core.actors import SYSTEM
-from motcua.core.ports import Ports
-from motcua.core.events import RecordingPublisher
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
-from motcua.core.actors import DeviceKind
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 
 TAPS = 100
 WARM_UP_TAPS = 3  # the first taps warm the server's caches and the page's code; not measured

@@ -38,8 +38,8 @@ def extra_minutes(days: list[DayResult], baseline: list[DayResult]) -> list[floa
     """How much longer each regular citizen waited than under the baseline, same day, same
     citizen (negative: less), for those called under both."""
     extra = []
-    for day, static_day in zip(days, baseline):
-        for citizen, same in zip(day.citizens, static_day.citizens):
+    for day, static_day in zip(days, baseline, strict=True):
+        for citizen, same in zip(day.citizens, static_day.citizens, strict=True):
             waited, waited_static = _waited(citizen), _waited(same)
             if not citizen.priority and waited is not None and waited_static is not None:
                 extra.append(waited - waited_static)

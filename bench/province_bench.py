@@ -74,13 +74,12 @@ def _counts(scale: float) -> dict[str, int]:
 
 def prepare_database(url: str, counts: dict[str, int]) -> Plan:
     """A fresh schema with the province's halls, devices and tokens, and the phones' tickets."""
-    from motcua.core.ports import Ports
-    from motcua.core.events import RecordingPublisher
-    from motcua.core.actors import SYSTEM
     from motcua.auth.accounts import create_api_token, register_device
-    from motcua.core.actors import DeviceKind, Role
+    from motcua.core.actors import SYSTEM, DeviceKind, Role
     from motcua.core.clock import SystemClock
     from motcua.core.db import make_engine, make_session_factory
+    from motcua.core.events import RecordingPublisher
+    from motcua.core.ports import Ports
     from motcua.migrate import upgrade
     from motcua.models import metadata  # every component's tables
     from motcua.queue.demo import SECTORS as DEMO_SECTORS

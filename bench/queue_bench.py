@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.server import Served, served
-from motcua.core.actors import SYSTEM
-from motcua.core.ports import Ports
-from motcua.core.events import RecordingPublisher
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
-from motcua.core.actors import DeviceKind
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 
 ISSUES = 1200
 CALLS = 300

@@ -28,23 +28,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, create_engine, func, insert, select
 from sqlalchemy.engine import make_url
 
-from motcua.core.actors import SYSTEM
-from motcua.core.ports import Ports
-from motcua.core.events import RecordingPublisher
 from motcua.admin import reports
 from motcua.admin.export import report_xlsx
 from motcua.auth.accounts import create_user
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import SYSTEM, Role
 from motcua.core.clock import FixedClock
-from motcua.counter.models import Rating, RatingLevel
 from motcua.core.db import make_engine, make_session_factory
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
+from motcua.counter.models import Rating, RatingLevel
 from motcua.dossier.calendar import default_holidays
 from motcua.dossier.models import Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.services import load_demo_catalogue
 from motcua.migrate import upgrade
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Counter, Hall, Sector, Ticket, TicketEvent
-from motcua.core.accounts import StaffUser
-from motcua.core.actors import Role
 from motcua.queue.models import TicketStatus as S
 
 TICKETS = 150_000

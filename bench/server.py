@@ -13,17 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import MOTCUA
-from motcua.core.actors import SYSTEM
-from motcua.core.ports import Ports
-from motcua.core.events import RecordingPublisher
 from motcua.auth.accounts import create_api_token, register_device
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
 from motcua.core.db import Base, make_engine, make_session_factory
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.migrate import upgrade
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.core.actors import DeviceKind, Role
-
 
 
 @dataclass(frozen=True)

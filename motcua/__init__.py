@@ -27,16 +27,38 @@ def create_app(
     from flask import Flask
     from flask_babel import get_locale
 
-    from motcua import (admin, api, auth, booking, cli, counter, demo, display, dossier, inputs, kiosk,
-                        notify,
-                        printer, simulate, web)
+    from motcua import (
+        admin,
+        api,
+        auth,
+        booking,
+        cli,
+        counter,
+        demo,
+        display,
+        dossier,
+        inputs,
+        kiosk,
+        notify,
+        printer,
+        simulate,
+        web,
+    )
+    from motcua.config import behind_proxies, load_config, version_static_urls
     from motcua.core import db
     from motcua.core.clock import SystemClock
-    from motcua.config import behind_proxies, load_config, version_static_urls
-    from motcua.extensions import (add_security_headers, babel, csrf, limiter, login_manager,
-                                   select_locale, socketio)
-    from motcua.hub import bp as hub_bp
     from motcua.core.ports import Memo
+    from motcua.extensions import (
+        add_security_headers,
+        babel,
+        csrf,
+        limiter,
+        login_manager,
+        select_locale,
+        socketio,
+    )
+    from motcua.hub import bp as hub_bp
+    from motcua.web import Runtime, close_db
     from motcua.web.realtime import (
         SocketIOPublisher,
         WithoutWebSocketCompression,
@@ -44,7 +66,6 @@ def create_app(
         origin_rule,
         redis_options,
     )
-    from motcua.web import Runtime, close_db
 
     app = Flask(__name__, instance_relative_config=True)
     inputs.install(app)  # bounded `<int:…>`, no NUL bytes: before any route is added

@@ -12,8 +12,8 @@ from motcua.booking.demo import load_demo_booking
 from motcua.cli import one_line_errors
 from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.dossier.services import load_demo_catalogue
-from motcua.printer import server_printer
 from motcua.notify.settings import configure_channel
+from motcua.printer import server_printer
 from motcua.queue.demo import DEMO_ACCOUNTS, DEMO_HALL, load_demo_hall
 from motcua.web import db, ports, runtime
 from motcua.web.links import kiosk_setup_url, online_registration_url, tablet_setup_url

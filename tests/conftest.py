@@ -17,19 +17,17 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import FixedClock
 from motcua.core.db import Base, make_engine, make_session_factory
 from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.core.actors import DeviceKind, Role
-from motcua.core.ports import Ports
 from motcua.web import Runtime
-from tests.support import hall_time
+from tests.support import hall_time, system_ports
 
 SERVICE_PORTS = {5432: "postgres", 6379: "redis"}
 

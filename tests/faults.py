@@ -3,6 +3,7 @@ server going away and coming back on the same address), and kiosks issuing ticke
 as fast as they are answered."""
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -12,7 +13,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
-import contextlib
 
 
 class TcpProxy:

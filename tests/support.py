@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from motcua.auth.accounts import create_user
-from motcua.core.actors import SYSTEM
+from motcua.core.actors import SYSTEM, Actor, Role
 from motcua.core.clock import Clock
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
-from motcua.core.actors import Role
-from motcua.core.actors import Actor
 
 HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

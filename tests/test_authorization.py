@@ -25,27 +25,25 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, create_user, register_device, session_id
-from motcua.core.identity import actor_for_device, actor_for_user
+from motcua.core.accounts import ApiToken, StaffUser
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import FixedClock
-from motcua.dossier.models import DossierStatus, Holiday, HolidayKind
 from motcua.core.events import RecordingPublisher
+from motcua.core.identity import actor_for_device, actor_for_user
+from motcua.core.ports import Ports
+from motcua.dossier import uploads
+from motcua.dossier.models import DossierStatus, Holiday, HolidayKind
 from motcua.models import metadata
 from motcua.printer.models import PrintJob, PrintJobKind
 from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Hall
-from motcua.core.accounts import ApiToken, StaffUser
-from motcua.core.actors import DeviceKind, Role
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM
 from tests.auth.signing import TOKEN
-from motcua.dossier import uploads
 from tests.dossier.online_support import PDF
 from tests.dossier.support import INSTALLATION, an_intake, prepare
-from tests.support import bearer, hall_time
+from tests.support import bearer, hall_time, system_ports
 
 
 class Outcome(Enum):

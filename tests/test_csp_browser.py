@@ -11,21 +11,19 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
 from motcua.core.clock import FixedClock, SystemClock
-from motcua.dossier import services as dossiers
 from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
+from motcua.dossier import services as dossiers
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.core.accounts import StaffUser
-from motcua.core.actors import DeviceKind, Role
-from motcua.core.ports import Ports
-from motcua.core.actors import Actor
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.conftest import LiveServer, screenshot
 from tests.dossier.support import INSTALLATION, an_intake
+from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 

@@ -14,19 +14,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
-from motcua.models import metadata
-from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Sector, Ticket
-from motcua.core.actors import DeviceKind
 from tests.faults import Kiosks, TcpProxy, call
 from tests.servers import motcua_servers
+from tests.support import system_ports
 
 pytestmark = pytest.mark.slow
 

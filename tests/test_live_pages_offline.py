@@ -12,21 +12,20 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from tests.support import system_ports
 from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
 from motcua.core.clock import SystemClock
 from motcua.core.events import RecordingPublisher
-from motcua.web.realtime import HALL_NAMESPACES, TICKET_NAMESPACE
+from motcua.core.ports import Ports
 from motcua.extensions import socketio
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Sector
-from motcua.core.actors import DeviceKind, Role
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
+from motcua.web.realtime import HALL_NAMESPACES, TICKET_NAMESPACE
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.faults import TcpProxy
 from tests.kiosk.conftest import LiveHall
+from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 

@@ -11,19 +11,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
+from motcua.core.events import RecordingPublisher
 from motcua.core.identity import hash_token
+from motcua.core.ports import Ports
 from motcua.extensions import limiter
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.core.events import RecordingPublisher
-from motcua.core.ports import Ports
-from motcua.core.actors import DeviceKind
 from tests.auth.signing import csrf_token, sign_in
-from tests.support import make_officer
+from tests.support import make_officer, system_ports
 
 HALL_NAT = "203.0.113.7"  # the one address a whole hall's LAN reaches the server from
 NEIGHBOUR = "198.51.100.20"

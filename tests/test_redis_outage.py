@@ -22,22 +22,20 @@ import socketio
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import update
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
-from motcua.models import metadata
-from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Sector
-from motcua.core.actors import DeviceKind, Role
 from motcua.web.realtime import HallMessageQueue
 from tests.auth.signing import csrf_token, sign_in
 from tests.servers import RedisServer, Server, free_port, motcua_servers, redis_server
-from tests.support import make_officer
+from tests.support import make_officer, system_ports
 
 SECTOR = "dat-dai"  # served by counters 1 and 2
 COUNTERS = (1, 2)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from motcua.auth.accounts import HALL_PRINTERS, check_device, new_device_token
 from motcua.changes.audit import audited, hall_to_change, snapshot
 from motcua.changes.errors import N_, Missing
-from motcua.auth.accounts import HALL_PRINTERS, check_device, new_device_token
-from motcua.core.identity import hash_token
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor, DeviceKind
+from motcua.core.identity import hash_token
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.printer.device.urls import PrinterPolicy
 from motcua.queue.models import Hall

@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from motcua.changes.errors import N_, Problems
 from motcua.admin.counters import CounterFields
 from motcua.admin.devices import DeviceFields
 from motcua.admin.halls import BoardFields, HallFields
 from motcua.admin.sectors import SectorFields
+from motcua.changes.errors import N_, Problems
+from motcua.core.actors import DeviceKind, Role
 from motcua.display.voicepacks import VoiceFields
 from motcua.dossier.models import HolidayKind
 from motcua.inputs import hall_day
-from motcua.core.actors import DeviceKind, Role
 from motcua.queue.policy import POLICIES as CALLING_POLICIES
 from motcua.queue.settings import HallSettings
 

@@ -22,12 +22,12 @@ from motcua.core.actors import Actor
 from motcua.core.clock import local_day
 from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
+from motcua.dossier.services import AGENCY_CODE
 from motcua.queue import errors
 from motcua.queue.hours import parse_windows
 from motcua.queue.models import Hall, Ticket
 from motcua.queue.policy import POLICIES as CALLING_POLICIES
 from motcua.queue.settings import HallSettings
-from motcua.dossier.services import AGENCY_CODE
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_NOTICES = 10

@@ -19,7 +19,6 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-
 SQLITE_HEADER = b"SQLite format 3\x00"
 MOTCUA_TABLES = frozenset({"halls", "sectors", "counters", "tickets", "staff_users"})
 
@@ -185,10 +184,10 @@ def message_queue_health(redis_url: str | None, timeout: float) -> dict[str, Any
 
 def printers_health(session: Session) -> list[dict[str, Any]]:
     """Each kiosk's printer, and each printer the server drives alone, with its last job."""
-    from motcua.printer.models import PrintJob
-    from motcua.queue.models import Hall
     from motcua.core.accounts import Device
     from motcua.core.actors import DeviceKind
+    from motcua.printer.models import PrintJob
+    from motcua.queue.models import Hall
 
     last_by_device = select(func.max(PrintJob.id)).where(PrintJob.device_id.is_not(None)) \
         .group_by(PrintJob.device_id)

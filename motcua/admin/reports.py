@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from motcua.changes.errors import N_
-from motcua.queue.models import Counter, Hall, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.core.accounts import StaffUser
+from motcua.queue.models import Counter, Hall, Sector, Ticket, TicketEvent, TicketStatus
 
 MAX_DAYS = 366
 WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"),

@@ -9,9 +9,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from motcua.admin.halls import CODE, check_windows
 from motcua.changes.audit import announce, audited, diff, hall_to_change, snapshot
 from motcua.changes.errors import N_, Invalid, Missing, Problems, Refused, invalid
-from motcua.admin.halls import CODE, check_windows
 from motcua.core.actors import Actor
 from motcua.core.clock import local_day
 from motcua.core.events import EventName

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from motcua.auth.accounts import find_staff, refuse_seated, refuse_self
 from motcua.changes.audit import audited, hall_to_change, snapshot
 from motcua.changes.errors import N_, invalid
-from motcua.auth.accounts import find_staff, refuse_seated, refuse_self
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Actor, Role
 from motcua.core.uow import UnitOfWork, use_case

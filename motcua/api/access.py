@@ -5,12 +5,12 @@ from flask import request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from motcua.web.errors import ApiError
+from motcua.core.actors import Actor
 from motcua.extensions import csrf
 from motcua.queue.errors import Forbidden
 from motcua.queue.services import refuse_officer_without_person
-from motcua.core.actors import Actor
 from motcua.web import bearer_token, current_actor
+from motcua.web.errors import ApiError
 
 
 def request_actor() -> Actor:

@@ -7,19 +7,16 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from motcua.api.access import counter_actor, is_staff, request_actor, staff_actor
-from motcua.web.errors import ApiError
 from motcua.api.openapi import openapi_document
-from motcua.web.parsing import json_body
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
+from motcua.core.errors import N_
 from motcua.extensions import csrf, limiter
-from motcua.web.links import ticket_page_url
 from motcua.kiosk.services import take_ticket
 from motcua.printer import services as printing
 from motcua.printer.models import PrintJob
 from motcua.queue import readmodels, services
 from motcua.queue.models import Counter, Ticket
 from motcua.queue.services import COUNTER_STAFF_ONLY
-from motcua.core.errors import N_
 from motcua.web import (
     begin_request_write,
     current_actor,
@@ -28,6 +25,9 @@ from motcua.web import (
     ports,
     runtime,
 )
+from motcua.web.errors import ApiError
+from motcua.web.links import ticket_page_url
+from motcua.web.parsing import json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens need none; cookie sessions are checked in `request_actor`

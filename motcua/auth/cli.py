@@ -26,7 +26,6 @@ from motcua.printer import server_printer
 from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
 
-
 user_group = AppGroup("user", help="Staff accounts.")
 
 

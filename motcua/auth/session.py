@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask_login import UserMixin
 
 from motcua.auth.accounts import session_id, user_of_session
-from motcua.extensions import login_manager
 from motcua.core.accounts import StaffUser
+from motcua.extensions import login_manager
 
 
 class SignedInStaff(UserMixin):

@@ -27,8 +27,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_limiter import RouteLimit
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RouteLimit
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -41,8 +41,8 @@ from wtforms.validators import DataRequired, Length
 
 from motcua.auth.accounts import check_password, end_every_session, hash_password
 from motcua.auth.session import SignedInStaff
-from motcua.extensions import limiter, login_manager
 from motcua.core.accounts import StaffUser
+from motcua.extensions import limiter, login_manager
 from motcua.web import db, ports
 from motcua.web.links import safe_next
 

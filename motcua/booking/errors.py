@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from motcua.core.errors import N_, Conflict, InvalidInput, InvalidTransition, NotFound
 
-__all__ = ["N_", "BookingNotFound", "NoBookings", "SlotTaken", "PhoneLimitReached",
-           "SlotNotOffered", "NotToday", "NotConfirmed"]
+__all__ = [
+    "N_",
+    "BookingNotFound",
+    "NoBookings",
+    "NotConfirmed",
+    "NotToday",
+    "PhoneLimitReached",
+    "SlotNotOffered",
+    "SlotTaken",
+]
 
 
 class BookingNotFound(NotFound):

@@ -44,7 +44,8 @@ from motcua.dossier.cccd import looks_like_card, parse_chip_card
 from motcua.dossier.models import Procedure
 from motcua.kiosk.services import TakenTicket, take_ticket
 from motcua.queue.models import Hall, Sector
-from motcua.queue.services import get_hall, get_hall_and_sector, settings_of as hall_settings_of
+from motcua.queue.services import get_hall, get_hall_and_sector
+from motcua.queue.services import settings_of as hall_settings_of
 
 CODE_LENGTH = 8
 CODE = re.compile(r"\d{8}")

@@ -5,7 +5,7 @@ instant and the hall's own time zone, never from the server's local date.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, UTC
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, Enum, create_engine, event

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from motcua.core.accounts import StaffUser
 from motcua.core.db import Base
 from motcua.queue.models import Counter, Ticket
-from motcua.core.accounts import StaffUser
 
 
 class RatingLevel(str, enum.Enum):

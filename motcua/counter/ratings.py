@@ -12,12 +12,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from motcua.core.identity import device_for_token
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor, DeviceKind
 from motcua.core.clock import Clock, local_day
 from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
+from motcua.core.identity import device_for_token
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.counter.models import Rating, RatingLevel
 from motcua.queue import errors

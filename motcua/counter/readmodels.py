@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from motcua.core.accounts import StaffUser
 from motcua.core.clock import Clock, local_day
 from motcua.counter.models import Rating
 from motcua.queue import readmodels, services
 from motcua.queue.models import Counter, Hall, Ticket, TicketEvent, TicketStatus
-from motcua.core.accounts import StaffUser
-from motcua.queue.policy import (Candidate, appointment_streak_cap, appointments_first,
-                                 order_candidates)
+from motcua.queue.policy import Candidate, appointment_streak_cap, appointments_first, order_candidates
 
 UPCOMING = 5  # next numbers shown on the console
 

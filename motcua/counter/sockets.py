@@ -13,13 +13,13 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import Namespace, join_room
 
+from motcua.core.actors import Role
+from motcua.core.events import counter_room, hall_room
 from motcua.counter.ratings import tablet_at
 from motcua.counter.tablet import TABLET_COOKIE
-from motcua.core.events import counter_room, hall_room
 from motcua.queue import services
 from motcua.queue.errors import DomainError
 from motcua.queue.models import Hall
-from motcua.core.actors import Role
 from motcua.web import db
 from motcua.web.realtime import COUNTER_NAMESPACE
 

@@ -24,17 +24,17 @@ from flask_wtf.csrf import CSRFError
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.wrappers import Response
 
-from motcua.web.errors import answers_json, error_response, error_screen
-from motcua.web.parsing import json_body
+from motcua.core.accounts import Device
 from motcua.counter import ratings
 from motcua.counter.models import RatingLevel
-from motcua.inputs import DbInt
-from motcua.counter.texts import level_labels, reason_labels, tablet_strings
 from motcua.counter.pages import error_page, message_page, remember_language
+from motcua.counter.texts import level_labels, reason_labels, tablet_strings
+from motcua.inputs import DbInt
 from motcua.queue import services
 from motcua.queue.models import CounterState
-from motcua.core.accounts import Device
 from motcua.web import db, ports, runtime
+from motcua.web.errors import answers_json, error_response, error_screen
+from motcua.web.parsing import json_body
 
 bp = Blueprint("rating", __name__, url_prefix="/rate")
 bp.after_request(remember_language)

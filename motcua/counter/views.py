@@ -16,23 +16,23 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from motcua.web.errors import answers_json, error_response, error_screen
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import Role
 from motcua.core.clock import local_day
 from motcua.core.errors import N_
 from motcua.counter import readmodels
+from motcua.counter.pages import error_page, message_page, remember_language
 from motcua.counter.texts import (
     event_labels,
     level_labels,
     reason_labels,
     staff_strings,
 )
-from motcua.counter.pages import error_page, message_page, remember_language
 from motcua.inputs import hall_day
 from motcua.queue import errors, services
 from motcua.queue.models import Counter, Hall
-from motcua.core.accounts import StaffUser
-from motcua.core.actors import Role
 from motcua.web import db, runtime
+from motcua.web.errors import answers_json, error_response, error_screen
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 bp.after_request(remember_language)

@@ -8,9 +8,9 @@ def register(app: Flask) -> None:
     """Add the display pages, the `/display` Socket.IO namespace and the voice commands."""
     from motcua.display.cli import announce_command, voice_group
     from motcua.display.sockets import DisplayNamespace
-    from motcua.web.realtime import DISPLAY_NAMESPACE
     from motcua.display.views import bp
     from motcua.extensions import socketio
+    from motcua.web.realtime import DISPLAY_NAMESPACE
 
     app.register_blueprint(bp)
     socketio.on_namespace(DisplayNamespace(DISPLAY_NAMESPACE))

@@ -19,13 +19,13 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from motcua.web.errors import answers_json, error_response, error_screen
 from motcua.display import services as board
 from motcua.display import voice
 from motcua.queue import errors, readmodels
 from motcua.queue.models import Hall
 from motcua.queue.services import current_ticket, get_counter, get_hall
 from motcua.web import db, runtime
+from motcua.web.errors import answers_json, error_response, error_screen
 from motcua.web.realtime import DISPLAY_NAMESPACE
 
 bp = Blueprint("display", __name__, url_prefix="/display")

@@ -21,8 +21,8 @@ def register(app: Flask) -> None:
     look-ups."""
     from motcua.api.openapi import describe
     from motcua.dossier import api, cli, online, procedures, public, views
-    from motcua.dossier.kiosk import find_by_chip_card, find_dossier
     from motcua.dossier.installation import DEFAULT_AGENCY_CODE, due_soon_count, online_count
+    from motcua.dossier.kiosk import find_by_chip_card, find_dossier
     from motcua.kiosk.lookup import lookups
 
     app.config.setdefault("AGENCY_CODE", DEFAULT_AGENCY_CODE)

@@ -17,21 +17,21 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.api.access import counter_actor, staff_actor
-from motcua.web.errors import ApiError, error_response
 from motcua.api.openapi import COUNTER, ERROR, HALL, STAFF
-from motcua.web.parsing import json_body
-from motcua.dossier import readmodels, services
-from motcua.dossier.models import CollectorRelation, Delivery, Dossier, DossierStatus
-from motcua.dossier.notice import TITLES as NOTICE_TITLES
-from motcua.dossier.public import publication_for
-from motcua.dossier.installation import installation as configured
-from motcua.dossier.printing import print_notice, print_receipt
-from motcua.extensions import csrf
 from motcua.core.actors import Actor
 from motcua.core.errors import N_
+from motcua.dossier import readmodels, services
+from motcua.dossier.installation import installation as configured
+from motcua.dossier.models import CollectorRelation, Delivery, Dossier, DossierStatus
+from motcua.dossier.notice import TITLES as NOTICE_TITLES
+from motcua.dossier.printing import print_notice, print_receipt
+from motcua.dossier.public import publication_for
+from motcua.extensions import csrf
 from motcua.queue.services import get_hall
 from motcua.web import db, ports, runtime
+from motcua.web.errors import ApiError, error_response
 from motcua.web.links import dossier_lookup_url, procedure_page_url
+from motcua.web.parsing import json_body
 
 STAFF_ONLY = N_("Chỉ cán bộ của bộ phận một cửa mới làm việc được với hồ sơ.")
 

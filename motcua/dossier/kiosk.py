@@ -10,15 +10,14 @@ says what to do, and the code itself is neither logged nor kept.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
-
 from typing import Any
+from urllib.parse import urlsplit
 
 from motcua.core.clock import Clock
 from motcua.dossier import readmodels, services, texts
 from motcua.dossier.cccd import looks_like_card, parse_chip_card
-from motcua.dossier.models import Delivery, Dossier
 from motcua.dossier.installation import installation
+from motcua.dossier.models import Delivery, Dossier
 from motcua.kiosk.lookup import Found, LookupContext
 
 QR_PATH = re.compile(r"/tra-cuu/([A-Za-z0-9_-]{20,40})/?")

@@ -28,9 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from motcua.core.accounts import StaffUser
 from motcua.core.db import Base, enum_column
 from motcua.queue.models import Counter, Hall, Sector, Ticket
-from motcua.core.accounts import StaffUser
 
 
 class DossierStatus(enum.IntEnum):

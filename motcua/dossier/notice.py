@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from motcua.dossier.models import Dossier, DossierStatus
-from motcua.dossier.receipt import NATION, MOTTO, UNIT_LINE, moment_text
+from motcua.dossier.receipt import MOTTO, NATION, UNIT_LINE, moment_text
 from motcua.printer.device.document import (
     PAPER_DOTS,
     Align,

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from motcua.dossier import services
-from motcua.dossier.models import Dossier
 from motcua.core.accounts import Device
 from motcua.core.errors import N_
+from motcua.dossier import services
 from motcua.dossier.errors import KioskWithoutPrinter
-from motcua.dossier.models import Procedure
+from motcua.dossier.models import Dossier, Procedure
 from motcua.dossier.notice import NoticeSlip, notice_document, notice_for
 from motcua.dossier.receipt import FORMS, ReceiptSlip, processing_time_text, receipt_document, slip_for
 from motcua.printer import services as printing
@@ -65,7 +64,8 @@ def print_receipt(dossier: Dossier, requested_by: str) -> PrintJob:
 
 def how_many(document: dict[str, object]) -> str:
     """"Bản chính: 1 · Bản sao: 1", or the form alone when the catalogue gives no numbers."""
-    originals, copies, form = document.get("originals") or 0, document.get("copies") or 0, document.get("form")
+    originals, copies = document.get("originals") or 0, document.get("copies") or 0
+    form = document.get("form")
     if not (originals or copies):
         return FORMS.get(str(form), "") if form else ""
     parts = [f"{FORMS['original']}: {originals}"] if originals else []

@@ -26,8 +26,8 @@ from werkzeug.exceptions import TooManyRequests
 
 from motcua.core.clock import HALL_TIME_ZONE, local_day
 from motcua.dossier import readmodels, services, texts
-from motcua.dossier.models import Delivery, Dossier
 from motcua.dossier.installation import installation
+from motcua.dossier.models import Delivery, Dossier
 from motcua.extensions import csrf, limiter
 from motcua.queue.errors import HallNotFound
 from motcua.queue.services import get_hall

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-
 from motcua.dossier.calendar import Unit
 from motcua.dossier.models import Delivery, Dossier
 from motcua.printer.device.document import (
@@ -85,6 +84,7 @@ def slip_for(dossier: Dossier, *, receiving_unit: str, result_place: str, lookup
     else:
         collect_at = result_place
     officer = dossier.received_by
+    assert dossier.due_at is not None, "a receipt is given once the dossier is taken on"
     return ReceiptSlip(
         receiving_unit=receiving_unit,
         code=dossier.code,

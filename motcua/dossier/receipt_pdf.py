@@ -15,9 +15,9 @@ from fpdf.fonts import FontFace
 from motcua.dossier.receipt import (
     MOTTO,
     NATION,
-    ReceiptSlip,
     TITLE,
     UNIT_LINE,
+    ReceiptSlip,
     moment_text,
     processing_time_text,
     register_text,

@@ -28,24 +28,24 @@ from flask_login import current_user, login_required
 
 from motcua.core.accounts import StaffUser
 from motcua.core.actors import Actor, Role
-from motcua.web.errors import answers_json, error_screen
 from motcua.core.clock import local_day
 from motcua.core.errors import N_, DomainError
 from motcua.dossier import lifecycle, readmodels, services, texts, uploads
 from motcua.dossier.cccd import UnreadableCard, parse_chip_card
 from motcua.dossier.errors import BadInput, DossierNotFound, NotAllowed, TransitionRefused
+from motcua.dossier.installation import installation
 from motcua.dossier.models import CollectorRelation, Delivery, Dossier, DossierStatus, Procedure
 from motcua.dossier.notice import TITLES as NOTICE_TITLES
 from motcua.dossier.notice import notice_document
 from motcua.dossier.online import upload_folder
-from motcua.dossier.receipt import receipt_document
-from motcua.dossier.installation import installation
 from motcua.dossier.printing import notice_slip, print_notice, print_receipt, receipt_slip
+from motcua.dossier.receipt import receipt_document
 from motcua.inputs import db_int
 from motcua.printer.models import PrintJobStatus
 from motcua.queue.models import Counter, Hall
 from motcua.queue.services import current_ticket, get_counter, get_hall
 from motcua.web import current_actor, db, ports, runtime
+from motcua.web.errors import answers_json, error_screen
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 MAX_CARD_CODE = 400  # a chip card's QR code is about 150 characters

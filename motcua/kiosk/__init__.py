@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+# Where a component that sends messages (motcua.notify) puts its answer to "does this hall
+# take a citizen's phone number?", `(session, hall) -> bool`: the kiosk and the phone page
+# then offer the step. The kiosk does not import that component (it imports the kiosk).
+PHONE_STEP = "motcua.kiosk.phone_step"
+
 
 def register(app: Flask) -> None:
     """Add the kiosk pages, the `/kiosk` and `/ticket` namespaces and the ticket look-up."""

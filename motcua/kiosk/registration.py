@@ -14,14 +14,14 @@ page that carries the token is served `no-store` only to a browser holding the c
 from __future__ import annotations
 
 from flask import current_app
-from werkzeug.wrappers import Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
-from motcua.core.identity import device_for_token
-from motcua.queue.models import Hall
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind
+from motcua.core.identity import device_for_token
+from motcua.queue.models import Hall
 
 COOKIE = "motcua_kiosk"
 COOKIE_PATH = "/kiosk/"

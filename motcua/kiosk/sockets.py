@@ -10,11 +10,11 @@ from typing import Any
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
 from sqlalchemy import select
 
-from motcua.core.identity import device_for_token
+from motcua.core.actors import DeviceKind
 from motcua.core.events import hall_room, line_room, ticket_room
+from motcua.core.identity import device_for_token
 from motcua.kiosk.lookup import TICKET_TOKEN
 from motcua.queue.models import Hall, Sector, Ticket
-from motcua.core.actors import DeviceKind
 from motcua.web import db
 from motcua.web.realtime import KIOSK_NAMESPACE, TICKET_NAMESPACE
 

@@ -23,19 +23,18 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response as ResponseBase
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as ResponseBase
 
 from motcua.core.identity import device_for_token
-from motcua.extensions import LANGUAGES, csrf, limiter
 from motcua.display import services as board
 from motcua.display import voice
-from motcua.kiosk import registration, texts
+from motcua.extensions import LANGUAGES, csrf, limiter
+from motcua.kiosk import PHONE_STEP, registration, texts
 from motcua.kiosk import voice as kiosk_voice
 from motcua.kiosk.links import qr_svg
 from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
-from motcua.notify.outbox import sends_notifications
 from motcua.queue import readmodels, services
 from motcua.queue.errors import HallNotFound, TicketNotFound
 from motcua.queue.models import Hall, Priority, Ticket
@@ -55,6 +54,12 @@ TIMING_DEFAULTS: dict[str, float] = {
     "idle": 60,  # the sectors untouched: the attract screen
 }
 
+
+
+def _takes_phone(hall: Hall) -> bool:
+    """Whether the hall sends messages, so the kiosk and the phone page ask for a number."""
+    asks = current_app.extensions.get(PHONE_STEP)
+    return bool(asks and asks(db(), hall))
 
 def _timing() -> dict[str, float]:
     config = current_app.config
@@ -146,7 +151,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
             "idle": url_for("kiosk.kiosk", hall=found.code, lang=start_lang, screen="attract"),
             # The optional step after the slip: a phone number for "your turn is near".
             "phone": (url_for("notify.phone_from_kiosk", hall=found.code, ticket_id=0)
-                      .replace("/0/", "/ID/") if sends_notifications(db(), found) else None),
+                      .replace("/0/", "/ID/") if _takes_phone(found) else None),
             **_procedure_urls(found),
         },
         "voice": _voice_config(found, lang),
@@ -312,7 +317,7 @@ def ticket_page(token: str) -> ResponseReturnValue:
         "words": texts.phone_words(),
         "urls": {"status": url_for("api.ticket_status", token=ticket.token),
                  "phone": (url_for("notify.phone_from_ticket_page", token=ticket.token)
-                           if sends_notifications(db(), ticket.hall) else None)},
+                           if _takes_phone(ticket.hall) else None)},
     }
     other = _other(lang)
     page = render_template("kiosk/ticket.html", status=status, config=config, lang=lang,

@@ -9,11 +9,10 @@ staff retry it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-
 from typing import Any
 
 from sqlalchemy import CursorResult, select, update
@@ -133,7 +132,7 @@ def _send(message: Message, settings: HallChannel | None, instance_dir: Path) ->
         channel.send(message)
     except DeliveryError as exc:
         return str(exc) or type(exc).__name__
-    except Exception as exc:  # noqa: BLE001  (see the docstring)
+    except Exception as exc:
         log.exception("notification %s: unexpected error", message.key)
         return f"{type(exc).__name__}: {exc}"
     return None

@@ -108,7 +108,8 @@ class Notifier:
         if dossier is None or phone is None:
             return
         link = self.dossier_link(dossier.qr_secret)
-        due = dossier.due_at.astimezone(ZoneInfo(hall.time_zone)).strftime("%d/%m/%Y")
+        due = (dossier.due_at.astimezone(ZoneInfo(hall.time_zone)).strftime("%d/%m/%Y")
+               if dossier.due_at is not None else "")  # registered online, not yet accepted
         params = dict(code=dossier.code, hall=hall.name, due=due, link=link)
         if event.name == EventName.DOSSIER_RECEIVED:
             _owe(uow, hall, channel, phone, "dossier_received", f"dossier_received:{dossier.code}",

@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import importlib.util
 from collections.abc import Callable
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 

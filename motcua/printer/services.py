@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from motcua.core.identity import device_for_token
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind
 from motcua.core.errors import N_, Conflict, NotFound
 from motcua.core.events import Event, EventName
+from motcua.core.identity import device_for_token
 from motcua.core.ports import Ports
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.printer.device.document import (

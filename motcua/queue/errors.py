@@ -17,7 +17,8 @@ from motcua.core.errors import (
 __all__ = [
     "Conflict", "CounterNotFound", "CounterNotOpen", "CounterTaken", "DailyCapReached",
     "DomainError", "Forbidden", "HallNotFound", "InvalidInput", "InvalidTransition", "NotFound",
-    "NotYourCounter", "OutsideIssuingWindow", "PastClosing", "SectorClosed", "SectorNotFound", "TicketNotFound",
+    "NotYourCounter", "OutsideIssuingWindow", "PastClosing", "SectorClosed", "SectorNotFound",
+    "TicketNotFound",
 ]
 
 

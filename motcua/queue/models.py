@@ -24,8 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.accounts import StaffUser
+from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.db import Base, enum_column
 from motcua.queue.hours import parse_weekdays, within
 

@@ -41,9 +41,9 @@ counter's own lines are cleared before the break rather than left waiting throug
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-import math
 from datetime import datetime, timedelta
 
 POLICIES = ("static", "overflow", "balanced")
@@ -58,6 +58,7 @@ class Candidate:
     sector_id: int = 0  # the line's sector: what the load-based policy weighs
     own: bool = True  # False: a sector of the officer's qualifications, not the counter's
     waiting: int = 1  # people in this line with the same priority, this one included
+    appointment_at: datetime | None = None  # the booked slot's start; None for a walk-in
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,6 @@ class LineLoad:
 
     minutes_each: float  # a service, as the wait estimate measures it
     counters: int  # open counters that serve the sector as their own
-    appointment_at: datetime | None = None  # the booked slot's start; None for a walk-in
 
 
 def order_candidates(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from motcua.core.clock import Clock, local_day, local_now
+from motcua.queue.estimates import passes_closing, wait_range
 from motcua.queue.hours import within
 from motcua.queue.models import (
     Counter,
@@ -20,13 +21,12 @@ from motcua.queue.models import (
     Ticket,
     TicketStatus,
 )
-from motcua.queue.estimates import passes_closing, wait_range
 from motcua.queue.services import (
-    sector_counters,
     ACTIVE,
     daily_capacity,
     estimated_wait_minutes,
     people_ahead,
+    sector_counters,
     service_rates,
     waiting_counts,
 )

@@ -29,14 +29,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from motcua.core.clock import Clock, local_day, local_now
 from motcua.core.actors import Actor, Role
+from motcua.core.clock import Clock, local_day, local_now
+from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
-from motcua.core.errors import N_
 from motcua.queue import errors
-from motcua.queue.hours import within
 from motcua.queue.estimates import WaitRange, passes_closing, wait_range
+from motcua.queue.hours import within
 from motcua.queue.models import (
     Counter,
     CounterSector,
@@ -737,7 +737,7 @@ def _head(line: int, priority: bool, appointment: bool) -> Select[Any]:
         where = (Ticket.sector_id == bindparam(f"line_{line}")) & Ticket.reserved_counter_id.is_(None)
     if appointment:
         where &= Ticket.appointment_at.is_not(None)
-        order = (Ticket.appointment_at, Ticket.queued_at, Ticket.id)
+        order: tuple[Any, ...] = (Ticket.appointment_at, Ticket.queued_at, Ticket.id)
     else:
         where &= Ticket.appointment_at.is_(None)
         order = (Ticket.queued_at, Ticket.id)

@@ -12,6 +12,7 @@ least.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Any
@@ -99,7 +100,7 @@ def current_scenario(session: Session, clock: Clock, hall: Hall) -> Scenario | N
         "name": f"{hall.name}: dự báo", "day": day, "opens": opens,
         "closes": _clock_text(windows[-1][1]),
         "breaks": [f"{_clock_text(end)}-{_clock_text(start)}"
-                   for (_, end), (start, _) in zip(windows, windows[1:])],
+                   for (_, end), (start, _) in itertools.pairwise(windows)],
         "settings": {k: v for k, v in settings_of(hall).as_dict().items() if k in SIMULATED_SETTINGS},
         "sectors": [{
             "code": s.code, "name": s.name_vi,

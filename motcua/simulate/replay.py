@@ -5,8 +5,9 @@ TOML and edited (a counter more for land that morning), it answers "what if".
 """
 from __future__ import annotations
 
+import itertools
 import statistics
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,6 @@ from motcua.queue.hours import parse_windows
 from motcua.queue.models import Counter, CounterSector, Hall, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.services import get_hall, settings_of
 from motcua.simulate.scenario import SIMULATED_SETTINGS, Scenario, ScenarioError, parse_scenario
-import itertools
 
 OPENS = ("counter_opened", "counter_resumed")
 STOPS = ("counter_paused", "counter_closed")

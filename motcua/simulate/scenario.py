@@ -6,6 +6,7 @@ are hall time ("07:30"); inside the simulator they are minutes since the hall's 
 """
 from __future__ import annotations
 
+import itertools
 import math
 import tomllib
 from datetime import date
@@ -16,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from motcua.core.errors import InvalidInput
 from motcua.queue.settings import HallSettings
-import itertools
 
 # z of the normal distribution's 90th percentile: a lognormal's p90 is median · e^(σ·z)
 P90_Z = 1.2815515655446004

@@ -10,12 +10,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from motcua.core.identity import actor_for_user, authenticate_bearer
 from motcua.core.accounts import Device
 from motcua.core.actors import Actor
 from motcua.core.clock import Clock
 from motcua.core.db import begin_write, is_unavailable_error
 from motcua.core.events import Publisher
+from motcua.core.identity import actor_for_user, authenticate_bearer
 from motcua.core.ports import Memo, Ports, PrintQueue, Reaction, RecordingPrintQueue
 
 

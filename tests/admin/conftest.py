@@ -8,16 +8,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_user, session_id
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import SYSTEM, Actor, Role
 from motcua.core.identity import actor_for_user
 from motcua.models import metadata
-from motcua.core.accounts import StaffUser
-from motcua.core.actors import Role
-from motcua.core.actors import Actor
 from tests.conftest import runtime_of
+from tests.support import system_ports
 
 
 def sign_in(client: FlaskClient, user: StaffUser) -> FlaskClient:

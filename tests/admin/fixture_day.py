@@ -22,18 +22,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user
-from motcua.core.identity import actor_for_user
+from motcua.core.actors import SYSTEM, Actor, Role
 from motcua.core.clock import FixedClock
+from motcua.core.identity import actor_for_user
+from motcua.core.ports import Ports
 from motcua.counter.models import Rating, RatingLevel
 from motcua.queue import services
 from motcua.queue.models import Ticket
-from motcua.core.actors import Role
-from motcua.core.ports import Ports
-from motcua.core.actors import Actor
-from tests.support import hall_time
+from tests.support import hall_time, system_ports
 
 KIOSK = Actor(kind="kiosk", name="k1")
 

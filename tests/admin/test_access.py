@@ -6,15 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.admin import halls
-from motcua.changes.models import ConfigChange
 from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.changes.models import ConfigChange
 from motcua.core.accounts import ApiToken, Device
-from motcua.core.actors import DeviceKind, Role
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from tests.admin.conftest import csrf_token, sign_in
-from tests.support import bearer, make_officer
+from tests.support import bearer, make_officer, system_ports
 
 ACCESS = "/admin/demo/access"
 OPEN = "/api/v1/halls/demo/counters/1/open"

@@ -9,15 +9,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_api_token, create_user, register_device
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
-from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
-from motcua.core.actors import DeviceKind, Role
+from motcua.queue.demo import load_demo_hall
 from tests.conftest import LiveServer, screenshot
+from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 

@@ -9,18 +9,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
-from motcua.core.identity import actor_for_user
+from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
 from motcua.core.clock import FixedClock, SystemClock
 from motcua.core.events import RecordingPublisher
+from motcua.core.identity import actor_for_user
+from motcua.core.ports import Ports
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.core.actors import DeviceKind, Role
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.conftest import LiveServer, runtime_of, screenshot
+from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 

@@ -7,23 +7,19 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.support import system_ports
-from motcua.admin import forms
-from motcua.admin import counters, devices, halls, holidays, sectors, staff
+from motcua.admin import counters, devices, forms, halls, holidays, sectors, staff
 from motcua.auth import accounts
-from motcua.core.actors import Role
+from motcua.auth.accounts import check_password
 from motcua.changes.errors import Denied, Invalid, Refused
 from motcua.changes.models import ConfigChange
-from motcua.auth.accounts import check_password
+from motcua.core.accounts import StaffUser
+from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
 from motcua.core.identity import authenticate_bearer
 from motcua.dossier.models import Holiday, HolidayKind
 from motcua.queue import errors
 from motcua.queue import services as queue
 from motcua.queue.models import Counter, Sector, TicketStatus
-from motcua.core.accounts import StaffUser
-from motcua.core.actors import DeviceKind
-from motcua.core.actors import SYSTEM, Actor
-from tests.support import make_officer
+from tests.support import make_officer, system_ports
 
 KIOSK = Actor(kind="kiosk", name="k1")
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth import accounts
-from motcua.changes.errors import Invalid
 from motcua.auth.accounts import register_device
-from motcua.models import metadata
+from motcua.changes.errors import Invalid
 from motcua.core.accounts import Device
-from motcua.core.actors import DeviceKind
+from motcua.core.actors import SYSTEM, DeviceKind
+from motcua.models import metadata
 from tests.admin.conftest import csrf_token, sign_in
 from tests.conftest import runtime_of
+from tests.support import system_ports
 
 REFUSED = [
     "file:{tmp}/overwritten.txt",
@@ -108,10 +107,10 @@ def test_the_printer_networks_setting_lets_a_server_reach_other_printers(
     metadata.create_all(runtime_of(app).engine)
     with runtime_of(app).sessions() as session:
         from motcua.auth.accounts import create_user
-        from motcua.queue.demo import load_demo_hall
+        from motcua.core.actors import Role
         from motcua.core.events import RecordingPublisher
         from motcua.core.ports import Ports
-        from motcua.core.actors import Role
+        from motcua.queue.demo import load_demo_hall
 
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
         user, _ = create_user(system_ports(session, clock), actor=SYSTEM,

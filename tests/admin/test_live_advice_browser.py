@@ -15,7 +15,7 @@ from motcua.core.clock import FixedClock, SystemClock, local_now
 from motcua.core.ports import Ports
 from motcua.queue import services
 from motcua.queue.models import Counter, Hall
-from tests.admin.test_browser import contexts, hall, new_page, sign_in  # noqa: F401  (fixtures)
+from tests.admin.test_browser import contexts, hall, new_page, sign_in
 from tests.conftest import LiveServer, runtime_of, screenshot
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def a_long_land_line(server: LiveServer) -> None:
 
 
 def test_the_live_view_recommends_a_counter_for_the_long_line_and_applies_it(
-        hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:  # noqa: F811
+        hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:
     a_long_land_line(hall)
     page = new_page(browser, contexts)
     sign_in(page, hall, "/admin/demo/live")
@@ -67,7 +67,7 @@ def test_the_live_view_recommends_a_counter_for_the_long_line_and_applies_it(
 
 
 def test_an_officers_sectors_and_a_counters_schedule_are_edited_in_the_browser(
-        hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:  # noqa: F811
+        hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:
     from motcua.auth.accounts import create_user
     from motcua.core.accounts import StaffUser
     from motcua.core.actors import Role

@@ -6,18 +6,17 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
-from motcua.core.identity import actor_for_user
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.events import RecordingPublisher
+from motcua.core.identity import actor_for_user
+from motcua.core.ports import Ports
 from motcua.extensions import socketio
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.core.actors import DeviceKind, Role
-from motcua.core.ports import Ports
 from tests.admin.conftest import csrf_token, sign_in
 from tests.conftest import runtime_of
+from tests.support import system_ports
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from motcua.core.actors import Actor
 from motcua.core.clock import FixedClock, SystemClock
+from motcua.core.ports import Ports
 from motcua.queue import services
 from motcua.queue.models import Hall
-from motcua.core.ports import Ports
-from motcua.core.actors import Actor
 from tests.admin.test_browser import contexts, hall, new_page, sign_in
 from tests.conftest import LiveServer, runtime_of, screenshot
 

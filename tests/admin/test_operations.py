@@ -7,19 +7,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.support import system_ports
 from motcua.admin import ops
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.queue import services
 from motcua.queue.models import Ticket
-from motcua.core.actors import DeviceKind
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM
 from tests.admin.fixture_day import build_fixture_day
 from tests.conftest import runtime_of
-from tests.support import bearer
+from tests.support import bearer, system_ports
 
 
 def ticket_numbers(app) -> list[str]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
-from motcua.changes.models import ConfigChange
 from motcua.auth.accounts import create_user
+from motcua.changes.models import ConfigChange
+from motcua.core.actors import SYSTEM, Role
 from motcua.queue.models import Sector
-from motcua.core.actors import Role
 from tests.admin.conftest import csrf_token, sign_in
+from tests.support import system_ports
 
 PAGES = ["/admin/", "/admin/demo/", "/admin/demo/sectors", "/admin/demo/sectors/new",
          "/admin/demo/sectors/dat-dai", "/admin/demo/counters", "/admin/demo/counters/new",
@@ -98,8 +97,8 @@ def test_a_wrong_form_comes_back_with_each_message_beside_its_field(admin_client
 
 
 def test_a_refusal_is_explained_on_the_page(admin_client, ports):
-    from motcua.queue import services as queue
     from motcua.core.actors import Actor
+    from motcua.queue import services as queue
 
     queue.issue_ticket(ports, hall_code="demo", sector_code="giao-thong", priority=None,
                        actor=Actor(kind="kiosk", name="k1"))
@@ -128,8 +127,8 @@ def test_the_language_switch_remembers_the_choice(admin_client):
 
 
 def test_the_live_view_is_json_for_its_poll(admin_client, ports):
-    from motcua.queue import services as queue
     from motcua.core.actors import Actor
+    from motcua.queue import services as queue
 
     queue.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
                        actor=Actor(kind="kiosk", name="k1"))

@@ -9,8 +9,8 @@ from motcua.admin.reports import Period, build_report
 from motcua.core.clock import FixedClock
 from motcua.core.db import make_session_factory
 from motcua.core.events import RecordingPublisher
-from motcua.queue.demo import load_demo_hall
 from motcua.core.ports import Ports
+from motcua.queue.demo import load_demo_hall
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.support import hall_time
 

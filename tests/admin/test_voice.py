@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from motcua.display import voicepacks
 from motcua.changes.errors import Invalid, Refused
 from motcua.changes.models import ConfigChange
-from motcua.display import clips
+from motcua.display import clips, voicepacks
 from motcua.display.services import voice_enabled, voice_settings_of
 from motcua.queue.services import get_hall
 from tests.admin.conftest import csrf_token

@@ -6,13 +6,11 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
+from motcua.core.actors import SYSTEM, Role
 from motcua.queue.models import Hall, Sector, Ticket
-from motcua.core.actors import Role
 from tests.conftest import runtime_of
-from tests.support import bearer, hall_time, make_officer
+from tests.support import bearer, hall_time, make_officer, system_ports
 
 ISSUE = "/api/v1/halls/demo/tickets"
 

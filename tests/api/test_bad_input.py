@@ -9,13 +9,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device, session_id
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.dossier.models import Holiday
-from motcua.core.actors import DeviceKind, Role
 from tests.auth.signing import csrf_token
-from tests.support import bearer
+from tests.support import bearer, system_ports
 
 HUGE = "99999999999999999999"  # ≥ 2^63: SQLite cannot bind it
 BIG = str(2**40)  # fits SQLite, not a PostgreSQL INTEGER column

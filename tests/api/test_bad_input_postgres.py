@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_bad_input import assert_html_refusal, assert_json_error, ask, callers
+from tests.api.test_bad_input import ask, assert_html_refusal, assert_json_error, callers
 from tests.auth.signing import sign_in
 
 pytestmark = pytest.mark.postgres

@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from motcua import create_app
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
-from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
+from motcua.queue.demo import load_demo_hall
 from tests.faults import TcpProxy
 from tests.support import bearer
 

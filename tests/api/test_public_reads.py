@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.core.actors import SYSTEM
-from tests.support import system_ports
-from tests.support import bearer
+from tests.support import bearer, system_ports
 
 
 @pytest.fixture

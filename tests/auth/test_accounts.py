@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from motcua.auth import accounts
 from motcua.changes.errors import Denied, Invalid
 from motcua.changes.models import ConfigChange
-from motcua.auth import accounts
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
 from motcua.core.identity import actor_for_user

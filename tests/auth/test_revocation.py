@@ -11,8 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth import accounts
 from motcua.auth.accounts import (
     create_api_token,
@@ -21,14 +19,14 @@ from motcua.auth.accounts import (
     session_id,
     user_of_session,
 )
-from motcua.core.identity import actor_for_user, authenticate_bearer
-from motcua.queue.demo import load_demo_hall
-from motcua.core.events import RecordingPublisher
-from motcua.core.ports import Ports
 from motcua.core.accounts import ApiToken
-from motcua.core.actors import Role
+from motcua.core.actors import SYSTEM, Role
+from motcua.core.events import RecordingPublisher
+from motcua.core.identity import actor_for_user, authenticate_bearer
+from motcua.core.ports import Ports
+from motcua.queue.demo import load_demo_hall
 from tests.auth.signing import csrf_token, sign_in
-from tests.support import bearer, make_officer
+from tests.support import bearer, make_officer, system_ports
 
 COUNTER_PAGE = "/counter/demo"
 

@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 
 from motcua import create_app
-from motcua.models import metadata
-from motcua.queue.demo import load_demo_hall
+from motcua.core.accounts import StaffUser
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
-from motcua.core.accounts import StaffUser
+from motcua.models import metadata
+from motcua.queue.demo import load_demo_hall
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import make_officer
 

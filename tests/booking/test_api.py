@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from motcua.auth.accounts import create_api_token
 from motcua.booking.demo import load_demo_booking
 from motcua.core.actors import SYSTEM, Role
-from motcua.auth.accounts import create_api_token
 from tests.support import hall_time, system_ports
 
 pytestmark = pytest.mark.usefixtures("demo_hall")

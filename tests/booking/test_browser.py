@@ -21,14 +21,14 @@ from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
 from motcua.queue.models import Hall, Sector, Ticket
 from tests.conftest import screenshot
-from tests.kiosk.conftest import LANDSCAPE, PHONE, LiveHall, live_hall  # noqa: F401  (fixture)
+from tests.kiosk.conftest import LANDSCAPE, PHONE, LiveHall, live_hall
 from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def booking_hall(live_hall: LiveHall) -> LiveHall:  # noqa: F811
+def booking_hall(live_hall: LiveHall) -> LiveHall:
     with live_hall.server.session() as session:
         load_demo_booking(Ports(session, SystemClock(), RecordingPublisher()))
     return live_hall

@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user
-from motcua.core.actors import Role
+from motcua.core.actors import SYSTEM, Role
 from tests.auth.signing import csrf_token, sign_in
-from tests.support import bearer, make_officer
+from tests.support import bearer, make_officer, system_ports
 
 
 @pytest.fixture

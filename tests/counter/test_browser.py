@@ -9,20 +9,17 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
+from motcua.core.events import Event, RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.counter.models import Rating, RatingLevel
-from motcua.core.events import Event
 from motcua.printer.models import PrintJob
 from motcua.queue.demo import load_demo_hall
-from motcua.core.events import RecordingPublisher
-from motcua.core.ports import Ports
 from motcua.queue.models import TicketEvent
-from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer, runtime_of, screenshot
-from tests.support import bearer
+from tests.support import bearer, system_ports
 
 pytestmark = pytest.mark.browser
 

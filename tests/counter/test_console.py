@@ -1,12 +1,11 @@
 """The console's rules: who may act on which counter, and what the console shows."""
 from __future__ import annotations
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user
+from motcua.core.actors import SYSTEM, Role
 from motcua.queue.models import Hall, Sector
-from motcua.core.actors import Role
 from tests.auth.signing import sign_in
+from tests.support import system_ports
 
 
 def test_an_officer_takes_a_free_counter_and_lands_on_its_console_afterwards(signed_in):

@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.support import system_ports
 from motcua.auth.accounts import register_device
 from motcua.core.actors import SYSTEM, Actor, DeviceKind
 from motcua.core.events import EventName, RecordingPublisher
@@ -15,6 +14,7 @@ from motcua.counter import ratings
 from motcua.counter.models import Rating, RatingLevel
 from motcua.queue import errors, services
 from motcua.queue.models import TicketEvent
+from tests.support import system_ports
 
 KIOSK = Actor(kind="kiosk", name="k1")
 

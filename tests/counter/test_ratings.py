@@ -6,16 +6,15 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from motcua.core.actors import SYSTEM
-from motcua.core.db import begin_write
-from tests.support import system_ports
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
+from motcua.core.db import begin_write
 from motcua.counter.models import Rating, RatingLevel
 from motcua.counter.ratings import levels_for
 from motcua.queue.models import Hall, TicketEvent
-from motcua.core.actors import DeviceKind
 from motcua.queue.settings import HallSettings
 from tests.auth.signing import csrf_token
+from tests.support import system_ports
 
 
 def test_three_levels_by_default_and_four_when_the_hall_adds_neutral():

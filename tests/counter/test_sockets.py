@@ -5,13 +5,12 @@ from typing import Any
 
 import pytest
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.events import Event
 from motcua.extensions import socketio
-from motcua.core.actors import DeviceKind
 from motcua.web.realtime import SocketIOPublisher
+from tests.support import system_ports
 
 
 def connect(app: Any, client: Any, **auth: Any) -> Any:

@@ -12,15 +12,14 @@ import pytest
 import requests
 import socketio
 
-from tests.support import system_ports
-from motcua.core.actors import SYSTEM
 from motcua.auth.accounts import create_api_token, register_device
-from motcua.core.actors import DeviceKind, Role
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
 from tests.servers import MOTCUA, Server, motcua_servers
+from tests.support import system_ports
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tests.support import system_ports
 from motcua.core.actors import SYSTEM
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_session_factory
@@ -19,6 +18,7 @@ from motcua.core.ports import Ports
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Ticket
 from motcua.queue.services import issue_ticket
+from tests.support import system_ports
 
 BACKUP = Path(__file__).resolve().parent.parent.parent / "deploy" / "backup"
 

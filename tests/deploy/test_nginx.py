@@ -17,15 +17,14 @@ import pytest
 import requests
 import socketio
 
-from tests.support import system_ports
-from motcua.core.actors import SYSTEM
 from motcua.auth.accounts import create_api_token, register_device
-from motcua.core.actors import DeviceKind, Role
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_session_factory
 from motcua.queue.demo import load_demo_hall
 from tests.deploy.nginx import nginx_available, nginx_in_front
 from tests.servers import Server, motcua_servers, redis_server
+from tests.support import system_ports
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 

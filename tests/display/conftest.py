@@ -12,20 +12,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import create_api_token
+from motcua.core.actors import SYSTEM, Role
 from motcua.core.clock import Clock, FixedClock
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.display import clips
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.core.events import RecordingPublisher
 from motcua.queue.models import Counter, CounterSector, Hall, Sector
-from motcua.core.actors import Role
 from motcua.queue.services import issue_ticket
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM
 from tests.conftest import runtime_of
+from tests.support import system_ports
 
 OTHER_HALL = "phuong-1"
 

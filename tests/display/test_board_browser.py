@@ -10,16 +10,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from motcua.core.clock import SystemClock
-from motcua.display.services import set_notices
-from motcua.web.realtime import DISPLAY_NAMESPACE
-from motcua.display.voice import build_announcement
-from motcua.core.events import hall_room
-from motcua.extensions import socketio
-from motcua.core.events import RecordingPublisher
-from motcua.queue.services import call_next
-from motcua.core.ports import Ports
 from motcua.core.actors import SYSTEM
+from motcua.core.clock import SystemClock
+from motcua.core.events import RecordingPublisher, hall_room
+from motcua.core.ports import Ports
+from motcua.display.services import set_notices
+from motcua.display.voice import build_announcement
+from motcua.extensions import socketio
+from motcua.queue.services import call_next
+from motcua.web.realtime import DISPLAY_NAMESPACE
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials, issue, seed_halls
 

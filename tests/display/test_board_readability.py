@@ -9,14 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_user
-from motcua.core.identity import actor_for_user
+from motcua.core.actors import SYSTEM, Role
 from motcua.core.clock import SystemClock
-from motcua.core.actors import Role
-from motcua.queue.services import open_counter
+from motcua.core.identity import actor_for_user
 from motcua.core.ports import Ports
+from motcua.queue.services import open_counter
 from tests.conftest import LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials
 from tests.display.test_board_browser import (
@@ -26,6 +24,7 @@ from tests.display.test_board_browser import (
     open_board,
     staff,
 )
+from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 

@@ -7,14 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM, Actor, Role
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.display import services as board
 from motcua.display.voice import VoiceSettings
-from motcua.core.events import RecordingPublisher
 from motcua.queue import errors
 from motcua.queue.models import Hall, TicketEvent
-from motcua.core.actors import Role
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
 from tests.support import make_officer
 
 

@@ -7,11 +7,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from motcua.display.services import set_notices
-from motcua.core.events import Event
-from motcua.extensions import socketio
-from motcua.core.ports import Ports
 from motcua.core.actors import SYSTEM
+from motcua.core.events import Event
+from motcua.core.ports import Ports
+from motcua.display.services import set_notices
+from motcua.extensions import socketio
 from tests.conftest import runtime_of
 from tests.display.conftest import OTHER_HALL, Credentials, issue, received_names
 from tests.support import bearer

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 import socketio
 
+from motcua.core.actors import SYSTEM
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
 from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.models import metadata
 from motcua.queue.services import issue_ticket
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM
 from tests.display.conftest import OTHER_HALL, Credentials, seed_halls
 from tests.servers import Server, motcua_servers
 

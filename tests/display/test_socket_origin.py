@@ -15,11 +15,11 @@ from werkzeug.serving import make_server
 
 from motcua import create_app
 from motcua.core.clock import FixedClock
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.extensions import socketio
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from motcua.core.events import RecordingPublisher
-from motcua.core.ports import Ports
 from tests.conftest import runtime_of
 
 PUBLIC = "http://10.0.0.5:5000"

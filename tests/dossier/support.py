@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from motcua.core.actors import SYSTEM, Actor
+from motcua.core.ports import Ports
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import Delivery, Dossier
 from motcua.dossier.services import Applicant, HandedDocument, Installation, Intake
 from motcua.queue import services as queue
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
 from tests.support import make_officer
 
 INSTALLATION = Installation(agency_code="H21.65", id_card_key=b"test id-card key")

@@ -5,13 +5,11 @@ from datetime import datetime
 
 import pytest
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_api_token
-from motcua.core.actors import Role
+from motcua.core.actors import SYSTEM, Role
 from tests.auth.signing import csrf_token, sign_in
 from tests.dossier.support import prepare, serve_a_citizen
-from tests.support import bearer, hall_time
+from tests.support import bearer, hall_time, system_ports
 
 BODY = {
     "procedure": "1.012770",

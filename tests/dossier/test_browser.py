@@ -8,20 +8,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support import system_ports
 from motcua.auth.accounts import create_user, register_device
+from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
 from motcua.core.clock import SystemClock
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import Dossier
 from motcua.dossier.models import DossierStatus as S
-from motcua.core.events import RecordingPublisher
 from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
-from motcua.core.actors import Actor, DeviceKind, Role
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM
 from tests.conftest import LiveServer, screenshot
 from tests.dossier.support import INSTALLATION, an_intake
+from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from motcua.core.ports import Ports
 from motcua.dossier import services as dossiers
 from motcua.dossier.installation import installation
 from tests.conftest import LiveServer, screenshot
-from tests.dossier.support import an_intake
 from tests.dossier import test_browser as dossier_browser
+from tests.dossier.support import an_intake
 from tests.dossier.test_browser import LAPTOP, new_page, sign_in
 from tests.support import system_ports
 

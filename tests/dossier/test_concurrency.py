@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_engine, make_session_factory
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import Dossier
-from motcua.core.events import RecordingPublisher
 from motcua.models import metadata
 from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM
 from tests.dossier.support import INSTALLATION, an_intake
 
 COUNTERS = (1, 2, 4, 6, 7, 8)

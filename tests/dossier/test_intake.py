@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM
 from motcua.dossier import services as dossiers
 from motcua.dossier.errors import BadInput, NoCitizenAtCounter, NotAllowed, ProcedureNotFound
 from motcua.dossier.models import Delivery, Dossier, DossierEvent, DossierStatus, Holiday, HolidayKind
 from motcua.dossier.services import HandedDocument
-from motcua.core.actors import SYSTEM
 from motcua.queue import services as queue
 from tests.dossier.support import (
     BIRTH,

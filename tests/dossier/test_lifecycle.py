@@ -7,14 +7,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import Actor, Role
 from motcua.dossier import lifecycle
 from motcua.dossier import services as dossiers
 from motcua.dossier.errors import BadInput, NotAllowed, TransitionRefused
-from motcua.dossier.models import DossierEvent
+from motcua.dossier.models import CollectorRelation, DossierEvent
 from motcua.dossier.models import DossierStatus as S
-from motcua.core.actors import Role
-from motcua.core.actors import Actor
-from motcua.dossier.models import CollectorRelation
 from tests.dossier.support import INSTALLATION, prepare, receive, serve_a_citizen
 from tests.support import hall_time
 

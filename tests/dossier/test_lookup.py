@@ -10,8 +10,8 @@ import pytest
 from motcua import create_app
 from motcua.dossier import services as dossiers
 from motcua.dossier.access import masked_name
-from motcua.dossier.models import DossierStatus as S
 from motcua.dossier.installation import installation
+from motcua.dossier.models import DossierStatus as S
 from motcua.models import metadata
 from tests.dossier.support import INSTALLATION, prepare, receive, serve_a_citizen
 from tests.support import hall_time

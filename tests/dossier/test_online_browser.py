@@ -4,6 +4,7 @@ and its slip is printed. Screenshots go to artifacts/screenshots/online-*.png.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,7 +109,7 @@ def test_a_dossier_registered_on_a_phone_is_accepted_and_its_status_page_shows_t
     expect(officer.get_by_test_id("online-files")).to_contain_text("PNG")
     with officer.expect_download() as downloaded:
         officer.get_by_test_id("online-file-link").first.click()
-    assert open(downloaded.value.path(), "rb").read() == PDF
+    assert Path(downloaded.value.path()).read_bytes() == PDF
     screenshot(officer, "online-dossier-officer")
     officer.check(f"input[name=status][value='{int(S.ACCEPTED)}']")
     officer.get_by_test_id("status-submit").click()

@@ -12,16 +12,15 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import create_api_token, register_device
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
-from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
+from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Ticket
-from motcua.core.actors import DeviceKind, Role
 from tests.conftest import LiveServer
+from tests.support import system_ports
 
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from motcua.core.clock import SystemClock
-from motcua.dossier import services as dossiers
-from motcua.core.events import RecordingPublisher
-from motcua.queue import services as queue
-from motcua.core.ports import Ports
 from motcua.core.actors import SYSTEM
+from motcua.core.clock import SystemClock
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
+from motcua.dossier import services as dossiers
+from motcua.queue import services as queue
 from tests.conftest import screenshot
 from tests.dossier.support import INSTALLATION, an_intake
 from tests.kiosk.conftest import LANDSCAPE, PHONE, PORTRAIT, LiveHall

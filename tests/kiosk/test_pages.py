@@ -7,11 +7,10 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import update
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
-from motcua.kiosk.registration import COOKIE
 from motcua.core.accounts import Device
-from tests.support import bearer
+from motcua.core.actors import SYSTEM
+from motcua.kiosk.registration import COOKIE
+from tests.support import bearer, system_ports
 
 
 def _config(html: str, element_id: str) -> dict:
@@ -220,11 +219,11 @@ def test_only_a_registered_kiosk_can_look_up(client, kiosk_token):
 def test_look_ups_are_rate_limited_per_kiosk_with_a_clear_answer(tmp_path, clock):
     from motcua import create_app
     from motcua.auth.accounts import register_device
-    from motcua.models import metadata
-    from motcua.queue.demo import load_demo_hall
+    from motcua.core.actors import DeviceKind
     from motcua.core.events import RecordingPublisher
     from motcua.core.ports import Ports
-    from motcua.core.actors import DeviceKind
+    from motcua.models import metadata
+    from motcua.queue.demo import load_demo_hall
 
     limited = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "REDIS_URL": None,
                           "DATABASE_URL": f"sqlite:///{tmp_path / 'limited.sqlite'}",

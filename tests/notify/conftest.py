@@ -10,8 +10,8 @@ from motcua.core.ports import Ports
 from motcua.notify.outbox import Notifier
 from motcua.notify.settings import configure_channel
 from motcua.queue import services
-from tests.admin.conftest import admin_client, admin_user  # noqa: F401  (signed-in admin fixtures)
-from tests.kiosk.conftest import live_hall  # noqa: F401  (the demo hall on a live server)
+from tests.admin.conftest import admin_client, admin_user
+from tests.kiosk.conftest import live_hall
 
 KIOSK = Actor(kind="kiosk", name="k1")
 NOTIFIER = Notifier(dossier_link=lambda secret: f"http://hall.test/tra-cuu/{secret}")

@@ -12,7 +12,7 @@ from motcua.core.clock import SystemClock
 from motcua.notify.models import Notification, NotificationStatus
 from motcua.notify.settings import configure_channel
 from motcua.queue.services import get_hall
-from tests.admin.test_browser import LAPTOP, contexts, hall, new_page, sign_in  # noqa: F401
+from tests.admin.test_browser import LAPTOP, contexts, hall, new_page, sign_in
 from tests.conftest import screenshot
 from tests.support import system_ports
 
@@ -27,7 +27,7 @@ ROWS = [
 ]
 
 
-def test_staff_see_why_a_message_failed_and_send_it_again(hall, browser, contexts):  # noqa: F811
+def test_staff_see_why_a_message_failed_and_send_it_again(hall, browser, contexts):
     clock = SystemClock()
     with hall.session() as session:
         configure_channel(system_ports(session, clock), actor=SYSTEM, hall_code="demo", kind="sms",

@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from motcua.changes.models import ConfigChange
 from motcua.core.actors import SYSTEM
+from motcua.core.db import make_session_factory
 from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import DossierStatus
-from motcua.core.db import make_session_factory
 from motcua.notify.delivery import deliver_due
 from motcua.notify.models import Notification, NotificationStatus
 from motcua.notify.outbox import hall_channel

@@ -41,7 +41,7 @@ def test_the_webhook_signs_the_exact_body_it_sends():
 def test_a_webhook_that_answers_an_error_is_a_delivery_error_with_its_status():
     with fake_http() as server:
         server.status, server.answer = 503, b"maintenance"
-        with pytest.raises(DeliveryError, match="HTTP 503.*maintenance"):
+        with pytest.raises(DeliveryError, match=r"HTTP 503.*maintenance"):
             WebhookChannel(server.url, "s").send(MESSAGE)
 
 

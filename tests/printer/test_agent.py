@@ -8,20 +8,19 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.clock import SystemClock
-from motcua.printer.device.agent import PrintAgent, PrintedJobs
-from motcua.printer.device.wire import AGENT_NAMESPACE
-from motcua.printer.dispatch import job_message
-from motcua.printer.device.errors import PrinterError
-from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.device.transports import Printer
-from motcua.queue.demo import load_demo_hall
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
-from motcua.core.actors import DeviceKind
+from motcua.printer.device.agent import PrintAgent, PrintedJobs
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.transports import Printer
+from motcua.printer.device.wire import AGENT_NAMESPACE
+from motcua.printer.dispatch import job_message
+from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+from motcua.queue.demo import load_demo_hall
+from tests.support import system_ports
 
 
 def eventually(check: Callable[[], bool], seconds: float = 10) -> None:

@@ -6,10 +6,10 @@ import time
 
 from sqlalchemy import select
 
-from motcua.printer.models import PrintJob, PrintJobStatus
-from motcua.printer.device.stream import commands
-from motcua.queue.models import Ticket
 from motcua.core.accounts import Device
+from motcua.printer.device.stream import commands
+from motcua.printer.models import PrintJob, PrintJobStatus
+from motcua.queue.models import Ticket
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter
 from tests.support import bearer

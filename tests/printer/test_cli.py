@@ -6,10 +6,10 @@ from click.testing import CliRunner
 from PIL import Image
 from sqlalchemy import select
 
+from motcua.core.accounts import Device
 from motcua.printer.cli import printer_group
 from motcua.printer.device.samples import SAMPLE_NAMES
 from motcua.printer.device.stream import commands
-from motcua.core.accounts import Device
 from tests.printer.fakes import FakeNetworkPrinter, closed_port
 
 

@@ -17,20 +17,18 @@ import pytest
 import requests
 import socketio
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua import create_app
 from motcua.auth.accounts import register_device
+from motcua.core.actors import SYSTEM, DeviceKind
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.models import metadata
 from motcua.printer.models import PrintJob, PrintJobStatus
 from motcua.queue.demo import load_demo_hall
-from motcua.core.events import RecordingPublisher
-from motcua.core.ports import Ports
-from motcua.core.actors import DeviceKind
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter
 from tests.servers import motcua_servers
-from tests.support import bearer
+from tests.support import bearer, system_ports
 
 PRINTER_TIMEOUT = 2.0  # seconds: MOTCUA_PRINTER_TIMEOUT_SECONDS for the server under test
 

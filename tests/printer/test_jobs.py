@@ -11,23 +11,21 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from motcua.core.actors import SYSTEM
-from tests.support import system_ports
 from motcua.auth.accounts import register_device
-from motcua.printer import services
-from motcua.printer.dispatch import PrintDispatcher
-from motcua.printer.device.errors import PrinterError
-from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.device.stream import commands
-from motcua.printer.device.document import ticket_document
+from motcua.core.actors import SYSTEM, Actor, DeviceKind
 from motcua.core.ports import RecordingPrintQueue
+from motcua.printer import services
+from motcua.printer.device.document import ticket_document
+from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.stream import commands
+from motcua.printer.dispatch import PrintDispatcher
+from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
 from motcua.queue import errors
 from motcua.queue import services as queue_services
 from motcua.queue.models import Priority, Ticket
-from motcua.core.actors import DeviceKind
-from motcua.core.actors import Actor
 from tests.conftest import runtime_of
 from tests.printer.fakes import FakeNetworkPrinter, closed_port
+from tests.support import system_ports
 
 URL = "http://10.0.0.5:5000/t/"
 
@@ -303,9 +301,9 @@ def test_a_printer_url_target_is_drawn_for_that_printer_and_agent_urls_need_a_ki
 @pytest.mark.postgres
 def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(postgres_engine, clock, publisher):
     from motcua.core.db import make_session_factory
-    from motcua.queue.demo import load_demo_hall
     from motcua.core.events import RecordingPublisher
     from motcua.core.ports import Ports
+    from motcua.queue.demo import load_demo_hall
 
     with make_session_factory(postgres_engine)() as pg:
         load_demo_hall(Ports(pg, clock, RecordingPublisher()))

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM, Actor
 from motcua.core.clock import SystemClock
 from motcua.core.db import Base, make_engine, make_session_factory
 from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.models import metadata
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Counter, CounterSector, Sector, Ticket, TicketStatus
-from motcua.core.ports import Ports
-from motcua.core.actors import SYSTEM, Actor
 
 ISSUERS = 8
 TICKETS_EACH = 50

@@ -14,8 +14,8 @@ from motcua.core.actors import SYSTEM, Actor
 from motcua.core.db import make_engine
 from motcua.models import metadata
 from motcua.queue import services
-from motcua.queue.models import Hall, Ticket
 from motcua.queue.demo import load_demo_hall
+from motcua.queue.models import Hall, Ticket
 from tests.queue.test_concurrency import _ports, _run
 from tests.support import make_officer
 
@@ -62,7 +62,7 @@ def check_helping_counters_never_call_the_same_ticket(url: str, policy: str) -> 
     sectors = {s.code: s.id for s in ports.session.scalar(select(Hall).where(Hall.code == "demo")).sectors}
     helped = Tally(sector for r in results[1:] for _, sector in r)
     assert helped[sectors["dat-dai"]] > 0, "the helping counters took land tickets"
-    for (number, own), called_there in zip(HELPERS.items(), results[1:]):
+    for own, called_there in zip(HELPERS.values(), results[1:], strict=True):
         # only this counter serves its own sector: helping left none of its citizens behind
         assert sum(1 for _, sector in called_there if sector == sectors[own]) == OWN_TICKETS
     assert {t.call_count for t in ports.session.scalars(select(Ticket))} == {1}

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, or_, select
 
-from motcua.core.clock import local_day
 from motcua.core.actors import Actor
+from motcua.core.clock import local_day
 from motcua.queue import services
 from motcua.queue.models import Counter, Priority, Sector, Ticket, TicketStatus
 from motcua.queue.policy import Candidate, order_candidates

@@ -1,5 +1,5 @@
 """The calling policy, pinned: priority first with a cap, then longest wait weighted by rank."""
-from datetime import datetime, timedelta, timezone, UTC
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 

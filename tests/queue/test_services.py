@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from motcua.core.actors import SYSTEM, Actor
 from motcua.core.db import make_session_factory
+from motcua.core.ports import Memo, Ports
 from motcua.queue import errors, services
 from motcua.queue.models import (
     CounterState,
@@ -16,8 +18,6 @@ from motcua.queue.models import (
     TicketEvent,
     TicketStatus,
 )
-from motcua.core.actors import SYSTEM, Actor
-from motcua.core.ports import Memo, Ports
 from tests.support import hall_time, make_officer
 
 KIOSK = Actor(kind="kiosk", name="k1")

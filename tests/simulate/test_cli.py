@@ -7,18 +7,17 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from tests.support import system_ports
 from motcua import create_app
 from motcua.cli import MotcuaGroup
 from motcua.core.clock import FixedClock
 from motcua.core.db import make_engine, make_session_factory
-from motcua.core.ports import Ports
 from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.models import metadata
-from motcua.queue.demo import load_demo_hall
 from motcua.queue import services
+from motcua.queue.demo import load_demo_hall
 from tests.simulate.test_replay import act, at, issue
-from tests.support import hall_time
+from tests.support import hall_time, system_ports
 
 TINY = """
 name = "Phường nhỏ"

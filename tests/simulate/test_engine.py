@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from motcua.core.errors import InvalidInput
 from motcua.simulate.engine import simulate
 from motcua.simulate.report import figures, summary
-from motcua.core.errors import InvalidInput
 from motcua.simulate.scenario import parse_scenario
 
 

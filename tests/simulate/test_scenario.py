@@ -1,6 +1,7 @@
 """Scenario files: what they may say, and the one-line answer when they say it wrong."""
 from __future__ import annotations
 
+import itertools
 import tomllib
 from pathlib import Path
 
@@ -8,7 +9,6 @@ import pytest
 
 from motcua.simulate.cli import SCENARIOS
 from motcua.simulate.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
-import itertools
 
 SMALL = """
 name = "Phường thử"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.changes.audit import audit_log
 from motcua.admin.pages.base import bp, page, viewed_hall
+from motcua.changes.audit import audit_log
 from motcua.web import db
 
 

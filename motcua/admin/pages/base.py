@@ -30,15 +30,15 @@ from werkzeug.wrappers import Response
 
 from motcua.changes import audit
 from motcua.changes.errors import N_, Denied, Invalid
-from motcua.web.errors import error_screen
-from motcua.web.links import safe_next
-from motcua.core.identity import actor_for_user
 from motcua.core.actors import Actor, Role
 from motcua.core.errors import DomainError
+from motcua.core.identity import actor_for_user
 from motcua.extensions import LANGUAGES, login_manager
 from motcua.queue.models import Hall
 from motcua.queue.services import get_hall
 from motcua.web import db
+from motcua.web.errors import error_screen
+from motcua.web.links import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

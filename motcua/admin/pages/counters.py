@@ -14,7 +14,6 @@ from motcua.admin.counters import (
     schedules_of,
     update_counter,
 )
-from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,
@@ -25,6 +24,7 @@ from motcua.admin.pages.base import (
     signed_in_actor,
     viewed_hall,
 )
+from motcua.changes.errors import Invalid
 from motcua.core.errors import DomainError
 from motcua.web import db, ports
 

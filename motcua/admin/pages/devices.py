@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from motcua.admin import forms
 from motcua.admin.devices import find_device, renew_device_token, set_device_active, update_device
-from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,
@@ -22,13 +21,14 @@ from motcua.admin.pages.base import (
     viewed_hall,
 )
 from motcua.auth import accounts
+from motcua.changes.errors import Invalid
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind
 from motcua.core.errors import DomainError
 from motcua.printer import printer_policy
-from motcua.web.links import kiosk_setup_url, safe_next
 from motcua.queue.models import Hall
 from motcua.web import db, ports
+from motcua.web.links import kiosk_setup_url, safe_next
 
 
 @bp.route("/<hall>/devices", methods=["GET", "POST"])

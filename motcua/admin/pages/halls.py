@@ -6,9 +6,9 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 
 from motcua.admin import forms, halls
+from motcua.admin.pages.base import _, bp, explain, field_errors, page, signed_in_actor, viewed_hall
 from motcua.changes import audit
 from motcua.changes.errors import Invalid
-from motcua.admin.pages.base import _, bp, explain, field_errors, page, signed_in_actor, viewed_hall
 from motcua.core.errors import DomainError
 from motcua.dossier.installation import installation
 from motcua.queue.models import Hall

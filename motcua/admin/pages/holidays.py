@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.changes.errors import Invalid
 from motcua.admin.holidays import add_holiday, delete_holiday, load_default_holidays
 from motcua.admin.pages.base import (
     _,
@@ -19,6 +18,7 @@ from motcua.admin.pages.base import (
     signed_in_actor,
     viewed_hall,
 )
+from motcua.changes.errors import Invalid
 from motcua.core.clock import local_day
 from motcua.core.errors import DomainError
 from motcua.dossier import calendar

@@ -9,9 +9,9 @@ from flask import abort, request, send_file
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms, reports
-from motcua.changes.errors import Invalid
 from motcua.admin.export import report_xlsx, table_csv
 from motcua.admin.pages.base import _, bp, field_errors, lang, page, viewed_hall
+from motcua.changes.errors import Invalid
 from motcua.core.clock import local_day
 from motcua.queue.models import Hall
 from motcua.web import db, runtime

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,
@@ -27,6 +26,7 @@ from motcua.admin.sectors import (
     set_sector_open,
     update_sector,
 )
+from motcua.changes.errors import Invalid
 from motcua.core.errors import DomainError
 from motcua.queue.services import settings_of
 from motcua.web import db, ports

@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from motcua.admin import forms
-from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,
@@ -21,6 +20,7 @@ from motcua.admin.pages.base import (
 )
 from motcua.admin.staff import STAFF_ROLES, qualifications, set_qualifications, update_staff
 from motcua.auth import accounts
+from motcua.changes.errors import Invalid
 from motcua.core.accounts import StaffUser
 from motcua.core.errors import DomainError
 from motcua.web import db, ports

@@ -10,7 +10,6 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.changes.errors import Invalid
 from motcua.admin.pages.base import (
     _,
     act,
@@ -21,6 +20,7 @@ from motcua.admin.pages.base import (
     signed_in_actor,
     viewed_hall,
 )
+from motcua.changes.errors import Invalid
 from motcua.core.errors import DomainError
 from motcua.display import voicepacks
 from motcua.display.services import voice_enabled, voice_settings_of

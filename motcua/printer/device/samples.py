@@ -5,7 +5,7 @@ is set up. The "long" sample carries the longest names seen in halls, to prove w
 """
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from motcua.printer.device.document import PRIORITY_LABELS, TicketSlip
 

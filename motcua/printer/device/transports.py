@@ -12,6 +12,7 @@ parses printer URLs everywhere but drives a printer only for kiosks that have on
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import socket
 import tempfile
@@ -22,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-import contextlib
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from motcua.printer.device.document import Document
