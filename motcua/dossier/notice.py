@@ -14,7 +14,6 @@ from datetime import datetime
 from motcua.dossier.models import Dossier, DossierStatus
 from motcua.dossier.receipt import MOTTO, NATION, UNIT_LINE, moment_text
 from motcua.printer.device.document import (
-    PAPER_DOTS,
     Align,
     Block,
     Cut,
@@ -24,7 +23,7 @@ from motcua.printer.device.document import (
     Space,
     Text,
     Weight,
-    paper_dots,
+    sizes,
 )
 
 TITLES = {
@@ -74,14 +73,7 @@ def notice_for(dossier: Dossier, *, receiving_unit: str, officer_name: str, look
 
 
 def notice_document(slip: NoticeSlip) -> Document:
-    width = paper_dots(slip.paper_mm)
-    scale = width / PAPER_DOTS[80]
-
-    def px(value: int) -> int:
-        return max(1, round(value * scale))
-
-    def pt(value: int) -> int:
-        return round(value * max(scale, 0.8))
+    width, px, pt = sizes(slip.paper_mm)
 
     body = pt(23)
     blocks: list[Block] = [

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from motcua.dossier.calendar import Unit
 from motcua.dossier.models import Delivery, Dossier
 from motcua.printer.device.document import (
-    PAPER_DOTS,
     Align,
     Block,
     Cut,
@@ -25,7 +24,7 @@ from motcua.printer.device.document import (
     Space,
     Text,
     Weight,
-    paper_dots,
+    sizes,
 )
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
@@ -139,14 +138,7 @@ def register_text(slip: ReceiptSlip) -> str:
 
 def receipt_document(slip: ReceiptSlip) -> Document:
     """The 80 mm slip (58 mm works too, scaled): every field of form 01, the QR and the secret."""
-    width = paper_dots(slip.paper_mm)
-    scale = width / PAPER_DOTS[80]
-
-    def px(value: int) -> int:
-        return max(1, round(value * scale))
-
-    def pt(value: int) -> int:
-        return round(value * max(scale, 0.8))
+    width, px, pt = sizes(slip.paper_mm)
 
     body = pt(23)
     blocks: list[Block] = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,16 @@ class Weight(enum.IntEnum):
     BOLD = 700
     EXTRABOLD = 800
 
+
+
+def sizes(paper_mm: int) -> tuple[int, Callable[[int], int], Callable[[int], int]]:
+    """The paper's width in dots, and the scalers of lengths (`px`) and type (`pt`): every
+    layout is drawn for 80 mm and scaled to the paper in use; type shrinks less than the
+    paper, as below about 2 mm elderly eyes give up."""
+    width = paper_dots(paper_mm)
+    scale = width / PAPER_DOTS[80]
+    return (width, lambda value: max(1, round(value * scale)),
+            lambda value: round(value * max(scale, 0.8)))
 
 @dataclass(frozen=True)
 class Text:
@@ -145,15 +156,7 @@ PRIORITY_LABELS = {
 
 def ticket_document(slip: TicketSlip) -> Document:
     """The ticket layout: sizes are drawn for 80 mm and scaled down for 58 mm."""
-    width = paper_dots(slip.paper_mm)
-    scale = width / PAPER_DOTS[80]
-
-    def px(value: int) -> int:
-        return max(1, round(value * scale))
-
-    def pt(value: int) -> int:
-        # Text shrinks less than the paper: below about 2 mm elderly eyes give up.
-        return round(value * max(scale, 0.8))
+    width, px, pt = sizes(slip.paper_mm)
 
     local = slip.issued_at.astimezone(ZoneInfo(slip.time_zone))
     ahead = "Không có ai chờ trước bạn" if slip.ahead == 0 else f"Số người chờ trước bạn: {slip.ahead}"
@@ -236,14 +239,7 @@ CHECKLIST_TITLE = "GIẤY TỜ CẦN MANG THEO"
 
 def checklist_document(slip: ChecklistSlip) -> Document:
     """The checklist: the numbered papers with how many of each, then time, fee and result."""
-    width = paper_dots(slip.paper_mm)
-    scale = width / PAPER_DOTS[80]
-
-    def px(value: int) -> int:
-        return max(1, round(value * scale))
-
-    def pt(value: int) -> int:
-        return round(value * max(scale, 0.8))
+    width, px, pt = sizes(slip.paper_mm)
 
     body = pt(25)
     blocks: list[Block] = [
