@@ -114,7 +114,7 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/admin/language/<lang>"): ANY_MANAGER,
     **{("GET", f"/admin/<hall>/{page}"): MANAGERS_READ for page in (
         "", "access", "audit", "counters", "counters/<int:number>", "counters/new", "devices",
-        "devices/<int:device_id>", "holidays", "booking", "live", "live.json", "reports/",
+        "devices/<int:device_id>", "holidays", "booking", "live", "live.json", "live/advice.json", "reports/",
         "notifications", "reports/<key>", "reports/<key>.xlsx", "reports/<key>/<table>.csv",
         "sectors",
         "sectors/<code>", "sectors/new", "staff", "staff/<int:user_id>", "voice",
@@ -130,6 +130,8 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/admin/<hall>/staff"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/staff/<int:user_id>"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/staff/<int:user_id>/<action>"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/staff/<int:user_id>/qualifications"): ADMINS_CHANGE,
+    ("POST", "/admin/<hall>/live/advice"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/devices"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/devices/<int:device_id>"): ADMINS_CHANGE,
     ("POST", "/admin/<hall>/devices/<int:device_id>/<action>"): ADMINS_CHANGE,

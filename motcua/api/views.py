@@ -4,9 +4,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from motcua.api.access import counter_actor, is_staff, request_actor, staff_actor
+from motcua.api.answers import taken_ticket_json, ticket_json
 from motcua.api.openapi import openapi_document
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
 from motcua.core.errors import N_
@@ -44,11 +45,6 @@ def _kiosk_key() -> str:
     return f"kiosk:{device.id}" if device is not None else f"ip:{request.remote_addr}"
 
 
-def _ticket_json(ticket: Ticket) -> dict[str, Any]:
-    return {**services.ticket_payload(ticket), "token": ticket.token,
-            "status_url": url_for("api.ticket_status", token=ticket.token)}
-
-
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(openapi_document())
@@ -71,19 +67,7 @@ def issue_ticket(hall: str) -> tuple[Response, int]:
     body = json_body(IssueTicket)
     taken = take_ticket(ports(), device=current_device(), hall_code=hall, sector_code=body.sector,
                         priority=body.priority, actor=actor, status_url=ticket_page_url)
-    issued, job = taken.issued, taken.print_job  # the job is queued, never waited for
-    ticket = issued.ticket
-    answer = {
-        **_ticket_json(ticket),
-        "issued_at": ticket.issued_at.isoformat(),
-        "ahead": issued.ahead,
-        "estimated_wait_minutes": issued.estimated_wait_minutes,
-        "estimated_wait": {"low": issued.estimated_wait.low, "high": issued.estimated_wait.high},
-        "counters": list(taken.counters),
-        "past_closing": issued.past_closing,
-        "print_job": {"id": job.id, "status": job.status.value, "error": job.error} if job else None,
-    }
-    return jsonify(answer), 201
+    return jsonify(taken_ticket_json(taken)), 201
 
 
 @bp.get("/tickets/<token>")
@@ -107,7 +91,7 @@ def _counter_json(counter: Counter, current: Ticket | None, *, staff: bool = Tru
     everyone else reads what the board shows."""
     ticket = None
     if current is not None:
-        ticket = _ticket_json(current) if staff else services.ticket_payload(current)
+        ticket = ticket_json(current) if staff else services.ticket_payload(current)
     return {
         "ticket": ticket,
         "counter": readmodels.counter_view(counter, current),
@@ -156,7 +140,7 @@ def transfer(hall: str, number: int) -> Response:
                              reason=body.reason)
     assert done.acted_on is not None  # a transfer always moves the current ticket
     answer = _counter_json(done.counter, done.ticket)
-    answer["transferred"] = _ticket_json(done.acted_on)
+    answer["transferred"] = ticket_json(done.acted_on)
     return jsonify(answer)
 
 

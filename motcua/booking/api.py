@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.api.access import request_actor, staff_actor
+from motcua.api.answers import taken_ticket_json
 from motcua.api.openapi import ERROR, HALL
 from motcua.booking import readmodels, services
 from motcua.booking.models import Booking
@@ -30,7 +31,7 @@ from motcua.dossier.installation import installation
 from motcua.extensions import csrf, limiter
 from motcua.queue.errors import Forbidden
 from motcua.queue.models import Hall
-from motcua.queue.services import get_hall, get_hall_and_sector, ticket_payload
+from motcua.queue.services import get_hall, get_hall_and_sector
 from motcua.web import current_device, db, ports, runtime
 from motcua.web.errors import ApiError
 from motcua.web.links import booking_page_url, ticket_page_url
@@ -137,8 +138,7 @@ def check_in(hall: str) -> tuple[Response, int]:
     done = services.check_in(ports(), hall_code=found.code, scanned=body.code, device=current_device(),
                              actor=actor, status_url=ticket_page_url,
                              id_card_key=installation().id_card_key)
-    issued, job = done.taken.issued, done.taken.print_job
-    ticket = issued.ticket
+    ticket = done.taken.issued.ticket
     local = done.booking.slot_at.astimezone(ZoneInfo(ticket.hall.time_zone))
     if not done.appointment:
         note = _("Ông/bà đến muộn quá %(minutes)d phút so với giờ hẹn %(time)s nên được xếp "
@@ -148,11 +148,7 @@ def check_in(hall: str) -> tuple[Response, int]:
     else:
         note = _("Ông/bà được mời trước theo lịch hẹn %(time)s.", time=local.strftime("%H:%M"))
     answer = {
-        **ticket_payload(ticket), "token": ticket.token,
-        "status_url": url_for("api.ticket_status", token=ticket.token),
-        "issued_at": ticket.issued_at.isoformat(),
-        "ahead": issued.ahead, "estimated_wait_minutes": issued.estimated_wait_minutes,
-        "print_job": {"id": job.id, "status": job.status.value, "error": job.error} if job else None,
+        **taken_ticket_json(done.taken),
         "booking": {"code": done.booking.code, "slot_at": local.isoformat(),
                     "appointment": done.appointment, "early": done.early, "note": note},
     }

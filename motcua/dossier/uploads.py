@@ -16,8 +16,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from motcua.core.errors import N_
 from motcua.dossier.errors import BadInput
 
@@ -61,6 +59,9 @@ def sniff(data: bytes) -> str | None:
 
 
 def _is_whole_image(data: bytes, content_type: str) -> bool:
+    # Pillow loads with the first upload, not with the server (tests/test_server_memory.py).
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as image:
             same_format = image.format == _PILLOW_FORMATS[content_type]

@@ -162,6 +162,7 @@ class StaffQualification(Base):
 
 
 RESERVED = "reserved_counter_id IS NOT NULL"
+APPOINTMENT = "appointment_at IS NOT NULL"
 
 
 class Ticket(Base):
@@ -177,6 +178,9 @@ class Ticket(Base):
         # an entry for every other ticket.
         Index("ix_tickets_reserved", "reserved_counter_id", "hall_id", "day", "status",
               sqlite_where=text(RESERVED), postgresql_where=text(RESERVED)),
+        # The tickets of citizens who booked (few): the head of a line's appointments.
+        Index("ix_tickets_appointments", "sector_id", "day", "status", "appointment_at",
+              sqlite_where=text(APPOINTMENT), postgresql_where=text(APPOINTMENT)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -442,7 +442,7 @@ def test_how_near_a_turn_must_be_for_the_phone_to_say_so_is_a_hall_setting(ports
 def test_stopping_issuing_past_closing_is_an_audited_hall_setting_read_from_the_form(
         ports, admin, session):
     form = {"notices": "", "ticket_footer": "", "wait_alert_minutes": "30", "priority_cap": "2",
-            "rating_levels": "3", "stop_issuing_past_closing": "1"}
+            "rating_levels": "3", "calling_policy": "static", "stop_issuing_past_closing": "1"}
     fields = forms.read_board(form)
     assert fields.stop_issuing_past_closing
     assert not forms.read_board({k: v for k, v in form.items()

@@ -101,7 +101,8 @@ def test_an_appointment_is_called_at_its_slot_before_walk_ins(ports, clock):
 def _candidate(ticket_id, minute, appointment_minute=None):
     base = hall_time(2026, 11, 25, 9, 0)
     return Candidate(ticket_id, base + timedelta(minutes=minute), 0, False,
-                     None if appointment_minute is None else base + timedelta(minutes=appointment_minute))
+                     appointment_at=None if appointment_minute is None
+                     else base + timedelta(minutes=appointment_minute))
 
 
 def test_walk_ins_are_not_starved_beyond_the_share_of_appointments():

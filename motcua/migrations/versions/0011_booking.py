@@ -72,6 +72,10 @@ def upgrade() -> None:
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.add_column(sa.Column('appointment_at', motcua.core.db.UTCDateTime(timezone=True),
                                       nullable=True))
+        batch_op.create_index('ix_tickets_appointments',
+                              ['sector_id', 'day', 'status', 'appointment_at'], unique=False,
+                              sqlite_where=sa.text('appointment_at IS NOT NULL'),
+                              postgresql_where=sa.text('appointment_at IS NOT NULL'))
     with op.batch_alter_table('counters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('consecutive_appointment_calls', sa.Integer(),
                                       server_default='0', nullable=False))
@@ -81,6 +85,7 @@ def downgrade() -> None:
     with op.batch_alter_table('counters', schema=None) as batch_op:
         batch_op.drop_column('consecutive_appointment_calls')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_appointments')
         batch_op.drop_column('appointment_at')
     op.drop_index('ix_bookings_id_card', table_name='bookings')
     op.drop_index('ix_bookings_day', table_name='bookings')
