@@ -115,6 +115,15 @@ class Notifier:
             _owe(uow, hall, channel, phone, "dossier_received", f"dossier_received:{dossier.code}",
                  f"{hall.name}: đã tiếp nhận hồ sơ {dossier.code}, hẹn trả kết quả ngày {due}. "
                  f"Tra cứu: {link}", params)
+        elif dossier.status == DossierStatus.ACCEPTED and dossier.submitted_online:
+            # Registered online and now taken on: the same message as a counter's intake.
+            _owe(uow, hall, channel, phone, "dossier_received", f"dossier_received:{dossier.code}",
+                 f"{hall.name}: đã tiếp nhận hồ sơ {dossier.code}, hẹn trả kết quả ngày {due}. "
+                 f"Tra cứu: {link}", params)
+        elif dossier.status == DossierStatus.REFUSED:
+            _owe(uow, hall, channel, phone, "dossier_refused", f"dossier_refused:{dossier.code}",
+                 f"{hall.name}: hồ sơ {dossier.code} không được tiếp nhận. Xem lý do: {link}",
+                 params)
         elif dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
             # Each request for more papers is its own message: the key holds its time.
             _owe(uow, hall, channel, phone, "dossier_supplement",

@@ -90,3 +90,19 @@ def test_a_channels_secret_never_reaches_the_audit_log_and_an_empty_one_keeps_th
     assert "k1" not in repr([c.changes for c in changes])
     assert changes[-1].changes["config"][1]["url"] == "https://sms.tinh.gov.vn/v2"
     assert hall_channel(session, get_hall(session, "demo")).config["secret"] == "k1"
+
+
+def test_an_online_dossiers_applicant_hears_whether_it_was_taken_on_or_refused(sending, session):
+    from tests.dossier.test_online import register
+
+    prepare(sending)
+    officer = serve_a_citizen(sending, username="lan")
+    taken, refused = register(sending), register(sending)
+    assert messages(session) == []  # registered: the answer page said so already
+    dossiers.change_status(sending, code=taken.code, status=DossierStatus.ACCEPTED, actor=officer)
+    dossiers.change_status(sending, code=refused.code, status=DossierStatus.REFUSED, actor=officer,
+                           note="Không thuộc thẩm quyền")
+    told = messages(session)
+    assert [(m.template, m.params["code"]) for m in told] == [
+        ("dossier_received", taken.code), ("dossier_refused", refused.code)]
+    assert "hẹn trả kết quả ngày" in told[0].text and "không được tiếp nhận" in told[1].text
