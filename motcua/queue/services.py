@@ -329,18 +329,25 @@ def issue_ticket(
     _ensure_issuing(uow, hall, sector)
     now = uow.clock.now()
     day = local_day(uow.clock, hall.time_zone)
-    if settings_of(hall).stop_issuing_past_closing:
-        ahead_now = waiting_counts(session, hall, day).get(sector.code, 0)
-        wait_now = hall_rates(uow, hall).wait_minutes(sector.id, ahead_now)
-        if passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait_now):
-            raise errors.PastClosing(
-                f"Tickets for '{sector.name_vi}' issued now would not be called before closing")
+    # Everyone waiting in the line is ahead of a new ticket (a priority citizen: only the
+    # other priority citizens, counted once it is in). Counted before the insert, so the
+    # estimate goes into the ticket's row with it.
+    waiting = waiting_counts(session, hall, day)
+    rates = hall_rates(uow, hall)
+    ahead = waiting.get(sector.code, 0)
+    wait = rates.wait_minutes(sector.id, ahead)
+    if settings_of(hall).stop_issuing_past_closing and passes_closing(
+            hall.opening_windows, local_now(uow.clock, hall.time_zone), wait):
+        raise errors.PastClosing(
+            N_("Số của lĩnh vực “%(sector)s” lấy bây giờ sẽ không kịp được gọi trước giờ đóng cửa."),
+            sector=sector.name_vi)
     sequence = next_in_sequence(session, f"sector:{sector.id}", day)
     if sequence > daily_capacity(sector):
         session.rollback()  # gives the number back: no gaps
         raise errors.DailyCapReached(N_("Lĩnh vực “%(sector)s” đã phát hết số của hôm nay."),
                                      sector=sector.name_vi)
     number = sector.number_start + sequence - 1
+    told = wait_range(wait)
     ticket = _insert_ticket(session, hall, sector, {
         "hall_id": hall.id,
         "sector_id": sector.id,
@@ -357,17 +364,19 @@ def issue_ticket(
         "call_count": 0,
         "issued_by_device_id": actor.device_id,
         "appointment_at": appointment_at,
+        "estimated_wait_minutes": wait,
+        "estimate_low_minutes": told.low,
+        "estimate_high_minutes": told.high,
     })
     _log(uow, hall, "issued", actor, ticket=ticket,
          priority=priority.value if priority else None)
-    waiting = waiting_counts(session, hall, day)
-    # A new ticket is the last of its line: everyone waiting there is ahead of it, but a
-    # priority citizen is only behind the other priority citizens.
-    ahead = people_ahead(session, ticket) if priority else waiting[sector.code] - 1
-    wait = hall_rates(uow, hall).wait_minutes(sector.id, ahead)
-    told = wait_range(wait)
-    ticket.estimated_wait_minutes = wait
-    ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
+    waiting[sector.code] = ahead + 1
+    if priority is not None:
+        ahead = people_ahead(session, ticket)
+        wait = rates.wait_minutes(sector.id, ahead)
+        told = wait_range(wait)
+        ticket.estimated_wait_minutes = wait
+        ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
     event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
     uow.publish(event)
     past = passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait)
