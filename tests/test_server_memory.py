@@ -14,6 +14,7 @@ from typing import Any
 LOADED_ON_DEMAND = {
     "escpos": "python-escpos: printing a slip",
     "PIL": "Pillow: drawing a slip, a preview or a QR code",
+    "phonenumbers": "phonenumbers: checking a citizen's mobile number for notifications",
     "qrcode": "qrcode: a QR code",
     "fpdf": "fpdf2: an A4 receipt",
     "openpyxl": "openpyxl: a report workbook",

@@ -2,8 +2,6 @@
 checked against the numbering plan (`phonenumbers`) and kept in one form: 0xxxxxxxxx."""
 from __future__ import annotations
 
-import phonenumbers
-
 from motcua.core.errors import N_, InvalidInput
 
 MAX_TYPED = 30
@@ -11,6 +9,10 @@ MAX_TYPED = 30
 
 def normalise_phone(typed: str) -> str:
     """The national form, 0xxxxxxxxx, of a Vietnamese mobile number; InvalidInput otherwise."""
+    # The numbering plan (several MB) loads with the first number, not with every server
+    # process (tests/test_server_memory.py).
+    import phonenumbers
+
     raw = typed.strip()
     if raw.startswith("84") and not raw.startswith("+"):
         raw = "+" + raw
