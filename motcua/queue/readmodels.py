@@ -59,10 +59,13 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
         ).all()
     )
     rates = service_rates(session, clock, hall)
+    local = local_now(clock, hall.time_zone)
     result = []
     for sector in hall.sectors:
         issued_today = issued.get(sector.id, 0)
         availability = sector_availability(clock, hall, sector, issued_today)
+        wait = rates.wait_minutes(sector.id, waiting.get(sector.code, 0))
+        told = wait_range(wait)
         result.append({
             "code": sector.code,
             "name_vi": sector.name_vi,
@@ -72,10 +75,10 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             "availability": availability,
             "issuing_windows": sector.issuing_windows or hall.opening_windows,
             "waiting": waiting.get(sector.code, 0),
-            "estimated_wait_minutes": (wait := rates.wait_minutes(sector.id, waiting.get(sector.code, 0))),
-            "estimated_wait": {"low": wait_range(wait).low, "high": wait_range(wait).high},
+            "estimated_wait_minutes": wait,
+            "estimated_wait": {"low": told.low, "high": told.high},
             # a ticket taken now would be called after closing: the kiosk asks first
-            "past_closing": passes_closing(hall.opening_windows, local_now(clock, hall.time_zone), wait),
+            "past_closing": passes_closing(hall.opening_windows, local, wait),
             "issued_today": issued_today,
             "remaining_today": max(0, daily_capacity(sector) - issued_today),
         })

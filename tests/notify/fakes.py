@@ -44,7 +44,7 @@ def fake_http() -> Iterator[FakeHttp]:
         do_GET = do_POST = do_PUT = _record
 
         def log_message(self, *args: object) -> None:
-            pass
+            """Quiet: the tests read the requests themselves, not the server's log."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
