@@ -240,12 +240,13 @@ def test_a_board_told_to_resync_reads_the_calls_its_message_queue_lost(
     counter_api(live_server, staff, 4, "open")
     issue(live_server.app, "doanh-nghiep")
     page = open_board(live_server, browser)
+    tile = page.locator(".tile", has_text="Quầy 4")
+    expect(tile).to_be_visible()  # tiles come from the first state read: it has landed
     rt = runtime_of(live_server.app)
     with live_server.session() as session:  # a call whose event never reached this server
         call_next(Ports(session, rt.clock, RecordingPublisher()), hall_code="demo",
                   counter_number=4, actor=SYSTEM)
     page.wait_for_timeout(500)
-    tile = page.locator(".tile", has_text="Quầy 4")
     expect(tile).not_to_contain_text("4001")
 
     socketio.emit("resync", {}, namespace=DISPLAY_NAMESPACE)  # the message queue is back
