@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_MINUTES": 480,
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token lives as long as its (expiring) session
-    "ESTIMATE_CACHE_SECONDS": 10,  # how long the service rates behind wait estimates are reused
+    "ESTIMATE_CACHE_SECONDS": 10,  # reuse of service rates and of a hall's message channel
 }
 
 ENV_PREFIX = "MOTCUA_"
@@ -136,6 +136,8 @@ class FromTrustedProxies:
         return self._direct(environ, start_response)
 
     def _from_proxy(self, address: str) -> bool:
+        if not self._networks:  # no proxy configured: nothing to parse on every request
+            return False
         try:
             peer = ipaddress.ip_address(address.removeprefix("::ffff:"))
         except ValueError:  # a Unix socket, or no address

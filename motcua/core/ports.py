@@ -61,6 +61,11 @@ class Memo:
         self._entries[key] = (now, value)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        """Read `key` afresh next time: what it rests on has just changed in this process.
+        (Other processes see the change when their entry's `seconds` run out.)"""
+        self._entries.pop(key, None)
+
 
 @dataclass(frozen=True)
 class Ports:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -48,6 +48,7 @@ class UnitOfWork:
         self.memo: Memo = ports.memo
         self.events: list[Event] = []
         self.print_jobs: list[int] = []
+        self.changed: list[Hashable] = []
 
     def publish(self, event: Event) -> None:
         """Announce `event` once the transaction has committed."""
@@ -57,7 +58,14 @@ class UnitOfWork:
         """Hand the stored print job to the print queue once the transaction has committed."""
         self.print_jobs.append(job_id)
 
+    def forget(self, key: Hashable) -> None:
+        """Drop the memo's `key` once committed: the use case changed what it rests on (not
+        before, or a request in between would memorise the old value again)."""
+        self.changed.append(key)
+
     def _announce(self) -> None:
+        for key in self.changed:
+            self.memo.forget(key)
         for event in self.events:
             self.ports.publisher.publish(event)
         for job_id in self.print_jobs:

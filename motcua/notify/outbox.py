@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,31 @@ def sends_notifications(session: Session, hall: Hall) -> bool:
     """Whether the kiosk and the phone page offer to take a phone number at all."""
     channel = hall_channel(session, hall)
     return channel is not None and channel.kind != "off"
+
+
+_SENDING_CHANNEL = (select(HallChannel.id, HallChannel.hall_id)
+                    .join(Hall, Hall.id == HallChannel.hall_id)
+                    .where(Hall.code == bindparam("hall_code"), HallChannel.kind != "off"))
+
+
+def sending_key(hall_code: str) -> tuple[str, str]:
+    """The memo's key for whether, and through which channel, a hall sends."""
+    return ("notify_channel", hall_code)
+
+
+def _sending(uow: UnitOfWork, hall_code: str) -> tuple[Hall, HallChannel] | None:
+    """The hall and its channel, if it sends. Every use case asks, and most halls send
+    nothing, so the answer is memorised like the service rates (a channel changed in /admin
+    is forgotten at once in its process, within the memo's seconds in the others)."""
+    ids = uow.memo.get(sending_key(hall_code), uow.clock.now(),
+                       lambda: uow.session.execute(_SENDING_CHANNEL, {"hall_code": hall_code}).first())
+    if ids is None:
+        return None
+    channel = uow.session.get(HallChannel, ids.id)
+    hall = uow.session.get(Hall, ids.hall_id)
+    if channel is None or hall is None or channel.kind == "off":  # changed in another process
+        return None
+    return hall, channel
 
 
 def _owe(uow: UnitOfWork, hall: Hall, channel: HallChannel, phone: str, template: str, key: str,
@@ -74,22 +99,10 @@ class Notifier:
         halls: dict[str, tuple[Hall, HallChannel] | None] = {}
         for event in uow.events:
             if event.hall not in halls:
-                halls[event.hall] = self._sending(uow.session, event.hall)
+                halls[event.hall] = _sending(uow, event.hall)
             found = halls[event.hall]
             if found is not None:
                 self._react(uow, event, *found)
-
-    @staticmethod
-    def _sending(session: Session, hall_code: str) -> tuple[Hall, HallChannel] | None:
-        """The hall and its channel, if it sends: one small query on every use case (the hall
-        itself is in the session already, read by the use case)."""
-        channel = session.scalar(select(HallChannel).join(Hall, Hall.id == HallChannel.hall_id)
-                                 .where(Hall.code == hall_code, HallChannel.kind != "off"))
-        if channel is None:
-            return None
-        hall = session.get(Hall, channel.hall_id)
-        assert hall is not None  # the channel's foreign key
-        return hall, channel
 
     def _react(self, uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) -> None:
         if event.name == EventName.TICKET_CALLED:

@@ -15,7 +15,7 @@ from motcua.core.actors import Actor
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.notify.channels import KINDS
 from motcua.notify.models import HallChannel, Notification, NotificationStatus
-from motcua.notify.outbox import DEFAULT_AHEAD, hall_channel
+from motcua.notify.outbox import DEFAULT_AHEAD, hall_channel, sending_key
 from motcua.queue.models import Hall
 
 SECRETS = ("secret", "access_token", "password")
@@ -59,6 +59,7 @@ def configure_channel(uow: UnitOfWork, *, actor: Actor, hall_code: str, kind: st
         channel.config = merged
         channel.ahead = ahead
         channel.updated_at = uow.clock.now()
+    uow.forget(sending_key(hall.code))
     return channel
 
 

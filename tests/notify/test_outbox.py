@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from motcua.core.actors import SYSTEM
 from motcua.core.errors import InvalidInput
-from motcua.core.ports import Ports
+from motcua.core.ports import Memo, Ports
 from motcua.core.uow import UnitOfWork
 from motcua.notify.models import Notification, TicketSubscription
 from motcua.notify.outbox import subscribe_by_token
@@ -97,3 +97,24 @@ def test_a_number_that_is_no_vietnamese_mobile_is_refused(sending, session):
         subscribe_by_token(sending, token=ticket.token, phone="024 3825 1234")  # a landline
     assert refused.value.field == "phone"
     assert session.scalars(select(TicketSubscription)).all() == []
+
+
+def test_a_hall_that_sends_nothing_costs_a_memorised_answer_and_a_new_channel_counts_at_once(
+        session, clock, publisher, demo_hall):
+    memo = Memo(seconds=60)
+    ports = Ports(session=session, clock=clock, publisher=publisher, memo=memo,
+                  reactions=(NOTIFIER,))
+    asked = []
+    event.listen(session.get_bind(), "before_cursor_execute",
+                 lambda *a: asked.append(a[2]) if "notify_channels" in a[2] else None)
+    services.open_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    subscribe_by_token(ports, token=issue(ports).token, phone="0912345678")
+    call(ports)
+    assert len(asked) == 1  # the first use case asked; the others used the memo
+    assert rows(session) == []
+
+    configure_channel(ports, actor=SYSTEM, hall_code="demo", kind="fake_sms", config={}, ahead=2)
+    services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    subscribe_by_token(ports, token=issue(ports).token, phone="0912345678")
+    call(ports)
+    assert [m.template for m in rows(session)] == ["ticket_called"]
