@@ -27,6 +27,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from motcua.booking.readmodels import BookingFigures, booking_figures
 from motcua.changes.errors import N_
 from motcua.core.accounts import StaffUser
 from motcua.queue.models import Counter, Hall, Sector, Ticket, TicketEvent, TicketStatus
@@ -38,10 +39,13 @@ WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), 
 
 @dataclass(frozen=True)
 class Period:
-    """Hall-local dates, both ends included."""
+    """Hall-local dates, both ends included, read at `now` (the clock's): what is not over by
+    then (an appointment whose time has not passed) is not counted as missed. `None` reads the
+    dates as over."""
 
     first: date
     last: date
+    now: datetime | None = None
 
     @property
     def days(self) -> int:
@@ -548,6 +552,72 @@ def estimates_report(session: Session, hall: Hall, period: Period, lang: str) ->
     return Report("estimates", N_("Thời gian chờ dự kiến"), hall.code, period, [overall, daily])
 
 
+# --- bookings ---------------------------------------------------------------------------------
+
+BOOKING_FIGURES = [
+    Column("made", N_("Đã đặt")), Column("cancelled", N_("Đã hủy")),
+    Column("checked_in", N_("Đã đến lấy số")), Column("no_show", N_("Không đến")),
+    Column("no_show_rate", N_("Tỉ lệ không đến (%)"), "percent"),
+    Column("upcoming", N_("Chưa đến giờ")), Column("early", N_("Đến sớm")),
+    Column("on_time", N_("Đúng giờ")), Column("late", N_("Đến muộn")),
+    Column("minutes_early", N_("Sớm trung bình (phút)"), "minutes"),
+    Column("minutes_late", N_("Muộn trung bình (phút)"), "minutes"),
+    Column("through_api", N_("Đặt qua API")),
+    Column("api_share", N_("Tỉ lệ đặt qua API (%)"), "percent"),
+]
+
+
+def _booking_row(figures: BookingFigures) -> list[Any]:
+    return [figures.made, figures.cancelled, figures.checked_in, figures.no_show,
+            _share(figures.no_show, figures.checked_in + figures.no_show), figures.upcoming,
+            figures.early, figures.on_time, figures.late,
+            _minutes(figures.seconds_early / figures.early) if figures.early else None,
+            _minutes(figures.seconds_late / figures.late) if figures.late else None,
+            figures.through_api, _share(figures.through_api, figures.made)]
+
+
+def bookings_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    """Appointments per sector, per day and per both: booked, cancelled, checked in, missed,
+    punctuality and the share booked through the API (booking's figures)."""
+    figures = booking_figures(session, hall, period.first, period.last, period.now)
+    by_sector: dict[int, BookingFigures] = defaultdict(BookingFigures)
+    by_day: dict[date, BookingFigures] = defaultdict(BookingFigures)
+    for (day, sector_id), found in figures.items():
+        by_sector[sector_id].add(found)
+        by_day[day].add(found)
+    sectors, _ = _names(session, hall, lang)
+    note = N_("Tính theo ngày hẹn. Không đến: lịch còn hiệu lực đã quá giờ hẹn cộng thời gian "
+              "cho phép đến muộn; chưa đến giờ: chưa quá. Đến sớm: lấy số trước giờ hẹn; đúng "
+              "giờ: từ giờ hẹn đến hết thời gian cho phép đến muộn; đến muộn: sau đó (được cấp "
+              "số như người đến trực tiếp). Tỉ lệ không đến = không đến ÷ (đã đến lấy số + "
+              "không đến). Đặt qua API: cổng dịch vụ công đặt thay công dân; còn lại đặt trên "
+              "trang đặt lịch.")
+    tables = [
+        Table("by_sector", N_("Theo lĩnh vực"),
+              [Column("name", N_("Lĩnh vực"), "text"), *BOOKING_FIGURES],
+              sorted(([sectors.get(k, "?"), *_booking_row(v)] for k, v in by_sector.items()),
+                     key=lambda row: row[0]),
+              [Chart("stacked", N_("Đến lấy số so với giờ hẹn, và không đến"), "name",
+                     ("early", "on_time", "late", "no_show"), horizontal=True),
+               Chart("bar", N_("Lịch đã đặt, trong đó qua API"), "name", ("made", "through_api"),
+                     horizontal=True)],
+              note=note),
+        Table("by_day", N_("Theo ngày"),
+              [Column("day", N_("Ngày"), "date"), *BOOKING_FIGURES],
+              [[day.isoformat(), *_booking_row(by_day.get(day, BookingFigures()))]
+               for day in period.each_day()],
+              [Chart("line", N_("Lịch hẹn mỗi ngày"), "day", ("made", "checked_in", "no_show"))],
+              note=note),
+        Table("by_day_sector", N_("Theo ngày và lĩnh vực"),
+              [Column("day", N_("Ngày"), "date"), Column("name", N_("Lĩnh vực"), "text"),
+               *BOOKING_FIGURES],
+              sorted(([day.isoformat(), sectors.get(k, "?"), *_booking_row(v)]
+                      for (day, k), v in figures.items()), key=lambda row: (row[0], row[1])),
+              note=note),
+    ]
+    return Report("bookings", N_("Lịch hẹn đã đặt"), hall.code, period, tables)
+
+
 # --- the registry the page and the exports use ------------------------------------------------
 
 ReportFunction = Callable[[Session, Hall, Period, str], Report]
@@ -559,6 +629,7 @@ REPORTS: dict[str, tuple[str, ReportFunction]] = {
     "satisfaction": (N_("Mức độ hài lòng"), satisfaction_report),
     "dossiers": (N_("Hồ sơ"), dossiers_report),
     "estimates": (N_("Thời gian chờ dự kiến"), estimates_report),
+    "bookings": (N_("Lịch hẹn đã đặt"), bookings_report),
 }
 
 

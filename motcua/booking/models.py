@@ -12,6 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from motcua.core.db import Base, enum_column
 from motcua.queue.models import Hall, Sector
 
+PUBLIC_PAGE = "public"  # `Booking.booked_by` of a booking made on the hall's public page
+
 
 class BookingStatus(str, enum.Enum):
     CONFIRMED = "confirmed"
@@ -62,7 +64,7 @@ class Booking(Base):
     # Checked in within the grace period: the ticket is an appointment; else a walk-in.
     on_time: Mapped[bool | None]
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    booked_by: Mapped[str] = mapped_column(String(120))  # "public", "token:portal"
+    booked_by: Mapped[str] = mapped_column(String(120))  # PUBLIC_PAGE, or the API's "token:portal"
 
     hall: Mapped[Hall] = relationship()
     sector: Mapped[Sector] = relationship()

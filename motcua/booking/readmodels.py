@@ -1,17 +1,18 @@
 """Answers about bookings: one booking as its holder sees it, a day's bookings (for the
-reminder the day before), free slots by day, and the report per sector and day."""
+reminder the day before), free slots by day, and the figures per sector and day that
+the admin report "Lịch hẹn đã đặt" shows."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from motcua.booking.models import Booking, BookingStatus
+from motcua.booking.models import PUBLIC_PAGE, Booking, BookingStatus
 from motcua.booking.slots import Slot, offered_slots, settings_of
 from motcua.core.clock import Clock
 from motcua.dossier.models import Procedure
@@ -80,39 +81,60 @@ def slots_json(days: list[SlotDay]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class ReportRow:
-    day: date
-    sector: str
-    booked: int = 0  # not cancelled
+class BookingFigures:
+    """What became of the bookings of one sector's slots on one hall-local day (or of several
+    sectors and days, added up)."""
+
+    made: int = 0  # every booking of those slots, the cancelled ones included
     cancelled: int = 0
     checked_in: int = 0
-    on_time: int = 0  # within the grace period
-    no_show: int = 0  # the slot and its grace period passed without a check-in
+    no_show: int = 0  # still confirmed, and the slot with its grace period is over
+    upcoming: int = 0  # still confirmed, the slot with its grace period not over yet
+    early: int = 0  # checked in before the slot's time
+    on_time: int = 0  # checked in from the slot's time to the end of the grace period
+    late: int = 0  # checked in later (the kiosk issued a walk-in ticket)
+    seconds_early: float = 0.0  # before the slot's time, added up over the early check-ins
+    seconds_late: float = 0.0  # after the slot's time, added up over the late check-ins
+    through_api: int = 0  # booked through the API (a portal), not on the public page
 
-    @property
-    def punctuality(self) -> float | None:
-        return self.on_time / self.checked_in if self.checked_in else None
+    def add(self, other: BookingFigures) -> None:
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def report(session: Session, clock: Clock, hall: Hall, first: date, last: date) -> list[ReportRow]:
-    """Bookings, check-ins, no-shows and punctuality per sector per day."""
+def booking_figures(session: Session, hall: Hall, first: date, last: date,
+                    now: datetime | None) -> dict[tuple[date, int], BookingFigures]:
+    """Bookings, cancellations, check-ins, no-shows and punctuality per (hall-local day of the
+    slot, sector id), from `first` to `last`.
+
+    A confirmed booking is a no-show once its slot and the hall's grace period are over by
+    `now`; `now=None` reads the days as over. Early, on time and late compare the check-in with
+    the slot; late is what the kiosk decided at check-in with the grace period of that moment.
+    """
     settings = settings_of(session, hall)
     grace = timedelta(minutes=settings.grace_minutes if settings else 0)
-    now = clock.now()
-    rows: dict[tuple[date, str], ReportRow] = {}
-    bookings = session.scalars(select(Booking).where(
-        Booking.hall_id == hall.id, Booking.day >= first, Booking.day <= last)
-        .order_by(Booking.day))
-    for booking in bookings:
-        key = (booking.day, booking.sector.name_vi)
-        row = rows.setdefault(key, ReportRow(booking.day, booking.sector.name_vi))
-        if booking.status == BookingStatus.CANCELLED:
+    figures: dict[tuple[date, int], BookingFigures] = defaultdict(BookingFigures)
+    for day, sector_id, status, slot_at, checked_in_at, on_time, booked_by in session.execute(
+            select(Booking.day, Booking.sector_id, Booking.status, Booking.slot_at,
+                   Booking.checked_in_at, Booking.on_time, Booking.booked_by)
+            .where(Booking.hall_id == hall.id, Booking.day >= first, Booking.day <= last)):
+        row = figures[(day, sector_id)]
+        row.made += 1
+        row.through_api += booked_by != PUBLIC_PAGE
+        if status == BookingStatus.CANCELLED:
             row.cancelled += 1
-            continue
-        row.booked += 1
-        if booking.status == BookingStatus.CHECKED_IN:
+        elif checked_in_at is not None:  # checked in: the kiosk sets both at once
             row.checked_in += 1
-            row.on_time += bool(booking.on_time)
-        elif booking.slot_at + grace < now:
+            if checked_in_at < slot_at:
+                row.early += 1
+                row.seconds_early += (slot_at - checked_in_at).total_seconds()
+            elif on_time:
+                row.on_time += 1
+            else:
+                row.late += 1
+                row.seconds_late += (checked_in_at - slot_at).total_seconds()
+        elif now is None or slot_at + grace < now:
             row.no_show += 1
-    return [rows[k] for k in sorted(rows)]
+        else:
+            row.upcoming += 1
+    return dict(figures)

@@ -30,7 +30,7 @@ from motcua.booking.errors import (
     SlotNotOffered,
     SlotTaken,
 )
-from motcua.booking.models import Booking, BookingSettings, BookingStatus
+from motcua.booking.models import PUBLIC_PAGE, Booking, BookingSettings, BookingStatus
 from motcua.booking.slots import Slot, offered_slots, settings_of
 from motcua.changes.audit import audited, hall_to_change, snapshot
 from motcua.core.accounts import Device
@@ -138,7 +138,7 @@ class Applicant:
 
 @use_case
 def book(uow: UnitOfWork, *, hall_code: str, sector_code: str, slot_at: datetime,
-         applicant: Applicant, id_card_key: bytes, booked_by: str = "public") -> Booking:
+         applicant: Applicant, id_card_key: bytes, booked_by: str = PUBLIC_PAGE) -> Booking:
     """Book a place in a slot for a citizen: no account, a phone number and a name."""
     session = uow.session
     hall, sector = get_hall_and_sector(session, hall_code, sector_code)

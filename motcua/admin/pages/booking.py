@@ -1,4 +1,4 @@
-"""A hall's appointment rules (motcua.booking) and its appointment report, on one page."""
+"""A hall's appointment rules (motcua.booking); their report is among the reports."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,15 +7,13 @@ from flask import flash, redirect, request, url_for
 
 from motcua.admin import forms
 from motcua.admin.pages.base import _, bp, explain, field_errors, page, signed_in_actor, viewed_hall
-from motcua.booking import readmodels
 from motcua.booking.bands import Band, format_bands
 from motcua.booking.services import LIMITS, SettingsForm, update_settings
 from motcua.booking.slots import settings_of
 from motcua.changes.errors import Invalid
-from motcua.core.clock import local_day
 from motcua.core.errors import DomainError
 from motcua.queue.services import settings_of as hall_settings_of
-from motcua.web import db, ports, runtime
+from motcua.web import db, ports
 from motcua.web.links import booking_form_url
 
 
@@ -42,12 +40,6 @@ def booking(hall: str) -> Any:
             flash(_("Đã lưu cách đặt lịch hẹn."), "ok")
             return redirect(url_for(".booking", hall=hall))
     settings = settings_of(db(), found)
-    today = local_day(runtime().clock, found.time_zone)
-    try:
-        first, last = forms.read_period(request.args, today, 366)
-    except Invalid as exc:
-        errors.update(field_errors(exc))
-        first = last = today
     current = {
         "horizon_days": settings.horizon_days if settings else 7,
         "lead_minutes": settings.lead_minutes if settings else 60,
@@ -58,5 +50,4 @@ def booking(hall: str) -> Any:
     }
     return page("admin/booking.html", found, "booking", 422 if errors else 200, errors=errors,
                 form=request.form if request.method == "POST" else None, current=current,
-                rows=readmodels.report(db(), runtime().clock, found, first, last),
-                first=first, last=last, public_url=booking_form_url(found.code))
+                public_url=booking_form_url(found.code))

@@ -18,9 +18,10 @@ from motcua.web import db, runtime
 
 
 def _period(hall: Hall) -> reports.Period:
-    today = local_day(runtime().clock, hall.time_zone)
-    first, last = forms.read_period(request.args, today, reports.MAX_DAYS)
-    return reports.Period(first, last)
+    clock = runtime().clock
+    first, last = forms.read_period(request.args, local_day(clock, hall.time_zone),
+                                    reports.MAX_DAYS)
+    return reports.Period(first, last, clock.now())
 
 
 @bp.get("/<hall>/reports/")

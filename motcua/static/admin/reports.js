@@ -25,6 +25,8 @@
     on_time: colour("--brand", "#0b4f9c"), late: colour("--accent", "#b3261e"),
     wait_p90: "#7fa7d6", service_p90: "#7fa7d6", no_show_rate: colour("--accent", "#b3261e"),
     transfer_rate: colour("--warn", "#8a4b00"), completed: colour("--ok", "#1b6e32"),
+    checked_in: colour("--ok", "#1b6e32"), no_show: colour("--warn", "#8a4b00"),
+    through_api: "#7fa7d6",
   };
   const numbers = new Intl.NumberFormat(data.lang === "en" ? "en-GB" : "vi-VN",
     { maximumFractionDigits: 1 });
