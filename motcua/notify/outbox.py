@@ -6,9 +6,9 @@ owed to someone who gave a phone number: a ticket's holder when the ticket is ca
 has "còn N người nữa" ahead, a dossier's applicant when it is received, needs more papers or
 its result is ready, a booking's citizen when it is confirmed (and reminded the day before),
 cancelled or checked in (the code in the text, to type at the kiosk; the ticket the check-in
-issued then follows that phone, as if given at the kiosk). A hall whose channel is "off" owes nothing. Every row has an idempotency key: the same cause
-adds no second row, even from two processes at once (the insert skips a taken key rather
-than failing its cause).
+issued then follows that phone, as if given at the kiosk). A hall whose channel is "off"
+owes nothing. Every row has an idempotency key: the same cause adds no second row, even from
+two processes at once (the insert skips a taken key rather than failing its cause).
 """
 from __future__ import annotations
 
