@@ -24,7 +24,6 @@ from tests.kiosk.conftest import LANDSCAPE, PHONE
 from tests.support import hall_time
 
 pytestmark = pytest.mark.browser
-__all__ = ["contexts"]
 
 LAPTOP = {"width": 1366, "height": 900}
 NUMBER = "0912 345 678"

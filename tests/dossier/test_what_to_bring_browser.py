@@ -22,7 +22,6 @@ from tests.kiosk.conftest import LANDSCAPE
 from tests.support import hall_time
 
 pytestmark = pytest.mark.browser
-__all__ = ["contexts"]
 
 RENEWAL = "1.012770"  # Cấp đổi Giấy chứng nhận quyền sử dụng đất, in Đất đai
 
