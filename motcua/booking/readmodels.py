@@ -16,7 +16,7 @@ from motcua.booking.models import PUBLIC_PAGE, Booking, BookingStatus
 from motcua.booking.slots import Slot, offered_slots, settings_of
 from motcua.core.clock import Clock
 from motcua.dossier.models import Procedure
-from motcua.queue.models import Hall, Sector
+from motcua.queue.models import Hall, Sector, Ticket
 
 
 def bookings_on(session: Session, hall: Hall, day: date) -> list[Booking]:
@@ -52,6 +52,11 @@ def booking_view(booking: Booking) -> dict[str, Any]:
         "phone": booking.phone[:3] + "****" + booking.phone[-3:],
         "status": booking.status.value,
     }
+
+
+def checked_in_ticket(session: Session, booking: Booking) -> Ticket | None:
+    """The ticket the kiosk issued for the booking, once checked in: its page follows it."""
+    return session.get(Ticket, booking.ticket_id) if booking.ticket_id is not None else None
 
 
 @dataclass(frozen=True)

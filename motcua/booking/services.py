@@ -304,7 +304,8 @@ def check_in(uow: UnitOfWork, *, hall_code: str, scanned: str, device: Device | 
     booking.on_time = on_time
     booking.ticket_id = taken.issued.ticket.id
     uow.publish(Event(EventName.BOOKING_CHECKED_IN, hall.code, _payload(
-        booking, ticket=taken.issued.ticket.display_number, on_time=on_time), private=True))
+        booking, ticket=taken.issued.ticket.display_number, ticket_id=taken.issued.ticket.id,
+        on_time=on_time), private=True))
     return CheckedIn(booking, taken, on_time, now < booking.slot_at)
 
 

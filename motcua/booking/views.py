@@ -30,7 +30,7 @@ from motcua.queue.models import Hall, Sector
 from motcua.queue.services import get_hall, get_hall_and_sector
 from motcua.web import db, ports, runtime
 from motcua.web.errors import error_screen
-from motcua.web.links import booking_page_url
+from motcua.web.links import booking_page_url, ticket_page_url
 
 bp = Blueprint("booking", __name__, url_prefix="/dat-lich")
 
@@ -125,10 +125,12 @@ def _booking(secret: str) -> Booking:
 @bp.get("/xem/<secret>")
 def view(secret: str) -> ResponseReturnValue:
     booking = _booking(secret)
+    ticket = readmodels.checked_in_ticket(db(), booking)
     page = render_template("booking/view.html", booking=booking,
                            shown=readmodels.booking_view(booking), lang=_lang(),
                            confirmed=booking.status == BookingStatus.CONFIRMED,
-                           link=booking_page_url(booking.secret))
+                           link=booking_page_url(booking.secret), ticket=ticket,
+                           ticket_link=ticket_page_url(ticket.token) if ticket else None)
     return _private(page)
 
 

@@ -5,10 +5,10 @@ just before it commits (`Ports.reactions`), and the opt-in.
 owed to someone who gave a phone number: a ticket's holder when the ticket is called or
 has "còn N người nữa" ahead, a dossier's applicant when it is received, needs more papers or
 its result is ready, a booking's citizen when it is confirmed (and reminded the day before),
-cancelled or checked in. A
-hall whose channel is "off" owes nothing. Every row has an idempotency key: the same cause
-adds no second row, even from two processes at once (the insert skips a taken key rather
-than failing its cause).
+cancelled or checked in (the code in the text, to type at the kiosk; the ticket the check-in
+issued then follows that phone, as if given at the kiosk). A hall whose channel is "off"
+owes nothing. Every row has an idempotency key: the same cause adds no second row, even from
+two processes at once (the insert skips a taken key rather than failing its cause).
 """
 from __future__ import annotations
 
@@ -220,16 +220,22 @@ def _booking(uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) ->
     starts = _instant(event.payload.get("slot_at"))
     zone = ZoneInfo(hall.time_zone)
     at = starts.astimezone(zone).strftime("lúc %H:%M ngày %d/%m/%Y") if starts else ""
-    params = {"booking": booking, "hall": hall.name, "at": at}
+    code = str(event.payload.get("code") or "")
+    # The code is what the citizen types at the kiosk when the QR code is not at hand.
+    which = " ".join(part for part in (f"mã {code}" if code else "", at) if part)
+    params = {"booking": booking, "code": code, "hall": hall.name, "at": at}
     _owe(uow, hall, channel, phone, template, f"{template}:{booking}",
-         f"{hall.name} {what}{' ' + at if at else ''}.", params)
+         f"{hall.name} {what}{' ' + which if which else ''}.", params)
     reminder = f"booking_reminder:{booking}"
     if event.name == EventName.BOOKING_CONFIRMED and starts is not None:
         due = datetime.combine(starts.astimezone(zone).date() - timedelta(days=1), REMINDER_AT,
                                tzinfo=zone)
         if due > uow.clock.now():
             _owe(uow, hall, channel, phone, "booking_reminder", reminder,
-                 f"{hall.name} nhắc: ông/bà có lịch hẹn {at}.", params, due=due)
+                 f"{hall.name} nhắc: ông/bà có lịch hẹn {which}.", params, due=due)
+    ticket = event.payload.get("ticket_id")
+    if event.name == EventName.BOOKING_CHECKED_IN and isinstance(ticket, int):
+        _subscribe_checked_in(uow, ticket, phone)
     elif event.name == EventName.BOOKING_CANCELLED:
         uow.session.execute(
             update(Notification)
@@ -240,6 +246,14 @@ def _booking(uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) ->
 
 
 # --- the opt-in --------------------------------------------------------------------------------
+
+
+def _subscribe_checked_in(uow: UnitOfWork, ticket_id: int, phone: str) -> None:
+    """A booking's phone follows the ticket its check-in issued: the citizen opted in by
+    booking, so "còn N người" and the call reach the same phone as the confirmation."""
+    ticket = uow.session.get(Ticket, ticket_id)
+    if ticket is not None and ticket.status == TicketStatus.WAITING:
+        _subscribe(uow, ticket, phone)
 
 
 def _subscribe(uow: UnitOfWork, ticket: Ticket, typed_phone: str) -> TicketSubscription:

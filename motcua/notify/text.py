@@ -2,9 +2,11 @@
 Việt → Tieng Viet), at most one 160-character SMS."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 SMS_LENGTH = 160
+_LINK_AT_END = re.compile(r"\s(https?://\S+)$")
 
 # đ/Đ are letters of their own, not d with a mark: NFD does not take them apart.
 _LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
@@ -17,7 +19,16 @@ def fold(text: str) -> str:
     return bare.replace("—", "-").replace("–", "-").encode("ascii", "ignore").decode("ascii")
 
 
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length - 3].rstrip() + "..."
+
+
 def sms_text(text: str) -> str:
-    """One GSM-7 SMS: folded, shortened with "..." when longer than 160 characters."""
+    """One GSM-7 SMS: folded, shortened with "..." when longer than 160 characters. A link at
+    the end (a dossier's status page) is kept whole, the words before it shortened instead:
+    a cut link opens nothing."""
     folded = " ".join(fold(text).split())
-    return folded if len(folded) <= SMS_LENGTH else folded[:SMS_LENGTH - 3].rstrip() + "..."
+    link = _LINK_AT_END.search(folded)
+    if len(folded) <= SMS_LENGTH or link is None or len(link.group(1)) > SMS_LENGTH // 2:
+        return _shortened(folded, SMS_LENGTH)
+    return _shortened(folded[:link.start()], SMS_LENGTH - len(link.group(1)) - 1) + " " + link.group(1)

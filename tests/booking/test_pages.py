@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from motcua import create_app
+from motcua.booking import services as booking
+from motcua.core.actors import SYSTEM
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
-from tests.booking.support import prepare
+from motcua.queue.models import Ticket
+from tests.booking.support import ID_CARD_KEY, a_booking, prepare
 from tests.support import hall_time
 
 pytestmark = pytest.mark.usefixtures("demo_hall")
@@ -53,6 +56,17 @@ def test_a_citizen_books_then_cancels_from_the_bookings_page(client, ports):
     cancelled = client.post(page_url + "/huy", data={"csrf_token": csrf(client, page_url)})
     assert cancelled.status_code == 302
     assert "Lịch hẹn này đã hủy." in client.get(page_url).get_data(as_text=True)
+
+
+def test_once_checked_in_the_bookings_page_leads_to_its_tickets_page(client, ports, clock):
+    prepare(ports)
+    made = a_booking(ports, hall_time(2026, 11, 25, 9, 30))
+    booking.check_in(ports, hall_code="demo", scanned=made.code, device=None, actor=SYSTEM,
+                     status_url=lambda token: f"http://hall/t/{token}", id_card_key=ID_CARD_KEY)
+    page = client.get(f"/dat-lich/xem/{made.secret}").get_data(as_text=True)
+    ticket = ports.session.get(Ticket, made.ticket_id)
+    assert f'href="http://localhost/t/{ticket.token}"' in page
+    assert f"Theo dõi số {ticket.display_number}" in page
 
 
 def test_an_unknown_booking_link_gets_a_friendly_page(client, ports):

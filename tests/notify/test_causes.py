@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from motcua.booking import services as booking
 from motcua.changes.models import ConfigChange
 from motcua.core.actors import SYSTEM
 from motcua.core.db import make_session_factory
@@ -15,8 +16,12 @@ from motcua.notify.delivery import deliver_due
 from motcua.notify.models import Notification, NotificationStatus
 from motcua.notify.outbox import hall_channel
 from motcua.notify.settings import configure_channel
+from motcua.queue import services
 from motcua.queue.services import get_hall
+from tests.booking.support import ID_CARD_KEY, a_booking
+from tests.booking.support import prepare as prepare_booking
 from tests.dossier.support import prepare, receive, serve_a_citizen
+from tests.notify.conftest import call, issue
 from tests.support import hall_time
 
 
@@ -55,11 +60,12 @@ def _booked(uow: UnitOfWork, *, name: EventName, payload: dict) -> None:
 
 def test_a_booking_is_confirmed_and_cancelled_to_the_phone_it_was_booked_with(sending, session):
     _booked(sending, name=EventName.BOOKING_CONFIRMED,
-            payload={"booking": 7, "phone": "0912345678", "slot_at": "2026-11-26T02:30:00+00:00"})
+            payload={"booking": 7, "code": "20261126", "phone": "0912345678",
+                     "slot_at": "2026-11-26T02:30:00+00:00"})
     _booked(sending, name=EventName.BOOKING_CONFIRMED, payload={"booking": 7, "phone": "0912345678"})
     _booked(sending, name=EventName.BOOKING_CANCELLED, payload={"booking": 7, "phone": "0912345678"})
     confirmed, reminder, cancelled = messages(session)
-    assert confirmed.text.endswith("đã xác nhận lịch hẹn lúc 09:30 ngày 26/11/2026.")
+    assert confirmed.text.endswith("đã xác nhận lịch hẹn mã 20261126 lúc 09:30 ngày 26/11/2026.")
     assert cancelled.template == "booking_cancelled"
     assert reminder.status == NotificationStatus.CANCELLED  # taken back before it was due
 
@@ -67,16 +73,35 @@ def test_a_booking_is_confirmed_and_cancelled_to_the_phone_it_was_booked_with(se
 def test_a_booking_is_reminded_at_four_the_afternoon_before(sending, session, engine, clock,
                                                             tmp_path):
     _booked(sending, name=EventName.BOOKING_CONFIRMED,  # Friday 27/11, 09:30 hall time
-            payload={"booking": 8, "phone": "0912345678", "slot_at": "2026-11-27T02:30:00+00:00"})
+            payload={"booking": 8, "code": "20261127", "phone": "0912345678",
+                     "slot_at": "2026-11-27T02:30:00+00:00"})
     _booked(sending, name=EventName.BOOKING_CONFIRMED,  # today, 15:00: too late for a reminder
             payload={"booking": 9, "phone": "0912345678", "slot_at": "2026-11-25T08:00:00+00:00"})
     reminder = session.scalars(select(Notification)
                                .where(Notification.template == "booking_reminder")).one()
     assert reminder.next_attempt_at == hall_time(2026, 11, 26, 16, 0)
-    assert reminder.text.endswith("nhắc: ông/bà có lịch hẹn lúc 09:30 ngày 27/11/2026.")
+    assert reminder.text.endswith("nhắc: ông/bà có lịch hẹn mã 20261127 lúc 09:30 ngày 27/11/2026.")
     assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 2  # confirmations
     clock.set(hall_time(2026, 11, 26, 16, 0))
     assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 1
+
+
+def test_a_booked_citizen_who_checks_in_hears_of_the_ticket_on_the_phone_booked_with(
+        sending, session, clock):
+    prepare_booking(sending)
+    made = a_booking(sending, hall_time(2026, 11, 25, 9, 30), phone="0912 345 678")
+    for _ in range(3):
+        issue(sending)  # walk-ins, 1001 to 1003
+    booking.check_in(sending, hall_code="demo", scanned=made.code, device=None, actor=SYSTEM,
+                     status_url=lambda token: f"http://hall/t/{token}", id_card_key=ID_CARD_KEY)
+    services.open_counter(sending, hall_code="demo", counter_number=1, actor=SYSTEM)
+    call(sending)  # 1001: two ahead of the appointment still early for its slot
+    clock.set(hall_time(2026, 11, 25, 9, 30))
+    call(sending)  # its slot has begun: the appointment, 1004
+    told = [m for m in messages(session) if m.template.startswith("ticket_")]
+    assert [(m.template, m.recipient) for m in told] == [("ticket_near", "0912345678"),
+                                                         ("ticket_called", "0912345678")]
+    assert "số 1004 còn 2 người nữa" in told[0].text and "mời số 1004 đến quầy 1" in told[1].text
 
 
 def test_a_channels_secret_never_reaches_the_audit_log_and_an_empty_one_keeps_the_old(

@@ -118,6 +118,14 @@ def test_a_long_text_is_cut_to_one_gsm7_sms():
     assert len(text) == 160 and text.endswith("...") and text.isascii()
 
 
+def test_a_long_text_ending_in_a_link_is_shortened_before_the_link_never_in_it():
+    link = "https://motcua.khanhhoa.gov.vn/tra-cuu/Qx7_k2mZpL0aVb9cDe3fGh4J"
+    text = sms_text("Trung tâm Phục vụ hành chính công tỉnh Khánh Hòa: hồ sơ "
+                    f"000.00.21.H32-261125-0001 đã có kết quả, mời ông/bà đến nhận. Tra cứu: {link}")
+    assert len(text) == 160 and text.endswith(f"... {link}")
+    assert text.startswith("Trung tam Phuc vu hanh chinh cong tinh Khanh Hoa: ho so 000.00.21.H32")
+
+
 @pytest.mark.parametrize("typed", ["0912345678", "0912 345 678", "+84912345678",
                                    "84 912-345-678", "(+84) 912.345.678"])
 def test_vietnamese_mobiles_are_kept_as_0_and_nine_digits(typed):
