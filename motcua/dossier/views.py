@@ -267,7 +267,8 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
     view = readmodels.staff_view(found, clock)
     history = [
         {"at": texts.moment(e.at, hall.time_zone), "status": int(e.to_status), "actor": e.actor,
-         "note": e.note,
+         "note": (_("Công dân gửi bổ sung: %(files)s", files=", ".join(e.data["files"]))
+                  if e.kind == "supplement_submitted" else e.note),
          "moved": texts.moment(datetime.fromisoformat(e.data["due_after"]), hall.time_zone)
          if "due_after" in e.data else None}
         for e in found.events
