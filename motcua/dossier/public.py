@@ -102,7 +102,7 @@ def _result(dossier: Dossier, *, by_qr: bool = False, supplement_error: str | No
     page = render_template(
         "dossier/lookup_result.html", view=view, lang=_lang(),
         statuses=texts.status_names(),
-        explained=texts.status_explained(dossier.delivery == Delivery.POST),
+        explained=texts.status_explained(dossier.delivery == Delivery.POST, dossier.submitted_online),
         outcomes=texts.outcome_names(),
         moment=lambda instant: texts.moment(instant, dossier.hall.time_zone),
         supplement_error=supplement_error, secret=dossier.qr_secret if by_qr else None,

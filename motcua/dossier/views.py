@@ -276,7 +276,7 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
     return render_template(
         "dossier/dossier.html", hall=hall, dossier=found, view=view, words=_page_words(),
         history=history,
-        explained=texts.status_explained(found.delivery == Delivery.POST),
+        explained=texts.status_explained(found.delivery == Delivery.POST, found.submitted_online),
         processing=texts.processing_time(found.processing_time, found.unit, _lang()),
         moment=lambda instant: texts.moment(instant, hall.time_zone),
         # Returning the result has its own form, with who collected it.

@@ -18,7 +18,14 @@ from motcua.dossier.models import DossierStatus as S
 from tests.auth.signing import sign_in
 from tests.dossier.online_support import EXE, PDF, png_bytes
 from tests.dossier.support import prepare, receive, serve_a_citizen
-from tests.dossier.test_online import APPLICATION, CERTIFICATE, TOKEN, checked, register
+from tests.dossier.test_online import (  # officer_api: a fixture
+    APPLICATION,
+    CERTIFICATE,
+    TOKEN,
+    checked,
+    officer_api,
+    register,
+)
 
 REASON = "Giấy chứng nhận chụp mờ, xin chụp lại rõ nét"
 
@@ -124,6 +131,14 @@ def test_an_accepted_dossier_asked_again_comes_back_to_the_queue_once_the_supple
     assert dossiers.online_queue(ports.session, paused.hall) == []
 
 
+def test_the_api_lists_the_dossier_with_its_supplement_received(officer_api, ports, clock, asked):
+    supplement(ports, asked, checked(SHARP, "gcn-ro.png", document=CERTIFICATE))
+    waiting = officer_api.get("/api/v1/halls/demo/dossiers/online").get_json()["dossiers"]
+    assert [(d["code"], d["supplement_received_at"], len(d["files"])) for d in waiting] == [
+        (asked.code, clock.now().isoformat(), 3)]
+    assert waiting[0]["files"][-1]["uploaded_at"] == clock.now().isoformat()
+
+
 # --- the status page over HTTP --------------------------------------------------------------
 
 
@@ -151,6 +166,12 @@ def test_the_status_page_reached_by_the_link_offers_the_supplement_form(client, 
     assert REASON in page
     assert f'action="/tra-cuu/{asked.qr_secret}/bo-sung"' in page
     assert 'name="doc-1"' in page and CERTIFICATE in page
+
+
+def test_the_supplement_form_speaks_english_when_asked(client, asked):
+    page = client.get(f"/tra-cuu/{asked.qr_secret}?lang=en").get_data(as_text=True)
+    assert "Send the missing papers" in page and "send them online" in page
+    assert f'action="/tra-cuu/{asked.qr_secret}/bo-sung?lang=en"' in page
 
 
 def test_the_status_page_reached_by_code_and_secret_points_to_the_link(client, asked):
