@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from motcua.core.db import make_session_factory
 from motcua.core.events import EventName
+from motcua.core.ports import Ports
 from motcua.dossier import services as dossiers
 from motcua.dossier import uploads
 from motcua.dossier.errors import BadInput, DossierNotFound, TransitionRefused
 from motcua.dossier.models import Dossier, DossierFile
 from motcua.dossier.models import DossierStatus as S
+from motcua.queue.demo import load_demo_hall
 from tests.auth.signing import sign_in
 from tests.dossier.online_support import EXE, PDF, png_bytes
 from tests.dossier.support import prepare, receive, serve_a_citizen
@@ -247,3 +250,19 @@ def test_the_officer_sees_the_supplement_received_in_the_queue_and_in_the_histor
     page = lan.get(f"/dossier/demo/{asked.code}").get_data(as_text=True)
     assert "Công dân gửi bổ sung: gcn-ro.png" in page and 'data-testid="supplement-received"' in page
     assert page.count('data-testid="online-file-link"') == 3
+
+
+@pytest.mark.postgres
+def test_a_supplement_on_postgresql_locks_the_dossier_and_reaches_the_queue(postgres_engine, clock,
+                                                                           publisher):
+    with make_session_factory(postgres_engine)() as session:
+        ports = Ports(session=session, clock=clock, publisher=publisher)
+        load_demo_hall(ports)
+        prepare(ports)
+        lan = serve_a_citizen(ports, username="lan")
+        dossier = register(ports)
+        dossiers.change_status(ports, code=dossier.code, status=S.SUPPLEMENT_REQUESTED, actor=lan,
+                               note=REASON)
+        sent = supplement(ports, dossier, checked(SHARP, "gcn-ro.png", document=CERTIFICATE))
+        assert sent.supplement_received_at == clock.now() and len(sent.files) == 3
+        assert dossiers.online_queue(session, sent.hall) == [sent]
