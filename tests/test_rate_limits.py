@@ -178,3 +178,13 @@ def test_online_registrations_from_one_address_are_throttled(limited):
     assert register(NEIGHBOUR) == 400
     page = client.post("/nop-ho-so/demo", **from_address(HALL_NAT))
     assert page.status_code == 429 and 'data-testid="online-message"' in page.get_data(as_text=True)
+
+
+def test_supplements_sent_online_from_one_address_are_throttled(limited):
+    client = limited(ONLINE_RATE_LIMIT="2 per minute").test_client()
+
+    def send(address: str) -> int:
+        return client.post("/tra-cuu/no-such-secret/bo-sung", **from_address(address)).status_code
+
+    assert [send(HALL_NAT) for _ in range(3)] == [404, 404, 429]  # no such dossier, then throttled
+    assert send(NEIGHBOUR) == 404

@@ -30,6 +30,7 @@ class EventName(str, enum.Enum):
     PRINT_FAILED = "print_failed"
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_STATUS_CHANGED = "dossier_status_changed"
+    DOSSIER_SUPPLEMENT_SUBMITTED = "dossier_supplement_submitted"  # the citizen sent it online
     BOOKING_CONFIRMED = "booking_confirmed"  # booked or moved: payload booking, phone, slot_at
     BOOKING_CANCELLED = "booking_cancelled"
     BOOKING_CHECKED_IN = "booking_checked_in"

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the services and their tests need no Flask
 
 def register(app: Flask) -> None:
     """Staff pages (/dossier), citizen pages (/tra-cuu, /cong-khai, /thu-tuc, /nop-ho-so), the
-    API routes, the `procedures` command, the kiosk's procedures and its dossier and chip-card
+    API routes, the `procedures` and `dossier` commands, the kiosk's procedures and its dossier and chip-card
     look-ups."""
     from motcua.api.openapi import describe
     from motcua.dossier import api, cli, online, procedures, public, views
@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     describe(*api.openapi_description())
     app.cli.add_command(cli.procedures_group)
+    app.cli.add_command(cli.dossier_group)
     app.add_template_global(due_soon_count, "dossier_due_soon_count")
     app.add_template_global(online_count, "dossier_online_count")
     lookups.register("dossier", find_dossier)

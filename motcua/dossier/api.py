@@ -6,7 +6,7 @@
     GET  /api/v1/dossiers/<code>                       one dossier (staff)
     POST /api/v1/dossiers/<code>/status                change its status (staff)
     POST /api/v1/dossiers/<code>/hand-back             return the result, recording who took it (staff)
-    GET  /api/v1/halls/<hall>/dossiers/online          online dossiers awaiting acceptance (staff)
+    GET  /api/v1/halls/<hall>/dossiers/online          online dossiers awaiting a decision (staff)
     GET  /api/v1/publication?month=YYYY-MM[&hall=]     public monthly figures
 """
 from __future__ import annotations
@@ -236,7 +236,9 @@ def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
                 "schema": {"$ref": "#/components/schemas/HandBack"}}}},
             "responses": {"200": dossier, **_errors(400, 401, 403, 404, 409, 422)}}},
         "/api/v1/halls/{hall}/dossiers/online": {"get": {
-            "summary": "Dossiers registered online that await a counter's decision, oldest first",
+            "summary": "Dossiers registered online that await a counter's decision, oldest first: "
+                       "those not accepted yet, and those whose citizen sent the supplement asked "
+                       "for (supplement_received_at)",
             "parameters": [HALL], "security": STAFF,
             "responses": {"200": _json({"type": "object"}, "Online dossiers"),
                           **_errors(401, 403, 404)}}},
@@ -256,6 +258,10 @@ def openapi_description() -> tuple[dict[str, Any], dict[str, Any]]:
         "due_at": {"type": ["string", "null"], "format": "date-time",
                    "description": "null until an online dossier is accepted"},
         "late": {"type": "boolean"},
+        "supplement_received_at": {"type": ["string", "null"], "format": "date-time",
+                                   "description": "when the citizen of an online dossier sent "
+                                                  "the supplement asked for, until the next "
+                                                  "status change"},
         "next_statuses": {"type": "array", "items": {"type": "integer"}},
         "history": {"type": "array", "items": {"type": "object"}},
         "links": {"type": "object"}, "print_job": {"type": ["object", "null"]}}}}

@@ -1,6 +1,8 @@
-"""`motcua procedures import FILE [--hall CODE]`: the catalogue from a CSV, all rows or none."""
+"""`motcua procedures import FILE [--hall CODE]`: the catalogue from a CSV, all rows or none.
+`motcua dossier prune-uploads [--older-than HOURS] [--dry-run]`: stored files no dossier names."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -9,10 +11,12 @@ from sqlalchemy import select
 
 from motcua.cli import one_line_errors
 from motcua.core.actors import SYSTEM
+from motcua.dossier import uploads
 from motcua.dossier.catalogue import CatalogueError
-from motcua.dossier.services import import_procedures
+from motcua.dossier.online import upload_folder
+from motcua.dossier.services import import_procedures, stored_hashes
 from motcua.queue.models import Hall
-from motcua.web import db, ports
+from motcua.web import db, ports, runtime
 
 procedures_group = AppGroup("procedures", help="The procedure catalogue (thủ tục hành chính).")
 
@@ -44,3 +48,27 @@ def import_command(file: Path, hall_code: str | None) -> None:
         raise click.ClickException(
             f"nothing imported: {len(exc.lines)} bad line(s) in {file}") from None
     click.echo(f"{file}: {result.added} procedures added, {result.updated} updated")
+
+
+dossier_group = AppGroup("dossier", help="Dossiers (hồ sơ): upkeep of their stored files.")
+
+
+@dossier_group.command("prune-uploads")
+@click.option("--older-than", "hours", type=click.FloatRange(min=1), default=24.0, show_default=True,
+              help="Only files stored (or stored again) longer ago than this many hours, so that "
+                   "an upload whose dossier is being written is never taken.")
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+@one_line_errors
+def prune_uploads_command(hours: float, dry_run: bool) -> None:
+    """Remove uploaded files that no dossier names: left when a registration or a supplement
+    failed after its files were stored. Prints each file removed (or that would be)."""
+    folder = upload_folder()
+    before = runtime().clock.now() - timedelta(hours=hours)
+    # The hashes are read first: a file named by a dossier written since was stored (or
+    # stored again, which renews its time) after `before`, so it is not taken.
+    kept = stored_hashes(db())
+    pruned = uploads.prune(folder, kept, before.timestamp(), dry_run=dry_run) if folder.is_dir() else []
+    for path in pruned:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {path}")
+    click.echo(f"{len(pruned)} file(s) {'would be removed' if dry_run else 'removed'} from {folder}, "
+               f"{len(kept)} kept by dossiers")

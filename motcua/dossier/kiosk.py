@@ -58,6 +58,6 @@ def _shown(dossier: Dossier, clock: Clock) -> dict[str, Any]:
     """One dossier as the status card shows it."""
     return {
         "view": readmodels.public_view(dossier, clock),
-        "explained": texts.status_explained(dossier.delivery == Delivery.POST),
+        "explained": texts.status_explained(dossier.delivery == Delivery.POST, dossier.submitted_online),
         "moment": lambda instant: texts.moment(instant, dossier.hall.time_zone),
     }

@@ -177,6 +177,8 @@ class Dossier(Base):
     # Moved later by supplement pauses; None until the hall accepts an online dossier.
     due_at: Mapped[datetime | None]
     paused_at: Mapped[datetime | None]  # set while a supplement is requested
+    # An online dossier's citizen sent the papers asked for (status 5): until the next change.
+    supplement_received_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]  # reached "done" (9): what on-time is judged by
     completed_day: Mapped[date | None] = mapped_column(Date)  # hall-local date of completed_at
     outcome: Mapped[str | None] = mapped_column(String(10))  # calendar.Outcome, set with completed_at
@@ -217,8 +219,8 @@ class DossierFile(Base):
     original_name: Mapped[str] = mapped_column(String(200))  # shown, never used as a path
     content_type: Mapped[str] = mapped_column(String(40))  # from the content, not the name
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # which stored files are kept
+    uploaded_at: Mapped[datetime]  # with the dossier, or later as a supplement
 
     dossier: Mapped[Dossier] = relationship(back_populates="files")
 

@@ -9,6 +9,8 @@ submissions are rate-limited per address (`ONLINE_RATE_LIMIT`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from motcua.core.errors import N_, DomainError
@@ -100,19 +103,64 @@ def form(hall_code: str) -> ResponseReturnValue:
     return _form_page(hall, _chosen(hall, request.args.get("procedure", "")))
 
 
-def _registration(hall: Hall, procedure: Procedure, checked: uploads.UploadLimits) -> services.Registration:
-    """The typed fields and every attached file, checked by content and stored by hash."""
-    files: list[uploads.Upload] = []
-    folder = upload_folder()
+def sent_files(procedure: Procedure) -> Iterator[tuple[str, FileStorage]]:
+    """The files attached to the form's inputs, one input per document of the procedure
+    (`doc-0`, `doc-1`, …), with the document each is for."""
     for index, document in enumerate(procedure.documents):
         for sent in request.files.getlist(f"doc-{index}"):
-            if not sent.filename and not sent.content_length:
-                continue  # the browser sends an empty part for an input left empty
-            data = sent.read(checked.max_bytes + 1)
-            upload = uploads.check(data, original_name=sent.filename or "", document=document["name"],
-                                   limits=checked)
-            uploads.store(folder, data, upload)
-            files.append(upload)
+            if sent.filename or sent.content_length:  # an input left empty sends an empty part
+                yield document["name"], sent
+
+
+def stored_files(sent: Iterable[tuple[str, FileStorage]], checked: uploads.UploadLimits,
+                 written: list[uploads.Written]) -> tuple[uploads.Upload, ...]:
+    """Every file checked by content and stored by hash; what this request wrote is added to
+    `written`, to be taken back if the dossier is not written."""
+    files: list[uploads.Upload] = []
+    folder = upload_folder()
+    for document, part in sent:
+        data = part.read(checked.max_bytes + 1)
+        upload = uploads.check(data, original_name=part.filename or "", document=document,
+                               limits=checked)
+        stored = uploads.store(folder, data, upload)
+        if stored is not None:
+            written.append(stored)
+        files.append(upload)
+    return tuple(files)
+
+
+@contextmanager
+def taken_back_on_failure() -> Iterator[list[uploads.Written]]:
+    """The files stored in the block are removed again if it fails (the dossier that would
+    name them was not written), unless a dossier names them or they were stored again since."""
+    written: list[uploads.Written] = []
+    try:
+        yield written
+    except BaseException:
+        if written:
+            uploads.take_back(upload_folder(), written,
+                              services.stored_hashes(db(), {w.sha256 for w in written}))
+        raise
+
+
+def refused_body(checked: uploads.UploadLimits) -> tuple[str, int] | None:
+    """Read a form with files, under the size the files allow (the server's limit is for
+    small forms), and check its CSRF token: the message and status when it is refused."""
+    request.max_content_length = checked.max_bytes * checked.max_files + FORM_ALLOWANCE
+    try:
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        request.files  # noqa: B018 -- reads the body now, under the size allowed above
+    except RequestEntityTooLarge:
+        return _("Các tệp gửi kèm lớn quá: tối đa %(max)s MB mỗi tệp.",
+                 max=f"{checked.max_bytes / 1024 / 1024:g}"), 413
+    except CSRFError:
+        return _("Trang đã mở quá lâu. Xin chọn lại tệp và gửi lại."), 400
+    return None
+
+
+def _registration(procedure: Procedure, files: tuple[uploads.Upload, ...]) -> services.Registration:
+    """The typed fields and the attached files."""
     try:
         delivery = Delivery(request.form.get("delivery") or Delivery.COUNTER.value)
     except ValueError:
@@ -123,40 +171,36 @@ def _registration(hall: Hall, procedure: Procedure, checked: uploads.UploadLimit
                                      phone=request.form.get("phone", ""),
                                      address=request.form.get("address", ""),
                                      id_card=request.form.get("id_card") or None),
-        files=tuple(files), delivery=delivery)
+        files=files, delivery=delivery)
 
 
-def _configured_limit() -> str:
+def configured_limit() -> str:
     return str(current_app.config["ONLINE_RATE_LIMIT"])
 
 
 @bp.post("/nop-ho-so/<hall_code>")
 @csrf.exempt  # checked below, once the request may be as large as its files
-@limiter.limit(_configured_limit)
+@limiter.limit(configured_limit)
 def submit(hall_code: str) -> ResponseReturnValue:
     checked = limits()
-    request.max_content_length = checked.max_bytes * checked.max_files + FORM_ALLOWANCE
     hall = get_hall(db(), hall_code)
-    try:
-        if current_app.config["WTF_CSRF_ENABLED"]:
-            csrf.protect()
-        request.files  # noqa: B018 -- reads the body now, under the size allowed above
-    except RequestEntityTooLarge:
-        return _form_page(hall, None, error=_("Các tệp gửi kèm lớn quá: tối đa %(max)s MB mỗi tệp.",
-                                              max=f"{checked.max_bytes / 1024 / 1024:g}"),
-                          status=413)
-    except CSRFError:
+    refused = refused_body(checked)
+    if refused is not None:
+        message, status = refused
+        if status == 413:  # the form was not read
+            return _form_page(hall, None, error=message, status=status)
         return _form_page(hall, _chosen(hall, request.form.get("procedure", "")),
-                          request.form.to_dict(),
-                          error=_("Trang đã mở quá lâu. Xin chọn lại tệp và gửi lại."), status=400)
+                          request.form.to_dict(), error=message, status=status)
     form_data = request.form.to_dict()
     procedure = _chosen(hall, form_data.get("procedure", ""))
     if procedure is None:
         return _form_page(hall, None, error=_("Hãy chọn thủ tục."), status=422)
     try:
-        dossier = services.submit_online(
-            ports(), hall_code=hall.code, registration=_registration(hall, procedure, checked),
-            installation=installation(), max_files=checked.max_files)
+        with taken_back_on_failure() as written:
+            files = stored_files(sent_files(procedure), checked, written)
+            dossier = services.submit_online(
+                ports(), hall_code=hall.code, registration=_registration(procedure, files),
+                installation=installation(), max_files=checked.max_files)
     except DomainError as exc:
         return _form_page(hall, procedure, form_data, exc.translated(_), exc.field,
                           422 if isinstance(exc, BadInput) else 409)

@@ -18,20 +18,31 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
 from motcua.core.clock import HALL_TIME_ZONE, local_day
-from motcua.dossier import readmodels, services, texts
+from motcua.core.errors import DomainError
+from motcua.dossier import online, readmodels, services, texts, uploads
+from motcua.dossier.errors import BadInput
 from motcua.dossier.installation import installation
 from motcua.dossier.models import Delivery, Dossier
 from motcua.extensions import csrf, limiter
 from motcua.queue.errors import HallNotFound
 from motcua.queue.services import get_hall
-from motcua.web import db, runtime
+from motcua.web import db, ports, runtime
 
 bp = Blueprint("lookup", __name__)
 
@@ -81,16 +92,25 @@ def _form(status: int = 200, not_found: bool = False, message: str | None = None
     return _private(page, status)
 
 
-def _result(dossier: Dossier) -> ResponseReturnValue:
+def _result(dossier: Dossier, *, by_qr: bool = False, supplement_error: str | None = None,
+            status: int = 200) -> ResponseReturnValue:
+    """The dossier's status page. Reached by its QR code's link (`by_qr`), it offers an online
+    dossier waiting for a supplement the form to send it: the link carries the secret."""
     clock = runtime().clock
     view = readmodels.public_view(dossier, clock)
+    checked = online.limits()
     page = render_template(
         "dossier/lookup_result.html", view=view, lang=_lang(),
         statuses=texts.status_names(),
-        explained=texts.status_explained(dossier.delivery == Delivery.POST),
+        explained=texts.status_explained(dossier.delivery == Delivery.POST, dossier.submitted_online),
         outcomes=texts.outcome_names(),
-        moment=lambda instant: texts.moment(instant, dossier.hall.time_zone))
-    return _private(page, 200)
+        moment=lambda instant: texts.moment(instant, dossier.hall.time_zone),
+        supplement_error=supplement_error, secret=dossier.qr_secret if by_qr else None,
+        documents=[d["name"] for d in dossier.procedure.documents],
+        max_mb=f"{checked.max_bytes / 1024 / 1024:g}", max_files=checked.max_files,
+        kinds=", ".join(uploads.KINDS[t] for t in uploads.KINDS if t in checked.types),
+        accept=",".join(sorted(checked.types)))
+    return _private(page, status)
 
 
 @bp.errorhandler(TooManyRequests)
@@ -121,7 +141,35 @@ def lookup_by_code() -> ResponseReturnValue:
                       key_func=_address)
 def lookup_by_qr(secret: str) -> ResponseReturnValue:
     found = services.find_by_qr(db(), secret)
-    return _result(found) if found is not None else _form(404, not_found=True)
+    return _result(found, by_qr=True) if found is not None else _form(404, not_found=True)
+
+
+@bp.post("/tra-cuu/<secret>/bo-sung")
+@csrf.exempt  # checked below, once the request may be as large as its files
+@limiter.limit(online.configured_limit)
+@limiter.shared_limit(_configured("LOOKUP_ADDRESS_RATE_LIMIT"), scope="dossier-lookup",
+                      key_func=_address)
+def send_supplement(secret: str) -> ResponseReturnValue:
+    """The files an online dossier's citizen sends when asked for a supplement."""
+    found = services.find_by_qr(db(), secret)
+    if found is None:
+        return _form(404, not_found=True)
+    checked = online.limits()
+    refused = online.refused_body(checked)
+    if refused is not None:
+        return _result(found, by_qr=True, supplement_error=refused[0], status=refused[1])
+    try:
+        with online.taken_back_on_failure() as written:
+            files = online.stored_files(online.sent_files(found.procedure), checked, written)
+            services.submit_supplement(ports(), secret=secret, files=files,
+                                       max_files=checked.max_files)
+    except DomainError as exc:
+        return _result(found, by_qr=True, supplement_error=exc.translated(_),
+                       status=422 if isinstance(exc, BadInput) else 409)
+    flash(_("Đã gửi %(count)d tệp bổ sung. Bộ phận một cửa sẽ xem và báo cho bạn.",
+            count=len(files)), "ok")
+    return redirect(url_for(".lookup_by_qr", secret=secret, lang="en" if _lang() == "en" else None),
+                    303)
 
 
 # --- publication ----------------------------------------------------------------------------

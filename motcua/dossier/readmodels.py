@@ -57,8 +57,11 @@ def public_view(dossier: Dossier, clock: Clock) -> dict[str, Any]:
         "late": is_late(dossier, clock.now()),
         "delivery": dossier.delivery.value,
         "time_zone": dossier.hall.time_zone,
+        "online": dossier.submitted_online,
+        "supplement_received_at": (dossier.supplement_received_at.isoformat()
+                                   if dossier.supplement_received_at else None),
         "history": [
-            {"status": int(e.to_status), "at": e.at.isoformat(),
+            {"status": int(e.to_status), "kind": e.kind, "at": e.at.isoformat(),
              "note": e.note if e.to_status in NOTES_FOR_CITIZENS else None}
             for e in dossier.events
         ],
@@ -86,9 +89,9 @@ def staff_view(dossier: Dossier, clock: Clock) -> dict[str, Any]:
         "register_entry": dossier.register_entry,
         "next_statuses": [int(s) for s in lifecycle.next_statuses(
             dossier.status, taken_on=dossier.due_at is not None)],
-        "online": dossier.submitted_online,
         "files": [{"id": f.id, "document": f.document, "name": f.original_name,
-                   "content_type": f.content_type, "size": f.size, "sha256": f.sha256}
+                   "content_type": f.content_type, "size": f.size, "sha256": f.sha256,
+                   "uploaded_at": f.uploaded_at.isoformat()}
                   for f in dossier.files],
         "collected_by": ({"name": dossier.collected_by_name,
                           "relation": dossier.collected_by_relationship.value

@@ -10,13 +10,13 @@ no gap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from motcua.core.actors import SYSTEM, Actor, Role
@@ -402,22 +402,38 @@ def receive_dossier(
 # --- online registration --------------------------------------------------------------------
 
 
-def _checked_files(procedure: Procedure, files: tuple[Upload, ...], max_files: int) -> list[dict[str, Any]]:
-    """Every document of the procedure has at least one file, and no file is for another."""
-    forms = {d["name"]: d.get("form") for d in procedure.documents}
+def _check_files(procedure: Procedure, files: tuple[Upload, ...], max_files: int) -> None:
+    """Not too many files, and none for a document the procedure does not have."""
     if len(files) > max_files:
         raise BadInput(N_("Tối đa %(max)d tệp cho một hồ sơ."), "files", max=max_files)
+    names = {d["name"] for d in procedure.documents}
     for upload in files:
-        if upload.document not in forms:
+        if upload.document not in names:
             raise BadInput(N_("“%(name)s” không có trong thành phần hồ sơ của thủ tục này."),
                            "files", name=upload.document)
-    counts = {name: sum(1 for f in files if f.document == name) for name in forms}
-    missing = [name for name, count in counts.items() if not count]
+
+
+def _electronic_copies(procedure: Procedure, documents: Iterable[str]) -> list[dict[str, Any]]:
+    """What the receipt lists once the hall accepts the dossier: a copy for each file."""
+    counted = list(documents)
+    return [{"name": d["name"], "form": d.get("form"), "originals": 0,
+             "copies": counted.count(d["name"])} for d in procedure.documents]
+
+
+def _checked_files(procedure: Procedure, files: tuple[Upload, ...], max_files: int) -> list[dict[str, Any]]:
+    """Every document of the procedure has at least one file, and no file is for another."""
+    _check_files(procedure, files, max_files)
+    documents = _electronic_copies(procedure, (f.document for f in files))
+    missing = [d["name"] for d in documents if not d["copies"]]
     if missing:
         raise BadInput(N_("Hãy gửi tệp của “%(name)s”."), "files", name=missing[0])
-    # Electronic copies: what the receipt lists once the hall accepts the dossier.
-    return [{"name": name, "form": forms[name], "originals": 0, "copies": count}
-            for name, count in counts.items()]
+    return documents
+
+
+def _file_rows(files: Iterable[Upload], now: datetime) -> list[DossierFile]:
+    return [DossierFile(document=f.document, original_name=f.original_name,
+                        content_type=f.content_type, size=f.size, sha256=f.sha256, uploaded_at=now)
+            for f in files]
 
 
 @use_case
@@ -457,9 +473,7 @@ def submit_online(
         processing_time=procedure.processing_time, unit=procedure.unit,
         status=DossierStatus.SUBMITTED, submitted_online=True, received_at=now, due_at=None,
         qr_secret=access.new_qr_secret(), short_secret=access.new_short_secret(),
-        files=[DossierFile(document=f.document, original_name=f.original_name,
-                           content_type=f.content_type, size=f.size, sha256=f.sha256,
-                           uploaded_at=now) for f in registration.files],
+        files=_file_rows(registration.files, now),
     )
     session.add(dossier)
     session.flush()
@@ -469,16 +483,65 @@ def submit_online(
     return dossier
 
 
+@use_case
+def submit_supplement(
+    uow: UnitOfWork,
+    *,
+    secret: str,
+    files: tuple[Upload, ...],
+    max_files: int = 10,
+) -> Dossier:
+    """The citizen sends the papers asked for, from the status page of an online dossier
+    waiting for a supplement (5): the files join the dossier, its log says who and when, and
+    the online queue shows the supplement as received until an officer decides. `secret`:
+    the QR code's, which the page's link carries. Files were checked and stored before, as
+    at registration."""
+    session = uow.session
+    dossier = find_by_qr(session, secret)
+    if dossier is None:
+        raise DossierNotFound(N_("Không tìm thấy hồ sơ này."))
+    session.refresh(dossier, with_for_update=True)
+    if not dossier.submitted_online or dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        raise TransitionRefused(
+            N_("Hồ sơ %(code)s đang ở trạng thái “%(current)s”, không chờ bổ sung giấy tờ: "
+               "không gửi thêm tệp được."), "files",
+            code=dossier.code, current=lifecycle.OFFICIAL_NAMES[dossier.status])
+    if not files:
+        raise BadInput(N_("Hãy chọn ít nhất một tệp để bổ sung."), "files")
+    _check_files(dossier.procedure, files, max_files)
+    now = uow.clock.now()
+    dossier.files.extend(_file_rows(files, now))
+    dossier.documents = _electronic_copies(dossier.procedure, (f.document for f in dossier.files))
+    dossier.supplement_received_at = now
+    _log(uow, dossier, "supplement_submitted", ONLINE_APPLICANT, from_status=dossier.status,
+         files=[f.original_name for f in files])
+    _announce(uow, EventName.DOSSIER_SUPPLEMENT_SUBMITTED, dossier)
+    return dossier
+
+
 def online_queue(session: Session, hall: Hall) -> list[Dossier]:
-    """Dossiers registered online that wait for a counter's decision, oldest first."""
+    """Dossiers registered online that wait for a counter's decision, oldest first: those not
+    taken on yet, and those whose citizen sent the supplement asked for."""
     return list(session.scalars(
         select(Dossier)
         .where(Dossier.hall_id == hall.id, Dossier.submitted_online.is_(True),
-               Dossier.due_at.is_(None),
-               Dossier.status.in_([DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED]))
+               or_(and_(Dossier.due_at.is_(None),
+                        Dossier.status.in_([DossierStatus.SUBMITTED,
+                                            DossierStatus.SUPPLEMENT_REQUESTED])),
+                   and_(Dossier.status == DossierStatus.SUPPLEMENT_REQUESTED,
+                        Dossier.supplement_received_at.is_not(None))))
         .options(selectinload(Dossier.procedure), selectinload(Dossier.sector),
                  selectinload(Dossier.files))
         .order_by(Dossier.id)))
+
+
+def stored_hashes(session: Session, among: Collection[str] | None = None) -> set[str]:
+    """The hashes of the stored files that dossiers name (of `among`, when given): the files
+    to keep."""
+    query = select(DossierFile.sha256).distinct()
+    if among is not None:
+        query = query.where(DossierFile.sha256.in_(among))
+    return set(session.scalars(query))
 
 
 def get_file(dossier: Dossier, file_id: int) -> DossierFile:
@@ -605,6 +668,7 @@ def _move(uow: UnitOfWork, *, code: str, status: DossierStatus, actor: Actor,
     if status in lifecycle.CLOSING:
         dossier.closed_at = now
     dossier.status = status
+    dossier.supplement_received_at = None  # the officer acted on it
     _log(uow, dossier, "status_changed", actor, from_status=before, note=note, **data)
     _announce(uow, EventName.DOSSIER_STATUS_CHANGED, dossier, previous=int(before))
     if status in _TOLD_TO_THE_CITIZEN:

@@ -26,15 +26,19 @@ def status_names() -> dict[int, str]:
     }
 
 
-def status_explained(post: bool) -> dict[int, str]:
-    """Each status in plain words, for the citizen holding the receipt."""
+def status_explained(post: bool, online: bool = False) -> dict[int, str]:
+    """Each status in plain words, for the citizen holding the receipt (`online`: of a dossier
+    registered online, whose supplement may be sent online too)."""
     return {
         S.SUBMITTED: _("Hồ sơ đã được đăng ký và đang chờ bộ phận một cửa tiếp nhận."),
         S.ACCEPTED: _("Hồ sơ đã được tiếp nhận và được chuyển đến cơ quan giải quyết."),
         S.REFUSED: _("Hồ sơ không được tiếp nhận. Lý do được ghi dưới đây."),
         S.IN_PROCESS: _("Hồ sơ đang được giải quyết."),
-        S.SUPPLEMENT_REQUESTED: _("Cần bổ sung giấy tờ: xin mang giấy tờ ghi dưới đây đến bộ phận "
-                                  "một cửa. Thời hạn giải quyết tạm dừng cho đến khi bổ sung đủ."),
+        S.SUPPLEMENT_REQUESTED: (
+            _("Cần bổ sung giấy tờ ghi dưới đây: gửi tệp trực tuyến từ trang tra cứu của hồ sơ "
+              "(đường dẫn trong tin nhắn hoặc mã QR), hoặc mang đến bộ phận một cửa.") if online
+            else _("Cần bổ sung giấy tờ: xin mang giấy tờ ghi dưới đây đến bộ phận một cửa. Thời "
+                   "hạn giải quyết tạm dừng cho đến khi bổ sung đủ.")),
         S.AWAITING_FEES: _("Xin thực hiện nghĩa vụ tài chính (phí, lệ phí, thuế) theo thông báo "
                            "để hồ sơ được giải quyết tiếp."),
         S.WITHDRAWN: _("Hồ sơ đã được rút theo yêu cầu của người nộp."),

@@ -6,6 +6,11 @@ images are opened with Pillow, which must accept them as the same format. The by
 stored outside the web root, under the instance folder, at a path made from their SHA-256
 only: nothing the citizen typed ever becomes part of a path, the same file stored twice is
 kept once, and storing again after a retried transaction changes nothing.
+
+Files are stored before the dossier row that names them is written. When that write fails,
+the request takes back what it wrote (`take_back`); what is left anyway (a process that died
+in between) is removed by `prune`, for `motcua dossier prune-uploads`. Storing a file that is
+there already renews its time, so a clean-up's grace period counts from the latest upload.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +31,7 @@ PNG = "image/png"
 KINDS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 SHA256_HEX = frozenset("0123456789abcdef")
+TEMPORARY = ".upload-"  # the prefix of a file being written
 
 
 @dataclass(frozen=True)
@@ -96,13 +103,26 @@ def path_of(folder: Path, sha256: str) -> Path:
     return folder / sha256[:2] / sha256
 
 
-def store(folder: Path, data: bytes, upload: Upload) -> Path:
-    """Write the bytes once, whole or not at all (a temporary file renamed into place)."""
+@dataclass(frozen=True)
+class Written:
+    """A file `store` wrote: enough to take it back if its dossier is not written."""
+
+    sha256: str
+    mtime_ns: int  # as written; anyone storing the same file since has changed it
+
+
+def store(folder: Path, data: bytes, upload: Upload) -> Written | None:
+    """Write the bytes once, whole or not at all (a temporary file renamed into place).
+
+    None when the file was there already: its time is renewed instead, so that no clean-up
+    takes a file that a dossier being written is about to name.
+    """
     path = path_of(folder, upload.sha256)
     if path.exists():
-        return path
+        os.utime(path)
+        return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -110,4 +130,42 @@ def store(folder: Path, data: bytes, upload: Upload) -> Path:
     except BaseException:
         os.unlink(temporary)
         raise
-    return path
+    return Written(upload.sha256, path.stat().st_mtime_ns)
+
+
+def take_back(folder: Path, written: Iterable[Written], kept: Collection[str]) -> list[Path]:
+    """Remove the files a request wrote for a dossier that was not written, unless a dossier
+    row names them (`kept`: their hashes) or someone stored the same file since. Returns
+    what was removed."""
+    removed = []
+    for item in written:
+        path = path_of(folder, item.sha256)
+        try:
+            if item.sha256 in kept or path.stat().st_mtime_ns != item.mtime_ns:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def prune(folder: Path, kept: Collection[str], before: float, *, dry_run: bool = False) -> list[Path]:
+    """Remove the files under `folder` that `store` wrote and no dossier row names (`kept`:
+    the hashes rows name), and temporary files of writes that never finished, when they were
+    last touched before `before` (a POSIX time); with `dry_run`, only list them. Anything
+    else in the folder is left alone. Returns the files removed (or that would be)."""
+    found = []
+    for path in sorted(folder.glob("??/*")):
+        ours = path.name.startswith(TEMPORARY) or (
+            len(path.name) == 64 and set(path.name) <= SHA256_HEX
+            and path.parent.name == path.name[:2] and path.name not in kept)
+        try:
+            if not (ours and path.is_file() and path.stat().st_mtime < before):
+                continue
+            if not dry_run:
+                path.unlink()
+        except FileNotFoundError:
+            continue
+        found.append(path)
+    return found

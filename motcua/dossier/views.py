@@ -267,7 +267,8 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
     view = readmodels.staff_view(found, clock)
     history = [
         {"at": texts.moment(e.at, hall.time_zone), "status": int(e.to_status), "actor": e.actor,
-         "note": e.note,
+         "note": (_("Công dân gửi bổ sung: %(files)s", files=", ".join(e.data["files"]))
+                  if e.kind == "supplement_submitted" else e.note),
          "moved": texts.moment(datetime.fromisoformat(e.data["due_after"]), hall.time_zone)
          if "due_after" in e.data else None}
         for e in found.events
@@ -275,7 +276,7 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
     return render_template(
         "dossier/dossier.html", hall=hall, dossier=found, view=view, words=_page_words(),
         history=history,
-        explained=texts.status_explained(found.delivery == Delivery.POST),
+        explained=texts.status_explained(found.delivery == Delivery.POST, found.submitted_online),
         processing=texts.processing_time(found.processing_time, found.unit, _lang()),
         moment=lambda instant: texts.moment(instant, hall.time_zone),
         # Returning the result has its own form, with who collected it.

@@ -75,10 +75,11 @@ def test_a_type_the_hall_does_not_take_is_refused_even_when_real():
 
 def test_a_file_name_never_becomes_a_path(tmp_path):
     upload = checked(PDF, "../../etc/passwd.pdf")
-    path = uploads.store(tmp_path, PDF, upload)
-    assert upload.original_name == "passwd.pdf"
-    assert path == tmp_path / upload.sha256[:2] / upload.sha256 and path.read_bytes() == PDF
-    assert uploads.store(tmp_path, PDF, upload) == path  # stored once
+    written = uploads.store(tmp_path, PDF, upload)
+    path = tmp_path / upload.sha256[:2] / upload.sha256
+    assert upload.original_name == "passwd.pdf" and written.sha256 == upload.sha256
+    assert path.read_bytes() == PDF and [p for p in tmp_path.rglob("*") if p.is_file()] == [path]
+    assert uploads.store(tmp_path, PDF, upload) is None  # stored once
 
 
 # --- the dossier ----------------------------------------------------------------------------
