@@ -1,6 +1,7 @@
 """motcua: kiosk and queue management for Vietnam's one-stop administrative halls."""
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # importing Flask here would run before `motcua serve` patches for eventlet
@@ -67,7 +68,11 @@ def create_app(
         redis_options,
     )
 
-    app = Flask(__name__, instance_relative_config=True)
+    # The instance folder holds what the server writes: the SQLite file, the kept secret key,
+    # uploaded dossier files, the fake SMS log. Installed as a package, Flask puts it under the
+    # venv, which a hardened service may not write (deploy/ points it to /var/lib/motcua).
+    app = Flask(__name__, instance_path=os.environ.get("MOTCUA_INSTANCE_PATH") or None,
+                instance_relative_config=True)
     inputs.install(app)  # bounded `<int:…>`, no NUL bytes: before any route is added
     load_config(app, config)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATION_DIRECTORIES)

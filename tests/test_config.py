@@ -37,3 +37,15 @@ def test_numbers_and_booleans_from_the_environment_are_parsed(tmp_path, monkeypa
     app = app_in(tmp_path)
     load_config(app)
     assert app.config["MAX_CONTENT_LENGTH"] == 1024
+
+
+def test_the_instance_folder_is_where_motcua_instance_path_says(tmp_path, monkeypatch):
+    from motcua import create_app
+
+    monkeypatch.setenv("MOTCUA_INSTANCE_PATH", str(tmp_path / "written-here"))
+    monkeypatch.delenv("MOTCUA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MOTCUA_SECRET_KEY", raising=False)
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "written-here")
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path}/written-here/motcua.sqlite"
+    assert (tmp_path / "written-here" / "secret_key").exists()
