@@ -45,7 +45,7 @@ def create_app(
         simulate,
         web,
     )
-    from motcua.config import behind_proxies, load_config, version_static_urls
+    from motcua.config import add_entrance, load_config, version_static_urls
     from motcua.core import db
     from motcua.core.clock import SystemClock
     from motcua.core.ports import Memo
@@ -62,7 +62,6 @@ def create_app(
     from motcua.web import Runtime, close_db
     from motcua.web.realtime import (
         SocketIOPublisher,
-        WithoutWebSocketCompression,
         hall_message_queue,
         origin_rule,
         redis_options,
@@ -90,8 +89,7 @@ def create_app(
         client_manager=hall_message_queue(app.config),  # Redis, when several processes
         cors_allowed_origins=origin_rule(app.config["PUBLIC_BASE_URL"]),
     )
-    app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]
-    behind_proxies(app)  # X-Forwarded-* believed from TRUSTED_PROXIES only
+    add_entrance(app)  # X-Forwarded-* believed from TRUSTED_PROXIES only; no WebSocket compression
     version_static_urls(app)  # ?v=… on static URLs: nginx lets browsers keep them (deploy/)
     login_manager.init_app(app)
     csrf.init_app(app)

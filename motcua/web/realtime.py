@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -32,7 +32,7 @@ from motcua.core.events import (
 )
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -116,22 +116,6 @@ def origin_rule(public_base_url: str | None) -> Callable[[str, dict[str, Any]], 
     return allowed
 
 
-class WithoutWebSocketCompression:
-    """WSGI middleware: WebSocket connections are made without permessage-deflate.
-
-    Browsers offer the extension and the WebSocket servers under Socket.IO (eventlet's,
-    simple-websocket) accept it, then keep a zlib compressor for the life of each connection:
-    about 100 KB of server memory per hall board (169 KB a board instead of 66, measured), to
-    compress messages of a few hundred bytes on the hall's LAN. Without the offer in the
-    request, the handshake settles on plain frames; nothing else changes.
-    """
-
-    def __init__(self, app: WSGIApplication) -> None:
-        self.app = app
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
-        return self.app(environ, start_response)
 
 
 class HallMessageQueue(PubSubManager):
