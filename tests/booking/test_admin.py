@@ -52,3 +52,10 @@ def test_a_wrong_band_is_shown_beside_its_field(admin_client):
                                           "csrf_token": csrf_token(admin_client, url)})
     assert answer.status_code == 422
     assert "khong-co" in answer.get_data(as_text=True)
+
+
+def test_in_english_the_booking_page_and_its_menu_item_say_appointments(admin_client):
+    page = admin_client.get("/admin/demo/booking?lang=en").get_data(as_text=True)
+    assert "<h1>Appointments</h1>" in page
+    assert ">Appointments<" in page.split("<h1>")[0]  # the menu, not only the heading
+    assert "Book an appointment" not in page  # the citizen's page's words, not the admin's
