@@ -182,12 +182,17 @@ def _line_moved(uow: UnitOfWork, hall: Hall, channel: HallChannel, sector_code: 
                Ticket.day == local_day(uow.clock, hall.time_zone),
                Ticket.status == TicketStatus.WAITING)).all()
     for ticket, phone in rows:
-        ahead = people_ahead(uow.session, ticket)
-        if 0 < ahead <= channel.ahead:
-            _owe(uow, hall, channel, phone, "ticket_near", f"ticket_near:{ticket.id}",
-                 f"{hall.name}: số {ticket.display_number} còn {ahead} người nữa là đến lượt, "
-                 "mời ông/bà về gần quầy.",
-                 {"number": ticket.display_number, "ahead": ahead, "hall": hall.name})
+        _owe_if_near(uow, hall, channel, ticket, phone)
+
+
+def _owe_if_near(uow: UnitOfWork, hall: Hall, channel: HallChannel, ticket: Ticket,
+                 phone: str) -> None:
+    ahead = people_ahead(uow.session, ticket)
+    if 0 < ahead <= channel.ahead:
+        _owe(uow, hall, channel, phone, "ticket_near", f"ticket_near:{ticket.id}",
+             f"{hall.name}: số {ticket.display_number} còn {ahead} người nữa là đến lượt, "
+             "mời ông/bà về gần quầy.",
+             {"number": ticket.display_number, "ahead": ahead, "hall": hall.name})
 
 
 _BOOKING_TEXTS = {
@@ -269,6 +274,11 @@ def _subscribe(uow: UnitOfWork, ticket: Ticket, typed_phone: str) -> TicketSubsc
         uow.session.add(subscription)
     subscription.phone = phone
     uow.session.flush()
+    # A citizen who opts in with N or fewer already ahead is told at once, not only when the
+    # line next moves (which may be the call itself).
+    sending = _sending(uow, ticket.hall.code)
+    if sending is not None:
+        _owe_if_near(uow, *sending, ticket, phone)
     return subscription
 
 

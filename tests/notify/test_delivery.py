@@ -24,15 +24,15 @@ from tests.notify.fakes import fake_http
 
 @pytest.fixture
 def owed(sending, session):
-    """Three called tickets whose holders gave their phones: three calls and one "còn 1 người"
-    (the third, when the first was called) due."""
+    """Three called tickets whose holders gave their phones as they took them: three calls, and
+    "còn N người" for the second and the third (one and two ahead as they opted in) due."""
     services.open_counter(sending, hall_code="demo", counter_number=1, actor=SYSTEM)
     for n in range(3):
         ticket = issue(sending)
         subscribe_by_token(sending, token=ticket.token, phone=f"091234567{n}")
     for _ in range(3):
         call(sending)
-    assert len(session.scalars(select(Notification)).all()) == 4
+    assert len(session.scalars(select(Notification)).all()) == 5
     return sending
 
 
@@ -42,10 +42,10 @@ def use(ports, kind, **config):
 
 def test_due_messages_are_sent_and_marked_sent(owed, engine, clock, tmp_path, session):
     result = deliver_due(make_session_factory(engine), clock, tmp_path)
-    assert (result.sent, result.failed, result.retrying) == (4, 0, 0)
+    assert (result.sent, result.failed, result.retrying) == (5, 0, 0)
     lines = [json.loads(line) for line in (tmp_path / "fake-sms.jsonl").read_text().splitlines()]
-    assert sorted(line["to"] for line in lines) == ["0912345670", "0912345671", "0912345672",
-                                                    "0912345672"]
+    assert sorted(line["to"] for line in lines) == ["0912345670", "0912345671", "0912345671",
+                                                    "0912345672", "0912345672"]
     session.rollback()
     session.expire_all()
     assert {n.status for n in session.scalars(select(Notification))} == {NotificationStatus.SENT}
@@ -66,14 +66,14 @@ def test_a_failing_channel_is_retried_with_doubling_waits_then_given_up_with_its
             row = session.scalars(select(Notification).order_by(Notification.id)).first()
             assert row.attempts == attempt and "HTTP 500" in row.last_error
             if attempt < MAX_ATTEMPTS:
-                assert (result.sent, result.retrying, result.failed) == (0, 4, 0)
+                assert (result.sent, result.retrying, result.failed) == (0, 5, 0)
                 waits.append(row.next_attempt_at - clock.now())
                 assert deliver_due(sessions, clock, tmp_path).retrying == 0  # not due yet
                 clock.advance(seconds=waits[-1].total_seconds())
-        assert (result.sent, result.retrying, result.failed) == (0, 0, 4)
+        assert (result.sent, result.retrying, result.failed) == (0, 0, 5)
         assert waits == [back_off(n) for n in range(1, MAX_ATTEMPTS)]
         assert waits[:3] == [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2)]
-        assert len(gateway.requests) == 4 * MAX_ATTEMPTS
+        assert len(gateway.requests) == 5 * MAX_ATTEMPTS
         assert row.status == NotificationStatus.FAILED
         assert "gateway down" in row.last_error
 
@@ -113,8 +113,8 @@ def test_two_workers_at_once_send_each_message_exactly_once(owed, engine, clock,
         for w in workers:
             w.join()
     sent = [json.loads(r.body)["id"] for r in hook.requests]
-    assert sorted(sent) == sorted(set(sent)) and len(sent) == 4
-    assert sum(r.sent for r in results) == 4
+    assert sorted(sent) == sorted(set(sent)) and len(sent) == 5
+    assert sum(r.sent for r in results) == 5
 
 
 def test_a_worker_that_died_mid_send_leaves_the_row_to_another_after_the_lease(
@@ -122,7 +122,7 @@ def test_a_worker_that_died_mid_send_leaves_the_row_to_another_after_the_lease(
     row = session.scalars(select(Notification)).first()
     assert _claim(Ports(make_session_factory(engine)(), clock, owed.publisher),
                   notification_id=row.id, seen_attempts=0)
-    assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 3
+    assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 4  # all but the claimed
     clock.advance(minutes=5)
     assert deliver_due(make_session_factory(engine), clock, tmp_path).sent == 1
 
@@ -134,7 +134,7 @@ def test_settings_no_channel_expected_fail_the_message_not_the_worker(owed, engi
     channel.config = {**channel.config, "port": "twenty-five"}  # as a hand-edited row might be
     session.commit()
     result = deliver_due(make_session_factory(engine), clock, tmp_path)
-    assert result.retrying == 4
+    assert result.retrying == 5
     session.rollback()
     session.expire_all()
     assert {n.last_error for n in session.scalars(select(Notification))} == {

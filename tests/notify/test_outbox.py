@@ -84,6 +84,17 @@ def test_two_people_left_is_said_once_when_the_line_moves(sending, session):
     assert [m.template for m in rows(session)] == ["ticket_near", "ticket_called"]
 
 
+def test_a_citizen_who_opts_in_with_two_ahead_is_told_at_once_and_only_once(sending, session):
+    tickets = [issue(sending) for _ in range(3)]
+    subscribe_by_token(sending, token=tickets[2].token, phone="0912345678")  # two ahead already
+    [near] = rows(session, "ticket_near")
+    assert "số 1003 còn 2 người nữa là đến lượt" in near.text
+    services.open_counter(sending, hall_code="demo", counter_number=1, actor=SYSTEM)
+    call(sending)  # one ahead: nothing more
+    subscribe_by_token(sending, token=tickets[2].token, phone="0912345678")  # given again
+    assert len(rows(session, "ticket_near")) == 1
+
+
 def test_a_phone_given_again_replaces_the_first(sending, session):
     ticket = issue(sending)
     subscribe_by_token(sending, token=ticket.token, phone="0912345678")
