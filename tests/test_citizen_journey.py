@@ -94,6 +94,7 @@ def test_a_citizen_books_checks_in_by_qr_is_told_and_called_and_reads_the_dossie
     kiosk = new_page(browser, contexts, LANDSCAPE)
     kiosk.goto(demo.url(f"/kiosk/demo/setup?token={demo.kiosk_token}"))
     expect(kiosk.locator("#screen-home")).to_be_visible()
+    expect(kiosk.locator("[data-clock]").first).to_have_text("08:20")  # the hall's, not the PC's
     kiosk.wait_for_load_state("networkidle")
     scan_at_the_kiosk(kiosk, booking_link)  # the scanner types the QR's content, then Enter
     expect(kiosk.locator("#screen-ticket")).to_be_visible()

@@ -10,6 +10,7 @@ from motcua.api.access import counter_actor, is_staff, request_actor, staff_acto
 from motcua.api.answers import taken_ticket_json, ticket_json
 from motcua.api.openapi import openapi_document
 from motcua.api.schemas import CallSpecific, Empty, IssueTicket, Pause, Transfer
+from motcua.core.clock import local_now
 from motcua.core.errors import N_
 from motcua.extensions import csrf, limiter
 from motcua.kiosk.services import take_ticket
@@ -54,7 +55,9 @@ def openapi() -> Response:
 def sectors(hall: str) -> Response:
     found = services.get_hall(db(), hall)
     return jsonify({
-        "hall": {"code": found.code, "name": found.name},
+        # `now`: the hall's time, by which a kiosk sets its clock (a kiosk PC's own may drift).
+        "hall": {"code": found.code, "name": found.name,
+                 "now": local_now(runtime().clock, found.time_zone).isoformat()},
         "sectors": readmodels.hall_sectors(db(), runtime().clock, found),
     })
 

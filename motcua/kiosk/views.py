@@ -27,6 +27,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as ResponseBase
 
+from motcua.core.clock import local_now
 from motcua.core.identity import device_for_token
 from motcua.display import services as board
 from motcua.display import voice
@@ -135,6 +136,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
     config: dict[str, Any] = {
         "hall": found.code,
         "timeZone": found.time_zone,
+        "now": local_now(runtime().clock, found.time_zone).isoformat(),
         "lang": lang,
         "startLang": start_lang,
         "token": token,

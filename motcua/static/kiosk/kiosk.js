@@ -321,11 +321,23 @@
   // REFRESH_GAP_MS, since a busy hall sends many and every kiosk would re-read on each.
   let lastRefresh = 0;
   let refreshTimer = null;
+  let clockOffsetMs = 0; // the hall's clock minus this PC's
+  /** The hall's clock, not the kiosk PC's: the server's "now" sets the offset shown. */
+  function syncClock(serverNow) {
+    const server = Date.parse(serverNow);
+    if (!Number.isNaN(server)) clockOffsetMs = server - Date.now();
+  }
+  syncClock(config.now);
+
   async function refreshSectors() {
     lastRefresh = Date.now();
     try {
       const response = await fetch(config.urls.sectors, { cache: "no-store" });
-      if (response.ok) applySectors((await response.json()).sectors);
+      if (response.ok) {
+        const answer = await response.json();
+        syncClock(answer.hall.now);
+        applySectors(answer.sectors);
+      }
     } catch (error) {
       // Offline for a moment: the sectors keep their last known state.
     }
@@ -668,7 +680,7 @@
   const clockFormat = new Intl.DateTimeFormat(config.lang === "en" ? "en-GB" : "vi-VN",
     { hour: "2-digit", minute: "2-digit", timeZone: config.timeZone });
   function tick() {
-    const now = clockFormat.format(new Date());
+    const now = clockFormat.format(new Date(Date.now() + clockOffsetMs));
     for (const el of document.querySelectorAll("[data-clock]")) el.textContent = now;
   }
   tick();
