@@ -36,7 +36,7 @@ from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.estimates import WaitRange, passes_closing, wait_range
-from motcua.queue.hours import within
+from motcua.queue.hours import time_left, within
 from motcua.queue.models import (
     Counter,
     CounterSector,
@@ -820,11 +820,31 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
     return candidates
 
 
-def _line_loads(uow: UnitOfWork, hall: Hall) -> dict[int, LineLoad]:
+_ARRIVALS_SINCE = (
+    select(Ticket.sector_id, func.count())
+    .where(Ticket.hall_id == bindparam("hall_id"), Ticket.day == bindparam("day"),
+           Ticket.queued_at >= bindparam("since"))
+    .group_by(Ticket.sector_id))
+
+
+def arrivals_per_hour(uow: UnitOfWork, hall: Hall) -> dict[int, float]:
+    """Each line's pace: the tickets that joined it over the last hour (issued or sent
+    there), reused like the hall's rates."""
+    now = uow.clock.now()
+    return uow.memo.get(("arrivals_per_hour", hall.id), now, lambda: {
+        sector_id: float(count) for sector_id, count in uow.session.execute(_ARRIVALS_SINCE, {
+            "hall_id": hall.id, "day": local_day(uow.clock, hall.time_zone),
+            "since": now - timedelta(hours=1)})})
+
+
+def line_loads(uow: UnitOfWork, hall: Hall) -> dict[int, LineLoad]:
+    """What the policies weigh of each of the hall's lines (`LineLoad`)."""
     rates = hall_rates(uow, hall)
-    sector_ids = set(rates.all_counters) | set(rates.minutes_each)
+    pace = arrivals_per_hour(uow, hall)
+    sector_ids = set(rates.all_counters) | set(rates.minutes_each) | set(pace)
     return {sector_id: LineLoad(minutes_each=rates.minutes_each.get(sector_id, rates.default_minutes),
-                                counters=rates.open_counters.get(sector_id, 0))
+                                counters=rates.open_counters.get(sector_id, 0),
+                                arrivals_per_hour=pace.get(sector_id, 0.0))
             for sector_id in sector_ids}
 
 
@@ -842,9 +862,10 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     policy = settings.calling_policy
     local = local_now(uow.clock, hall.time_zone)
     ranks = scheduled_ranks(counter, local)
-    helping = policy != "static" and within(hall.opening_windows, local + 2 * settings.fair_wait)
+    window_left = time_left(hall.opening_windows, local)
+    helping = policy != "static" and window_left > settings.fair_wait
     qualified = qualified_sectors(session, counter) if helping else set()
-    loads = _line_loads(uow, hall) if policy == "balanced" else None
+    loads = line_loads(uow, hall) if qualified else None
     skipped: list[int] = []
     while True:
         ordered = order_by_policy(
@@ -858,6 +879,8 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
             loads=loads,
             fair_wait=settings.fair_wait,
             switch_penalty=settings.switch_penalty,
+            own_sectors=ranks,
+            window_left=window_left,
         )
         ordered = appointments_first(
             ordered, now=now, consecutive_appointment_calls=counter.consecutive_appointment_calls,
