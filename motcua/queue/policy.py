@@ -27,7 +27,7 @@ estimator and the calling service all ask the same question the same way:
   own lines is left behind: while the head of one of its own lines, or the last of all its
   own citizens, would have waited `fair_wait` or more by the end of a long service of
   another sector (twice its mean), the counter serves its own lines first. With services
-  of ten minutes and more that is whenever one of its own citizens waits: it helps, like
+  of half `fair_wait` or more that is whenever one of its own citizens waits: it helps, like
   `overflow`, when its own lines are empty, but the line under most pressure first.
   Without another sector to help, it calls as `static` does.
 
