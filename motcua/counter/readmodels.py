@@ -9,15 +9,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
 
 from motcua.core.accounts import StaffUser
 from motcua.core.clock import Clock, local_day
+from motcua.core.ports import Ports
 from motcua.counter.models import Rating
 from motcua.queue import readmodels, services
 from motcua.queue.models import Counter, Hall, Ticket, TicketEvent, TicketStatus
-from motcua.queue.policy import Candidate, appointment_streak_cap, appointments_first, order_candidates
+from motcua.queue.policy import Candidate, next_appointment_streak, next_priority_streak
 
 UPCOMING = 5  # next numbers shown on the console
 
@@ -26,44 +27,33 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def upcoming(session: Session, clock: Clock, hall: Hall, counter: Counter, day: date,
-             limit: int = UPCOMING) -> list[dict[str, Any]]:
-    """The numbers this counter would call next, in the calling policy's order.
-
-    Same rules as `services.call_next`: its sectors (by rank) and tickets transferred to it
-    by name, priority first up to the hall's cap, appointments due within their share.
-    """
-    ranks = {link.sector_id: link.rank for link in counter.sector_links}
-    waiting = session.scalars(
-        select(Ticket).where(
-            Ticket.hall_id == hall.id,
-            Ticket.day == day,
-            Ticket.status == TicketStatus.WAITING,
-            or_(Ticket.reserved_counter_id == counter.id,
-                Ticket.sector_id.in_(ranks) & Ticket.reserved_counter_id.is_(None)),
-        )
-    ).all()
-    by_id = {t.id: t for t in waiting}
-    settings = services.settings_of(hall)
-    ordered = order_candidates(
-        [Candidate(ticket_id=t.id, queued_at=t.queued_at,
-                   sector_rank=0 if t.reserved_counter_id == counter.id else ranks[t.sector_id],
-                   priority=t.priority is not None, appointment_at=t.appointment_at)
-         for t in waiting],
-        consecutive_priority_calls=counter.consecutive_priority_calls,
-        priority_cap=settings.priority_cap,
-        rank_penalty=settings.rank_penalty,
-    )
-    ordered = appointments_first(
-        ordered, now=clock.now(), consecutive_appointment_calls=counter.consecutive_appointment_calls,
-        streak_cap=appointment_streak_cap(settings.appointment_share))
+def upcoming(reads: Ports, hall: Hall, counter: Counter, limit: int = UPCOMING) -> list[dict[str, Any]]:
+    """The numbers this counter would call next, in the order `services.call_next` would
+    call them if nothing else changed meanwhile: the same `CallingOrder` (the hall's policy,
+    the counter's sectors as scheduled now, those its officer may help with), asked once per
+    number shown with the priority and appointment streaks those calls would leave."""
+    order = services.calling_order(reads, hall, counter)
+    priority_streak = counter.consecutive_priority_calls
+    appointment_streak = counter.consecutive_appointment_calls
+    chosen: list[Candidate] = []
+    while len(chosen) < limit:
+        ordered = order.ordered([c.ticket_id for c in chosen], priority_streak=priority_streak,
+                                appointment_streak=appointment_streak)
+        if not ordered:
+            break
+        chosen.append(ordered[0])
+        priority_streak = next_priority_streak(priority_streak, ordered[0].priority)
+        appointment_streak = next_appointment_streak(appointment_streak, ordered[0], order.now)
+    by_id = {t.id: t for t in reads.session.scalars(
+        select(Ticket).where(Ticket.id.in_([c.ticket_id for c in chosen]))
+        .options(joinedload(Ticket.sector)))}
     return [
         {"display_number": by_id[c.ticket_id].display_number,
          "sector": by_id[c.ticket_id].sector.code,
          "priority": c.priority,
          "appointment": c.appointment_at is not None,
          "reserved": by_id[c.ticket_id].reserved_counter_id == counter.id}
-        for c in ordered[:limit]
+        for c in chosen
     ]
 
 
@@ -89,8 +79,8 @@ def today_at_counter(session: Session, counter: Counter, day: date) -> dict[str,
     }
 
 
-def console_state(session: Session, clock: Clock, hall: Hall, counter: Counter,
-                  user_id: int | None) -> dict[str, Any]:
+def console_state(reads: Ports, hall: Hall, counter: Counter, user_id: int | None) -> dict[str, Any]:
+    session, clock = reads.session, reads.clock
     day = local_day(clock, hall.time_zone)
     current = services.current_ticket(session, counter)
     view = readmodels.counter_view(counter, current)
@@ -112,7 +102,7 @@ def console_state(session: Session, clock: Clock, hall: Hall, counter: Counter,
         "counter": view,
         "waiting": [{"sector": s.code, "count": waiting.get(s.code, 0)} for s in counter.sectors],
         "reserved_waiting": reserved,
-        "next": upcoming(session, clock, hall, counter, day),
+        "next": upcoming(reads, hall, counter),
         "today": today_at_counter(session, counter, day),
         "last_rating": None if last_rating is None else {
             "display_number": last_rating.ticket.display_number,

@@ -31,7 +31,7 @@ from motcua.counter.texts import (
 from motcua.inputs import hall_day
 from motcua.queue import errors, services
 from motcua.queue.models import Counter, Hall
-from motcua.web import db, runtime
+from motcua.web import db, ports, runtime
 from motcua.web.errors import answers_json, error_response, error_screen
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
@@ -173,7 +173,7 @@ def state(hall_code: str, number: int) -> Response:
     user = _staff()
     if not _manages(user) and counter.officer_id != user.id:
         raise errors.NotYourCounter(N_("Quầy %(number)s không phải quầy của bạn."), number=number)
-    return jsonify(readmodels.console_state(db(), runtime().clock, found, counter, user.id))
+    return jsonify(readmodels.console_state(ports(), found, counter, user.id))
 
 
 @bp.get("/<hall_code>/audit")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from motcua.core.errors import N_
 from motcua.queue.errors import InvalidInput
@@ -35,6 +35,15 @@ def parse_windows(text: str) -> list[tuple[time, time]]:
 def within(text: str, local: datetime) -> bool:
     moment = local.time()
     return any(start <= moment < end for start, end in parse_windows(text))
+
+
+def time_left(text: str, local: datetime) -> timedelta:
+    """From `local` to the end of the window it is in; nothing outside every window."""
+    moment = local.time()
+    for start, end in parse_windows(text):
+        if start <= moment < end:
+            return datetime.combine(local.date(), end, local.tzinfo) - local
+    return timedelta(0)
 
 
 def parse_weekdays(text: str) -> set[int]:

@@ -25,13 +25,18 @@ estimator and the calling service all ask the same question the same way:
   serve it), less the rank penalty for the counter's lower sectors and a switch penalty for
   a sector not its own. The priority cap holds as in `static`. And nobody of the counter's
   own lines is left behind: while the head of one of its own lines, or the last of all its
-  own citizens, would have waited `fair_wait` or more by the end of another sector's
-  service, the counter serves its own lines first, so a citizen waits about that much
-  longer than under `static` at most.
+  own citizens, would have waited `fair_wait` or more by the end of a long service of
+  another sector (twice its mean), the counter serves its own lines first. With services
+  of half `fair_wait` or more that is whenever one of its own citizens waits: it helps, like
+  `overflow`, when its own lines are empty, but the line under most pressure first.
+  Without another sector to help, it calls as `static` does.
 
-The calling service gives `overflow` and `balanced` no other sector's tickets in the last
-twice `fair_wait` before the hall's opening window ends (a break, closing), so that the
-counter's own lines are cleared before the break rather than left waiting through it.
+Under `overflow` and `balanced` a counter helps another sector only while it can afford it
+before the hall's current opening window ends (a break, closing): while its own work until
+then — the people waiting in its own lines and those the pace of the last hour will bring,
+each line's share for this counter — plus one service of the other sector plus `fair_wait`
+still fits in the time left. So a counter does not fall behind on its own lines just before
+a break, and nobody whom `static` would have called before it is left waiting through it.
 
 4. Appointments (`appointments_first`, applied to that order): a citizen who checked in
    with a booking is called at the booked slot's start ahead of the walk-ins, but only
@@ -42,7 +47,7 @@ counter's own lines are cleared before the break rather than left waiting throug
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -67,6 +72,7 @@ class LineLoad:
 
     minutes_each: float  # a service, as the wait estimate measures it
     counters: int  # open counters that serve the sector as their own
+    arrivals_per_hour: float = 0.0  # the line's pace over the last hour
 
 
 def order_candidates(
@@ -92,6 +98,41 @@ def next_priority_streak(current: int, called_priority: bool) -> int:
     return current + 1 if called_priority else 0
 
 
+def _load(loads: Mapping[int, LineLoad] | None, sector_id: int) -> LineLoad:
+    return (loads or {}).get(sector_id, LineLoad(minutes_each=10.0, counters=1))
+
+
+def can_help(
+    own: Sequence[Candidate],
+    others: Sequence[Candidate],
+    *,
+    loads: Mapping[int, LineLoad] | None,
+    own_sectors: Collection[int],
+    window_left: timedelta | None,
+    fair_wait: timedelta,
+) -> bool:
+    """Whether a counter may take another sector's citizen (`others`) and still serve its own
+    lines before its window ends: its own work until then (each own line's people waiting
+    and to come at the last hour's pace, times a service, over the line's open counters),
+    one service of the other sector and `fair_wait` must fit in `window_left`. None: the
+    window's end is not known, so it does not limit."""
+    if not others:
+        return False
+    if window_left is None:
+        return True
+    left = window_left / timedelta(minutes=1)
+    waiting: dict[int, int] = {}
+    for c in {(c.sector_id, c.priority): c for c in own}.values():
+        waiting[c.sector_id] = waiting.get(c.sector_id, 0) + c.waiting
+    work = 0.0
+    for sector_id in set(own_sectors) | set(waiting):
+        load = _load(loads, sector_id)
+        coming = waiting.get(sector_id, 0) + load.arrivals_per_hour * left / 60
+        work += coming * load.minutes_each / max(load.counters, 1)
+    away = max(_load(loads, c.sector_id).minutes_each for c in others)
+    return work + away + fair_wait / timedelta(minutes=1) <= left
+
+
 def order_by_policy(
     policy: str,
     candidates: Sequence[Candidate],
@@ -103,22 +144,28 @@ def order_by_policy(
     loads: Mapping[int, LineLoad] | None = None,
     fair_wait: timedelta = timedelta(minutes=15),
     switch_penalty: timedelta = timedelta(minutes=10),
+    own_sectors: Collection[int] = (),
+    window_left: timedelta | None = None,
 ) -> list[Candidate]:
     """The candidates a counter may call under `policy` (one of `POLICIES`), best first;
-    the caller takes the first it can lock. `loads` by sector id (`balanced` only; a sector
-    missing counts as one counter at ten minutes a service)."""
+    the caller takes the first it can lock. `loads` by sector id (a sector missing counts as
+    one counter at ten minutes a service); `own_sectors`, the counter's sectors now, and
+    `window_left`, the time to the end of the hall's opening window, say whether it may
+    help another sector (`can_help`)."""
     def static(group: Sequence[Candidate]) -> list[Candidate]:
         return order_candidates(group, consecutive_priority_calls=consecutive_priority_calls,
                                 priority_cap=priority_cap, rank_penalty=rank_penalty)
 
+    if policy not in POLICIES:
+        raise ValueError(f"unknown calling policy {policy!r}")
     own = [c for c in candidates if c.own]
     others = [c for c in candidates if not c.own]
-    if policy == "static":
+    if policy == "static" or not can_help(own, others, loads=loads, own_sectors=own_sectors,
+                                          window_left=window_left, fair_wait=fair_wait):
         return static(own)
     if policy == "overflow":
         return static(own) + static(others)
-    if policy != "balanced":
-        raise ValueError(f"unknown calling policy {policy!r}")
+    candidates = own + others
     priority = [c for c in candidates if c.priority]
     regular = [c for c in candidates if not c.priority]
     groups = ((regular, priority) if regular and consecutive_priority_calls >= priority_cap
@@ -127,25 +174,24 @@ def order_by_policy(
     for c in candidates:
         waiting[c.sector_id] = waiting.get(c.sector_id, 0) + c.waiting
 
-    def load(c: Candidate) -> LineLoad:
-        return (loads or {}).get(c.sector_id, LineLoad(minutes_each=10.0, counters=1))
-
     def waited(c: Candidate) -> float:
         return (now - c.queued_at) / timedelta(minutes=1)
 
     def ahead(c: Candidate) -> float:
         """The line's predicted wait: how long its last citizen has still to wait."""
-        return waiting[c.sector_id] * load(c).minutes_each / max(load(c).counters, 1)
+        load = _load(loads, c.sector_id)
+        return waiting[c.sector_id] * load.minutes_each / max(load.counters, 1)
 
     def pressure(c: Candidate) -> float:
         handicap = c.sector_rank * rank_penalty if c.own else switch_penalty
         return waited(c) + ahead(c) - handicap / timedelta(minutes=1)
 
-    # Another sector's citizen keeps the counter for about one of their services: while an
-    # own head, or the last of the counter's own citizens, would then have waited past
+    # Another sector's citizen keeps the counter for one of their services, which may be a
+    # long one: twice the mean is about the 90th percentile of a hall's service times. While
+    # an own head, or the last of the counter's own citizens, would then have waited past
     # `fair_wait`, the counter's own lines are served first.
-    away = max((load(c).minutes_each for c in others), default=0.0)
-    due = max(fair_wait / timedelta(minutes=1) - away, 0.0)
+    long_service = 2 * max(_load(loads, c.sector_id).minutes_each for c in others)
+    due = max(fair_wait / timedelta(minutes=1) - long_service, 0.0)
     backlog = sum(ahead(c) for c in {c.sector_id: c for c in own}.values())
     ordered: list[Candidate] = []
     for group in groups:

@@ -33,10 +33,11 @@ from motcua.core.actors import Actor, Role
 from motcua.core.clock import Clock, local_day, local_now
 from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
+from motcua.core.ports import Ports
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
 from motcua.queue.estimates import WaitRange, passes_closing, wait_range
-from motcua.queue.hours import within
+from motcua.queue.hours import time_left, within
 from motcua.queue.models import (
     Counter,
     CounterSector,
@@ -508,7 +509,7 @@ def service_rates(
     )
 
 
-def hall_rates(uow: UnitOfWork, hall: Hall) -> ServiceRates:
+def hall_rates(uow: UnitOfWork | Ports, hall: Hall) -> ServiceRates:
     """The hall's `ServiceRates`, reused for the app's ESTIMATE_CACHE_SECONDS of its clock.
 
     Every kiosk tap needs an estimate. What it rests on — a week of service times, the
@@ -820,12 +821,89 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
     return candidates
 
 
-def _line_loads(uow: UnitOfWork, hall: Hall) -> dict[int, LineLoad]:
+_ARRIVALS_SINCE = (
+    select(Ticket.sector_id, func.count())
+    .where(Ticket.hall_id == bindparam("hall_id"), Ticket.day == bindparam("day"),
+           Ticket.queued_at >= bindparam("since"))
+    .group_by(Ticket.sector_id))
+
+
+def arrivals_per_hour(uow: UnitOfWork | Ports, hall: Hall) -> dict[int, float]:
+    """Each line's pace: the tickets that joined it over the last hour (issued or sent
+    there), reused like the hall's rates."""
+    now = uow.clock.now()
+    return uow.memo.get(("arrivals_per_hour", hall.id), now, lambda: {
+        sector_id: float(count) for sector_id, count in uow.session.execute(_ARRIVALS_SINCE, {
+            "hall_id": hall.id, "day": local_day(uow.clock, hall.time_zone),
+            "since": now - timedelta(hours=1)})})
+
+
+def line_loads(uow: UnitOfWork | Ports, hall: Hall) -> dict[int, LineLoad]:
+    """What the policies weigh of each of the hall's lines (`LineLoad`)."""
     rates = hall_rates(uow, hall)
-    sector_ids = set(rates.all_counters) | set(rates.minutes_each)
+    pace = arrivals_per_hour(uow, hall)
+    sector_ids = set(rates.all_counters) | set(rates.minutes_each) | set(pace)
     return {sector_id: LineLoad(minutes_each=rates.minutes_each.get(sector_id, rates.default_minutes),
-                                counters=rates.open_counters.get(sector_id, 0))
+                                counters=rates.open_counters.get(sector_id, 0),
+                                arrivals_per_hour=pace.get(sector_id, 0.0))
             for sector_id in sector_ids}
+
+
+@dataclass(frozen=True)
+class CallingOrder:
+    """How a counter calls at one moment under its hall's policy: the lines it calls from (its
+    sectors as scheduled now, and those its officer may help with when the policy lets it)
+    and what the policy weighs of them. `call_next` claims the first of `ordered`; the
+    counter's console shows the next few from the same."""
+
+    session: Session
+    hall: Hall
+    counter: Counter
+    day: date
+    now: datetime
+    settings: HallSettings
+    ranks: dict[int, int]
+    qualified: set[int]
+    loads: dict[int, LineLoad] | None
+    window_left: timedelta
+
+    def ordered(self, skipped: Collection[int] = (), *, priority_streak: int,
+                appointment_streak: int) -> list[Candidate]:
+        """The waiting tickets the counter may call, best first, less `skipped`, after the
+        given streaks of priority and appointment calls."""
+        settings = self.settings
+        ordered = order_by_policy(
+            settings.calling_policy,
+            heads_of_lines(self.session, self.hall, self.counter, self.day, skipped,
+                           ranks=self.ranks, qualified=self.qualified,
+                           count_waiting=self.loads is not None),
+            consecutive_priority_calls=priority_streak,
+            priority_cap=settings.priority_cap,
+            rank_penalty=settings.rank_penalty,
+            now=self.now,
+            loads=self.loads,
+            fair_wait=settings.fair_wait,
+            switch_penalty=settings.switch_penalty,
+            own_sectors=self.ranks,
+            window_left=self.window_left,
+        )
+        return appointments_first(
+            ordered, now=self.now, consecutive_appointment_calls=appointment_streak,
+            streak_cap=appointment_streak_cap(settings.appointment_share))
+
+
+def calling_order(reads: UnitOfWork | Ports, hall: Hall, counter: Counter) -> CallingOrder:
+    """The counter's `CallingOrder` now."""
+    settings = settings_of(hall)
+    local = local_now(reads.clock, hall.time_zone)
+    ranks = scheduled_ranks(counter, local)
+    window_left = time_left(hall.opening_windows, local)
+    helping = settings.calling_policy != "static" and window_left > settings.fair_wait
+    qualified = qualified_sectors(reads.session, counter) if helping else set()
+    return CallingOrder(
+        session=reads.session, hall=hall, counter=counter, day=local.date(),
+        now=reads.clock.now(), settings=settings, ranks=ranks, qualified=qualified,
+        loads=line_loads(reads, hall) if qualified else None, window_left=window_left)
 
 
 @use_case
@@ -836,32 +914,12 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     _require_open(counter)
     now = uow.clock.now()
-    day = local_day(uow.clock, hall.time_zone)
     _finish_current(uow, hall, counter, actor, now)
-    settings = settings_of(hall)
-    policy = settings.calling_policy
-    local = local_now(uow.clock, hall.time_zone)
-    ranks = scheduled_ranks(counter, local)
-    helping = policy != "static" and within(hall.opening_windows, local + 2 * settings.fair_wait)
-    qualified = qualified_sectors(session, counter) if helping else set()
-    loads = _line_loads(uow, hall) if policy == "balanced" else None
+    order = calling_order(uow, hall, counter)
     skipped: list[int] = []
     while True:
-        ordered = order_by_policy(
-            policy,
-            heads_of_lines(session, hall, counter, day, skipped, ranks=ranks, qualified=qualified,
-                           count_waiting=loads is not None),
-            consecutive_priority_calls=counter.consecutive_priority_calls,
-            priority_cap=settings.priority_cap,
-            rank_penalty=settings.rank_penalty,
-            now=now,
-            loads=loads,
-            fair_wait=settings.fair_wait,
-            switch_penalty=settings.switch_penalty,
-        )
-        ordered = appointments_first(
-            ordered, now=now, consecutive_appointment_calls=counter.consecutive_appointment_calls,
-            streak_cap=appointment_streak_cap(settings.appointment_share))
+        ordered = order.ordered(skipped, priority_streak=counter.consecutive_priority_calls,
+                                appointment_streak=counter.consecutive_appointment_calls)
         if not ordered:
             return AtCounter(counter, None)
         chosen = ordered[0]

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from motcua.core.clock import Clock, local_day, local_now
+from motcua.core.ports import Ports
 from motcua.queue.hours import parse_windows
 from motcua.queue.models import (
     Counter,
@@ -149,6 +150,13 @@ def recommendations(session: Session, clock: Clock, hall: Hall) -> list[Move]:
             moves.append(Move(counter=counter.number, sector=code, sector_name=names[code],
                               wait_before=round(before), wait_after=round(_mean_wait(after, {code}))))
     return moves
+
+
+def advice(reads: Ports, hall: Hall) -> list[Move]:
+    """The hall's `recommendations`, reused for the seconds of the ports' memo: a forecast
+    simulates the rest of the day several times, and every leader's live view asks for it."""
+    return reads.memo.get(("forecast", hall.id), reads.clock.now(),
+                          lambda: recommendations(reads.session, reads.clock, hall))
 
 
 def as_dict(move: Move) -> dict[str, Any]:

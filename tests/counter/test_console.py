@@ -1,11 +1,15 @@
 """The console's rules: who may act on which counter, and what the console shows."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from motcua.admin.staff import set_qualifications
 from motcua.auth.accounts import create_user
 from motcua.core.actors import SYSTEM, Role
+from motcua.queue import services
 from motcua.queue.models import Hall, Sector
 from tests.auth.signing import sign_in
-from tests.support import system_ports
+from tests.support import hall_time, system_ports
 
 
 def test_an_officer_takes_a_free_counter_and_lands_on_its_console_afterwards(signed_in):
@@ -152,6 +156,41 @@ def test_the_console_state_shows_waiting_next_numbers_and_today(signed_in, issue
     lan.act(2, "no-show")
     state = lan.client.get("/counter/demo/2/state").get_json()
     assert state["today"] == {"served": 2, "no_show": 1, "average_service_seconds": 300}
+
+
+def next_up(officer, counter):
+    state = officer.client.get(f"/counter/demo/{counter}/state").get_json()
+    return [n["display_number"] for n in state["next"]]
+
+
+def test_the_next_up_under_overflow_names_another_sectors_citizen_when_the_own_lines_are_empty(
+        signed_in, issue, staff, session, clock):
+    hall = session.scalar(select(Hall).where(Hall.code == "demo"))
+    hall.settings = {**hall.settings, "calling_policy": "overflow"}
+    session.commit()
+    set_qualifications(system_ports(session, clock), actor=SYSTEM, hall_code="demo",
+                       user_id=staff["lan"].user_id, sectors=["dat-dai"])
+    lan = signed_in("lan")
+    lan.act(7, "open")  # Giao thông; its officer may also serve Đất đai
+    land = issue("dat-dai")
+    assert next_up(lan, 7) == [land]
+    road = issue("giao-thong")
+    assert next_up(lan, 7) == [road, land]
+    assert lan.act(7, "call-next").get_json()["ticket"]["display_number"] == road
+
+
+def test_the_next_up_follows_the_counters_schedule(signed_in, issue, session, clock):
+    hall = session.scalar(select(Hall).where(Hall.code == "demo"))
+    counter = services.get_counter(session, hall, 6)  # Xây dựng, in the afternoon only
+    counter.sector_links[0].hours = "13:00-17:00"
+    session.commit()
+    lan = signed_in("lan")
+    lan.act(6, "open")
+    clock.set(hall_time(2026, 11, 25, 9, 0))
+    building = issue("xay-dung")
+    assert next_up(lan, 6) == []
+    clock.set(hall_time(2026, 11, 25, 14, 0))
+    assert next_up(lan, 6) == [building]
 
 
 def test_the_current_ticket_says_where_it_was_transferred_from(signed_in, issue):

@@ -80,7 +80,7 @@ def test_under_overflow_the_counters_own_sector_comes_first(ports, session, cloc
 
 
 def test_under_balanced_a_counter_helps_the_line_under_most_pressure(ports, session, clock, lan):
-    use_policy(session, "balanced")
+    use_policy(session, "balanced", default_service_minutes=3)  # short services: it may help
     land = [issue(ports, "dat-dai") for _ in range(12)]
     road = issue(ports, "giao-thong")
     assert call(ports, 7, lan).id == land[0].id
@@ -120,3 +120,30 @@ def test_a_schedule_can_leave_out_weekdays(ports, session, clock):
     clock.set(hall_time(2026, 11, 28, 9, 0))  # a Saturday
     issue(ports, "xay-dung")
     assert call(ports, 6, SYSTEM) is None
+
+
+def test_under_overflow_a_counter_stops_helping_when_its_window_ends_too_soon(
+        ports, session, clock, lan):
+    use_policy(session, "overflow")
+    session.scalar(select(Hall)).opening_windows = "07:00-11:30,13:30-17:00"
+    session.commit()
+    clock.set(hall_time(2026, 11, 25, 11, 0))  # 30 minutes left: a service (6) and 15 fit
+    land = issue(ports, "dat-dai")
+    assert call(ports, 7, lan).id == land.id
+    clock.set(hall_time(2026, 11, 25, 11, 10))  # 20 minutes left: a service (10) and 15 do not
+    issue(ports, "dat-dai")
+    assert call(ports, 7, lan) is None
+
+
+def test_a_lines_pace_is_the_tickets_that_joined_it_over_the_last_hour(ports, session, clock):
+    clock.set(hall_time(2026, 11, 25, 9, 0))
+    for _ in range(3):
+        issue(ports, "dat-dai")
+    clock.set(hall_time(2026, 11, 25, 9, 45))
+    issue(ports, "dat-dai")
+    issue(ports, "giao-thong")
+    clock.set(hall_time(2026, 11, 25, 10, 30))
+    land, road = (session.scalar(select(Sector.id).where(Sector.code == code))
+                  for code in ("dat-dai", "giao-thong"))
+    pace = services.arrivals_per_hour(ports, session.scalar(select(Hall)))
+    assert pace == {land: 1.0, road: 1.0}

@@ -4,6 +4,7 @@ file and on PostgreSQL. No ticket is called twice; nobody is left behind."""
 from __future__ import annotations
 
 from collections import Counter as Tally
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,21 +12,32 @@ from sqlalchemy import select
 
 from motcua.admin.staff import set_qualifications
 from motcua.core.actors import SYSTEM, Actor
-from motcua.core.db import make_engine
+from motcua.core.clock import FixedClock
+from motcua.core.db import make_engine, make_session_factory
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.models import metadata
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Hall, Ticket
-from tests.queue.test_concurrency import _ports, _run
-from tests.support import make_officer
+from tests.queue.test_concurrency import _run
+from tests.support import hall_time, make_officer
 
+# The calls are at nine in the morning, hall time: a counter near its window's end would
+# not help (the demo hall's window ends at midnight).
+MORNING = hall_time(2026, 11, 25, 9, 0)
 # counter → its own sector (demo hall); every officer may also serve land
 HELPERS = {3: "moi-truong", 6: "xay-dung", 7: "giao-thong", 8: "tu-phap"}
-LAND_TICKETS, OWN_TICKETS = 120, 20
+LAND_TICKETS, OWN_TICKETS = 120, 8  # few of their own: the helpers reach land early
+
+
+def _ports_at_nine(url: str) -> Ports:
+    return Ports(make_session_factory(make_engine(url))(), FixedClock(MORNING),
+                 RecordingPublisher())
 
 
 def _call_all(url: str, counter: int, officer: Actor, start: Any) -> list[tuple[int, int]]:
-    ports = _ports(url)
+    ports = _ports_at_nine(url)
     start.wait()
     called = []
     while (ticket := services.call_next(ports, hall_code="demo", counter_number=counter,
@@ -35,7 +47,7 @@ def _call_all(url: str, counter: int, officer: Actor, start: Any) -> list[tuple[
 
 
 def check_helping_counters_never_call_the_same_ticket(url: str, policy: str) -> None:
-    ports = _ports(url)
+    ports = _ports_at_nine(url)
     load_demo_hall(ports)
     hall = ports.session.scalar(select(Hall).where(Hall.code == "demo"))
     hall.settings = {**hall.settings, "calling_policy": policy}
@@ -50,9 +62,12 @@ def check_helping_counters_never_call_the_same_ticket(url: str, policy: str) -> 
     for _ in range(LAND_TICKETS):
         services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
                               actor=SYSTEM)
+    early = Ports(ports.session, FixedClock(MORNING - timedelta(hours=2)), ports.publisher)
     for sector in HELPERS.values():
         for _ in range(OWN_TICKETS):
-            services.issue_ticket(ports, hall_code="demo", sector_code=sector, priority=None,
+            # two hours before the calls: at their line's pace of the last hour (none), a
+            # helper's own work fits in the rest of the hall's day, so it may help with land
+            services.issue_ticket(early, hall_code="demo", sector_code=sector, priority=None,
                                   actor=SYSTEM)
     results = _run(_call_all, [(url, number, officer) for number, officer in officers.items()])
     called = [ticket_id for r in results for ticket_id, _ in r]

@@ -97,8 +97,8 @@ def test_overflow_takes_another_sector_only_when_the_counters_own_lines_are_empt
 
 
 def test_balanced_takes_the_line_under_most_pressure_over_a_short_own_line():
-    loads = {1: LineLoad(minutes_each=5, counters=2), 9: LineLoad(minutes_each=10, counters=1)}
-    # own line: 1 person, head waited 2 min; other: 8 people, predicted 80 min, head 10 min
+    loads = {1: LineLoad(minutes_each=5, counters=2), 9: LineLoad(minutes_each=5, counters=1)}
+    # own line: 1 person, head waited 2 min; other: 8 people, predicted 40 min, head 10 min
     assert by("balanced", [own(1, 58, waiting=1), other(2, 50, waiting=8)], loads=loads)[0] == 2
 
 
@@ -117,11 +117,50 @@ def test_balanced_calls_its_own_citizen_who_waited_the_fair_wait_before_any_othe
     assert by("balanced", [own(1, 44), other(2, 0, waiting=20)], loads=loads)[0] == 1
 
 
-def test_balanced_counts_the_other_sectors_service_into_the_fair_wait():
-    loads = {1: LineLoad(minutes_each=2, counters=2), 9: LineLoad(minutes_each=10, counters=1)}
-    # waited 6 minutes: after a 10-minute service of the other sector, 16 > 15
+def test_balanced_counts_a_long_service_of_the_other_sector_into_the_fair_wait():
+    loads = {1: LineLoad(minutes_each=2, counters=2), 9: LineLoad(minutes_each=5, counters=1)}
+    # waited 6 minutes: after a long (twice 5-minute) service of the other sector, 16 > 15
     assert by("balanced", [own(1, 54), other(2, 0, waiting=20)], loads=loads)[0] == 1
     assert by("balanced", [own(1, 56), other(2, 0, waiting=20)], loads=loads)[0] == 2
+
+
+def test_balanced_serves_any_own_citizen_first_when_the_other_sectors_services_are_long():
+    loads = {1: LineLoad(minutes_each=2, counters=2), 9: LineLoad(minutes_each=8, counters=1)}
+    assert by("balanced", [own(1, 60), other(2, 0, waiting=30)], loads=loads) == [1, 2]
+
+
+def test_balanced_without_another_sector_to_help_calls_as_static():
+    loads = {1: LineLoad(minutes_each=5, counters=1), 2: LineLoad(minutes_each=5, counters=1)}
+    candidates = [own(1, 0, sector=1), own(2, 5, sector=2, rank=1, waiting=30)]
+    assert by("balanced", candidates, loads=loads) == by("static", candidates) == [1, 2]
+
+
+def helps(policy: str, candidates: list[Candidate], loads: dict[int, LineLoad],
+          window_left: float) -> bool:
+    ordered = order_by_policy(policy, candidates, consecutive_priority_calls=0, priority_cap=2,
+                              rank_penalty=PENALTY, now=NOW, loads=loads, own_sectors={1},
+                              window_left=timedelta(minutes=window_left))
+    return any(not c.own for c in ordered)
+
+
+@pytest.mark.parametrize("policy", ["overflow", "balanced"])
+def test_a_counter_helps_only_while_its_own_lines_work_fits_before_the_window_ends(policy):
+    # one service elsewhere (10) and the fair wait (15) on top of its own work
+    quiet = {1: LineLoad(minutes_each=10, counters=1, arrivals_per_hour=1), 9: LineLoad(10, 1)}
+    assert helps(policy, [other(2, 0)], quiet, window_left=60)  # 10 + 10 + 15 ≤ 60
+    assert not helps(policy, [other(2, 0)], quiet, window_left=25)  # 4 + 10 + 15 > 25
+    busy = {1: LineLoad(minutes_each=10, counters=2, arrivals_per_hour=9), 9: LineLoad(10, 1)}
+    assert not helps(policy, [other(2, 0)], busy, window_left=60)  # 45 + 10 + 15 > 60
+
+
+def test_a_counter_counts_the_people_waiting_in_its_own_lines_as_work_before_the_window_ends():
+    loads = {1: LineLoad(minutes_each=10, counters=1), 9: LineLoad(minutes_each=10, counters=1)}
+    assert helps("overflow", [own(1, 59, waiting=2), other(2, 0)], loads, window_left=45)
+    assert not helps("overflow", [own(1, 59, waiting=3), other(2, 0)], loads, window_left=45)
+
+
+def test_a_counter_outside_the_opening_windows_helps_no_other_sector():
+    assert not helps("overflow", [other(2, 0)], {}, window_left=0)
 
 
 def test_balanced_keeps_the_priority_cap():

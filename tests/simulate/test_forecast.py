@@ -4,8 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from motcua.core.actors import SYSTEM, Actor
+from motcua.core.ports import Memo, Ports
 from motcua.queue import services
 from motcua.queue.models import Hall
+from motcua.simulate import forecast
 from motcua.simulate.forecast import current_scenario, recommendations
 from tests.support import hall_time
 
@@ -53,3 +55,21 @@ def test_nothing_is_forecast_once_the_hall_has_closed(session, ports, clock, dem
     hall = a_hall_closing_at_ten(session, ports, land=20)
     clock.set(hall_time(2026, 11, 25, 10, 30))
     assert current_scenario(session, clock, hall) is None
+
+
+def test_the_forecast_is_reused_within_the_memos_seconds_instead_of_simulated_again(
+        session, ports, clock, demo_hall, monkeypatch):
+    hall = a_hall_closing_at_ten(session, ports, land=20)
+    simulated = []
+    real = forecast.simulate
+    monkeypatch.setattr(forecast, "simulate", lambda *a, **k: simulated.append(1) or real(*a, **k))
+    cached = Ports(session=session, clock=clock, publisher=ports.publisher, memo=Memo(seconds=10))
+    first = forecast.advice(cached, hall)
+    runs = len(simulated)
+    assert runs > 0 and first
+    clock.advance(seconds=9)
+    assert forecast.advice(cached, hall) == first
+    assert len(simulated) == runs
+    clock.advance(seconds=2)
+    forecast.advice(cached, hall)
+    assert len(simulated) == 2 * runs

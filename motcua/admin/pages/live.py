@@ -27,12 +27,13 @@ def live_state(hall: str) -> Response:
 
 @bp.get("/<hall>/live/advice.json")
 def live_advice(hall: str) -> Response:
-    """Which counter to open for which sector, from a simulation of the rest of the day
-    (SimPy is loaded only when a leader asks, not when the server starts)."""
+    """Which counter to open for which sector, from a simulation of the rest of the day,
+    reused for a few seconds (SimPy is loaded only when a leader asks, not when the server
+    starts)."""
     from motcua.simulate import forecast
 
     found = viewed_hall(hall)
-    moves = forecast.recommendations(db(), runtime().clock, found)
+    moves = forecast.advice(ports(), found)
     return jsonify({"moves": [forecast.as_dict(move) for move in moves]})
 
 
