@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 
 def a_long_land_line(server: LiveServer) -> None:
-    """Counter 1 alone for land, with 25 citizens who came over the last half hour; counter 7
+    """Counter 1 alone for land, with 25 citizens who came over the last half hour (today's:
+    since midnight, if that is less); counter 7
     (transport) has one citizen. The hall closes in an hour, so the forecast is short."""
     clock = SystemClock()
     closes = local_now(clock, "Asia/Ho_Chi_Minh") + timedelta(hours=1)
@@ -35,9 +36,11 @@ def a_long_land_line(server: LiveServer) -> None:
         ports = Ports(session, clock, runtime_of(server.app).publisher)
         for number in (1, 7):
             services.open_counter(ports, hall_code="demo", counter_number=number, actor=SYSTEM)
+        now = local_now(clock, found.time_zone)
+        span = min(30, now.hour * 60 + now.minute)  # just after midnight: since midnight
         for i in range(25):
             services.issue_ticket(
-                Ports(session, FixedClock(clock.now() - timedelta(minutes=30 - i)),
+                Ports(session, FixedClock(clock.now() - timedelta(minutes=span * (25 - i) / 25)),
                       runtime_of(server.app).publisher),
                 hall_code="demo", sector_code="dat-dai", priority=None,
                 actor=Actor(kind="kiosk", name="k1"))
