@@ -401,7 +401,8 @@ def _people_ahead_statement(priority: bool) -> Select[int]:
 _PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_statement(False)}
 
 
-_INSERT_TICKET = insert(Ticket.metadata.tables[Ticket.__tablename__])
+_tickets = Ticket.metadata.tables[Ticket.__tablename__]
+_INSERT_TICKET = insert(_tickets)
 
 
 def _insert_ticket(session: Session, hall: Hall, sector: Sector, values: dict[str, Any]) -> Ticket:
@@ -412,15 +413,32 @@ def _insert_ticket(session: Session, hall: Hall, sector: Sector, values: dict[st
     with its hall and sector as loaded too: the event and a printing kiosk's slip read them,
     and the hall, held by nothing else once issuing returns, would be read again.
     """
-    columns = {column.key: None for column in Ticket.__table__.columns} | values
     inserted = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
     assert inserted is not None  # set by every single-row INSERT
-    columns["id"] = inserted[0]
-    ticket = Ticket(**columns)
-    make_transient_to_detached(ticket)
-    session.add(ticket)
+    ticket = _as_loaded(session, _EVERY_COLUMN | values | {"id": inserted[0]})
     set_committed_value(ticket, "hall", hall)
     set_committed_value(ticket, "sector", sector)
+    return ticket
+
+
+_EVERY_COLUMN: dict[str, Any] = {column.key: None for column in _tickets.columns}
+_RELATIONSHIPS = [relationship.key for relationship in Ticket.__mapper__.relationships]
+
+
+def _as_loaded(session: Session, columns: dict[str, Any]) -> Ticket:
+    """The ticket whose row a Core statement just wrote (every column, as the database holds
+    it), in the session as if loaded: a copy the session holds already (a long-lived
+    session's) takes the new values, its relationships read again when asked."""
+    ticket = session.identity_map.get(session.identity_key(Ticket, columns["id"]))
+    if ticket is None:
+        ticket = Ticket(**columns)
+        make_transient_to_detached(ticket)
+        session.add(ticket)
+        return ticket
+    assert isinstance(ticket, Ticket)
+    for key, value in columns.items():
+        set_committed_value(ticket, key, value)
+    session.expire(ticket, _RELATIONSHIPS)
     return ticket
 
 
@@ -653,7 +671,6 @@ def resume_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, acto
 # The counter's current ticket (as `current_ticket` finds it) finished, in one statement.
 # Core, not the ORM's bulk UPDATE: synchronising the session costs more than the UPDATE, and
 # only a long-lived session (the simulator's) can hold a copy of the ticket, expired below.
-_tickets = Ticket.metadata.tables[Ticket.__tablename__]
 _FINISH_CURRENT = (
     update(_tickets)
     .where(_tickets.c.id == select(_tickets.c.id)
@@ -681,27 +698,34 @@ def _finish_current(uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor,
 # does) and hands it back (RETURNING), so the ticket is read and written once. On
 # PostgreSQL its row is taken with SKIP LOCKED, so a counter never waits on a ticket another
 # counter is taking (the status condition is the safety net); SQLite has no row locks and
-# needs none: the transaction already holds the write lock (BEGIN IMMEDIATE).
+# needs none: the transaction already holds the write lock (BEGIN IMMEDIATE). Core, not the
+# ORM's UPDATE … RETURNING, which costs several times the statement; the row becomes the
+# ticket's object as `_insert_ticket`'s does.
 _CALL_WAITING = (
-    update(Ticket)
-    .where(Ticket.id == select(Ticket.id)
-           .where(Ticket.id == bindparam("ticket_id"), Ticket.status == TicketStatus.WAITING)
+    update(_tickets)
+    .where(_tickets.c.id == select(_tickets.c.id)
+           .where(_tickets.c.id == bindparam("ticket_id"),
+                  _tickets.c.status == TicketStatus.WAITING)
            .with_for_update(skip_locked=True).scalar_subquery(),
-           Ticket.status == TicketStatus.WAITING)
+           _tickets.c.status == TicketStatus.WAITING)
     .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
-            called_at=bindparam("now"), started_at=None, call_count=Ticket.call_count + 1,
+            called_at=bindparam("now"), started_at=None, call_count=_tickets.c.call_count + 1,
             reserved_counter_id=None,
-            first_called_at=func.coalesce(Ticket.first_called_at, bindparam("now")))
-    .returning(Ticket)
-    .execution_options(synchronize_session=False, populate_existing=True)
+            first_called_at=func.coalesce(_tickets.c.first_called_at, bindparam("now")))
+    .returning(*_tickets.columns)
 )
 
 
 def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
     """Call a waiting ticket at `counter`; None if another counter got it first."""
-    return session.scalars(
+    row = session.connection().execute(
         _CALL_WAITING, {"ticket_id": ticket_id, "counter_id": counter.id, "now": now}
     ).one_or_none()
+    if row is None:
+        return None
+    ticket = _as_loaded(session, dict(row._mapping))
+    set_committed_value(ticket, "counter", counter)
+    return ticket
 
 
 def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
@@ -727,17 +751,18 @@ def _mark_called(ticket: Ticket, counter: Counter, now: datetime) -> None:
 # The lines are the counter's sectors and those its officer may help with, passed by
 # position (`line` is the position; -1 the tickets reserved for the counter). How many wait
 # in each line (the load-based policy weighs lines by it) is a second query, asked only then.
-# `skipped`: tickets this call found taken meanwhile.
+# `skipped`: tickets this call found taken meanwhile; a statement without that condition
+# serves the usual call, which has none (an expanding list is rendered again at every run).
 _RESERVED_LINE = -1
 
 
-def _waiting_today(priority: bool) -> ColumnElement[bool]:
-    return ((Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING)
-            & (Ticket.priority.is_not(None) if priority else Ticket.priority.is_(None))
-            & Ticket.id.not_in(bindparam("skipped", expanding=True)))
+def _waiting_today(priority: bool, skipping: bool) -> ColumnElement[bool]:
+    waiting = ((Ticket.day == bindparam("day")) & (Ticket.status == TicketStatus.WAITING)
+               & (Ticket.priority.is_not(None) if priority else Ticket.priority.is_(None)))
+    return waiting & Ticket.id.not_in(bindparam("skipped", expanding=True)) if skipping else waiting
 
 
-def _head(line: int, priority: bool, appointment: bool) -> Select[Any]:
+def _head(line: int, priority: bool, appointment: bool, skipping: bool) -> Select[Any]:
     """The first ticket of a line; appointments are a line of their own within each line,
     earliest slot first."""
     if line == _RESERVED_LINE:
@@ -752,16 +777,16 @@ def _head(line: int, priority: bool, appointment: bool) -> Select[Any]:
         where &= Ticket.appointment_at.is_(None)
         order = (Ticket.queued_at, Ticket.id)
     first = (select(Ticket.id, Ticket.queued_at, Ticket.appointment_at)
-             .where(_waiting_today(priority), where).order_by(*order).limit(1).subquery())
+             .where(_waiting_today(priority, skipping), where).order_by(*order).limit(1).subquery())
     return select(first.c.id, first.c.queued_at, first.c.appointment_at,
                   literal(line).label("line"), literal(priority).label("priority"))
 
 
 @functools.lru_cache(maxsize=32)
-def _heads_of(lines: int) -> CompoundSelect[Any]:
+def _heads_of(lines: int, skipping: bool) -> CompoundSelect[Any]:
     """One statement per number of lines, built once: each line's heads, regular and
     priority, walk-in and appointment."""
-    return union_all(*(_head(line, priority, appointment)
+    return union_all(*(_head(line, priority, appointment, skipping)
                        for line in (*range(lines), _RESERVED_LINE)
                        for priority in (False, True) for appointment in (False, True)))
 
@@ -800,7 +825,7 @@ def heads_of_lines(session: Session, hall: Hall, counter: Counter, day: date,
     params: dict[str, Any] = {"day": day, "hall_id": hall.id, "counter_id": counter.id,
                               "skipped": list(skipped)}
     params |= {f"line_{position}": sector_id for position, sector_id in enumerate(sectors)}
-    rows = session.execute(_heads_of(len(sectors)), params).all()
+    rows = session.execute(_heads_of(len(sectors), bool(skipped)), params).all()
     lengths: dict[tuple[int, bool], int] = {}
     if count_waiting and rows:
         for sector_id, reserved_for, priority, count in session.execute(_LINE_LENGTHS, params):
@@ -927,10 +952,14 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
         if ticket is not None:
             break
         skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
-    counter.consecutive_priority_calls = next_priority_streak(
-        counter.consecutive_priority_calls, chosen.priority)
-    counter.consecutive_appointment_calls = next_appointment_streak(
-        counter.consecutive_appointment_calls, chosen, now)
+    # Set only when they change: an object merely assigned its own value still costs the
+    # session a flush (most calls leave both streaks at 0).
+    priority_streak = next_priority_streak(counter.consecutive_priority_calls, chosen.priority)
+    if priority_streak != counter.consecutive_priority_calls:
+        counter.consecutive_priority_calls = priority_streak
+    appointment_streak = next_appointment_streak(counter.consecutive_appointment_calls, chosen, now)
+    if appointment_streak != counter.consecutive_appointment_calls:
+        counter.consecutive_appointment_calls = appointment_streak
     _log(uow, hall, "called", actor, ticket=ticket, counter=counter)
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
     uow.publish(event)
