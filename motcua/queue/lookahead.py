@@ -1,0 +1,399 @@
+"""The wait estimate: the rest of the hall's day, simulated forward from its state now.
+
+Pure Python over a small snapshot (`HallNow`, read by `queue.services.hall_now` in a few
+queries): the people waiting in each line, in the order the lines call them; each counter with
+the sectors it serves in its order of preference and their schedules for today, its officer's
+qualifications, when it works (the hall's opening windows, breaks left out) and how long its
+current citizen should still take (the mean remaining service of the measured services that
+lasted that long already); each sector's mean service time and its spread, and its arrivals at
+the pace of the recent hour, priority citizens in the day's share of them.
+
+The simulation is deterministic: every service takes its sector's mean, arrivals come evenly
+at their pace (the first one now: the citizen tapping), and each time a counter is free it calls
+what the hall's calling policy (`queue.policy`, the very functions the calling service uses)
+picks among the heads of the lines it may serve at that moment. It records when each ticket is
+called. A tap then looks its answer up (`Forecast.estimate`): a regular citizen with `ahead`
+people before them is the ticket at position ahead + 1 of the sector's line (the tickets
+waiting now in calling order, then the arrivals to come); a priority citizen is called at the
+(ahead + 1)-th moment a counter that serves the sector chooses whom to call.
+
+The spread of a prediction is that of the services before it at the counter that calls it (their
+variances add up), so a wait behind many long services is told as a wider range.
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from motcua.queue.policy import (
+    Candidate,
+    LineLoad,
+    appointment_streak_cap,
+    appointments_first,
+    next_appointment_streak,
+    next_priority_streak,
+    order_by_policy,
+)
+from motcua.queue.settings import HallSettings
+
+Window = tuple[float, float]  # minutes from now, start and end
+RESERVED = -1  # the line of the tickets transferred to a counter by name (as in the services)
+TRACKED_ARRIVALS = 12  # future arrivals per sector a tap may land on (the estimate is reused
+# for a few seconds, in which a busy sector takes a few more numbers)
+DECISIONS_KEPT = 200  # calling moments kept per sector, for the places the run did not follow
+REMAINING_WHEN_OVERDUE = 0.2  # of a mean service, for a citizen served longer than any measured
+
+
+@dataclass(frozen=True)
+class Line:
+    """A sector as the simulation needs it."""
+
+    minutes_each: float  # mean service, call to finish
+    spread: float  # standard deviation of one service, minutes
+    arrivals_per_hour: float
+    priority_share: float
+    issuing: tuple[Window, ...]  # when new tickets come, from now
+
+
+@dataclass(frozen=True)
+class Link:
+    """A sector a counter serves as its own, with its rank and today's schedule."""
+
+    sector_id: int
+    rank: int
+    hours: tuple[Window, ...] | None  # None: whenever the counter works
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A counter."""
+
+    id: int
+    links: tuple[Link, ...]
+    qualified: frozenset[int]  # other sectors its officer may serve (a policy may let it)
+    works: tuple[Window, ...]  # from now
+    busy: float = 0.0  # minutes until its current citizen is done
+    priority_streak: int = 0
+    appointment_streak: int = 0
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """A ticket waiting now; `HallNow.waiting` lists them oldest first (`queued_at`, then id)."""
+
+    sector_id: int
+    priority: bool
+    queued_at: datetime
+    appointment_at: datetime | None = None
+    reserved_for: int | None = None  # a counter id: only that counter may call it
+
+
+@dataclass(frozen=True)
+class HallNow:
+    now: datetime
+    settings: HallSettings
+    lines: dict[int, Line]
+    desks: tuple[Desk, ...]
+    waiting: tuple[Waiter, ...]
+    opening: tuple[Window, ...]  # the hall's opening windows from now (helping stops before
+    # their ends, as in the calling service)
+    closes: float  # minutes from now to the end of the day's last opening window
+
+
+@dataclass(frozen=True)
+class Estimate:
+    minutes: int
+    spread: float  # standard deviation, minutes
+    past_closing: bool  # not called before the sector's counters stop for the day
+
+
+@dataclass
+class _Ticket:
+    id: int
+    sector_id: int
+    priority: bool
+    queued: float  # minutes from now (negative: queued before now)
+    queued_at: datetime
+    appointment_at: datetime | None = None
+    reserved_for: int | None = None
+    origin: float = 0.0  # from when its wait is counted: now, or its arrival
+    called: float | None = None
+    variance: float = 0.0
+
+
+@dataclass
+class _Queues:
+    """A sector's waiting tickets as the calling service sees them: walk-ins and appointments,
+    each regular and priority."""
+
+    walk_in: dict[bool, deque[_Ticket]] = field(default_factory=lambda: {False: deque(), True: deque()})
+    booked: dict[bool, list[_Ticket]] = field(default_factory=lambda: {False: [], True: []})
+
+    def heads(self) -> list[tuple[_Ticket, int]]:
+        heads = []
+        for priority in (False, True):
+            if self.walk_in[priority]:
+                heads.append((self.walk_in[priority][0], len(self.walk_in[priority])))
+            if self.booked[priority]:
+                heads.append((self.booked[priority][0], len(self.booked[priority])))
+        return heads
+
+    def add(self, ticket: _Ticket) -> None:
+        if ticket.appointment_at is None:
+            self.walk_in[ticket.priority].append(ticket)
+        else:
+            booked = self.booked[ticket.priority]
+            booked.append(ticket)
+            booked.sort(key=lambda t: (t.appointment_at, t.queued, t.id))
+
+    def remove(self, ticket: _Ticket) -> None:
+        if ticket.appointment_at is None:
+            self.walk_in[ticket.priority].popleft()
+        else:
+            self.booked[ticket.priority].remove(ticket)
+
+    def count(self, priority: bool) -> int:
+        return len(self.walk_in[priority]) + len(self.booked[priority])
+
+
+def _inside(windows: Sequence[Window], moment: float) -> bool:
+    return any(start <= moment < end for start, end in windows)
+
+
+@dataclass
+class _DeskState:
+    desk: Desk
+    variance: float = 0.0
+    priority_streak: int = 0
+    appointment_streak: int = 0
+
+
+class Forecast:
+    """What one run predicts, per sector; `estimate` is a look-up."""
+
+    def __init__(self, state: HallNow) -> None:
+        self._state = state
+        self._lines: dict[int, list[_Ticket]] = {}  # sector → its line now, then its arrivals
+        self._decisions: dict[int, list[tuple[float, float]]] = {}  # sector → (moment, variance)
+        self._serving: dict[int, int] = {}  # sector → counters that may serve it
+        _run(state, self)
+
+    def estimate(self, sector_id: int, ahead: int, priority: bool = False) -> Estimate:
+        """The wait of a citizen of the sector with `ahead` people before them in its line (a
+        priority citizen: priority citizens before them)."""
+        line = self._state.lines.get(sector_id)
+        counters = self._serving.get(sector_id, 0)
+        if line is None or not counters:
+            return Estimate(0, 0.0, False)
+        if priority:
+            moments = self._decisions.get(sector_id, [])
+            if ahead < len(moments):
+                moment, variance = moments[ahead]
+                return Estimate(_whole(moment), math.sqrt(variance), False)
+            return self._later(line, counters, ahead + 1 - len(moments),
+                               moments[-1][0] if moments else 0.0, 0.0)
+        tickets = self._lines.get(sector_id, [])
+        for ticket in tickets[ahead:]:
+            if ticket.priority:
+                continue
+            if ticket.called is None:  # the run reached closing first
+                return self._later(line, counters, 1, self._state.closes, ticket.origin)
+            return Estimate(_whole(ticket.called - ticket.origin), math.sqrt(ticket.variance), False)
+        # beyond the places followed: the moments after the last call that a counter serving
+        # the sector chose whom to call (the first of them made that call)
+        called = [t.called for t in tickets if t.called is not None]
+        last = max(called, default=0.0)
+        more = ahead + 1 - len(called)
+        after = [(m, v) for m, v in self._decisions.get(sector_id, []) if m >= last]
+        if more < len(after):
+            moment, variance = after[more]
+            return Estimate(_whole(moment), math.sqrt(variance), False)
+        return self._later(line, counters, more, last, 0.0)
+
+    def _later(self, line: Line, counters: int, more: int, after: float, origin: float) -> Estimate:
+        """A place beyond those the run followed: `more` services of the line after the moment
+        `after`, shared by the counters that may serve it."""
+        moment = after + max(more, 1) * line.minutes_each / counters
+        return Estimate(_whole(moment - origin), line.spread * math.sqrt(max(more, 1)),
+                        moment > self._state.closes)
+
+
+def remaining_minutes(durations: Sequence[float], elapsed: float, mean: float) -> float:
+    """How long a citizen served for `elapsed` minutes should still take: the mean remainder
+    of the measured services (`durations`, minutes) that lasted longer than that."""
+    longer = [d - elapsed for d in durations if d > elapsed]
+    if longer:
+        return sum(longer) / len(longer)
+    return max(mean - elapsed, REMAINING_WHEN_OVERDUE * mean)
+
+
+def _whole(minutes: float) -> int:
+    return max(0, math.floor(minutes + 0.5))
+
+
+def _arrivals(state: HallNow, first_id: int) -> list[_Ticket]:
+    """Each sector's arrivals to come, evenly at its pace within its issuing windows: the first
+    one now if it issues now (the citizen tapping), every `share`-th of them a priority one."""
+    arrivals: list[_Ticket] = []
+    next_id = first_id
+    for sector_id, line in state.lines.items():
+        gap = 60 / line.arrivals_per_hour if line.arrivals_per_hour > 0 else math.inf
+        count = 0
+        for start, end in line.issuing:
+            moment = max(start, 0.0)
+            while moment < min(end, state.closes):
+                priority = count > 0 and (math.floor(count * line.priority_share)
+                                          > math.floor((count - 1) * line.priority_share))
+                arrivals.append(_Ticket(
+                    id=next_id, sector_id=sector_id, priority=priority, queued=moment,
+                    queued_at=state.now + timedelta(minutes=moment), origin=moment))
+                next_id += 1
+                count += 1
+                moment += gap
+    arrivals.sort(key=lambda t: (t.queued, t.id))
+    return arrivals
+
+
+def _run(state: HallNow, forecast: Forecast) -> None:
+    settings = state.settings
+    queues: dict[int, _Queues] = {sector_id: _Queues() for sector_id in state.lines}
+    reserved: dict[int, deque[_Ticket]] = {}
+    lines = forecast._lines
+    for sector_id in state.lines:
+        lines[sector_id] = []
+    waiting_now: dict[int, list[_Ticket]] = {}
+    for index, waiter in enumerate(state.waiting):
+        queued = (waiter.queued_at - state.now) / timedelta(minutes=1)
+        ticket = _Ticket(id=index, sector_id=waiter.sector_id, priority=waiter.priority,
+                         queued=queued, queued_at=waiter.queued_at,
+                         appointment_at=waiter.appointment_at, reserved_for=waiter.reserved_for)
+        if waiter.reserved_for is not None:
+            reserved.setdefault(waiter.reserved_for, deque()).append(ticket)
+        elif waiter.sector_id in queues:
+            queues[waiter.sector_id].add(ticket)
+            waiting_now.setdefault(waiter.sector_id, []).append(ticket)
+    for sector_id, tickets in waiting_now.items():  # the line's calling order: priority first
+        lines[sector_id] = [t for t in tickets if t.priority] + [t for t in tickets if not t.priority]
+    arrivals = _arrivals(state, len(state.waiting))
+    tracked: dict[int, int] = {}
+    for ticket in arrivals:
+        if tracked.get(ticket.sector_id, 0) < TRACKED_ARRIVALS:
+            tracked[ticket.sector_id] = tracked.get(ticket.sector_id, 0) + 1
+            lines[ticket.sector_id].append(ticket)
+    tracked_ids = {t.id for tickets in lines.values() for t in tickets}
+    pending = len(tracked_ids)  # tickets of the lines now, and tracked arrivals, not yet called
+    arriving: dict[int, list[float]] = {}
+    for ticket in arrivals:
+        arriving.setdefault(ticket.sector_id, []).append(ticket.queued)
+
+    for counter in state.desks:
+        for sector_id in {link.sector_id for link in counter.links} | counter.qualified:
+            forecast._serving[sector_id] = forecast._serving.get(sector_id, 0) + 1
+    loads = {sector_id: LineLoad(
+        minutes_each=line.minutes_each,
+        counters=sum(1 for d in state.desks if d.works and any(k.sector_id == sector_id for k in d.links)))
+        for sector_id, line in state.lines.items()}
+    help_from = 2 * settings.fair_wait / timedelta(minutes=1)
+    streak_cap = appointment_streak_cap(settings.appointment_share)
+    decisions = forecast._decisions
+
+    desks = [_DeskState(d, variance=(d.busy * 0.5) ** 2, priority_streak=d.priority_streak,
+                        appointment_streak=d.appointment_streak) for d in state.desks]
+    clock: list[tuple[float, int]] = []
+    for index, desk in enumerate(desks):
+        if desk.desk.works:
+            heapq.heappush(clock, (max(desk.desk.busy, desk.desk.works[0][0]), index))
+    arrived = 0
+    longest = max((line.minutes_each for line in state.lines.values()), default=0.0)
+    stop = math.inf  # once every ticket followed is called: each counter's next choice, then
+    while clock and clock[0][0] <= stop:
+        moment, index = heapq.heappop(clock)
+        desk = desks[index]
+        works = desk.desk.works
+        if not _inside(works, moment):
+            later = [start for start, _ in works if start > moment]
+            if later:
+                heapq.heappush(clock, (later[0], index))
+            continue
+        while arrived < len(arrivals) and arrivals[arrived].queued <= moment:
+            ticket = arrivals[arrived]
+            queues[ticket.sector_id].add(ticket)
+            arrived += 1
+        at = state.now + timedelta(minutes=moment)
+        own = {link.sector_id: link.rank for link in desk.desk.links
+               if link.hours is None or _inside(link.hours, moment)}
+        helping = (settings.calling_policy != "static"
+                   and _inside(state.opening, moment + help_from))
+        others = [s for s in desk.desk.qualified if s not in own] if helping else []
+        candidates: list[Candidate] = []
+        chosen_from: dict[int, tuple[_Ticket, int]] = {}
+        for sector_id in own:
+            kept = decisions.setdefault(sector_id, [])
+            if len(kept) < DECISIONS_KEPT:
+                kept.append((moment, desk.variance))
+        for sector_id in [*own, *others]:
+            for ticket, count in queues[sector_id].heads():
+                chosen_from[ticket.id] = (ticket, sector_id)
+                candidates.append(Candidate(
+                    ticket_id=ticket.id, queued_at=ticket.queued_at,
+                    sector_rank=own.get(sector_id, 0), priority=ticket.priority,
+                    sector_id=sector_id, own=sector_id in own, waiting=count,
+                    appointment_at=ticket.appointment_at))
+        mine = reserved.get(desk.desk.id)
+        if mine:
+            ticket = mine[0]
+            chosen_from[ticket.id] = (ticket, RESERVED)
+            candidates.append(Candidate(
+                ticket_id=ticket.id, queued_at=ticket.queued_at, sector_rank=0,
+                priority=ticket.priority, sector_id=RESERVED, own=True, waiting=len(mine),
+                appointment_at=ticket.appointment_at))
+        ordered = appointments_first(
+            order_by_policy(settings.calling_policy, candidates,
+                            consecutive_priority_calls=desk.priority_streak,
+                            priority_cap=settings.priority_cap,
+                            rank_penalty=settings.rank_penalty, now=at, loads=loads,
+                            fair_wait=settings.fair_wait, switch_penalty=settings.switch_penalty),
+            now=at, consecutive_appointment_calls=desk.appointment_streak, streak_cap=streak_cap)
+        if not ordered:
+            wake = _next_change(desk.desk, own, arriving, moment)
+            if wake is not None:
+                heapq.heappush(clock, (wake, index))
+            continue
+        best = ordered[0]
+        ticket, line = chosen_from[best.ticket_id]
+        if line == RESERVED:
+            reserved[desk.desk.id].popleft()
+        else:
+            queues[line].remove(ticket)
+        ticket.called = moment
+        ticket.variance = desk.variance
+        if ticket.id in tracked_ids:
+            pending -= 1
+            if not pending:
+                stop = moment + longest
+        desk.priority_streak = next_priority_streak(desk.priority_streak, best.priority)
+        desk.appointment_streak = next_appointment_streak(desk.appointment_streak, best, at)
+        served = state.lines.get(ticket.sector_id)
+        minutes = served.minutes_each if served else settings.default_service_minutes
+        desk.variance += (served.spread if served else 0.0) ** 2
+        heapq.heappush(clock, (moment + minutes, index))
+
+
+def _next_change(desk: Desk, own: dict[int, int], arriving: dict[int, list[float]],
+                 moment: float) -> float | None:
+    """When an idle counter may have someone to call: the next arrival in a line it may serve,
+    or the start of a schedule that gives it another sector."""
+    wake = []
+    for sector_id in {link.sector_id for link in desk.links} | desk.qualified:
+        times = arriving.get(sector_id, [])
+        later = bisect.bisect_right(times, moment)
+        if later < len(times):
+            wake.append(times[later])
+    wake += [start for link in desk.links if link.hours and link.sector_id not in own
+             for start, _ in link.hours if start > moment]
+    return min(wake) if wake else None
