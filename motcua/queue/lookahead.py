@@ -22,11 +22,10 @@ variances add up), so a wait behind many long services is told as a wider range.
 """
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,8 +42,8 @@ from motcua.queue.settings import HallSettings
 
 Window = tuple[float, float]  # minutes from now, start and end
 RESERVED = -1  # the line of the tickets transferred to a counter by name (as in the services)
-TRACKED_ARRIVALS = 12  # future arrivals per sector a tap may land on (the estimate is reused
-# for a few seconds, in which a busy sector takes a few more numbers)
+FOLLOWED_MINUTES = 3.0  # arrivals followed to their call: a tap may land on one of them (the
+# estimate is reused for a few seconds, in which a busy sector takes a few more numbers)
 DECISIONS_KEPT = 200  # calling moments kept per sector, for the places the run did not follow
 REMAINING_WHEN_OVERDUE = 0.2  # of a mean service, for a citizen served longer than any measured
 
@@ -122,6 +121,9 @@ class _Ticket:
     appointment_at: datetime | None = None
     reserved_for: int | None = None
     origin: float = 0.0  # from when its wait is counted: now, or its arrival
+    # The citizen tapping now, who may not come: a counter that chooses them notes the moment
+    # and chooses again, so they hold up nobody (once issued, the next run has them for real).
+    ghost: bool = False
     called: float | None = None
     variance: float = 0.0
 
@@ -171,6 +173,7 @@ class _DeskState:
     variance: float = 0.0
     priority_streak: int = 0
     appointment_streak: int = 0
+    after_ghost: bool = False  # its next choice follows a ghost's call
 
 
 class Forecast:
@@ -181,6 +184,8 @@ class Forecast:
         self._lines: dict[int, list[_Ticket]] = {}  # sector → its line now, then its arrivals
         self._decisions: dict[int, list[tuple[float, float]]] = {}  # sector → (moment, variance)
         self._serving: dict[int, int] = {}  # sector → counters that may serve it
+        self._priority: dict[int, list[_Ticket]] = {}  # sector → its priority citizens now,
+        # then the one who may tap now
         _run(state, self)
 
     def estimate(self, sector_id: int, ahead: int, priority: bool = False) -> Estimate:
@@ -191,6 +196,12 @@ class Forecast:
         if line is None or not counters:
             return Estimate(0, 0.0, False)
         if priority:
+            before = self._priority.get(sector_id, [])
+            if ahead < len(before):
+                ticket = before[ahead]
+                if ticket.called is None:
+                    return self._later(line, counters, 1, self._state.closes, 0.0)
+                return Estimate(_whole(ticket.called), math.sqrt(ticket.variance), False)
             moments = self._decisions.get(sector_id, [])
             if ahead < len(moments):
                 moment, variance = moments[ahead]
@@ -204,16 +215,19 @@ class Forecast:
             if ticket.called is None:  # the run reached closing first
                 return self._later(line, counters, 1, self._state.closes, ticket.origin)
             return Estimate(_whole(ticket.called - ticket.origin), math.sqrt(ticket.variance), False)
-        # beyond the places followed: the moments after the last call that a counter serving
-        # the sector chose whom to call (the first of them made that call)
-        called = [t.called for t in tickets if t.called is not None]
-        last = max(called, default=0.0)
+        # beyond the places followed: the moments, from the last call on, that a counter
+        # serving the sector chose whom to call (the first of them made that call; a ghost's
+        # call and the choice after it are not kept)
+        called = [t for t in tickets if t.called is not None]
+        last = max(called, key=lambda t: (t.called, t.ghost), default=None)
+        moment = last.called if last is not None and last.called is not None else 0.0
         more = ahead + 1 - len(called)
-        after = [(m, v) for m, v in self._decisions.get(sector_id, []) if m >= last]
-        if more < len(after):
-            moment, variance = after[more]
+        after = [(m, v) for m, v in self._decisions.get(sector_id, []) if m >= moment]
+        place = more - 1 if last is None or last.ghost else more
+        if place < len(after):
+            moment, variance = after[place]
             return Estimate(_whole(moment), math.sqrt(variance), False)
-        return self._later(line, counters, more, last, 0.0)
+        return self._later(line, counters, more, moment, 0.0)
 
     def _later(self, line: Line, counters: int, more: int, after: float, origin: float) -> Estimate:
         """A place beyond those the run followed: `more` services of the line after the moment
@@ -236,27 +250,70 @@ def _whole(minutes: float) -> int:
     return max(0, math.floor(minutes + 0.5))
 
 
-def _arrivals(state: HallNow, first_id: int) -> list[_Ticket]:
-    """Each sector's arrivals to come, evenly at its pace within its issuing windows: the first
-    one now if it issues now (the citizen tapping), every `share`-th of them a priority one."""
-    arrivals: list[_Ticket] = []
-    next_id = first_id
-    for sector_id, line in state.lines.items():
-        gap = 60 / line.arrivals_per_hour if line.arrivals_per_hour > 0 else math.inf
-        count = 0
-        for start, end in line.issuing:
-            moment = max(start, 0.0)
-            while moment < min(end, state.closes):
-                priority = count > 0 and (math.floor(count * line.priority_share)
-                                          > math.floor((count - 1) * line.priority_share))
-                arrivals.append(_Ticket(
-                    id=next_id, sector_id=sector_id, priority=priority, queued=moment,
-                    queued_at=state.now + timedelta(minutes=moment), origin=moment))
-                next_id += 1
-                count += 1
-                moment += gap
-    arrivals.sort(key=lambda t: (t.queued, t.id))
-    return arrivals
+def _first_arrival(line: Line, window: Window) -> float:
+    gap = 60 / line.arrivals_per_hour
+    return gap if window[0] <= 0 else window[0] + gap / 2
+
+
+def _arrival_moments(line: Line, closes: float) -> Iterator[float]:
+    """A sector's arrivals to come, evenly at its pace within its issuing windows."""
+    if line.arrivals_per_hour <= 0:
+        return
+    gap = 60 / line.arrivals_per_hour
+    for window in line.issuing:
+        first, stop = _first_arrival(line, window), min(window[1], closes)
+        k = 0
+        while first + k * gap < stop:
+            yield first + k * gap
+            k += 1
+
+
+def _next_arrival(line: Line, after: float, closes: float) -> float | None:
+    """The first of `_arrival_moments` later than `after`."""
+    if line.arrivals_per_hour <= 0:
+        return None
+    gap = 60 / line.arrivals_per_hour
+    for window in line.issuing:
+        first, stop = _first_arrival(line, window), min(window[1], closes)
+        k = 0 if after < first else math.floor((after - first) / gap)
+        while first + k * gap <= after:  # the moments as `_arrival_moments` makes them
+            k += 1
+        moment = first + k * gap
+        if moment < stop:
+            return moment
+    return None
+
+
+class _Arrivals:
+    """The citizens to come, made as the run reaches them: while a sector issues now, the one
+    tapping (a regular and a priority one, as ghosts: see `_Ticket.ghost`); then each
+    sector's arrivals at its pace, every `share`-th of them a priority one."""
+
+    def __init__(self, state: HallNow, first_id: int) -> None:
+        self._state = state
+        self._next_id = first_id
+        self.ghosts = [self._ticket(sector_id, 0.0, priority, ghost=True)
+                       for sector_id, line in state.lines.items() if _inside(line.issuing, 0.0)
+                       for priority in (False, True)]
+        self._stream = heapq.merge(*(
+            ((moment, sector_id, count) for count, moment
+             in enumerate(_arrival_moments(line, state.closes), start=1))
+            for sector_id, line in state.lines.items()))
+        self._upcoming = next(self._stream, None)
+
+    def _ticket(self, sector_id: int, moment: float, priority: bool, ghost: bool = False) -> _Ticket:
+        self._next_id += 1
+        return _Ticket(id=self._next_id, sector_id=sector_id, priority=priority, queued=moment,
+                       queued_at=self._state.now + timedelta(minutes=moment), origin=moment,
+                       ghost=ghost)
+
+    def until(self, moment: float) -> Iterator[_Ticket]:
+        """The arrivals up to `moment` not handed out yet, in order."""
+        while self._upcoming is not None and self._upcoming[0] <= moment:
+            at, sector_id, count = self._upcoming
+            share = self._state.lines[sector_id].priority_share
+            yield self._ticket(sector_id, at, math.floor(count * share) > math.floor((count - 1) * share))
+            self._upcoming = next(self._stream, None)
 
 
 def _run(state: HallNow, forecast: Forecast) -> None:
@@ -279,17 +336,20 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             waiting_now.setdefault(waiter.sector_id, []).append(ticket)
     for sector_id, tickets in waiting_now.items():  # the line's calling order: priority first
         lines[sector_id] = [t for t in tickets if t.priority] + [t for t in tickets if not t.priority]
-    arrivals = _arrivals(state, len(state.waiting))
-    tracked: dict[int, int] = {}
-    for ticket in arrivals:
-        if tracked.get(ticket.sector_id, 0) < TRACKED_ARRIVALS:
-            tracked[ticket.sector_id] = tracked.get(ticket.sector_id, 0) + 1
-            lines[ticket.sector_id].append(ticket)
-    tracked_ids = {t.id for tickets in lines.values() for t in tickets}
-    pending = len(tracked_ids)  # tickets of the lines now, and tracked arrivals, not yet called
-    arriving: dict[int, list[float]] = {}
-    for ticket in arrivals:
-        arriving.setdefault(ticket.sector_id, []).append(ticket.queued)
+    arrivals = _Arrivals(state, len(state.waiting))
+    for sector_id, tickets in lines.items():
+        forecast._priority[sector_id] = [t for t in tickets if t.priority]
+    for ticket in arrivals.ghosts:
+        queues[ticket.sector_id].add(ticket)
+        (forecast._priority if ticket.priority else lines)[ticket.sector_id].append(ticket)
+    # followed to their call: the tickets waiting now, the ghosts, and the arrivals a tap
+    # reading this forecast a little later may be
+    followed = list(arrivals.until(FOLLOWED_MINUTES))
+    for ticket in followed:
+        queues[ticket.sector_id].add(ticket)
+        lines[ticket.sector_id].append(ticket)
+    tracked_ids = {t.id for tickets in [*lines.values(), *forecast._priority.values()] for t in tickets}
+    pending = len(tracked_ids)  # not called yet
 
     for counter in state.desks:
         for sector_id in {link.sector_id for link in counter.links} | counter.qualified:
@@ -299,6 +359,8 @@ def _run(state: HallNow, forecast: Forecast) -> None:
         counters=sum(1 for d in state.desks if d.works and any(k.sector_id == sector_id for k in d.links)))
         for sector_id, line in state.lines.items()}
     help_from = 2 * settings.fair_wait / timedelta(minutes=1)
+    rank_penalty, fair_wait = settings.rank_penalty, settings.fair_wait
+    switch_penalty = settings.switch_penalty
     streak_cap = appointment_streak_cap(settings.appointment_share)
     decisions = forecast._decisions
 
@@ -308,9 +370,9 @@ def _run(state: HallNow, forecast: Forecast) -> None:
     for index, desk in enumerate(desks):
         if desk.desk.works:
             heapq.heappush(clock, (max(desk.desk.busy, desk.desk.works[0][0]), index))
-    arrived = 0
     longest = max((line.minutes_each for line in state.lines.values()), default=0.0)
-    stop = math.inf  # once every ticket followed is called: each counter's next choice, then
+    # once every ticket followed is called: each counter's next choice, then
+    stop = math.inf if pending else longest
     while clock and clock[0][0] <= stop:
         moment, index = heapq.heappop(clock)
         desk = desks[index]
@@ -320,10 +382,8 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             if later:
                 heapq.heappush(clock, (later[0], index))
             continue
-        while arrived < len(arrivals) and arrivals[arrived].queued <= moment:
-            ticket = arrivals[arrived]
+        for ticket in arrivals.until(moment):
             queues[ticket.sector_id].add(ticket)
-            arrived += 1
         at = state.now + timedelta(minutes=moment)
         own = {link.sector_id: link.rank for link in desk.desk.links
                if link.hours is None or _inside(link.hours, moment)}
@@ -332,10 +392,6 @@ def _run(state: HallNow, forecast: Forecast) -> None:
         others = [s for s in desk.desk.qualified if s not in own] if helping else []
         candidates: list[Candidate] = []
         chosen_from: dict[int, tuple[_Ticket, int]] = {}
-        for sector_id in own:
-            kept = decisions.setdefault(sector_id, [])
-            if len(kept) < DECISIONS_KEPT:
-                kept.append((moment, desk.variance))
         for sector_id in [*own, *others]:
             for ticket, count in queues[sector_id].heads():
                 chosen_from[ticket.id] = (ticket, sector_id)
@@ -356,11 +412,18 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             order_by_policy(settings.calling_policy, candidates,
                             consecutive_priority_calls=desk.priority_streak,
                             priority_cap=settings.priority_cap,
-                            rank_penalty=settings.rank_penalty, now=at, loads=loads,
-                            fair_wait=settings.fair_wait, switch_penalty=settings.switch_penalty),
+                            rank_penalty=rank_penalty, now=at, loads=loads,
+                            fair_wait=fair_wait, switch_penalty=switch_penalty),
             now=at, consecutive_appointment_calls=desk.appointment_streak, streak_cap=streak_cap)
+        if desk.after_ghost:  # the ghost's turn at the counter, had they come
+            desk.after_ghost = False
+        elif not ordered or not chosen_from[ordered[0].ticket_id][0].ghost:
+            for sector_id in own:  # a choice that takes the counter's time (or leaves it idle)
+                kept = decisions.setdefault(sector_id, [])
+                if len(kept) < DECISIONS_KEPT:
+                    kept.append((moment, desk.variance))
         if not ordered:
-            wake = _next_change(desk.desk, own, arriving, moment)
+            wake = _next_change(state, desk.desk, own, moment)
             if wake is not None:
                 heapq.heappush(clock, (wake, index))
             continue
@@ -376,6 +439,10 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             pending -= 1
             if not pending:
                 stop = moment + longest
+        if ticket.ghost:
+            desk.after_ghost = True
+            heapq.heappush(clock, (moment, index))
+            continue
         desk.priority_streak = next_priority_streak(desk.priority_streak, best.priority)
         desk.appointment_streak = next_appointment_streak(desk.appointment_streak, best, at)
         served = state.lines.get(ticket.sector_id)
@@ -384,16 +451,15 @@ def _run(state: HallNow, forecast: Forecast) -> None:
         heapq.heappush(clock, (moment + minutes, index))
 
 
-def _next_change(desk: Desk, own: dict[int, int], arriving: dict[int, list[float]],
-                 moment: float) -> float | None:
+def _next_change(state: HallNow, desk: Desk, own: dict[int, int], moment: float) -> float | None:
     """When an idle counter may have someone to call: the next arrival in a line it may serve,
     or the start of a schedule that gives it another sector."""
     wake = []
     for sector_id in {link.sector_id for link in desk.links} | desk.qualified:
-        times = arriving.get(sector_id, [])
-        later = bisect.bisect_right(times, moment)
-        if later < len(times):
-            wake.append(times[later])
+        line = state.lines.get(sector_id)
+        arrival = _next_arrival(line, moment, state.closes) if line else None
+        if arrival is not None:
+            wake.append(arrival)
     wake += [start for link in desk.links if link.hours and link.sector_id not in own
              for start, _ in link.hours if start > moment]
     return min(wake) if wake else None

@@ -340,9 +340,9 @@ def test_issuing_reuses_the_hall_forecast_until_their_seconds_have_passed(ports,
     # 5 ahead, 6 min each, the 2 counters assigned (none open yet): calls at 0, 0, 6, 6, 12
     assert wait() == 12
     open_counter(ports, 1)
-    # 6 ahead, read from the forecast of 10 seconds ago: the citizen it expected next (12
-    # minutes later, at the 5 an hour of the last hour) would be called 6 minutes after coming
-    assert wait() == 6
+    # 6 ahead, read from the forecast of 10 seconds ago, which followed 5 ahead and the one
+    # tapping then: the next choice a counter of the sector makes after that one's call
+    assert wait() == 12
     clock.advance(seconds=10)
     assert wait() == 42  # 7 ahead × 6 min at the 1 counter open
 
