@@ -54,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_MINUTES": 480,
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token lives as long as its (expiring) session
-    "ESTIMATE_CACHE_SECONDS": 10,  # how long the service rates behind wait estimates are reused
+    "ESTIMATE_CACHE_SECONDS": 10,  # how long a hall's wait-estimate forecast is reused
 }
 
 ENV_PREFIX = "MOTCUA_"
