@@ -10,6 +10,12 @@ less on what else the machine is doing. The shipped scenarios are timed too.
 The wait estimate (`motcua.queue.lookahead`) simulates the rest of a hall's day forward from
 its state at most once per ESTIMATE_CACHE_SECONDS per hall; `forecast` times that run alone
 (no database) on the states the provincial day's issuing read, and the snapshot read before it.
+
+Measured 2026-12-04 on 2 cores shared with other jobs: a 1,000-ticket day in 15.3 s (over the
+10 s target; the wait estimate's forward simulation, about 480 runs and snapshot reads a
+provincial day, is about 4 s of it), the provincial day in 9.5 s, ward 0.6 s, district 1.9 s;
+the forecast run on a provincial day: median 5.5 ms, p90 12.5 ms (483 runs, up to 80
+waiting), its snapshot read 2.1 ms.
 """
 from __future__ import annotations
 

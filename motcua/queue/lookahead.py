@@ -9,13 +9,18 @@ lasted that long already); each sector's mean service time and its spread, and i
 the pace of the recent hour, priority citizens in the day's share of them.
 
 The simulation is deterministic: every service takes its sector's mean, arrivals come evenly
-at their pace (the first one now: the citizen tapping), and each time a counter is free it calls
-what the hall's calling policy (`queue.policy`, the very functions the calling service uses)
-picks among the heads of the lines it may serve at that moment. It records when each ticket is
-called. A tap then looks its answer up (`Forecast.estimate`): a regular citizen with `ahead`
-people before them is the ticket at position ahead + 1 of the sector's line (the tickets
-waiting now in calling order, then the arrivals to come); a priority citizen is called at the
-(ahead + 1)-th moment a counter that serves the sector chooses whom to call.
+at their pace, and each time a counter is free it calls what the hall's calling policy
+(`queue.policy`, the very functions the calling service uses) picks among the heads of the
+lines it may serve at that moment. In every sector that issues now, a regular and a priority
+citizen tap now: they are ghosts, called like anyone but taking no counter time, since at most
+one of them comes (and the next run has that one for real). It records when each ticket is
+called and stops once the tickets followed (those waiting, the ghosts, the arrivals of the next
+few minutes) are. A tap then looks its answer up (`Forecast.estimate`): a regular citizen with
+`ahead` people before them is the ticket at position ahead + 1 of the sector's line (the
+tickets waiting now in calling order, then the ghost and the arrivals followed); a priority
+citizen the (ahead + 1)-th of the priority citizens waiting and the priority ghost. A place
+beyond those (a forecast a few seconds old, more taps since) is called at the next choices of
+the counters serving the sector after the last call followed.
 
 The spread of a prediction is that of the services before it at the counter that calls it (their
 variances add up), so a wait behind many long services is told as a wider range.
