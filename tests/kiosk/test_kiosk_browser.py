@@ -354,7 +354,7 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     with live_hall.server.session() as session:
         session.execute(update(Hall).where(Hall.code == "demo").values(opening_windows=f"00:00-{end}"))
         session.commit()
-    for _ in range(5):  # 6 min each at 2 counters: called at 0, 0, 6, 6, 12: past closing
+    for _ in range(5):  # 6 min each at 2 counters: 0, 0, 6, 6, 12, a sixth at 12: past closing
         live_hall.issue("dat-dai")
     page = open_kiosk(browser, live_hall, LANDSCAPE)
 
