@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from motcua.queue.hours import parse_windows
 
 STEP_MINUTES = 5  # ranges are told in steps a citizen plans with
 SPREAD = 0.2  # the estimate can be off by about a fifth either way
+UPWARD = 1.5  # a range reaches this many spreads above the estimate, one below
 
 
 @dataclass(frozen=True)
@@ -20,23 +18,14 @@ class WaitRange:
     high: int
 
 
-def wait_range(minutes: int) -> WaitRange:
-    """The range told for a point estimate of `minutes`, widened to whole steps."""
+def wait_range(minutes: int, spread: float = 0.0) -> WaitRange:
+    """The range told for a point estimate of `minutes`, widened to whole steps: about a fifth
+    either way, or more where the prediction's `spread` (a standard deviation, minutes) is
+    larger — further up than down, as a wait runs long more often than short (services do)."""
     if minutes <= 0:
         return WaitRange(0, 0)
-    low = STEP_MINUTES * math.floor(minutes * (1 - SPREAD) / STEP_MINUTES)
-    high = STEP_MINUTES * math.ceil(minutes * (1 + SPREAD) / STEP_MINUTES)
+    below = max(minutes * SPREAD, spread)
+    above = max(minutes * SPREAD, UPWARD * spread)
+    low = STEP_MINUTES * math.floor(max(minutes - below, 0) / STEP_MINUTES)
+    high = STEP_MINUTES * math.ceil((minutes + above) / STEP_MINUTES)
     return WaitRange(low, max(high, low + STEP_MINUTES))
-
-
-def passes_closing(opening_windows: str, local: datetime, minutes: int) -> bool:
-    """Whether a citizen taking a number at `local` (hall time) and called `minutes` later
-    would be called after the hall's current opening window closes: such a ticket would not
-    be served in this session. Outside every window nothing is predicted (issuing is refused
-    there anyway)."""
-    moment = local.time()
-    for start, end in parse_windows(opening_windows):
-        if start <= moment < end:
-            closing = datetime.combine(local.date(), end, local.tzinfo)
-            return local + timedelta(minutes=minutes) > closing
-    return False

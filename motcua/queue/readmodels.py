@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from motcua.core.clock import Clock, local_day, local_now
-from motcua.queue.estimates import passes_closing, wait_range
+from motcua.queue.estimates import wait_range
 from motcua.queue.hours import within
 from motcua.queue.models import (
     Counter,
@@ -24,10 +24,9 @@ from motcua.queue.models import (
 from motcua.queue.services import (
     ACTIVE,
     daily_capacity,
-    estimated_wait_minutes,
+    forecast_of,
     people_ahead,
     sector_counters,
-    service_rates,
     waiting_counts,
 )
 from motcua.queue.settings import HallSettings
@@ -58,14 +57,13 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             .group_by(Ticket.sector_id)
         ).all()
     )
-    rates = service_rates(session, clock, hall)
-    local = local_now(clock, hall.time_zone)
+    forecast = forecast_of(session, clock, hall)
     result = []
     for sector in hall.sectors:
         issued_today = issued.get(sector.id, 0)
         availability = sector_availability(clock, hall, sector, issued_today)
-        wait = rates.wait_minutes(sector.id, waiting.get(sector.code, 0))
-        told = wait_range(wait)
+        estimate = forecast.estimate(sector.id, waiting.get(sector.code, 0))
+        told = wait_range(estimate.minutes, estimate.spread)
         result.append({
             "code": sector.code,
             "name_vi": sector.name_vi,
@@ -75,10 +73,10 @@ def hall_sectors(session: Session, clock: Clock, hall: Hall) -> list[dict[str, A
             "availability": availability,
             "issuing_windows": sector.issuing_windows or hall.opening_windows,
             "waiting": waiting.get(sector.code, 0),
-            "estimated_wait_minutes": wait,
+            "estimated_wait_minutes": estimate.minutes,
             "estimated_wait": {"low": told.low, "high": told.high},
             # a ticket taken now would be called after closing: the kiosk asks first
-            "past_closing": passes_closing(hall.opening_windows, local, wait),
+            "past_closing": estimate.past_closing,
             "issued_today": issued_today,
             "remaining_today": max(0, daily_capacity(sector) - issued_today),
         })
@@ -163,8 +161,10 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
     ahead = people_ahead(session, ticket) if ticket.day == today else 0
     waiting = ticket.status == TicketStatus.WAITING and ticket.day == today
     near = HallSettings.of(hall.settings).near_turn_people
-    wait = estimated_wait_minutes(session, clock, hall, ticket.sector, ahead) if waiting else 0
-    told = wait_range(wait)
+    estimate = (forecast_of(session, clock, hall).estimate(
+        ticket.sector_id, ahead, priority=ticket.priority is not None) if waiting else None)
+    wait = estimate.minutes if estimate else 0
+    told = wait_range(wait, estimate.spread if estimate else 0.0)
     return {
         "token": ticket.token,
         "hall": {"code": hall.code, "name": hall.name},

@@ -11,7 +11,7 @@ import math
 import secrets
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -36,8 +36,18 @@ from motcua.core.events import Event, EventName
 from motcua.core.ports import Ports
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.queue import errors
-from motcua.queue.estimates import WaitRange, passes_closing, wait_range
-from motcua.queue.hours import time_left, within
+from motcua.queue.estimates import WaitRange, wait_range
+from motcua.queue.hours import parse_weekdays, parse_windows, time_left, within
+from motcua.queue.lookahead import (
+    Desk,
+    Forecast,
+    HallNow,
+    Line,
+    Link,
+    Waiter,
+    Window,
+    remaining_minutes,
+)
 from motcua.queue.models import (
     Counter,
     CounterSector,
@@ -334,11 +344,10 @@ def issue_ticket(
     # other priority citizens, counted once it is in). Counted before the insert, so the
     # estimate goes into the ticket's row with it.
     waiting = waiting_counts(session, hall, day)
-    rates = hall_rates(uow, hall)
+    forecast = hall_forecast(uow, hall)
     ahead = waiting.get(sector.code, 0)
-    wait = rates.wait_minutes(sector.id, ahead)
-    if settings_of(hall).stop_issuing_past_closing and passes_closing(
-            hall.opening_windows, local_now(uow.clock, hall.time_zone), wait):
+    estimate = forecast.estimate(sector.id, ahead)
+    if settings_of(hall).stop_issuing_past_closing and estimate.past_closing:
         raise errors.PastClosing(
             N_("Số của lĩnh vực “%(sector)s” lấy bây giờ sẽ không kịp được gọi trước giờ đóng cửa."),
             sector=sector.name_vi)
@@ -348,7 +357,7 @@ def issue_ticket(
         raise errors.DailyCapReached(N_("Lĩnh vực “%(sector)s” đã phát hết số của hôm nay."),
                                      sector=sector.name_vi)
     number = sector.number_start + sequence - 1
-    told = wait_range(wait)
+    told = wait_range(estimate.minutes, estimate.spread)
     ticket = _insert_ticket(session, hall, sector, {
         "hall_id": hall.id,
         "sector_id": sector.id,
@@ -365,7 +374,7 @@ def issue_ticket(
         "call_count": 0,
         "issued_by_device_id": actor.device_id,
         "appointment_at": appointment_at,
-        "estimated_wait_minutes": wait,
+        "estimated_wait_minutes": estimate.minutes,
         "estimate_low_minutes": told.low,
         "estimate_high_minutes": told.high,
     })
@@ -374,14 +383,13 @@ def issue_ticket(
     waiting[sector.code] = ahead + 1
     if priority is not None:
         ahead = people_ahead(session, ticket)
-        wait = rates.wait_minutes(sector.id, ahead)
-        told = wait_range(wait)
-        ticket.estimated_wait_minutes = wait
+        estimate = forecast.estimate(sector.id, ahead, priority=True)
+        told = wait_range(estimate.minutes, estimate.spread)
+        ticket.estimated_wait_minutes = estimate.minutes
         ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
     event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
     uow.publish(event)
-    past = passes_closing(hall.opening_windows, local_now(uow.clock, hall.time_zone), wait)
-    return IssuedTicket(ticket, ahead, wait, told, past)
+    return IssuedTicket(ticket, ahead, estimate.minutes, told, estimate.past_closing)
 
 
 def _people_ahead_statement(priority: bool) -> Select[int]:
@@ -454,25 +462,26 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
 
 @dataclass(frozen=True)
 class ServiceRates:
-    """What the wait estimate of a hall's sectors needs, read in two queries for all of them.
+    """The service times of a hall's sectors, read in two queries for all of them: the
+    sector's last N finished tickets over the past week (call to finish), the hall's default
+    before there are any; and the counters serving each sector (open ones, and all)."""
 
-    Method: the mean service time (call to finish) of the sector's last N finished tickets
-    over the past week (the hall's default before there are any), times the people ahead,
-    divided by the counters serving the sector now — open ones, or, when none is open yet,
-    every counter assigned to it. Rounded up to whole minutes.
-    """
-
-    minutes_each: dict[int, float]
+    minutes_each: dict[int, float]  # mean service, by sector id
+    samples: dict[int, tuple[float, ...]]  # the services measured, minutes
     open_counters: dict[int, int]
     all_counters: dict[int, int]
     default_minutes: float
 
-    def wait_minutes(self, sector_id: int, ahead: int) -> int:
-        if ahead <= 0:
-            return 0
-        minutes = self.minutes_each.get(sector_id, self.default_minutes)
-        counters = self.open_counters.get(sector_id) or self.all_counters.get(sector_id) or 1
-        return math.ceil(ahead * minutes / counters)
+    def mean(self, sector_id: int) -> float:
+        return self.minutes_each.get(sector_id, self.default_minutes)
+
+    def spread(self, sector_id: int) -> float:
+        """The standard deviation of one service (half the mean before there are two)."""
+        sample = self.samples.get(sector_id, ())
+        if len(sample) < 2:
+            return self.mean(sector_id) / 2
+        mean = sum(sample) / len(sample)
+        return math.sqrt(sum((x - mean) ** 2 for x in sample) / (len(sample) - 1))
 
 
 def _recent_durations_statement(by_sector: bool) -> Select[int, datetime, datetime]:
@@ -521,6 +530,7 @@ def service_rates(
     counted = session.execute(_COUNTERS_PER_SECTOR, {"hall_id": hall.id}).all()
     return ServiceRates(
         minutes_each={k: max(sum(v) / len(v) / 60, 0.5) for k, v in durations.items()},
+        samples={k: tuple(x / 60 for x in v) for k, v in durations.items()},
         open_counters={sector_id: opened for sector_id, _, opened in counted},
         all_counters={sector_id: total for sector_id, total, _ in counted},
         default_minutes=settings.default_service_minutes,
@@ -533,10 +543,139 @@ def hall_rates(uow: UnitOfWork | Ports, hall: Hall) -> ServiceRates:
     Every kiosk tap needs an estimate. What it rests on — a week of service times, the
     counters open — moves slowly, so an estimate a few seconds old is as good as a fresh
     one, and reading it once per hall every few seconds keeps taps cheap. A change made in
-    the meantime (a counter opening, a ticket finished) shows in the next estimate after that.
+    the meantime (a counter opening, a ticket finished) shows in the next estimate after that
+    (as in the forecast they feed: see `hall_forecast`).
     """
     return uow.memo.get(("service_rates", hall.id), uow.clock.now(),
                         lambda: service_rates(uow.session, uow.clock, hall))
+
+
+_ARRIVALS = (
+    select(Ticket.issued_sector_id,
+           func.count(Ticket.id).filter(Ticket.issued_at >= bindparam("since")),
+           func.count(Ticket.id), func.count(Ticket.id).filter(Ticket.priority.is_not(None)))
+    .where(Ticket.hall_id == bindparam("hall_id"), Ticket.day == bindparam("day"))
+    .group_by(Ticket.issued_sector_id)
+)
+_WAITING_NOW = (
+    select(Ticket.sector_id, Ticket.priority.is_not(None), Ticket.queued_at, Ticket.appointment_at,
+           Ticket.reserved_counter_id)
+    .where(Ticket.hall_id == bindparam("hall_id"), Ticket.day == bindparam("day"),
+           Ticket.status == TicketStatus.WAITING)
+    .order_by(Ticket.queued_at, Ticket.id)
+)
+_AT_COUNTERS = (
+    select(Ticket.counter_id, Ticket.sector_id, Ticket.called_at)
+    .where(Ticket.hall_id == bindparam("hall_id"), Ticket.status.in_(ACTIVE))
+    .order_by(Ticket.called_at)
+)
+_COUNTERS_OF_HALL = (
+    select(Counter).where(Counter.hall_id == bindparam("hall_id")).order_by(Counter.number)
+    .options(selectinload(Counter.sector_links))
+)
+_OFFICERS_QUALIFIED = select(StaffQualification.staff_user_id, StaffQualification.sector_id).where(
+    StaffQualification.staff_user_id.in_(bindparam("officers", expanding=True)))
+RECENT_PACE = timedelta(hours=1)  # arrivals are expected at the pace of this last stretch
+SHORTEST_PACE_MINUTES = 10.0  # of issuing, before a pace is believed
+PRIORITY_PRIOR = 10  # tickets: today's priority share counts as if these had none
+
+
+def _from_now(windows: str, local: datetime) -> tuple[Window, ...]:
+    """Today's windows ("07:00-11:30,…") as minutes from `local`, those not over yet."""
+    now = local.hour * 60 + local.minute + local.second / 60 + local.microsecond / 60e6
+    result = []
+    for start, end in parse_windows(windows):
+        finish = 24 * 60 if end == time.max else end.hour * 60 + end.minute + end.second / 60
+        if finish > now:
+            result.append((start.hour * 60 + start.minute + start.second / 60 - now, finish - now))
+    return tuple(result)
+
+
+def _issuing_minutes(windows: str, local: datetime) -> float:
+    """Minutes of the past `RECENT_PACE` within the issuing `windows`."""
+    start = local - RECENT_PACE
+    past = _from_now(windows, start)
+    span = RECENT_PACE / timedelta(minutes=1)
+    return sum(max(0.0, min(end, span) - max(begin, 0.0)) for begin, end in past)
+
+
+def hall_now(session: Session, clock: Clock, hall: Hall, rates: ServiceRates) -> HallNow:
+    """The snapshot the wait estimate simulates forward from (`motcua.queue.lookahead`)."""
+    now = clock.now()
+    local = local_now(clock, hall.time_zone)
+    day = local.date()
+    settings = settings_of(hall)
+    params = {"hall_id": hall.id, "day": day, "since": now - RECENT_PACE}
+    opening = _from_now(hall.opening_windows, local)
+    working = tuple((max(start, 0.0), end) for start, end in opening)
+    lines = {}
+    for sector_id, recent, today, priority in session.execute(_ARRIVALS, params):
+        lines[sector_id] = (recent, today, priority)
+    sector_lines = {}
+    for sector in hall.sectors:
+        issuing = sector.issuing_windows or hall.opening_windows
+        recent, today, priority = lines.get(sector.id, (0, 0, 0))
+        pace = recent / max(_issuing_minutes(issuing, local), SHORTEST_PACE_MINUTES) * 60
+        sector_lines[sector.id] = Line(
+            minutes_each=rates.mean(sector.id), spread=rates.spread(sector.id),
+            arrivals_per_hour=pace if sector.is_open else 0.0,
+            priority_share=priority / (today + PRIORITY_PRIOR),
+            issuing=_from_now(issuing, local))
+    counters = session.scalars(_COUNTERS_OF_HALL, {"hall_id": hall.id}).all()
+    busy = {counter_id: (sector_id, called_at)
+            for counter_id, sector_id, called_at in session.execute(_AT_COUNTERS, params)}
+    qualified: dict[int, set[int]] = {}
+    officers = [c.officer_id for c in counters if c.officer_id is not None]
+    if settings.calling_policy != "static" and officers:
+        for user_id, sector_id in session.execute(_OFFICERS_QUALIFIED, {"officers": officers}):
+            qualified.setdefault(user_id, set()).add(sector_id)
+    started = any(c.state != CounterState.CLOSED for c in counters)
+    desks = []
+    for counter in counters:
+        if counter.state == CounterState.CLOSED and started:
+            continue  # the others work today; this one is not staffed
+        links = tuple(
+            Link(link.sector_id, link.rank,
+                 _from_now(link.hours, local) if link.hours else None)
+            for link in counter.sector_links
+            if not link.weekdays or local.isoweekday() in parse_weekdays(link.weekdays))
+        remaining = 0.0
+        sector_id, called_at = busy.get(counter.id, (0, None))
+        if called_at is not None:
+            remaining = remaining_minutes(rates.samples.get(sector_id, ()),
+                                          (now - called_at) / timedelta(minutes=1),
+                                          rates.mean(sector_id))
+        desks.append(Desk(
+            id=counter.id, links=links,
+            qualified=frozenset(qualified.get(counter.officer_id or 0, set())),
+            works=working, busy=remaining,
+            priority_streak=counter.consecutive_priority_calls,
+            appointment_streak=counter.consecutive_appointment_calls))
+    waiting = tuple(
+        Waiter(sector_id, bool(priority), queued_at, appointment_at, reserved_for)
+        for sector_id, priority, queued_at, appointment_at, reserved_for
+        in session.execute(_WAITING_NOW, params))
+    return HallNow(now=now, settings=settings, lines=sector_lines, desks=tuple(desks),
+                   waiting=waiting, opening=opening,
+                   closes=max((end for _, end in opening), default=0.0))
+
+
+def forecast_of(session: Session, clock: Clock, hall: Hall) -> Forecast:
+    """The hall's wait estimates, simulated from its state now (see `motcua.queue.lookahead`)."""
+    return Forecast(hall_now(session, clock, hall, service_rates(session, clock, hall)))
+
+
+def hall_forecast(uow: UnitOfWork, hall: Hall) -> Forecast:
+    """`forecast_of` the hall, reused for the app's ESTIMATE_CACHE_SECONDS of its clock.
+
+    Every kiosk tap needs an estimate. What it rests on moves slowly, so an estimate a few
+    seconds old is as good as a fresh one: the run answers every sector and every place in
+    its line (a tap is a look-up), and running it once per hall every few seconds keeps
+    taps cheap. A change made in the meantime (a counter opening, a ticket finished) shows
+    in the next estimate after that.
+    """
+    return uow.memo.get(("forecast", hall.id), uow.clock.now(),
+                        lambda: Forecast(hall_now(uow.session, uow.clock, hall, hall_rates(uow, hall))))
 
 
 _SECTOR_COUNTERS = (
@@ -551,15 +690,6 @@ def sector_counters(session: Session, sector_id: int) -> tuple[int, ...]:
     """The numbers of the counters that serve a sector ("Quầy phục vụ: 2, 3, 5"), open or
     not: a citizen who takes a number before the counters open still learns where to go."""
     return tuple(session.scalars(_SECTOR_COUNTERS, {"sector_id": sector_id}))
-
-
-def estimated_wait_minutes(
-    session: Session, clock: Clock, hall: Hall, sector: Sector, ahead: int
-) -> int:
-    """Minutes until a citizen with `ahead` people before them is called (see `ServiceRates`)."""
-    if ahead == 0:
-        return 0
-    return service_rates(session, clock, hall, sector).wait_minutes(sector.id, ahead)
 
 
 # --- counters -----------------------------------------------------------------------------

@@ -187,16 +187,20 @@ def officer_of(number: int) -> str:
 
 def build_hall(session: Session, scenario: Scenario, policy: str) -> dict[int, Actor]:
     """The scenario's hall, sectors and counters (all closed) in the throw-away database, and
-    the officer who sits at each counter, qualified for the counter's `qualified` sectors."""
-    hall = Hall(code=HALL, name=scenario.name, time_zone=HALL_TIME_ZONE,
-                opening_windows=windows_text(scenario.issuing_windows()),
+    the officer who sits at each counter, qualified for the counter's `qualified` sectors.
+    The hall is open in the counters' hours; its sectors issue in the scenario's issuing
+    windows, as a hall that stops issuing before its counters stop is configured."""
+    opening = windows_text(scenario.open_windows())
+    issuing = windows_text(scenario.issuing_windows())
+    hall = Hall(code=HALL, name=scenario.name, time_zone=HALL_TIME_ZONE, opening_windows=opening,
                 settings=scenario.hall_settings() | POLICIES[policy])
     session.add(hall)
     sectors = {}
     for position, sector in enumerate(scenario.sectors):
         sectors[sector.code] = Sector(hall=hall, code=sector.code, name_vi=sector.name or sector.code,
                                       name_en=sector.name or sector.code, number_start=1,
-                                      number_end=9999, daily_cap=sector.daily_cap, position=position)
+                                      number_end=9999, daily_cap=sector.daily_cap, position=position,
+                                      issuing_windows=issuing if issuing != opening else None)
         session.add(sectors[sector.code])
     for spec in scenario.counters:
         counter = Counter(hall=hall, number=spec.number, name=f"Quầy {spec.number}")

@@ -12,7 +12,7 @@ KIOSK = Actor(kind="kiosk", name="k1")
 
 def test_the_estimate_error_per_sector_and_day_is_measured_to_the_first_call(
         ports, session, clock, demo_hall):
-    for _ in range(2):  # told 0 then 3 minutes (1 ahead × 6 min ÷ the 2 counters of the sector)
+    for _ in range(2):  # both told 0 minutes: the sector's 2 counters are free
         services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
                               actor=KIOSK)
     services.open_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
@@ -20,7 +20,7 @@ def test_the_estimate_error_per_sector_and_day_is_measured_to_the_first_call(
     services.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM)  # off by 4
     services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
     clock.advance(minutes=10)
-    services.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM)  # off by 11
+    services.call_next(ports, hall_code="demo", counter_number=1, actor=SYSTEM)  # off by 14
     clock.advance(minutes=2)
     services.recall(ports, hall_code="demo", counter_number=1, actor=SYSTEM)  # changes nothing
     hall = services.get_hall(session, "demo")
@@ -28,7 +28,7 @@ def test_the_estimate_error_per_sector_and_day_is_measured_to_the_first_call(
 
     report = build_report(session, hall, "estimates", Period(today, today))
 
-    assert report.table("by_sector").rows == [["Đất đai", 2, 7.5, 50.0]]
-    assert report.table("by_day").rows == [[today.isoformat(), "Đất đai", 2, 7.5, 50.0]]
+    assert report.table("by_sector").rows == [["Đất đai", 2, 9.0, 50.0]]
+    assert report.table("by_day").rows == [[today.isoformat(), "Đất đai", 2, 9.0, 50.0]]
     exported = table_csv(report.table("by_day"), lambda label: label).decode("utf-8-sig")
-    assert exported.splitlines()[1] == f"{today.isoformat()},Đất đai,2,7.5,50.0"
+    assert exported.splitlines()[1] == f"{today.isoformat()},Đất đai,2,9.0,50.0"

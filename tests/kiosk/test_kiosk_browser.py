@@ -42,7 +42,9 @@ def shoot(page: Page, name: str) -> None:
 @pytest.mark.parametrize("viewport,orientation", [(PORTRAIT, "portrait"), (LANDSCAPE, "landscape")])
 def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, viewport,
                                                             orientation):
-    live_hall.issue("dat-dai")  # someone is already waiting
+    # counter 1 is open (counter 2, the sector's other one, is not staffed), someone waits
+    live_hall.api("POST", "/halls/demo/counters/1/open", live_hall.supervisor_token, None)
+    live_hall.issue("dat-dai")
     page = open_kiosk(browser, live_hall, viewport)
     expect(sector(page, "dat-dai")).to_contain_text("1 người đang chờ")
     shoot(page, f"kiosk-{orientation}-1-sectors")
@@ -53,7 +55,8 @@ def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, 
     expect(page.locator("#ticket-number")).to_have_text("1002")
     expect(page.locator("#ticket-sector")).to_have_text("Đất đai")
     expect(page.locator("#ticket-ahead")).to_have_text("Trước ông/bà còn 1 người")
-    expect(page.locator("#ticket-wait")).to_have_text("Thời gian chờ dự kiến: khoảng 0–5 phút")
+    # called after the one ahead's service, 6 minutes give or take 3
+    expect(page.locator("#ticket-wait")).to_have_text("Thời gian chờ dự kiến: khoảng 0–15 phút")
     expect(page.locator("#ticket-counters")).to_have_text("Quầy phục vụ: 1, 2")
     expect(page.locator("#print-status")).to_be_visible()
     page.wait_for_function("() => document.getElementById('ticket-qr').naturalWidth > 0")
@@ -351,7 +354,7 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     with live_hall.server.session() as session:
         session.execute(update(Hall).where(Hall.code == "demo").values(opening_windows=f"00:00-{end}"))
         session.commit()
-    for _ in range(5):  # 5 ahead × 6 min ÷ 2 counters: 15 minutes, past closing
+    for _ in range(5):  # 6 min each at 2 counters: 0, 0, 6, 6, 12, a sixth at 12: past closing
         live_hall.issue("dat-dai")
     page = open_kiosk(browser, live_hall, LANDSCAPE)
 

@@ -24,11 +24,6 @@ def test_every_range_holds_its_estimate_and_is_at_least_one_step_wide():
         assert told.high - told.low >= 5
 
 
-def test_a_call_after_the_current_windows_end_passes_closing():
-    from datetime import datetime
-
-    from motcua.queue.estimates import passes_closing
-    morning = datetime(2026, 11, 25, 11, 20)
-    assert passes_closing("07:00-11:30,13:30-17:00", morning, 11)
-    assert not passes_closing("07:00-11:30,13:30-17:00", morning, 10)
-    assert not passes_closing("07:00-11:30,13:30-17:00", datetime(2026, 11, 25, 12, 0), 600)
+def test_a_spread_prediction_is_told_wider_and_further_up_than_down():
+    assert wait_range(20, spread=10) == WaitRange(10, 35)  # 20 - 10, 20 + 1.5 × 10
+    assert wait_range(20, spread=2) == wait_range(20)  # within the usual fifth either way

@@ -328,32 +328,38 @@ def test_a_new_ticket_is_told_the_same_people_ahead_as_its_status_page_shows(por
     assert priority.ahead == services.people_ahead(session, priority.ticket) == 1
 
 
-def test_issuing_reuses_the_hall_rates_until_their_seconds_have_passed(ports, clock):
+def test_issuing_reuses_the_hall_forecast_until_their_seconds_have_passed(ports, clock):
     cached = Ports(ports.session, ports.clock, ports.publisher, memo=Memo(seconds=10))
 
     def wait() -> int:
         return services.issue_ticket(cached, hall_code="demo", sector_code="dat-dai",
                                      priority=None, actor=KIOSK).estimated_wait_minutes
 
-    for _ in range(3):
-        issue(cached)
-    assert wait() == 9  # 3 ahead × 6 min ÷ the 2 counters assigned (none open yet)
+    for _ in range(5):
+        issue(ports)
+    # 5 ahead, 6 min each, the 2 counters assigned (none open yet): calls at 0, 0, 6, 6, 12
+    assert wait() == 12
     open_counter(ports, 1)
-    assert wait() == 12  # 4 ahead, still read as 2 counters
+    # 6 ahead, read from the forecast of 10 seconds ago, which followed 5 ahead and the one
+    # tapping then: the next choice a counter of the sector makes after that one's call
+    assert wait() == 12
     clock.advance(seconds=10)
-    assert wait() == 30  # 5 ahead × 6 min ÷ the 1 counter open
+    assert wait() == 42  # 7 ahead × 6 min at the 1 counter open
 
 
 def test_the_estimate_uses_recent_service_times_and_the_open_counters(ports, session, clock):
     hall = services.get_hall(session, "demo")
     sector = services.get_sector(session, hall, "dat-dai")
-    assert services.estimated_wait_minutes(session, clock, hall, sector, 3) == 9  # 6 min ÷ 2 counters
+    for _ in range(3):
+        issue(ports)
+    # 6 min each at the 2 counters assigned (none open yet): calls at 0, 0, 6, and the 4th at 6
+    assert services.forecast_of(session, clock, hall).estimate(sector.id, 3).minutes == 6
     open_counter(ports, 1)
-    issue(ports)
     call(ports, 1)
     clock.advance(minutes=4)
     services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
-    assert services.estimated_wait_minutes(session, clock, hall, sector, 3) == 12  # 4 min, 1 open
+    # 4 min each now, at the 1 counter open: the two left called at 0 and 4, the 3rd at 8
+    assert services.forecast_of(session, clock, hall).estimate(sector.id, 2).minutes == 8
 
 
 def test_pausing_and_resuming_change_the_counter_state(ports):
@@ -380,8 +386,9 @@ def test_a_ticket_keeps_the_estimate_it_was_told_and_its_first_call(ports, sessi
                                    priority=None, actor=KIOSK)
     ticket = session.get(Ticket, issued.ticket.id)
     assert (ticket.estimated_wait_minutes, ticket.estimate_low_minutes,
-            ticket.estimate_high_minutes) == (9, 5, 15)  # 3 ahead × 6 min ÷ 2 counters
-    assert issued.estimated_wait.low == 5 and issued.estimated_wait.high == 15
+            ticket.estimate_high_minutes) == (6, 0, 15)  # 3 ahead at 2 counters, 6 min each:
+    # called at the second round, 6 minutes on; told 0-15, as a service may take ±3 minutes
+    assert issued.estimated_wait.low == 0 and issued.estimated_wait.high == 15
     open_counter(ports, 1)
     for _ in range(3):
         call(ports, 1)
@@ -396,9 +403,10 @@ def test_a_ticket_keeps_the_estimate_it_was_told_and_its_first_call(ports, sessi
 
 
 def late_morning_with_four_waiting(ports, session, clock, stop):
-    """11:20, ten minutes before closing, four ahead at 3 minutes each (2 counters)."""
+    """11:20 in a hall that closes for the day at 11:30, four ahead at 6 minutes each and the
+    two counters of the sector: called at 0, 0, 6, 6; the fifth would be called at 12."""
     hall = services.get_hall(session, "demo")
-    hall.opening_windows = "07:00-11:30,13:30-17:00"
+    hall.opening_windows = "07:00-11:30"
     hall.settings = {"stop_issuing_past_closing": stop}
     session.commit()
     clock.advance(hours=2, minutes=20)
@@ -410,7 +418,20 @@ def test_a_ticket_whose_call_would_pass_closing_says_so(ports, session, clock):
     late_morning_with_four_waiting(ports, session, clock, stop=False)
     issued = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
                                    priority=None, actor=KIOSK)
-    assert issued.estimated_wait_minutes == 12 and issued.past_closing
+    assert issued.estimated_wait_minutes > 10 and issued.past_closing
+
+
+def test_a_ticket_called_after_the_break_does_not_pass_closing(ports, session, clock):
+    hall = services.get_hall(session, "demo")
+    hall.opening_windows = "07:00-11:30,13:30-17:00"
+    session.commit()
+    clock.advance(hours=2, minutes=20)
+    for _ in range(4):
+        issue(ports)
+    issued = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                   priority=None, actor=KIOSK)
+    # the break between: called at 13:30, 130 minutes on, but today
+    assert issued.estimated_wait_minutes == 130 and not issued.past_closing
 
 
 def test_a_hall_can_stop_issuing_a_sector_whose_tickets_would_pass_closing(ports, session, clock):

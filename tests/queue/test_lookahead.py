@@ -1,0 +1,115 @@
+"""The wait estimate's forward simulation on small hand-made halls (minutes from now)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from motcua.queue.lookahead import (
+    Desk,
+    Forecast,
+    HallNow,
+    Line,
+    Link,
+    Waiter,
+    remaining_minutes,
+)
+from motcua.queue.settings import HallSettings
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+A, B = 1, 2
+DAY = ((0.0, 480.0),)
+
+
+def line(minutes: float = 10.0, per_hour: float = 0.0, priority_share: float = 0.0,
+         issuing: tuple[tuple[float, float], ...] = ((-60.0, 480.0),)) -> Line:
+    return Line(minutes_each=minutes, spread=0.0, arrivals_per_hour=per_hour,
+                priority_share=priority_share, issuing=issuing)
+
+
+def desk(number: int, *sectors: int, works: tuple[tuple[float, float], ...] = DAY,
+         busy: float = 0.0) -> Desk:
+    return Desk(id=number, links=tuple(Link(s, rank, None) for rank, s in enumerate(sectors)),
+                qualified=frozenset(), works=works, busy=busy)
+
+
+def waiting(sector: int, count: int, *, minutes_ago: float = 5.0,
+            priority: bool = False) -> list[Waiter]:
+    return [Waiter(sector, priority, NOW - timedelta(minutes=minutes_ago - i * 0.1))
+            for i in range(count)]
+
+
+def hall(lines: dict[int, Line], desks: list[Desk], waiters: list[Waiter],
+         closes: float = 480.0) -> Forecast:
+    return Forecast(HallNow(now=NOW, settings=HallSettings(), lines=lines, desks=tuple(desks),
+                            waiting=tuple(sorted(waiters, key=lambda w: w.queued_at)),
+                            opening=DAY, closes=closes))
+
+
+def test_a_counter_serves_its_first_sectors_line_before_its_second():
+    # counter 1 serves land (A); counter 2 construction (B) first, then land
+    forecast = hall({A: line(), B: line()}, [desk(1, A), desk(2, B, A)],
+                    waiting(A, 3, minutes_ago=5) + waiting(B, 1, minutes_ago=1))
+    assert forecast.estimate(B, 0).minutes == 0  # counter 2 takes its own sector first
+    # land: counter 1 at once, then both counters at 10 (counter 2 done with construction)
+    assert [forecast.estimate(A, ahead).minutes for ahead in range(4)] == [0, 10, 10, 20]
+    # a second citizen of construction: counter 2's next choice, before its land citizens
+    # who came 5 minutes earlier (its second sector counts them 10 minutes less waited)
+    assert forecast.estimate(B, 1).minutes == 10
+
+
+def test_a_ticket_taken_before_the_break_waits_through_it():
+    # 11:00, the counter works until 11:30 and again from 13:00
+    forecast = hall({A: line()}, [desk(1, A, works=((0.0, 30.0), (120.0, 360.0)))],
+                    waiting(A, 3), closes=360.0)
+    assert [forecast.estimate(A, ahead).minutes for ahead in range(4)] == [0, 10, 20, 120]
+    assert not forecast.estimate(A, 3).past_closing
+
+
+def test_a_ticket_the_counters_cannot_reach_before_they_close_passes_closing():
+    forecast = hall({A: line()}, [desk(1, A, works=((0.0, 30.0),))], waiting(A, 3), closes=30.0)
+    assert not forecast.estimate(A, 2).past_closing
+    assert forecast.estimate(A, 3).past_closing
+
+
+def test_priority_citizens_expected_to_come_cut_ahead_of_a_regular_one():
+    def tapper(share: float) -> int:
+        # one counter, 10 minutes a service, 4 waiting, one more citizen every 10 minutes
+        forecast = hall({A: line(per_hour=6, priority_share=share)}, [desk(1, A)], waiting(A, 4))
+        return forecast.estimate(A, 4).minutes
+
+    assert tapper(0.0) == 40
+    assert tapper(0.5) == 70  # the priority citizens coming at 20, 40 and 60 go first
+
+
+def test_a_priority_citizen_is_called_at_the_next_choice_of_a_counter():
+    forecast = hall({A: line()}, [desk(1, A, busy=7.0), desk(2, A, busy=4.0)], waiting(A, 5))
+    assert forecast.estimate(A, 0, priority=True).minutes == 4
+    # a regular one, behind the five called at 4, 7, 14, 17 and 24
+    assert forecast.estimate(A, 5).minutes == 27
+
+
+def test_a_busy_counter_is_expected_free_after_the_rest_of_its_current_service():
+    forecast = hall({A: line()}, [desk(1, A, busy=7.0)], waiting(A, 1))
+    assert [forecast.estimate(A, ahead).minutes for ahead in range(2)] == [7, 17]
+    # served 6 minutes already: of the services measured, those that lasted longer had 2
+    # and 6 minutes left, 4 on average
+    assert remaining_minutes([4.0, 8.0, 12.0], 6.0, 8.0) == 4.0
+    assert remaining_minutes([4.0, 8.0], 9.0, 6.0) == pytest.approx(1.2)  # longer than any: a fifth of one
+
+
+def test_the_citizens_tapping_hold_up_nobody_else():
+    # each sector's citizen who may tap now is followed, but only one of them will come: the
+    # other sector's line is not delayed by the one who does not
+    forecast = hall({A: line(), B: line()}, [desk(1, A, B)], waiting(B, 1))
+    assert forecast.estimate(A, 0).minutes == 0
+    assert forecast.estimate(B, 1).minutes == 10  # behind the one waiting, not the land tapper
+
+
+def test_the_spread_grows_with_the_services_before_the_call():
+    lines = {A: Line(minutes_each=10.0, spread=4.0, arrivals_per_hour=0.0, priority_share=0.0,
+                     issuing=((-60.0, 480.0),))}
+    forecast = hall(lines, [desk(1, A)], waiting(A, 4))
+    assert forecast.estimate(A, 1).spread == 4.0
+    assert forecast.estimate(A, 4).spread == 8.0  # four services of ±4 minutes: ±8
