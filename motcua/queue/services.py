@@ -674,7 +674,7 @@ def hall_forecast(uow: UnitOfWork, hall: Hall) -> Forecast:
     taps cheap. A change made in the meantime (a counter opening, a ticket finished) shows
     in the next estimate after that.
     """
-    return uow.memo.get(("forecast", hall.id), uow.clock.now(),
+    return uow.memo.get(("wait_forecast", hall.id), uow.clock.now(),
                         lambda: Forecast(hall_now(uow.session, uow.clock, hall, hall_rates(uow, hall))))
 
 

@@ -155,7 +155,7 @@ def recommendations(session: Session, clock: Clock, hall: Hall) -> list[Move]:
 def advice(reads: Ports, hall: Hall) -> list[Move]:
     """The hall's `recommendations`, reused for the seconds of the ports' memo: a forecast
     simulates the rest of the day several times, and every leader's live view asks for it."""
-    return reads.memo.get(("forecast", hall.id), reads.clock.now(),
+    return reads.memo.get(("leader_advice", hall.id), reads.clock.now(),
                           lambda: recommendations(reads.session, reads.clock, hall))
 
 

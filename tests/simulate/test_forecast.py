@@ -73,3 +73,13 @@ def test_the_forecast_is_reused_within_the_memos_seconds_instead_of_simulated_ag
     clock.advance(seconds=2)
     forecast.advice(cached, hall)
     assert len(simulated) == 2 * runs
+
+
+def test_the_leaders_advice_and_the_wait_estimates_keep_apart_in_one_memo(
+        session, ports, clock, demo_hall):
+    hall = a_hall_closing_at_ten(session, ports, land=20)
+    shared = Ports(session=session, clock=clock, publisher=ports.publisher, memo=Memo(seconds=10))
+    assert forecast.advice(shared, hall)
+    issued = services.issue_ticket(shared, hall_code=hall.code, sector_code="dat-dai",
+                                   priority=None, actor=SYSTEM)
+    assert issued.ticket.estimated_wait_minutes is not None
