@@ -46,3 +46,8 @@ def test_the_hall_page_edits_the_agency_code(admin_client, ports):
     wrong = admin_client.post("/admin/demo/", data={"csrf_token": token, "part": "dossier",
                                                     "agency_code": "??"})
     assert wrong.status_code == 422 and "H21.65 hoặc 000.00.21.H29" in wrong.get_data(as_text=True)
+
+
+def test_the_hall_page_has_one_dossier_panel(admin_client, ports):
+    page = admin_client.get("/admin/demo/").get_data(as_text=True)
+    assert page.count('data-testid="agency-code"') == 1
