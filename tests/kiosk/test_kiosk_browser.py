@@ -2,6 +2,7 @@
 scanning, idle — with screenshots of every screen in portrait and landscape."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -361,9 +362,11 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     sector(page, "dat-dai").click()
 
     expect(page.locator("#screen-late")).to_be_visible()
-    expect(page.locator("#late-text")).to_have_text(
-        "Thời gian chờ dự kiến khoảng 10–20 phút, quá giờ đóng cửa. "
-        "Ông/bà có thể không được phục vụ trong buổi làm việc này.")
+    # The range's low end moves with the seconds left before closing (the forecast widens it
+    # where the run is uncertain): 5–20 or 10–20 minutes, by when in the minute the test runs.
+    expect(page.locator("#late-text")).to_have_text(re.compile(
+        r"^Thời gian chờ dự kiến khoảng (5|10)–20 phút, quá giờ đóng cửa\. "
+        r"Ông/bà có thể không được phục vụ trong buổi làm việc này\.$"))
     assert len(live_hall.tickets()) == 5  # nothing issued while the kiosk asks
     shoot(page, "kiosk-landscape-7-past-closing")
     page.locator("[data-action=take-anyway]").click()
