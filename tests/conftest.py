@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from motcua import create_app
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.actors import SYSTEM, DeviceKind, Role
-from motcua.core.clock import FixedClock
+from motcua.core.clock import Clock, FixedClock, SystemClock
 from motcua.core.db import Base, make_engine, make_session_factory
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
@@ -229,13 +229,19 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+def live_clock() -> Clock:
+    """The live server's clock: the system's, unless a test module overrides this fixture."""
+    return SystemClock()
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path, live_clock: Clock) -> Iterator[LiveServer]:
     """The app served over HTTP and Socket.IO (threading mode) on a free loopback port."""
     from werkzeug.serving import make_server
 
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
                       "ASYNC_MODE": "threading", "REDIS_URL": None, "RATELIMIT_ENABLED": False,
-                      "PRINTER": "dummy:"})
+                      "PRINTER": "dummy:"}, clock=live_clock)
     app.instance_path = str(tmp_path / "instance")
     metadata.create_all(runtime_of(app).engine)
     server = make_server("127.0.0.1", 0, app, threaded=True)

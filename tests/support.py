@@ -1,7 +1,7 @@
 """Helpers for tests: hall-time instants, credentials, headers."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,17 @@ HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 def hall_time(*args: int) -> datetime:
     """An aware instant given in hall time: hall_time(2026, 11, 25, 9, 0)."""
     return datetime(*args, tzinfo=HALL_TZ)  # type: ignore[misc]
+
+
+class RunningClock:
+    """A clock that runs at the real pace from a chosen instant: a live server's hall time
+    that does not depend on when the tests run (just after hall midnight, say)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
 
 
 def system_ports(session: Session, clock: Clock) -> Ports:

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from motcua.auth.accounts import create_user, register_device
 from motcua.core.actors import SYSTEM, Actor, DeviceKind, Role
-from motcua.core.clock import FixedClock, SystemClock
+from motcua.core.clock import HALL_TIME_ZONE, FixedClock, SystemClock, local_day
 from motcua.core.events import RecordingPublisher
 from motcua.core.identity import actor_for_user
 from motcua.core.ports import Ports
@@ -19,7 +19,7 @@ from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
 from tests.admin.fixture_day import build_fixture_day, dossiers_of_the_week
 from tests.conftest import LiveServer, runtime_of, screenshot
-from tests.support import system_ports
+from tests.support import RunningClock, hall_time, system_ports
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +50,16 @@ def new_page(browser: Browser, contexts: list[Any], viewport: dict[str, int] = L
 
 
 @pytest.fixture
-def hall(live_server: LiveServer) -> LiveServer:
-    clock = SystemClock()
+def live_clock() -> RunningClock:
+    """Mid-morning in the hall, today: the live view shows today's citizens, and a run just
+    after hall midnight would have none issued 45 minutes before."""
+    today = local_day(SystemClock(), HALL_TIME_ZONE)
+    return RunningClock(hall_time(today.year, today.month, today.day, 9, 30))
+
+
+@pytest.fixture
+def hall(live_server: LiveServer, live_clock: RunningClock) -> LiveServer:
+    clock = live_clock
     with live_server.session() as session:
         load_demo_hall(Ports(session, clock, RecordingPublisher()))
         create_user(system_ports(session, clock), actor=SYSTEM,
@@ -107,10 +115,10 @@ def test_the_report_page_draws_its_charts(hall: LiveServer, browser: Browser,
 
 
 def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
-        hall: LiveServer, browser: Browser, contexts: list[Any]) -> None:
-    now = SystemClock().now()
+        hall: LiveServer, live_clock: RunningClock, browser: Browser, contexts: list[Any]) -> None:
+    now = live_clock.now()
     with hall.session() as session:
-        officer, _ = create_user(system_ports(session, SystemClock()), actor=SYSTEM,
+        officer, _ = create_user(system_ports(session, live_clock), actor=SYSTEM,
                                  username="lan", role=Role.OFFICER,
                                  password="secret-pass", hall_code="demo",
                                  full_name="Nguyễn Thị Lan")
@@ -138,7 +146,7 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
     screenshot(page, "admin-live")
 
     with hall.session() as session:  # the hall's event shows a new citizen without a reload
-        services.issue_ticket(Ports(session, SystemClock(), runtime_of(hall.app).publisher),
+        services.issue_ticket(Ports(session, live_clock, runtime_of(hall.app).publisher),
                               hall_code="demo", sector_code="y-te", priority=None,
                               actor=Actor(kind="kiosk", name="k1"))
     expect(page.locator('.live-sector[data-sector="y-te"] .count')).to_have_text(
