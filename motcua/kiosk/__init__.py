@@ -12,6 +12,9 @@ from flask import Flask
 # take a citizen's phone number?", `(session, hall) -> bool`: the kiosk and the phone page
 # then offer the step. The kiosk does not import that component (it imports the kiosk).
 PHONE_STEP = "motcua.kiosk.phone_step"
+# And its answer to "which phone did this ticket's citizen give?", `(session, ticket_id) ->
+# str | None`, masked but for its last digits: the phone page says where messages will go.
+PHONE_GIVEN = "motcua.kiosk.phone_given"
 
 
 def register(app: Flask) -> None:

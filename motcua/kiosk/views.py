@@ -32,7 +32,7 @@ from motcua.core.identity import device_for_token
 from motcua.display import services as board
 from motcua.display import voice
 from motcua.extensions import LANGUAGES, csrf, limiter
-from motcua.kiosk import PHONE_STEP, registration, texts
+from motcua.kiosk import PHONE_GIVEN, PHONE_STEP, registration, texts
 from motcua.kiosk import voice as kiosk_voice
 from motcua.kiosk.links import qr_svg
 from motcua.kiosk.lookup import MAX_LENGTH, TICKET_TOKEN, LookupContext, lookups
@@ -61,6 +61,13 @@ def _takes_phone(hall: Hall) -> bool:
     """Whether the hall sends messages, so the kiosk and the phone page ask for a number."""
     asks = current_app.extensions.get(PHONE_STEP)
     return bool(asks and asks(db(), hall))
+
+
+def _phone_given(ticket: Ticket) -> str | None:
+    """The (masked) phone the ticket's citizen gave, where messages are sent."""
+    given = current_app.extensions.get(PHONE_GIVEN)
+    return given(db(), ticket.id) if given else None
+
 
 def _timing() -> dict[str, float]:
     config = current_app.config
@@ -311,6 +318,8 @@ def ticket_page(token: str) -> ResponseReturnValue:
     ticket = _ticket(token)
     status = readmodels.ticket_status(db(), runtime().clock, ticket)
     lang = _lang()
+    phone_url = (url_for("notify.phone_from_ticket_page", token=ticket.token)
+                 if _takes_phone(ticket.hall) else None)
     config = {
         "token": ticket.token,
         "lang": lang,
@@ -318,12 +327,12 @@ def ticket_page(token: str) -> ResponseReturnValue:
         "status": status,
         "words": texts.phone_words(),
         "urls": {"status": url_for("api.ticket_status", token=ticket.token),
-                 "phone": (url_for("notify.phone_from_ticket_page", token=ticket.token)
-                           if _takes_phone(ticket.hall) else None)},
+                 "phone": phone_url},
     }
     other = _other(lang)
+    phone = _phone_given(ticket) if phone_url else None
     page = render_template("kiosk/ticket.html", status=status, config=config, lang=lang,
-                           described=texts.describe_ticket(status),
+                           described=texts.describe_ticket(status), phone=phone,
                            priority=texts.priority_label(status["priority"]),
                            issued_at=ticket.issued_at.astimezone(ZoneInfo(ticket.hall.time_zone))
                            .strftime("%H:%M, %d/%m/%Y"),

@@ -20,15 +20,16 @@ def register(app: Flask) -> None:
     """Called by `create_app`: the reaction goes into the runtime's ports (every request's
     use cases then write their notifications), the opt-in routes and `motcua notify`."""
     from motcua.api.openapi import describe
-    from motcua.kiosk import PHONE_STEP
+    from motcua.kiosk import PHONE_GIVEN, PHONE_STEP
     from motcua.notify.cli import notify_group
-    from motcua.notify.outbox import Notifier, sends_notifications
+    from motcua.notify.outbox import Notifier, phone_given, sends_notifications
     from motcua.notify.views import bp, openapi_description
     from motcua.web.links import dossier_lookup_url
 
     rt = app.extensions["motcua"]
     rt.reactions = (*rt.reactions, Notifier(dossier_link=dossier_lookup_url))
     app.extensions[PHONE_STEP] = sends_notifications
+    app.extensions[PHONE_GIVEN] = phone_given
     app.register_blueprint(bp)
     describe(*openapi_description())
     app.cli.add_command(notify_group)

@@ -28,7 +28,7 @@ from motcua.core.events import Event, EventName, moved_line
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.dossier.models import Dossier, DossierStatus
 from motcua.notify.models import HallChannel, Notification, NotificationStatus, TicketSubscription
-from motcua.notify.phones import normalise_phone
+from motcua.notify.phones import masked, normalise_phone
 from motcua.queue.models import Hall, Sector, Ticket, TicketStatus
 from motcua.queue.services import get_hall, get_ticket_by_token, people_ahead
 
@@ -159,6 +159,12 @@ def _phone_or_none(typed: str) -> str | None:
 def _subscribed_phone(session: Session, ticket_id: int) -> str | None:
     return session.scalar(select(TicketSubscription.phone)
                           .where(TicketSubscription.ticket_id == ticket_id))
+
+
+def phone_given(session: Session, ticket_id: int) -> str | None:
+    """The phone the ticket's citizen gave, masked (`phones.masked`), if any."""
+    phone = _subscribed_phone(session, ticket_id)
+    return masked(phone) if phone is not None else None
 
 
 def _ticket_called(uow: UnitOfWork, event: Event, hall: Hall, channel: HallChannel) -> None:

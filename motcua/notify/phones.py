@@ -28,6 +28,12 @@ def normalise_phone(typed: str) -> str:
     return "0" + str(number.national_number)
 
 
+def masked(phone: str) -> str:
+    """The number with all but its last three digits hidden, "••• ••• 678": enough for the
+    citizen to recognise it on a page anyone holding the ticket can open."""
+    return "••• ••• " + phone[-3:]
+
+
 def international(phone: str) -> str:
     """+84xxxxxxxxx, as SMS gateways and e-mail want it."""
     return "+84" + phone[1:]

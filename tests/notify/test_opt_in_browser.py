@@ -85,4 +85,13 @@ def test_a_citizen_gives_a_phone_number_on_the_tickets_page(browser, live_hall):
     page.evaluate("document.fonts.ready")
     screenshot(page, "notify-phone-page")
     assert _phones(live_hall) == ["0912345678"]
+    page.reload()  # later: the page says where messages go; a new number replaces it
+    expect(page.locator(".notify-given")).to_have_text("Đã đăng ký nhận tin nhắn tới số ••• ••• 678.")
+    expect(page.locator("#notify-phone")).to_be_hidden()
+    page.locator(".notify-change summary").click()
+    page.locator("#notify-phone").fill("0987 654 321")
+    page.locator("#notify button").click()
+    expect(page.locator("#notify-answer")).to_have_text("Đã đăng ký nhận tin nhắn.")
+    screenshot(page, "notify-phone-page-changed")
+    assert _phones(live_hall) == ["0987654321"]
     page.context.close()

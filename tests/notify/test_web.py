@@ -71,6 +71,19 @@ def test_the_phone_page_offers_the_opt_in_only_when_the_hall_sends(client, kiosk
     assert session.scalars(select(TicketSubscription.phone)).all() == ["0987654321"]
 
 
+def test_the_phone_page_of_a_subscribed_ticket_says_where_messages_go_and_keeps_the_form_folded(
+        client, kiosk_token, session, clock):
+    ticket = _issue(client, kiosk_token)
+    _fake_sms(session, clock)
+    client.post(f"/api/v1/tickets/{ticket['token']}/phone", json={"phone": "0912345678"})
+    page = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
+    assert "Đã đăng ký nhận tin nhắn tới số ••• ••• 678." in page
+    assert "0912345678" not in page  # the page shows no personal data
+    assert '<details class="notify-change">' in page  # a new number replaces the old one
+    english = client.get(f"/t/{ticket['token']}?lang=en").get_data(as_text=True)
+    assert "Text messages will go to ••• ••• 678." in english
+
+
 def test_a_call_over_the_api_reaches_the_fake_sms_through_the_worker_command(
         app, client, kiosk_token, supervisor_token, session, clock, runner):
     _fake_sms(session, clock)
