@@ -193,7 +193,7 @@ def _line_moved(uow: UnitOfWork, hall: Hall, channel: HallChannel, sector_code: 
 
 def _owe_if_near(uow: UnitOfWork, hall: Hall, channel: HallChannel, ticket: Ticket,
                  phone: str) -> None:
-    ahead = people_ahead(uow.session, ticket)
+    ahead = people_ahead(uow.session, ticket, uow.clock.now())
     if 0 < ahead <= channel.ahead:
         _owe(uow, hall, channel, phone, "ticket_near", f"ticket_near:{ticket.id}",
              f"{hall.name}: số {ticket.display_number} còn {ahead} người nữa là đến lượt, "

@@ -158,7 +158,7 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
     """A ticket's public face: what the phone page behind the QR code shows. No personal data."""
     hall = ticket.hall
     today = local_day(clock, hall.time_zone)
-    ahead = people_ahead(session, ticket) if ticket.day == today else 0
+    ahead = people_ahead(session, ticket, clock.now()) if ticket.day == today else 0
     waiting = ticket.status == TicketStatus.WAITING and ticket.day == today
     near = HallSettings.of(hall.settings).near_turn_people
     estimate = (forecast_of(session, clock, hall).estimate(

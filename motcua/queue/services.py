@@ -267,6 +267,24 @@ def waiting_counts(session: Session, hall: Hall, day: date) -> dict[str, int]:
     return {code: count for code, count in rows}
 
 
+_LINE_COUNTS = (
+    select(Sector.code, func.count(Ticket.id),
+           func.count(Ticket.id).filter(Ticket.appointment_at > bindparam("now")))
+    .join(Ticket, (Ticket.sector_id == Sector.id) & (Ticket.day == bindparam("day"))
+          & (Ticket.status == TicketStatus.WAITING), isouter=True)
+    .where(Sector.hall_id == bindparam("hall_id"))
+    .group_by(Sector.code)
+)
+
+
+def _line_counts(session: Session, hall: Hall, day: date,
+                 now: datetime) -> tuple[dict[str, int], dict[str, int]]:
+    """`waiting_counts`, and of those waiting the booked citizens whose slot has not begun
+    (a new walk-in goes before them), in one read."""
+    rows = session.execute(_LINE_COUNTS, {"day": day, "hall_id": hall.id, "now": now}).all()
+    return {code: count for code, count, _ in rows}, {code: early for code, _, early in rows}
+
+
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     """What events say about a ticket: no personal data, nothing a citizen couldn't see."""
     return {
@@ -343,9 +361,9 @@ def issue_ticket(
     # Everyone waiting in the line is ahead of a new ticket (a priority citizen: only the
     # other priority citizens, counted once it is in). Counted before the insert, so the
     # estimate goes into the ticket's row with it.
-    waiting = waiting_counts(session, hall, day)
+    waiting, early = _line_counts(session, hall, day, now)
     forecast = hall_forecast(uow, hall)
-    ahead = waiting.get(sector.code, 0)
+    ahead = waiting.get(sector.code, 0) - early.get(sector.code, 0)
     estimate = forecast.estimate(sector.id, ahead)
     if settings_of(hall).stop_issuing_past_closing and estimate.past_closing:
         raise errors.PastClosing(
@@ -380,10 +398,11 @@ def issue_ticket(
     })
     _log(uow, hall, "issued", actor, ticket=ticket,
          priority=priority.value if priority else None)
-    waiting[sector.code] = ahead + 1
-    if priority is not None:
-        ahead = people_ahead(session, ticket)
-        estimate = forecast.estimate(sector.id, ahead, priority=True)
+    waiting[sector.code] = waiting.get(sector.code, 0) + 1
+    if priority is not None or appointment_at is not None:
+        ahead = people_ahead(session, ticket, now)
+        goes_first = priority is not None or (appointment_at is not None and appointment_at <= now)
+        estimate = forecast.estimate(sector.id, ahead, priority=goes_first)
         told = wait_range(estimate.minutes, estimate.spread)
         ticket.estimated_wait_minutes = estimate.minutes
         ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
@@ -392,7 +411,8 @@ def issue_ticket(
     return IssuedTicket(ticket, ahead, estimate.minutes, told, estimate.past_closing)
 
 
-def _people_ahead_statement(priority: bool) -> Select[int]:
+def _people_ahead_statement(kind: str) -> Select[int]:
+    """Who the calling order puts before a ticket of `kind` (see `people_ahead`), counted."""
     same_line = (
         (Ticket.sector_id == bindparam("sector_id"))
         & (Ticket.day == bindparam("day"))
@@ -402,11 +422,20 @@ def _people_ahead_statement(priority: bool) -> Select[int]:
     earlier = (Ticket.queued_at < bindparam("queued_at")) | (
         (Ticket.queued_at == bindparam("queued_at")) & (Ticket.id < bindparam("id"))
     )
-    ahead = Ticket.priority.is_not(None) & earlier if priority else Ticket.priority.is_not(None) | earlier
+    walk_in = Ticket.appointment_at.is_(None)
+    due = Ticket.appointment_at <= bindparam("now")
+    slot_before = (Ticket.appointment_at < bindparam("appointment_at")) | (
+        (Ticket.appointment_at == bindparam("appointment_at")) & earlier)
+    ahead = {
+        "regular": due | (walk_in & (Ticket.priority.is_not(None) | earlier)),
+        "priority": due | (walk_in & Ticket.priority.is_not(None) & earlier),
+        "due": due & slot_before,
+        "early": walk_in | due | slot_before,
+    }[kind]
     return select(func.count(Ticket.id)).where(same_line & ahead)
 
 
-_PEOPLE_AHEAD = {True: _people_ahead_statement(True), False: _people_ahead_statement(False)}
+_PEOPLE_AHEAD = {kind: _people_ahead_statement(kind) for kind in ("regular", "priority", "due", "early")}
 
 
 _tickets = Ticket.metadata.tables[Ticket.__tablename__]
@@ -450,13 +479,21 @@ def _as_loaded(session: Session, columns: dict[str, Any]) -> Ticket:
     return ticket
 
 
-def people_ahead(session: Session, ticket: Ticket) -> int:
-    """Waiting tickets of the same sector the policy serves first (priority cap ignored)."""
+def people_ahead(session: Session, ticket: Ticket, now: datetime) -> int:
+    """Waiting tickets of the same sector the calling order serves first at `now`: booked
+    citizens whose slot has begun (earliest slot first), then priority citizens, then the
+    others in the order they came; a citizen who checked in before their slot comes after
+    every walk-in until it begins (`policy.appointments_first`). The caps on streaks of
+    priority or booked citizens are ignored."""
     if ticket.status != TicketStatus.WAITING:
         return 0
-    return int(session.scalar(_PEOPLE_AHEAD[ticket.priority is not None], {
+    if ticket.appointment_at is not None:
+        kind = "due" if ticket.appointment_at <= now else "early"
+    else:
+        kind = "regular" if ticket.priority is None else "priority"
+    return int(session.scalar(_PEOPLE_AHEAD[kind], {
         "sector_id": ticket.sector_id, "day": ticket.day, "id": ticket.id,
-        "queued_at": ticket.queued_at,
+        "queued_at": ticket.queued_at, "now": now, "appointment_at": ticket.appointment_at,
     }) or 0)
 
 

@@ -309,23 +309,46 @@ def test_events_are_published_after_the_commit(ports, engine):
     assert seen == [TicketStatus.WAITING]
 
 
-def test_people_ahead_counts_priority_citizens_first(ports, session):
+def test_people_ahead_counts_priority_citizens_first(ports, session, clock):
     regular_1 = issue(ports)
     issue(ports, priority=Priority.PREGNANT)
     regular_2 = issue(ports)
-    assert services.people_ahead(session, regular_1) == 1
-    assert services.people_ahead(session, regular_2) == 2
+    assert services.people_ahead(session, regular_1, clock.now()) == 1
+    assert services.people_ahead(session, regular_2, clock.now()) == 2
 
 
-def test_a_new_ticket_is_told_the_same_people_ahead_as_its_status_page_shows(ports, session):
+def test_people_ahead_put_booked_citizens_first_once_their_slot_begins_and_last_before(
+        ports, session, clock):
+    now = clock.now()
+
+    def booked(minutes):
+        return services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
+                                     actor=KIOSK, appointment_at=now + timedelta(minutes=minutes))
+
+    walk_in = issue(ports)
+    early = booked(30)  # checked in half an hour before the slot
+    due = booked(-5)
+    later_walk_in = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                          priority=None, actor=KIOSK)
+    assert (due.ahead, early.ahead, later_walk_in.ahead) == (0, 1, 2)
+    assert services.people_ahead(session, walk_in, now) == 1  # the slot that has begun
+    assert services.people_ahead(session, later_walk_in.ticket, now) == 2  # not the early one
+    assert services.people_ahead(session, due.ticket, now) == 0
+    assert services.people_ahead(session, early.ticket, now) == 3  # everyone, until 30 min
+    half_an_hour = now + timedelta(minutes=30)
+    assert services.people_ahead(session, early.ticket, half_an_hour) == 1  # the earlier slot
+    assert services.people_ahead(session, walk_in, half_an_hour) == 2
+
+
+def test_a_new_ticket_is_told_the_same_people_ahead_as_its_status_page_shows(ports, session, clock):
     issue(ports)
     issue(ports, priority=Priority.ELDERLY)
     regular = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
                                     priority=None, actor=KIOSK)
-    assert regular.ahead == services.people_ahead(session, regular.ticket) == 2
+    assert regular.ahead == services.people_ahead(session, regular.ticket, clock.now()) == 2
     priority = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
                                      priority=Priority.DISABLED, actor=KIOSK)
-    assert priority.ahead == services.people_ahead(session, priority.ticket) == 1
+    assert priority.ahead == services.people_ahead(session, priority.ticket, clock.now()) == 1
 
 
 def test_issuing_reuses_the_hall_forecast_until_their_seconds_have_passed(ports, clock):
