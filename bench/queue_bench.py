@@ -15,6 +15,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import queue
 import socket
 import statistics
 import tempfile
@@ -43,9 +44,9 @@ KIOSKS = 8
 PRINTED_ISSUES = 400  # at 8 clients; a quarter of it at 1
 PRINT_WAIT_SECONDS = 120
 # A busy hall: 8 kiosks, each tapped every 0.2 s (40 tickets/s), instead of as fast as the
-# answers come. A printed slip costs the server more CPU than a tap (drawing it), so tapping
-# without pause measures how many slips one process draws per second; paced taps show what
-# a citizen waits for.
+# answers come. A slip for a network printer costs the server more CPU than a tap (drawing
+# it), so tapping without pause measures how many slips one process draws per second; paced
+# taps show what a citizen waits for. A print agent draws its kiosk's slips itself.
 PACED_EVERY = 0.2
 PACED_ISSUES = 160
 
@@ -265,33 +266,73 @@ class FakeNetworkPrinters:
 
 class FakeAgents:
     """The kiosks' print agents (`motcua printer agent` with a dummy: printer), noting when
-    each ticket's job reached them."""
+    each ticket's slip, drawn by its agent, went to the printer.
+
+    In a hall each agent draws on its own kiosk PC. Here they share the two cores with the
+    server and the tapping clients, so they run in a process of their own at the lowest CPU
+    priority (nice 19): they draw with what the server and the clients leave, as other
+    machines would without taking any of it."""
 
     def __init__(self, base: str, kiosks: list[tuple[int, str]], state_dir: Path) -> None:
-        from motcua.printer.device.agent import PrintAgent
-        from motcua.printer.device.transports import Printer
-
+        context = multiprocessing.get_context("fork")
         self.arrivals: dict[str, float] = {}
-        self._agents = []
-        for device_id, token in kiosks:
-            agent = PrintAgent(base, str(device_id), token, Printer("dummy:"),
-                               state_dir / f"agent-{device_id}.json", say=lambda _m: None)
-            receive = agent._on_job
-
-            def on_job(job: Any, receive: Callable[[Any], None] = receive) -> None:
-                self.arrivals.setdefault(str(job.get("ticket")), time.time())
-                receive(job)
-
-            agent.client.on("job", on_job, namespace="/print-agent")
-            agent.start()
-            self._agents.append(agent)
+        self._arrived: Any = context.Queue()
+        self._ready, self._stop = context.Event(), context.Event()
+        self._process = context.Process(
+            target=_run_agents, args=(base, kiosks, state_dir, self._arrived, self._ready, self._stop),
+            daemon=True)
+        self._process.start()
+        if not self._ready.wait(60):
+            raise RuntimeError("the print agents did not connect")
 
     def received(self) -> int:
-        return len(self.arrivals)
+        while True:
+            try:
+                ticket, at = self._arrived.get_nowait()
+            except queue.Empty:
+                return len(self.arrivals)
+            self.arrivals.setdefault(ticket, at)
+
+    def reset(self) -> None:
+        self.received()
+        self.arrivals.clear()
 
     def close(self) -> None:
-        for agent in self._agents:
-            agent.stop()
+        self._stop.set()
+        self._process.join(timeout=30)
+
+
+def _run_agents(base: str, kiosks: list[tuple[int, str]], state_dir: Path, arrived: Any,
+                ready: Any, stop: Any) -> None:
+    from motcua.printer.device.agent import PrintAgent
+    from motcua.printer.device.transports import Printer
+
+    os.nice(19)
+    agents = []
+    tickets: dict[str | None, str] = {}  # a job's name at the printer -> its ticket
+    for device_id, token in kiosks:
+        printer = Printer("dummy:")
+        agent = PrintAgent(base, str(device_id), token, printer,
+                           state_dir / f"agent-{device_id}.json", say=lambda _m: None)
+        receive = agent._on_job
+
+        def on_job(job: Any, receive: Callable[[Any], None] = receive) -> None:
+            tickets[f"job-{job.get('id')}"] = str(job.get("ticket"))
+            receive(job)
+
+        def print_bytes(data: bytes, name: str | None = None,
+                        send: Callable[..., bool] = printer.print_bytes) -> bool:
+            arrived.put((tickets[name], time.time()))
+            return send(data, name=name)
+
+        printer.print_bytes = print_bytes  # type: ignore[method-assign]
+        agent.client.on("job", on_job, namespace="/print-agent")
+        agent.start()
+        agents.append(agent)
+    ready.set()
+    stop.wait()
+    for agent in agents:
+        agent.stop()
 
 
 def _register_kiosks(url: str, printers: list[str], prefix: str) -> list[tuple[int, str]]:
@@ -326,11 +367,12 @@ def _printing_kiosks(url: str, base: str, kind: str, tmp: Path) -> Iterator[tupl
         agents = FakeAgents(base, kiosks, tmp)
 
         def delays(results: list[list[Sample]]) -> list[float]:
+            agents.received()
             return [(agents.arrivals[number] - began) * 1000
                     for taps in results for began, _, number in taps]
 
         try:
-            yield [t for _, t in kiosks], agents.received, delays, agents.arrivals.clear
+            yield [t for _, t in kiosks], agents.received, delays, agents.reset
         finally:
             agents.close()
     else:

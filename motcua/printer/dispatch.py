@@ -36,9 +36,15 @@ Emit = Callable[..., Any]  # flask_socketio.SocketIO.emit(event, data, to=…, n
 
 
 def job_message(job: PrintJob) -> dict[str, Any]:
-    """A job as its kiosk's agent receives it (`wire.encode_job`)."""
-    return wire.encode_job(job.id, job.created_at, job.kind.value,
-                           job.ticket.display_number if job.ticket else None, job.data)
+    """A job as its kiosk's agent receives it (`wire.encode_job`): its document, which the
+    agent draws, or the bytes of a job drawn before."""
+    ticket = job.ticket.display_number if job.ticket else None
+    stored = services.document_of(job)
+    if stored is None:
+        return wire.encode_job(job.id, job.created_at, job.kind.value, ticket, data=job.data)
+    document, native_qr = stored
+    return wire.encode_job(job.id, job.created_at, job.kind.value, ticket, document=document,
+                           native_qr=native_qr)
 
 
 class _Worker:
@@ -166,7 +172,8 @@ class PrintDispatcher(_Worker):
     """The app's print queue (`core.ports.PrintQueue`) and the print agents' server side.
 
     `submit` only hands the job's id to a worker: a tap's request stores its slip undrawn
-    and answers, and the worker draws the slip, then delivers it. Threads as everywhere
+    and answers, and the worker delivers it: to the kiosk's print agent as it is (the agent
+    draws it), or drawn to a server-driven printer. Threads as everywhere
     here, so under eventlet (monkey-patched) they are green threads, and real ones in
     threading mode. Each agent job handed out gets a deadline (wall-clock, kept here):
     unconfirmed by then, it is failed and the kiosk told. A sweeper thread runs only while
@@ -207,7 +214,7 @@ class PrintDispatcher(_Worker):
                 self._worker.start()
 
     def _work(self) -> None:
-        """Draw jobs in the order they came, each delivered as soon as it is drawn."""
+        """Deliver jobs in the order they came, a server-driven printer's once drawn."""
         while True:
             try:
                 job_id = self._incoming.get(timeout=self._idle)
@@ -219,7 +226,9 @@ class PrintDispatcher(_Worker):
                 continue
             try:
                 with self._sessions() as session:
-                    job = services.draw_job(self._ports(session), job_id)
+                    job = session.get(PrintJob, job_id)
+                    if job is not None and not job.for_agent:
+                        job = services.draw_job(self._ports(session), job_id)
                     if job is not None and job.open:
                         self._deliver(job)
             except Exception:  # one job's hiccup must not stop the drawing of the others
@@ -260,10 +269,6 @@ class PrintDispatcher(_Worker):
                 if (now - job.created_at).total_seconds() > self._agent_seconds:
                     services.fail_unconfirmed(ports, job.id, self._agent_seconds)
                     continue
-                if services.undrawn(job):  # stored by a process that died before drawing it
-                    drawn = services.draw_job(ports, job.id)
-                    if drawn is None or not drawn.open:
-                        continue
                 messages.append(job_message(job))
                 services.mark_sent(ports, job.id)
         self._expect([m["id"] for m in messages])
@@ -277,11 +282,11 @@ class PrintDispatcher(_Worker):
         with self._sessions() as session:
             ports = self._ports(session)
             if ack.ok:
-                job = services.mark_printed(ports, ack.id, device_id=device_id,
-                                            confirmed=not ack.unconfirmed)
+                status = services.mark_printed(ports, ack.id, device_id=device_id,
+                                               confirmed=not ack.unconfirmed)
             else:
-                job = services.mark_failed(ports, ack.id, ack.error or "", device_id=device_id)
-        if job is not None:
+                status = services.mark_failed(ports, ack.id, ack.error or "", device_id=device_id)
+        if status is not None:  # the job is this kiosk's
             with self._lock:
                 self._deadlines.pop(ack.id, None)
 

@@ -1,7 +1,8 @@
 """Print jobs as the database keeps them: the server's record of what must be printed where.
 
-A job holds the ESC/POS bytes rendered on the server, so a print agent on a kiosk PC only
-forwards bytes (no fonts there), and a reconnecting agent gets exactly what it missed.
+A job holds its document until it is drawn: a kiosk's print agent receives the document and
+draws it on the kiosk PC; a printer the server drives gets the ESC/POS bytes the server drew
+into the job. A reconnecting agent gets exactly what it missed.
 A partial unique index allows one original job per ticket: printing a ticket twice takes
 an explicit reprint (`reprint_of_id`).
 """
@@ -61,7 +62,7 @@ class PrintJob(Base):
     printer_url: Mapped[str | None] = mapped_column(String(300))  # a printer the server drives
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     kind: Mapped[PrintJobKind] = mapped_column(enum_column(PrintJobKind))
-    data: Mapped[bytes] = mapped_column(LargeBinary)  # ESC/POS, ready for the printer
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # document, then ESC/POS once drawn
     status: Mapped[PrintJobStatus] = mapped_column(enum_column(PrintJobStatus), default=PrintJobStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

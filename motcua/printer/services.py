@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from motcua.core.accounts import Device
@@ -37,7 +37,7 @@ from motcua.printer.device.document import (
 from motcua.printer.device.errors import PrinterError
 from motcua.printer.device.urls import PrinterSettings, parse_printer_url
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.queue.models import Ticket
+from motcua.queue.models import Hall, Ticket
 from motcua.queue.settings import HallSettings
 
 AGENT_ACK_SECONDS = 15.0  # an agent job unconfirmed this long is failed, and the kiosk told
@@ -125,13 +125,11 @@ def print_document(
     Stores the job undrawn and hands it to the print queue once the unit of work commits.
     A printer setting that cannot be printed on (or a document that cannot be laid out) gives
     a job stored as failed, announced as `print_failed`, never an exception: what is printed
-    about exists either way. A ticket's original job is stored once: asking again returns it.
+    about exists either way. `ticket_id`: the ticket whose original slip this is, printed in
+    the transaction that issues it (a unique index refuses a second original; copies are
+    `reprint`s).
     """
     session = uow.session
-    if ticket_id is not None:
-        existing = ticket_job(session, ticket_id)
-        if existing is not None:
-            return existing
     now = uow.clock.now()
     job = PrintJob(
         hall_id=hall_id, device_id=target.device_id, printer_url=target.printer_url,
@@ -148,7 +146,7 @@ def print_document(
     session.add(job)
     session.flush()
     if job.status == PrintJobStatus.FAILED:
-        _announce(uow, EventName.PRINT_FAILED, job)
+        _announce(uow, EventName.PRINT_FAILED, job.id)
     else:
         uow.print_job(job.id)
     return job
@@ -164,13 +162,18 @@ def _describe(document: Document, native_qr: bool) -> bytes:
     ).encode()
 
 
+def _stored_document(described: bytes) -> tuple[dict[str, Any], bool]:
+    stored = json.loads(described[len(_UNDRAWN):])
+    return stored["document"], bool(stored["native_qr"])
+
+
 def _draw(described: bytes) -> bytes:
     # Drawing loads Pillow, qrcode and python-escpos: in the server process only once a
     # job is drawn, not with the app (memory of `motcua serve`).
     from motcua.printer.device.render import to_escpos
 
-    stored = json.loads(described[len(_UNDRAWN):])
-    return to_escpos(document_from_json(stored["document"]), native_qr=bool(stored["native_qr"]))
+    document, native_qr = _stored_document(described)
+    return to_escpos(document_from_json(document), native_qr=native_qr)
 
 
 def undrawn(job: PrintJob) -> bool:
@@ -178,9 +181,16 @@ def undrawn(job: PrintJob) -> bool:
     return job.data.startswith(_UNDRAWN)
 
 
+def document_of(job: PrintJob) -> tuple[dict[str, Any], bool] | None:
+    """An undrawn job's document (`document_to_json`'s form) and whether its printer draws
+    QR codes itself: what a print agent draws. None once the job is drawn."""
+    return _stored_document(job.data) if undrawn(job) else None
+
+
 def draw_job(ports: Ports, job_id: int) -> PrintJob | None:
     """Draw an undrawn job into its ESC/POS bytes (a no-op for a drawn one). A document that
-    cannot be drawn (a font missing) fails the job, announced; the ticket stays issued.
+    cannot be drawn (a font missing) fails the job, announced, and gives None; the ticket
+    stays issued.
 
     The drawing (milliseconds of CPU) happens outside any write transaction.
     """
@@ -194,7 +204,8 @@ def draw_job(ports: Ports, job_id: int) -> PrintJob | None:
     try:
         data = _draw(described)
     except PrinterError as exc:
-        return mark_failed(ports, job_id, str(exc))
+        mark_failed(ports, job_id, str(exc))
+        return None
     return _store_drawing(ports, job_id, data)
 
 
@@ -267,66 +278,69 @@ def authenticate_agent(uow: UnitOfWork, kiosk: str | None, token: str | None) ->
     return device.id
 
 
-def _job_for_change(uow: UnitOfWork, job_id: int, device_id: int | None) -> PrintJob | None:
-    """The job as committed now (not as this session last saw it), locked; None if missing
-    or not `device_id`'s."""
-    job = uow.session.get(PrintJob, job_id, populate_existing=True, with_for_update=True)
-    if job is None or (device_id is not None and job.device_id != device_id):
-        return None
-    return job
+_DONE = (PrintJobStatus.PRINTED, PrintJobStatus.UNCONFIRMED)
+
+
+def _change(uow: UnitOfWork, job_id: int, device_id: int | None, *,
+            unless: tuple[PrintJobStatus, ...], **values: Any) -> tuple[bool, PrintJobStatus | None]:
+    """Set `values` on the job unless its status is in `unless`, in one UPDATE: an agent's
+    acknowledgement comes for every slip, so it reads neither the job nor its document.
+    Whether it changed, and the job's status now (None: no such job, or not `device_id`'s)."""
+    mine = [PrintJob.id == job_id]
+    if device_id is not None:
+        mine.append(PrintJob.device_id == device_id)
+    result = uow.session.execute(
+        update(PrintJob).where(*mine, PrintJob.status.not_in(unless))
+        .values(updated_at=uow.clock.now(), **values)
+        .execution_options(synchronize_session="evaluate"))  # a copy this session holds follows
+    if getattr(result, "rowcount", 0):
+        return True, values["status"]
+    return False, uow.session.scalar(select(PrintJob.status).where(*mine))
 
 
 @use_case
-def mark_sent(uow: UnitOfWork, job_id: int) -> PrintJob | None:
-    job = _job_for_change(uow, job_id, None)
-    if job is not None and job.open:
-        job.status = PrintJobStatus.SENT
-        job.attempts += 1
-        job.updated_at = uow.clock.now()
-    return job
+def mark_sent(uow: UnitOfWork, job_id: int) -> None:
+    """Handed to its printer or agent (again); announced to nobody."""
+    _change(uow, job_id, None, unless=(*_DONE, PrintJobStatus.FAILED),
+            status=PrintJobStatus.SENT, attempts=PrintJob.attempts + 1)
 
 
 @use_case
 def mark_printed(
     uow: UnitOfWork, job_id: int, *, device_id: int | None = None, confirmed: bool = True,
-) -> PrintJob | None:
+) -> PrintJobStatus | None:
     """The printer took the job. Also after a timeout marked it failed: the paper is the truth.
 
     `confirmed` False: the bytes went out to a printer not asked for its status, so the job
     is `unconfirmed` (announced as `print_unconfirmed`), never "printed".
-    `device_id` (an agent's acknowledgement) must own the job, or nothing happens.
+    `device_id` (an agent's acknowledgement) must own the job, or nothing happens (None).
     """
-    job = _job_for_change(uow, job_id, device_id)
-    if job is None or job.status in (PrintJobStatus.PRINTED, PrintJobStatus.UNCONFIRMED):
-        return job
-    job.status = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
-    job.error = None
-    job.updated_at = uow.clock.now()
-    _announce(uow, EventName.PRINT_PRINTED if confirmed else EventName.PRINT_UNCONFIRMED, job)
-    return job
+    status = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
+    changed, now = _change(uow, job_id, device_id, unless=_DONE, status=status, error=None)
+    if changed:
+        _announce(uow, EventName.PRINT_PRINTED if confirmed else EventName.PRINT_UNCONFIRMED, job_id)
+    return now
 
 
 @use_case
 def mark_failed(
     uow: UnitOfWork, job_id: int, error: str, *, device_id: int | None = None
-) -> PrintJob | None:
-    """The job could not be printed; tells the hall once (`print_failed`)."""
-    job = _job_for_change(uow, job_id, device_id)
-    if job is None or not job.open:
-        return job
-    job.status = PrintJobStatus.FAILED
-    job.error = error[:2000]
-    job.updated_at = uow.clock.now()
-    _announce(uow, EventName.PRINT_FAILED, job)
-    return job
+) -> PrintJobStatus | None:
+    """The job could not be printed; tells the hall once (`print_failed`). A job printed or
+    failed already keeps its status."""
+    changed, now = _change(uow, job_id, device_id, unless=(*_DONE, PrintJobStatus.FAILED),
+                           status=PrintJobStatus.FAILED, error=error[:2000])
+    if changed:
+        _announce(uow, EventName.PRINT_FAILED, job_id)
+    return now
 
 
 @use_case
-def fail_unconfirmed(uow: UnitOfWork, job_id: int, seconds: float) -> PrintJob | None:
+def fail_unconfirmed(uow: UnitOfWork, job_id: int, seconds: float) -> PrintJobStatus | None:
     """Fail a job nobody confirmed within `seconds` (a no-op once it is printed or failed)."""
     job = uow.session.get(PrintJob, job_id)
     if job is None or not job.open:
-        return job
+        return job.status if job is not None else None
     if job.for_agent:
         name = job.device.name if job.device else "?"
         error = f"The print agent of kiosk {name} did not confirm within {seconds:g} s (is it running?)"
@@ -363,20 +377,28 @@ def fail_overdue(
     return overdue
 
 
-def event_payload(job: PrintJob) -> dict[str, Any]:
-    """What the kiosk screen and staff pages need to show a print outcome."""
-    return {
+_ANNOUNCED = (
+    select(PrintJob.id, PrintJob.kind, PrintJob.status, PrintJob.printer_url, PrintJob.error,
+           PrintJob.reprint_of_id, Hall.code, Ticket.token, Ticket.display_number, Device.name)
+    .join(Hall, Hall.id == PrintJob.hall_id)
+    .outerjoin(Ticket, Ticket.id == PrintJob.ticket_id)
+    .outerjoin(Device, Device.id == PrintJob.device_id)
+    .where(PrintJob.id == bindparam("job_id"))
+)
+
+
+def _announce(uow: UnitOfWork, name: EventName, job_id: int) -> None:
+    """Tell the kiosk screen and staff pages a job's outcome, read as this transaction
+    leaves it (one statement)."""
+    job = uow.session.execute(_ANNOUNCED, {"job_id": job_id}).one()
+    uow.publish(Event(name=name, hall=job.code, payload={
         "job": job.id,
         "kind": job.kind.value,
         "status": job.status.value,
-        "ticket_token": job.ticket.token if job.ticket else None,
-        "display_number": job.ticket.display_number if job.ticket else None,
-        "device": job.device.name if job.device else None,
+        "ticket_token": job.token,
+        "display_number": job.display_number,
+        "device": job.name,
         "printer": job.printer_url or "agent",
         "error": job.error,
         "reprint": job.reprint_of_id is not None,
-    }
-
-
-def _announce(uow: UnitOfWork, name: EventName, job: PrintJob) -> None:
-    uow.publish(Event(name=name, hall=job.hall.code, payload=event_payload(job)))
+    }))

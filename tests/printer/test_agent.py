@@ -14,11 +14,15 @@ from motcua.core.clock import SystemClock
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
 from motcua.printer.device.agent import PrintAgent, PrintedJobs
+from motcua.printer.device.document import document_to_json, ticket_document
 from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.render import to_escpos
+from motcua.printer.device.samples import sample_slip
 from motcua.printer.device.transports import Printer
-from motcua.printer.device.wire import AGENT_NAMESPACE
+from motcua.printer.device.wire import AGENT_NAMESPACE, JobMessage, encode_job
 from motcua.printer.dispatch import job_message
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+from motcua.printer.services import PrintTarget, print_document
 from motcua.queue.demo import load_demo_hall
 from tests.support import system_ports
 
@@ -198,7 +202,46 @@ def test_a_job_without_bytes_or_a_state_file_that_cannot_be_written_does_not_sto
     agent, acks = agent_alone(tmp_path, "locked/state.json")
     work_through(agent, {"id": 1, "key": "1@t"}, {"id": 2, "key": "2@t", "data": "not base64!"},
                  {"id": 3, "key": "3@t", "data": base64.b64encode(b"ok").decode()})
-    no_bytes = "the job came without its bytes"
+    no_bytes = "the job came without its document or its bytes"
     assert acks == [{"id": 1, "ok": False, "error": no_bytes}, {"id": 2, "ok": False, "error": no_bytes},
                     {"id": 3, "ok": True}]
     assert agent.printer.transport.sent == [b"ok"]
+
+
+def test_the_agent_draws_a_jobs_document_into_the_bytes_the_server_would_have_drawn(tmp_path):
+    agent, acks = agent_alone(tmp_path)
+    document = ticket_document(sample_slip("elderly"))
+    job = encode_job(8, SystemClock().now(), "ticket", "1001",
+                     document=document_to_json(document), native_qr=False)
+    work_through(agent, job)
+    assert acks == [{"id": 8, "ok": True}]
+    assert agent.printer.transport.sent == [to_escpos(document, native_qr=False)]
+
+
+def test_a_document_the_agent_cannot_draw_fails_its_job_with_the_reason(tmp_path):
+    agent, acks = agent_alone(tmp_path)
+    job = encode_job(9, SystemClock().now(), "ticket", "1001", document={"blocks": [{"type": "hologram"}]})
+    work_through(agent, job)
+    assert acks[0]["ok"] is False and "cannot be drawn" in acks[0]["error"]
+    assert agent.printer.transport.sent == []
+
+
+def test_the_server_sends_an_agents_job_undrawn_and_a_drawn_copy_as_bytes(live_server, hall, agents):
+    """The kiosk's slip reaches the agent as its document (the server draws nothing), and a
+    job stored drawn (a copy of one a server printer printed) as its bytes."""
+    agent = agents.start()
+    document = ticket_document(sample_slip())
+    sent: list[JobMessage] = []
+    printing = agent._print
+    agent._print = lambda job: (sent.append(job), printing(job))[1]  # type: ignore[method-assign]
+    with live_server.session() as s:
+        job = print_document(system_ports(s, SystemClock()), PrintTarget("agent", device_id=hall[0]),
+                             lambda _mm: document, hall_id=1, kind=PrintJobKind.TEST)
+    eventually(lambda: status_of(live_server, job.id) == PrintJobStatus.PRINTED)
+    with live_server.session() as s:
+        assert s.get(PrintJob, job.id).data.startswith(b"motcua-document:")  # never drawn there
+    assert sent[0].document is not None and sent[0].data is None
+    assert agent.printer.transport.sent == [to_escpos(document, native_qr=True)]
+    copy = new_job(live_server, hall[0], b"\x1b@drawn")
+    eventually(lambda: status_of(live_server, copy) == PrintJobStatus.PRINTED)
+    assert sent[1].document is None and sent[1].data == b"\x1b@drawn"

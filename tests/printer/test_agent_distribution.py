@@ -26,13 +26,20 @@ from motcua.printer.device.transports import Printer
 
 printer = Printer("dummy:")
 assert printer.print_bytes(b"\\x1b@") is True and printer.transport.sent == [b"\\x1b@"]
+from motcua.printer.device.document import document_to_json, ticket_document
+from motcua.printer.device.samples import sample_slip
+from motcua.printer.device.wire import decode_job, encode_job
+import datetime
+message = encode_job(1, datetime.datetime.now(datetime.UTC), "ticket", "1001",
+                     document=document_to_json(ticket_document(sample_slip())))
+assert agent.draw(decode_job(message)).startswith(b"\\x1b@")
 assert agent.PrintAgent and agent.main
 loaded = sorted(m for m in sys.modules if m.startswith("motcua"))
 print(" ".join(loaded))
 """
 
 
-def test_the_print_agent_imports_and_prints_without_sqlalchemy_flask_or_the_server():
+def test_the_print_agent_imports_draws_and_prints_without_sqlalchemy_flask_or_the_server():
     done = subprocess.run([sys.executable, "-c", REFUSING_IMPORTS], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -49,9 +56,14 @@ def test_the_agent_distribution_holds_only_the_printers_device_part(tmp_path):
         names = archive.namelist()
         entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     code = sorted(n for n in names if not n.split("/")[0].endswith(".dist-info"))
+    fonts = [n for n in code if n.startswith("motcua/fonts/")]
+    code = [n for n in code if n not in fonts]
     assert code[:2] == ["motcua/__init__.py", "motcua/printer/__init__.py"]
     device = code[2:]
     assert device and all(n.startswith("motcua/printer/device/") and n.endswith(".py") for n in device)
+    # The agent draws its slips: the ticket fonts travel with it.
+    assert {f"motcua/fonts/{name}" for name in ("BeVietnamPro_400Regular.ttf", "BeVietnamPro_700Bold.ttf",
+                                                "OFL.txt")} <= set(fonts)
     assert "motcua/printer/device/agent.py" in device and "motcua/printer/device/wire.py" in device
     assert "motcua-print-agent = motcua.printer.device.agent:main" in entry_points
 

@@ -1,9 +1,10 @@
 """The print agent that runs on a kiosk PC: jobs in over Socket.IO, bytes out to the printer.
 
-The server renders every job, so the agent needs no fonts: it forwards bytes. It prints
-one job at a time (its printer's single worker), acknowledges each, and remembers what it
-printed in a small state file, so a job re-sent after a lost acknowledgement or a restart
-is acknowledged again without printing twice.
+The agent draws each job's document into ESC/POS itself (the bundled fonts come with it):
+the kiosk PC's CPU draws the slips, so a server taking taps from many kiosks spends none on
+them. It prints one job at a time (its printer's single worker), acknowledges each, and
+remembers what it printed in a small state file, so a job re-sent after a lost
+acknowledgement or a restart is acknowledged again without printing twice.
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from typing import Any
 import socketio
 
 from motcua.printer.device import wire
+from motcua.printer.device.document import document_from_json
 from motcua.printer.device.errors import PrinterError
+from motcua.printer.device.render import to_escpos
 from motcua.printer.device.transports import Printer
 from motcua.printer.device.urls import parse_printer_url
 
@@ -153,7 +156,7 @@ class PrintAgent:
             answer = None
             if isinstance(job, wire.JobMessage):
                 answer = self._print(job)
-            elif job is not None:  # it names a job, but the job's bytes did not come
+            elif job is not None:  # it names a job, but neither its document nor bytes came
                 answer = wire.Ack(message["id"], False, error=job)
             self._waiting.discard(str(message.get("key")))
             if answer is not None:
@@ -163,7 +166,8 @@ class PrintAgent:
         if job.key in self.printed:  # printed before a lost acknowledgement or a restart
             return wire.Ack(job.id, True)
         try:
-            confirmed = self.printer.print_bytes(job.data, name=f"job-{job.id}")
+            data = job.data if job.data is not None else draw(job)
+            confirmed = self.printer.print_bytes(data, name=f"job-{job.id}")
         except PrinterError as exc:
             self._say(f"job {job.id} failed: {exc}")
             return wire.Ack(job.id, False, error=str(exc))
@@ -187,6 +191,15 @@ class PrintAgent:
             self._say(f"could not acknowledge job {answer.id} now; it will be on reconnection")
 
 
+def draw(job: wire.JobMessage) -> bytes:
+    """The ESC/POS bytes of a job's document; a `PrinterError` saying why it cannot be drawn
+    (a document from a newer server, a font missing), which fails the job at the kiosk."""
+    try:
+        return to_escpos(document_from_json(job.document or {}), native_qr=job.native_qr)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PrinterError(f"the job's document cannot be drawn: {exc!r}") from None
+
+
 def default_state_file(kiosk: str) -> Path:
     """Where an agent remembers printed jobs: in the user's configuration folder."""
     return Path.home() / ".config" / "motcua" / f"print-agent-{kiosk}.json"
@@ -198,7 +211,7 @@ def width_note(url: str) -> str | None:
         return None
     settings = parse_printer_url(url)
     qr = "native" if settings.native_qr else "image"
-    return ("note: paper width and QR mode are drawn on the server; set them on the kiosk "
+    return ("note: paper width and QR mode are chosen on the server; set them on the kiosk "
             f"(printer setting agent:?width={settings.paper_mm}&qr={qr})")
 
 

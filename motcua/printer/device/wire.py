@@ -3,14 +3,16 @@
 The agent connects to `AGENT_NAMESPACE` with `auth={"kiosk": ID or name, "token": kiosk
 token}` and sends `READY` after every (re)connection to get the jobs it missed. The server
 sends `JOB` messages (and `RESYNC` when its link to the other server processes came back);
-the agent answers each job with `ACK`. Both ends encode and decode here, so neither reads
-the other's dictionaries by hand.
+the agent answers each job with `ACK`. A job carries its document, which the agent draws on
+the kiosk PC (the server's CPU goes to taps, not to slips), or the ESC/POS bytes of a job
+drawn before (a reprint of one a server printer printed). Both ends encode and decode here,
+so neither reads the other's dictionaries by hand.
 """
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -30,53 +32,63 @@ def agent_room(device_id: int) -> str:
 
 @dataclass(frozen=True)
 class JobMessage:
-    """A job as the agent receives it."""
+    """A job as the agent receives it: `document` to draw, or `data` drawn already."""
 
     id: int
     key: str  # unique across server databases, see `encode_job`
     kind: str
     ticket: str | None  # the ticket's display number, for the agent's log
-    data: bytes  # ESC/POS
+    data: bytes | None = None  # ESC/POS
+    document: dict[str, Any] | None = None  # `document.document_to_json`'s form
+    native_qr: bool = True  # the printer draws the QR code itself (else it is an image)
 
 
-def encode_job(job_id: int, created_at: datetime, kind: str, ticket: str | None,
-               data: bytes) -> dict[str, Any]:
-    """A job message. `key` survives a server database being replaced, where ids start
-    again at 1 and the agent's memory of printed ids would be wrong.
+def encode_job(job_id: int, created_at: datetime, kind: str, ticket: str | None, *,
+               data: bytes | None = None, document: dict[str, Any] | None = None,
+               native_qr: bool = True) -> dict[str, Any]:
+    """A job message, with the document to draw or the bytes drawn. `key` survives a server
+    database being replaced, where ids start again at 1 and the agent's memory of printed ids
+    would be wrong.
 
-    The bytes travel as base64 text. As bytes, Socket.IO sends them as a binary attachment
-    after the event, and python-socketio's threaded client handles the two messages in
-    threads of their own: the attachment could be read as a packet and the job lost.
+    Bytes travel as base64 text. As bytes, Socket.IO sends them as a binary attachment after
+    the event, and python-socketio's threaded client handles the two messages in threads of
+    their own: the attachment could be read as a packet and the job lost.
     """
-    return {
+    message: dict[str, Any] = {
         "id": job_id,
         "key": f"{job_id}@{created_at.isoformat()}",
         "kind": kind,
         "ticket": ticket,
-        "data": base64.b64encode(data).decode("ascii"),
     }
+    if document is not None:
+        message["document"] = {"document": document, "native_qr": native_qr}
+    else:
+        message["data"] = base64.b64encode(data or b"").decode("ascii")
+    return message
+
+
+NOTHING_TO_PRINT = "the job came without its document or its bytes"
 
 
 def decode_job(message: Any) -> JobMessage | str | None:
     """The job a message carries; a reason when it names a job but cannot be printed
-    (its bytes missing or garbled); None when it is not a job message at all."""
+    (its document and bytes missing or garbled); None when it is not a job message at all."""
     if not isinstance(message, dict) or not isinstance(message.get("id"), int):
         return None
+    ticket = message.get("ticket")
+    job = JobMessage(id=message["id"], key=str(message.get("key")), kind=str(message.get("kind")),
+                     ticket=ticket if isinstance(ticket, str) else None)
+    drawing = message.get("document")
+    if isinstance(drawing, dict) and isinstance(drawing.get("document"), dict):
+        return replace(job, document=drawing["document"],
+                       native_qr=bool(drawing.get("native_qr", True)))
     data = message.get("data")
     if not isinstance(data, str):
-        return "the job came without its bytes"
+        return NOTHING_TO_PRINT
     try:
-        raw = base64.b64decode(data, validate=True)
+        return replace(job, data=base64.b64decode(data, validate=True))
     except binascii.Error:
-        return "the job came without its bytes"
-    ticket = message.get("ticket")
-    return JobMessage(
-        id=message["id"],
-        key=str(message.get("key")),
-        kind=str(message.get("kind")),
-        ticket=ticket if isinstance(ticket, str) else None,
-        data=raw,
-    )
+        return NOTHING_TO_PRINT
 
 
 @dataclass(frozen=True)
