@@ -35,6 +35,7 @@ def main() -> None:
             factory = _patch_for_eventlet()
         elif mode == "gevent":
             factory = _patch_for_gevent()
+        _load_socketio_without_redis()
     from motcua.cli import MotcuaGroup, first_line
 
     if factory is None:
@@ -49,6 +50,20 @@ def main() -> None:
         print(f"Error: unexpected {exc.__class__.__name__}: {first_line(exc)} "
               "(MOTCUA_TRACEBACK=1 shows where)", file=sys.stderr)
         sys.exit(1)
+
+
+def _load_socketio_without_redis() -> None:
+    """python-socketio imports redis-py on load for its own RedisManager (about 7 MB and 60
+    modules in every server), which motcua does not use: its queue, web.realtime's
+    HallMessageQueue, imports redis when REDIS_URL is set. Hidden while socketio loads, redis
+    is imported normally afterwards by whoever needs it (the queue, a Redis rate-limit store)."""
+    if "redis" in sys.modules or "socketio" in sys.modules:
+        return
+    sys.modules["redis"] = None  # type: ignore[assignment]  # `import redis` fails: ImportError
+    try:
+        import socketio  # noqa: F401
+    finally:
+        del sys.modules["redis"]
 
 
 def _patch_for_eventlet() -> Callable[[], Flask]:

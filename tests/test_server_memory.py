@@ -79,3 +79,14 @@ def test_the_server_resolves_host_names_with_the_system_resolver_unless_asked(tm
 def test_green_dns_loads_eventlets_own_resolver(tmp_path):
     probe = started_server(tmp_path, sqlite_url(tmp_path), MOTCUA_GREEN_DNS="true")
     assert "dns" in probe["modules"]
+
+
+def test_a_server_without_a_message_queue_does_not_load_redis(tmp_path):
+    # python-socketio imports redis-py for a RedisManager motcua does not use: 7 MB.
+    assert "redis" not in started_server(tmp_path, sqlite_url(tmp_path))["modules"]
+
+
+def test_a_server_with_a_message_queue_loads_redis_for_it(tmp_path):
+    # Nothing connects while the server starts, so no Redis is needed here.
+    probe = started_server(tmp_path, sqlite_url(tmp_path), MOTCUA_REDIS_URL="redis://127.0.0.1:1/0")
+    assert "redis" in probe["modules"]

@@ -4,21 +4,18 @@ that carries them between server processes.
 Each hall namespace gets the event in the hall's room (and the counter's room when the
 event names a counter); the ticket's phone page gets it in the ticket's room, and the phones
 waiting in a line that moved get a bare `line_moved` nudge (no other ticket's number or code). With a Redis
-message queue configured, any process's emit reaches every server's clients. The WSGI
-middleware below keeps the boards' WebSocket connections uncompressed, to save memory.
+message queue configured, any process's emit reaches every server's clients. Only the queue
+imports redis-py: a server without REDIS_URL does without its 7 MB.
 """
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import redis
 from flask_socketio import SocketIO
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from socketio import PubSubManager
 
 from motcua.core.events import (
@@ -30,6 +27,9 @@ from motcua.core.events import (
     moved_line,
     ticket_room,
 )
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,9 @@ def redis_options(timeout: float) -> dict[str, Any]:
     """Options for every Redis client: each connect and each reply waits at most `timeout`,
     and a failure is reported at once rather than retried (redis-py retries ten times by
     default), so a request never waits on a Redis that is down or frozen."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     return {"socket_connect_timeout": timeout, "socket_timeout": timeout,
             "retry": Retry(NoBackoff(), 0)}
 
@@ -142,6 +145,8 @@ class HallMessageQueue(PubSubManager):
         self._away = False  # the sender could not publish: messages are dropped until Redis answers
 
     def _client(self) -> redis.Redis:
+        import redis
+
         return redis.Redis.from_url(self.url, **redis_options(self.timeout))
 
     def _namespaces(self) -> list[str]:
@@ -175,6 +180,8 @@ class HallMessageQueue(PubSubManager):
                 return
 
     def _send_forever(self) -> None:
+        import redis
+
         empty = self.server.eio.get_queue_empty_exception()
         client = self._client()
         retry_at = 0.0
@@ -206,6 +213,8 @@ class HallMessageQueue(PubSubManager):
     # --- listening -----------------------------------------------------------------------
 
     def _listen(self) -> Iterator[Any]:
+        import redis
+
         lost = False
         while True:
             pubsub = self._client().pubsub()
@@ -229,6 +238,8 @@ class HallMessageQueue(PubSubManager):
 
     def _messages(self, pubsub: Any) -> Iterator[dict[str, Any]]:
         """The subscription's messages; raises when Redis stops answering a PING."""
+        import redis
+
         heard = time.monotonic()
         pinged: float | None = None
         while True:
