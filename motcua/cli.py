@@ -127,6 +127,11 @@ def db_upgrade() -> None:
     click.echo(f"database at {engine.url.render_as_string()} is up to date")
 
 
+# Keyword arguments for the green-thread server itself, which `motcua serve`'s app factory
+# (motcua.entry) may leave in app.extensions.
+SERVER_OPTIONS = "motcua.server_options"
+
+
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -141,7 +146,8 @@ def serve(host: str, port: int) -> None:
     # Under "threading" Flask-SocketIO runs Werkzeug through app.run, which does nothing when
     # it sees it is inside a `flask`-style command: this command is the server, so say it is not.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False,
+                 **app.extensions.get(SERVER_OPTIONS, {}))
 
 
 def _refuse_a_taken_port(host: str, port: int) -> None:

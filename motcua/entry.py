@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from flask import Flask
 
 SERVE_MODES = ("eventlet", "gevent", "threading")
+# eventlet reads each connection through an 8 KB buffer kept while a board's WebSocket is open
+# (the WebSocket then reads the socket itself): 1 KB holds a request line, and longer headers
+# take another read. Its 16 KB write buffer stays: smaller, a response would go out in more
+# pieces, which TCP may hold back (Nagle) until the first is acknowledged.
+READ_BUFFER_BYTES = 1024
 
 
 def main() -> None:
@@ -88,11 +93,20 @@ def _create_app_on_eventlet() -> Flask:
     import eventlet
 
     from motcua import create_app
+    from motcua.cli import SERVER_OPTIONS
 
     app = create_app()
     if "psycopg2" in sys.modules:
         eventlet.monkey_patch(psycopg=True)
+    app.extensions[SERVER_OPTIONS] = {"protocol": _lean_http_protocol()}
     return app
+
+
+def _lean_http_protocol() -> type:
+    """eventlet's HTTP handler with a smaller read buffer: about 5 KB less per board."""
+    from eventlet.wsgi import HttpProtocol
+
+    return type("LeanHttpProtocol", (HttpProtocol,), {"rbufsize": READ_BUFFER_BYTES})
 
 
 def _patch_for_gevent() -> Callable[[], Flask]:

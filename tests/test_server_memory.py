@@ -3,12 +3,16 @@ workbooks, migrations or PostgreSQL use load on those paths (issue 5: <= 100 MB 
 with 100 boards connected)."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from motcua.entry import READ_BUFFER_BYTES
+from tests.servers import motcua_servers
 
 # Each costs the server megabytes; none is needed until its feature is used.
 LOADED_ON_DEMAND = {
@@ -90,3 +94,19 @@ def test_a_server_with_a_message_queue_loads_redis_for_it(tmp_path):
     # Nothing connects while the server starts, so no Redis is needed here.
     probe = started_server(tmp_path, sqlite_url(tmp_path), MOTCUA_REDIS_URL="redis://127.0.0.1:1/0")
     assert "redis" in probe["modules"]
+
+
+def test_the_eventlet_server_reads_headers_longer_than_its_small_read_buffer(tmp_path):
+    # Each connection's read buffer is small to save memory per board; a browser's request
+    # with many cookies, twice on one kept-alive connection, is still read whole.
+    env = {**os.environ, "MOTCUA_DATABASE_URL": sqlite_url(tmp_path), "MOTCUA_SECRET_KEY": "t",
+           "MOTCUA_PRINTER": "dummy:", "MOTCUA_ASYNC_MODE": "eventlet"}
+    env.pop("MOTCUA_REDIS_URL", None)
+    cookies = "; ".join(f"c{i}={'x' * 60}" for i in range(READ_BUFFER_BYTES // 10))
+    with motcua_servers(1, env, tmp_path) as (server,):
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        for _ in range(2):
+            connection.request("GET", "/api/v1/openapi.json", headers={"Cookie": cookies})
+            answer = connection.getresponse()
+            assert answer.status == 200 and json.loads(answer.read())["openapi"]
+        connection.close()
