@@ -4,7 +4,8 @@
 default), "gevent", or "threading" (Werkzeug's threads, no patching). A green-thread library
 must patch the standard library before anything else is imported, so that one decision is made
 here, before the app module is loaded, from the environment (MOTCUA_ASYNC_MODE,
-MOTCUA_GREEN_DNS). Everything else stays free of eventlet and gevent calls.
+MOTCUA_GREEN_DNS). Everything else stays free of eventlet and gevent calls: what the server
+itself is given (eventlet's HTTP handler) goes to `motcua serve` through app.extensions.
 
 Whatever fails, the command answers one line on stderr and a non-zero exit: `MotcuaGroup`
 words what it foresees, and `main` anything else (MOTCUA_TRACEBACK=1 shows the traceback).
