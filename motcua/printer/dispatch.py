@@ -5,7 +5,9 @@ here by id once it has committed. A worker draws each undrawn job, then delivers
 server-attached printers get one worker thread per printer URL (many printers accept one
 connection at a time); agent jobs are emitted to the kiosk's print agent over Socket.IO.
 While agent jobs are open, a sweeper fails those nobody confirmed in time, so a kiosk whose
-agent is down learns it within seconds. Threads exist only while there is work. Nothing
+agent is down learns it within seconds. Threads exist only while there is work. With
+`printer_jobs_elsewhere` (MOTCUA_PRINT_WORKER=process) the server-attached printers' jobs are
+not touched here: the print worker (`motcua.printer.worker`) draws and sends them. Nothing
 here imports Flask: the Socket.IO emit function is handed in.
 """
 from __future__ import annotations
@@ -170,7 +172,8 @@ class PrintDispatcher(_Worker):
     here, so under eventlet (monkey-patched) they are green threads, and real ones in
     threading mode. Each agent job handed out gets a deadline (wall-clock, kept here):
     unconfirmed by then, it is failed and the kiosk told. A sweeper thread runs only while
-    deadlines are pending.
+    deadlines are pending. `printer_jobs_elsewhere`: jobs with a printer URL are left queued
+    for the print worker process (a tap's server then spends no CPU on drawing them).
     """
 
     def __init__(
@@ -184,9 +187,11 @@ class PrintDispatcher(_Worker):
         sweep_every: float = 0.5,
         max_wait: float = 10.0,
         printer_timeout: float = DEFAULT_TIMEOUT,
+        printer_jobs_elsewhere: bool = False,
     ) -> None:
         super().__init__(sessions, clock, publisher)
         self._emit = emit
+        self._printer_jobs_elsewhere = printer_jobs_elsewhere
         self._agent_seconds = agent_seconds
         self._sweep_every = sweep_every
         self._lock = threading.Lock()
@@ -198,8 +203,10 @@ class PrintDispatcher(_Worker):
         self.printers = ServerPrinters(
             sessions, clock, publisher, max_wait=max_wait, printer_timeout=printer_timeout)
 
-    def submit(self, job_id: int) -> None:
+    def submit(self, job_id: int, printer_url: str | None) -> None:
         """Hand a committed job on; returns at once."""
+        if printer_url is not None and self._printer_jobs_elsewhere:
+            return
         self._incoming.put(job_id)
         with self._lock:
             if self._worker is None:

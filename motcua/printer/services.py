@@ -3,7 +3,9 @@
 `print_document` stores "print this document on this printer" in the caller's unit of
 work: a ticket's slip commits with the ticket, a receipt with its dossier. The job is stored
 undrawn (the document, not its raster) and handed to the print queue after the commit; the
-queue draws it and delivers it, so a kiosk's tap never waits for drawing or a printer.
+queue draws it and delivers it, so a kiosk's tap never waits for drawing or a printer. With
+MOTCUA_PRINT_WORKER=process the jobs of printers the server drives are left to the print
+worker (`motcua printer worker`), which claims them (`claim_server_jobs`): servers only store.
 Printing never decides whether a ticket or dossier exists: a job that cannot be printed is
 stored as failed and announced (`print_failed`), and staff may reprint it.
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from motcua.core.accounts import Device
@@ -150,7 +152,7 @@ def print_document(
     if job.status == PrintJobStatus.FAILED:
         _announce(uow, EventName.PRINT_FAILED, job)
     else:
-        uow.print_job(job.id)
+        uow.print_job(job.id, job.printer_url)
     return job
 
 
@@ -225,7 +227,7 @@ def reprint(uow: UnitOfWork, job_id: int, *, requested_by: str) -> PrintJob:
     )
     uow.session.add(again)
     uow.session.flush()
-    uow.print_job(again.id)
+    uow.print_job(again.id, again.printer_url)
     return again
 
 
@@ -235,6 +237,31 @@ def reprint_ticket(uow: UnitOfWork, ticket_id: int, *, requested_by: str) -> Pri
     if original is None:
         raise NotFound(N_("Số thứ tự này chưa từng được gửi tới máy in"))
     return reprint(uow, original.id, requested_by=requested_by)
+
+
+def queued_server_jobs(session: Session, limit: int) -> list[int]:
+    """The oldest jobs for printers the server drives that nobody has claimed yet (a read,
+    cheap through ix_print_jobs_status_created: queued jobs are few)."""
+    return list(session.scalars(
+        select(PrintJob.id)
+        .where(PrintJob.status == PrintJobStatus.QUEUED, PrintJob.printer_url.is_not(None))
+        .order_by(PrintJob.created_at, PrintJob.id)
+        .limit(limit)
+    ))
+
+
+@use_case
+def claim_server_jobs(uow: UnitOfWork, job_ids: list[int]) -> list[int]:
+    """Those of `job_ids` still queued, now sent (handed to this print worker), oldest first:
+    one conditional UPDATE, so of two workers that saw a job one claims it, the other nothing.
+    Attempts are counted when the printer is tried (`mark_sent`)."""
+    claimed: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
+        update(PrintJob)
+        .where(PrintJob.id.in_(job_ids), PrintJob.status == PrintJobStatus.QUEUED)
+        .values(status=PrintJobStatus.SENT, updated_at=uow.clock.now())
+        .returning(PrintJob.id)
+        .execution_options(synchronize_session=False))
+    return sorted(claimed.scalars())
 
 
 def open_agent_jobs(session: Session, device_id: int) -> list[PrintJob]:
