@@ -81,7 +81,7 @@ class ServerPrinters(_Worker):
         self._printer_timeout = printer_timeout
         self._idle = idle_seconds
         self._lock = threading.Lock()
-        self._queues: dict[str, queue.Queue[int]] = {}
+        self._queues: dict[str, queue.Queue[tuple[int, bytes | None]]] = {}
         self._workers: dict[str, threading.Thread] = {}
         self._printers: dict[str, Printer] = {}
 
@@ -92,17 +92,19 @@ class ServerPrinters(_Worker):
                 self._printers[url] = Printer(url, default_timeout=self._printer_timeout)
             return self._printers[url]
 
-    def submit(self, job_id: int, url: str) -> None:
+    def submit(self, job_id: int, url: str, drawn: bytes | None = None) -> None:
+        """`drawn`: the job's bytes, drawn by a print worker that claimed the job (sent, its
+        attempt counted); None: the job's stored bytes, its attempt counted here."""
         try:
             waits = self.printer(url).transport.waits
         except PrinterError:
             waits = True  # the worker fails the job with the printer's error
         if not waits:
-            self._print(url, job_id)
+            self._print(url, job_id, drawn)
             return
         with self._lock:
             jobs = self._queues.setdefault(url, queue.Queue())
-            jobs.put(job_id)
+            jobs.put((job_id, drawn))
             worker = self._workers.get(url)
             if worker is None or not worker.is_alive():
                 worker = threading.Thread(target=self._work, args=(url,), name=f"printer {url}", daemon=True)
@@ -113,7 +115,7 @@ class ServerPrinters(_Worker):
         jobs = self._queues[url]
         while True:
             try:
-                job_id = jobs.get(timeout=self._idle)
+                job_id, drawn = jobs.get(timeout=self._idle)
             except queue.Empty:
                 with self._lock:
                     if jobs.empty():
@@ -121,20 +123,20 @@ class ServerPrinters(_Worker):
                         return
                 continue
             try:
-                failure = self._print(url, job_id)
+                failure = self._print(url, job_id, drawn)
                 if failure is not None:
                     self._fail_waiting(url, jobs, failure)
             except Exception:  # a database hiccup must not kill the printer's only worker
                 log.exception("print job %s on %s", job_id, url)
 
-    def _print(self, url: str, job_id: int) -> str | None:
+    def _print(self, url: str, job_id: int, drawn: bytes | None) -> str | None:
         """Print one job; the printer's error when it failed the job, else None."""
         with self._sessions() as session:
             ports = self._ports(session)
             job = session.get(PrintJob, job_id)
             if job is None or not job.open:
                 return None
-            data = job.data
+            data = job.data if drawn is None else drawn
             waited = (self._clock.now() - job.created_at).total_seconds()
             if waited > self._max_wait:
                 services.mark_failed(
@@ -142,7 +144,8 @@ class ServerPrinters(_Worker):
                 return None
             try:
                 printer = self.printer(url)
-                services.mark_sent(ports, job_id)
+                if drawn is None:
+                    services.mark_sent(ports, job_id)
                 confirmed = printer.print_bytes(data, name=f"job-{job_id}")
             except PrinterError as exc:
                 services.mark_failed(ports, job_id, str(exc))
@@ -150,12 +153,12 @@ class ServerPrinters(_Worker):
             services.mark_printed(ports, job_id, confirmed=confirmed)
             return None
 
-    def _fail_waiting(self, url: str, jobs: queue.Queue[int], failure: str) -> None:
+    def _fail_waiting(self, url: str, jobs: queue.Queue[tuple[int, bytes | None]], failure: str) -> None:
         """Fail the jobs that queued while the printer failed the one before them."""
         waiting = []
         while True:
             try:
-                waiting.append(jobs.get_nowait())
+                waiting.append(jobs.get_nowait()[0])
             except queue.Empty:
                 break
         with self._sessions() as session:

@@ -250,18 +250,33 @@ def queued_server_jobs(session: Session, limit: int) -> list[int]:
     ))
 
 
+@dataclass(frozen=True)
+class ClaimedJob:
+    id: int
+    printer_url: str
+    data: bytes  # as stored: undrawn, or drawn (a reprint of a drawn job)
+
+
 @use_case
-def claim_server_jobs(uow: UnitOfWork, job_ids: list[int]) -> list[int]:
-    """Those of `job_ids` still queued, now sent (handed to this print worker), oldest first:
-    one conditional UPDATE, so of two workers that saw a job one claims it, the other nothing.
-    Attempts are counted when the printer is tried (`mark_sent`)."""
+def claim_server_jobs(uow: UnitOfWork, job_ids: list[int]) -> list[ClaimedJob]:
+    """Those of `job_ids` still queued, now sent with their attempt counted (the print worker
+    tries each once), oldest first: one conditional UPDATE, so of two workers that saw a job
+    one claims it and the other nothing. One write for a whole poll's jobs: on SQLite every
+    write of the worker is one a kiosk's tap may have to wait for."""
     claimed: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
         update(PrintJob)
         .where(PrintJob.id.in_(job_ids), PrintJob.status == PrintJobStatus.QUEUED)
-        .values(status=PrintJobStatus.SENT, updated_at=uow.clock.now())
-        .returning(PrintJob.id)
+        .values(status=PrintJobStatus.SENT, attempts=PrintJob.attempts + 1, updated_at=uow.clock.now())
+        .returning(PrintJob.id, PrintJob.printer_url, PrintJob.data)
         .execution_options(synchronize_session=False))
-    return sorted(claimed.scalars())
+    return sorted((ClaimedJob(row.id, row.printer_url, row.data) for row in claimed), key=lambda j: j.id)
+
+
+def escpos(data: bytes) -> bytes:
+    """A job's bytes for its printer: drawn now when stored undrawn (`PrinterError` when the
+    document cannot be drawn). The print worker sends them without storing them: one write
+    less per job; the job keeps its document, and a reprint is drawn again."""
+    return _draw(data) if data.startswith(_UNDRAWN) else data
 
 
 def open_agent_jobs(session: Session, device_id: int) -> list[PrintJob]:

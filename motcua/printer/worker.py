@@ -5,10 +5,12 @@ costs them no drawing (Pillow, ~10 ms of CPU per slip).
 
 Every `every` seconds it reads the queued jobs (ix_print_jobs_status_created; a read, no write
 lock) and claims them with one conditional UPDATE (queued → sent): of two workers, one prints
-each job. A claimed job is drawn here and sent by `ServerPrinters` as the server would (one
-sender per printer, `max_wait`, the jobs behind a dead printer failed with it), marked and
-announced the same way. Jobs a stopped worker left queued are found by the next one's first
-poll; those it had claimed but not sent are failed by `fail_overdue` (never printed twice).
+each job. A claimed job is drawn here (in memory: the job keeps its document) and sent by
+`ServerPrinters` as the server would (one sender per printer, `max_wait`, the jobs behind a
+dead printer failed with it), marked and announced the same way: two writes per job (the
+claim, shared by a poll's jobs, and the outcome), each one a tap on SQLite may wait for.
+Jobs a stopped worker left queued are found by the next one's first poll; those it had
+claimed but not sent are failed by `fail_overdue` (never printed twice).
 Threads and `time.sleep` only: green under eventlet or gevent's patching, real otherwise.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 from motcua.core.clock import Clock
 from motcua.core.events import Publisher
 from motcua.printer import services
+from motcua.printer.device.errors import PrinterError
 from motcua.printer.dispatch import ServerPrinters, Sessions, _Worker
 
 log = logging.getLogger(__name__)
@@ -48,13 +51,13 @@ class PrintWorker(_Worker):
                 return 0
             ports = self._ports(session)
             claimed = services.claim_server_jobs(ports, seen)
-            for job_id in claimed:
+            for job in claimed:
                 try:
-                    job = services.draw_job(ports, job_id)
-                    if job is not None and job.open and job.printer_url is not None:
-                        self.printers.submit(job.id, job.printer_url)
-                except Exception:  # one job's hiccup must not stop the others
-                    log.exception("print job %s", job_id)
+                    data = services.escpos(job.data)
+                except PrinterError as exc:
+                    services.mark_failed(ports, job.id, str(exc))
+                    continue
+                self.printers.submit(job.id, job.printer_url, drawn=data)
         return len(claimed)
 
     def run(self) -> None:
