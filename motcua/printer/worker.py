@@ -20,6 +20,7 @@ import time
 
 from motcua.core.clock import Clock
 from motcua.core.events import Publisher
+from motcua.core.ports import Ports
 from motcua.printer import services
 from motcua.printer.device.errors import PrinterError
 from motcua.printer.dispatch import ServerPrinters, Sessions, _Worker
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 EVERY = 0.03  # seconds between polls: a print starts well within 100 ms of its tap
 BATCH = 50
+SWEEP_EVERY = 30.0  # seconds between looks for jobs lost by a stopped worker (`fail_overdue`)
 
 
 class PrintWorker(_Worker):
@@ -37,7 +39,7 @@ class PrintWorker(_Worker):
         self.printers = printers
         self._every = every
 
-    def start(self) -> None:
+    def sweep(self) -> None:
         """Fail what a stopped worker had claimed and never finished, once it is overdue."""
         with self._sessions() as session:
             services.fail_overdue(self._ports(session))
@@ -53,18 +55,27 @@ class PrintWorker(_Worker):
             claimed = services.claim_server_jobs(ports, seen)
             for job in claimed:
                 try:
-                    data = services.escpos(job.data)
-                except PrinterError as exc:
-                    services.mark_failed(ports, job.id, str(exc))
-                    continue
-                self.printers.submit(job.id, job.printer_url, drawn=data)
+                    self._hand_on(ports, job)
+                except Exception:  # one job's hiccup must not strand the others claimed with it
+                    log.exception("print job %s", job.id)
         return len(claimed)
+
+    def _hand_on(self, ports: Ports, job: services.ClaimedJob) -> None:
+        try:
+            data = services.escpos(job.data)
+        except PrinterError as exc:  # a font missing: the job fails, announced; staff may reprint
+            services.mark_failed(ports, job.id, str(exc))
+            return
+        self.printers.submit(job.id, job.printer_url, drawn=data)
 
     def run(self) -> None:
         """Poll until stopped; a full batch polls again at once."""
-        self.start()
+        swept = -SWEEP_EVERY
         while True:
             try:
+                if time.monotonic() - swept >= SWEEP_EVERY:
+                    self.sweep()
+                    swept = time.monotonic()
                 claimed = self.once()
             except Exception:  # the database away for a moment: try again next poll
                 log.exception("polling print jobs")

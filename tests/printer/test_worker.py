@@ -96,6 +96,22 @@ def test_a_job_two_workers_saw_is_claimed_by_one(app, ports, session, clock, pub
     assert services.claim_server_jobs(ports, seen) == []
 
 
+def test_a_job_claimed_by_a_worker_that_stopped_is_never_printed_again_but_failed_as_lost(
+        app, ports, session, clock, publisher, server):
+    device = kiosk(session, clock, "dummy:")
+    job = store_slip(ports, server, issue(ports, device), device)
+    assert job is not None
+    services.claim_server_jobs(ports, [job.id])  # and the worker stopped there
+    restarted = a_worker(app, clock, publisher)
+    restarted.sweep()
+    assert restarted.once() == 0 and job_now(app, job.id).status == PrintJobStatus.SENT
+    clock.advance(seconds=services.SERVER_JOB_SECONDS + 1)
+    restarted.sweep()
+    assert job_now(app, job.id).status == PrintJobStatus.FAILED
+    assert restarted.printers.printer("dummy:").transport.sent == []
+    assert publisher.names().count("print_failed") == 1
+
+
 def test_two_workers_polling_together_print_every_job_once(app, ports, session, clock, publisher, server):
     device = kiosk(session, clock, "dummy:")
     jobs = [store_slip(ports, server, issue(ports, device), device) for _ in range(12)]
