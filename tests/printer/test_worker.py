@@ -42,6 +42,16 @@ def job_now(app, job_id):
         return job
 
 
+def wait_for_outcome_or_sent(app, job_id):
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        job = job_now(app, job_id)
+        if job.status != PrintJobStatus.QUEUED:
+            return job
+        time.sleep(0.02)
+    raise AssertionError(f"job {job_id} still queued")
+
+
 def test_a_server_with_the_setting_on_stores_the_job_undrawn_and_the_worker_prints_it(
         app, ports, session, clock, publisher, server):
     device = kiosk(session, clock, "dummy:")
@@ -75,14 +85,21 @@ def test_agent_jobs_stay_with_the_server_and_the_worker_leaves_them_alone(
     assert sent.status == PrintJobStatus.SENT and not services.undrawn(sent) and emitted
 
 
-def wait_for_outcome_or_sent(app, job_id):
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        job = job_now(app, job_id)
-        if job.status != PrintJobStatus.QUEUED:
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} still queued")
+def poll_together(workers):
+    """Workers polling at the same moment until none finds a job; the bytes they printed."""
+    start = threading.Barrier(len(workers))
+
+    def poll(worker):
+        start.wait()
+        while worker.once():
+            pass
+
+    threads = [threading.Thread(target=poll, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return [data for w in workers for data in w.printers.printer("dummy:").transport.sent]
 
 
 def test_a_job_two_workers_saw_is_claimed_by_one(app, ports, session, clock, publisher, server):
@@ -116,19 +133,7 @@ def test_two_workers_polling_together_print_every_job_once(app, ports, session, 
     device = kiosk(session, clock, "dummy:")
     jobs = [store_slip(ports, server, issue(ports, device), device) for _ in range(12)]
     workers = [a_worker(app, clock, publisher) for _ in range(2)]
-    start = threading.Barrier(2)
-
-    def poll(worker):
-        start.wait()
-        while worker.once():
-            pass
-
-    threads = [threading.Thread(target=poll, args=(w,)) for w in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    printed = [data for w in workers for data in w.printers.printer("dummy:").transport.sent]
+    printed = poll_together(workers)
     assert len(printed) == len(set(printed)) == len(jobs)
     for job in jobs:
         assert job is not None
@@ -164,3 +169,25 @@ def test_the_setting_is_server_or_process():
 def test_the_worker_command_refuses_to_run_beside_servers_that_print_themselves(app):
     result = app.test_cli_runner().invoke(args=["printer", "worker"])
     assert result.exit_code == 1 and "MOTCUA_PRINT_WORKER" in result.output
+
+
+@pytest.mark.postgres
+def test_on_postgresql_two_workers_polling_together_print_every_job_once(postgres_engine, clock, publisher):
+    from motcua.core.db import make_session_factory
+    from motcua.core.events import RecordingPublisher
+    from motcua.core.ports import Ports
+    from motcua.queue.demo import load_demo_hall
+
+    sessions = make_session_factory(postgres_engine)
+    with sessions() as pg:
+        load_demo_hall(Ports(pg, clock, RecordingPublisher()))
+        ports = Ports(session=pg, clock=clock, publisher=publisher)
+        device = kiosk(pg, clock, "dummy:")
+        store = PrintDispatcher(sessions, clock, publisher, lambda *a, **k: None, printer_jobs_elsewhere=True)
+        jobs = [store_slip(ports, store, issue(ports, device), device) for _ in range(12)]
+    workers = [PrintWorker(sessions, clock, publisher, ServerPrinters(sessions, clock, publisher))
+               for _ in range(2)]
+    printed = poll_together(workers)
+    assert len(printed) == len(set(printed)) == len(jobs)
+    with sessions() as pg:
+        assert {(job.status, job.attempts) for job in pg.query(PrintJob)} == {(PrintJobStatus.PRINTED, 1)}
