@@ -5,7 +5,8 @@
   nothing else of motcua: kiosk PCs install it alone (agent/pyproject.toml).
 - the jobs part: `models` (print jobs), `services` (`print_document`, the one way anything
   is printed, and the job's marks), `dispatch` (the app's print queue: draws and delivers
-  after the commit), `sockets` (the agents' namespace), `cli`.
+  after the commit), `worker` (`motcua printer worker`: network printers' jobs drawn and sent
+  outside the servers, MOTCUA_PRINT_WORKER=process), `sockets` (the agents' namespace), `cli`.
 
 Importing this package loads nothing: the print agent imports `motcua.printer.device`
 without the server's packages, and the server the jobs part through `register`.
