@@ -26,7 +26,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.server import Served, served
+from bench.server import Served, prepare_database, served
 from motcua.auth.accounts import register_device
 from motcua.core.actors import SYSTEM, DeviceKind
 from motcua.core.clock import SystemClock
@@ -393,31 +393,43 @@ def _printing_kiosks(url: str, base: str, kind: str, tmp: Path) -> Iterator[tupl
             printers.close()
 
 
-PRINTERS = {"agent": "agent", "tcp": "tcp printer"}
+# What a kiosk prints through, its label in the table, and whether a print worker process
+# (`motcua printer worker`) draws and sends the slips instead of the server (the deployed way
+# for network printers: MOTCUA_PRINT_WORKER=process).
+PRINTERS = {"agent": ("agent", False), "tcp": ("tcp printer (worker)", True)}
 
 
 def _measure_printing() -> list[dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="motcua-bench-print-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'print.sqlite'}"
-        with served(url) as server:
-            for kind, label in PRINTERS.items():
-                with _printing_kiosks(url, server.url, kind, Path(tmp)) as (tokens, received, delays, reset):
-                    _issue(server, KIOSKS, KIOSKS * 2, tokens)  # warm up: fonts, drawn lines
-                    _wait_for(received, KIOSKS * 2)
-                    for clients, total, every in ((1, PRINTED_ISSUES // 4, 0),
-                                                  (KIOSKS, PRINTED_ISSUES, 0),
-                                                  (KIOSKS, PACED_ISSUES, PACED_EVERY)):
-                        reset()
-                        cpu = cpu_seconds(server.pid)
-                        results, wall = _issue(server, clients, total, tokens[:clients], every)
-                        _wait_for(received, total)
-                        cpu = cpu_seconds(server.pid) - cpu
-                        paced = f", a tap every {every:g} s each" if every else ""
-                        rows.append(_row("sqlite", f"issue ticket{paced}", clients,
-                                         [s for r in results for s in r], wall, cpu, printing=label,
-                                         print_start_p95_ms=percentile(delays(results), 95)))
+        prepare_database(url)
+        for kind, (label, worker) in PRINTERS.items():
+            with served(url, prepare=False, print_worker=worker) as server, \
+                    _printing_kiosks(url, server.url, kind, Path(tmp)) as (tokens, received, delays, reset):
+                _issue(server, KIOSKS, KIOSKS * 2, tokens)  # warm up: fonts, drawn lines
+                _wait_for(received, KIOSKS * 2)
+                for clients, total, every in ((1, PRINTED_ISSUES // 4, 0),
+                                              (KIOSKS, PRINTED_ISSUES, 0),
+                                              (KIOSKS, PACED_ISSUES, PACED_EVERY)):
+                    reset()
+                    before = _cpu(server)
+                    results, wall = _issue(server, clients, total, tokens[:clients], every)
+                    _wait_for(received, total)
+                    after = _cpu(server)
+                    paced = f", a tap every {every:g} s each" if every else ""
+                    extra: dict[str, Any] = {"print_start_p95_ms": percentile(delays(results), 95)}
+                    if worker:
+                        extra["worker_cpu_ms"] = (after[1] - before[1]) * 1000 / total
+                    rows.append(_row("sqlite", f"issue ticket{paced}", clients,
+                                     [s for r in results for s in r], wall, after[0] - before[0],
+                                     printing=label, **extra))
     return rows
+
+
+def _cpu(server: Served) -> tuple[float, float]:
+    """CPU seconds so far of the server and of its print worker (0 without one)."""
+    return cpu_seconds(server.pid), cpu_seconds(server.worker_pid) if server.worker_pid else 0.0
 
 
 def run() -> list[dict[str, Any]]:

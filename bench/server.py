@@ -1,4 +1,5 @@
-"""A real `motcua serve` (eventlet) on a loopback port, on a fresh database, for benchmarks."""
+"""A real `motcua serve` (eventlet) on a loopback port, on a fresh database, for benchmarks;
+with `print_worker`, a `motcua printer worker` process beside it (MOTCUA_PRINT_WORKER=process)."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Served:
     pid: int
     kiosk_token: str
     staff_token: str
+    worker_pid: int | None = None  # the print worker's, when one runs beside the server
 
 
 def free_port() -> int:
@@ -64,27 +66,38 @@ def prepare_database(url: str) -> tuple[str, str]:
 
 @contextmanager
 def served(database_url: str | None = None, env: dict[str, str] | None = None,
-           prepare: bool = True) -> Iterator[Served]:
-    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
+           prepare: bool = True, print_worker: bool = False) -> Iterator[Served]:
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp, ExitStack() as processes:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         kiosk, staff = prepare_database(url) if prepare else ("", "")
         port = free_port()
         environment = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench",
                        "MOTCUA_RATELIMIT_ENABLED": "false", "MOTCUA_PRINTER": "dummy:",
+                       **({"MOTCUA_PRINT_WORKER": "process"} if print_worker else {}),
                        **(env or {})}
-        process = subprocess.Popen([MOTCUA, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                   env=environment, cwd=tmp, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        process = processes.enter_context(_running(
+            [MOTCUA, "serve", "--host", "127.0.0.1", "--port", str(port)], environment, tmp))
+        worker = processes.enter_context(_running([MOTCUA, "printer", "worker"], environment, tmp)) \
+            if print_worker else None
         base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base, process)
+        if worker is not None and worker.poll() is not None:
+            raise RuntimeError(f"print worker exited: {worker.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        yield Served(base, port, process.pid, kiosk, staff, worker.pid if worker else None)
+
+
+@contextmanager
+def _running(command: list[str], environment: dict[str, str], cwd: str) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(command, env=environment, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        process.terminate()
         try:
-            _wait_until_up(base, process)
-            yield Served(base, port, process.pid, kiosk, staff)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:

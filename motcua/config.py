@@ -23,7 +23,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: sqlite file in the instance folder
     "REDIS_URL": None,  # set: Socket.IO uses Redis as its message queue
     "PRINTER": "preview:printer-out",  # the demo kiosk's printer: PNG previews in a folder
-    "PRINTER_TIMEOUT_SECONDS": 4,  # a printer's time to take a job (a URL's timeout= overrides)
+    "PRINTER_TIMEOUT_SECONDS": 4,
+    # "server": server processes draw and send network printers' jobs; "process": the print
+    # worker (`motcua printer worker`, deploy/systemd/motcua-printer.service) does.
+    "PRINT_WORKER": "server",  # a printer's time to take a job (a URL's timeout= overrides)
     # Where the admin pages may point a kiosk's network printer (motcua/printer/device/urls.py
     # PrinterPolicy says why): IP ranges and ports, comma-separated.
     "PRINTER_NETWORKS": "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",

@@ -28,7 +28,8 @@ Reaction = Callable[["UnitOfWork"], None]
 class PrintQueue(Protocol):
     """Where committed print jobs go: the server's printer workers or a kiosk's print agent."""
 
-    def submit(self, job_id: int) -> None: ...
+    def submit(self, job_id: int, printer_url: str | None) -> None:
+        """`printer_url`: the printer the server drives, None for a kiosk's print agent."""
 
 
 class RecordingPrintQueue:
@@ -37,7 +38,7 @@ class RecordingPrintQueue:
     def __init__(self) -> None:
         self.submitted: list[int] = []
 
-    def submit(self, job_id: int) -> None:
+    def submit(self, job_id: int, printer_url: str | None) -> None:
         self.submitted.append(job_id)
 
 

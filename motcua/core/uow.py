@@ -47,16 +47,17 @@ class UnitOfWork:
         self.clock: Clock = ports.clock
         self.memo: Memo = ports.memo
         self.events: list[Event] = []
-        self.print_jobs: list[int] = []
+        self.print_jobs: list[tuple[int, str | None]] = []
         self.changed: list[Hashable] = []
 
     def publish(self, event: Event) -> None:
         """Announce `event` once the transaction has committed."""
         self.events.append(event)
 
-    def print_job(self, job_id: int) -> None:
-        """Hand the stored print job to the print queue once the transaction has committed."""
-        self.print_jobs.append(job_id)
+    def print_job(self, job_id: int, printer_url: str | None) -> None:
+        """Hand the stored print job (for `printer_url`, None: its kiosk's agent) to the print
+        queue once the transaction has committed."""
+        self.print_jobs.append((job_id, printer_url))
 
     def forget(self, key: Hashable) -> None:
         """Drop the memo's `key` once committed: the use case changed what it rests on (not
@@ -68,8 +69,8 @@ class UnitOfWork:
             self.memo.forget(key)
         for event in self.events:
             self.ports.publisher.publish(event)
-        for job_id in self.print_jobs:
-            self.ports.print_queue.submit(job_id)
+        for job_id, printer_url in self.print_jobs:
+            self.ports.print_queue.submit(job_id, printer_url)
 
 
 def _run(ports: Ports, work: Callable[[UnitOfWork], T]) -> T:

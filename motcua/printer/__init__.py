@@ -5,14 +5,16 @@
   nothing else of motcua: kiosk PCs install it alone (agent/pyproject.toml).
 - the jobs part: `models` (print jobs), `services` (`print_document`, the one way anything
   is printed, and the job's marks), `dispatch` (the app's print queue: draws and delivers
-  after the commit), `sockets` (the agents' namespace), `cli`.
+  after the commit), `worker` (`motcua printer worker`: network printers' jobs drawn and sent
+  outside the servers, MOTCUA_PRINT_WORKER=process), `sockets` (the agents' namespace), `cli`.
 
 Importing this package loads nothing: the print agent imports `motcua.printer.device`
 without the server's packages, and the server the jobs part through `register`.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -39,6 +41,7 @@ def register(app: Flask) -> None:
         rt.sessions, rt.clock, rt.publisher, socketio.emit,
         agent_seconds=float(app.config.get("PRINT_AGENT_ACK_SECONDS", AGENT_ACK_SECONDS)),
         printer_timeout=float(app.config["PRINTER_TIMEOUT_SECONDS"]),
+        printer_jobs_elsewhere=print_worker_process(app.config),
     )
     rt.print_queue = dispatcher
     app.extensions[EXTENSION] = dispatcher
@@ -46,6 +49,19 @@ def register(app: Flask) -> None:
         app.config["PRINTER_NETWORKS"], app.config["PRINTER_PORTS"])
     socketio.on_namespace(PrintAgentNamespace(dispatcher))
     app.cli.add_command(printer_group)
+
+
+PRINT_WORKER_MODES = ("server", "process")
+
+
+def print_worker_process(config: Mapping[str, Any]) -> bool:
+    """MOTCUA_PRINT_WORKER: "server" (the default: each server process draws and sends its
+    network printers' jobs, enough for a demo or a one-PC hall) or "process" (a separate
+    `motcua printer worker` does, so taps at printing kiosks cost the servers no drawing)."""
+    mode = str(config.get("PRINT_WORKER") or "server").strip().lower()
+    if mode not in PRINT_WORKER_MODES:
+        raise ValueError(f"MOTCUA_PRINT_WORKER: {mode!r} is neither \"server\" nor \"process\"")
+    return mode == "process"
 
 
 def printer_policy() -> PrinterPolicy:

@@ -143,3 +143,32 @@ def jobs(hall_code: str | None, limit: int) -> None:
         line = f"{job.id:>6}  {job.kind.value:8} {ticket:>6}  {job.status.value:11} {where}"
         click.echo(line + (f"  ({job.error})" if job.error else ""))
 
+
+
+@printer_group.command("worker")
+@click.option("--every", type=click.FloatRange(0.01, 5), default=0.03, show_default=True,
+              help="Seconds between looks for new jobs.")
+@with_appcontext
+@one_line_errors
+def worker(every: float) -> None:
+    """Draw and send the network printers' jobs until stopped (the motcua-printer service;
+    needs MOTCUA_PRINT_WORKER=process, which the servers read too)."""
+    from flask import current_app
+
+    from motcua.printer import EXTENSION, print_worker_process
+    from motcua.printer.dispatch import PrintDispatcher
+    from motcua.printer.worker import PrintWorker
+    from motcua.web import runtime
+
+    if not print_worker_process(current_app.config):
+        raise click.ClickException(
+            "MOTCUA_PRINT_WORKER is not \"process\": the servers print these jobs themselves")
+    if not current_app.config.get("REDIS_URL"):
+        click.echo("no MOTCUA_REDIS_URL: kiosks and staff pages will not hear of printed or failed jobs")
+    rt = runtime()
+    dispatcher: PrintDispatcher = current_app.extensions[EXTENSION]
+    click.echo(f"printing the network printers' jobs, looking every {every:g} s")
+    try:
+        PrintWorker(rt.sessions, rt.clock, rt.publisher, dispatcher.printers, every=every).run()
+    except KeyboardInterrupt:
+        click.echo("stopped")

@@ -5,7 +5,9 @@ here by id once it has committed. A worker draws each undrawn job, then delivers
 server-attached printers get one worker thread per printer URL (many printers accept one
 connection at a time); agent jobs are emitted to the kiosk's print agent over Socket.IO.
 While agent jobs are open, a sweeper fails those nobody confirmed in time, so a kiosk whose
-agent is down learns it within seconds. Threads exist only while there is work. Nothing
+agent is down learns it within seconds. Threads exist only while there is work. With
+`printer_jobs_elsewhere` (MOTCUA_PRINT_WORKER=process) the server-attached printers' jobs are
+not touched here: the print worker (`motcua.printer.worker`) draws and sends them. Nothing
 here imports Flask: the Socket.IO emit function is handed in.
 """
 from __future__ import annotations
@@ -85,7 +87,7 @@ class ServerPrinters(_Worker):
         self._printer_timeout = printer_timeout
         self._idle = idle_seconds
         self._lock = threading.Lock()
-        self._queues: dict[str, queue.Queue[int]] = {}
+        self._queues: dict[str, queue.Queue[tuple[int, bytes | None]]] = {}
         self._workers: dict[str, threading.Thread] = {}
         self._printers: dict[str, Printer] = {}
 
@@ -96,17 +98,19 @@ class ServerPrinters(_Worker):
                 self._printers[url] = Printer(url, default_timeout=self._printer_timeout)
             return self._printers[url]
 
-    def submit(self, job_id: int, url: str) -> None:
+    def submit(self, job_id: int, url: str, drawn: bytes | None = None) -> None:
+        """`drawn`: the job's bytes, drawn by a print worker that claimed the job (sent, its
+        attempt counted); None: the job's stored bytes, its attempt counted here."""
         try:
             waits = self.printer(url).transport.waits
         except PrinterError:
             waits = True  # the worker fails the job with the printer's error
         if not waits:
-            self._print(url, job_id)
+            self._print(url, job_id, drawn)
             return
         with self._lock:
             jobs = self._queues.setdefault(url, queue.Queue())
-            jobs.put(job_id)
+            jobs.put((job_id, drawn))
             worker = self._workers.get(url)
             if worker is None or not worker.is_alive():
                 worker = threading.Thread(target=self._work, args=(url,), name=f"printer {url}", daemon=True)
@@ -117,7 +121,7 @@ class ServerPrinters(_Worker):
         jobs = self._queues[url]
         while True:
             try:
-                job_id = jobs.get(timeout=self._idle)
+                job_id, drawn = jobs.get(timeout=self._idle)
             except queue.Empty:
                 with self._lock:
                     if jobs.empty():
@@ -125,20 +129,20 @@ class ServerPrinters(_Worker):
                         return
                 continue
             try:
-                failure = self._print(url, job_id)
+                failure = self._print(url, job_id, drawn)
                 if failure is not None:
                     self._fail_waiting(url, jobs, failure)
             except Exception:  # a database hiccup must not kill the printer's only worker
                 log.exception("print job %s on %s", job_id, url)
 
-    def _print(self, url: str, job_id: int) -> str | None:
+    def _print(self, url: str, job_id: int, drawn: bytes | None) -> str | None:
         """Print one job; the printer's error when it failed the job, else None."""
         with self._sessions() as session:
             ports = self._ports(session)
             job = session.get(PrintJob, job_id)
             if job is None or not job.open:
                 return None
-            data = job.data
+            data = job.data if drawn is None else drawn
             waited = (self._clock.now() - job.created_at).total_seconds()
             if waited > self._max_wait:
                 services.mark_failed(
@@ -146,7 +150,8 @@ class ServerPrinters(_Worker):
                 return None
             try:
                 printer = self.printer(url)
-                services.mark_sent(ports, job_id)
+                if drawn is None:
+                    services.mark_sent(ports, job_id)
                 confirmed = printer.print_bytes(data, name=f"job-{job_id}")
             except PrinterError as exc:
                 services.mark_failed(ports, job_id, str(exc))
@@ -154,12 +159,12 @@ class ServerPrinters(_Worker):
             services.mark_printed(ports, job_id, confirmed=confirmed)
             return None
 
-    def _fail_waiting(self, url: str, jobs: queue.Queue[int], failure: str) -> None:
+    def _fail_waiting(self, url: str, jobs: queue.Queue[tuple[int, bytes | None]], failure: str) -> None:
         """Fail the jobs that queued while the printer failed the one before them."""
         waiting = []
         while True:
             try:
-                waiting.append(jobs.get_nowait())
+                waiting.append(jobs.get_nowait()[0])
             except queue.Empty:
                 break
         with self._sessions() as session:
@@ -177,7 +182,8 @@ class PrintDispatcher(_Worker):
     here, so under eventlet (monkey-patched) they are green threads, and real ones in
     threading mode. Each agent job handed out gets a deadline (wall-clock, kept here):
     unconfirmed by then, it is failed and the kiosk told. A sweeper thread runs only while
-    deadlines are pending.
+    deadlines are pending. `printer_jobs_elsewhere`: jobs with a printer URL are left queued
+    for the print worker process (a tap's server then spends no CPU on drawing them).
     """
 
     def __init__(
@@ -191,9 +197,11 @@ class PrintDispatcher(_Worker):
         sweep_every: float = 0.5,
         max_wait: float = 10.0,
         printer_timeout: float = DEFAULT_TIMEOUT,
+        printer_jobs_elsewhere: bool = False,
     ) -> None:
         super().__init__(sessions, clock, publisher)
         self._emit = emit
+        self._printer_jobs_elsewhere = printer_jobs_elsewhere
         self._agent_seconds = agent_seconds
         self._sweep_every = sweep_every
         self._lock = threading.Lock()
@@ -205,8 +213,10 @@ class PrintDispatcher(_Worker):
         self.printers = ServerPrinters(
             sessions, clock, publisher, max_wait=max_wait, printer_timeout=printer_timeout)
 
-    def submit(self, job_id: int) -> None:
+    def submit(self, job_id: int, printer_url: str | None) -> None:
         """Hand a committed job on; returns at once."""
+        if printer_url is not None and self._printer_jobs_elsewhere:
+            return
         self._incoming.put(job_id)
         with self._lock:
             if self._worker is None:

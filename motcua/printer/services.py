@@ -3,7 +3,9 @@
 `print_document` stores "print this document on this printer" in the caller's unit of
 work: a ticket's slip commits with the ticket, a receipt with its dossier. The job is stored
 undrawn (the document, not its raster) and handed to the print queue after the commit; the
-queue draws it and delivers it, so a kiosk's tap never waits for drawing or a printer.
+queue draws it and delivers it, so a kiosk's tap never waits for drawing or a printer. With
+MOTCUA_PRINT_WORKER=process the jobs of printers the server drives are left to the print
+worker (`motcua printer worker`), which claims them (`claim_server_jobs`): servers only store.
 Printing never decides whether a ticket or dossier exists: a job that cannot be printed is
 stored as failed and announced (`print_failed`), and staff may reprint it.
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import CursorResult, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from motcua.core.accounts import Device
@@ -148,7 +150,7 @@ def print_document(
     if job.status == PrintJobStatus.FAILED:
         _announce(uow, EventName.PRINT_FAILED, job.id)
     else:
-        uow.print_job(job.id)
+        uow.print_job(job.id, job.printer_url)
     return job
 
 
@@ -236,7 +238,7 @@ def reprint(uow: UnitOfWork, job_id: int, *, requested_by: str) -> PrintJob:
     )
     uow.session.add(again)
     uow.session.flush()
-    uow.print_job(again.id)
+    uow.print_job(again.id, again.printer_url)
     return again
 
 
@@ -246,6 +248,46 @@ def reprint_ticket(uow: UnitOfWork, ticket_id: int, *, requested_by: str) -> Pri
     if original is None:
         raise NotFound(N_("Số thứ tự này chưa từng được gửi tới máy in"))
     return reprint(uow, original.id, requested_by=requested_by)
+
+
+def queued_server_jobs(session: Session, limit: int) -> list[int]:
+    """The oldest jobs for printers the server drives that nobody has claimed yet (a read,
+    cheap through ix_print_jobs_status_created: queued jobs are few)."""
+    return list(session.scalars(
+        select(PrintJob.id)
+        .where(PrintJob.status == PrintJobStatus.QUEUED, PrintJob.printer_url.is_not(None))
+        .order_by(PrintJob.created_at, PrintJob.id)
+        .limit(limit)
+    ))
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    id: int
+    printer_url: str
+    data: bytes  # as stored: undrawn, or drawn (a reprint of a drawn job)
+
+
+@use_case
+def claim_server_jobs(uow: UnitOfWork, job_ids: list[int]) -> list[ClaimedJob]:
+    """Those of `job_ids` still queued, now sent with their attempt counted (the print worker
+    tries each once), oldest first: one conditional UPDATE, so of two workers that saw a job
+    one claims it and the other nothing. One write for a whole poll's jobs: on SQLite every
+    write of the worker is one a kiosk's tap may have to wait for."""
+    claimed: CursorResult[Any] = uow.session.execute(  # type: ignore[assignment]
+        update(PrintJob)
+        .where(PrintJob.id.in_(job_ids), PrintJob.status == PrintJobStatus.QUEUED)
+        .values(status=PrintJobStatus.SENT, attempts=PrintJob.attempts + 1, updated_at=uow.clock.now())
+        .returning(PrintJob.id, PrintJob.printer_url, PrintJob.data)
+        .execution_options(synchronize_session=False))
+    return sorted((ClaimedJob(row.id, row.printer_url, row.data) for row in claimed), key=lambda j: j.id)
+
+
+def escpos(data: bytes) -> bytes:
+    """A job's bytes for its printer: drawn now when stored undrawn (`PrinterError` when the
+    document cannot be drawn). The print worker sends them without storing them: one write
+    less per job; the job keeps its document, and a reprint is drawn again."""
+    return _draw(data) if data.startswith(_UNDRAWN) else data
 
 
 def open_agent_jobs(session: Session, device_id: int) -> list[PrintJob]:

@@ -82,7 +82,7 @@ def new_job(live_server, device_id: int, data: bytes) -> int:
                        status=PrintJobStatus.QUEUED, attempts=0, created_at=now, updated_at=now)
         s.add(job)
         s.commit()
-    dispatcher.submit(job.id)
+    dispatcher.submit(job.id, job.printer_url)
     # The dispatcher's worker hands it on (emits it, marks it sent) in a moment.
     eventually(lambda: status_of(live_server, job.id) != PrintJobStatus.QUEUED)
     return job.id

@@ -264,7 +264,7 @@ def test_a_job_stuck_behind_a_dead_printer_for_too_long_fails_without_trying(
     job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
     clock.advance(seconds=6)
-    impatient.submit(job.id)
+    impatient.submit(job.id, job.printer_url)
     done = wait_for_outcome(app, job.id, seconds=5)
     assert done.attempts == 0 and "Waited 6 s" in (done.error or "")
 
