@@ -389,7 +389,6 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             continue
         for ticket in arrivals.until(moment):
             queues[ticket.sector_id].add(ticket)
-        at = state.now + timedelta(minutes=moment)
         own = {link.sector_id: link.rank for link in desk.desk.links
                if link.hours is None or _inside(link.hours, moment)}
         helping = (settings.calling_policy != "static"
@@ -413,13 +412,16 @@ def _run(state: HallNow, forecast: Forecast) -> None:
                 ticket_id=ticket.id, queued_at=ticket.queued_at, sector_rank=0,
                 priority=ticket.priority, sector_id=RESERVED, own=True, waiting=len(mine),
                 appointment_at=ticket.appointment_at))
-        ordered = appointments_first(
-            order_by_policy(settings.calling_policy, candidates,
-                            consecutive_priority_calls=desk.priority_streak,
-                            priority_cap=settings.priority_cap,
-                            rank_penalty=rank_penalty, now=at, loads=loads,
-                            fair_wait=fair_wait, switch_penalty=switch_penalty),
-            now=at, consecutive_appointment_calls=desk.appointment_streak, streak_cap=streak_cap)
+        ordered: list[Candidate] = []  # most turns: an idle counter, nobody in its lines
+        if candidates:
+            at = state.now + timedelta(minutes=moment)
+            ordered = appointments_first(
+                order_by_policy(settings.calling_policy, candidates,
+                                consecutive_priority_calls=desk.priority_streak,
+                                priority_cap=settings.priority_cap,
+                                rank_penalty=rank_penalty, now=at, loads=loads,
+                                fair_wait=fair_wait, switch_penalty=switch_penalty),
+                now=at, consecutive_appointment_calls=desk.appointment_streak, streak_cap=streak_cap)
         if desk.after_ghost:  # the ghost's turn at the counter, had they come
             desk.after_ghost = False
         elif not ordered or not chosen_from[ordered[0].ticket_id][0].ghost:
