@@ -155,13 +155,15 @@ def _drawn(scenario: Scenario, code: str, moment: float, rng: random.Random) -> 
 @contextmanager
 def throwaway_database() -> Iterator[Engine]:
     """A fresh SQLite file with every table, deleted afterwards. Nothing of it needs to
-    survive a crash, so commits skip the disk flush."""
+    survive a crash, so commits skip the disk flush and the rollback journal stays in memory
+    (the product's own settings are for real halls)."""
     with tempfile.TemporaryDirectory(prefix="motcua-simulate-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'hall.sqlite'}")
 
         @event.listens_for(engine, "connect")
         def _no_flush(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.execute("PRAGMA synchronous=OFF")
+            dbapi_connection.execute("PRAGMA journal_mode=MEMORY")
 
         metadata.create_all(engine)
         try:
