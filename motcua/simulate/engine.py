@@ -242,11 +242,13 @@ class HallDay:
         self.by_ticket: dict[int, Citizen] = {}
         self.idle: dict[int, simpy.Event] = {}  # counters waiting for a citizen
         # the counters that may call a sector's tickets: those serving it, and those
-        # qualified for it (a policy may let them)
+        # qualified for it when the policy lets officers help (under "static" they never
+        # do: a wake-up or a call for those tickets would find nobody)
         self.callers: dict[str, list[int]] = {s.code: [] for s in scenario.sectors}
         self.lines_of: dict[int, list[str]] = {}
         for counter in scenario.counters:
-            self.lines_of[counter.number] = counter.sectors + counter.qualified
+            helps = counter.qualified if policy != "static" else []
+            self.lines_of[counter.number] = counter.sectors + helps
             for code in self.lines_of[counter.number]:
                 self.callers[code].append(counter.number)
         self.counters = [CounterDay(c.number, sum(end - start for start, end in
