@@ -179,6 +179,18 @@ class _DeskState:
     priority_streak: int = 0
     appointment_streak: int = 0
     after_ghost: bool = False  # its next choice follows a ghost's call
+    # its sectors and their ranks at every moment when none of its links has hours (most
+    # counters): the run's hot loop need not work them out at each turn
+    fixed_own: dict[int, int] | None = None
+    watched: frozenset[int] = frozenset()  # the lines whose arrivals may give it someone
+
+
+def _desk_state(desk: Desk) -> _DeskState:
+    fixed = all(link.hours is None for link in desk.links)
+    return _DeskState(desk, variance=(desk.busy * 0.5) ** 2, priority_streak=desk.priority_streak,
+                      appointment_streak=desk.appointment_streak,
+                      fixed_own={link.sector_id: link.rank for link in desk.links} if fixed else None,
+                      watched=frozenset({link.sector_id for link in desk.links} | desk.qualified))
 
 
 class Forecast:
@@ -369,8 +381,8 @@ def _run(state: HallNow, forecast: Forecast) -> None:
     streak_cap = appointment_streak_cap(settings.appointment_share)
     decisions = forecast._decisions
 
-    desks = [_DeskState(d, variance=(d.busy * 0.5) ** 2, priority_streak=d.priority_streak,
-                        appointment_streak=d.appointment_streak) for d in state.desks]
+    desks = [_desk_state(d) for d in state.desks]
+    soonest: dict[tuple[int, float], float | None] = {}  # (line, moment) → its next arrival
     clock: list[tuple[float, int]] = []
     for index, desk in enumerate(desks):
         if desk.desk.works:
@@ -389,9 +401,9 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             continue
         for ticket in arrivals.until(moment):
             queues[ticket.sector_id].add(ticket)
-        at = state.now + timedelta(minutes=moment)
-        own = {link.sector_id: link.rank for link in desk.desk.links
-               if link.hours is None or _inside(link.hours, moment)}
+        own = desk.fixed_own if desk.fixed_own is not None else {
+            link.sector_id: link.rank for link in desk.desk.links
+            if link.hours is None or _inside(link.hours, moment)}
         helping = (settings.calling_policy != "static"
                    and _inside(state.opening, moment + help_from))
         others = [s for s in desk.desk.qualified if s not in own] if helping else []
@@ -413,13 +425,16 @@ def _run(state: HallNow, forecast: Forecast) -> None:
                 ticket_id=ticket.id, queued_at=ticket.queued_at, sector_rank=0,
                 priority=ticket.priority, sector_id=RESERVED, own=True, waiting=len(mine),
                 appointment_at=ticket.appointment_at))
-        ordered = appointments_first(
-            order_by_policy(settings.calling_policy, candidates,
-                            consecutive_priority_calls=desk.priority_streak,
-                            priority_cap=settings.priority_cap,
-                            rank_penalty=rank_penalty, now=at, loads=loads,
-                            fair_wait=fair_wait, switch_penalty=switch_penalty),
-            now=at, consecutive_appointment_calls=desk.appointment_streak, streak_cap=streak_cap)
+        ordered: list[Candidate] = []  # most turns: an idle counter, nobody in its lines
+        if candidates:
+            at = state.now + timedelta(minutes=moment)
+            ordered = appointments_first(
+                order_by_policy(settings.calling_policy, candidates,
+                                consecutive_priority_calls=desk.priority_streak,
+                                priority_cap=settings.priority_cap,
+                                rank_penalty=rank_penalty, now=at, loads=loads,
+                                fair_wait=fair_wait, switch_penalty=switch_penalty),
+                now=at, consecutive_appointment_calls=desk.appointment_streak, streak_cap=streak_cap)
         if desk.after_ghost:  # the ghost's turn at the counter, had they come
             desk.after_ghost = False
         elif not ordered or not chosen_from[ordered[0].ticket_id][0].ghost:
@@ -428,7 +443,7 @@ def _run(state: HallNow, forecast: Forecast) -> None:
                 if len(kept) < DECISIONS_KEPT:
                     kept.append((moment, desk.variance))
         if not ordered:
-            wake = _next_change(state, desk.desk, own, moment)
+            wake = _next_change(state, desk, own, moment, soonest)
             if wake is not None:
                 heapq.heappush(clock, (wake, index))
             continue
@@ -456,15 +471,22 @@ def _run(state: HallNow, forecast: Forecast) -> None:
         heapq.heappush(clock, (moment + minutes, index))
 
 
-def _next_change(state: HallNow, desk: Desk, own: dict[int, int], moment: float) -> float | None:
+def _next_change(state: HallNow, desk: _DeskState, own: dict[int, int], moment: float,
+                 soonest: dict[tuple[int, float], float | None]) -> float | None:
     """When an idle counter may have someone to call: the next arrival in a line it may serve,
-    or the start of a schedule that gives it another sector."""
+    or the start of a schedule that gives it another sector. An arrival wakes every idle
+    counter of its line at once, so each line's next arrival after a moment is kept in
+    `soonest` for the others."""
     wake = []
-    for sector_id in {link.sector_id for link in desk.links} | desk.qualified:
-        line = state.lines.get(sector_id)
-        arrival = _next_arrival(line, moment, state.closes) if line else None
+    for sector_id in desk.watched:
+        key = (sector_id, moment)
+        if key in soonest:
+            arrival = soonest[key]
+        else:
+            line = state.lines.get(sector_id)
+            arrival = soonest[key] = _next_arrival(line, moment, state.closes) if line else None
         if arrival is not None:
             wake.append(arrival)
-    wake += [start for link in desk.links if link.hours and link.sector_id not in own
+    wake += [start for link in desk.desk.links if link.hours and link.sector_id not in own
              for start, _ in link.hours if start > moment]
     return min(wake) if wake else None

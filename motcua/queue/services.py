@@ -606,9 +606,18 @@ _AT_COUNTERS = (
     .where(Ticket.hall_id == bindparam("hall_id"), Ticket.status.in_(ACTIVE))
     .order_by(Ticket.called_at)
 )
+# Columns, not Counter objects: the snapshot is read on every forecast, and loading a hall's
+# counters with their links through the ORM was most of its cost.
 _COUNTERS_OF_HALL = (
-    select(Counter).where(Counter.hall_id == bindparam("hall_id")).order_by(Counter.number)
-    .options(selectinload(Counter.sector_links))
+    select(Counter.id, Counter.state, Counter.officer_id, Counter.consecutive_priority_calls,
+           Counter.consecutive_appointment_calls)
+    .where(Counter.hall_id == bindparam("hall_id")).order_by(Counter.number)
+)
+_LINKS_OF_HALL = (
+    select(CounterSector.counter_id, CounterSector.sector_id, CounterSector.rank,
+           CounterSector.hours, CounterSector.weekdays)
+    .join(Counter, Counter.id == CounterSector.counter_id)
+    .where(Counter.hall_id == bindparam("hall_id")).order_by(CounterSector.rank)
 )
 _OFFICERS_QUALIFIED = select(StaffQualification.staff_user_id, StaffQualification.sector_id).where(
     StaffQualification.staff_user_id.in_(bindparam("officers", expanding=True)))
@@ -658,7 +667,14 @@ def hall_now(session: Session, clock: Clock, hall: Hall, rates: ServiceRates) ->
             arrivals_per_hour=pace if sector.is_open else 0.0,
             priority_share=priority / (today + PRIORITY_PRIOR),
             issuing=_from_now(issuing, local))
-    counters = session.scalars(_COUNTERS_OF_HALL, {"hall_id": hall.id}).all()
+    counters = session.execute(_COUNTERS_OF_HALL, {"hall_id": hall.id}).all()
+    links_of: dict[int, list[Link]] = {}
+    weekday = local.isoweekday()
+    for counter_id, sector_id, rank, hours, weekdays in session.execute(
+            _LINKS_OF_HALL, {"hall_id": hall.id}):
+        if not weekdays or weekday in parse_weekdays(weekdays):
+            links_of.setdefault(counter_id, []).append(
+                Link(sector_id, rank, _from_now(hours, local) if hours else None))
     busy = {counter_id: (sector_id, called_at)
             for counter_id, sector_id, called_at in session.execute(_AT_COUNTERS, params)}
     qualified: dict[int, set[int]] = {}
@@ -671,11 +687,6 @@ def hall_now(session: Session, clock: Clock, hall: Hall, rates: ServiceRates) ->
     for counter in counters:
         if counter.state == CounterState.CLOSED and started:
             continue  # the others work today; this one is not staffed
-        links = tuple(
-            Link(link.sector_id, link.rank,
-                 _from_now(link.hours, local) if link.hours else None)
-            for link in counter.sector_links
-            if not link.weekdays or local.isoweekday() in parse_weekdays(link.weekdays))
         remaining = 0.0
         sector_id, called_at = busy.get(counter.id, (0, None))
         if called_at is not None:
@@ -683,7 +694,7 @@ def hall_now(session: Session, clock: Clock, hall: Hall, rates: ServiceRates) ->
                                           (now - called_at) / timedelta(minutes=1),
                                           rates.mean(sector_id))
         desks.append(Desk(
-            id=counter.id, links=links,
+            id=counter.id, links=tuple(links_of.get(counter.id, ())),
             qualified=frozenset(qualified.get(counter.officer_id or 0, set())),
             works=working, busy=remaining,
             priority_streak=counter.consecutive_priority_calls,

@@ -155,13 +155,15 @@ def _drawn(scenario: Scenario, code: str, moment: float, rng: random.Random) -> 
 @contextmanager
 def throwaway_database() -> Iterator[Engine]:
     """A fresh SQLite file with every table, deleted afterwards. Nothing of it needs to
-    survive a crash, so commits skip the disk flush."""
+    survive a crash, so commits skip the disk flush and the rollback journal stays in memory
+    (the product's own settings are for real halls)."""
     with tempfile.TemporaryDirectory(prefix="motcua-simulate-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'hall.sqlite'}")
 
         @event.listens_for(engine, "connect")
         def _no_flush(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.execute("PRAGMA synchronous=OFF")
+            dbapi_connection.execute("PRAGMA journal_mode=MEMORY")
 
         metadata.create_all(engine)
         try:
@@ -240,11 +242,13 @@ class HallDay:
         self.by_ticket: dict[int, Citizen] = {}
         self.idle: dict[int, simpy.Event] = {}  # counters waiting for a citizen
         # the counters that may call a sector's tickets: those serving it, and those
-        # qualified for it (a policy may let them)
+        # qualified for it when the policy lets officers help (under "static" they never
+        # do: a wake-up or a call for those tickets would find nobody)
         self.callers: dict[str, list[int]] = {s.code: [] for s in scenario.sectors}
         self.lines_of: dict[int, list[str]] = {}
         for counter in scenario.counters:
-            self.lines_of[counter.number] = counter.sectors + counter.qualified
+            helps = counter.qualified if policy != "static" else []
+            self.lines_of[counter.number] = counter.sectors + helps
             for code in self.lines_of[counter.number]:
                 self.callers[code].append(counter.number)
         self.counters = [CounterDay(c.number, sum(end - start for start, end in

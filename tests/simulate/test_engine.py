@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from motcua.core.errors import InvalidInput
+from motcua.queue import services
 from motcua.simulate.engine import simulate
 from motcua.simulate.report import figures, summary
 from motcua.simulate.scenario import parse_scenario
@@ -129,6 +130,20 @@ def two_counters_one_busy(policy: str) -> Any:
 def test_under_static_the_idle_counter_leaves_land_to_the_land_counter():
     waits = sorted(c.first_wait for c in two_counters_one_busy("static").citizens)
     assert waits == pytest.approx([0, 10.5, 21])
+
+
+def test_under_static_a_counter_is_not_woken_to_call_for_a_sector_it_may_never_call(monkeypatch):
+    calls = []
+    call_next = services.call_next
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        called = call_next(*args, **kwargs)
+        calls.append(called.ticket)
+        return called
+
+    monkeypatch.setattr(services, "call_next", counted)
+    two_counters_one_busy("static")
+    assert len(calls) == 3 and None not in calls
 
 
 @pytest.mark.parametrize("policy", ["overflow", "balanced"])
