@@ -203,9 +203,25 @@ def _log(
     reason: str | None = None,
     **data: Any,
 ) -> None:
-    """Append to the event log: one INSERT, never read back in the transaction that writes it,
-    so it runs on the connection, without the ORM's handling (which costs more than the INSERT)."""
-    uow.session.connection().execute(_INSERT_EVENT, {
+    """Append to the event log."""
+    _log_rows(uow, [_event_row(uow, hall, kind, actor, ticket=ticket, ticket_id=ticket_id,
+                               counter=counter, reason=reason, **data)])
+
+
+def _event_row(
+    uow: UnitOfWork,
+    hall: Hall,
+    kind: str,
+    actor: Actor,
+    *,
+    ticket: Ticket | None = None,
+    ticket_id: int | None = None,
+    counter: Counter | None = None,
+    reason: str | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    """One row of the event log, for `_log_rows`."""
+    return {
         "hall_id": hall.id,
         "ticket_id": ticket.id if ticket else ticket_id,
         "counter_id": counter.id if counter else None,
@@ -214,7 +230,15 @@ def _log(
         "at": uow.clock.now(),
         "reason": reason,
         "data": data,
-    })
+    }
+
+
+def _log_rows(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+    """Append rows to the event log in one INSERT (several rows: one statement on
+    PostgreSQL too). Never read back in the transaction that writes them, so it runs on the
+    connection, without the ORM's handling (which costs more than the INSERT)."""
+    if rows:
+        uow.session.connection().execute(_INSERT_EVENT, rows)
 
 
 OFFICER_WITHOUT_PERSON = N_("Mã truy cập cán bộ không gắn với người nào thì không thao tác "
@@ -860,16 +884,20 @@ _FINISH_CURRENT = (
 )
 
 
-def _finish_current(uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor, now: datetime) -> None:
-    """Calling the next citizen means the one at the counter is done."""
+def _finish_current(
+    uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor, now: datetime
+) -> list[dict[str, Any]]:
+    """Calling the next citizen means the one at the counter is done; its event row is the
+    caller's to log with the call's own (one INSERT for both)."""
     session = uow.session
     finished = session.connection().scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
-    if finished is not None:
-        copy = session.identity_map.get(session.identity_key(Ticket, finished))
-        if copy is not None:
-            session.expire(copy)
-        _log(uow, hall, "completed", actor, ticket_id=finished, counter=counter,
-             reason="call next")
+    if finished is None:
+        return []
+    copy = session.identity_map.get(session.identity_key(Ticket, finished))
+    if copy is not None:
+        session.expire(copy)
+    return [_event_row(uow, hall, "completed", actor, ticket_id=finished, counter=counter,
+                       reason="call next")]
 
 
 # The claim: one conditional UPDATE that calls the ticket at the counter (what `_mark_called`
@@ -1117,13 +1145,14 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     _require_open(counter)
     now = uow.clock.now()
-    _finish_current(uow, hall, counter, actor, now)
+    finished = _finish_current(uow, hall, counter, actor, now)
     order = calling_order(uow, hall, counter)
     skipped: list[int] = []
     while True:
         ordered = order.ordered(skipped, priority_streak=counter.consecutive_priority_calls,
                                 appointment_streak=counter.consecutive_appointment_calls)
         if not ordered:
+            _log_rows(uow, finished)
             return AtCounter(counter, None)
         chosen = ordered[0]
         ticket = _claim(session, chosen.ticket_id, counter, now)
@@ -1138,7 +1167,7 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     appointment_streak = next_appointment_streak(counter.consecutive_appointment_calls, chosen, now)
     if appointment_streak != counter.consecutive_appointment_calls:
         counter.consecutive_appointment_calls = appointment_streak
-    _log(uow, hall, "called", actor, ticket=ticket, counter=counter)
+    _log_rows(uow, [*finished, _event_row(uow, hall, "called", actor, ticket=ticket, counter=counter)])
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
     uow.publish(event)
     return AtCounter(counter, ticket, ticket)
@@ -1171,10 +1200,10 @@ def call_specific(
     if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
         raise errors.InvalidTransition(N_("Số %(number)s không còn chờ nên không gọi được."),
                                        number=display_number)
-    _finish_current(uow, hall, counter, actor, now)
+    finished = _finish_current(uow, hall, counter, actor, now)
     _mark_called(ticket, counter, now)
-    _log(uow, hall, "called_out_of_order", actor, ticket=ticket, counter=counter,
-         reason=reason.strip())
+    _log_rows(uow, [*finished, _event_row(uow, hall, "called_out_of_order", actor, ticket=ticket,
+                                          counter=counter, reason=reason.strip())])
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, out_of_order=True)
     uow.publish(event)
     return AtCounter(counter, ticket, ticket)

@@ -13,7 +13,7 @@ from sqlalchemy import event, or_, select
 from motcua.core.actors import Actor
 from motcua.core.clock import local_day
 from motcua.queue import services
-from motcua.queue.models import Counter, Priority, Sector, Ticket, TicketStatus
+from motcua.queue.models import Counter, Priority, Sector, Ticket, TicketEvent, TicketStatus
 from motcua.queue.policy import Candidate, order_candidates
 from tests.conftest import runtime_of
 
@@ -127,6 +127,29 @@ def test_calling_next_is_one_write_transaction_authentication_included(app, clie
     assert answer.status_code == 200
     assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
 
+
+def test_calling_next_logs_the_finished_and_the_called_ticket_in_one_insert(app, client, hall,
+                                                                           supervisor_token):
+    """The one at the counter is completed and the next one called: two event rows, one
+    statement (a round trip less on PostgreSQL)."""
+    headers = {"Authorization": f"Bearer {supervisor_token}"}
+    for _ in range(2):
+        client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"}, headers=headers)
+    client.post("/api/v1/halls/demo/counters/1/open", json={}, headers=headers)
+    client.post("/api/v1/halls/demo/counters/1/call-next", json={}, headers=headers)
+    statements: list[str] = []
+    bind = runtime_of(app).engine
+    listener = lambda _c, _cur, sql, *_a: statements.append(" ".join(sql.split()))  # noqa: E731
+    event.listen(bind, "before_cursor_execute", listener)
+    try:
+        answer = client.post("/api/v1/halls/demo/counters/1/call-next", json={}, headers=headers)
+    finally:
+        event.remove(bind, "before_cursor_execute", listener)
+    assert answer.get_json()["ticket"]["display_number"] == "1002"
+    assert sum(s.startswith("INSERT INTO ticket_events") for s in statements) == 1, statements
+    with runtime_of(app).sessions() as session:
+        kinds = session.scalars(select(TicketEvent.kind).order_by(TicketEvent.id)).all()
+    assert kinds[-3:] == ["called", "completed", "called"]
 
 
 def test_finding_the_heads_of_lines_reads_as_much_with_300_waiting_as_with_10(
