@@ -227,6 +227,24 @@ def test_serve_refuses_a_port_another_server_listens_on(tmp_path):
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"]
 
 
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_serve_listens_with_the_kernels_backlog_so_a_busy_process_keeps_nginxs_connects(
+        tmp_path, mode):
+    """eventlet's own backlog (50) dropped nginx's connects to a process busy for a moment on a
+    shared core; 4 processes on 2 cores refused board connects in the province benchmark."""
+    from tests.servers import motcua_servers
+
+    assert motcua_process(tmp_path, "db", "upgrade").returncode == 0
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "MOTCUA_SECRET_KEY": "t",
+           "MOTCUA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+           "MOTCUA_ASYNC_MODE": mode}
+    with motcua_servers(1, env, tmp_path) as (server,):
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{server.port}"],
+                                   capture_output=True, text=True, check=True).stdout.split()
+    with open("/proc/sys/net/core/somaxconn", encoding="ascii") as somaxconn:
+        assert int(listening[2]) == int(somaxconn.read())  # ss: a listener's Send-Q is its backlog
+
+
 def test_the_demo_prints_full_links_with_the_default_host_and_port(fresh, monkeypatch):
     monkeypatch.delenv("PORT", raising=False)
     run(fresh, "db", "upgrade")
