@@ -98,7 +98,8 @@ def create_app(
     limiter.init_app(app)
     add_security_headers(app)
 
-    engine = db.make_engine(app.config["DATABASE_URL"])
+    engine = db.make_engine(app.config["DATABASE_URL"],
+                            pool=(int(app.config["DB_POOL_SIZE"]), int(app.config["DB_MAX_OVERFLOW"])))
     app.extensions["motcua"] = Runtime(
         engine=engine,
         sessions=db.make_session_factory(engine),

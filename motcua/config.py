@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "DATABASE_URL": None,  # None: sqlite file in the instance folder
+    # Connections one server process keeps to a server database, and may open beyond them at a
+    # peak: processes x (both) must stay below PostgreSQL's max_connections (100 by default).
+    "DB_POOL_SIZE": 10,
+    "DB_MAX_OVERFLOW": 5,
     "REDIS_URL": None,  # set: Socket.IO uses Redis as its message queue
     "PRINTER": "preview:printer-out",  # the demo kiosk's printer: PNG previews in a folder
     "PRINTER_TIMEOUT_SECONDS": 4,

@@ -49,3 +49,27 @@ def test_the_instance_folder_is_where_motcua_instance_path_says(tmp_path, monkey
     assert app.instance_path == str(tmp_path / "written-here")
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path}/written-here/motcua.sqlite"
     assert (tmp_path / "written-here" / "secret_key").exists()
+
+
+def test_four_server_processes_pools_fit_in_postgresqls_default_100_connections(tmp_path):
+    """With 10 + 20 per process, 4 processes asked for 120 and PostgreSQL refused Socket.IO
+    connects at a province's connect burst ("too many clients already")."""
+    from motcua.core.db import make_engine
+
+    app = app_in(tmp_path)
+    load_config(app)
+    pool = (app.config["DB_POOL_SIZE"], app.config["DB_MAX_OVERFLOW"])
+    engine = make_engine("postgresql+psycopg2://motcua@127.0.0.1/motcua", pool=pool)
+    per_process = engine.pool.size() + engine.pool._max_overflow  # type: ignore[attr-defined]
+    assert 4 * per_process <= 100 - 10  # room for migrate, notify, backup and psql
+
+
+def test_a_server_databases_pool_is_set_from_the_environment(tmp_path, monkeypatch):
+    from motcua import create_app
+
+    monkeypatch.setenv("MOTCUA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", "postgresql+psycopg2://motcua@127.0.0.1:1/motcua")
+    monkeypatch.setenv("MOTCUA_DB_POOL_SIZE", "4")
+    monkeypatch.setenv("MOTCUA_DB_MAX_OVERFLOW", "2")
+    engine = create_app().extensions["motcua"].engine
+    assert (engine.pool.size(), engine.pool._max_overflow) == (4, 2)

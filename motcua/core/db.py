@@ -65,15 +65,18 @@ class DatabaseUrlError(ValueError):
     may hold a password)."""
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, pool: tuple[int, int] = (10, 5), **kwargs: Any) -> Engine:
+    """`pool`: (pool_size, max_overflow) of a server database, per process. Every process may
+    open their sum: with 4 processes and 10 + 20, PostgreSQL's default max_connections (100)
+    refused Socket.IO connects ("too many clients already") at a province's connect burst."""
     try:
-        return _make_engine(url, **kwargs)
+        return _make_engine(url, pool, **kwargs)
     except (ArgumentError, ImportError) as exc:  # not a URL, an unknown database, no driver
         raise DatabaseUrlError("DATABASE_URL (MOTCUA_DATABASE_URL) is not a database URL motcua "
                                f"can use: {exc}") from None
 
 
-def _make_engine(url: str, **kwargs: Any) -> Engine:
+def _make_engine(url: str, pool: tuple[int, int], **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -83,8 +86,8 @@ def _make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_size", pool[0])
+    kwargs.setdefault("max_overflow", pool[1])
     return create_engine(url, **kwargs)
 
 
