@@ -191,21 +191,9 @@ def settings_of(hall: Hall) -> HallSettings:
 _INSERT_EVENT = insert(TicketEvent.metadata.tables[TicketEvent.__tablename__])
 
 
-def _log(
-    uow: UnitOfWork,
-    hall: Hall,
-    kind: str,
-    actor: Actor,
-    *,
-    ticket: Ticket | None = None,
-    ticket_id: int | None = None,
-    counter: Counter | None = None,
-    reason: str | None = None,
-    **data: Any,
-) -> None:
-    """Append to the event log."""
-    _log_rows(uow, [_event_row(uow, hall, kind, actor, ticket=ticket, ticket_id=ticket_id,
-                               counter=counter, reason=reason, **data)])
+def _log(uow: UnitOfWork, hall: Hall, kind: str, actor: Actor, **fields: Any) -> None:
+    """Append one event to the log (`_event_row`'s fields)."""
+    _log_rows(uow, [_event_row(uow, hall, kind, actor, **fields)])
 
 
 def _event_row(
