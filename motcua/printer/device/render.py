@@ -50,6 +50,7 @@ def font_path(weight: Weight) -> Path:
     if not path.is_file():
         raise PrinterError(
             f"The ticket font {path.name} is missing from {path.parent}: run ./dev setup"
+            " (on a kiosk PC: install the print agent again, built after ./dev setup)"
         )
     return path
 
