@@ -3,6 +3,7 @@ call from their own lines and from the sectors their officers are qualified for,
 file and on PostgreSQL. No ticket is called twice; nobody is left behind."""
 from __future__ import annotations
 
+import time
 from collections import Counter as Tally
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ MORNING = hall_time(2026, 11, 25, 9, 0)
 # counter → its own sector (demo hall); every officer may also serve land
 HELPERS = {3: "moi-truong", 6: "xay-dung", 7: "giao-thong", 8: "tu-phap"}
 LAND_TICKETS, OWN_TICKETS = 120, 8  # few of their own: the helpers reach land early
+SERVING_SECONDS = 0.003
 
 
 def _ports_at_nine(url: str) -> Ports:
@@ -43,6 +45,10 @@ def _call_all(url: str, counter: int, officer: Actor, start: Any) -> list[tuple[
     while (ticket := services.call_next(ports, hall_code="demo", counter_number=counter,
                                         actor=officer).ticket) is not None:
         called.append((ticket.id, ticket.sector_id))
+        # A moment with the citizen, as at a real counter. Calling back to back, one process
+        # could take SQLite's write lock call after call while the others' busy handlers
+        # backed off, and counter 1 then called every land ticket before a helper got a turn.
+        time.sleep(SERVING_SECONDS)
     return called
 
 
