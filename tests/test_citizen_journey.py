@@ -139,6 +139,7 @@ def test_a_citizen_books_checks_in_by_qr_is_told_and_called_and_reads_the_dossie
     # At the counter: a dossier for the ticket being served, with the citizen's number.
     officer.get_by_test_id("dossier-intake-link").click()
     expect(officer.get_by_test_id("intake-ticket")).to_have_text("1005")
+    officer.wait_for_load_state()  # intake.js, at the end of the page, makes the choice submit
     officer.get_by_test_id("procedure").select_option("1.012770")  # submits itself
     officer.get_by_test_id("applicant-name").fill("Trần Thị Dân")
     officer.get_by_test_id("applicant-phone").fill(NUMBER)

@@ -74,6 +74,7 @@ def test_an_officer_receives_a_dossier_from_the_console_and_gets_its_receipt(hal
     page.goto(hall.url + "/counter/demo/1")
     page.get_by_test_id("dossier-intake-link").click()
     expect(page.get_by_test_id("intake-ticket")).to_have_text("1001")
+    page.wait_for_load_state()  # intake.js, at the end of the page, makes the choice submit
     page.get_by_test_id("procedure").select_option("1.012770")  # submits itself
     expect(page.get_by_test_id("intake-form")).to_be_visible()
     page.get_by_test_id("applicant-name").fill("Trần Thị Thu Hà")
