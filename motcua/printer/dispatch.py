@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from motcua.core.clock import Clock
 from motcua.core.events import Publisher
@@ -206,6 +206,8 @@ class PrintDispatcher(_Worker):
         self._sweep_every = sweep_every
         self._lock = threading.Lock()
         self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
+        self._printed: list[tuple[int, int, bool]] = []  # (job, kiosk, confirmed) to write
+        self._writing_printed = False
         self._sweeper: threading.Thread | None = None
         self._incoming: queue.Queue[int] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -236,7 +238,7 @@ class PrintDispatcher(_Worker):
                 continue
             try:
                 with self._sessions() as session:
-                    job = session.get(PrintJob, job_id)
+                    job = session.get(PrintJob, job_id, options=[joinedload(PrintJob.ticket)])
                     if job is not None and not job.for_agent:
                         job = services.draw_job(self._ports(session), job_id)
                     if job is not None and job.open:
@@ -248,11 +250,9 @@ class PrintDispatcher(_Worker):
         if job.printer_url is not None:
             self.printers.submit(job.id, job.printer_url)
             return
-        assert job.device_id is not None
+        assert job.device_id is not None  # stored as sent (`print_document`): only emitted here
         self._emit(wire.JOB, job_message(job), to=wire.agent_room(job.device_id),
                    namespace=wire.AGENT_NAMESPACE)
-        with self._sessions() as session:
-            services.mark_sent(self._ports(session), job.id)
         self._expect([job.id])
 
     # --- the agents' side, called by the Socket.IO namespace ---------------------------------
@@ -285,20 +285,44 @@ class PrintDispatcher(_Worker):
         return messages
 
     def acknowledge(self, device_id: int, message: Any) -> None:
-        """An agent's word on a job (`wire.Ack`); another kiosk's job is left alone."""
+        """An agent's word on a job (`wire.Ack`); another kiosk's job is left alone.
+
+        Printed jobs are written in groups: a call that finds no group being written writes
+        its own word and every word that came meanwhile, until none is left, and the others
+        only leave theirs for it. A lone acknowledgement is written before this returns; a
+        burst (eight kiosks, one slip each) costs one transaction instead of eight.
+        """
         ack = wire.decode_ack(message)
         if ack is None:
             return
-        with self._sessions() as session:
-            ports = self._ports(session)
-            if ack.ok:
-                status = services.mark_printed(ports, ack.id, device_id=device_id,
-                                               confirmed=not ack.unconfirmed)
-            else:
-                status = services.mark_failed(ports, ack.id, ack.error or "", device_id=device_id)
-        if status is not None:  # the job is this kiosk's
+        if not ack.ok:
+            with self._sessions() as session:
+                status = services.mark_failed(self._ports(session), ack.id, ack.error or "",
+                                              device_id=device_id)
+            if status is not None:  # the job is this kiosk's
+                self._settled([ack.id])
+            return
+        with self._lock:
+            self._printed.append((ack.id, device_id, not ack.unconfirmed))
+            if self._writing_printed:
+                return
+            self._writing_printed = True
+        while True:
             with self._lock:
-                self._deadlines.pop(ack.id, None)
+                group, self._printed = self._printed, []
+                if not group:
+                    self._writing_printed = False
+                    return
+            try:
+                with self._sessions() as session:
+                    self._settled(services.record_printed(self._ports(session), group))
+            except Exception:  # the next group is still written; these jobs fail at their deadline
+                log.exception("recording printed jobs %s", [job_id for job_id, _, _ in group])
+
+    def _settled(self, job_ids: list[int]) -> None:
+        with self._lock:
+            for job_id in job_ids:
+                self._deadlines.pop(job_id, None)
 
     # --- deadlines ---------------------------------------------------------------------------
 

@@ -14,12 +14,12 @@ Every write here is a use case (`motcua.core.uow`); nothing imports Flask.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, or_, select, update
+from sqlalchemy import CursorResult, bindparam, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from motcua.core.accounts import Device
@@ -125,18 +125,25 @@ def print_document(
     """Print `layout`'s document on `target`: the one way a slip or a receipt is printed.
 
     Stores the job undrawn and hands it to the print queue once the unit of work commits.
-    A printer setting that cannot be printed on (or a document that cannot be laid out) gives
-    a job stored as failed, announced as `print_failed`, never an exception: what is printed
-    about exists either way. `ticket_id`: the ticket whose original slip this is, printed in
+    A job for a kiosk's print agent is stored as sent (its one attempt counted): the queue
+    only emits it, with no write of its own, and a job the server could not emit before it
+    stopped reaches the agent when it reconnects (`open_agent_jobs`) or fails at its
+    deadline (`fail_overdue`), as one emitted to an agent offline does.
+
+    A printer setting that cannot be printed on (or a document that cannot be laid out)
+    gives a job stored as failed, announced as `print_failed`, never an exception: what is
+    printed about exists either way. `ticket_id`: the ticket whose original slip this is, printed in
     the transaction that issues it (a unique index refuses a second original; copies are
     `reprint`s).
     """
     session = uow.session
     now = uow.clock.now()
+    handed_over = target.for_agent
     job = PrintJob(
         hall_id=hall_id, device_id=target.device_id, printer_url=target.printer_url,
-        ticket_id=ticket_id, kind=kind, status=PrintJobStatus.QUEUED, attempts=0,
-        created_at=now, updated_at=now, requested_by=requested_by,
+        ticket_id=ticket_id, kind=kind,
+        status=PrintJobStatus.SENT if handed_over else PrintJobStatus.QUEUED,
+        attempts=1 if handed_over else 0, created_at=now, updated_at=now, requested_by=requested_by,
     )
     try:
         settings = target.resolve()
@@ -365,6 +372,31 @@ def mark_printed(
 
 
 @use_case
+def record_printed(uow: UnitOfWork, printed: Sequence[tuple[int, int, bool]]) -> list[int]:
+    """Print agents' word that jobs printed, each as (job id, kiosk device id, confirmed), in
+    one UPDATE per outcome: agents acknowledge every slip, and a burst of acknowledgements
+    written together costs about what one costs. As `mark_printed` for each, announced
+    likewise; a job is changed only for the kiosk that owns it. The ids of the jobs changed."""
+    changed = []
+    for confirmed in (True, False):
+        pairs = [(job_id, device_id) for job_id, device_id, c in printed if c is confirmed]
+        if not pairs:
+            continue
+        status = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
+        ids = list(uow.session.scalars(
+            update(PrintJob)
+            # ids alone as well: SQLite scans the table for a row-value IN, not for this one
+            .where(PrintJob.id.in_([job_id for job_id, _ in pairs]),
+                   tuple_(PrintJob.id, PrintJob.device_id).in_(pairs), PrintJob.status.not_in(_DONE))
+            .values(status=status, error=None, updated_at=uow.clock.now())
+            .returning(PrintJob.id)
+            .execution_options(synchronize_session=False)))  # nothing read back through the ORM
+        _announce_all(uow, EventName.PRINT_PRINTED if confirmed else EventName.PRINT_UNCONFIRMED, ids)
+        changed += ids
+    return changed
+
+
+@use_case
 def mark_failed(
     uow: UnitOfWork, job_id: int, error: str, *, device_id: int | None = None
 ) -> PrintJobStatus | None:
@@ -425,22 +457,29 @@ _ANNOUNCED = (
     .join(Hall, Hall.id == PrintJob.hall_id)
     .outerjoin(Ticket, Ticket.id == PrintJob.ticket_id)
     .outerjoin(Device, Device.id == PrintJob.device_id)
-    .where(PrintJob.id == bindparam("job_id"))
+    .where(PrintJob.id.in_(bindparam("job_ids", expanding=True)))
+    .order_by(PrintJob.id)
 )
 
 
 def _announce(uow: UnitOfWork, name: EventName, job_id: int) -> None:
-    """Tell the kiosk screen and staff pages a job's outcome, read as this transaction
-    leaves it (one statement)."""
-    job = uow.session.execute(_ANNOUNCED, {"job_id": job_id}).one()
-    uow.publish(Event(name=name, hall=job.code, payload={
-        "job": job.id,
-        "kind": job.kind.value,
-        "status": job.status.value,
-        "ticket_token": job.token,
-        "display_number": job.display_number,
-        "device": job.name,
-        "printer": job.printer_url or "agent",
-        "error": job.error,
-        "reprint": job.reprint_of_id is not None,
-    }))
+    _announce_all(uow, name, [job_id])
+
+
+def _announce_all(uow: UnitOfWork, name: EventName, job_ids: list[int]) -> None:
+    """Tell the kiosk screens and staff pages jobs' outcomes, read as this transaction
+    leaves them (one statement)."""
+    if not job_ids:
+        return
+    for job in uow.session.execute(_ANNOUNCED, {"job_ids": job_ids}):
+        uow.publish(Event(name=name, hall=job.code, payload={
+            "job": job.id,
+            "kind": job.kind.value,
+            "status": job.status.value,
+            "ticket_token": job.token,
+            "display_number": job.display_number,
+            "device": job.name,
+            "printer": job.printer_url or "agent",
+            "error": job.error,
+            "reprint": job.reprint_of_id is not None,
+        }))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import threading
 import time
 from datetime import timedelta
 
@@ -174,7 +175,8 @@ def test_another_kiosks_acknowledgement_changes_nothing(ports, session, clock, p
     job = print_it(ports, RecordingPrintQueue(), issue(ports, mine), mine)
     assert job is not None
     assert services.mark_printed(ports, job.id, device_id=other.id) is None
-    assert session.get(PrintJob, job.id).status == PrintJobStatus.QUEUED
+    assert services.record_printed(ports, [(job.id, other.id, True)]) == []
+    assert session.get(PrintJob, job.id).status == PrintJobStatus.SENT
 
 
 def test_agent_jobs_nobody_confirms_fail_after_the_deadline(ports, session, clock, publisher):
@@ -308,6 +310,8 @@ def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(post
         services.mark_sent(ports, job.id)
         assert pg.scalar(select(PrintJob.status).where(PrintJob.id == job.id)) == PrintJobStatus.SENT
         assert services.mark_printed(ports, job.id, device_id=device.id) == PrintJobStatus.PRINTED
+        second = store_slip(ports, queue, issue(ports, device), device)
+        assert services.record_printed(ports, [(second.id, device.id, False)]) == [second.id]
         now = clock.now()
         pg.add(PrintJob(hall_id=job.hall_id, device_id=device.id, ticket_id=issued.ticket.id,
                         kind=PrintJobKind.TICKET, data=b"x", attempts=0, created_at=now, updated_at=now))
@@ -371,16 +375,16 @@ def test_an_agent_job_its_process_never_handed_on_is_sent_undrawn_when_the_agent
         app, ports, session, clock, publisher, dispatcher):
     device = kiosk(session, clock, "agent")
     issued = issue(ports, device)
-    # Stored, and the process died before its worker handed it to the agent.
+    # Stored as handed over, and the process died before its worker emitted it.
     job = store_slip(ports, RecordingPrintQueue(), issued, device)
-    assert job is not None and job.status == PrintJobStatus.QUEUED
+    assert job is not None and (job.status, job.attempts) == (PrintJobStatus.SENT, 1)
     (message,) = dispatcher.open_jobs(device.id)
     assert message["id"] == job.id and "data" not in message  # the agent draws it
     data = draw(decode_job(message))
     assert "raster" in [c.name for c in commands(data)]
     assert (URL + issued.ticket.token).encode() in data
     with runtime_of(app).sessions() as s:
-        assert s.get(PrintJob, job.id).status == PrintJobStatus.SENT
+        assert (s.get(PrintJob, job.id).status, s.get(PrintJob, job.id).attempts) == (PrintJobStatus.SENT, 2)
 
 
 def test_a_kiosks_ticket_and_its_slips_job_commit_together_and_reach_the_queue_after(
@@ -439,3 +443,48 @@ def test_a_receipt_whose_printer_cannot_be_used_is_a_failed_job_announced_like_a
     assert failed.payload["kind"] == "receipt" and failed.payload["error"] == job.error
     with pytest.raises(errors.Conflict):
         services.reprint(ports, job.id, requested_by="officer:lan")
+
+
+def test_agents_acknowledgements_written_together_mark_and_announce_each_kiosks_own_jobs(
+        ports, session, clock, publisher):
+    first, second = kiosk(session, clock, "agent"), kiosk(session, clock, "agent", "kiosk-2")
+    jobs = [store_slip(ports, RecordingPrintQueue(), issue(ports, device), device)
+            for device in (first, first, second)]
+    mine, unconfirmed, theirs = (job.id for job in jobs)
+
+    changed = services.record_printed(ports, [
+        (mine, first.id, True), (unconfirmed, first.id, False),
+        (theirs, first.id, True),  # another kiosk's job: left alone
+    ])
+
+    assert sorted(changed) == sorted([mine, unconfirmed])
+    statuses = dict(session.execute(select(PrintJob.id, PrintJob.status)).all())
+    assert (statuses[mine], statuses[unconfirmed], statuses[theirs]) == (
+        PrintJobStatus.PRINTED, PrintJobStatus.UNCONFIRMED, PrintJobStatus.SENT)
+    announced = {(e.name, e.payload["job"], e.payload["device"]) for e in publisher.events
+                 if e.name.startswith("print_")}
+    assert announced == {("print_printed", mine, "kiosk-1"), ("print_unconfirmed", unconfirmed, "kiosk-1")}
+    assert services.record_printed(ports, [(mine, first.id, True)]) == []  # said twice: once
+
+
+def test_acknowledgements_that_come_while_others_are_written_are_written_next_in_one_group(
+        session, clock, dispatcher, monkeypatch):
+    device = kiosk(session, clock, "agent")
+    writing, release = threading.Event(), threading.Event()
+    groups: list[list[int]] = []
+
+    def record_printed(ports, printed):
+        groups.append([job_id for job_id, _, _ in printed])
+        writing.set()
+        release.wait(5)
+        return []
+
+    monkeypatch.setattr(services, "record_printed", record_printed)
+    first = threading.Thread(target=dispatcher.acknowledge, args=(device.id, {"id": 1, "ok": True}))
+    first.start()
+    assert writing.wait(5)
+    dispatcher.acknowledge(device.id, {"id": 2, "ok": True})  # left for the writer: returns at once
+    dispatcher.acknowledge(device.id, {"id": 3, "ok": True, "unconfirmed": True})
+    release.set()
+    first.join(5)
+    assert groups == [[1], [2, 3]]
