@@ -2,6 +2,7 @@
 a closed sector greys out on a running kiosk without a reload."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -143,6 +144,8 @@ def test_the_live_view_shows_who_waits_and_warns_past_the_threshold(
     expect(page.locator("[data-alerts] p")).to_contain_text("Đất đai")
     expect(page.locator('.live-counter[data-counter="1"] .now')).to_contain_text("1001")
     expect(page.locator('.live-counter[data-counter="8"]')).to_have_class("live-counter open idle")
+    # read at the hall's time (its clock set to 09:30), whatever the browser's clock says
+    expect(page.locator("[data-updated]")).to_have_text(re.compile(r"Cập nhật lúc 09:3\d:\d\d"))
     screenshot(page, "admin-live")
 
     with hall.session() as session:  # the hall's event shows a new citizen without a reload

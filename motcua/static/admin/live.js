@@ -185,7 +185,8 @@
     alerts(state);
     sectors(state);
     counters(state);
-    $("updated").textContent = fill(t.updated, { time: timeFormat.format(new Date()) });
+    // the server's hall clock, not this computer's (which may be wrong or elsewhere)
+    $("updated").textContent = fill(t.updated, { time: timeFormat.format(new Date(Date.parse(state.now))) });
     document.body.dataset.liveUpdated = String(Date.now());
     advise();
   }
