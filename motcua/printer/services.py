@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from motcua.core.accounts import Device
 from motcua.core.actors import DeviceKind
+from motcua.core.db import insert_one
 from motcua.core.errors import N_, Conflict, NotFound
 from motcua.core.events import Event, EventName
 from motcua.core.identity import device_for_token
@@ -136,24 +137,21 @@ def print_document(
     the transaction that issues it (a unique index refuses a second original; copies are
     `reprint`s).
     """
-    session = uow.session
     now = uow.clock.now()
     handed_over = target.for_agent
-    job = PrintJob(
-        hall_id=hall_id, device_id=target.device_id, printer_url=target.printer_url,
-        ticket_id=ticket_id, kind=kind,
-        status=PrintJobStatus.SENT if handed_over else PrintJobStatus.QUEUED,
-        attempts=1 if handed_over else 0, created_at=now, updated_at=now, requested_by=requested_by,
-    )
+    values: dict[str, Any] = {
+        "hall_id": hall_id, "device_id": target.device_id, "printer_url": target.printer_url,
+        "ticket_id": ticket_id, "kind": kind,
+        "status": PrintJobStatus.SENT if handed_over else PrintJobStatus.QUEUED,
+        "attempts": 1 if handed_over else 0, "error": None, "created_at": now, "updated_at": now,
+        "requested_by": requested_by,
+    }
     try:
         settings = target.resolve()
-        job.data = _describe(layout(settings.paper_mm), settings.native_qr)
+        values["data"] = _describe(layout(settings.paper_mm), settings.native_qr)
     except (PrinterError, ValueError) as exc:
-        job.data = b""
-        job.status = PrintJobStatus.FAILED
-        job.error = str(exc)[:2000]
-    session.add(job)
-    session.flush()
+        values.update(data=b"", status=PrintJobStatus.FAILED, error=str(exc)[:2000])
+    job = insert_one(uow.session, PrintJob, values)
     if job.status == PrintJobStatus.FAILED:
         _announce(uow, EventName.PRINT_FAILED, job.id)
     else:

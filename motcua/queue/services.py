@@ -27,11 +27,12 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from motcua.core.actors import Actor, Role
 from motcua.core.clock import Clock, local_day, local_now
+from motcua.core.db import as_loaded, insert_one
 from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
 from motcua.core.ports import Ports
@@ -458,43 +459,15 @@ _PEOPLE_AHEAD = {kind: _people_ahead_statement(kind) for kind in ("regular", "pr
 
 
 _tickets = Ticket.metadata.tables[Ticket.__tablename__]
-_INSERT_TICKET = insert(_tickets)
 
 
 def _insert_ticket(session: Session, hall: Hall, sector: Sector, values: dict[str, Any]) -> Ticket:
-    """Insert a new ticket with one INSERT and hand back its ORM object without reading it.
-
-    On the issuing path the ORM's unit of work costs several times the INSERT itself. The
-    object gets every column (those not given are None) and joins the session as if loaded,
-    with its hall and sector as loaded too: the event and a printing kiosk's slip read them,
-    and the hall, held by nothing else once issuing returns, would be read again.
-    """
-    inserted = session.connection().execute(_INSERT_TICKET, values).inserted_primary_key
-    assert inserted is not None  # set by every single-row INSERT
-    ticket = _as_loaded(session, _EVERY_COLUMN | values | {"id": inserted[0]})
+    """Insert a new ticket with one INSERT (`insert_one`), its hall and sector as loaded too:
+    the event and a printing kiosk's slip read them, and the hall, held by nothing else
+    once issuing returns, would be read again."""
+    ticket = insert_one(session, Ticket, values)
     set_committed_value(ticket, "hall", hall)
     set_committed_value(ticket, "sector", sector)
-    return ticket
-
-
-_EVERY_COLUMN: dict[str, Any] = {column.key: None for column in _tickets.columns}
-_RELATIONSHIPS = [relationship.key for relationship in Ticket.__mapper__.relationships]
-
-
-def _as_loaded(session: Session, columns: dict[str, Any]) -> Ticket:
-    """The ticket whose row a Core statement just wrote (every column, as the database holds
-    it), in the session as if loaded: a copy the session holds already (a long-lived
-    session's) takes the new values, its relationships read again when asked."""
-    ticket = session.identity_map.get(session.identity_key(Ticket, columns["id"]))
-    if ticket is None:
-        ticket = Ticket(**columns)
-        make_transient_to_detached(ticket)
-        session.add(ticket)
-        return ticket
-    assert isinstance(ticket, Ticket)
-    for key, value in columns.items():
-        set_committed_value(ticket, key, value)
-    session.expire(ticket, _RELATIONSHIPS)
     return ticket
 
 
@@ -924,7 +897,7 @@ def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) ->
     ).one_or_none()
     if row is None:
         return None
-    ticket = _as_loaded(session, dict(row._mapping))
+    ticket = as_loaded(session, Ticket, dict(row._mapping))
     set_committed_value(ticket, "counter", counter)
     return ticket
 
