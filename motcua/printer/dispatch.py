@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from motcua.core.clock import Clock
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 Sessions = Callable[[], Session]
 Emit = Callable[..., Any]  # flask_socketio.SocketIO.emit(event, data, to=…, namespace=…)
+DELIVERED_TOGETHER = 50  # jobs read in one statement, at most
 
 
 def job_message(job: PrintJob) -> dict[str, Any]:
@@ -226,25 +228,37 @@ class PrintDispatcher(_Worker):
                 self._worker.start()
 
     def _work(self) -> None:
-        """Deliver jobs in the order they came, a server-driven printer's once drawn."""
+        """Deliver jobs in the order they were stored, a server-driven printer's once drawn;
+        the jobs that came while the last ones were delivered are read in one statement."""
         while True:
             try:
-                job_id = self._incoming.get(timeout=self._idle)
+                job_ids = [self._incoming.get(timeout=self._idle)]
             except queue.Empty:
                 with self._lock:
                     if self._incoming.empty():
                         self._worker = None
                         return
                 continue
+            while len(job_ids) < DELIVERED_TOGETHER and not self._incoming.empty():
+                job_ids.append(self._incoming.get_nowait())
             try:
                 with self._sessions() as session:
-                    job = session.get(PrintJob, job_id, options=[joinedload(PrintJob.ticket)])
-                    if job is not None and not job.for_agent:
-                        job = services.draw_job(self._ports(session), job_id)
-                    if job is not None and job.open:
-                        self._deliver(job)
-            except Exception:  # one job's hiccup must not stop the drawing of the others
-                log.exception("print job %s", job_id)
+                    for job in session.scalars(
+                            select(PrintJob).where(PrintJob.id.in_(job_ids))
+                            .options(joinedload(PrintJob.ticket)).order_by(PrintJob.id)).all():
+                        self._hand_on(session, job)
+            except Exception:  # the next jobs are still delivered; these fail at their deadline
+                log.exception("print jobs %s", job_ids)
+
+    def _hand_on(self, session: Session, job: PrintJob) -> None:
+        try:
+            drawn: PrintJob | None = job
+            if not job.for_agent:
+                drawn = services.draw_job(self._ports(session), job.id)
+            if drawn is not None and drawn.open:
+                self._deliver(drawn)
+        except Exception:  # one job's hiccup must not stop the drawing of the others
+            log.exception("print job %s", job.id)
 
     def _deliver(self, job: PrintJob) -> None:
         if job.printer_url is not None:

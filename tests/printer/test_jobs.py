@@ -488,3 +488,39 @@ def test_acknowledgements_that_come_while_others_are_written_are_written_next_in
     release.set()
     first.join(5)
     assert groups == [[1], [2, 3]]
+
+
+def test_jobs_stored_while_the_dispatcher_delivers_are_read_together_and_delivered_in_order(
+        app, ports, session, clock, publisher):
+    from sqlalchemy import event
+
+    device = kiosk(session, clock, "agent")
+    release = threading.Event()
+    emitted: list[int] = []
+
+    def emit(_name, message, **_where):
+        emitted.append(message["id"])
+        release.wait(5)  # the first delivery takes its time
+
+    rt = runtime_of(app)
+    slow = PrintDispatcher(rt.sessions, clock, publisher, emit)
+    first = store_slip(ports, slow, issue(ports, device), device)
+    while not emitted:
+        time.sleep(0.01)
+    later = [store_slip(ports, slow, issue(ports, device), device) for _ in range(2)]
+    reads: list[str] = []
+
+    def note(_conn, _cursor, sql, *_args):
+        if sql.startswith("SELECT") and "FROM print_jobs LEFT OUTER JOIN tickets" in sql:  # a delivery's
+            reads.append(sql)
+
+    event.listen(rt.engine, "before_cursor_execute", note)
+    try:
+        release.set()
+        deadline = time.monotonic() + 5
+        while len(emitted) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        event.remove(rt.engine, "before_cursor_execute", note)
+    assert emitted == [first.id, *(job.id for job in later)]
+    assert len(reads) == 1
