@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 Sessions = Callable[[], Session]
 Emit = Callable[..., Any]  # flask_socketio.SocketIO.emit(event, data, to=…, namespace=…)
 DELIVERED_TOGETHER = 50  # jobs read in one statement, at most
+T = TypeVar("T")
+Printed = tuple[int, int | None, bool]  # job id, its kiosk (None: any), confirmed
 
 
 def job_message(job: PrintJob) -> dict[str, Any]:
@@ -49,6 +51,36 @@ def job_message(job: PrintJob) -> dict[str, Any]:
     document, native_qr = stored
     return wire.encode_job(job.id, job.created_at, job.kind.value, ticket, document=document,
                            native_qr=native_qr)
+
+
+class _Grouped(Generic[T]):
+    """Outcomes written in groups: a caller that finds no group being written writes its own
+    and every one that came meanwhile, until none is left, and the others only leave theirs.
+    A lone outcome is written before `add` returns; a burst (eight kiosks, a slip each) costs
+    one transaction instead of eight, and on SQLite one wait for the write lock."""
+
+    def __init__(self, write: Callable[[list[T]], None]) -> None:
+        self._write = write
+        self._lock = threading.Lock()
+        self._waiting: list[T] = []
+        self._writing = False
+
+    def add(self, outcome: T) -> None:
+        with self._lock:
+            self._waiting.append(outcome)
+            if self._writing:
+                return
+            self._writing = True
+        while True:
+            with self._lock:
+                group, self._waiting = self._waiting, []
+                if not group:
+                    self._writing = False
+                    return
+            try:
+                self._write(group)
+            except Exception:  # the next group is still written; these jobs fail at their deadline
+                log.exception("writing the outcomes %s", group)
 
 
 class _Worker:
@@ -92,6 +124,7 @@ class ServerPrinters(_Worker):
         self._queues: dict[str, queue.Queue[tuple[int, bytes | None]]] = {}
         self._workers: dict[str, threading.Thread] = {}
         self._printers: dict[str, Printer] = {}
+        self._printed: _Grouped[Printed] = _Grouped(self._record_printed)
 
     def printer(self, url: str) -> Printer:
         """The printer object of a URL, kept so a dummy: printer's bytes can be read."""
@@ -158,8 +191,12 @@ class ServerPrinters(_Worker):
             except PrinterError as exc:
                 services.mark_failed(ports, job_id, str(exc))
                 return str(exc)
-            services.mark_printed(ports, job_id, confirmed=confirmed)
-            return None
+        self._printed.add((job_id, None, confirmed))
+        return None
+
+    def _record_printed(self, group: list[Printed]) -> None:
+        with self._sessions() as session:
+            services.record_printed(self._ports(session), group)
 
     def _fail_waiting(self, url: str, jobs: queue.Queue[tuple[int, bytes | None]], failure: str) -> None:
         """Fail the jobs that queued while the printer failed the one before them."""
@@ -208,8 +245,7 @@ class PrintDispatcher(_Worker):
         self._sweep_every = sweep_every
         self._lock = threading.Lock()
         self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
-        self._printed: list[tuple[int, int, bool]] = []  # (job, kiosk, confirmed) to write
-        self._writing_printed = False
+        self._printed: _Grouped[Printed] = _Grouped(self._record_printed)
         self._sweeper: threading.Thread | None = None
         self._incoming: queue.Queue[int] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -299,13 +335,8 @@ class PrintDispatcher(_Worker):
         return messages
 
     def acknowledge(self, device_id: int, message: Any) -> None:
-        """An agent's word on a job (`wire.Ack`); another kiosk's job is left alone.
-
-        Printed jobs are written in groups: a call that finds no group being written writes
-        its own word and every word that came meanwhile, until none is left, and the others
-        only leave theirs for it. A lone acknowledgement is written before this returns; a
-        burst (eight kiosks, one slip each) costs one transaction instead of eight.
-        """
+        """An agent's word on a job (`wire.Ack`); another kiosk's job is left alone. Printed
+        jobs are written in groups (`_Grouped`)."""
         ack = wire.decode_ack(message)
         if ack is None:
             return
@@ -316,22 +347,11 @@ class PrintDispatcher(_Worker):
             if status is not None:  # the job is this kiosk's
                 self._settled([ack.id])
             return
-        with self._lock:
-            self._printed.append((ack.id, device_id, not ack.unconfirmed))
-            if self._writing_printed:
-                return
-            self._writing_printed = True
-        while True:
-            with self._lock:
-                group, self._printed = self._printed, []
-                if not group:
-                    self._writing_printed = False
-                    return
-            try:
-                with self._sessions() as session:
-                    self._settled(services.record_printed(self._ports(session), group))
-            except Exception:  # the next group is still written; these jobs fail at their deadline
-                log.exception("recording printed jobs %s", [job_id for job_id, _, _ in group])
+        self._printed.add((ack.id, device_id, not ack.unconfirmed))
+
+    def _record_printed(self, group: list[Printed]) -> None:
+        with self._sessions() as session:
+            self._settled(services.record_printed(self._ports(session), group))
 
     def _settled(self, job_ids: list[int]) -> None:
         with self._lock:

@@ -370,22 +370,24 @@ def mark_printed(
 
 
 @use_case
-def record_printed(uow: UnitOfWork, printed: Sequence[tuple[int, int, bool]]) -> list[int]:
-    """Print agents' word that jobs printed, each as (job id, kiosk device id, confirmed), in
-    one UPDATE per outcome: agents acknowledge every slip, and a burst of acknowledgements
-    written together costs about what one costs. As `mark_printed` for each, announced
-    likewise; a job is changed only for the kiosk that owns it. The ids of the jobs changed."""
+def record_printed(uow: UnitOfWork, printed: Sequence[tuple[int, int | None, bool]]) -> list[int]:
+    """Jobs printed, each as (job id, kiosk device id, confirmed), in one UPDATE per outcome:
+    a burst of outcomes written together costs about what one costs. As `mark_printed` for
+    each, announced likewise. A device id (a print agent's word) changes only that kiosk's
+    job; None (the server drove the printer) any. The ids of the jobs changed."""
     changed = []
     for confirmed in (True, False):
-        pairs = [(job_id, device_id) for job_id, device_id, c in printed if c is confirmed]
-        if not pairs:
+        owned = [(job_id, device) for job_id, device, c in printed if c is confirmed and device is not None]
+        driven = [job_id for job_id, device, c in printed if c is confirmed and device is None]
+        if not owned and not driven:
             continue
         status = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
         ids = list(uow.session.scalars(
             update(PrintJob)
             # ids alone as well: SQLite scans the table for a row-value IN, not for this one
-            .where(PrintJob.id.in_([job_id for job_id, _ in pairs]),
-                   tuple_(PrintJob.id, PrintJob.device_id).in_(pairs), PrintJob.status.not_in(_DONE))
+            .where(PrintJob.id.in_(driven + [job_id for job_id, _ in owned]),
+                   or_(PrintJob.id.in_(driven), tuple_(PrintJob.id, PrintJob.device_id).in_(owned)),
+                   PrintJob.status.not_in(_DONE))
             .values(status=status, error=None, updated_at=uow.clock.now())
             .returning(PrintJob.id)
             .execution_options(synchronize_session=False)))  # nothing read back through the ORM

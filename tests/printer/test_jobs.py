@@ -465,6 +465,9 @@ def test_agents_acknowledgements_written_together_mark_and_announce_each_kiosks_
                  if e.name.startswith("print_")}
     assert announced == {("print_printed", mine, "kiosk-1"), ("print_unconfirmed", unconfirmed, "kiosk-1")}
     assert services.record_printed(ports, [(mine, first.id, True)]) == []  # said twice: once
+    networked = kiosk(session, clock, "dummy:", "kiosk-3")  # a printer the server drives
+    driven = store_slip(ports, RecordingPrintQueue(), issue(ports, networked), networked)
+    assert services.record_printed(ports, [(driven.id, None, True)]) == [driven.id]
 
 
 def test_acknowledgements_that_come_while_others_are_written_are_written_next_in_one_group(
