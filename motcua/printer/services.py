@@ -353,28 +353,14 @@ def mark_sent(uow: UnitOfWork, job_id: int) -> None:
 
 
 @use_case
-def mark_printed(
-    uow: UnitOfWork, job_id: int, *, device_id: int | None = None, confirmed: bool = True,
-) -> PrintJobStatus | None:
-    """The printer took the job. Also after a timeout marked it failed: the paper is the truth.
-
-    `confirmed` False: the bytes went out to a printer not asked for its status, so the job
-    is `unconfirmed` (announced as `print_unconfirmed`), never "printed".
-    `device_id` (an agent's acknowledgement) must own the job, or nothing happens (None).
-    """
-    status = PrintJobStatus.PRINTED if confirmed else PrintJobStatus.UNCONFIRMED
-    changed, now = _change(uow, job_id, device_id, unless=_DONE, status=status, error=None)
-    if changed:
-        _announce(uow, EventName.PRINT_PRINTED if confirmed else EventName.PRINT_UNCONFIRMED, job_id)
-    return now
-
-
-@use_case
 def record_printed(uow: UnitOfWork, printed: Sequence[tuple[int, int | None, bool]]) -> list[int]:
     """Jobs printed, each as (job id, kiosk device id, confirmed), in one UPDATE per outcome:
-    a burst of outcomes written together costs about what one costs. As `mark_printed` for
-    each, announced likewise. A device id (a print agent's word) changes only that kiosk's
-    job; None (the server drove the printer) any. The ids of the jobs changed."""
+    a burst of outcomes written together costs about what one costs. A device id (a print
+    agent's word) changes only that kiosk's job; None (the server drove the printer) any.
+    A job failed meanwhile (a time-out) is printed after all: the paper is the truth.
+    Unconfirmed: the bytes went out to a printer not asked for its status, so the job is
+    `unconfirmed` (announced as `print_unconfirmed`), never "printed". Each change is
+    announced; the ids of the jobs changed."""
     changed = []
     for confirmed in (True, False):
         owned = [(job_id, device) for job_id, device, c in printed if c is confirmed and device is not None]
@@ -390,7 +376,7 @@ def record_printed(uow: UnitOfWork, printed: Sequence[tuple[int, int | None, boo
                    PrintJob.status.not_in(_DONE))
             .values(status=status, error=None, updated_at=uow.clock.now())
             .returning(PrintJob.id)
-            .execution_options(synchronize_session=False)))  # nothing read back through the ORM
+            .execution_options(synchronize_session="fetch")))  # a copy this session holds follows
         _announce_all(uow, EventName.PRINT_PRINTED if confirmed else EventName.PRINT_UNCONFIRMED, ids)
         changed += ids
     return changed

@@ -164,8 +164,8 @@ def test_printed_and_failed_are_announced_once_with_what_the_kiosk_needs(ports, 
         "ticket_token": issued.ticket.token, "display_number": issued.ticket.display_number,
         "device": "kiosk-1", "error": "paper out"}
     # A late acknowledgement wins: the paper is the truth.
-    services.mark_printed(ports, job.id)
-    services.mark_printed(ports, job.id)
+    services.record_printed(ports, [(job.id, None, True)])
+    services.record_printed(ports, [(job.id, None, True)])
     assert [e.name for e in publisher.events].count("print_printed") == 1
     assert session.get(PrintJob, job.id).status == PrintJobStatus.PRINTED
 
@@ -174,7 +174,6 @@ def test_another_kiosks_acknowledgement_changes_nothing(ports, session, clock, p
     mine, other = kiosk(session, clock, "agent"), kiosk(session, clock, "agent", "kiosk-2")
     job = print_it(ports, RecordingPrintQueue(), issue(ports, mine), mine)
     assert job is not None
-    assert services.mark_printed(ports, job.id, device_id=other.id) is None
     assert services.record_printed(ports, [(job.id, other.id, True)]) == []
     assert session.get(PrintJob, job.id).status == PrintJobStatus.SENT
 
@@ -309,7 +308,8 @@ def test_on_postgresql_a_ticket_has_one_original_job_and_marks_lock_the_row(post
         assert job is not None
         services.mark_sent(ports, job.id)
         assert pg.scalar(select(PrintJob.status).where(PrintJob.id == job.id)) == PrintJobStatus.SENT
-        assert services.mark_printed(ports, job.id, device_id=device.id) == PrintJobStatus.PRINTED
+        assert services.record_printed(ports, [(job.id, device.id, True)]) == [job.id]
+        assert pg.scalar(select(PrintJob.status).where(PrintJob.id == job.id)) == PrintJobStatus.PRINTED
         second = store_slip(ports, queue, issue(ports, device), device)
         assert services.record_printed(ports, [(second.id, device.id, False)]) == [second.id]
         now = clock.now()
@@ -349,8 +349,8 @@ def test_an_agent_whose_printer_cannot_tell_leaves_its_jobs_unconfirmed(ports, s
     job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
     services.mark_sent(ports, job.id)
-    done = services.mark_printed(ports, job.id, device_id=device.id, confirmed=False)
-    assert done == PrintJobStatus.UNCONFIRMED
+    assert services.record_printed(ports, [(job.id, device.id, False)]) == [job.id]
+    assert session.get(PrintJob, job.id).status == PrintJobStatus.UNCONFIRMED
     assert services.fail_overdue(ports) == []
     clock.advance(seconds=services.SERVER_JOB_SECONDS * 2)
     assert services.fail_overdue(ports) == []
