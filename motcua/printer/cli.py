@@ -169,6 +169,6 @@ def worker(every: float) -> None:
     dispatcher: PrintDispatcher = current_app.extensions[EXTENSION]
     click.echo(f"printing the network printers' jobs, looking every {every:g} s")
     try:
-        PrintWorker(rt.sessions, rt.clock, rt.publisher, dispatcher.printers, every=every).run()
+        PrintWorker(rt.sessions, rt.clock, rt.publisher, dispatcher.printers, every=every).run(rt.engine)
     except KeyboardInterrupt:
         click.echo("stopped")

@@ -3,12 +3,14 @@ server drives (a kiosk's tcp:// printer, a counter's receipt printer), so that w
 MOTCUA_PRINT_WORKER=process the server processes only store them and a printing kiosk's tap
 costs them no drawing (Pillow, ~10 ms of CPU per slip).
 
-Every `every` seconds it reads the queued jobs (ix_print_jobs_status_created; a read, no write
-lock) and claims them with one conditional UPDATE (queued → sent): of two workers, one prints
-each job. A claimed job is drawn here (in memory: the job keeps its document) and sent by
+Every `every` seconds it looks whether any job is queued (ix_print_jobs_status_created, on a
+connection it keeps; a read, no write lock); when one is, it reads the queued jobs and claims
+them with one conditional UPDATE (queued → sent): of two workers, one prints each job. A
+claimed job is drawn here (in memory: the job keeps its document) and sent by
 `ServerPrinters` as the server would (one sender per printer, `max_wait`, the jobs behind a
-dead printer failed with it), marked and announced the same way: two writes per job (the
-claim, shared by a poll's jobs, and the outcome), each one a tap on SQLite may wait for.
+dead printer failed with it), marked and announced the same way: two writes per poll's jobs
+(the claim, and their outcomes, written together as they come), each one a tap on SQLite may
+wait for.
 Jobs a stopped worker left queued are found by the next one's first poll; those it had
 claimed but not sent are failed by `fail_overdue` (never printed twice).
 Threads and `time.sleep` only: green under eventlet or gevent's patching, real otherwise.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import time
+
+from sqlalchemy import Connection, Engine
 
 from motcua.core.clock import Clock
 from motcua.core.events import Publisher
@@ -68,17 +72,24 @@ class PrintWorker(_Worker):
             return
         self.printers.submit(job.id, job.printer_url, drawn=data)
 
-    def run(self) -> None:
-        """Poll until stopped; a full batch polls again at once."""
+    def run(self, engine: Engine) -> None:
+        """Poll until stopped; a full batch polls again at once. Each poll first asks, on a
+        connection kept open, whether anything is queued at all (`server_jobs_waiting`), and
+        reads and claims the jobs only then."""
         swept = -SWEEP_EVERY
+        doorbell: Connection | None = None
         while True:
             try:
                 if time.monotonic() - swept >= SWEEP_EVERY:
                     self.sweep()
                     swept = time.monotonic()
-                claimed = self.once()
+                doorbell = doorbell or engine.connect()
+                claimed = self.once() if services.server_jobs_waiting(doorbell) else 0
             except Exception:  # the database away for a moment: try again next poll
                 log.exception("polling print jobs")
+                if doorbell is not None:
+                    doorbell.invalidate()  # a new connection next time
+                    doorbell = None
                 claimed = 0
             if claimed < BATCH:
                 time.sleep(self._every)

@@ -52,7 +52,10 @@ def test_a_server_with_the_setting_on_stores_the_job_undrawn_and_the_worker_prin
     assert stored.status == PrintJobStatus.QUEUED and services.undrawn(stored)
 
     worker = a_worker(app, clock, publisher)  # started after the job: a restarted worker
-    assert worker.once() == 1
+    with runtime_of(app).engine.connect() as doorbell:
+        assert services.server_jobs_waiting(doorbell)
+        assert worker.once() == 1
+        assert not services.server_jobs_waiting(doorbell)  # nothing left to look for
     printed = job_now(app, job.id)
     assert (printed.status, printed.attempts) == (PrintJobStatus.PRINTED, 1)
     [sent] = worker.printers.printer("dummy:").transport.sent
@@ -70,6 +73,8 @@ def test_agent_jobs_stay_with_the_server_and_the_worker_leaves_them_alone(
     device = kiosk(session, clock, "agent")
     job = store_slip(ports, server, issue(ports, device), device)
     assert job is not None
+    with runtime_of(app).engine.connect() as doorbell:
+        assert not services.server_jobs_waiting(doorbell)
     assert a_worker(app, clock, publisher).once() == 0
     deadline = time.monotonic() + 5
     while not emitted and time.monotonic() < deadline:  # the server's dispatcher emits it
