@@ -166,7 +166,8 @@ def test_a_request_after_postgresql_ended_the_pooled_connection_is_answered_with
     with engine.connect() as connection:
         pooled = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     with postgres_engine.begin() as connection:
-        assert connection.exec_driver_sql("SELECT pg_terminate_backend(%s)", (pooled,)).scalar()
+        # Waits (up to 10 s) until the backend is gone, as a restart's would be.
+        assert connection.exec_driver_sql("SELECT pg_terminate_backend(%s, 10000)", (pooled,)).scalar()
 
     response = client.get("/api/v1/halls/demo/queue")
     assert response.status_code == 200, response.get_json()
