@@ -15,7 +15,7 @@ from motcua.core.events import EventName, RecordingPublisher
 from motcua.core.ports import Ports
 from motcua.queue import services
 from motcua.queue.demo import load_demo_hall
-from motcua.queue.models import TicketEvent
+from motcua.queue.models import Ticket, TicketEvent, TicketStatus
 
 KIOSK = Actor(kind="kiosk", name="k1")
 AT_COUNTER = {"hall_code": "demo", "counter_number": 1, "actor": SYSTEM}
@@ -68,3 +68,52 @@ def test_counter_actions_log_their_events_and_announce_the_waiting_counts_on_pos
         postgres_engine, clock):
     with make_session_factory(postgres_engine)() as session:
         check_counter_events(session, clock)
+
+
+def check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session: Session,
+                                                                       clock: Any) -> None:
+    ports = Ports(session, clock, RecordingPublisher())
+    load_demo_hall(ports)
+    ticket = services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai", priority=None,
+                                   actor=KIOSK).ticket
+    services.open_counter(ports, **AT_COUNTER)
+    services.call_next(ports, **AT_COUNTER)
+    assert services.call_next(ports, **AT_COUNTER).ticket is None
+    assert logged(session)[-1] == ("completed", ticket.id, "call next", {})
+    assert session.get(Ticket, ticket.id).status == TicketStatus.DONE
+
+
+def test_calling_with_nobody_left_finishes_the_citizen_at_the_counter_on_sqlite(session, clock):
+    check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session, clock)
+
+
+@pytest.mark.postgres
+def test_calling_with_nobody_left_finishes_the_citizen_at_the_counter_on_postgresql(
+        postgres_engine, clock):
+    with make_session_factory(postgres_engine)() as session:
+        check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session, clock)
+
+
+@pytest.mark.postgres
+def test_a_call_whose_first_choice_is_being_taken_finishes_the_citizen_at_the_counter_once(
+        postgres_engine, clock):
+    """On PostgreSQL the first claim also finishes the citizen at the counter: when another
+    counter holds that ticket, the next claim calls the one after and finishes nobody again."""
+    sessions = make_session_factory(postgres_engine)
+    with sessions() as session, sessions() as other_counter:
+        ports = Ports(session, clock, RecordingPublisher())
+        load_demo_hall(ports)
+        land = [services.issue_ticket(ports, hall_code="demo", sector_code="dat-dai",
+                                      priority=None, actor=KIOSK).ticket for _ in range(3)]
+        services.open_counter(ports, **AT_COUNTER)
+        services.call_next(ports, **AT_COUNTER)
+        other_counter.execute(select(Ticket).where(Ticket.id == land[1].id).with_for_update())
+
+        called = services.call_next(ports, **AT_COUNTER).ticket
+        other_counter.rollback()
+
+        assert called is not None and called.id == land[2].id
+        assert logged(session)[-3:] == [("called", land[0].id, None, {}),
+                                        ("completed", land[0].id, "call next", {}),
+                                        ("called", land[2].id, None, {})]
+        assert session.get(Ticket, land[1].id).status == TicketStatus.WAITING
