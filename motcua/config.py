@@ -61,7 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_LIFETIME_MINUTES": 480,
     "SESSION_COOKIE_SECURE": False,  # set true behind HTTPS
     "WTF_CSRF_TIME_LIMIT": None,  # a CSRF token lives as long as its (expiring) session
-    "ESTIMATE_CACHE_SECONDS": 10,  # reuse of a hall's wait forecast, service rates, message channel
+    "ESTIMATE_CACHE_SECONDS": 10,  # reuse of wait forecasts, service rates, channels, token actors
 }
 
 ENV_PREFIX = "MOTCUA_"

@@ -15,6 +15,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, Queue
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -97,6 +99,39 @@ def test_a_subscription_that_stops_answering_ping_is_given_up_and_one_that_answe
 
     alive = queue._messages(SilentLink(answers_ping=True))
     assert [next(alive)["type"] for _ in range(4)] == ["subscribe", "pong", "pong", "pong"]
+
+
+class CountingRedis:
+    """A Redis client that notes what each round trip published (a pipeline is one)."""
+
+    def __init__(self) -> None:
+        self.round_trips: list[list[tuple[str, Any]]] = []
+
+    def pipeline(self, transaction: bool = True) -> CountingRedis.Pipeline:
+        return CountingRedis.Pipeline(self)
+
+    @dataclass
+    class Pipeline:
+        client: CountingRedis
+        published: list[tuple[str, Any]] = field(default_factory=list)
+
+        def publish(self, channel: str, data: str) -> None:
+            self.published.append((channel, json.loads(data)))
+
+        def execute(self) -> None:
+            self.client.round_trips.append(self.published)
+
+
+def test_the_messages_waiting_to_be_published_go_to_redis_in_one_round_trip_in_order():
+    queue = HallMessageQueue("redis://127.0.0.1:1/0", timeout=0.1)
+    queue.server = SimpleNamespace(eio=SimpleNamespace(get_queue_empty_exception=lambda: Empty))
+    queue._outbox = Queue()
+    for n in range(2, 6):  # one event: the hall's three namespaces, the ticket's page, its line
+        queue._outbox.put({"n": n})
+    client = CountingRedis()
+    queue._send_waiting(client, {"n": 1})
+    assert client.round_trips == [[(queue.channel, {"n": n}) for n in range(1, 6)]]
+    assert queue._outbox.empty()
 
 
 # --- drills with real processes -------------------------------------------------------------

@@ -22,6 +22,7 @@ from motcua.changes.models import ConfigChange
 from motcua.core.actors import Actor, Role
 from motcua.core.clock import local_day
 from motcua.core.events import Event, EventName
+from motcua.core.identity import API_TOKEN_ACTORS
 from motcua.core.uow import UnitOfWork
 from motcua.queue.models import Hall
 from motcua.queue.services import get_hall, waiting_counts
@@ -108,6 +109,10 @@ class Edit:
             self.changes = diff(self._before, self._watch()) | self.changes
 
 
+# What the actors of API tokens rest on (`core.identity` reuses them for a few seconds).
+ACCOUNTS = ("staff", "api_token")
+
+
 @contextmanager
 def audited(uow: UnitOfWork, actor: Actor, hall: Hall | None, entity: str, subject: str,
             action: str, watch: Callable[[], Snapshot] | None = None) -> Iterator[Edit]:
@@ -120,6 +125,8 @@ def audited(uow: UnitOfWork, actor: Actor, hall: Hall | None, entity: str, subje
     edit = Edit(watch)
     yield edit
     edit._finish()
+    if entity in ACCOUNTS:
+        uow.forget(API_TOKEN_ACTORS)  # a token revoked, a person locked or given another role
     if watch is not None and not edit.changes:
         return
     uow.session.add(ConfigChange(

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar, cast
 
-from sqlalchemy import DateTime, Engine, Enum, Table, create_engine, event, insert
+from sqlalchemy import DateTime, Engine, Enum, Table, create_engine, event, insert, make_url
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import (
     ArgumentError,
@@ -120,10 +120,37 @@ def _make_engine(url: str, pool: tuple[int, int], **kwargs: Any) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    polled = make_url(url).get_driver_name() == "psycopg2" and "pool_pre_ping" not in kwargs
+    kwargs.setdefault("pool_pre_ping", not polled)
     kwargs.setdefault("pool_size", pool[0])
     kwargs.setdefault("max_overflow", pool[1])
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if polled:
+        _replace_closed_connections(engine)
+    return engine
+
+
+def _replace_closed_connections(engine: Engine) -> None:
+    """What `pool_pre_ping` does, without its round trip: a connection the server has closed
+    (PostgreSQL restarted or ended it, the network path was cut) is replaced as it leaves the
+    pool, so the request that takes it is answered instead of failing once.
+
+    The ping cost every request a `SELECT 1` (one of about ten round trips of a call-next).
+    A server that ends a connection sends an error and closes the socket; reading what waits
+    on the idle socket without blocking (psycopg2's `poll`) finds both: the first read takes
+    the error as a notice, the second meets the closed socket and raises. A connection lost
+    without a word (a host gone dark) passes here, where the ping would have hung until TCP
+    gave up; the request then answers 503 (`web.outage`) and the pool drops the connection.
+    """
+    lost = engine.dialect.loaded_dbapi.Error
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            dbapi_connection.poll()
+            dbapi_connection.poll()
+        except lost as exc:
+            raise DisconnectionError(f"the connection was closed: {exc}") from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -20,10 +20,12 @@ from sqlalchemy import (
     ScalarSelect,
     Select,
     bindparam,
+    cast,
     func,
     insert,
     literal,
     select,
+    true,
     union_all,
     update,
 )
@@ -229,6 +231,43 @@ def _log_rows(uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
     connection, without the ORM's handling (which costs more than the INSERT)."""
     if rows:
         uow.session.connection().execute(_INSERT_EVENT, rows)
+
+
+def _on_postgresql(session: Session) -> bool:
+    """Whether statements go to PostgreSQL, where a counter action's statements are folded
+    into fewer: each round trip to the server costs more than the work it carries."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+@functools.lru_cache(maxsize=4)
+def _counting_after_logging(rows: int) -> Select[str, int]:
+    """`_WAITING_COUNTS` with the INSERT of `rows` event rows as a CTE (`row{i}_{column}`
+    parameters): PostgreSQL runs the INSERT in full whatever the SELECT reads, and the
+    SELECT sees what the transaction's earlier statements changed. The rows come from a
+    UNION ALL of typed parameters, inserted in that order, rather than a multi-row VALUES,
+    which SQLAlchemy compiles afresh at every run."""
+    columns = [c for c in _INSERT_EVENT.table.columns if c.name != "id"]
+    logged = _INSERT_EVENT.from_select([c.name for c in columns], union_all(*(
+        select(*(cast(bindparam(f"row{i}_{c.name}", type_=c.type), c.type) for c in columns))
+        for i in range(rows))))
+    return _WAITING_COUNTS.add_cte(logged.cte("logged"))
+
+
+def _log_rows_and_count(uow: UnitOfWork, hall: Hall, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """`_log_rows`, then the hall's `waiting_counts` as the transaction leaves them (for
+    the event a counter action publishes). One statement on PostgreSQL, where each round trip
+    costs the officer's click more than the work it carries; SQLite cannot put an INSERT in
+    a WITH, and its statements are calls within the process."""
+    session = uow.session
+    day = local_day(uow.clock, hall.time_zone)
+    if not _on_postgresql(session):
+        _log_rows(uow, rows)
+        return waiting_counts(session, hall, day)
+    params: dict[str, Any] = {"day": day, "hall_id": hall.id}
+    for i, row in enumerate(rows):
+        params |= {f"row{i}_{column}": value for column, value in row.items()}
+    counted = session.execute(_counting_after_logging(len(rows)), params)  # flushes, as ever
+    return {code: count for code, count in counted}
 
 
 OFFICER_WITHOUT_PERSON = N_("Mã truy cập cán bộ không gắn với người nào thì không thao tác "
@@ -857,10 +896,17 @@ def _finish_current(
 ) -> list[dict[str, Any]]:
     """Calling the next citizen means the one at the counter is done; its event row is the
     caller's to log with the call's own (one INSERT for both)."""
-    session = uow.session
-    finished = session.connection().scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
+    finished = uow.session.connection().scalar(_FINISH_CURRENT, {"at_counter": counter.id, "now": now})
+    return _finished_rows(uow, hall, counter, actor, finished)
+
+
+def _finished_rows(uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor,
+                   finished: int | None) -> list[dict[str, Any]]:
+    """The event row of the ticket `_FINISH_CURRENT` finished (none when nobody was at the
+    counter); a copy the session holds (a long-lived session's) is read again when used."""
     if finished is None:
         return []
+    session = uow.session
     copy = session.identity_map.get(session.identity_key(Ticket, finished))
     if copy is not None:
         session.expire(copy)
@@ -882,7 +928,7 @@ _CALL_WAITING = (
                   _tickets.c.status == TicketStatus.WAITING)
            .with_for_update(skip_locked=True).scalar_subquery(),
            _tickets.c.status == TicketStatus.WAITING)
-    .values(status=TicketStatus.CALLED, counter_id=bindparam("counter_id"),
+    .values(status=TicketStatus.CALLED, counter_id=bindparam("at_counter"),
             called_at=bindparam("now"), started_at=None, call_count=_tickets.c.call_count + 1,
             reserved_counter_id=None,
             first_called_at=func.coalesce(_tickets.c.first_called_at, bindparam("now")))
@@ -890,14 +936,37 @@ _CALL_WAITING = (
 )
 
 
+# On PostgreSQL a call's first claim also finishes the ticket at the counter: both UPDATEs
+# as CTEs of one statement (they never touch the same row: one is waiting, the other not),
+# whose one row names the finished ticket whether or not the claim succeeded. (No parameter
+# may be named after a ticket's column, `counter_id`: SQLAlchemy would SET it in both.)
+_FINISHED = _FINISH_CURRENT.cte("finished")
+_CLAIMED = _CALL_WAITING.cte("claimed")
+_DONE = select(select(_FINISHED.c.id).scalar_subquery().label("finished_id")).subquery("done")
+_FINISH_AND_CALL_WAITING = (select(_DONE.c.finished_id, *_CLAIMED.c)
+                            .select_from(_DONE.outerjoin(_CLAIMED, true())))
+
+
 def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
     """Call a waiting ticket at `counter`; None if another counter got it first."""
     row = session.connection().execute(
-        _CALL_WAITING, {"ticket_id": ticket_id, "counter_id": counter.id, "now": now}
+        _CALL_WAITING, {"ticket_id": ticket_id, "at_counter": counter.id, "now": now}
     ).one_or_none()
-    if row is None:
-        return None
-    ticket = as_loaded(session, Ticket, dict(row._mapping))
+    return None if row is None else _claimed(session, dict(row._mapping), counter)
+
+
+def _finish_and_claim(session: Session, ticket_id: int, counter: Counter,
+                      now: datetime) -> tuple[int | None, Ticket | None]:
+    """`_FINISH_CURRENT` and `_claim` in one statement (PostgreSQL): the id of the ticket
+    finished (None: nobody was at the counter) and the ticket called (None: taken)."""
+    columns = dict(session.connection().execute(_FINISH_AND_CALL_WAITING, {
+        "at_counter": counter.id, "ticket_id": ticket_id, "now": now}).one()._mapping)
+    finished = columns.pop("finished_id")
+    return finished, None if columns["id"] is None else _claimed(session, columns, counter)
+
+
+def _claimed(session: Session, columns: dict[str, Any], counter: Counter) -> Ticket:
+    ticket = as_loaded(session, Ticket, columns)
     set_committed_value(ticket, "counter", counter)
     return ticket
 
@@ -1113,17 +1182,26 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
     _require_open(counter)
     now = uow.clock.now()
-    finished = _finish_current(uow, hall, counter, actor, now)
+    # The citizen at the counter is finished by the first claim on PostgreSQL (one round
+    # trip less), first of all on SQLite; the waiting tickets the order reads are not theirs.
+    finishing = _on_postgresql(session)
+    finished = [] if finishing else _finish_current(uow, hall, counter, actor, now)
     order = calling_order(uow, hall, counter)
     skipped: list[int] = []
     while True:
         ordered = order.ordered(skipped, priority_streak=counter.consecutive_priority_calls,
                                 appointment_streak=counter.consecutive_appointment_calls)
         if not ordered:
+            if finishing:
+                finished = _finish_current(uow, hall, counter, actor, now)
             _log_rows(uow, finished)
             return AtCounter(counter, None)
         chosen = ordered[0]
-        ticket = _claim(session, chosen.ticket_id, counter, now)
+        if finishing:
+            done, ticket = _finish_and_claim(session, chosen.ticket_id, counter, now)
+            finished, finishing = _finished_rows(uow, hall, counter, actor, done), False
+        else:
+            ticket = _claim(session, chosen.ticket_id, counter, now)
         if ticket is not None:
             break
         skipped.append(chosen.ticket_id)  # another counter took it: the next head, then
@@ -1135,8 +1213,9 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     appointment_streak = next_appointment_streak(counter.consecutive_appointment_calls, chosen, now)
     if appointment_streak != counter.consecutive_appointment_calls:
         counter.consecutive_appointment_calls = appointment_streak
-    _log_rows(uow, [*finished, _event_row(uow, hall, "called", actor, ticket=ticket, counter=counter)])
-    event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket)
+    waiting = _log_rows_and_count(
+        uow, hall, [*finished, _event_row(uow, hall, "called", actor, ticket=ticket, counter=counter)])
+    event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, waiting=waiting)
     uow.publish(event)
     return AtCounter(counter, ticket, ticket)
 
@@ -1170,9 +1249,9 @@ def call_specific(
                                        number=display_number)
     finished = _finish_current(uow, hall, counter, actor, now)
     _mark_called(ticket, counter, now)
-    _log_rows(uow, [*finished, _event_row(uow, hall, "called_out_of_order", actor, ticket=ticket,
-                                          counter=counter, reason=reason.strip())])
-    event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, out_of_order=True)
+    waiting = _log_rows_and_count(uow, hall, [*finished, _event_row(
+        uow, hall, "called_out_of_order", actor, ticket=ticket, counter=counter, reason=reason.strip())])
+    event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, waiting=waiting, out_of_order=True)
     uow.publish(event)
     return AtCounter(counter, ticket, ticket)
 
@@ -1204,8 +1283,9 @@ def _ticket_step(
             N_("Số %(number)s đang ở trạng thái không cho phép việc này."),
             number=ticket.display_number)
     step(ticket, uow.clock.now())
-    _log(uow, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)
-    event = _ticket_event(uow, event_name, hall, ticket)
+    waiting = _log_rows_and_count(uow, hall, [_event_row(uow, hall, kind, actor, ticket=ticket,
+                                                         counter=counter, reason=reason)])
+    event = _ticket_event(uow, event_name, hall, ticket, waiting=waiting)
     uow.publish(event)
     return _at_counter(uow, counter, ticket)
 

@@ -84,7 +84,8 @@ def current_actor() -> Actor | None:
     if "actor" not in g:
         token = bearer_token()
         if token is not None:
-            g.actor, g.device = authenticate_bearer(db(), runtime().clock, token)
+            rt = runtime()
+            g.actor, g.device = authenticate_bearer(db(), rt.clock, rt.memo, token)
         else:
             g.actor = actor_for_user(current_user.user) if current_user.is_authenticated else None
             g.device = None

@@ -4,7 +4,8 @@ While PostgreSQL restarts (or SQLite stays locked through the busy retries) a re
 served, but the same request will be a moment later: the API and the kiosk's scripts get the
 JSON error (`database_unavailable`), browsers a page that reloads itself. The request's
 transaction is rolled back when its session closes, so nothing half-written remains; the
-engine's pre-ping replaces dead connections, so service resumes without a restart.
+pool replaces connections the database closed as it lends them (`core.db`), so service
+resumes without a restart.
 """
 from __future__ import annotations
 

@@ -345,16 +345,16 @@ def test_a_disabled_kiosk_token_stops_working_at_once(ports, admin, session):
     device, token = accounts.register_device(ports, actor=admin, hall_code="demo",
                                              name="Máy lấy số cửa chính", kind=DeviceKind.KIOSK,
                                              printer="tcp://192.168.1.50:9100")
-    assert authenticate_bearer(session, ports.clock, token)[0] is not None
+    assert authenticate_bearer(session, ports.clock, ports.memo, token)[0] is not None
     devices.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=False)
-    assert authenticate_bearer(session, ports.clock, token)[0] is None
+    assert authenticate_bearer(session, ports.clock, ports.memo, token)[0] is None
     devices.set_device_active(ports, actor=admin, hall_code="demo", device_id=device.id,
                                active=True)
     renewed = devices.renew_device_token(ports, actor=admin, hall_code="demo",
                                           device_id=device.id)
-    assert authenticate_bearer(session, ports.clock, token)[0] is None
-    assert authenticate_bearer(session, ports.clock, renewed)[0] is not None
+    assert authenticate_bearer(session, ports.clock, ports.memo, token)[0] is None
+    assert authenticate_bearer(session, ports.clock, ports.memo, renewed)[0] is not None
 
 
 # --- holidays -------------------------------------------------------------------------------

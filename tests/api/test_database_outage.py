@@ -146,3 +146,31 @@ def test_a_connection_lost_after_the_answer_was_made_still_gives_the_answer(
         proxy.restore()
         assert app.test_client().get("/api/v1/halls/demo/queue").status_code == 200
         app.extensions["motcua"].engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_request_after_postgresql_ended_the_pooled_connection_is_answered_without_a_ping(
+        postgres_engine, postgres_url, tmp_path, clock, publisher, monkeypatch):
+    """PostgreSQL restarting ends the connections waiting in the pool: the next request gets
+    a fresh one, not a 503, and no request pays a ping's round trip for it."""
+    with make_session_factory(postgres_engine)() as session:
+        load_demo_hall(Ports(session, clock, RecordingPublisher()))
+    app = create_app({"TESTING": True, "DATABASE_URL": postgres_url, "SECRET_KEY": "t",
+                      "ASYNC_MODE": "threading", "REDIS_URL": None, "RATELIMIT_ENABLED": False,
+                      "PRINTER": "dummy:"}, clock=clock, publisher=publisher)
+    app.instance_path = str(tmp_path / "instance")
+    engine = app.extensions["motcua"].engine
+    monkeypatch.setattr(engine.dialect, "do_ping", _raise(AssertionError("pinged")))
+    client = app.test_client()
+    assert client.get("/api/v1/halls/demo/queue").status_code == 200
+    with engine.connect() as connection:
+        pooled = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with postgres_engine.begin() as connection:
+        # Waits (up to 10 s) until the backend is gone, as a restart's would be.
+        assert connection.exec_driver_sql("SELECT pg_terminate_backend(%s, 10000)", (pooled,)).scalar()
+
+    response = client.get("/api/v1/halls/demo/queue")
+    assert response.status_code == 200, response.get_json()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pooled
+    engine.dispose()

@@ -23,7 +23,7 @@ from motcua.core.accounts import ApiToken
 from motcua.core.actors import SYSTEM, Role
 from motcua.core.events import RecordingPublisher
 from motcua.core.identity import actor_for_user, authenticate_bearer
-from motcua.core.ports import Ports
+from motcua.core.ports import Memo, Ports
 from motcua.queue.demo import load_demo_hall
 from tests.auth.signing import csrf_token, sign_in
 from tests.support import bearer, make_officer, system_ports
@@ -129,6 +129,42 @@ def test_a_revoked_token_is_refused_with_401(client, session, clock, admin, port
     assert error_of(client.post(OPEN, headers=bearer(token))) == (401, "unauthorized")
 
 
+def server_ports(app: Flask, session: Session, clock: Any) -> Ports:
+    """Ports sharing the app's memo: a change made by the server process that answers."""
+    return Ports(session, clock, RecordingPublisher(), memo=app.extensions["motcua"].memo)
+
+
+def a_script_token(session: Session, clock: Any, **extra: Any) -> tuple[str, ApiToken]:
+    token = create_api_token(system_ports(session, clock), actor=SYSTEM, name="script",
+                             role=Role.SUPERVISOR, hall_code="demo", **extra)
+    return token, session.scalar(select(ApiToken).where(ApiToken.name == "script"))
+
+
+def test_a_token_revoked_by_the_process_that_knows_it_is_refused_at_once(
+        app, client, session, clock, admin):
+    token, stored = a_script_token(session, clock)
+    assert client.post(OPEN, headers=bearer(token)).status_code == 200  # now known
+    accounts.revoke_api_token(server_ports(app, session, clock), actor=admin, token_id=stored.id)
+    assert error_of(client.post(CALL_NEXT, headers=bearer(token))) == (401, "unauthorized")
+
+
+def test_a_token_revoked_in_another_process_is_refused_once_the_memos_seconds_have_passed(
+        app, client, session, clock, admin, ports):
+    token, stored = a_script_token(session, clock)
+    assert client.post(OPEN, headers=bearer(token)).status_code == 200
+    accounts.revoke_api_token(ports, actor=admin, token_id=stored.id)  # the CLI, say
+    assert client.post(CALL_NEXT, headers=bearer(token)).status_code == 200  # still known here
+    clock.advance(seconds=app.config["ESTIMATE_CACHE_SECONDS"])
+    assert error_of(client.post(CALL_NEXT, headers=bearer(token))) == (401, "unauthorized")
+
+
+def test_a_known_token_is_refused_from_the_instant_it_expires(client, session, clock, demo_hall):
+    token, _ = a_script_token(session, clock, expires_at=clock.now() + timedelta(seconds=2))
+    assert client.post(OPEN, headers=bearer(token)).status_code == 200
+    clock.advance(seconds=2)
+    assert error_of(client.post(CALL_NEXT, headers=bearer(token))) == (401, "unauthorized")
+
+
 def test_an_expiry_must_be_aware_and_in_the_future(session, clock, demo_hall):
     from motcua.queue.errors import InvalidInput
 
@@ -161,13 +197,14 @@ def test_an_officer_token_that_acts_as_a_person_still_works_at_their_counter(
     assert client.post(CALL_NEXT, headers=bearer(token)).status_code == 200
 
 
-def test_a_users_token_stops_when_the_user_is_locked(client, session, clock, officer, admin,
-                                                     ports):
+def test_a_users_token_stops_when_the_user_is_locked(app, client, session, clock, officer, admin):
     token = create_api_token(system_ports(session, clock), actor=SYSTEM,
                              name="lan-script", role=Role.OFFICER,
                              username="lan")
-    accounts.set_staff_active(ports, actor=admin, hall_code="demo",
-                                    user_id=officer.user_id, active=False)
+    assert client.post(OPEN, headers=bearer(token)).status_code == 200  # now known
+    assert client.post("/api/v1/halls/demo/counters/1/close", headers=bearer(token)).status_code == 200
+    accounts.set_staff_active(server_ports(app, session, clock), actor=admin, hall_code="demo",
+                              user_id=officer.user_id, active=False)
     assert error_of(client.post(OPEN, headers=bearer(token))) == (401, "unauthorized")
 
 
@@ -179,10 +216,11 @@ def test_expiry_revocation_and_session_versions_hold_on_postgresql(postgres_engi
         token = create_api_token(system_ports(session, clock), actor=SYSTEM,
                                  name="script", role=Role.SUPERVISOR,
                                  hall_code="demo", expires_at=clock.now() + timedelta(hours=1))
-        assert authenticate_bearer(session, clock, token)[0] is not None
+        known = Memo(seconds=2 * 3600)  # outlives the token: its expiry still counts
+        assert authenticate_bearer(session, clock, known, token)[0] is not None
         assert session.scalar(select(ApiToken.last_used_at)) == clock.now()
         clock.advance(hours=1)
-        assert authenticate_bearer(session, clock, token)[0] is None
+        assert authenticate_bearer(session, clock, known, token)[0] is None
         user, _ = create_user(system_ports(session, clock), actor=SYSTEM,
                               username="lan", role=Role.OFFICER,
                               password="secret-pass", hall_code="demo")
