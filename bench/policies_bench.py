@@ -12,6 +12,7 @@ report's: of the citizens who were called; `left` counts those still waiting at 
 
     python -m bench --only policies            20 days per scenario
     MOTCUA_POLICY_BENCH_DAYS=5 python -m bench --only policies
+    MOTCUA_POLICY_BENCH_SCENARIOS=province MOTCUA_POLICY_BENCH_DAYS=5 python -m bench.policies_bench
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from motcua.simulate.report import summary
 from motcua.simulate.scenario import load_scenario
 
 DAYS = int(os.environ.get("MOTCUA_POLICY_BENCH_DAYS", "20"))
+# A comma-separated subset of the scenarios, to iterate on one of them quickly.
+SCENARIO_NAMES = tuple(os.environ.get("MOTCUA_POLICY_BENCH_SCENARIOS",
+                                      "province,district,ward").split(","))
 SEED = 1
 POLICIES = ("static", "overflow", "balanced")
 
@@ -78,7 +82,7 @@ def rows_for(name: str) -> list[dict[str, Any]]:
 
 
 def run() -> list[dict[str, Any]]:
-    return [row for name in ("province", "district", "ward") for row in rows_for(name)]
+    return [row for name in SCENARIO_NAMES for row in rows_for(name)]
 
 
 if __name__ == "__main__":

@@ -373,7 +373,9 @@ def _run(state: HallNow, forecast: Forecast) -> None:
             forecast._serving[sector_id] = forecast._serving.get(sector_id, 0) + 1
     loads = {sector_id: LineLoad(
         minutes_each=line.minutes_each,
-        counters=sum(1 for d in state.desks if d.works and any(k.sector_id == sector_id for k in d.links)))
+        counters=sum(1 for d in state.desks if d.works and any(k.sector_id == sector_id for k in d.links)),
+        first_counters=sum(1 for d in state.desks
+                           if d.works and any(k.sector_id == sector_id and k.rank == 0 for k in d.links)))
         for sector_id, line in state.lines.items()}
     help_from = 2 * settings.fair_wait / timedelta(minutes=1)
     rank_penalty, fair_wait = settings.rank_penalty, settings.fair_wait

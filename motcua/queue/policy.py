@@ -37,6 +37,9 @@ then — the people waiting in its own lines and those the pace of the last hour
 each line's share for this counter — plus one service of the other sector plus `fair_wait`
 still fits in the time left. So a counter does not fall behind on its own lines just before
 a break, and nobody whom `static` would have called before it is left waiting through it.
+Under `balanced`, a line's work is split among the counters that serve it first only
+(`LineLoad.first_counters`): a counter whose own lines keep it busy most of the hour stops
+helping hours before the break, one with quiet lines can help until shortly before it.
 
 4. Appointments (`appointments_first`, applied to that order): a citizen who checked in
    with a booking is called at the booked slot's start ahead of the walk-ins, but only
@@ -48,7 +51,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 POLICIES = ("static", "overflow", "balanced")
@@ -73,6 +76,12 @@ class LineLoad:
     minutes_each: float  # a service, as the wait estimate measures it
     counters: int  # open counters that serve the sector as their own
     arrivals_per_hour: float = 0.0  # the line's pace over the last hour
+    # Those of `counters` that serve it as their first sector (None: all of them), what
+    # `balanced` counts (none counts as one). A counter that has the sector second or later
+    # gives it only what its first lines leave: counted whole, a line served first by one
+    # counter and later by two others looked as if it had three, and its counters helped
+    # other sectors while it fell behind `static`, up to a break.
+    first_counters: int | None = None
 
 
 def order_candidates(
@@ -160,6 +169,9 @@ def order_by_policy(
         raise ValueError(f"unknown calling policy {policy!r}")
     own = [c for c in candidates if c.own]
     others = [c for c in candidates if not c.own]
+    if policy == "balanced" and loads is not None:
+        loads = {sector_id: load if load.first_counters is None
+                 else replace(load, counters=load.first_counters) for sector_id, load in loads.items()}
     if policy == "static" or not can_help(own, others, loads=loads, own_sectors=own_sectors,
                                           window_left=window_left, fair_wait=fair_wait):
         return static(own)

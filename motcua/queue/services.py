@@ -532,12 +532,14 @@ def people_ahead(session: Session, ticket: Ticket, now: datetime) -> int:
 class ServiceRates:
     """The service times of a hall's sectors, read in two queries for all of them: the
     sector's last N finished tickets over the past week (call to finish), the hall's default
-    before there are any; and the counters serving each sector (open ones, and all)."""
+    before there are any; and the counters serving each sector (open ones, all, and the open
+    ones that serve it as their first sector)."""
 
     minutes_each: dict[int, float]  # mean service, by sector id
     samples: dict[int, tuple[float, ...]]  # the services measured, minutes
     open_counters: dict[int, int]
     all_counters: dict[int, int]
+    first_counters: dict[int, int]  # open ones that serve the sector as their first
     default_minutes: float
 
     def mean(self, sector_id: int) -> float:
@@ -574,7 +576,8 @@ def _recent_durations_statement(by_sector: bool) -> Select[int, datetime, dateti
 _RECENT_DURATIONS = {True: _recent_durations_statement(True), False: _recent_durations_statement(False)}
 _COUNTERS_PER_SECTOR = (
     select(CounterSector.sector_id, func.count(Counter.id),
-           func.count(Counter.id).filter(Counter.state == CounterState.OPEN))
+           func.count(Counter.id).filter(Counter.state == CounterState.OPEN),
+           func.count(Counter.id).filter(Counter.state == CounterState.OPEN, CounterSector.rank == 0))
     .join(Counter, Counter.id == CounterSector.counter_id)
     .where(Counter.hall_id == bindparam("hall_id"))
     .group_by(CounterSector.sector_id)
@@ -599,8 +602,9 @@ def service_rates(
     return ServiceRates(
         minutes_each={k: max(sum(v) / len(v) / 60, 0.5) for k, v in durations.items()},
         samples={k: tuple(x / 60 for x in v) for k, v in durations.items()},
-        open_counters={sector_id: opened for sector_id, _, opened in counted},
-        all_counters={sector_id: total for sector_id, total, _ in counted},
+        open_counters={sector_id: opened for sector_id, _, opened, _ in counted},
+        all_counters={sector_id: total for sector_id, total, _, _ in counted},
+        first_counters={sector_id: first for sector_id, _, _, first in counted},
         default_minutes=settings.default_service_minutes,
     )
 
@@ -1113,6 +1117,7 @@ def line_loads(uow: UnitOfWork | Ports, hall: Hall) -> dict[int, LineLoad]:
     sector_ids = set(rates.all_counters) | set(rates.minutes_each) | set(pace)
     return {sector_id: LineLoad(minutes_each=rates.minutes_each.get(sector_id, rates.default_minutes),
                                 counters=rates.open_counters.get(sector_id, 0),
+                                first_counters=rates.first_counters.get(sector_id, 0),
                                 arrivals_per_hour=pace.get(sector_id, 0.0))
             for sector_id in sector_ids}
 

@@ -147,3 +147,15 @@ def test_a_lines_pace_is_the_tickets_that_joined_it_over_the_last_hour(ports, se
                   for code in ("dat-dai", "giao-thong"))
     pace = services.arrivals_per_hour(ports, session.scalar(select(Hall)))
     assert pace == {land: 1.0, road: 1.0}
+
+
+def test_a_lines_load_counts_apart_the_open_counters_that_serve_it_first(ports, session, clock):
+    for number in (1, 2, 3):
+        officer = make_officer(session, clock, f"officer{number}")
+        services.open_counter(ports, hall_code="demo", counter_number=number, actor=officer)
+    land, environment = (session.scalar(select(Sector.id).where(Sector.code == code))
+                         for code in ("dat-dai", "moi-truong"))
+    loads = services.line_loads(ports, session.scalar(select(Hall)))
+    # counters 1 and 2 serve land first, 2 environment after it, 3 environment first
+    assert (loads[land].counters, loads[land].first_counters) == (2, 2)
+    assert (loads[environment].counters, loads[environment].first_counters) == (2, 1)

@@ -159,6 +159,25 @@ def test_a_counter_counts_the_people_waiting_in_its_own_lines_as_work_before_the
     assert not helps("overflow", [own(1, 59, waiting=3), other(2, 0)], loads, window_left=45)
 
 
+def test_balanced_counts_only_the_counters_that_serve_a_line_first_as_its_share():
+    # Its line comes first here only; two more counters have it further down their lists.
+    # Split three ways its next hour is 15 minutes of work, and overflow helps; balanced
+    # counts this counter alone (45 + 10 + 15 > 60) and stays on its line.
+    loads = {1: LineLoad(minutes_each=10, counters=3, arrivals_per_hour=4.5, first_counters=1),
+             9: LineLoad(10, 1)}
+    assert helps("overflow", [other(2, 0)], loads, window_left=60)
+    assert not helps("balanced", [other(2, 0)], loads, window_left=60)
+    assert helps("balanced", [other(2, 0)], loads, window_left=120)  # 90 + 10 + 15 ≤ 120
+
+
+def test_balanced_counts_a_line_that_no_counter_serves_first_as_one_counters_work():
+    loads = {1: LineLoad(minutes_each=10, counters=2, arrivals_per_hour=4, first_counters=0),
+             9: LineLoad(10, 1)}
+    assert helps("overflow", [other(2, 0)], loads, window_left=60)  # 20 + 10 + 15 ≤ 60
+    assert not helps("balanced", [other(2, 0)], loads, window_left=60)  # 40 + 10 + 15 > 60
+    assert helps("balanced", [other(2, 0)], loads, window_left=90)  # 60 + 10 + 15 ≤ 90
+
+
 def test_a_counter_outside_the_opening_windows_helps_no_other_sector():
     assert not helps("overflow", [other(2, 0)], {}, window_left=0)
 
