@@ -2,6 +2,7 @@
 commit, on SQLite and on PostgreSQL (where the log's INSERT and the count are one statement)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,16 @@ from motcua.queue.models import Ticket, TicketEvent, TicketStatus
 
 KIOSK = Actor(kind="kiosk", name="k1")
 AT_COUNTER = {"hall_code": "demo", "counter_number": 1, "actor": SYSTEM}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def either_session(request: pytest.FixtureRequest) -> Iterator[Session]:
+    """A fresh database's session on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("session")
+        return
+    with make_session_factory(request.getfixturevalue("postgres_engine"))() as session:
+        yield session
 
 
 def logged(session: Session) -> list[tuple[str, int | None, str | None, dict[str, Any]]]:
@@ -59,15 +70,8 @@ def check_counter_events(session: Session, clock: Any) -> None:
     assert waiting[-1] == services.waiting_counts(session, hall, local_day(clock, hall.time_zone))
 
 
-def test_counter_actions_log_their_events_and_announce_the_waiting_counts_on_sqlite(session, clock):
-    check_counter_events(session, clock)
-
-
-@pytest.mark.postgres
-def test_counter_actions_log_their_events_and_announce_the_waiting_counts_on_postgresql(
-        postgres_engine, clock):
-    with make_session_factory(postgres_engine)() as session:
-        check_counter_events(session, clock)
+def test_counter_actions_log_their_events_and_announce_the_waiting_counts(either_session, clock):
+    check_counter_events(either_session, clock)
 
 
 def check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session: Session,
@@ -83,15 +87,8 @@ def check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session: 
     assert session.get(Ticket, ticket.id).status == TicketStatus.DONE
 
 
-def test_calling_with_nobody_left_finishes_the_citizen_at_the_counter_on_sqlite(session, clock):
-    check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session, clock)
-
-
-@pytest.mark.postgres
-def test_calling_with_nobody_left_finishes_the_citizen_at_the_counter_on_postgresql(
-        postgres_engine, clock):
-    with make_session_factory(postgres_engine)() as session:
-        check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(session, clock)
+def test_calling_with_nobody_left_finishes_the_citizen_at_the_counter(either_session, clock):
+    check_calling_with_nobody_left_finishes_the_citizen_at_the_counter(either_session, clock)
 
 
 @pytest.mark.postgres
