@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 Sessions = Callable[[], Session]
 Emit = Callable[..., Any]  # flask_socketio.SocketIO.emit(event, data, to=…, namespace=…)
 DELIVERED_TOGETHER = 50  # jobs read in one statement, at most
+ACK_GATHER_SECONDS = 0.1  # agents' acknowledgements gathered into one write (see PrintDispatcher)
 T = TypeVar("T")
 Printed = tuple[int, int | None, bool]  # job id, its kiosk (None: any), confirmed
 
@@ -57,10 +58,12 @@ class _Grouped(Generic[T]):
     """Outcomes written in groups: a caller that finds no group being written writes its own
     and every one that came meanwhile, until none is left, and the others only leave theirs.
     A lone outcome is written before `add` returns; a burst (eight kiosks, a slip each) costs
-    one transaction instead of eight, and on SQLite one wait for the write lock."""
+    one transaction instead of eight, and on SQLite one wait for the write lock. `gather`:
+    seconds the writer waits first for more to come, where a late write costs nothing."""
 
-    def __init__(self, write: Callable[[list[T]], None]) -> None:
+    def __init__(self, write: Callable[[list[T]], None], gather: float = 0.0) -> None:
         self._write = write
+        self._gather = gather
         self._lock = threading.Lock()
         self._waiting: list[T] = []
         self._writing = False
@@ -71,6 +74,8 @@ class _Grouped(Generic[T]):
             if self._writing:
                 return
             self._writing = True
+        if self._gather:
+            time.sleep(self._gather)
         while True:
             with self._lock:
                 group, self._waiting = self._waiting, []
@@ -233,6 +238,7 @@ class PrintDispatcher(_Worker):
         emit: Emit,
         *,
         agent_seconds: float = services.AGENT_ACK_SECONDS,
+        ack_gather: float = ACK_GATHER_SECONDS,
         sweep_every: float = 0.5,
         max_wait: float = 10.0,
         printer_timeout: float = DEFAULT_TIMEOUT,
@@ -245,7 +251,10 @@ class PrintDispatcher(_Worker):
         self._sweep_every = sweep_every
         self._lock = threading.Lock()
         self._deadlines: dict[int, float] = {}  # agent job id -> time.monotonic() deadline
-        self._printed: _Grouped[Printed] = _Grouped(self._record_printed)
+        # An agent's word that a job printed may be written late, or never: the job stays
+        # sent, so the agent gets it again when it reconnects and, having printed its key,
+        # only acknowledges it again. Waiting lets one UPDATE carry a whole burst of kiosks.
+        self._printed: _Grouped[Printed] = _Grouped(self._record_printed, gather=ack_gather)
         self._sweeper: threading.Thread | None = None
         self._incoming: queue.Queue[int] = queue.Queue()
         self._worker: threading.Thread | None = None

@@ -493,6 +493,23 @@ def test_acknowledgements_that_come_while_others_are_written_are_written_next_in
     assert groups == [[1], [2, 3]]
 
 
+def test_acknowledgements_that_come_within_the_gathering_pause_are_written_as_one_group(
+        app, session, clock, publisher, monkeypatch):
+    device = kiosk(session, clock, "agent")
+    groups: list[list[int]] = []
+    monkeypatch.setattr(services, "record_printed",
+                        lambda ports, printed: groups.append([job_id for job_id, _, _ in printed]) or [])
+    rt = runtime_of(app)
+    dispatcher = PrintDispatcher(rt.sessions, clock, publisher, lambda *a, **k: None, ack_gather=0.3)
+    first = threading.Thread(target=dispatcher.acknowledge, args=(device.id, {"id": 1, "ok": True}))
+    first.start()
+    dispatcher.acknowledge(device.id, {"id": 2, "ok": True})  # while the first one's writer waits
+    dispatcher.acknowledge(device.id, {"id": 3, "ok": True})
+    assert groups == []
+    first.join(5)
+    assert groups == [[1, 2, 3]]
+
+
 def test_jobs_stored_while_the_dispatcher_delivers_are_read_together_and_delivered_in_order(
         app, ports, session, clock, publisher):
     from sqlalchemy import event
