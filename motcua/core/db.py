@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar, cast
@@ -162,16 +163,39 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        writing = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        if not connection.get_execution_options().get(WRITE_OPTION, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        # SQLite waits for another process's write lock inside its own C code, in the thread
+        # that asked; under eventlet or gevent every request of the process shares that
+        # thread, so boards and kiosks would stop until the print worker or a CLI command
+        # let go. The wait for the write lock is made here instead, in sleeps the server's
+        # other requests run in (`time.sleep`, green when the server's mode makes it so).
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            pause, waited = 0.001, 0.0
+            while True:
+                try:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    return
+                except OperationalError as exc:
+                    if not is_busy_error(exc) or waited >= SQLITE_LOCK_WAIT_MS / 1000:
+                        raise
+                time.sleep(pause)
+                waited += pause
+                pause = min(pause * 2, 0.005)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
 
 
 WRITE_OPTION = "motcua_write"
+SQLITE_LOCK_WAIT_MS = 30_000  # how long a statement waits for another writer before "database is locked"
 
 
 def begin_write(session: Session) -> None:
