@@ -56,7 +56,8 @@ def update_device(uow: UnitOfWork, *, actor: Actor, hall_code: str, device_id: i
 @use_case
 def set_device_active(uow: UnitOfWork, *, actor: Actor, hall_code: str, device_id: int,
                       active: bool) -> Device:
-    """A disabled device's token stops working at once (a stolen or retired kiosk)."""
+    """A disabled device's token stops working (a stolen or retired kiosk): at once in this
+    process, within `ESTIMATE_CACHE_SECONDS` in the others (`core.identity.BEARER_TOKENS`)."""
     hall = hall_to_change(uow.session, actor, hall_code)
     device = find_device(uow.session, hall, device_id)
     with audited(uow, actor, hall, "device", device.name, "enable" if active else "disable",

@@ -22,7 +22,7 @@ from motcua.changes.models import ConfigChange
 from motcua.core.actors import Actor, Role
 from motcua.core.clock import local_day
 from motcua.core.events import Event, EventName
-from motcua.core.identity import API_TOKEN_ACTORS
+from motcua.core.identity import BEARER_TOKENS
 from motcua.core.uow import UnitOfWork
 from motcua.queue.models import Hall
 from motcua.queue.services import get_hall, waiting_counts
@@ -109,8 +109,8 @@ class Edit:
             self.changes = diff(self._before, self._watch()) | self.changes
 
 
-# What the actors of API tokens rest on (`core.identity` reuses them for a few seconds).
-ACCOUNTS = ("staff", "api_token")
+# What bearer tokens' actors and devices rest on (`core.identity` reuses them for a few seconds).
+ACCOUNTS = ("staff", "api_token", "device")
 
 
 @contextmanager
@@ -126,7 +126,7 @@ def audited(uow: UnitOfWork, actor: Actor, hall: Hall | None, entity: str, subje
     yield edit
     edit._finish()
     if entity in ACCOUNTS:
-        uow.forget(API_TOKEN_ACTORS)  # a token revoked, a person locked or given another role
+        uow.forget(BEARER_TOKENS)  # a token revoked, a person locked, a device disabled…
     if watch is not None and not edit.changes:
         return
     uow.session.add(ConfigChange(

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from motcua.core.accounts import ApiToken, Device, StaffUser
 from motcua.core.actors import Actor, DeviceKind
 from motcua.core.clock import Clock
+from motcua.core.db import as_loaded
 from motcua.core.events import Event
 from motcua.core.ports import Memo, Ports
 from motcua.core.uow import UnitOfWork, use_case
@@ -71,13 +73,14 @@ def _note_use(uow: UnitOfWork, *, api_token: ApiToken, now: datetime) -> None:
     api_token.last_used_at = now
 
 
-# The actors of the API tokens used lately, per process: a staff client (a counter's script,
+# The bearer tokens used lately, per process: a kiosk or a staff client (a counter's script,
 # a benchmark) sends its token with every request, and reading it each time was one of a
-# call-next's round trips. Kept for the memo's seconds (MOTCUA_ESTIMATE_CACHE_SECONDS), as
-# one entry that any change to a token or a person (`changes.audit`) drops at once in the
-# process that made it; the other processes stop accepting a revoked token, or a locked
-# person's, when their entry's seconds run out.
-API_TOKEN_ACTORS = "api_token_actors"
+# call-next's round trips and a tenth of a tap's work. Kept for the memo's seconds
+# (MOTCUA_ESTIMATE_CACHE_SECONDS), as one entry that any change to a token, a person or a
+# device (`changes.audit`) drops at once in the process that made it; the other processes
+# stop accepting a revoked token, a locked person's or a disabled device's, and take a
+# kiosk's new printer, when their entry's seconds run out.
+BEARER_TOKENS = "bearer_tokens"
 
 
 @dataclass(frozen=True)
@@ -90,19 +93,29 @@ def authenticate_bearer(session: Session, clock: Clock, memo: Memo,
                         token: str) -> tuple[Actor | None, Device | None]:
     """The actor behind a bearer token (None when unknown, revoked or expired) and, when the
     token is a kiosk's or a tablet's, that device (its printer is needed right after issuing)."""
+    now = clock.now()
+    known: dict[str, _KnownToken | dict[str, Any]] = memo.get(BEARER_TOKENS, now, dict)
     if token.startswith(API_TOKEN_PREFIX):
-        now = clock.now()
         digest = hash_token(token)
-        known: dict[str, _KnownToken] = memo.get(API_TOKEN_ACTORS, now, dict)
         found = known.get(digest)
-        if found is None or (found.expires_at is not None and found.expires_at <= now):
+        if not isinstance(found, _KnownToken) or (found.expires_at is not None and found.expires_at <= now):
             found = _api_token_actor(session, clock, digest, now)
             if found is None:
                 return None, None
             known[digest] = found
         return found.actor, None
-    device = device_for_token(session, token)
-    return (actor_for_device(device) if device is not None else None), device
+    if not token.startswith(tuple(DEVICE_TOKEN_PREFIXES.values())):
+        return None, None
+    digest = hash_token(token)
+    columns = known.get(digest)
+    if isinstance(columns, dict):  # its row as read then, put in this session without a read
+        device = as_loaded(session, Device, columns)
+        return actor_for_device(device), device
+    read = session.scalar(_ACTIVE_DEVICE, {"digest": digest})
+    if read is None:
+        return None, None
+    known[digest] = {column.key: getattr(read, column.key) for column in Device.__table__.columns}
+    return actor_for_device(read), read
 
 
 def _api_token_actor(session: Session, clock: Clock, digest: str, now: datetime) -> _KnownToken | None:

@@ -11,16 +11,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from motcua.admin.devices import set_device_active
 from motcua.auth import accounts
 from motcua.auth.accounts import (
     create_api_token,
     create_user,
     end_every_session,
+    register_device,
     session_id,
     user_of_session,
 )
 from motcua.core.accounts import ApiToken
-from motcua.core.actors import SYSTEM, Role
+from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.events import RecordingPublisher
 from motcua.core.identity import actor_for_user, authenticate_bearer
 from motcua.core.ports import Memo, Ports
@@ -156,6 +158,36 @@ def test_a_token_revoked_in_another_process_is_refused_once_the_memos_seconds_ha
     assert client.post(CALL_NEXT, headers=bearer(token)).status_code == 200  # still known here
     clock.advance(seconds=app.config["ESTIMATE_CACHE_SECONDS"])
     assert error_of(client.post(CALL_NEXT, headers=bearer(token))) == (401, "unauthorized")
+
+
+TAP = "/api/v1/halls/demo/tickets"
+
+
+def a_kiosk(session: Session, clock: Any) -> tuple[str, int]:
+    device, token = register_device(system_ports(session, clock), actor=SYSTEM, hall_code="demo",
+                                    name="kiosk-1", kind=DeviceKind.KIOSK)
+    return token, device.id
+
+
+def test_a_kiosk_disabled_by_the_process_that_knows_it_is_refused_at_once(
+        app, client, session, clock, admin):
+    token, device_id = a_kiosk(session, clock)
+    assert client.post(TAP, json={"sector": "dat-dai"}, headers=bearer(token)).status_code == 201
+    set_device_active(server_ports(app, session, clock), actor=admin, hall_code="demo",
+                      device_id=device_id, active=False)
+    assert error_of(client.post(TAP, json={"sector": "dat-dai"}, headers=bearer(token))) == (
+        401, "unauthorized")
+
+
+def test_a_kiosk_disabled_in_another_process_is_refused_once_the_memos_seconds_have_passed(
+        app, client, session, clock, admin, ports):
+    token, device_id = a_kiosk(session, clock)
+    assert client.post(TAP, json={"sector": "dat-dai"}, headers=bearer(token)).status_code == 201
+    set_device_active(ports, actor=admin, hall_code="demo", device_id=device_id, active=False)
+    assert client.post(TAP, json={"sector": "dat-dai"}, headers=bearer(token)).status_code == 201
+    clock.advance(seconds=app.config["ESTIMATE_CACHE_SECONDS"])
+    assert error_of(client.post(TAP, json={"sector": "dat-dai"}, headers=bearer(token))) == (
+        401, "unauthorized")
 
 
 def test_a_known_token_is_refused_from_the_instant_it_expires(client, session, clock, demo_hall):
