@@ -60,3 +60,11 @@ def test_a_nul_byte_in_a_form_is_refused(app):
     response = sign_in(client, "quan\x00tri")
     assert 400 <= response.status_code < 500
     assert_html_refusal(client.post("/tra-cuu", data={"code": "A\x00", "secret": "x"}))
+
+
+def test_a_nul_byte_in_a_cookie_is_refused_before_any_route_reads_it(app, callers):
+    client = app.test_client(use_cookies=False)  # a cookie jar would replace the header
+    quoted = client.get("/api/v1/halls/demo/queue", headers={"Cookie": 'seen="a\\000b"'})
+    assert_json_error(quoted)  # a quoted value's escape, decoded to NUL
+    percent = client.get("/api/v1/halls/demo/queue", headers={"Cookie": "seen=a%00b"})
+    assert percent.status_code == 200  # cookies are not percent-decoded: a value like any
