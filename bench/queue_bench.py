@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -210,8 +211,12 @@ def _measure(backend: str, url: str | None, processes: int) -> list[dict[str, An
         rows.append(_row(backend, "call next", 1, [(0, ms, None) for ms in calls],
                          sum(calls) / 1000, cpu_seconds(server.pid) - cpu))
         with ExitStack() as more:
-            servers = [server] + [more.enter_context(served(url, env=_shared_env(), prepare=False))
-                                  for _ in range(processes - 1)]
+            # Several processes share their events through Redis, every one of them, as a
+            # province runs them (the issuing rows' server above runs without it).
+            servers = [server] if processes == 1 else [
+                replace(more.enter_context(served(url, env=_shared_env(), prepare=False)),
+                        staff_token=server.staff_token)
+                for _ in range(processes)]
             rows.append(_call_next_from_counters(backend, servers))
     return rows
 
