@@ -116,7 +116,7 @@ def _refuse_nul_in_address() -> None:
     """NUL in the path, the query string or a cookie is refused before any route reads it.
     The query string and the cookies are parsed for it only when their raw text has
     something that can decode to NUL (`%00`, a quoted cookie's `\\000`): a tap's request
-    has neither, and parsing them was a thirtieth of its work."""
+    has neither, and is spared parsing them."""
     raw = request.environ.get("QUERY_STRING", "") + request.environ.get("HTTP_COOKIE", "")
     if NUL in request.path or (any(mark in raw for mark in _MAY_DECODE_TO_NUL) and (
             _any_nul(request.args) or any(NUL in v for v in request.cookies.values()))):
