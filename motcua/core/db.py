@@ -9,6 +9,7 @@ READ COMMITTED; numbering there relies on an upsert of a counter row.
 from __future__ import annotations
 
 import enum
+import re
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
 
 
@@ -65,6 +67,7 @@ class Base(DeclarativeBase):
 
 
 M = TypeVar("M", bound=Base)
+E = TypeVar("E", bound=Executable)
 
 
 def insert_one(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
@@ -128,7 +131,71 @@ def _make_engine(url: str, pool: tuple[int, int], **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if polled:
         _replace_closed_connections(engine)
+    if engine.dialect.driver == "psycopg2":
+        _run_prepared(engine)
     return engine
+
+
+PREPARED_OPTION = "motcua_prepared"
+PREPARED_PER_CONNECTION = 64  # statements kept prepared on one connection, at most
+_PREPARED_NAMES = "motcua_prepared_names"
+_PLACEHOLDER = re.compile(r"%%|%\((\w+)\)s")
+
+
+def prepared(statement: E) -> E:
+    """`statement`, run on PostgreSQL as a prepared statement of each connection: planned
+    once instead of at every run. For the statements of a tap or a call, whose planning cost
+    PostgreSQL more than running them (the heads of a counter's lines: 1 ms to plan, 0.2 to
+    run). Every parameter's type must follow from the statement (a column it is compared
+    with, a CAST), as PostgreSQL infers them once for every later run."""
+    return statement.execution_options(**{PREPARED_OPTION: True})
+
+
+def _run_prepared(engine: Engine) -> None:
+    """psycopg2 has no prepared statements of its own: a statement marked by `prepared` is
+    prepared with SQL the first time a connection meets it, in the round trip that runs it
+    (`PREPARE name AS …; EXECUTE name(…)`), then run by `EXECUTE` with its parameters, which
+    psycopg2 quotes as ever. What a connection prepared is kept in its pool entry's `info`,
+    dropped with the connection. PostgreSQL keeps a prepared statement for the session,
+    whatever becomes of the transaction; one whose first run failed is prepared again under
+    a new name (`PREPARED_PER_CONNECTION` names at most, then it is run unprepared)."""
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _as_prepared(conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any,
+                     executemany: bool) -> tuple[str, Any]:
+        if executemany or context is None or not context.execution_options.get(PREPARED_OPTION):
+            return statement, parameters
+        info = conn.connection.info
+        kept: dict[str, str] = info.setdefault(PREPARED_OPTION, {})  # statement -> its EXECUTE
+        run = kept.get(statement)
+        if run is not None:
+            return run, parameters
+        named = info.get(_PREPARED_NAMES, 0)
+        if named >= PREPARED_PER_CONNECTION:
+            return statement, parameters
+        info[_PREPARED_NAMES] = named + 1
+        keys: list[str] = []
+
+        def numbered(match: re.Match[str]) -> str:
+            if match.group(1) is None:
+                return match.group(0)  # "%%", which psycopg2 makes "%"
+            if match.group(1) not in keys:
+                keys.append(match.group(1))
+            return f"${keys.index(match.group(1)) + 1}"
+
+        body = _PLACEHOLDER.sub(numbered, statement)
+        name = f"motcua_{named}"
+        run = f"EXECUTE {name}(" + ", ".join(f"%({key})s" for key in keys) + ")" if keys \
+            else f"EXECUTE {name}"
+        kept[statement] = run
+        context.motcua_preparing = statement
+        return f"PREPARE {name} AS {body}; {run}", parameters
+
+    @event.listens_for(engine, "handle_error")
+    def _forget_failed(error: Any) -> None:
+        preparing = getattr(error.execution_context, "motcua_preparing", None)
+        if preparing is not None and error.connection is not None and not error.connection.invalidated:
+            error.connection.connection.info.get(PREPARED_OPTION, {}).pop(preparing, None)
 
 
 def _replace_closed_connections(engine: Engine) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from motcua.core.db import prepared
 from motcua.queue.models import DaySequence
 
 
@@ -29,7 +30,7 @@ def _upsert(insert: Any) -> Any:
 
 
 # Built once per dialect: the statement runs on every ticket issued.
-_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_UPSERTS = {"postgresql": prepared(_upsert(postgresql.insert)), "sqlite": _upsert(sqlite.insert)}
 
 
 def next_in_sequence(session: Session, scope: str, day: date) -> int:

@@ -17,13 +17,15 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Integer,
     ScalarSelect,
     Select,
     bindparam,
     cast,
+    false,
     func,
     insert,
-    literal,
+    literal_column,
     select,
     true,
     union_all,
@@ -34,7 +36,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from motcua.core.actors import Actor, Role
 from motcua.core.clock import Clock, local_day, local_now
-from motcua.core.db import as_loaded, insert_one
+from motcua.core.db import as_loaded, insert_one, prepared
 from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
 from motcua.core.ports import Ports
@@ -127,7 +129,7 @@ def get_sector(session: Session, hall: Hall, code: str) -> Sector:
     return sector
 
 
-_HALL_AND_SECTOR = (
+_HALL_AND_SECTOR = prepared(
     select(Hall, Sector)
     .outerjoin(Sector, (Sector.hall_id == Hall.id) & (Sector.code == bindparam("sector")))
     .where(Hall.code == bindparam("hall"))
@@ -146,7 +148,7 @@ def get_hall_and_sector(session: Session, hall_code: str, sector_code: str) -> t
     return hall, sector
 
 
-_HALL_AND_COUNTER = (
+_HALL_AND_COUNTER = prepared(
     select(Hall, Counter)
     .outerjoin(Counter, (Counter.hall_id == Hall.id) & (Counter.number == bindparam("number")))
     .where(Hall.code == bindparam("hall"))
@@ -241,7 +243,7 @@ def _on_postgresql(session: Session) -> bool:
 
 @functools.lru_cache(maxsize=4)
 def _counting_after_logging(rows: int) -> Select[str, int]:
-    """`_WAITING_COUNTS` with the INSERT of `rows` event rows as a CTE (`row{i}_{column}`
+    """`_LINE_WAITING` with the INSERT of `rows` event rows as a CTE (`row{i}_{column}`
     parameters): PostgreSQL runs the INSERT in full whatever the SELECT reads, and the
     SELECT sees what the transaction's earlier statements changed. The rows come from a
     UNION ALL of typed parameters, inserted in that order, rather than a multi-row VALUES,
@@ -250,20 +252,22 @@ def _counting_after_logging(rows: int) -> Select[str, int]:
     logged = _INSERT_EVENT.from_select([c.name for c in columns], union_all(*(
         select(*(cast(bindparam(f"row{i}_{c.name}", type_=c.type), c.type) for c in columns))
         for i in range(rows))))
-    return _WAITING_COUNTS.add_cte(logged.cte("logged"))
+    return prepared(_LINE_WAITING.add_cte(logged.cte("logged")))
 
 
-def _log_rows_and_count(uow: UnitOfWork, hall: Hall, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """`_log_rows`, then the hall's `waiting_counts` as the transaction leaves them (for
-    the event a counter action publishes). One statement on PostgreSQL, where each round trip
+def _log_rows_and_count(uow: UnitOfWork, hall: Hall, ticket: Ticket,
+                        rows: list[dict[str, Any]]) -> dict[str, int]:
+    """`_log_rows`, then how many wait in the ticket's line as the transaction leaves it:
+    the only line a counter action changes, and what its event tells the hall's pages
+    (which keep the other lines' counts). One statement on PostgreSQL, where each round trip
     costs the officer's click more than the work it carries; SQLite cannot put an INSERT in
     a WITH, and its statements are calls within the process."""
     session = uow.session
-    day = local_day(uow.clock, hall.time_zone)
+    params: dict[str, Any] = {"day": local_day(uow.clock, hall.time_zone),
+                              "sector_id": ticket.sector_id}
     if not _on_postgresql(session):
         _log_rows(uow, rows)
-        return waiting_counts(session, hall, day)
-    params: dict[str, Any] = {"day": day, "hall_id": hall.id}
+        return {code: count for code, count in session.execute(_LINE_WAITING, params)}
     for i, row in enumerate(rows):
         params |= {f"row{i}_{column}": value for column, value in row.items()}
     counted = session.execute(_counting_after_logging(len(rows)), params)  # flushes, as ever
@@ -306,13 +310,19 @@ def _require_open(counter: Counter) -> None:
                                     number=counter.number)
 
 
-_WAITING_COUNTS = (
-    select(Sector.code, func.count(Ticket.id))
-    .join(Ticket, (Ticket.sector_id == Sector.id) & (Ticket.day == bindparam("day"))
-          & (Ticket.status == TicketStatus.WAITING), isouter=True)
-    .where(Sector.hall_id == bindparam("hall_id"))
-    .group_by(Sector.code)
-)
+def _waiting_per_line(which: ColumnElement[bool]) -> Select[str, int]:
+    return prepared(
+        select(Sector.code, func.count(Ticket.id))
+        .join(Ticket, (Ticket.sector_id == Sector.id) & (Ticket.day == bindparam("day"))
+              & (Ticket.status == TicketStatus.WAITING), isouter=True)
+        .where(which)
+        .group_by(Sector.code))
+
+
+# Counting is one index entry a citizen (ix_tickets_line): a hall's every line for a page
+# that shows them all, the one line an action changed for its event.
+_WAITING_COUNTS = _waiting_per_line(Sector.hall_id == bindparam("hall_id"))
+_LINE_WAITING = _waiting_per_line(Sector.id == bindparam("sector_id"))
 
 
 def waiting_counts(session: Session, hall: Hall, day: date) -> dict[str, int]:
@@ -327,21 +337,21 @@ def _waiting_in_line(*also: ColumnElement[bool]) -> ScalarSelect[int]:
             .scalar_subquery())
 
 
-# Two counts per sector, each read from an index alone (ix_tickets_line; the booked ones from
+# Two counts of a line, each read from an index alone (ix_tickets_line; the booked ones from
 # ix_tickets_appointments): one count with a filter on appointment_at would visit every
-# waiting ticket's row, and a tap would slow down as the lines grow.
-_LINE_COUNTS = (
-    select(Sector.code, _waiting_in_line(), _waiting_in_line(Ticket.appointment_at > bindparam("now")))
-    .where(Sector.hall_id == bindparam("hall_id"))
+# waiting ticket's row, and a tap would slow down as the line grows.
+_LINE_COUNTS = prepared(
+    select(_waiting_in_line(), _waiting_in_line(Ticket.appointment_at > bindparam("now")))
+    .where(Sector.id == bindparam("sector_id"))
 )
 
 
-def _line_counts(session: Session, hall: Hall, day: date,
-                 now: datetime) -> tuple[dict[str, int], dict[str, int]]:
-    """`waiting_counts`, and of those waiting the booked citizens whose slot has not begun
-    (a new walk-in goes before them), in one read."""
-    rows = session.execute(_LINE_COUNTS, {"day": day, "hall_id": hall.id, "now": now}).all()
-    return {code: count for code, count, _ in rows}, {code: early for code, _, early in rows}
+def _line_counts(session: Session, sector: Sector, day: date, now: datetime) -> tuple[int, int]:
+    """How many wait in the sector's line, and of them the booked citizens whose slot has
+    not begun (a new walk-in goes before them), in one read."""
+    waiting, early = session.execute(
+        _LINE_COUNTS, {"day": day, "sector_id": sector.id, "now": now}).one()
+    return waiting, early
 
 
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
@@ -365,7 +375,8 @@ def _ticket_event(uow: UnitOfWork, name: EventName, hall: Hall, ticket: Ticket, 
                   counter_room: Counter | None = None, waiting: dict[str, int] | None = None,
                   **extra: Any) -> Event:
     """The event to publish once the transaction commits, read inside it (so the waiting
-    counts are those of the state being committed, unless the caller read them already).
+    counts are those of the state being committed). `waiting`: the counts of the lines the
+    caller changed, read already (pages keep the others); by default every line of the hall.
     `counter_room`: the counter that must hear it when the ticket no longer names one."""
     if waiting is None:
         waiting = waiting_counts(uow.session, hall, local_day(uow.clock, hall.time_zone))
@@ -420,9 +431,9 @@ def issue_ticket(
     # Everyone waiting in the line is ahead of a new ticket (a priority citizen: only the
     # other priority citizens, counted once it is in). Counted before the insert, so the
     # estimate goes into the ticket's row with it.
-    waiting, early = _line_counts(session, hall, day, now)
+    waiting, early = _line_counts(session, sector, day, now)
     forecast = hall_forecast(uow, hall)
-    ahead = waiting.get(sector.code, 0) - early.get(sector.code, 0)
+    ahead = waiting - early
     estimate = forecast.estimate(sector.id, ahead)
     if settings_of(hall).stop_issuing_past_closing and estimate.past_closing:
         raise errors.PastClosing(
@@ -457,7 +468,6 @@ def issue_ticket(
     })
     _log(uow, hall, "issued", actor, ticket=ticket,
          priority=priority.value if priority else None)
-    waiting[sector.code] = waiting.get(sector.code, 0) + 1
     if priority is not None or appointment_at is not None:
         ahead = people_ahead(session, ticket, now)
         goes_first = priority is not None or (appointment_at is not None and appointment_at <= now)
@@ -465,7 +475,7 @@ def issue_ticket(
         told = wait_range(estimate.minutes, estimate.spread)
         ticket.estimated_wait_minutes = estimate.minutes
         ticket.estimate_low_minutes, ticket.estimate_high_minutes = told.low, told.high
-    event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting=waiting)
+    event = _ticket_event(uow, EventName.TICKET_ISSUED, hall, ticket, waiting={sector.code: waiting + 1})
     uow.publish(event)
     return IssuedTicket(ticket, ahead, estimate.minutes, told, estimate.past_closing)
 
@@ -884,7 +894,7 @@ def resume_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, acto
 # The counter's current ticket (as `current_ticket` finds it) finished, in one statement.
 # Core, not the ORM's bulk UPDATE: synchronising the session costs more than the UPDATE, and
 # only a long-lived session (the simulator's) can hold a copy of the ticket, expired below.
-_FINISH_CURRENT = (
+_FINISH_CURRENT = prepared(
     update(_tickets)
     .where(_tickets.c.id == select(_tickets.c.id)
            .where(_tickets.c.counter_id == bindparam("at_counter"),
@@ -925,7 +935,7 @@ def _finished_rows(uow: UnitOfWork, hall: Hall, counter: Counter, actor: Actor,
 # needs none: the transaction already holds the write lock (BEGIN IMMEDIATE). Core, not the
 # ORM's UPDATE … RETURNING, which costs several times the statement; the row becomes the
 # ticket's object as `_insert_ticket`'s does.
-_CALL_WAITING = (
+_CALL_WAITING = prepared(
     update(_tickets)
     .where(_tickets.c.id == select(_tickets.c.id)
            .where(_tickets.c.id == bindparam("ticket_id"),
@@ -947,8 +957,8 @@ _CALL_WAITING = (
 _FINISHED = _FINISH_CURRENT.cte("finished")
 _CLAIMED = _CALL_WAITING.cte("claimed")
 _DONE = select(select(_FINISHED.c.id).scalar_subquery().label("finished_id")).subquery("done")
-_FINISH_AND_CALL_WAITING = (select(_DONE.c.finished_id, *_CLAIMED.c)
-                            .select_from(_DONE.outerjoin(_CLAIMED, true())))
+_FINISH_AND_CALL_WAITING = prepared(select(_DONE.c.finished_id, *_CLAIMED.c)
+                                    .select_from(_DONE.outerjoin(_CLAIMED, true())))
 
 
 def _claim(session: Session, ticket_id: int, counter: Counter, now: datetime) -> Ticket | None:
@@ -1025,17 +1035,20 @@ def _head(line: int, priority: bool, appointment: bool, skipping: bool) -> Selec
         order = (Ticket.queued_at, Ticket.id)
     first = (select(Ticket.id, Ticket.queued_at, Ticket.appointment_at)
              .where(_waiting_today(priority, skipping), where).order_by(*order).limit(1).subquery())
+    # Constants, not parameters: a prepared statement's parameter in a SELECT list has no
+    # type to take (PostgreSQL would make it text).
     return select(first.c.id, first.c.queued_at, first.c.appointment_at,
-                  literal(line).label("line"), literal(priority).label("priority"))
+                  literal_column(str(line), Integer).label("line"),
+                  (true() if priority else false()).label("priority"))
 
 
 @functools.lru_cache(maxsize=32)
 def _heads_of(lines: int, skipping: bool) -> CompoundSelect[Any]:
     """One statement per number of lines, built once: each line's heads, regular and
     priority, walk-in and appointment."""
-    return union_all(*(_head(line, priority, appointment, skipping)
-                       for line in (*range(lines), _RESERVED_LINE)
-                       for priority in (False, True) for appointment in (False, True)))
+    return prepared(union_all(*(_head(line, priority, appointment, skipping)
+                                for line in (*range(lines), _RESERVED_LINE)
+                                for priority in (False, True) for appointment in (False, True))))
 
 
 _LINE_LENGTHS = (
@@ -1218,8 +1231,8 @@ def call_next(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Ac
     appointment_streak = next_appointment_streak(counter.consecutive_appointment_calls, chosen, now)
     if appointment_streak != counter.consecutive_appointment_calls:
         counter.consecutive_appointment_calls = appointment_streak
-    waiting = _log_rows_and_count(
-        uow, hall, [*finished, _event_row(uow, hall, "called", actor, ticket=ticket, counter=counter)])
+    called = _event_row(uow, hall, "called", actor, ticket=ticket, counter=counter)
+    waiting = _log_rows_and_count(uow, hall, ticket, [*finished, called])
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, waiting=waiting)
     uow.publish(event)
     return AtCounter(counter, ticket, ticket)
@@ -1254,7 +1267,7 @@ def call_specific(
                                        number=display_number)
     finished = _finish_current(uow, hall, counter, actor, now)
     _mark_called(ticket, counter, now)
-    waiting = _log_rows_and_count(uow, hall, [*finished, _event_row(
+    waiting = _log_rows_and_count(uow, hall, ticket, [*finished, _event_row(
         uow, hall, "called_out_of_order", actor, ticket=ticket, counter=counter, reason=reason.strip())])
     event = _ticket_event(uow, EventName.TICKET_CALLED, hall, ticket, waiting=waiting, out_of_order=True)
     uow.publish(event)
@@ -1288,8 +1301,8 @@ def _ticket_step(
             N_("Số %(number)s đang ở trạng thái không cho phép việc này."),
             number=ticket.display_number)
     step(ticket, uow.clock.now())
-    waiting = _log_rows_and_count(uow, hall, [_event_row(uow, hall, kind, actor, ticket=ticket,
-                                                         counter=counter, reason=reason)])
+    waiting = _log_rows_and_count(uow, hall, ticket, [_event_row(
+        uow, hall, kind, actor, ticket=ticket, counter=counter, reason=reason)])
     event = _ticket_event(uow, event_name, hall, ticket, waiting=waiting)
     uow.publish(event)
     return _at_counter(uow, counter, ticket)

@@ -102,7 +102,8 @@ class DayResult:
 
 
 class LinePublisher:
-    """The publisher port: keeps the waiting counts each ticket event announces, with when."""
+    """The publisher port: keeps the waiting counts ticket events announce, with when (an
+    event counts the lines it changed: the others are as last announced)."""
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
@@ -112,7 +113,7 @@ class LinePublisher:
     def publish(self, event: Event) -> None:
         waiting = event.payload.get("waiting")
         if waiting is not None:
-            self.waiting = dict(waiting)
+            self.waiting = {**self.waiting, **waiting}
             self.queue.append((self.env.now, self.waiting))
 
 

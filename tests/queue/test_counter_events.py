@@ -1,5 +1,6 @@
-"""A counter's actions log their events and announce the waiting counts of the state they
-commit, on SQLite and on PostgreSQL (where the log's INSERT and the count are one statement)."""
+"""A counter's actions log their events and announce the waiting count of the line they
+changed as they commit it, on SQLite and on PostgreSQL (where the log's INSERT and the count
+are one statement)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -65,12 +66,18 @@ def check_counter_events(session: Session, clock: Any) -> None:
     counter_events = publisher.events[-4:]
     assert [e.name for e in counter_events] == [EventName.TICKET_CALLED, EventName.TICKET_RECALLED,
                                                 EventName.TICKET_CALLED, EventName.TICKET_CALLED]
-    waiting = [e.payload["waiting"] for e in counter_events]
-    assert [(w["dat-dai"], w["tu-phap"]) for w in waiting] == [(2, 1), (2, 1), (1, 1), (0, 1)]
-    assert waiting[-1] == services.waiting_counts(session, hall, local_day(clock, hall.time_zone))
+    # Only the land line changed: the pages keep the others' counts (tu-phap: 1).
+    assert [e.payload["waiting"] for e in counter_events] == [
+        {"dat-dai": 2}, {"dat-dai": 2}, {"dat-dai": 1}, {"dat-dai": 0}]
+    assert services.waiting_counts(session, hall, local_day(clock, hall.time_zone)) == {
+        **{sector.code: 0 for sector in hall.sectors}, "dat-dai": 0, "tu-phap": 1}
+    issued = [e for e in publisher.events if e.name == EventName.TICKET_ISSUED]
+    assert [e.payload["waiting"] for e in issued] == [
+        {"dat-dai": 1}, {"dat-dai": 2}, {"dat-dai": 3}, {"tu-phap": 1}]
 
 
-def test_counter_actions_log_their_events_and_announce_the_waiting_counts(either_session, clock):
+def test_counter_actions_log_their_events_and_announce_the_waiting_count_of_their_line(
+        either_session, clock):
     check_counter_events(either_session, clock)
 
 
