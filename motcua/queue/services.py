@@ -252,7 +252,7 @@ def _counting_after_logging(rows: int) -> Select[str, int]:
     logged = _INSERT_EVENT.from_select([c.name for c in columns], union_all(*(
         select(*(cast(bindparam(f"row{i}_{c.name}", type_=c.type), c.type) for c in columns))
         for i in range(rows))))
-    return prepared(_LINE_WAITING.add_cte(logged.cte("logged")))
+    return _LINE_WAITING.add_cte(logged.cte("logged"))  # prepared, as _LINE_WAITING is
 
 
 def _log_rows_and_count(uow: UnitOfWork, hall: Hall, ticket: Ticket,
