@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from sqlalchemy import select
 
 from motcua.auth.accounts import create_api_token, create_user, register_device
@@ -238,4 +238,49 @@ def test_a_live_page_says_it_is_offline_and_catches_up_when_the_server_is_back(
     socketio.emit("resync", {}, namespace=live.namespace)
     live.shows_that(page)
     assert page.evaluate("window.sameDocument") is True
+    context.close()
+
+
+def _answer_the_upgrade_probe_then_drop(socket: WebSocketRoute) -> None:
+    """Passes the page's WebSocket through to the server, except that it answers an upgrade
+    probe itself and then drops the connection: the server lost while the page upgrades."""
+    server = socket.connect_to_server()
+
+    def from_page(message: str | bytes) -> None:
+        if message == "2probe":
+            socket.send("3probe")
+            socket.close()
+        else:
+            server.send(message)
+
+    socket.on_message(from_page)
+
+
+def test_a_page_whose_server_goes_away_while_its_link_upgrades_still_says_it_is_offline(
+        hall: Hall, browser: Browser) -> None:
+    # engine.io-client 4.8 leaves long-polling paused for good when the WebSocket it upgrades to
+    # is lost after the pause began: nothing is polled, and a lost server goes unnoticed until
+    # the heartbeat gives up (45 s). Found by a CI run that cut the server just then.
+    context = browser.new_context()
+    page = context.new_page()
+    page.route_web_socket("**/socket.io/**", _answer_the_upgrade_probe_then_drop)
+    _open_board(page, hall)
+    expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=10_000)
+    with page.expect_response("**/api/v1/halls/demo/queue"):  # a message went through
+        socketio.emit("resync", {}, namespace="/display")
+
+    hall.door.cut()
+    expect(page.locator("body")).to_have_attribute("data-link", "down", timeout=5000)
+    context.close()
+
+
+def test_a_page_behind_a_proxy_that_will_not_carry_websockets_goes_live_by_long_polling(
+        hall: Hall, browser: Browser, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socketio.server.eio, "transports", ["polling"])  # WebSockets refused
+    context = browser.new_context()
+    page = context.new_page()
+    _open_board(page, hall)
+    expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=10_000)
+    _call_first(hall)
+    expect(page.locator("#now-number")).to_have_text("1001")
     context.close()

@@ -14,7 +14,14 @@ window.LiveLink = (() => {
    */
   function connect({ namespace, auth, refetch, onEvent = () => {}, onStatus = () => {},
     downAfterMs = 0 }) {
-    const socket = io(namespace, { auth, reconnectionDelayMax: 5000 });
+    // WebSocket first, long-polling only where a WebSocket cannot open (a proxy that strips
+    // the upgrade): no upgrade, so no upgrade to be cut in the middle of. engine.io-client 4.8
+    // leaves polling paused for good when the WebSocket it upgrades to is lost after the pause
+    // began, and a lost server then goes unnoticed until the heartbeat gives up (45 s).
+    const socket = io(namespace, {
+      auth, reconnectionDelayMax: 5000,
+      transports: ["websocket", "polling"], tryAllTransports: true,
+    });
     let telling = null;
     const down = () => {
       document.body.dataset.link = "down";
