@@ -101,7 +101,7 @@ def _kiosk(port: int, token: str, index: int, count: int, every: float, offset: 
     start.wait()
     time.sleep(offset)
     try:
-        taps = []
+        taps: list[Sample] = []
         for i in range(count):
             if i and every:
                 time.sleep(max(0.0, taps[-1][0] + every - time.time()))
