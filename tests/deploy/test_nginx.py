@@ -1,7 +1,8 @@
 """deploy/ as a hall runs it: Debian's nginx, with the shipped site, in front of two
 `motcua serve` processes on PostgreSQL and Redis. A kiosk issues through nginx, a board held on
 one process hears the call made through the other, the phone page follows its ticket, and a
-process killed moves its boards to the other within 5 s, where they re-read the state."""
+process killed moves its boards to the other within 5 s, where they re-read the state. A board
+in Chromium goes live through nginx over a WebSocket at once and shows a call."""
 from __future__ import annotations
 
 import os
@@ -16,12 +17,14 @@ from typing import Any
 import pytest
 import requests
 import socketio
+from playwright.sync_api import expect
 
 from motcua.auth.accounts import create_api_token, register_device
 from motcua.core.actors import SYSTEM, DeviceKind, Role
 from motcua.core.clock import SystemClock
 from motcua.core.db import make_session_factory
 from motcua.queue.demo import load_demo_hall
+from tests.conftest import screenshot
 from tests.deploy.nginx import nginx_available, nginx_in_front
 from tests.servers import Server, motcua_servers, redis_server
 from tests.support import system_ports
@@ -200,6 +203,32 @@ def test_a_hall_behind_nginx_issues_calls_and_moves_boards_off_a_killed_process(
     finally:
         for screen in (phone, board, polling_board):
             screen.close()
+
+
+@pytest.mark.browser
+def test_a_board_in_chromium_behind_nginx_goes_live_over_a_websocket_and_shows_a_call(
+        hall: Hall, browser: Any) -> None:
+    page = browser.new_page()
+    sockets: list[str] = []
+    polls: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    page.on("request", lambda request: polls.append(request.url)
+            if "transport=polling" in request.url else None)
+    page.goto(f"{hall.nginx}/display/demo")
+    expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=10_000)
+
+    staff = requests.Session()
+    issued = staff.post(f"{hall.nginx}/api/v1/halls/demo/tickets", json={"sector": SECTOR},
+                        headers={"Authorization": f"Bearer {hall.kiosk}"}, timeout=10)
+    assert issued.status_code == 201, issued.text
+    staff.post(f"{hall.nginx}/api/v1/halls/demo/counters/1/open", json={},
+               headers={"Authorization": f"Bearer {hall.staff}"}, timeout=10).raise_for_status()
+    called = call_next(hall, staff)
+    expect(page.locator("#now-number")).to_have_text(called["display_number"])
+    screenshot(page, "deploy-board-behind-nginx")
+    assert [url for url in sockets if "/socket.io/" in url and "transport=websocket" in url]
+    assert polls == []  # the page went straight to a WebSocket: nothing to upgrade
+    page.close()
 
 
 def last_upstream(hall: Hall, path_part: str) -> int:
