@@ -267,7 +267,7 @@ def test_a_page_whose_server_goes_away_while_its_link_upgrades_still_says_it_is_
     _open_board(page, hall)
     expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=10_000)
     with page.expect_response("**/api/v1/halls/demo/queue"):  # a message went through
-        socketio.emit("resync", {}, namespace="/display")
+        socketio.emit("resync", {}, namespace=PAGES["board"].namespace)
 
     hall.door.cut()
     expect(page.locator("body")).to_have_attribute("data-link", "down", timeout=5000)

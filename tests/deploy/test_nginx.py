@@ -92,6 +92,19 @@ def logged(hall: Hall, path_part: str) -> str:
         time.sleep(0.05)
 
 
+def issue(hall: Hall, kiosk: requests.Session) -> dict[str, Any]:
+    answer = kiosk.post(f"{hall.nginx}/api/v1/halls/demo/tickets", json={"sector": SECTOR},
+                        headers={"Authorization": f"Bearer {hall.kiosk}"}, timeout=10)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def open_counter(hall: Hall, browser: requests.Session) -> None:
+    answer = browser.post(f"{hall.nginx}/api/v1/halls/demo/counters/1/open", json={},
+                          headers={"Authorization": f"Bearer {hall.staff}"}, timeout=10)
+    assert answer.status_code == 200, answer.text
+
+
 def call_next(hall: Hall, browser: requests.Session) -> dict[str, Any]:
     answer = browser.post(f"{hall.nginx}/api/v1/halls/demo/counters/1/call-next", json={},
                           headers={"Authorization": f"Bearer {hall.staff}"}, timeout=10)
@@ -147,11 +160,8 @@ def test_a_hall_behind_nginx_issues_calls_and_moves_boards_off_a_killed_process(
 
     # The kiosk issues through nginx; browsers without the cookie are given one.
     kiosk = requests.Session()
-    issued = kiosk.post(f"{hall.nginx}/api/v1/halls/demo/tickets", json={"sector": SECTOR},
-                        headers={"Authorization": f"Bearer {hall.kiosk}"}, timeout=10)
-    assert issued.status_code == 201, issued.text
+    ticket = issue(hall, kiosk)
     assert "motcua_route" in kiosk.cookies
-    ticket = issued.json()
 
     # The phone page and its live link, and the board, all through nginx, held on the first
     # process; the board upgrades to a WebSocket, a second board stays on long-polling.
@@ -169,9 +179,7 @@ def test_a_hall_behind_nginx_issues_calls_and_moves_boards_off_a_killed_process(
         assert board_page.status_code == 200
 
         # The call is made through nginx on the second process.
-        opened = on_second.post(f"{hall.nginx}/api/v1/halls/demo/counters/1/open", json={},
-                                headers={"Authorization": f"Bearer {hall.staff}"}, timeout=10)
-        assert opened.status_code == 200, opened.text
+        open_counter(hall, on_second)
         called = call_next(hall, on_second)
         assert called["display_number"] == ticket["display_number"]
         assert board.wait_for(lambda: board.called(called["display_number"]))
@@ -183,15 +191,12 @@ def test_a_hall_behind_nginx_issues_calls_and_moves_boards_off_a_killed_process(
         # dead process), and the boards come back on the second within 5 s and re-read the
         # state, which holds the call they could not hear.
         connections_before = len(board.connections)
-        next_ticket = kiosk.post(f"{hall.nginx}/api/v1/halls/demo/tickets",
-                                 json={"sector": SECTOR},
-                                 headers={"Authorization": f"Bearer {hall.kiosk}"}, timeout=10)
-        assert next_ticket.status_code == 201
+        next_ticket = issue(hall, kiosk)
         first.process.kill()
         first.process.wait(timeout=10)  # a request that reached it in its last instant gets 502
         killed_at = time.monotonic()
         missed = call_next(hall, on_first)  # this browser's process is gone: the other answers
-        assert missed["display_number"] == next_ticket.json()["display_number"]
+        assert missed["display_number"] == next_ticket["display_number"]
         for screen in (board, polling_board):
             assert screen.wait_for(lambda s=screen: len(s.connections) > connections_before,
                                    timeout=FAILOVER_S), "the board did not reconnect within 5 s"
@@ -218,11 +223,8 @@ def test_a_board_in_chromium_behind_nginx_goes_live_over_a_websocket_and_shows_a
     expect(page.locator("body")).to_have_attribute("data-link", "up", timeout=10_000)
 
     staff = requests.Session()
-    issued = staff.post(f"{hall.nginx}/api/v1/halls/demo/tickets", json={"sector": SECTOR},
-                        headers={"Authorization": f"Bearer {hall.kiosk}"}, timeout=10)
-    assert issued.status_code == 201, issued.text
-    staff.post(f"{hall.nginx}/api/v1/halls/demo/counters/1/open", json={},
-               headers={"Authorization": f"Bearer {hall.staff}"}, timeout=10).raise_for_status()
+    issue(hall, staff)
+    open_counter(hall, staff)
     called = call_next(hall, staff)
     expect(page.locator("#now-number")).to_have_text(called["display_number"])
     screenshot(page, "deploy-board-behind-nginx")
