@@ -6,7 +6,8 @@ the sectors it serves in its order of preference and their schedules for today, 
 qualifications, when it works (the hall's opening windows, breaks left out) and how long its
 current citizen should still take (the mean remaining service of the measured services that
 lasted that long already); each sector's mean service time and its spread, and its arrivals at
-the pace of the recent hour, priority citizens in the day's share of them.
+the pace of the recent hour, priority citizens in the day's share of them, no more than the
+numbers it has left today (its daily cap or its block of numbers).
 
 The simulation is deterministic: every service takes its sector's mean, arrivals come evenly
 at their pace, and each time a counter is free it calls what the hall's calling policy
@@ -62,6 +63,8 @@ class Line:
     arrivals_per_hour: float
     priority_share: float
     issuing: tuple[Window, ...]  # when new tickets come, from now
+    numbers_left: int  # today's: no more citizens can come (and the run's cost stays bounded
+    # when a line's recent pace is one no hall sees, as in a load test)
 
 
 @dataclass(frozen=True)
@@ -273,16 +276,19 @@ def _first_arrival(line: Line, window: Window) -> float:
 
 
 def _arrival_moments(line: Line, closes: float) -> Iterator[float]:
-    """A sector's arrivals to come, evenly at its pace within its issuing windows."""
+    """A sector's arrivals to come, evenly at its pace within its issuing windows, as many
+    as it has numbers left."""
     if line.arrivals_per_hour <= 0:
         return
     gap = 60 / line.arrivals_per_hour
+    left = line.numbers_left
     for window in line.issuing:
         first, stop = _first_arrival(line, window), min(window[1], closes)
         k = 0
-        while first + k * gap < stop:
+        while first + k * gap < stop and left > 0:
             yield first + k * gap
             k += 1
+            left -= 1
 
 
 def _next_arrival(line: Line, after: float, closes: float) -> float | None:
@@ -290,6 +296,7 @@ def _next_arrival(line: Line, after: float, closes: float) -> float | None:
     if line.arrivals_per_hour <= 0:
         return None
     gap = 60 / line.arrivals_per_hour
+    earlier = 0  # moments of the windows before
     for window in line.issuing:
         first, stop = _first_arrival(line, window), min(window[1], closes)
         k = 0 if after < first else math.floor((after - first) / gap)
@@ -297,8 +304,20 @@ def _next_arrival(line: Line, after: float, closes: float) -> float | None:
             k += 1
         moment = first + k * gap
         if moment < stop:
-            return moment
+            return moment if earlier + k < line.numbers_left else None
+        earlier += _count_below(first, stop, gap)
     return None
+
+
+def _count_below(first: float, stop: float, gap: float) -> int:
+    """How many of first, first + gap, … are below `stop`, compared as `_arrival_moments`
+    compares them (a division alone may round across a window's end)."""
+    count = max(0, math.ceil((stop - first) / gap))
+    while count > 0 and first + (count - 1) * gap >= stop:
+        count -= 1
+    while first + count * gap < stop:
+        count += 1
+    return count
 
 
 class _Arrivals:

@@ -711,7 +711,8 @@ def hall_now(session: Session, clock: Clock, hall: Hall, rates: ServiceRates) ->
             minutes_each=rates.mean(sector.id), spread=rates.spread(sector.id),
             arrivals_per_hour=pace if sector.is_open else 0.0,
             priority_share=priority / (today + PRIORITY_PRIOR),
-            issuing=_from_now(issuing, local))
+            issuing=_from_now(issuing, local),
+            numbers_left=max(0, daily_capacity(sector) - today))
     counters = session.execute(_COUNTERS_OF_HALL, {"hall_id": hall.id}).all()
     links_of: dict[int, list[Link]] = {}
     weekday = local.isoweekday()

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from motcua.queue.lookahead import (
     Desk,
@@ -13,6 +15,8 @@ from motcua.queue.lookahead import (
     Line,
     Link,
     Waiter,
+    _arrival_moments,
+    _next_arrival,
     remaining_minutes,
 )
 from motcua.queue.settings import HallSettings
@@ -23,9 +27,10 @@ DAY = ((0.0, 480.0),)
 
 
 def line(minutes: float = 10.0, per_hour: float = 0.0, priority_share: float = 0.0,
-         issuing: tuple[tuple[float, float], ...] = ((-60.0, 480.0),)) -> Line:
+         issuing: tuple[tuple[float, float], ...] = ((-60.0, 480.0),),
+         numbers_left: int = 999) -> Line:
     return Line(minutes_each=minutes, spread=0.0, arrivals_per_hour=per_hour,
-                priority_share=priority_share, issuing=issuing)
+                priority_share=priority_share, issuing=issuing, numbers_left=numbers_left)
 
 
 def desk(number: int, *sectors: int, works: tuple[tuple[float, float], ...] = DAY,
@@ -83,6 +88,33 @@ def test_priority_citizens_expected_to_come_cut_ahead_of_a_regular_one():
     assert tapper(0.5) == 70  # the priority citizens coming at 20, 40 and 60 go first
 
 
+def test_no_more_citizens_are_expected_than_the_sector_has_numbers_left_today():
+    # as above, with two numbers left: the citizens coming at 10 and at 20 (a priority one)
+    forecast = hall({A: line(per_hour=6, priority_share=0.5, numbers_left=2)}, [desk(1, A)],
+                    waiting(A, 4))
+    assert forecast.estimate(A, 4).minutes == 50
+
+
+def test_a_line_at_a_pace_no_hall_sees_is_forecast_only_as_far_as_its_numbers_go():
+    # every citizen to come a priority one, a hundred a minute: with the numbers of the day
+    # nearly all taken, the regular citizen is called after the three who can still come
+    forecast = hall({A: line(per_hour=6000, priority_share=1.0, numbers_left=3)}, [desk(1, A)],
+                    waiting(A, 1))
+    assert forecast.estimate(A, 1).minutes == 40
+
+
+@given(per_hour=st.floats(0.5, 600), numbers_left=st.integers(0, 40),
+       after=st.floats(-10, 500), split=st.floats(0, 400), closes=st.floats(0, 480))
+def test_an_idle_counter_waits_for_the_very_arrival_the_run_will_bring(
+        per_hour, numbers_left, after, split, closes):
+    # an idle counter wakes at `_next_arrival`: it must be the first later moment of the
+    # arrivals the run brings, none once the numbers are gone
+    windows = ((-30.0, split), (split + 20.0, 480.0))
+    arrivals = line(per_hour=per_hour, issuing=windows, numbers_left=numbers_left)
+    later = [m for m in _arrival_moments(arrivals, closes) if m > after]
+    assert _next_arrival(arrivals, after, closes) == (later[0] if later else None)
+
+
 def test_a_priority_citizen_is_called_at_the_next_choice_of_a_counter():
     forecast = hall({A: line()}, [desk(1, A, busy=7.0), desk(2, A, busy=4.0)], waiting(A, 5))
     assert forecast.estimate(A, 0, priority=True).minutes == 4
@@ -109,6 +141,7 @@ def test_the_citizens_tapping_hold_up_nobody_else():
 
 def test_the_spread_grows_with_the_services_before_the_call():
     lines = {A: Line(minutes_each=10.0, spread=4.0, arrivals_per_hour=0.0, priority_share=0.0,
+                     numbers_left=999,
                      issuing=((-60.0, 480.0),))}
     forecast = hall(lines, [desk(1, A)], waiting(A, 4))
     assert forecast.estimate(A, 1).spread == 4.0

@@ -412,6 +412,19 @@ def test_the_estimate_uses_recent_service_times_and_the_open_counters(ports, ses
     assert services.forecast_of(session, clock, hall).estimate(sector.id, 2).minutes == 8
 
 
+def test_the_estimate_expects_no_more_citizens_than_the_sectors_numbers_left_today(
+        ports, session, clock):
+    hall = services.get_hall(session, "demo")
+    sector = services.get_sector(session, hall, "dat-dai")
+    sector.daily_cap = 5
+    session.commit()
+    for _ in range(3):
+        issue(ports)
+    snapshot = services.hall_now(session, clock, hall, services.service_rates(session, clock, hall))
+    assert snapshot.lines[sector.id].numbers_left == 2
+    assert snapshot.lines[sector.id].arrivals_per_hour > 0
+
+
 def test_pausing_and_resuming_change_the_counter_state(ports):
     open_counter(ports, 1)
     paused = services.pause_counter(ports, hall_code="demo", counter_number=1, actor=SYSTEM,
