@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,25 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def machine_speed() -> str:
+    """One line to compare tables measured on different days: the figures here scale with the
+    speed of one core and with what else the machine runs, neither of which a table shows.
+    A fixed pure-Python loop (one core, best of three) and the load average as the run starts."""
+    best = float("inf")
+    for _ in range(3):
+        began = time.process_time()
+        total = 0
+        for i in range(CALIBRATION_LOOP):
+            total += i
+        best = min(best, time.process_time() - began)
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    return (f"machine: {os.cpu_count()} cores; {CALIBRATION_LOOP:,} additions in a Python loop "
+            f"took {best * 1000:.0f} ms of CPU (best of 3); load average {load}")
+
+
+CALIBRATION_LOOP = 2_000_000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--only", help="comma-separated: " + ",".join(BENCHMARKS))
@@ -67,6 +87,7 @@ def main() -> int:
         print(f"no {MOTCUA}: run ./dev bench, which makes the server-only venv the benchmarks "
               "start `motcua serve` from", file=sys.stderr)
         return 2
+    print(machine_speed())
     for name in names:
         started = time.monotonic()
         module = importlib.import_module(BENCHMARKS[name])
