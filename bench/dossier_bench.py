@@ -121,7 +121,7 @@ def _rows(hall_id: int, procedures: list[tuple[int, int, float]], rng: random.Ra
                 completed = due + {"early": -timedelta(days=2), "on_time": timedelta(hours=1),
                                    "late": timedelta(days=3)}[outcome]
             status = 10 if outcome and age > 30 else 9 if outcome else 4
-            closed = completed + timedelta(days=2) if status == 10 else None
+            closed = completed + timedelta(days=2) if completed and status == 10 else None
             row = [number, f"{AGENCY}-{day:%y%m%d}-{sequence:04d}", hall_id, AGENCY, day, sequence,
                    day.year, number, procedure_id, sector_id, rng.choice(NAMES), "Nha Trang, Khánh Hòa",
                    f"09{rng.randrange(10**8):08d}", "[]", 1,
@@ -225,7 +225,7 @@ def time_lookups(url: str, engine: Engine) -> list[dict[str, Any]]:
     sessions = make_session_factory(engine)
     key = b"bench id-card key"
     rows = []
-    picks = iter(samples * 4)
+    picks = iter(list(samples) * 4)
 
     def by_qr() -> None:
         with sessions() as session:
@@ -249,7 +249,7 @@ def time_lookups(url: str, engine: Engine) -> list[dict[str, Any]]:
                       "ASYNC_MODE": "threading", "REDIS_URL": None, "PRINTER": "dummy:"},
                      clock=clock, publisher=RecordingPublisher())
     client = app.test_client()
-    pages = iter(samples * 4)
+    pages = iter(list(samples) * 4)
 
     def qr_page() -> None:
         assert client.get(f"/tra-cuu/{next(pages).qr_secret}").status_code == 200
@@ -295,7 +295,7 @@ def time_intake(engine: Engine) -> list[dict[str, Any]]:
     def receive() -> None:
         dossiers.receive_dossier(ports, hall_code="demo", counter_number=1, actor=officer,
                                  intake=intake, installation=installation)
-        ports.clock.advance(seconds=20)
+        clock.advance(seconds=20)
 
     _timed(receive, 10)
     rows = [_row("intake at a counter (receive_dossier)", _timed(receive, INTAKES), None)]
