@@ -541,12 +541,14 @@ def people_ahead(session: Session, ticket: Ticket, now: datetime) -> int:
 @dataclass(frozen=True)
 class ServiceRates:
     """The service times of a hall's sectors, read in two queries for all of them: the
-    sector's last N finished tickets over the past week (call to finish), the hall's default
-    before there are any; and the counters serving each sector (open ones, all, and the open
-    ones that serve it as their first sector)."""
+    sector's last N calls over the past week that ended, served or not come (call to finish:
+    what the line's next citizen waits for is how long each call holds the counter, and a
+    citizen who does not come holds it only for the wait), the hall's default before there
+    are any; and the counters serving each sector (open ones, all, and the open ones that
+    serve it as their first sector)."""
 
-    minutes_each: dict[int, float]  # mean service, by sector id
-    samples: dict[int, tuple[float, ...]]  # the services measured, minutes
+    minutes_each: dict[int, float]  # mean time a call holds a counter, by sector id
+    samples: dict[int, tuple[float, ...]]  # the calls measured, minutes
     open_counters: dict[int, int]
     all_counters: dict[int, int]
     first_counters: dict[int, int]  # open ones that serve the sector as their first
@@ -575,7 +577,8 @@ def _recent_durations_statement(by_sector: bool) -> Select[int, datetime, dateti
         partition_by=Ticket.sector_id, order_by=Ticket.finished_at.desc()).label("n")
     recent = (
         select(Ticket.sector_id, Ticket.called_at, Ticket.finished_at, newest_first)
-        .where(in_scope, Ticket.day >= bindparam("since_day"), Ticket.status == TicketStatus.DONE,
+        .where(in_scope, Ticket.day >= bindparam("since_day"),
+               Ticket.status.in_((TicketStatus.DONE, TicketStatus.NO_SHOW)),
                Ticket.called_at.is_not(None), Ticket.finished_at >= bindparam("since"))
         .subquery()
     )
