@@ -13,16 +13,14 @@
   let state = null;
   let clockOffset = 0; // server clock minus this browser's clock
   let busy = false;
-  let reads = 0; // state reads asked for
-  let shownRead = 0; // the newest of them shown: a busy server may answer them out of order
 
   // --- state ---------------------------------------------------------------------------
 
+  const readState = Staff.newestOnly(() => request(page.state_url));
+
   async function refresh() {
-    const read = ++reads;
-    const result = await request(page.state_url);
-    if (read < shownRead) return; // older than what the officer sees already
-    shownRead = read;
+    const result = await readState();
+    if (result === null) return; // older than what the officer sees already
     if (!result.ok) {
       if (result.error.code === "not_your_counter") leave(S.not_yours);
       else if (result.status !== 401) toast(errorText(result.error), "error");

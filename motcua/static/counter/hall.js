@@ -6,8 +6,11 @@
   const { page, format, request, errorText, toast, el } = Staff;
   const S = page.strings;
 
+  const readOverview = Staff.newestOnly(() => request(page.overview_url));
+
   async function refresh() {
-    const result = await request(page.overview_url);
+    const result = await readOverview();
+    if (result === null) return; // older than what is shown already
     if (result.ok) render(result.data);
     else if (result.status !== 401) toast(errorText(result.error), "error");
   }

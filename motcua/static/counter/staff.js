@@ -87,10 +87,25 @@ const Staff = (() => {
     return node;
   }
 
+  /** `read` (a `request` of a page's state) made so that an answer older than one already
+      given comes back as null: a busy server may answer reads out of order, and an old
+      state must not replace a newer one on the screen. */
+  function newestOnly(read) {
+    let asked = 0;
+    let given = 0;
+    return async () => {
+      const mine = ++asked;
+      const result = await read();
+      if (mine < given) return null;
+      given = mine;
+      return result;
+    };
+  }
+
   function debounce(fn, ms) {
     let timer = null;
     return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
   }
 
-  return { page, format, request, errorText, toast, live, connect, el, debounce };
+  return { page, format, request, errorText, toast, live, connect, el, debounce, newestOnly };
 })();
