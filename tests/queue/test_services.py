@@ -412,16 +412,22 @@ def test_the_estimate_uses_recent_service_times_and_the_open_counters(ports, ses
     assert services.forecast_of(session, clock, hall).estimate(sector.id, 2).minutes == 8
 
 
+def calls_at_counter_1(ports, clock, calls):
+    """Counter 1 opens and calls a new ticket per (minutes held, citizen came) in turn."""
+    open_counter(ports, 1)
+    for minutes, came in calls:
+        issue(ports)
+        call(ports, 1)
+        clock.advance(minutes=minutes)
+        end = services.complete if came else services.mark_no_show
+        end(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+
+
 def test_the_estimate_averages_the_last_hundred_services_not_the_last_twenty(ports, session, clock):
     # twenty services are too few: one's length varies by most of the mean
     hall = services.get_hall(session, "demo")
     sector = services.get_sector(session, hall, "dat-dai")
-    open_counter(ports, 1)
-    for minutes in [16] * 10 + [4] * 20:
-        issue(ports)
-        call(ports, 1)
-        clock.advance(minutes=minutes)
-        services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    calls_at_counter_1(ports, clock, [(minutes, True) for minutes in [16] * 10 + [4] * 20])
     assert services.service_rates(session, clock, hall).mean(sector.id) == 8  # (160 + 80) / 30
 
 
@@ -429,15 +435,7 @@ def test_a_citizen_who_does_not_come_holds_the_counter_only_for_the_wait_and_the
         ports, session, clock):
     hall = services.get_hall(session, "demo")
     sector = services.get_sector(session, hall, "dat-dai")
-    open_counter(ports, 1)
-    for minutes, came in [(10, True), (10, True), (10, True), (2, False)]:
-        issue(ports)
-        call(ports, 1)
-        clock.advance(minutes=minutes)
-        if came:
-            services.complete(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
-        else:
-            services.mark_no_show(ports, hall_code="demo", counter_number=1, actor=SYSTEM)
+    calls_at_counter_1(ports, clock, [(10, True), (10, True), (10, True), (2, False)])
     # a call holds the counter 8 minutes on average: three services and one no-show
     assert services.service_rates(session, clock, hall).mean(sector.id) == 8
 
