@@ -256,3 +256,37 @@ def test_a_board_told_to_resync_reads_the_calls_its_message_queue_lost(
     socketio.emit("resync", {}, namespace=DISPLAY_NAMESPACE)  # the message queue is back
     expect(tile.locator(".tile-number")).to_have_text("4001", timeout=3000)
     page.close()
+
+
+def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_shows_the_old_number(
+        live_server: LiveServer, staff: Credentials, board_page: Page) -> None:
+    # A busy server may answer the board's state read after a call made meanwhile: the board
+    # has drawn the call from its event, and the older state must not flash the previous
+    # number back, even for the moment a second read takes.
+    page = board_page
+    expect(page.locator("#now-number")).to_have_text("7003")
+    held: list[tuple[Any, Any]] = []
+
+    def hold_the_first_read(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))  # read now, answered when the test says
+
+    page.route(f"{live_server.url}/api/v1/halls/demo/queue", hold_the_first_read)
+    socketio.emit("resync", {}, namespace=DISPLAY_NAMESPACE)  # the board reads its state again
+    page.wait_for_timeout(1000)
+    assert held
+    counter_api(live_server, staff, 4, "call-next")
+    expect(page.locator("#now-number")).to_have_text("4002", timeout=1000)
+    page.evaluate("""() => {
+      const number = document.getElementById("now-number");
+      window.shown = [];
+      new MutationObserver(() => window.shown.push(number.textContent))
+        .observe(number, { childList: true, characterData: true, subtree: true });
+    }""")
+    route, stale = held[0]
+    route.fulfill(response=stale)
+    page.wait_for_timeout(1000)
+    assert "7003" not in page.evaluate("window.shown")
+    expect(page.locator("#now-number")).to_have_text("4002")

@@ -61,14 +61,17 @@ window.LiveLink = (() => {
 
   /**
    * Reads the state over HTTP and hands it to `apply`. Calls while a read is under way ask for
-   * one more read afterwards, so an event that raced a read is never overwritten by older
-   * state for long (`busy()` tells whether one is under way). A failed read is retried a few
-   * seconds later.
+   * one more read afterwards (`busy()` tells whether one is under way), and the answer of the
+   * read under way is then not applied: it may predate the event that asked, which the page
+   * has drawn already, and an old number must not flash back on a hall screen. Should events
+   * keep coming faster than reads are answered, every third answer is applied all the same.
+   * A failed read is retried a few seconds later.
    */
   function reader(url, apply, retryMs = 5000) {
     let running = false;
     let again = false;
     let retry = null;
+    let skipped = 0;
     async function read() {
       if (running) {
         again = true;
@@ -81,7 +84,13 @@ window.LiveLink = (() => {
           again = false;
           const response = await fetch(url, { cache: "no-store" });
           if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-          apply(await response.json());
+          const state = await response.json();
+          if (again && skipped < 2) {
+            skipped += 1;
+          } else {
+            skipped = 0;
+            apply(state);
+          }
         } while (again);
       } catch (error) {
         console.warn("state read failed; retrying", error);
