@@ -320,6 +320,14 @@ def _count_below(first: float, stop: float, gap: float) -> int:
     return count
 
 
+def _numbered(sector_id: int, moments: Iterator[float]) -> Iterator[tuple[float, int, int]]:
+    """A sector's arrival moments as (moment, sector, its count so far). A function, not a
+    generator expression inside another: there `sector_id` would be read only as the stream
+    is consumed, by then the last sector's, and every arrival would join that sector's line."""
+    for count, moment in enumerate(moments, start=1):
+        yield moment, sector_id, count
+
+
 class _Arrivals:
     """The citizens to come, made as the run reaches them: while a sector issues now, the one
     tapping (a regular and a priority one, as ghosts: see `_Ticket.ghost`); then each
@@ -331,10 +339,8 @@ class _Arrivals:
         self.ghosts = [self._ticket(sector_id, 0.0, priority, ghost=True)
                        for sector_id, line in state.lines.items() if _inside(line.issuing, 0.0)
                        for priority in (False, True)]
-        self._stream = heapq.merge(*(
-            ((moment, sector_id, count) for count, moment
-             in enumerate(_arrival_moments(line, state.closes), start=1))
-            for sector_id, line in state.lines.items()))
+        self._stream = heapq.merge(*(_numbered(sector_id, _arrival_moments(line, state.closes))
+                                     for sector_id, line in state.lines.items()))
         self._upcoming = next(self._stream, None)
 
     def _ticket(self, sector_id: int, moment: float, priority: bool, ghost: bool = False) -> _Ticket:

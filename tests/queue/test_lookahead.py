@@ -146,3 +146,16 @@ def test_the_spread_grows_with_the_services_before_the_call():
     forecast = hall(lines, [desk(1, A)], waiting(A, 4))
     assert forecast.estimate(A, 1).spread == 4.0
     assert forecast.estimate(A, 4).spread == 8.0  # four services of ±4 minutes: ±8
+
+
+def test_the_citizens_to_come_join_their_own_sectors_line():
+    # Counter 1 serves land (A) first, then construction (B), the hall's last sector; a land
+    # citizen comes every minute and a service takes 10. A land citizen goes first while they
+    # came less than 10 minutes (the second sector's handicap) after the construction one.
+    forecast = hall({A: line(per_hour=60), B: line()}, [desk(1, A, B)],
+                    waiting(B, 1, minutes_ago=5))
+    # the land citizens coming at 1 to 4 minutes are called at 0, 10, 20 and 30
+    assert [forecast.estimate(A, ahead).minutes for ahead in range(1, 5)] == [0, 8, 17, 30]
+    # then the construction citizen who came 5 minutes ago; the one tapping now comes after
+    # the land citizens coming at 5 to 9 minutes, at 100
+    assert [forecast.estimate(B, ahead).minutes for ahead in range(2)] == [40, 100]
