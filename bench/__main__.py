@@ -27,6 +27,7 @@ BENCHMARKS = {
     "reports": "bench.reports_bench",
     "simulate": "bench.simulate_bench",
     "policies": "bench.policies_bench",
+    "floor": "bench.estimate_floor",
     "province": "bench.province_bench",
 }
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -199,14 +199,16 @@ def _desk_state(desk: Desk) -> _DeskState:
 class Forecast:
     """What one run predicts, per sector; `estimate` is a look-up."""
 
-    def __init__(self, state: HallNow) -> None:
+    def __init__(self, state: HallNow, draw: Callable[[int], float] | None = None) -> None:
+        """`draw(sector_id)`: the minutes of one service, drawn, in place of its line's mean
+        for every service (one run of a Monte Carlo: `bench/estimate_floor.py`)."""
         self._state = state
         self._lines: dict[int, list[_Ticket]] = {}  # sector → its line now, then its arrivals
         self._decisions: dict[int, list[tuple[float, float]]] = {}  # sector → (moment, variance)
         self._serving: dict[int, int] = {}  # sector → counters that may serve it
         self._priority: dict[int, list[_Ticket]] = {}  # sector → its priority citizens now,
         # then the one who may tap now
-        _run(state, self)
+        _run(state, self, draw)
 
     def estimate(self, sector_id: int, ahead: int, priority: bool = False) -> Estimate:
         """The wait of a citizen of the sector with `ahead` people before them in its line (a
@@ -358,7 +360,7 @@ class _Arrivals:
             self._upcoming = next(self._stream, None)
 
 
-def _run(state: HallNow, forecast: Forecast) -> None:
+def _run(state: HallNow, forecast: Forecast, draw: Callable[[int], float] | None) -> None:
     settings = state.settings
     queues: dict[int, _Queues] = {sector_id: _Queues() for sector_id in state.lines}
     reserved: dict[int, deque[_Ticket]] = {}
@@ -493,7 +495,10 @@ def _run(state: HallNow, forecast: Forecast) -> None:
         desk.priority_streak = next_priority_streak(desk.priority_streak, best.priority)
         desk.appointment_streak = next_appointment_streak(desk.appointment_streak, best, at)
         served = state.lines.get(ticket.sector_id)
-        minutes = served.minutes_each if served else settings.default_service_minutes
+        if draw is not None:
+            minutes = draw(ticket.sector_id)
+        else:
+            minutes = served.minutes_each if served else settings.default_service_minutes
         desk.variance += (served.spread if served else 0.0) ** 2
         heapq.heappush(clock, (moment + minutes, index))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -224,12 +224,19 @@ def build_hall(session: Session, scenario: Scenario, policy: str) -> dict[int, A
     return officers
 
 
+# Told of each ticket as it is issued (the hall's state then is in the ports' session): what a
+# study of the estimates needs beyond the figures a day's result keeps.
+IssueWatcher = Callable[[Ports, Citizen, services.IssuedTicket], None]
+
+
 class HallDay:
     """One simulated day: the citizens' arrivals and one process per counter."""
 
     def __init__(self, scenario: Scenario, session: Session, policy: str, day: date,
-                 citizens: list[Citizen], officers: dict[int, Actor]) -> None:
+                 citizens: list[Citizen], officers: dict[int, Actor],
+                 on_issued: IssueWatcher | None = None) -> None:
         self.scenario = scenario
+        self.on_issued = on_issued
         self.officers = officers
         self.policy = policy
         self.day = day
@@ -291,6 +298,8 @@ class HallDay:
             citizen.estimate_minutes = issued.estimated_wait_minutes
             citizen.queued_since = self.env.now
             self.by_ticket[issued.ticket.id] = citizen
+            if self.on_issued is not None:
+                self.on_issued(self.ports, citizen, issued)
             self._wake(citizen.sector)
 
     def _act(self, use_case: Any, number: int, **kwargs: Any) -> Any:
@@ -358,7 +367,7 @@ class HallDay:
 
 
 def simulate(scenario: Scenario, policy: str = "static", days: int = 1,
-             seed: int = 1) -> list[DayResult]:
+             seed: int = 1, on_issued: IssueWatcher | None = None) -> list[DayResult]:
     """`days` days of the scenario under `policy`, one after another on one throw-away
     database (so the wait estimates learn from the days before, as in a hall). The same
     seed gives every policy the same citizens."""
@@ -369,5 +378,6 @@ def simulate(scenario: Scenario, policy: str = "static", days: int = 1,
         for index in range(days):
             citizens = draw_citizens(scenario, random.Random(f"{seed}:{index}"))
             day = scenario.day + timedelta(days=index)
-            results.append(HallDay(scenario, session, policy, day, citizens, officers).run())
+            results.append(HallDay(scenario, session, policy, day, citizens, officers,
+                                   on_issued).run())
     return results
