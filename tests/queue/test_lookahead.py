@@ -159,3 +159,12 @@ def test_the_citizens_to_come_join_their_own_sectors_line():
     # then the construction citizen who came 5 minutes ago; the one tapping now comes after
     # the land citizens coming at 5 to 9 minutes, at 100
     assert [forecast.estimate(B, ahead).minutes for ahead in range(2)] == [40, 100]
+
+
+def test_a_run_with_drawn_services_takes_each_service_as_drawn():
+    # one counter, three waiting: the services drawn last 4, 7 and 12 minutes instead of 10
+    drawn = iter([4.0, 7.0, 12.0])
+    forecast = Forecast(HallNow(now=NOW, settings=HallSettings(), lines={A: line()},
+                                desks=(desk(1, A),), waiting=tuple(waiting(A, 3)),
+                                opening=DAY, closes=480.0), draw=lambda sector: next(drawn))
+    assert [forecast.estimate(A, ahead).minutes for ahead in range(3)] == [0, 4, 11]

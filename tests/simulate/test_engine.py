@@ -46,6 +46,20 @@ def test_a_day_worked_out_by_hand_comes_out_of_the_real_services():
     assert counter.working_minutes == pytest.approx(61.5)  # 07:30-08:30, and 1.5 over
 
 
+def test_a_watcher_hears_of_each_ticket_as_it_is_issued_with_the_hall_as_it_is_then():
+    scenario = one_counter_day([visit("08:00"), visit("08:01"), visit("08:45")])
+    heard = []
+
+    def on_issued(ports: Any, citizen: Any, issued: services.IssuedTicket) -> None:
+        waiting = services.waiting_counts(ports.session, issued.ticket.hall, issued.ticket.day)
+        heard.append((citizen.arrives, issued.ticket.id, issued.ahead, waiting["dat-dai"]))
+
+    [day] = simulate(scenario, on_issued=on_issued)
+    # the first is called at once, so the second has nobody ahead; 08:45 gets no ticket
+    assert [(at, ahead, line) for at, _, ahead, line in heard] == [(480, 0, 1), (481, 0, 1)]
+    assert [ticket for _, ticket, _, _ in heard] == [c.ticket_id for c in day.citizens[:2]]
+
+
 def test_a_no_show_is_waited_for_then_marked_and_the_next_citizen_called():
     scenario = one_counter_day([visit("08:00", no_show=True), visit("08:00:30")],
                                no_show_grace_minutes=3)
