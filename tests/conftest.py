@@ -264,6 +264,30 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+class HeldRead:
+    """The first request a page makes to `url` is sent to the server at once, but its answer
+    reaches the page only on `release()`: a busy server answering reads out of order. Later
+    requests to `url` pass."""
+
+    def __init__(self, page: Any, url: str) -> None:
+        self._held: list[tuple[Any, Any]] = []
+        page.route(url, self._route)
+
+    def _route(self, route: Any) -> None:
+        if self._held:
+            route.continue_()
+        else:
+            self._held.append((route, route.fetch()))
+
+    @property
+    def holding(self) -> bool:
+        return bool(self._held)
+
+    def release(self) -> None:
+        route, answer = self._held[0]
+        route.fulfill(response=answer)
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a screenshot under artifacts/screenshots/ for a person to look at."""
     path = ARTIFACTS / "screenshots" / f"{name}.png"

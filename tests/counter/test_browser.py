@@ -18,7 +18,7 @@ from motcua.counter.models import Rating, RatingLevel
 from motcua.printer.models import PrintJob
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import TicketEvent
-from tests.conftest import LiveServer, runtime_of, screenshot
+from tests.conftest import HeldRead, LiveServer, runtime_of, screenshot
 from tests.support import bearer, system_ports
 
 pytestmark = pytest.mark.browser
@@ -359,18 +359,10 @@ def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_blanks_t
     console = new_page(browser, pages, LAPTOP)
     sign_in(console, server, "lan")
     take_counter(console, server, 1)
-    held: list[tuple[Any, Any]] = []
-
-    def hold_the_first_read(route: Any) -> None:
-        if held:
-            route.continue_()
-        else:
-            held.append((route, route.fetch()))  # read now, answered when the test says
-
-    console.route(f"{server.url}/counter/demo/1/state", hold_the_first_read)
+    read = HeldRead(console, f"{server.url}/counter/demo/1/state")
     first = hall.issue("dat-dai")
     console.wait_for_timeout(1000)  # the issued event's read, held
-    assert held
+    assert read.holding
     console.get_by_test_id("action-call-next").click()
     expect(console.get_by_test_id("current-number")).to_have_text(first)
     console.evaluate("""() => {
@@ -379,8 +371,7 @@ def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_blanks_t
       new MutationObserver(() => { if (number.textContent === "—") window.blanked = true; })
         .observe(number, { childList: true, characterData: true, subtree: true });
     }""")
-    route, stale = held[0]
-    route.fulfill(response=stale)
+    read.release()
     console.wait_for_timeout(1000)
     assert console.evaluate("window.blanked") is False
     expect(console.get_by_test_id("current-number")).to_have_text(first)

@@ -19,7 +19,7 @@ from motcua.display.voice import build_announcement
 from motcua.extensions import socketio
 from motcua.queue.services import call_next
 from motcua.web.realtime import DISPLAY_NAMESPACE
-from tests.conftest import LiveServer, runtime_of, screenshot
+from tests.conftest import HeldRead, LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials, issue, seed_halls
 
 pytestmark = pytest.mark.browser
@@ -265,18 +265,10 @@ def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_shows_th
     # number back, even for the moment a second read takes.
     page = board_page
     expect(page.locator("#now-number")).to_have_text("7003")
-    held: list[tuple[Any, Any]] = []
-
-    def hold_the_first_read(route: Any) -> None:
-        if held:
-            route.continue_()
-        else:
-            held.append((route, route.fetch()))  # read now, answered when the test says
-
-    page.route(f"{live_server.url}/api/v1/halls/demo/queue", hold_the_first_read)
+    read = HeldRead(page, f"{live_server.url}/api/v1/halls/demo/queue")
     socketio.emit("resync", {}, namespace=DISPLAY_NAMESPACE)  # the board reads its state again
     page.wait_for_timeout(1000)
-    assert held
+    assert read.holding
     counter_api(live_server, staff, 4, "call-next")
     expect(page.locator("#now-number")).to_have_text("4002", timeout=1000)
     page.evaluate("""() => {
@@ -285,8 +277,7 @@ def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_shows_th
       new MutationObserver(() => window.shown.push(number.textContent))
         .observe(number, { childList: true, characterData: true, subtree: true });
     }""")
-    route, stale = held[0]
-    route.fulfill(response=stale)
+    read.release()
     page.wait_for_timeout(1000)
     assert "7003" not in page.evaluate("window.shown")
     expect(page.locator("#now-number")).to_have_text("4002")
