@@ -68,6 +68,53 @@ def test_tapping_a_sector_shows_the_ticket_with_its_qr_code(browser, live_hall, 
     page.context.close()
 
 
+IN_SIGHT = """(code) => {
+  const area = document.getElementById("sectors").getBoundingClientRect();
+  const box = document.querySelector(`[data-sector="${code}"]`).getBoundingClientRect();
+  return box.top >= area.top - 1 && box.bottom <= area.bottom + 1;
+}"""
+
+
+def in_sight(page: Page, code: str) -> bool:
+    """Whether the sector's button is whole within the sectors' area as it is scrolled."""
+    return page.evaluate(IN_SIGHT, code)
+
+
+def comes_into_sight(page: Page, code: str) -> None:
+    page.wait_for_function(IN_SIGHT, arg=code, timeout=3000)  # the list scrolls smoothly
+
+
+def test_sectors_past_the_bottom_of_the_screen_are_announced_and_brought_into_sight(
+        browser, live_hall):
+    # The demo hall's 13 sectors fit a portrait kiosk; in landscape the last row is cut.
+    portrait = open_kiosk(browser, live_hall, PORTRAIT)
+    expect(portrait.locator("#sectors-more")).to_be_hidden()
+    portrait.close()
+    page = open_kiosk(browser, live_hall, LANDSCAPE)
+    more = page.get_by_role("button", name="Còn lĩnh vực khác bên dưới: chạm để xem")
+    back = page.get_by_role("button", name="Về đầu danh sách lĩnh vực")
+    expect(more).to_be_visible()
+    assert not in_sight(page, "khoa-hoc")
+    shoot(page, "kiosk-landscape-1-sectors-more-below")
+    more.click()
+    expect(back).to_be_visible()
+    comes_into_sight(page, "khoa-hoc")
+    shoot(page, "kiosk-landscape-1-sectors-scrolled")
+    sector(page, "khoa-hoc").click()  # a sector brought into sight issues like any other
+    expect(page.locator("#screen-ticket")).to_be_visible()
+    page.locator("#screen-ticket [data-action=done]").click()
+    expect(more).to_be_visible()  # the next citizen finds the list at its top
+    assert in_sight(page, "dat-dai")
+    more.click()
+    back.click()
+    expect(more).to_be_visible()
+    comes_into_sight(page, "dat-dai")
+    page.click("[data-action=large-text]")  # a third larger: fewer sectors in sight
+    expect(more).to_be_visible()
+    assert not in_sight(page, "giao-thong")
+    shoot(page, "kiosk-landscape-1-sectors-large-text-more-below")
+
+
 def test_the_ticket_screen_returns_to_the_sectors_by_itself(browser, live_hall):
     live_hall.server.app.config["KIOSK_CONFIRM_SECONDS"] = 1
     page = open_kiosk(browser, live_hall, PORTRAIT)

@@ -85,6 +85,8 @@
     if (config.lang !== config.startLang) return restart(config.urls.start);
     setPriority(null);
     show("home");
+    sectorGrid.scrollTop = 0; // the next citizen finds the sectors from the first (once shown:
+    // a list out of sight keeps its place)
   }
 
   function goIdle() {
@@ -136,6 +138,7 @@
     procedures: () => openProcedures(null),
     "procedures-of-ticket": () => openProcedures(state.ticketSector),
     "print-checklist": printChecklist,
+    "more-sectors": scrollSectors,
     contrast: () => toggleMode("contrast"),
     "large-text": () => toggleMode("large-text"),
     voice: () => {
@@ -159,6 +162,29 @@
     else if (actions[el.dataset.action]) actions[el.dataset.action]();
   });
   $("screen-attract").addEventListener("click", goHome);
+
+  // More sectors than the screen holds: the bar under them says so, and a tap scrolls them
+  // (a citizen new to touchscreens may not think of sliding the list up), then back to the top.
+  const sectorGrid = $("sectors");
+  const more = $("sectors-more");
+  const atEnd = () => sectorGrid.scrollTop + sectorGrid.clientHeight >= sectorGrid.scrollHeight - 2;
+  function showMore() {
+    // the room the sectors would have without the bar, so that showing it (and taking its
+    // height from them) cannot be what keeps it shown
+    const bar = more.hidden ? 0 : more.offsetHeight
+      + parseFloat(getComputedStyle(more.parentElement).rowGap || "0");
+    more.hidden = sectorGrid.scrollHeight <= sectorGrid.clientHeight + bar + 2;
+    more.querySelector(".more-down").hidden = atEnd();
+    more.querySelector(".more-up").hidden = !atEnd();
+  }
+  function scrollSectors() {
+    const top = atEnd() ? 0 : sectorGrid.scrollTop + sectorGrid.clientHeight * 0.8;
+    sectorGrid.scrollTo({ top, behavior: "smooth" });
+  }
+  sectorGrid.addEventListener("scroll", showMore, { passive: true });
+  const resized = new ResizeObserver(showMore); // the screen, the text size, the sectors' lines
+  resized.observe(sectorGrid);
+  for (const button of sectorGrid.children) resized.observe(button);
 
   function setPriority(priority) {
     state.priority = priority;
