@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT
 from tests.kiosk.test_kiosk_accessibility import MEASURE
-from tests.kiosk.test_kiosk_browser import open_kiosk, sector, shoot
+from tests.kiosk.test_kiosk_browser import comes_into_sight, in_sight, open_kiosk, sector, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -141,4 +141,15 @@ def test_the_voice_button_reads_the_open_sectors_and_then_the_ticket(browser, li
                            timeout=30000)
     assert any(url.endswith("/kiosk/voice/kiosk_when_called") for url in heard)
     assert page.locator(".speaking").count() == 0
+    page.context.close()
+
+
+def test_the_voice_brings_each_sector_it_reads_into_sight(browser, live_hall):
+    # Large text on a landscape kiosk: the sixth sector is below the bottom until it is read.
+    page = open_kiosk(browser, live_hall, LANDSCAPE)
+    mode_button(page, "large-text").click()
+    assert not in_sight(page, "xay-dung")
+    mode_button(page, "voice").click()
+    expect(sector(page, "xay-dung")).to_have_class("sector speaking", timeout=30000)
+    comes_into_sight(page, "xay-dung")
     page.context.close()

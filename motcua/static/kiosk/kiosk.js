@@ -238,7 +238,10 @@
 
   function markSpoken(el) {
     for (const old of root.querySelectorAll(".speaking")) old.classList.remove("speaking");
-    if (el) el.classList.add("speaking");
+    if (!el) return;
+    el.classList.add("speaking");
+    // a sector past the bottom of the screen comes into sight as it is read
+    if (el.dataset.sector) el.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   function stopSpeaking() {
