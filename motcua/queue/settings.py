@@ -11,7 +11,7 @@ class HallSettings:
     priority_cap: int = 2  # priority calls in a row before a waiting regular citizen is called
     rank_penalty_minutes: float = 10.0  # see motcua.queue.policy
     default_service_minutes: float = 6.0  # estimate before the day has service times
-    # recent services (of the past week) the estimate averages. One service's length varies
+    # recent calls (of the past week, no-shows too) the estimate averages. One service's length varies
     # by about 80 % of the mean (a lognormal with its 90th percentile at 2.5 times the median),
     # so the mean of 20 is off by about 18 %, and so is the wait of a citizen 20 places back:
     # 100 brought the provincial scenario's estimate error from 12.1 to 10.4 minutes.

@@ -98,6 +98,15 @@ def take_counter(page: Page, server: LiveServer, number: int) -> None:
     expect(page.locator("#current-status")).to_have_text("Chưa gọi số nào")
 
 
+def console_at(browser: Browser, pages: list[Any], server: LiveServer, username: str,
+               number: int, viewport: dict[str, int] = LAPTOP) -> Page:
+    """A new browser whose officer signed in and took counter `number`."""
+    page = new_page(browser, pages, viewport)
+    sign_in(page, server, username)
+    take_counter(page, server, number)
+    return page
+
+
 def test_the_whole_round_sign_in_call_see_it_on_the_board_finish_and_rate(
         hall: Hall, browser: Browser, pages: list[Any]) -> None:
     server = hall.server
@@ -169,9 +178,7 @@ def test_the_tablet_asks_once_and_a_second_rating_of_the_ticket_is_refused(
     tablet = new_page(browser, pages, TABLET)
     tablet.goto(f"{server.url}/rate/demo/1/setup?token={hall.tablet}")
     expect(tablet.locator("#offline")).to_be_hidden(timeout=10_000)
-    console = new_page(browser, pages, LAPTOP)
-    sign_in(console, server, "lan")
-    take_counter(console, server, 1)
+    console = console_at(browser, pages, server, "lan", 1)
     hall.issue("dat-dai")
     console.get_by_test_id("action-call-next").click()
     console.get_by_test_id("action-complete").click()
@@ -192,9 +199,7 @@ def test_the_tablet_asks_once_and_a_second_rating_of_the_ticket_is_refused(
 def test_keyboard_shortcuts_drive_every_action(hall: Hall, browser: Browser,
                                                pages: list[Any]) -> None:
     server = hall.server
-    console = new_page(browser, pages, FULL_HD)
-    sign_in(console, server, "binh")
-    take_counter(console, server, 2)
+    console = console_at(browser, pages, server, "binh", 2, FULL_HD)
     numbers = [hall.issue("dat-dai") for _ in range(3)]
     env = hall.issue("moi-truong")
     current = console.get_by_test_id("current-number")
@@ -274,9 +279,7 @@ def test_keyboard_shortcuts_drive_every_action(hall: Hall, browser: Browser,
 def test_a_supervisor_watches_the_hall_takes_over_a_counter_and_reads_the_log(
         hall: Hall, browser: Browser, pages: list[Any]) -> None:
     server = hall.server
-    officer = new_page(browser, pages, LAPTOP)
-    sign_in(officer, server, "lan")
-    take_counter(officer, server, 1)
+    officer = console_at(browser, pages, server, "lan", 1)
     for sector in ("dat-dai", "dat-dai", "tu-phap", "doanh-nghiep", "y-te"):
         hall.issue(sector)
     officer.keyboard.press("F1")
@@ -356,9 +359,7 @@ def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_blanks_t
     # issue set off comes back after the call made meanwhile. Seen in CI on a loaded machine:
     # the console showed nobody at the counter after "call next", until the next event.
     server = hall.server
-    console = new_page(browser, pages, LAPTOP)
-    sign_in(console, server, "lan")
-    take_counter(console, server, 1)
+    console = console_at(browser, pages, server, "lan", 1)
     read = HeldRead(console, f"{server.url}/counter/demo/1/state")
     first = hall.issue("dat-dai")
     console.wait_for_timeout(1000)  # the issued event's read, held
