@@ -8,6 +8,7 @@ command line's language (the catalogues' translation of its message).
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import socket
 import sys
@@ -146,6 +147,10 @@ def serve(host: str, port: int) -> None:
     # Under "threading" Flask-SocketIO runs Werkzeug through app.run, which does nothing when
     # it sees it is inside a `flask`-style command: this command is the server, so say it is not.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
+    # Werkzeug would also write a line per request, in terminal colours, and warn that it is a
+    # development server. eventlet and gevent run without an access log (nginx keeps one), so
+    # Werkzeug keeps its errors only; a hall's threading server is a choice the README explains.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False,
                  **app.extensions.get(SERVER_OPTIONS, {}))
 

@@ -79,7 +79,11 @@ def test_a_server_in_each_async_mode_issues_and_its_board_hears_the_call(mode, t
     engine.dispose()
     with motcua_servers(1, serve_env(url, mode), tmp_path) as (server,):
         issue_and_hear_the_call(server, kiosk, staff)
-    assert f"({mode})" in server.log.read_text()  # the mode it announced on start
+    log = server.log.read_text()
+    assert f"({mode})" in log  # the mode it announced on start
+    # No line per request in any mode (nginx keeps the access log), nor colour codes.
+    assert "HTTP/1.1" not in log
+    assert "\x1b[" not in log
 
 
 @pytest.mark.postgres
