@@ -81,17 +81,35 @@ def served(database_url: str | None = None, env: dict[str, str] | None = None,
             if print_worker else None
         base = f"http://127.0.0.1:{port}"
         _wait_until_up(base, process)
-        if worker is not None and worker.poll() is not None:
-            raise RuntimeError(f"print worker exited: {worker.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        if worker is not None and (output := worker.exited()) is not None:
+            raise RuntimeError(f"print worker exited: {output}")
         yield Served(base, port, process.pid, kiosk, staff, worker.pid if worker else None)
 
 
+@dataclass(frozen=True)
+class _Process:
+    popen: subprocess.Popen[bytes]
+    log: Path  # its stdout and stderr: a pipe nobody reads would stop a server that writes much
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def exited(self) -> str | None:
+        """The end of its output when it has exited, else None."""
+        if self.popen.poll() is None:
+            return None
+        return self.log.read_text(errors="replace")[-2000:]
+
+
 @contextmanager
-def _running(command: list[str], environment: dict[str, str], cwd: str) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env=environment, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+def _running(command: list[str], environment: dict[str, str], cwd: str) -> Iterator[_Process]:
+    log = Path(cwd) / f"{command[1]}-{time.monotonic_ns()}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=environment, cwd=cwd, stdout=out,
+                                   stderr=subprocess.STDOUT)
     try:
-        yield process
+        yield _Process(process, log)
     finally:
         process.terminate()
         try:
@@ -100,11 +118,11 @@ def _running(command: list[str], environment: dict[str, str], cwd: str) -> Itera
             process.kill()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(base: str, process: _Process) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        if (output := process.exited()) is not None:
+            raise RuntimeError(f"server exited: {output}")
         try:
             urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=1).read()
             return
