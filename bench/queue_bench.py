@@ -161,11 +161,12 @@ def _issue(server: Served, clients: int, total: int, tokens: list[str] | None = 
 
 
 def _row(backend: str, operation: str, clients: int, samples: list[Sample], wall: float,
-         cpu: float, *, processes: int = 1, printing: str = "no", **extra: Any) -> dict[str, Any]:
-    """A table row; `server`: how many `motcua serve` (eventlet) processes answered,
+         cpu: float, *, processes: int = 1, mode: str = "eventlet", printing: str = "no",
+         **extra: Any) -> dict[str, Any]:
+    """A table row; `server`: the async mode and how many `motcua serve` processes answered,
     `printing`: what the kiosks' slips went to ("no": kiosks without a printer)."""
     latencies = [ms for _, ms, _ in samples]
-    return {"backend": backend, "server": f"eventlet x{processes}", "operation": operation,
+    return {"backend": backend, "server": f"{mode} x{processes}", "operation": operation,
             "printing": printing, "clients": clients,
             "requests": len(latencies), "per_s": len(latencies) / wall,
             "p50_ms": statistics.median(latencies), "p95_ms": percentile(latencies, 95),
@@ -204,14 +205,8 @@ def _call_next_from_counters(backend: str, servers: list[Served]) -> dict[str, A
 
 
 def _measure(backend: str, url: str | None, processes: int) -> list[dict[str, Any]]:
-    rows = []
     with served(url) as server:
-        _issue(server, 1, 40)  # warm up
-        for clients in (1, 8):
-            cpu = cpu_seconds(server.pid)
-            results, wall = _issue(server, clients, ISSUES // (3 if clients == 1 else 1))
-            rows.append(_row(backend, "issue ticket", clients, [s for r in results for s in r],
-                             wall, cpu_seconds(server.pid) - cpu))
+        rows = _issuing(backend, server)
         cpu = cpu_seconds(server.pid)
         calls = _call_next(server)
         rows.append(_row(backend, "call next", 1, [(0, ms, None) for ms in calls],
@@ -224,6 +219,32 @@ def _measure(backend: str, url: str | None, processes: int) -> list[dict[str, An
                         staff_token=server.staff_token)
                 for _ in range(processes)]
             rows.append(_call_next_from_counters(backend, servers))
+    return rows
+
+
+def _issuing(backend: str, server: Served, mode: str = "eventlet") -> list[dict[str, Any]]:
+    """Kiosks that print nothing tapping without a pause, 1 and then 8 at once."""
+    _issue(server, 1, 40)  # warm up
+    rows = []
+    for clients in (1, 8):
+        cpu = cpu_seconds(server.pid)
+        results, wall = _issue(server, clients, ISSUES // (3 if clients == 1 else 1))
+        rows.append(_row(backend, "issue ticket", clients, [s for r in results for s in r],
+                         wall, cpu_seconds(server.pid) - cpu, mode=mode))
+    return rows
+
+
+# The other servers a hall may run (MOTCUA_ASYNC_MODE), kiosks talking to them directly, with no
+# nginx in between: an answer held back on a kept-alive connection shows here and not behind
+# nginx, which opens a new connection to the server for each request.
+OTHER_MODES = ("gevent", "threading")
+
+
+def _measure_other_modes() -> list[dict[str, Any]]:
+    rows = []
+    for mode in OTHER_MODES:
+        with served(env={"MOTCUA_ASYNC_MODE": mode}) as server:
+            rows += _issuing("sqlite", server, mode)
     return rows
 
 
@@ -480,6 +501,7 @@ def _cpu(server: Served) -> tuple[float, float]:
 
 def run() -> list[dict[str, Any]]:
     rows = _measure("sqlite", None, processes=1)
+    rows += _measure_other_modes()
     rows += _measure_printing()
     postgres = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
     if postgres:

@@ -1,5 +1,6 @@
-"""A real `motcua serve` (eventlet) on a loopback port, on a fresh database, for benchmarks;
-with `print_worker`, a `motcua printer worker` process beside it (MOTCUA_PRINT_WORKER=process)."""
+"""A real `motcua serve` (eventlet unless `env` names another MOTCUA_ASYNC_MODE) on a loopback port,
+on a fresh database, for benchmarks; with `print_worker`, a `motcua printer worker` process
+beside it (MOTCUA_PRINT_WORKER=process)."""
 from __future__ import annotations
 
 import os
@@ -73,6 +74,7 @@ def served(database_url: str | None = None, env: dict[str, str] | None = None,
         port = free_port()
         environment = {**os.environ, "MOTCUA_DATABASE_URL": url, "MOTCUA_SECRET_KEY": "bench",
                        "MOTCUA_RATELIMIT_ENABLED": "false", "MOTCUA_PRINTER": "dummy:",
+                       "MOTCUA_ASYNC_MODE": "eventlet",  # the rows say which; `env` may change it
                        **({"MOTCUA_PRINT_WORKER": "process"} if print_worker else {}),
                        **(env or {})}
         process = processes.enter_context(_running(
