@@ -7,6 +7,7 @@ import os
 import select
 import socket
 import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -99,8 +100,9 @@ def test_a_gevent_server_sends_each_answer_without_waiting_for_the_last_one_to_b
     """gevent's server sends a response's headers and its body in two writes. With Nagle's
     algorithm on, the body then waits for the client to acknowledge the headers, which a
     client on a kept-alive connection delays by 40 ms: under gevent, a kiosk's tap took 48 ms
-    instead of 2 (`python -m bench --only queue`, the gevent rows). The connections motcua's
-    gevent server accepts have Nagle's algorithm off, as eventlet's and Werkzeug's have."""
+    instead of 2 (`python -m bench --only queue`, the gevent rows; eventlet and Werkzeug send a
+    small answer in one write). The connections motcua's gevent server accepts have Nagle's
+    algorithm off."""
     handler_class = gevent_server_options()["handler_class"]
     with socket.create_server(("127.0.0.1", 0)) as listener, \
             socket.create_connection(listener.getsockname()[:2]):
@@ -131,6 +133,20 @@ def test_an_eventlet_server_serves_its_connections_in_the_order_they_became_read
         for pair in pairs:
             for end in pair:
                 end.close()
+
+
+def test_motcua_serve_runs_eventlet_on_the_fair_hub():
+    """What `motcua serve` sets up under eventlet, in a process of its own (it patches the
+    standard library): the hub is motcua's, unless EVENTLET_HUB names one."""
+    program = ("from motcua.entry import _patch_for_eventlet; _patch_for_eventlet(); "
+               "import eventlet.hubs; print(type(eventlet.hubs.get_hub()).__name__)")
+    environment = {k: v for k, v in os.environ.items() if k != "EVENTLET_HUB"}
+    chosen = subprocess.run([sys.executable, "-c", program], env=environment, timeout=60,
+                            capture_output=True, text=True, check=True)
+    assert chosen.stdout.strip() == "FairHub"
+    chosen = subprocess.run([sys.executable, "-c", program], timeout=60, check=True,
+                            env={**environment, "EVENTLET_HUB": "poll"}, capture_output=True, text=True)
+    assert chosen.stdout.strip() == "Hub"
 
 
 def test_an_unknown_async_mode_stops_serve_with_one_line(tmp_path):
