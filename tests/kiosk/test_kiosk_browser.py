@@ -111,7 +111,7 @@ def test_sectors_past_the_bottom_of_the_screen_are_announced_and_brought_into_si
     comes_into_sight(page, "dat-dai")
     page.click("[data-action=large-text]")  # a third larger: fewer sectors in sight
     expect(more).to_be_visible()
-    assert not in_sight(page, "giao-thong")
+    assert not in_sight(page, "tu-phap")
     shoot(page, "kiosk-landscape-1-sectors-large-text-more-below")
 
 
