@@ -114,6 +114,34 @@ def test_a_gevent_server_sends_each_answer_without_waiting_for_the_last_one_to_b
 
 
 @pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
+def test_a_connection_whose_handler_fails_is_dropped_and_the_others_are_still_served(capsys):
+    """As eventlet's own hub does: the error is written out, that descriptor is removed, and
+    the connections that were ready after it are served in the same round."""
+    hub = fair_eventlet_hub()()
+    pairs = [socket.socketpair() for _ in range(3)]
+    served: list[int] = []
+
+    def broken(_fileno: int) -> None:
+        raise RuntimeError("a broken connection")
+
+    try:
+        failing, *others = [ours.fileno() for ours, _ in pairs]
+        hub.add(hub.READ, failing, broken, lambda *_: None, lambda *_: None)
+        for fileno in others:
+            hub.add(hub.READ, fileno, served.append, lambda *_: None, lambda *_: None)
+        ready = [failing, *others]
+        hub.do_poll = lambda _seconds: [(fileno, select.POLLIN) for fileno in ready]
+        hub.wait(0)
+        assert served == others
+        assert failing not in hub.listeners[hub.READ]
+        assert "a broken connection" in capsys.readouterr().err
+    finally:
+        for pair in pairs:
+            for end in pair:
+                end.close()
+
+
+@pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
 def test_an_eventlet_server_serves_its_connections_in_the_order_they_became_ready():
     """eventlet's epoll hub gathered the connections a poll found ready in a set and served
     them in the set's order, so with 8 kiosks tapping, some were answered twice while others
