@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -113,32 +115,46 @@ def test_a_gevent_server_sends_each_answer_without_waiting_for_the_last_one_to_b
             assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 
 
+@contextmanager
+def connections(count: int) -> Iterator[list[int]]:
+    """The descriptors of `count` connected sockets (one end of each pair), closed after."""
+    pairs = [socket.socketpair() for _ in range(count)]
+    try:
+        yield [ours.fileno() for ours, _ in pairs]
+    finally:
+        for pair in pairs:
+            for end in pair:
+                end.close()
+
+
+def listen(hub: Any, descriptors: list[int], handler: Callable[[int], None]) -> None:
+    for fileno in descriptors:
+        hub.add(hub.READ, fileno, handler, lambda *_: None, lambda *_: None)
+
+
+def polls(hub: Any, ready: list[int]) -> None:
+    """The hub's next poll finds `ready` readable, in that order."""
+    hub.do_poll = lambda _seconds: [(fileno, select.POLLIN) for fileno in ready]
+
+
 @pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
 def test_a_connection_whose_handler_fails_is_dropped_and_the_others_are_still_served(capsys):
     """As eventlet's own hub does: the error is written out, that descriptor is removed, and
     the connections that were ready after it are served in the same round."""
     hub = fair_eventlet_hub()()
-    pairs = [socket.socketpair() for _ in range(3)]
     served: list[int] = []
 
     def broken(_fileno: int) -> None:
         raise RuntimeError("a broken connection")
 
-    try:
-        failing, *others = [ours.fileno() for ours, _ in pairs]
-        hub.add(hub.READ, failing, broken, lambda *_: None, lambda *_: None)
-        for fileno in others:
-            hub.add(hub.READ, fileno, served.append, lambda *_: None, lambda *_: None)
-        ready = [failing, *others]
-        hub.do_poll = lambda _seconds: [(fileno, select.POLLIN) for fileno in ready]
+    with connections(3) as (failing, *others):
+        listen(hub, [failing], broken)
+        listen(hub, others, served.append)
+        polls(hub, [failing, *others])
         hub.wait(0)
-        assert served == others
-        assert failing not in hub.listeners[hub.READ]
-        assert "a broken connection" in capsys.readouterr().err
-    finally:
-        for pair in pairs:
-            for end in pair:
-                end.close()
+    assert served == others
+    assert failing not in hub.listeners[hub.READ]
+    assert "a broken connection" in capsys.readouterr().err
 
 
 @pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
@@ -148,19 +164,13 @@ def test_an_eventlet_server_serves_its_connections_in_the_order_they_became_read
     waited: p95 24–25 ms where the same work in order gives 19–20 (`python -m bench --only
     queue`). motcua's hub serves them in the order the kernel reported them."""
     hub = fair_eventlet_hub()()
-    pairs = [socket.socketpair() for _ in range(6)]
     served: list[int] = []
-    try:
-        for ours, _ in pairs:
-            hub.add(hub.READ, ours.fileno(), served.append, lambda *_: None, lambda *_: None)
-        ready = [pairs[i][0].fileno() for i in (4, 0, 5, 2, 1, 3)]
-        hub.do_poll = lambda _seconds: [(fileno, select.POLLIN) for fileno in ready]
+    with connections(6) as descriptors:
+        listen(hub, descriptors, served.append)
+        ready = [descriptors[i] for i in (4, 0, 5, 2, 1, 3)]
+        polls(hub, ready)
         hub.wait(0)
-        assert served == ready
-    finally:
-        for pair in pairs:
-            for end in pair:
-                end.close()
+    assert served == ready
 
 
 def test_motcua_serve_runs_eventlet_on_the_fair_hub():
