@@ -80,6 +80,12 @@ def in_sight(page: Page, code: str) -> bool:
     return page.evaluate(IN_SIGHT, code)
 
 
+def sectors_in_sight(page: Page) -> int:
+    """How many sectors' buttons are whole within the sectors' area."""
+    codes = page.eval_on_selector_all("[data-sector]", "(buttons) => buttons.map((b) => b.dataset.sector)")
+    return sum(in_sight(page, code) for code in codes)
+
+
 def comes_into_sight(page: Page, code: str) -> None:
     page.wait_for_function(IN_SIGHT, arg=code, timeout=3000)  # the list scrolls smoothly
 

@@ -10,7 +10,14 @@ from playwright.sync_api import Page, expect
 
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT
 from tests.kiosk.test_kiosk_accessibility import MEASURE
-from tests.kiosk.test_kiosk_browser import comes_into_sight, in_sight, open_kiosk, sector, shoot
+from tests.kiosk.test_kiosk_browser import (
+    comes_into_sight,
+    in_sight,
+    open_kiosk,
+    sector,
+    sectors_in_sight,
+    shoot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -80,22 +87,13 @@ def test_high_contrast_and_large_text_are_one_tap_from_every_screen(browser, liv
     page.context.close()
 
 
-SECTORS_IN_SIGHT = """() => {
-  const area = document.getElementById("sectors").getBoundingClientRect();
-  return [...document.querySelectorAll("[data-sector]")].filter((button) => {
-    const box = button.getBoundingClientRect();
-    return box.top >= area.top - 1 && box.bottom <= area.bottom + 1;
-  }).length;
-}"""
-
-
 def test_large_text_alone_keeps_every_screen_usable_in_portrait(browser, live_hall):
     page = open_kiosk(browser, live_hall, PORTRAIT)
     mode_button(page, "large-text").click()
     assert no_horizontal_scroll(page)
     # Three rows of sectors whole in sight: the header's words a little smaller and
     # "Ưu tiên" in a row of its own over the other buttons left them two, the second cut.
-    assert page.evaluate(SECTORS_IN_SIGHT) >= 6
+    assert sectors_in_sight(page) >= 6
     assert page.evaluate(MEASURE) == [], "large text keeps 28 px text and 72 px targets"
     shoot(page, "kiosk-portrait-modes-large-text")
     page.locator('[data-action="priority"]').click()

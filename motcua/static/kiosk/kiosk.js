@@ -174,8 +174,9 @@
     const bar = more.hidden ? 0 : more.offsetHeight
       + parseFloat(getComputedStyle(more.parentElement).rowGap || "0");
     more.hidden = sectorGrid.scrollHeight <= sectorGrid.clientHeight + bar + 2;
-    more.querySelector(".more-down").hidden = atEnd();
-    more.querySelector(".more-up").hidden = !atEnd();
+    const end = atEnd();
+    more.querySelector(".more-down").hidden = end;
+    more.querySelector(".more-up").hidden = !end;
   }
   function scrollSectors() {
     const top = atEnd() ? 0 : sectorGrid.scrollTop + sectorGrid.clientHeight * 0.8;
