@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
     app.extensions[EXTENSION] = dispatcher
     app.extensions[POLICY] = PrinterPolicy.from_settings(
         app.config["PRINTER_NETWORKS"], app.config["PRINTER_PORTS"])
-    socketio.on_namespace(PrintAgentNamespace(dispatcher))
+    socketio.server.register_namespace(PrintAgentNamespace(dispatcher))
     app.cli.add_command(printer_group)
 
 
