@@ -9,6 +9,7 @@ import threading
 
 import pytest
 import requests
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from motcua.core import db
@@ -43,6 +44,41 @@ def test_a_write_that_waits_past_the_lock_wait_says_the_database_is_locked(tmp_p
         session.rollback()
         assert session.connection().exec_driver_sql("PRAGMA busy_timeout").scalar() == 200
     other.close()
+    engine.dispose()
+
+
+def test_writers_of_one_process_take_turns_without_asking_sqlite_again_and_again(tmp_path):
+    """Threads (MOTCUA_ASYNC_MODE=threading: a thread per kiosk) queue for the write: each
+    asks SQLite for its lock once, when the writer before it has committed. Asking until
+    SQLite said yes cost the threading server its 95th percentile (100 ms at 8 kiosks)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'hall.sqlite'}")
+    metadata.create_all(engine)
+    asked: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count(_conn, _cursor, statement, *_args):
+        if statement == "BEGIN IMMEDIATE":
+            asked.append(threading.current_thread().name)
+
+    sessions = make_session_factory(engine)
+    first = sessions()
+    begin_write(first)
+    second_began = threading.Event()
+
+    def second_writer():
+        with sessions() as session:
+            begin_write(session)
+            second_began.set()
+            session.commit()
+
+    second = threading.Thread(target=second_writer, name="second")
+    second.start()
+    assert not second_began.wait(0.3)  # it waits while the first writes
+    first.commit()
+    first.close()
+    second.join(5)
+    assert second_began.is_set()
+    assert asked.count("second") == 1
     engine.dispose()
 
 

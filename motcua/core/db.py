@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -233,32 +234,70 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
         cursor.close()
 
+    # One writer at a time in this process, in turn: SQLite lets one connection write and
+    # answers the others "busy", which they could only meet by asking again after a sleep.
+    # Threads (MOTCUA_ASYNC_MODE=threading: one per kiosk) asked dozens of times a write, each
+    # sleep a few milliseconds past the moment the lock came free. They wait on this lock
+    # instead (green threads on a green one), woken as the writer before them ends; only
+    # another process's writer (the print worker, a CLI command) is waited for by asking.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         if not connection.get_execution_options().get(WRITE_OPTION, False):
             connection.exec_driver_sql("BEGIN")
             return
-        # SQLite waits for another process's write lock inside its own C code, in the thread
-        # that asked; under eventlet or gevent every request of the process shares that
-        # thread, so boards and kiosks would stop until the print worker or a CLI command
-        # let go. The wait for the write lock is made here instead, in sleeps the server's
-        # other requests run in (`time.sleep`, green when the server's mode makes it so).
-        raw = connection.connection.driver_connection
-        raw.execute("PRAGMA busy_timeout=0")
+        wait = SQLITE_LOCK_WAIT_MS / 1000  # past it, SQLite is asked anyway and says "locked"
+        if not connection.info.get(_HOLDS_WRITERS_LOCK) and writers.acquire(timeout=wait):
+            connection.info[_HOLDS_WRITERS_LOCK] = True
         try:
-            pause, waited = 0.001, 0.0
-            while True:
-                try:
-                    connection.exec_driver_sql("BEGIN IMMEDIATE")
-                    return
-                except OperationalError as exc:
-                    if not is_busy_error(exc) or waited >= SQLITE_LOCK_WAIT_MS / 1000:
-                        raise
-                time.sleep(pause)
-                waited += pause
-                pause = min(pause * 2, 0.005)
-        finally:
-            raw.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
+            _begin_immediate(connection)
+        except BaseException:
+            _let_go(connection.info)
+            raise
+
+    def _let_go(info: dict[Any, Any]) -> None:
+        if info.pop(_HOLDS_WRITERS_LOCK, False):
+            writers.release()
+
+    # Let go once the connection is back in the pool: after its COMMIT or ROLLBACK has run
+    # (the engine's "commit" event comes before; the next writer would find SQLite still busy).
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _let_go(record.info)
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        _let_go(record.info)
+
+
+_HOLDS_WRITERS_LOCK = "motcua_holds_writers_lock"
+
+
+def _begin_immediate(connection: Any) -> None:
+    """BEGIN IMMEDIATE, waiting for another process's write lock.
+
+    SQLite waits for it inside its own C code, in the thread that asked; under eventlet or
+    gevent every request of the process shares that thread, so boards and kiosks would stop
+    until the print worker or a CLI command let go. The wait is made here instead, in sleeps
+    the server's other requests run in (`time.sleep`, green when the server's mode makes it so).
+    """
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        pause, waited = 0.001, 0.0
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if not is_busy_error(exc) or waited >= SQLITE_LOCK_WAIT_MS / 1000:
+                    raise
+            time.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, 0.005)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
 
 
 WRITE_OPTION = "motcua_write"
