@@ -82,6 +82,24 @@ def test_writers_of_one_process_take_turns_without_asking_sqlite_again_and_again
     engine.dispose()
 
 
+def test_a_writer_of_the_same_process_that_never_ends_leaves_the_next_one_a_clear_refusal(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(db, "SQLITE_LOCK_WAIT_MS", 200)
+    engine = make_engine(f"sqlite:///{tmp_path / 'hall.sqlite'}")
+    metadata.create_all(engine)
+    sessions = make_session_factory(engine)
+    stuck = sessions()
+    begin_write(stuck)
+    with sessions() as session, pytest.raises(OperationalError, match="database is locked"):
+        begin_write(session)
+    stuck.rollback()
+    stuck.close()
+    with sessions() as session:  # and the lock is free again once the stuck writer ends
+        begin_write(session)
+        session.commit()
+    engine.dispose()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["eventlet", "gevent"])
 def test_a_tap_waiting_for_another_process_s_write_lock_does_not_hold_up_the_server(mode, tmp_path):
