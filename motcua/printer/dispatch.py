@@ -19,8 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from motcua.core.clock import Clock
 from motcua.core.events import Publisher
@@ -42,15 +41,14 @@ T = TypeVar("T")
 Printed = tuple[int, int | None, bool]  # job id, its kiosk (None: any), confirmed
 
 
-def job_message(job: PrintJob) -> dict[str, Any]:
+def job_message(job: services.JobToHandOn) -> dict[str, Any]:
     """A job as its kiosk's agent receives it (`wire.encode_job`): its document, which the
     agent draws, or the bytes of a job drawn before."""
-    ticket = job.ticket.display_number if job.ticket else None
-    stored = services.document_of(job)
+    stored = services.document_of(job.data)
     if stored is None:
-        return wire.encode_job(job.id, job.created_at, job.kind.value, ticket, data=job.data)
+        return wire.encode_job(job.id, job.created_at, job.kind.value, job.ticket, data=job.data)
     document, native_qr = stored
-    return wire.encode_job(job.id, job.created_at, job.kind.value, ticket, document=document,
+    return wire.encode_job(job.id, job.created_at, job.kind.value, job.ticket, document=document,
                            native_qr=native_qr)
 
 
@@ -288,31 +286,24 @@ class PrintDispatcher(_Worker):
                 job_ids.append(self._incoming.get_nowait())
             try:
                 with self._sessions() as session:
-                    for job in session.scalars(
-                            select(PrintJob).where(PrintJob.id.in_(job_ids))
-                            .options(joinedload(PrintJob.ticket)).order_by(PrintJob.id)).all():
+                    for job in services.jobs_to_hand_on(session, job_ids):
                         self._hand_on(session, job)
             except Exception:  # the next jobs are still delivered; these fail at their deadline
                 log.exception("print jobs %s", job_ids)
 
-    def _hand_on(self, session: Session, job: PrintJob) -> None:
+    def _hand_on(self, session: Session, job: services.JobToHandOn) -> None:
         try:
-            drawn: PrintJob | None = job
-            if not job.for_agent:
+            if job.printer_url is not None:  # a printer the server drives: drawn here first
                 drawn = services.draw_job(self._ports(session), job.id)
-            if drawn is not None and drawn.open:
-                self._deliver(drawn)
+                if drawn is not None and drawn.open:
+                    self.printers.submit(drawn.id, job.printer_url)
+            elif job.open:
+                assert job.device_id is not None  # stored as sent (`print_document`): only emitted here
+                self._emit(wire.JOB, job_message(job), to=wire.agent_room(job.device_id),
+                           namespace=wire.AGENT_NAMESPACE)
+                self._expect([job.id])
         except Exception:  # one job's hiccup must not stop the drawing of the others
             log.exception("print job %s", job.id)
-
-    def _deliver(self, job: PrintJob) -> None:
-        if job.printer_url is not None:
-            self.printers.submit(job.id, job.printer_url)
-            return
-        assert job.device_id is not None  # stored as sent (`print_document`): only emitted here
-        self._emit(wire.JOB, job_message(job), to=wire.agent_room(job.device_id),
-                   namespace=wire.AGENT_NAMESPACE)
-        self._expect([job.id])
 
     # --- the agents' side, called by the Socket.IO namespace ---------------------------------
 

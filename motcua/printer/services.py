@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, CursorResult, bindparam, or_, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -188,10 +188,10 @@ def undrawn(job: PrintJob) -> bool:
     return job.data.startswith(_UNDRAWN)
 
 
-def document_of(job: PrintJob) -> tuple[dict[str, Any], bool] | None:
-    """An undrawn job's document (`document_to_json`'s form) and whether its printer draws
-    QR codes itself: what a print agent draws. None once the job is drawn."""
-    return _stored_document(job.data) if undrawn(job) else None
+def document_of(data: bytes) -> tuple[dict[str, Any], bool] | None:
+    """An undrawn job's document (`document_to_json`'s form), from its data, and whether its
+    printer draws QR codes itself: what a print agent draws. None once the job is drawn."""
+    return _stored_document(data) if data.startswith(_UNDRAWN) else None
 
 
 def draw_job(ports: Ports, job_id: int) -> PrintJob | None:
@@ -311,19 +311,46 @@ def escpos(data: bytes) -> bytes:
     return _draw(data) if data.startswith(_UNDRAWN) else data
 
 
-def open_agent_jobs(session: Session, device_id: int) -> list[PrintJob]:
+class JobToHandOn(NamedTuple):
+    """A committed job as the print queue hands it on: its columns and its ticket's number, no
+    ORM object (the queue hands on every slip a kiosk prints)."""
+
+    id: int
+    created_at: datetime
+    kind: PrintJobKind
+    status: PrintJobStatus
+    data: bytes
+    device_id: int | None
+    printer_url: str | None  # None: the kiosk's print agent prints it
+    ticket: str | None  # the ticket's display number
+
+    @property
+    def open(self) -> bool:
+        return self.status in (PrintJobStatus.QUEUED, PrintJobStatus.SENT)
+
+
+_TO_HAND_ON = (
+    select(PrintJob.id, PrintJob.created_at, PrintJob.kind, PrintJob.status, PrintJob.data,
+           PrintJob.device_id, PrintJob.printer_url, Ticket.display_number)
+    .outerjoin(Ticket, Ticket.id == PrintJob.ticket_id)
+    .order_by(PrintJob.id)
+)
+_BY_IDS = _TO_HAND_ON.where(PrintJob.id.in_(bindparam("job_ids", expanding=True)))
+_OPEN_FOR_AGENT = _TO_HAND_ON.where(
+    PrintJob.device_id == bindparam("device_id"),
+    PrintJob.printer_url.is_(None),
+    PrintJob.status.in_((PrintJobStatus.QUEUED, PrintJobStatus.SENT)),
+)
+
+
+def jobs_to_hand_on(session: Session, job_ids: Sequence[int]) -> list[JobToHandOn]:
+    """The jobs of `job_ids` that exist, oldest first."""
+    return [JobToHandOn(*row) for row in session.execute(_BY_IDS, {"job_ids": list(job_ids)})]
+
+
+def open_agent_jobs(session: Session, device_id: int) -> list[JobToHandOn]:
     """What a (re)connecting agent must get: its jobs not yet printed or failed, oldest first."""
-    return list(
-        session.scalars(
-            select(PrintJob)
-            .where(
-                PrintJob.device_id == device_id,
-                PrintJob.printer_url.is_(None),
-                PrintJob.status.in_((PrintJobStatus.QUEUED, PrintJobStatus.SENT)),
-            )
-            .order_by(PrintJob.id)
-        )
-    )
+    return [JobToHandOn(*row) for row in session.execute(_OPEN_FOR_AGENT, {"device_id": device_id})]
 
 
 @use_case

@@ -22,7 +22,7 @@ from motcua.printer.device.transports import Printer
 from motcua.printer.device.wire import AGENT_NAMESPACE, JobMessage, encode_job
 from motcua.printer.dispatch import job_message
 from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
-from motcua.printer.services import PrintTarget, print_document
+from motcua.printer.services import PrintTarget, jobs_to_hand_on, print_document
 from motcua.queue.demo import load_demo_hall
 from tests.support import system_ports
 
@@ -148,7 +148,7 @@ def test_a_job_printed_whose_acknowledgement_was_lost_is_acknowledged_again_not_
     job_id = new_job(live_server, device_id, b"printed-then-cut-off")
     with live_server.session() as s:
         # The agent printed it and wrote it down, then lost the connection before its ack.
-        PrintedJobs(agents.state).add(job_message(s.get(PrintJob, job_id))["key"])
+        PrintedJobs(agents.state).add(job_message(jobs_to_hand_on(s, [job_id])[0])["key"])
     agent = agents.start()
     eventually(lambda: status_of(live_server, job_id) == PrintJobStatus.PRINTED)
     assert agent.printer.transport.sent == []

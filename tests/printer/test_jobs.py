@@ -183,7 +183,7 @@ def test_agent_jobs_nobody_confirms_fail_after_the_deadline(ports, session, cloc
     job = print_it(ports, RecordingPrintQueue(), issue(ports, device), device)
     assert job is not None
     assert services.fail_overdue(ports) == []
-    assert services.open_agent_jobs(session, device.id) == [job]
+    assert [found.id for found in services.open_agent_jobs(session, device.id)] == [job.id]
     clock.advance(seconds=services.AGENT_ACK_SECONDS + 1)
     assert [j.id for j in services.fail_overdue(ports)] == [job.id]
     assert "did not confirm" in (session.get(PrintJob, job.id).error or "")
