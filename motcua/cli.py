@@ -8,6 +8,7 @@ command line's language (the catalogues' translation of its message).
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 import socket
@@ -151,6 +152,11 @@ def serve(host: str, port: int) -> None:
     # development server. eventlet and gevent run without an access log (nginx keeps one), so
     # Werkzeug keeps its errors only; a hall's threading server is a choice the README explains.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # What the server made to start (about 130,000 objects: modules, the app, SQLAlchemy's
+    # mappings) lives as long as it does. Left to the garbage collector, every collection of
+    # the oldest generation walked it all again: 50-60 ms in which no request was served, once
+    # every thousand taps or so. Frozen, the collector leaves it alone.
+    gc.freeze()
     socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False,
                  **app.extensions.get(SERVER_OPTIONS, {}))
 
