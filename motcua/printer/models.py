@@ -30,6 +30,10 @@ class PrintJobStatus(str, enum.Enum):
     FAILED = "failed"
 
 
+# Not printed nor failed yet: waiting for its printer or for an agent's word.
+OPEN_STATUSES = (PrintJobStatus.QUEUED, PrintJobStatus.SENT)
+
+
 class PrintJobKind(str, enum.Enum):
     TICKET = "ticket"
     RECEIPT = "receipt"
@@ -81,4 +85,4 @@ class PrintJob(Base):
 
     @property
     def open(self) -> bool:
-        return self.status in (PrintJobStatus.QUEUED, PrintJobStatus.SENT)
+        return self.status in OPEN_STATUSES

@@ -39,7 +39,7 @@ from motcua.printer.device.document import (
 )
 from motcua.printer.device.errors import PrinterError
 from motcua.printer.device.urls import PrinterSettings, parse_printer_url
-from motcua.printer.models import PrintJob, PrintJobKind, PrintJobStatus
+from motcua.printer.models import OPEN_STATUSES, PrintJob, PrintJobKind, PrintJobStatus
 from motcua.queue.models import Hall, Ticket
 from motcua.queue.settings import HallSettings
 
@@ -326,7 +326,7 @@ class JobToHandOn(NamedTuple):
 
     @property
     def open(self) -> bool:
-        return self.status in (PrintJobStatus.QUEUED, PrintJobStatus.SENT)
+        return self.status in OPEN_STATUSES
 
 
 _TO_HAND_ON = (
@@ -339,7 +339,7 @@ _BY_IDS = _TO_HAND_ON.where(PrintJob.id.in_(bindparam("job_ids", expanding=True)
 _OPEN_FOR_AGENT = _TO_HAND_ON.where(
     PrintJob.device_id == bindparam("device_id"),
     PrintJob.printer_url.is_(None),
-    PrintJob.status.in_((PrintJobStatus.QUEUED, PrintJobStatus.SENT)),
+    PrintJob.status.in_(OPEN_STATUSES),
 )
 
 
@@ -465,7 +465,7 @@ def fail_overdue(
     overdue = list(
         uow.session.scalars(
             select(PrintJob).where(
-                PrintJob.status.in_((PrintJobStatus.QUEUED, PrintJobStatus.SENT)),
+                PrintJob.status.in_(OPEN_STATUSES),
                 or_(
                     PrintJob.printer_url.is_(None)
                     & (PrintJob.created_at < now - timedelta(seconds=agent_seconds)),
