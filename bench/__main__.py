@@ -63,8 +63,8 @@ def machine_speed() -> str:
     """One line to compare tables measured on different days: the figures here scale with the
     speed of one core and with what else the machine runs, neither of which a table shows.
     Two fixed workloads (one core, best of three each) and the load average as the run starts.
-    The pure-Python loop alone can mislead: on some days it runs as fast as ever while the
-    server's work, which walks far more memory, runs a third slower."""
+    The pure-Python loop alone can mislead: on 2026-12-06 it ran as fast as ever while the
+    server's work, mostly the ORM and SQLite, took up to twice its usual CPU."""
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     return (f"machine: {os.cpu_count()} cores; {CALIBRATION_LOOP:,} additions in a Python loop "
             f"took {_best_of_three(_python_loop) * 1000:.0f} ms of CPU, a database round "
