@@ -98,7 +98,7 @@ def _database_round_us() -> float:
     not motcua's models, so the figure moves with the machine and the libraries, never with
     motcua's code."""
     class Base(DeclarativeBase):
-        pass
+        """The calibration's own metadata, apart from motcua's."""
 
     class Note(Base):
         __tablename__ = "notes"
