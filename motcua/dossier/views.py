@@ -190,6 +190,22 @@ def read_id_card(hall_code: str) -> ResponseReturnValue:
                     "born": card.born.isoformat(), "address": card.address})
 
 
+# What an officer typed of the applicant, kept when the form is laid out for another procedure
+# (the documents and the number of sets are the procedure's own, and start again).
+APPLICANT_FIELDS = ("name", "phone", "address", "id_card", "born", "delivery")
+
+
+@bp.post("/<hall_code>/intake/procedure")
+@login_required
+def intake_for_procedure(hall_code: str) -> ResponseReturnValue:
+    """The intake form for the procedure chosen, with the applicant's fields as typed: a
+    choice made after typing them must not lose them. A POST, so an ID number typed stays out
+    of addresses and logs."""
+    hall = _staff_hall(hall_code)
+    kept = {key: request.form[key] for key in (*APPLICANT_FIELDS, "procedure") if key in request.form}
+    return _intake_page(hall, _counter_of(hall), kept)
+
+
 @bp.post("/<hall_code>/intake")
 @login_required
 def receive(hall_code: str) -> ResponseReturnValue:

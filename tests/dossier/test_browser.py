@@ -80,6 +80,11 @@ def test_an_officer_receives_a_dossier_from_the_console_and_gets_its_receipt(hal
     page.get_by_test_id("applicant-name").fill("Trần Thị Thu Hà")
     page.get_by_test_id("applicant-phone").fill("0914 222 333")
     page.get_by_test_id("applicant-address").fill("45 Nguyễn Thị Minh Khai, Nha Trang")
+    # the citizen meant another procedure: choosing it keeps what was typed of them
+    page.get_by_test_id("procedure").select_option("1.012774")
+    expect(page.get_by_test_id("procedure")).to_have_value("1.012774")
+    expect(page.get_by_test_id("applicant-name")).to_have_value("Trần Thị Thu Hà")
+    expect(page.get_by_test_id("applicant-address")).to_have_value("45 Nguyễn Thị Minh Khai, Nha Trang")
     screenshot(page, "dossier-intake")
     page.get_by_test_id("receive").click()
     expect(page.get_by_test_id("dossier-code")).to_have_text(dossier_code(hall))

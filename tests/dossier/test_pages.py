@@ -83,6 +83,22 @@ def test_a_bad_form_comes_back_with_the_message_and_what_was_typed(lan):
     assert "“x” không phải là một số." in text and 'value="Phan Văn Đức"' in text
 
 
+def test_choosing_another_procedure_keeps_the_applicant_as_typed(lan):
+    page = intake_form(lan)
+    answer = lan.post("/dossier/demo/intake/procedure?counter=1", data={
+        "csrf_token": form_token(page), "procedure": "1.012774", "name": "Hoàng Văn Thái",
+        "phone": "0987654321", "address": "12 Trần Phú, Nha Trang", "id_card": "",
+        "born": "1960-05-01", "doc-0-originals": "3", "sets": "2", "delivery": "post"})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert '<option value="1.012774" selected>' in text
+    for typed in ("Hoàng Văn Thái", "0987654321", "12 Trần Phú, Nha Trang", "1960-05-01"):
+        assert f'value="{typed}"' in text
+    assert re.search(r'value="post" checked', text)
+    # the documents and sets are the new procedure's, not what was counted for the other one
+    assert not re.search(r'name="doc-0-originals"[^>]*value="3"', text) and 'name="sets" value="2"' not in text
+
+
 def test_an_intake_page_for_an_unknown_counter_is_a_friendly_page(lan):
     answer = lan.get("/dossier/demo/intake?counter=99")
     assert answer.status_code == 404 and "Không tìm thấy" in answer.get_data(as_text=True)

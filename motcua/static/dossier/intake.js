@@ -1,11 +1,20 @@
-// Dossier pages: choosing a procedure (or a status filter) reloads the form for it at once;
-// the address becomes required when the result goes by post; a scanned chip ID card fills the
-// applicant's fields (the server reads the code; it is never kept here). No text lives here.
+// Dossier pages: choosing a procedure (or a status filter) reloads the form for it at once,
+// with the applicant's fields typed so far sent along to be kept (`data-keep-url`); the address
+// becomes required when the result goes by post; a scanned chip ID card fills the applicant's
+// fields (the server reads the code; it is never kept here). No text lives here.
 (function () {
   "use strict";
   document.querySelectorAll("form[data-autosubmit] select, select[data-autosubmit-field]").forEach(function (select) {
     select.addEventListener("change", function () {
-      if (select.value !== "" || select.hasAttribute("data-autosubmit-field")) select.form.submit();
+      if (select.value === "" && !select.hasAttribute("data-autosubmit-field")) return;
+      var typed = select.dataset.keepUrl && document.querySelector("form.intake__form");
+      if (typed) {
+        typed.elements.procedure.value = select.value;
+        typed.action = select.dataset.keepUrl;
+        typed.submit();
+        return;
+      }
+      select.form.submit();
     });
   });
   var address = document.querySelector("input[name=address]");
