@@ -852,6 +852,13 @@ def open_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor:
     return _at_counter(uow, counter)
 
 
+_RELEASE_RESERVED = (
+    update(_tickets)
+    .where(_tickets.c.reserved_counter_id == bindparam("closing"),
+           _tickets.c.status == TicketStatus.WAITING)
+    .values(reserved_counter_id=None))
+
+
 @use_case
 def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor: Actor) -> AtCounter:
     hall, counter = _counter_action(uow, hall_code, counter_number, actor)
@@ -860,7 +867,10 @@ def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor
     counter.state = CounterState.CLOSED
     counter.officer_id = None
     counter.consecutive_priority_calls = 0
-    _log(uow, hall, "counter_closed", actor, counter=counter)
+    # Citizens transferred to this counter by name would wait for nobody: back to their
+    # line, in the place they had (any counter of their sector calls them).
+    released = uow.session.execute(_RELEASE_RESERVED, {"closing": counter.id}).rowcount
+    _log(uow, hall, "counter_closed", actor, counter=counter, released=released or None)
     _publish_counter(uow, hall, counter)
     return AtCounter(counter, None)  # closing needs an empty counter
 
@@ -1374,6 +1384,11 @@ def transfer(
     target_counter = get_counter(session, hall, to_counter) if to_counter is not None else None
     if target_counter is not None and target_counter.id == counter.id:
         raise errors.InvalidInput(N_("Số này đã ở quầy này rồi."))
+    if target_counter is not None and target_counter.state == CounterState.CLOSED:
+        # nobody there to call the citizen (a paused counter's officer comes back)
+        raise errors.CounterNotOpen(
+            N_("Quầy %(number)s đang đóng: hãy chuyển sang một quầy đang mở hoặc sang lĩnh vực."),
+            number=target_counter.number)
     ticket.transferred_from_sector_id = ticket.sector_id
     ticket.transferred_from_counter_id = counter.id
     if target_sector is not None:

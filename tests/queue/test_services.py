@@ -195,6 +195,30 @@ def test_a_ticket_transferred_to_a_named_counter_is_called_only_there(ports):
     assert call(ports, 12).id == ticket.id
 
 
+def test_a_transfer_to_a_closed_counter_is_refused_and_the_citizen_stays_at_the_counter(ports):
+    open_counter(ports, 8)
+    ticket = issue(ports, "tu-phap")
+    call(ports, 8)
+    with pytest.raises(errors.CounterNotOpen, match="Quầy 9 đang đóng"):
+        services.transfer(ports, hall_code="demo", counter_number=8, actor=SYSTEM, to_counter=9,
+                          reason="cần quầy 9")
+    assert services.current_ticket(ports.session, services.get_counter(
+        ports.session, services.get_hall(ports.session, "demo"), 8)).id == ticket.id
+
+
+def test_closing_a_counter_sends_the_citizens_transferred_to_it_back_to_their_line(ports):
+    open_counter(ports, 8)
+    open_counter(ports, 9)
+    ticket = issue(ports, "tu-phap")
+    later = issue(ports, "tu-phap")
+    call(ports, 8)
+    services.transfer(ports, hall_code="demo", counter_number=8, actor=SYSTEM, to_counter=9,
+                      reason="cần quầy 9")
+    services.close_counter(ports, hall_code="demo", counter_number=9, actor=SYSTEM)
+    assert call(ports, 8).id == ticket.id  # back in the line, in the place it had
+    assert call(ports, 8).id == later.id
+
+
 def test_a_transfer_needs_a_reason(ports):
     open_counter(ports, 1)
     issue(ports)
