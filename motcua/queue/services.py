@@ -869,7 +869,7 @@ def close_counter(uow: UnitOfWork, *, hall_code: str, counter_number: int, actor
     counter.consecutive_priority_calls = 0
     # Citizens transferred to this counter by name would wait for nobody: back to their
     # line, in the place they had (any counter of their sector calls them).
-    released = uow.session.execute(_RELEASE_RESERVED, {"closing": counter.id}).rowcount
+    released = uow.session.connection().execute(_RELEASE_RESERVED, {"closing": counter.id}).rowcount
     _log(uow, hall, "counter_closed", actor, counter=counter, released=released or None)
     _publish_counter(uow, hall, counter)
     return AtCounter(counter, None)  # closing needs an empty counter
