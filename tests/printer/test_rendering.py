@@ -159,6 +159,15 @@ def test_a_ticket_with_nobody_ahead_promises_no_wait():
     assert "Thời gian chờ dự kiến: khoảng 30–45 phút" in normal
 
 
+def test_a_ticket_whose_wait_could_not_be_estimated_prints_no_wait():
+    """No counter serving the sector is open: the estimate is 0, which is no estimate (the
+    kiosk's screen leaves it out too), never "khoảng 0–0 phút"."""
+    slip = dataclasses.replace(sample_slip("normal"), wait_range=(0, 0))
+    texts = [b.text for b in ticket_document(slip).blocks if isinstance(b, Text)]
+    assert "Số người chờ trước bạn: 7" in texts
+    assert not any(t.startswith("Thời gian chờ") for t in texts)
+
+
 def test_a_slip_names_the_counters_that_serve_its_sector():
     normal = [b.text for b in ticket_document(sample_slip("normal")).blocks if isinstance(b, Text)]
     assert "Quầy phục vụ: 2, 3, 5" in normal

@@ -181,7 +181,8 @@ def ticket_document(slip: TicketSlip) -> Document:
         Text(f"Lấy số lúc {local:%H:%M} ngày {local:%d/%m/%Y}", pt(24), Weight.REGULAR, Align.CENTER),
         Text(ahead, pt(26), Weight.SEMIBOLD, Align.CENTER),
     ]
-    if slip.wait_range is not None and slip.ahead > 0:
+    # an estimate of 0 with people ahead is none (no counter of the sector open): left out
+    if slip.wait_range is not None and slip.ahead > 0 and slip.wait_range[1] > 0:
         low, high = slip.wait_range
         blocks.append(
             Text(f"Thời gian chờ dự kiến: khoảng {low}–{high} phút", pt(24), Weight.REGULAR, Align.CENTER)
