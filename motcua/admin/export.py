@@ -17,6 +17,7 @@ from motcua.admin.reports import Report, Table
 Translate = Callable[[str], str]
 NUMBER_FORMATS = {"minutes": "0.0", "percent": "0.0", "decimal": "0.0", "date": "dd/mm/yyyy"}
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+TRAILING_SIGNS = re.compile(r"[\W_]+$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -92,10 +93,20 @@ def _sheet_cell(kind: str, value: object, gettext: Translate) -> object:
 
 def _sheet_name(title: str, used: set[str]) -> str:
     """Excel allows 31 characters and no []:*?/\\ in a sheet name, and no two alike."""
-    base = SHEET_NAME_BAD.sub(" ", title)[:31].strip() or "Sheet"
+    base = _fitted(" ".join(SHEET_NAME_BAD.sub(" ", title).split()), 31) or "Sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = _fitted(base, 31 - len(suffix)) + suffix, n + 1
     used.add(name.lower())
     return name
+
+
+def _fitted(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters after a whole word, without the signs (×, –) a cut
+    leaves at its end."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[:limit]
+    return TRAILING_SIGNS.sub("", cut) or text[:limit]

@@ -545,7 +545,7 @@ def estimates_report(session: Session, hall: Hall, period: Period, lang: str) ->
         note=note)
     daily = Table(
         "by_day", N_("Độ chính xác theo ngày và lĩnh vực"),
-        [Column("day", N_("Ngày"), "text"), Column("name", N_("Lĩnh vực"), "text"), *figures],
+        [Column("day", N_("Ngày"), "date"), Column("name", N_("Lĩnh vực"), "text"), *figures],
         sorted([day.isoformat(), sectors.get(k, "?"), *_estimate_row(v)]
                for (day, k), v in by_day.items()),
         note=note)

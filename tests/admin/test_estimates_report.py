@@ -1,7 +1,11 @@
 """The estimates report: what each citizen was told at issue against the wait until the call."""
 from __future__ import annotations
 
-from motcua.admin.export import table_csv
+import io
+
+from openpyxl import load_workbook
+
+from motcua.admin.export import report_xlsx, table_csv
 from motcua.admin.reports import Period, build_report
 from motcua.core.actors import SYSTEM, Actor
 from motcua.core.clock import local_day
@@ -32,3 +36,5 @@ def test_the_estimate_error_per_sector_and_day_is_measured_to_the_first_call(
     assert report.table("by_day").rows == [[today.isoformat(), "Đất đai", 2, 9.0, 50.0]]
     exported = table_csv(report.table("by_day"), lambda label: label).decode("utf-8-sig")
     assert exported.splitlines()[1] == f"{today.isoformat()},Đất đai,2,9.0,50.0"
+    sheet = load_workbook(io.BytesIO(report_xlsx(report, lambda label: label, "Demo"))).worksheets[1]
+    assert sheet["A3"].value.date() == today  # a date the spreadsheet sorts, not text

@@ -121,6 +121,7 @@ def test_the_csv_export_matches_the_report(admin_client, session, day):
     answer = admin_client.get("/admin/demo/reports/times/by_sector.csv?from=2026-11-25"
                               "&to=2026-11-25")
     assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert answer.headers["Content-Disposition"].startswith("attachment;")
     text = answer.get_data().decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text)))
@@ -141,6 +142,13 @@ def test_the_xlsx_export_opens_and_holds_every_table(admin_client, session, day)
         assert values == table.rows
         assert [c.value for c in sheet[2]] == [c.label for c in table.columns]
     assert "25/11/2026" in workbook.worksheets[0]["A1"].value
+
+
+def test_a_long_table_title_names_its_sheet_with_whole_words(admin_client, day):
+    """Excel allows 31 characters; a title is cut at a word, its signs left out."""
+    answer = admin_client.get("/admin/demo/reports/traffic.xlsx?from=2026-11-25&to=2026-11-26")
+    heat = load_workbook(io.BytesIO(answer.get_data())).worksheets[1]
+    assert heat.title == "Bản đồ nhiệt ngày trong tuần"
 
 
 def test_exports_are_translated_for_an_english_reader(admin_client, day):

@@ -105,4 +105,4 @@ def report_csv(hall: str, key: str, table: str) -> Response:
         abort(404)
     return send_file(io.BytesIO(table_csv(chosen, _)), as_attachment=True,
                      download_name=_export_name(found, built, f"-{table}.csv"),
-                     mimetype="text/csv; charset=utf-8")
+                     mimetype="text/csv")  # Werkzeug adds "; charset=utf-8" to a text type
