@@ -441,8 +441,11 @@
     show("ticket");
     if (state.modes.voice) readTicket();
     requestAnimationFrame(() => setTimeout(() => {
+      // from the tap on a sector; a booking's check-in (or a fresh page) has no such tap
+      if (!performance.getEntriesByName("kiosk-tap", "mark").length) return;
       performance.mark("kiosk-ticket-shown");
       performance.measure("kiosk-tap-to-ticket", "kiosk-tap", "kiosk-ticket-shown");
+      performance.clearMarks("kiosk-tap"); // a later check-in is not measured from this tap
     }));
     refreshSoon();
   }
