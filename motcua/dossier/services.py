@@ -316,7 +316,11 @@ def _checked_documents(procedure: Procedure, handed: Iterable[HandedDocument]) -
     return documents
 
 
-def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
+OLDEST_YEARS = 130  # a date of birth further back is a typing mistake
+
+
+def _checked_applicant(applicant: Applicant, delivery: Delivery, today: date) -> Applicant:
+    """`today`: the hall's date, which a date of birth cannot be after."""
     name = " ".join(applicant.name.split())
     if not name or len(name) > 200:
         raise BadInput(N_("Hãy nhập họ tên người nộp (tối đa 200 ký tự)."), "name")
@@ -333,6 +337,10 @@ def _checked_applicant(applicant: Applicant, delivery: Delivery) -> Applicant:
         id_card = access.normalise_id_card(applicant.id_card)
         if id_card is None:
             raise BadInput(N_("Số CMND/CCCD phải có 9 hoặc 12 chữ số."), "id_card")
+    born = applicant.born
+    if born is not None and not (today.year - OLDEST_YEARS <= born.year and born <= today):
+        raise BadInput(N_("Ngày sinh %(value)s không hợp lệ: hãy xem lại."), "born",
+                       value=born.strftime("%d/%m/%Y"))
     return Applicant(name=name, phone=phone, address=address, id_card=id_card, born=applicant.born)
 
 
@@ -361,9 +369,10 @@ def receive_dossier(
     """
     if not 1 <= intake.sets <= MAX_SETS:
         raise BadInput(N_("Số bộ hồ sơ phải từ 1 đến %(max)d."), "sets", max=MAX_SETS)
-    applicant = _checked_applicant(intake.applicant, intake.delivery)
     session = uow.session
     hall = get_hall(session, hall_code)
+    applicant = _checked_applicant(intake.applicant, intake.delivery,
+                                   local_day(uow.clock, hall.time_zone))
     counter = get_counter(session, hall, counter_number)
     _authorize_counter(actor, hall, counter)
     ticket = current_ticket(session, counter)
@@ -451,16 +460,16 @@ def submit_online(
     running this again on a busy database stores nothing twice. The due date is not set:
     the clock starts when a counter accepts the dossier.
     """
-    applicant = _checked_applicant(registration.applicant, registration.delivery)
-    if not applicant.phone:
-        raise BadInput(N_("Hãy nhập số điện thoại để bộ phận một cửa liên hệ được."), "phone")
     session = uow.session
     hall = get_hall(session, hall_code)
+    day = local_day(uow.clock, hall.time_zone)
+    applicant = _checked_applicant(registration.applicant, registration.delivery, day)
+    if not applicant.phone:
+        raise BadInput(N_("Hãy nhập số điện thoại để bộ phận một cửa liên hệ được."), "phone")
     procedure = get_procedure(session, hall, registration.procedure_code)
     documents = _checked_files(procedure, registration.files, max_files)
     agency = agency_code_of(hall, installation)
     now = uow.clock.now()
-    day = local_day(uow.clock, hall.time_zone)
     dossier = Dossier(
         **_numbered(session, agency, day),
         hall=hall, agency_code=agency, day=day,

@@ -36,7 +36,8 @@ def an_intake(procedure: str = LAND_EXCHANGE, **changes: Any) -> Intake:
     applicant = Applicant(name=changes.pop("name", "Nguyễn Văn Minh"),
                           phone=changes.pop("phone", "0905 123 456"),
                           address=changes.pop("address", "12 Lê Thánh Tôn, Nha Trang"),
-                          id_card=changes.pop("id_card", "079123456789"))
+                          id_card=changes.pop("id_card", "079123456789"),
+                          born=changes.pop("born", None))
     documents = changes.pop("documents", None)
     if documents is None:
         documents = {

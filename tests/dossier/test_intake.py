@@ -110,6 +110,8 @@ def test_documents_are_recorded_with_their_form_and_counts_and_untouched_ones_le
     ({"phone": "09-abc"}, "phone"),
     ({"id_card": "12345"}, "id_card"),
     ({"delivery": Delivery.POST, "address": ""}, "address"),
+    ({"born": date(2030, 1, 1)}, "born"),  # not born yet
+    ({"born": date(1850, 1, 1)}, "born"),
     ({"sets": 0}, "sets"),
     ({"documents": (HandedDocument("Giấy tờ không có trong danh mục", 1, 0),)}, "documents"),
     ({"documents": (HandedDocument("Giấy chứng nhận đã cấp", 0, 0),)}, "documents"),

@@ -83,6 +83,15 @@ def test_a_bad_form_comes_back_with_the_message_and_what_was_typed(lan):
     assert "“x” không phải là một số." in text and 'value="Phan Văn Đức"' in text
 
 
+def test_a_date_of_birth_still_to_come_is_refused_in_the_officers_language(lan):
+    page = intake_form(lan)
+    answer = lan.post("/dossier/demo/intake?counter=1&lang=en", data={
+        "csrf_token": form_token(page), "procedure": "1.012770", "name": "Phan Văn Đức",
+        "born": "2030-01-01", "doc-0-originals": "1", "delivery": "counter"})
+    assert answer.status_code == 422
+    assert "Date of birth 01/01/2030 cannot be right" in answer.get_data(as_text=True)
+
+
 def test_choosing_another_procedure_keeps_the_applicant_as_typed(lan):
     page = intake_form(lan)
     answer = lan.post("/dossier/demo/intake/procedure?counter=1", data={
