@@ -2,6 +2,8 @@
 page's form, with screenshots for a person to look at."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -11,8 +13,9 @@ from motcua.core.clock import SystemClock
 from motcua.notify.models import TicketSubscription
 from motcua.notify.settings import configure_channel
 from tests.conftest import screenshot
-from tests.kiosk.conftest import LANDSCAPE, PORTRAIT
+from tests.kiosk.conftest import LANDSCAPE, PHONE, PORTRAIT
 from tests.kiosk.test_kiosk_browser import open_kiosk, sector
+from tests.kiosk.test_phone_browser import counter
 from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
@@ -94,4 +97,49 @@ def test_a_citizen_gives_a_phone_number_on_the_tickets_page(browser, live_hall):
     expect(page.locator("#notify-answer")).to_have_text("Đã đăng ký nhận tin nhắn.")
     screenshot(page, "notify-phone-page-changed")
     assert _phones(live_hall) == ["0987654321"]
+    page.context.close()
+
+
+def _open_phone_page(browser, live_hall, ticket):
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(live_hall.url(f"/t/{ticket['token']}"))
+    return page
+
+
+def test_the_phone_pages_form_goes_away_as_soon_as_the_ticket_is_no_longer_waiting(browser, live_hall):
+    _sending(live_hall)
+    ticket = live_hall.issue("dat-dai")
+    page = _open_phone_page(browser, live_hall, ticket)
+    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+    expect(page.locator("#notify-phone")).to_be_visible()
+    counter(live_hall, "open")
+    counter(live_hall, "call-next")
+    counter(live_hall, "complete")
+    expect(page.locator("#headline")).to_have_text("Đã xong")
+    expect(page.locator("#notify")).to_be_hidden()
+    expect(page.get_by_text("Nhận tin nhắn khi sắp đến lượt")).to_be_hidden()
+    page.evaluate("document.fonts.ready")
+    screenshot(page, "notify-phone-page-done")
+    page.context.close()
+
+
+def test_a_phone_number_sent_after_the_ticket_stopped_waiting_is_told_it_is_too_late(browser, live_hall):
+    _sending(live_hall)
+    ticket = live_hall.issue("dat-dai")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    # The page cannot read the ticket's state any more: it misses the no-show.
+    context.route(re.compile(r"/api/v1/tickets/[^/]+$"), lambda route: route.abort())
+    page = context.new_page()
+    page.goto(live_hall.url(f"/t/{ticket['token']}"))
+    counter(live_hall, "open")
+    counter(live_hall, "call-next")
+    counter(live_hall, "no-show")
+    page.locator("#notify-phone").fill("0912 345 678")
+    page.locator("#notify button").click()
+    expect(page.locator("#notify-answer")).to_have_text(
+        "Đã quá muộn: số này không còn chờ nên không nhận tin nhắn được nữa.")
+    expect(page.locator("#notify button")).to_be_disabled()
+    page.evaluate("document.fonts.ready")
+    screenshot(page, "notify-phone-page-too-late")
+    assert _phones(live_hall) == []
     page.context.close()

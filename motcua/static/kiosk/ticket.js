@@ -42,6 +42,9 @@
     $("sector").textContent = config.lang === "en" ? ticket.sector.name_en : ticket.sector.name_vi;
     $("headline").textContent = told.headline;
     $("lines").replaceChildren(...told.lines.map((line) => Object.assign(document.createElement("p"), { textContent: line })));
+    // The phone number is asked for only while the ticket waits, as the server draws the page.
+    const notifyBox = $("notify-box");
+    if (notifyBox) notifyBox.hidden = told.state !== "waiting" && told.state !== "near";
     if (told.state === "called") {
       document.title = fill(words.called_title, { counter: ticket.counter, number: ticket.display_number });
     }
@@ -114,8 +117,16 @@
       } catch (error) {
         reply = { ok: false, body: {} };
       }
-      const invalid = reply.body.error && reply.body.error.code === "invalid_input";
-      answer.textContent = reply.ok ? notify.dataset.done : invalid ? notify.dataset.invalid : notify.dataset.other;
+      const code = reply.body.error && reply.body.error.code;
+      if (code === "invalid_transition") {
+        // The ticket stopped waiting before the page heard of it: trying again cannot help.
+        answer.textContent = notify.dataset.late;
+        notify.dataset.state = "problem";
+        notify.elements.phone.disabled = true;
+        notify.querySelector("button").disabled = true;
+        return;
+      }
+      answer.textContent = reply.ok ? notify.dataset.done : code === "invalid_input" ? notify.dataset.invalid : notify.dataset.other;
       notify.dataset.state = reply.ok ? "done" : "problem";
     });
   }
