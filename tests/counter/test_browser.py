@@ -172,6 +172,18 @@ def test_the_whole_round_sign_in_call_see_it_on_the_board_finish_and_rate(
         assert rating.officer is not None and rating.officer.username == "lan"
 
 
+def test_an_idle_tablet_shows_no_serving_label_without_a_number(
+        hall: Hall, browser: Browser, pages: list[Any]) -> None:
+    server = hall.server
+    tablet = new_page(browser, pages, TABLET)
+    tablet.goto(f"{server.url}/rate/demo/1/setup?token={hall.tablet}")
+    expect(tablet.get_by_test_id("tablet-idle")).to_be_visible()
+    expect(tablet.locator("#offline")).to_be_hidden(timeout=10_000)
+    expect(tablet.locator("#serving")).to_be_hidden()
+    expect(tablet.get_by_text("Đang phục vụ số")).to_be_hidden()
+    screenshot(tablet, "counter-tablet-idle-no-ticket-1280x800")
+
+
 def test_the_tablet_asks_once_and_a_second_rating_of_the_ticket_is_refused(
         hall: Hall, browser: Browser, pages: list[Any]) -> None:
     server = hall.server
