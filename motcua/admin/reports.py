@@ -349,16 +349,16 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 
 def outcomes_report(session: Session, hall: Hall, period: Period, lang: str) -> Report:
+    # A sector's tickets are those it issued, wherever they ended (a ticket transferred to
+    # another sector and served there counts once, here); the counters' table says who served.
     origin = Ticket.issued_sector_id
     issued = dict((row[0], row[1:]) for row in session.execute(
         select(origin, func.count(Ticket.id),
                _count_if(Ticket.transferred_from_counter_id.is_not(None)),
-               _count_if(Ticket.status.in_((TicketStatus.WAITING, TicketStatus.CANCELLED))))
-        .where(_in_period(hall, period)).group_by(origin)).all())
-    ended = dict((row[0], row[1:]) for row in session.execute(
-        select(Ticket.sector_id, _count_if(Ticket.status == TicketStatus.DONE),
+               _count_if(Ticket.status.in_((TicketStatus.WAITING, TicketStatus.CANCELLED))),
+               _count_if(Ticket.status == TicketStatus.DONE),
                _count_if(Ticket.status == TicketStatus.NO_SHOW))
-        .where(_in_period(hall, period)).group_by(Ticket.sector_id)).all())
+        .where(_in_period(hall, period)).group_by(origin)).all())
     at_counter = dict((row[0], row[1:]) for row in session.execute(
         select(Ticket.counter_id, _count_if(Ticket.status == TicketStatus.DONE),
                _count_if(Ticket.status == TicketStatus.NO_SHOW))
@@ -370,9 +370,8 @@ def outcomes_report(session: Session, hall: Hall, period: Period, lang: str) -> 
         .group_by(Ticket.transferred_from_counter_id)).all())
     sectors, counters = _names(session, hall, lang)
     sector_rows = []
-    for sector_id in sorted(set(issued) | set(ended), key=lambda s: sectors.get(s, "")):
-        total, moved, unserved = (int(v or 0) for v in issued.get(sector_id, (0, 0, 0)))
-        done, no_show = (int(v or 0) for v in ended.get(sector_id, (0, 0)))
+    for sector_id in sorted(issued, key=lambda s: sectors.get(s, "")):
+        total, moved, unserved, done, no_show = (int(v or 0) for v in issued[sector_id])
         sector_rows.append([sectors.get(sector_id, "?"), total, done, no_show,
                             _share(no_show, done + no_show), moved, _share(moved, total),
                             unserved])
