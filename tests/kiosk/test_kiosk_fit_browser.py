@@ -4,8 +4,10 @@ keypads with their confirming buttons (labelled in words, and the primary look),
 labels. Found by exploratory testing. Screenshots: artifacts/screenshots/kiosk-fit-*.png."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from motcua.booking.demo import load_demo_booking
 from motcua.core.actors import SYSTEM
@@ -16,7 +18,8 @@ from motcua.dossier import services as dossiers
 from motcua.notify.settings import configure_channel
 from tests.booking.test_browser import booked_for_today
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT, LiveHall
-from tests.kiosk.test_kiosk_browser import open_kiosk
+from tests.kiosk.test_kiosk_accessibility import MEASURE
+from tests.kiosk.test_kiosk_browser import open_kiosk, shoot
 from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
@@ -35,6 +38,66 @@ def hall(live_hall: LiveHall) -> LiveHall:
         configure_channel(system_ports(session, clock), actor=SYSTEM, hall_code="demo",
                           kind="fake_sms", config={}, ahead=2)
     return live_hall
+
+
+# Whether a citizen can bring the element into sight: it is whole on the screen, or it is in a
+# list that scrolls (a page with overflow: hidden does not) and that list is whole on the screen.
+REACHABLE = """(el) => {
+  const whole = (box) => box.top >= -1 && box.left >= -1
+    && box.bottom <= innerHeight + 1 && box.right <= innerWidth + 1;
+  if (whole(el.getBoundingClientRect())) return true;
+  for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+    const style = getComputedStyle(up);
+    if (["auto", "scroll"].includes(style.overflowY) && up.scrollHeight > up.clientHeight) {
+      return whole(up.getBoundingClientRect());
+    }
+  }
+  return false;
+}"""
+
+# Whether a button shows all of its words: nothing cut at its bottom or its right.
+WHOLE_LABEL = """(el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1"""
+
+
+def with_modes(page: Page, modes: tuple[str, ...]) -> None:
+    for mode in modes:
+        page.locator(f'[data-action="{mode}"]').click()
+        expect(page.locator(f'[data-action="{mode}"]')).to_have_attribute("aria-pressed", "true")
+
+
+def unreachable(page: Page, selector: str) -> list[str]:
+    return [el.evaluate("(el) => el.outerHTML.slice(0, 80)") for el in page.locator(selector).all()
+            if not el.evaluate(REACHABLE)]
+
+
+def cut(page: Page, selector: str) -> list[str]:
+    return [el.inner_text() for el in page.locator(selector).all() if not el.evaluate(WHOLE_LABEL)]
+
+
+def whole_on_screen(locator: Any) -> None:
+    expect(locator).to_be_in_viewport(ratio=1)
+
+
+@pytest.mark.parametrize("viewport,orientation", SIZES)
+@pytest.mark.parametrize("modes", MODES, ids=["plain", "large-text", "large-text-contrast"])
+def test_every_part_of_the_procedures_screen_is_within_reach(browser, hall, viewport, orientation, modes):
+    page = open_kiosk(browser, hall, viewport)
+    with_modes(page, modes)
+    page.locator('[data-action="procedures"]').click()
+    expect(page.locator("#screen-procedures")).to_be_visible()
+    assert unreachable(page, "[data-procedure-sector]") == []
+    assert cut(page, "[data-procedure-sector]") == []
+    assert page.eval_on_selector("#procedure-sectors", "(list) => list.scrollWidth <= list.clientWidth")
+    page.locator('[data-procedure-sector="tu-phap"]').click()
+    expect(page.get_by_test_id("procedure-list")).to_contain_text("Đăng ký kết hôn")
+    # the chosen sector's procedures come into sight, the first of them whole
+    whole_on_screen(page.locator("[data-procedure]").first)
+    assert unreachable(page, "[data-procedure-sector], [data-procedure]") == []
+    whole_on_screen(page.locator("#screen-procedures [data-action=home]"))
+    if "contrast" in modes:
+        assert page.evaluate(MEASURE) == [], "high contrast keeps every procedure readable"
+    shoot(page, f"kiosk-fit-{orientation}-{'-'.join(modes) or 'plain'}-procedures")
+    page.context.close()
 
 
 def test_a_booking_checked_in_on_a_fresh_kiosk_raises_no_error(browser, hall):

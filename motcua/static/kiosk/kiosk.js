@@ -574,7 +574,10 @@
 
   async function showProcedures(sector) {
     for (const button of root.querySelectorAll("[data-procedure-sector]")) {
-      button.setAttribute("aria-pressed", String(button.dataset.procedureSector === sector));
+      const chosen = button.dataset.procedureSector === sector;
+      button.setAttribute("aria-pressed", String(chosen));
+      // in sight in its list when opened from the ticket (the list may scroll)
+      if (chosen) button.scrollIntoView({ block: "nearest" });
     }
     state.procedure = null;
     paneSays(await fragment(`${config.urls.procedures}?sector=${encodeURIComponent(sector)}`), false);
