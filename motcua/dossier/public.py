@@ -85,8 +85,11 @@ def _private(page: str, status: int) -> ResponseReturnValue:
     return response
 
 
-def _form(status: int = 200, not_found: bool = False, message: str | None = None) -> ResponseReturnValue:
-    page = render_template("dossier/lookup.html", not_found=not_found, message=message,
+def _form(status: int = 200, not_found: bool = False, message: str | None = None,
+          code: str = "") -> ResponseReturnValue:
+    """The look-up form; `code` is the dossier code just typed, given back so that a mistyped
+    secret is not paid for by typing the long code again (the secret is never given back)."""
+    page = render_template("dossier/lookup.html", not_found=not_found, message=message, code=code,
                            errors=texts.error_messages(), lang=_lang(),
                            lang_path=url_for("lookup.lookup_form"))
     return _private(page, status)
@@ -115,7 +118,8 @@ def _result(dossier: Dossier, *, by_qr: bool = False, supplement_error: str | No
 
 @bp.errorhandler(TooManyRequests)
 def _too_many(_exc: TooManyRequests) -> ResponseReturnValue:
-    return _form(429, message=texts.error_messages()["rate_limited"])
+    typed = request.form.get("code", "")[:80] if request.endpoint == "lookup.lookup_by_code" else ""
+    return _form(429, message=texts.error_messages()["rate_limited"], code=typed)
 
 
 @bp.get("/tra-cuu")
@@ -133,7 +137,7 @@ def lookup_by_code() -> ResponseReturnValue:
     code = request.form.get("code", "")[:80]
     secret = request.form.get("secret", "")[:40]
     found = services.find_by_code(db(), code, secret, installation().id_card_key)
-    return _result(found) if found is not None else _form(404, not_found=True)
+    return _result(found) if found is not None else _form(404, not_found=True, code=code)
 
 
 @bp.get("/tra-cuu/<secret>")
