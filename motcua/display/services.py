@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua.core.actors import Actor
+from motcua.core.errors import N_
 from motcua.core.events import Event, EventName
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.display import voice
@@ -79,8 +80,8 @@ def sector_filter(hall: Hall, text: str | None) -> list[str]:
     known = {sector.code for sector in hall.sectors}
     unknown = [code for code in wanted if code not in known]
     if unknown:
-        raise errors.SectorNotFound(
-            f"No sector {', '.join(repr(c) for c in unknown)} in hall '{hall.code}'")
+        raise errors.SectorNotFound(N_("Không có lĩnh vực “%(code)s” tại %(hall)s."),
+                                    code=", ".join(unknown), hall=hall.code)
     return list(dict.fromkeys(wanted))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from motcua.display import voice
 from motcua.display.voice import VoiceSettings, build_announcement
@@ -73,6 +74,18 @@ def test_a_screen_with_a_wrong_address_gets_a_friendly_page(
     assert f"<h1>{title}</h1>" in html
     assert "Xin báo cán bộ quản trị" in html
     assert "Traceback" not in html
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("vi", "Không có lĩnh vực “xxx” tại demo."),
+    ("en", "No sector 'xxx' in hall 'demo'"),
+])
+def test_an_unknown_sector_in_the_filter_is_named_in_the_pages_language(
+        client: FlaskClient, demo_hall: Hall, lang: str, said: str) -> None:
+    answer = client.get(f"/display/demo?sectors=tu-phap,xxx&lang={lang}")
+    assert answer.status_code == 404
+    html = answer.get_data(as_text=True)
+    assert f'<p class="error-detail">{escape(said)}</p>' in html
 
 
 def test_the_counter_display_page_carries_its_counter(

@@ -83,7 +83,7 @@ def test_only_the_halls_supervisors_and_admins_edit_its_notices(
 def test_a_sector_filter_keeps_known_sectors_in_the_order_given(demo_hall: Hall) -> None:
     assert board.sector_filter(demo_hall, None) == []
     assert board.sector_filter(demo_hall, " tu-phap, dat-dai,,tu-phap ") == ["tu-phap", "dat-dai"]
-    with pytest.raises(errors.SectorNotFound, match="'dat'"):
+    with pytest.raises(errors.SectorNotFound, match="“dat”"):
         board.sector_filter(demo_hall, "dat,tu-phap")
 
 
