@@ -34,6 +34,14 @@ def procedures_for(session: Session, hall: Hall, sector: Sector) -> list[Procedu
         Procedure.active.is_(True)).order_by(Procedure.name)))
 
 
+def procedure_of(session: Session, booking: Booking) -> Procedure | None:
+    """The procedure the citizen chose when booking, if one was (the code is kept, not a link)."""
+    if booking.procedure_code is None:
+        return None
+    return session.scalar(select(Procedure).where(Procedure.hall_id == booking.hall_id,
+                                                  Procedure.code == booking.procedure_code))
+
+
 def booking_view(booking: Booking) -> dict[str, Any]:
     """What the holder (or a portal on their behalf) may see; the ID card never."""
     local = booking.slot_at.astimezone(ZoneInfo(booking.hall.time_zone))

@@ -128,6 +128,7 @@ def view(secret: str) -> ResponseReturnValue:
     ticket = readmodels.checked_in_ticket(db(), booking)
     page = render_template("booking/view.html", booking=booking,
                            shown=readmodels.booking_view(booking), lang=_lang(),
+                           procedure=readmodels.procedure_of(db(), booking),
                            confirmed=booking.status == BookingStatus.CONFIRMED,
                            link=booking_page_url(booking.secret), ticket=ticket,
                            ticket_link=ticket_page_url(ticket.token) if ticket else None)

@@ -2,6 +2,8 @@
 their fields, and the booking's page to cancel it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from motcua import create_app
@@ -9,6 +11,7 @@ from motcua.booking import services as booking
 from motcua.core.actors import SYSTEM
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
+from motcua.dossier.services import load_demo_catalogue
 from motcua.models import metadata
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import Ticket
@@ -110,3 +113,19 @@ def test_a_citizen_moves_a_booking_from_its_page(client, ports):
                                           "slot": hall_time(2026, 11, 28, 8, 0).isoformat()})
     assert refused.status_code == 422 and "Giờ hẹn này không nhận đặt" in refused.get_data(as_text=True)
     assert "14:00, 27/11/2026" in client.get(page_url).get_data(as_text=True)
+
+
+def test_the_bookings_page_names_the_procedure_chosen_with_the_sector(client, ports):
+    prepare(ports)
+    load_demo_catalogue(ports.session, ports.clock)
+    ports.session.commit()
+    url = "/dat-lich/demo/dat-dai"
+    form = client.get(url).get_data(as_text=True)
+    chosen = re.search(r'<option value="([^"]+)"\s*>([^<]+)</option>', form)
+    assert chosen is not None, "the sector offers no procedure to choose"
+    code, name = chosen.group(1), chosen.group(2)
+    page_url = client.post(url, data={"csrf_token": csrf(client, url), "slot": SLOT, "procedure": code,
+                                      "name": "Lê Văn Dân", "phone": "0912345678"}).headers["Location"]
+    page = client.get(page_url).get_data(as_text=True)
+    assert re.search(r"<dt>Lĩnh vực</dt><dd>Đất đai</dd>\s*<dt>Thủ tục</dt><dd[^>]*>" + re.escape(name) + "</dd>",
+                     page)
