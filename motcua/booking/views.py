@@ -5,6 +5,7 @@
     POST /dat-lich/<hall>/<sector>           book → the booking's page
     GET  /dat-lich/xem/<secret>              code, QR code, cancel and move (the QR's link)
     GET  /dat-lich/xem/<secret>/qr.svg       its QR code
+    GET  /dat-lich/xem/<secret>/huy          "cancel this booking?"
     POST /dat-lich/xem/<secret>/huy          cancel
     GET|POST /dat-lich/xem/<secret>/doi      move to another slot
 
@@ -144,11 +145,20 @@ def qr(secret: str) -> ResponseReturnValue:
     return response
 
 
-@bp.post("/xem/<secret>/huy")
-@limiter.limit(_limit)
+@bp.route("/xem/<secret>/huy", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
 def cancel(secret: str) -> ResponseReturnValue:
-    services.cancel(ports(), booking_id=_booking(secret).id)
-    return redirect(url_for(".view", secret=secret, lang=_lang() if _lang() == "en" else None))
+    """GET asks first (one mis-tap on a phone must not lose the slot), without JavaScript;
+    POST, from that page's button, cancels."""
+    booking = _booking(secret)
+    back = url_for(".view", secret=secret, lang=_lang() if _lang() == "en" else None)
+    if request.method == "POST":
+        services.cancel(ports(), booking_id=booking.id)
+        return redirect(back)
+    if booking.status != BookingStatus.CONFIRMED:
+        return redirect(back)  # nothing left to cancel: the booking's page says why
+    return _private(render_template("booking/cancel.html", booking=booking, lang=_lang(),
+                                    shown=readmodels.booking_view(booking), back=back))
 
 
 @bp.route("/xem/<secret>/doi", methods=["GET", "POST"])

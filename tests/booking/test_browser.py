@@ -73,8 +73,19 @@ def test_a_citizen_books_a_slot_on_a_phone_and_gets_a_code_and_a_qr_code(browser
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1, .notice").first).to_contain_text("Booked")
     screenshot(page, "booking-phone-4-confirmed-english")
+    page.get_by_role("link", name="Tiếng Việt").click()
+    page.get_by_test_id("cancel").click()  # asks first: a mis-tap keeps the booking
+    expect(page.locator("h1")).to_contain_text("Hủy lịch hẹn lúc")
+    screenshot(page, "booking-phone-5-cancel-asked")
+    page.get_by_test_id("cancel-keep").click()
+    expect(page.get_by_test_id("booking-code")).to_be_visible()
+    expect(page.get_by_test_id("cancelled")).to_have_count(0)
     page.get_by_test_id("cancel").click()
+    page.get_by_test_id("cancel-confirm").click()
     expect(page.get_by_test_id("cancelled")).to_be_visible()
+    screenshot(page, "booking-phone-6-cancelled")
+    page.get_by_test_id("book-again").click()
+    expect(page.get_by_test_id("book")).to_be_visible()
 
 
 def open_kiosk(browser: Any, hall: LiveHall) -> Page:

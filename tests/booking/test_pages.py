@@ -56,7 +56,7 @@ def test_a_citizen_books_then_cancels_from_the_bookings_page(client, ports):
     page = client.get(page_url)
     assert page.headers["Cache-Control"] == "no-store" and "08:00, 26/11/2026" in page.get_data(as_text=True)
     assert client.get(page_url + "/qr.svg").mimetype == "image/svg+xml"
-    cancelled = client.post(page_url + "/huy", data={"csrf_token": csrf(client, page_url)})
+    cancelled = client.post(page_url + "/huy", data={"csrf_token": csrf(client, page_url + "/huy")})
     assert cancelled.status_code == 302
     assert "Lịch hẹn này đã hủy." in client.get(page_url).get_data(as_text=True)
 
@@ -129,3 +129,23 @@ def test_the_bookings_page_names_the_procedure_chosen_with_the_sector(client, po
     page = client.get(page_url).get_data(as_text=True)
     assert re.search(r"<dt>Lĩnh vực</dt><dd>Đất đai</dd>\s*<dt>Thủ tục</dt><dd[^>]*>" + re.escape(name) + "</dd>",
                      page)
+
+
+def test_cancelling_asks_first_on_a_page_of_its_own_then_the_cancelled_page_offers_to_book_again(
+        client, ports):
+    prepare(ports)
+    url = "/dat-lich/demo/dat-dai"
+    page_url = client.post(url, data={"csrf_token": csrf(client, url), "slot": SLOT,
+                                      "name": "Lê Văn Dân", "phone": "0912345678"}).headers["Location"]
+    page = client.get(page_url).get_data(as_text=True)
+    assert f'href="{page_url}/huy"' in page  # a link: one tap does not cancel
+    asked = client.get(page_url + "/huy")
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and asked.headers["Cache-Control"] == "no-store"
+    assert "Hủy lịch hẹn lúc 08:00, 26/11/2026?" in question
+    assert f'href="{page_url}"' in question  # "Không, giữ lịch hẹn"
+    assert "Lịch hẹn này đã hủy." not in client.get(page_url).get_data(as_text=True)
+    client.post(page_url + "/huy", data={"csrf_token": csrf(client, page_url + "/huy")})
+    cancelled = client.get(page_url).get_data(as_text=True)
+    assert "Lịch hẹn này đã hủy." in cancelled
+    assert 'href="/dat-lich/demo/dat-dai"' in cancelled and "Đặt lịch hẹn mới" in cancelled
