@@ -276,6 +276,13 @@ def dossier(hall_code: str, code: str) -> ResponseReturnValue:
     return _dossier_page(hall, found)
 
 
+def _due_moved(data: dict[str, Any]) -> bool:
+    """A resumed dossier's due date moved by the working time it waited for a supplement (not
+    when that was none; an acceptance sets the first due date, which moves nothing)."""
+    return "due_before" in data and (datetime.fromisoformat(data["due_before"])
+                                     != datetime.fromisoformat(data["due_after"]))
+
+
 def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: str = "",
                   status: int = 200, hand_back_error: str | None = None,
                   hand_back_form: dict[str, str] | None = None) -> ResponseReturnValue:
@@ -286,7 +293,7 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
          "note": (_("Công dân gửi bổ sung: %(files)s", files=", ".join(e.data["files"]))
                   if e.kind == "supplement_submitted" else e.note),
          "moved": texts.moment(datetime.fromisoformat(e.data["due_after"]), hall.time_zone)
-         if "due_after" in e.data else None}
+         if _due_moved(e.data) else None}
         for e in found.events
     ]
     return render_template(

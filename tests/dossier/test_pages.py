@@ -6,6 +6,7 @@ import re
 import pytest
 
 from motcua.dossier import services as dossiers
+from motcua.dossier.models import DossierStatus as S
 from tests.auth.signing import sign_in
 from tests.dossier.support import prepare, receive, serve_a_citizen
 from tests.support import hall_time
@@ -129,6 +130,29 @@ def test_the_status_form_moves_the_dossier_and_refuses_a_missing_note(lan, ports
     assert moved.status_code == 303
     detail = lan.get(url).get_data(as_text=True)
     assert "Đang tạm dừng chờ bổ sung" in detail and "Thiếu bản sao CCCD" in detail
+
+
+def test_the_history_says_the_due_date_moved_only_when_it_did(lan, ports, officer, clock):
+    dossier = receive(ports, officer)
+    url = f"/dossier/demo/{dossier.code}"
+    token = form_token(lan.get(url).get_data(as_text=True))
+    for status, note in (("5", "Thiếu bản sao CCCD"), ("4", ""), ("5", "Thiếu tờ khai")):
+        assert lan.post(f"{url}/status", data={"csrf_token": token, "status": status,
+                                                "note": note}).status_code == 303
+    assert "Hẹn trả dời đến" not in lan.get(url).get_data(as_text=True)  # paused for no time
+    clock.advance(hours=2)  # two working hours: the due date moves by them
+    assert lan.post(f"{url}/status", data={"csrf_token": token, "status": "4"}).status_code == 303
+    assert lan.get(url).get_data(as_text=True).count("Hẹn trả dời đến") == 1
+
+
+def test_a_dossier_waiting_to_be_handed_back_shows_the_hand_back_and_no_empty_status_card(
+        lan, ports, officer):
+    dossier = receive(ports, officer)
+    for status in (S.IN_PROCESS, S.DONE):
+        dossiers.change_status(ports, code=dossier.code, status=status, actor=officer, note="")
+    page = lan.get(f"/dossier/demo/{dossier.code}").get_data(as_text=True)
+    assert 'id="handback-title"' in page
+    assert 'id="change-title"' not in page
 
 
 def test_the_hall_list_flags_dossiers_due_within_24_hours(lan, ports, officer, clock):
