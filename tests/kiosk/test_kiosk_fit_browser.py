@@ -19,7 +19,7 @@ from motcua.notify.settings import configure_channel
 from tests.booking.test_browser import booked_for_today
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT, LiveHall
 from tests.kiosk.test_kiosk_accessibility import MEASURE
-from tests.kiosk.test_kiosk_browser import open_kiosk, shoot
+from tests.kiosk.test_kiosk_browser import open_kiosk, sector, shoot
 from tests.support import system_ports
 
 pytestmark = pytest.mark.browser
@@ -97,6 +97,79 @@ def test_every_part_of_the_procedures_screen_is_within_reach(browser, hall, view
     if "contrast" in modes:
         assert page.evaluate(MEASURE) == [], "high contrast keeps every procedure readable"
     shoot(page, f"kiosk-fit-{orientation}-{'-'.join(modes) or 'plain'}-procedures")
+    page.context.close()
+
+
+KEYPADS = {
+    "lookup": ("#screen-lookup .keypad button", '[data-action="lookup-submit"]'),
+    "booking": ("#screen-booking .keypad button", '[data-action="booking-submit"]'),
+}
+
+
+@pytest.mark.parametrize("viewport,orientation", SIZES)
+@pytest.mark.parametrize("modes", MODES, ids=["plain", "large-text", "large-text-contrast"])
+def test_the_whole_keypad_and_its_confirming_button_are_on_the_screen(browser, hall, viewport, orientation,
+                                                                       modes):
+    page = open_kiosk(browser, hall, viewport)
+    with_modes(page, modes)
+    for screen, (keys, confirm) in KEYPADS.items():
+        page.locator(f'#screen-home [data-action="{screen}"]').click()
+        expect(page.locator(f"#screen-{screen}")).to_be_visible()
+        for key in page.locator(keys).all():
+            whole_on_screen(key)
+        whole_on_screen(page.locator(confirm))
+        whole_on_screen(page.locator(f"#screen-{screen} [data-action=home]"))
+        assert cut(page, keys) == []
+        shoot(page, f"kiosk-fit-{orientation}-{'-'.join(modes) or 'plain'}-{screen}")
+        page.locator(f"#screen-{screen} [data-action=home]").click()
+    sector(page, "dat-dai").click()
+    page.locator('[data-action="phone"]').click()
+    expect(page.locator("#screen-phone")).to_be_visible()
+    for key in page.locator("#phone-keypad button").all():
+        whole_on_screen(key)
+    whole_on_screen(page.locator('#screen-phone [data-action="done"]'))
+    shoot(page, f"kiosk-fit-{orientation}-{'-'.join(modes) or 'plain'}-phone")
+    page.context.close()
+
+
+def looks_primary(page: Page, selector: str) -> bool:
+    """Filled with the brand's colour, as "Xong" and "Vẫn lấy số" are."""
+    return page.eval_on_selector(selector, """(el) => {
+      const brand = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim();
+      const probe = document.createElement("i");
+      probe.style.color = brand;
+      document.body.append(probe);
+      const filled = getComputedStyle(el).backgroundColor === getComputedStyle(probe).color;
+      probe.remove();
+      return filled;
+    }""")
+
+
+@pytest.mark.parametrize("lang,send,search,check_in,skip", [
+    ("vi", "Gửi", "Tra cứu", "Xác nhận", "Bỏ qua"),
+    ("en", "Send", "Look up", "Confirm", "Skip"),
+])
+def test_the_confirming_buttons_say_what_they_do_and_stand_out(browser, hall, lang, send, search, check_in,
+                                                               skip):
+    path = f"/kiosk/demo?lang={lang}"
+    page = open_kiosk(browser, hall, PORTRAIT, path=path)
+    page.locator('#screen-home [data-action="lookup"]').click()
+    expect(page.locator('[data-action="lookup-submit"]')).to_have_text(search)
+    assert looks_primary(page, '[data-action="lookup-submit"]')
+    page.goto(hall.url(path))  # "Quay lại" would end the English session
+    page.locator('#screen-home [data-action="booking"]').click()
+    expect(page.locator('[data-action="booking-submit"]')).to_have_text(check_in)
+    assert looks_primary(page, '[data-action="booking-submit"]')
+    page.goto(hall.url(path))
+    sector(page, "dat-dai").click()
+    page.locator('[data-action="phone"]').click()
+    submit = page.locator('[data-action="phone-submit"]')
+    expect(submit).to_have_text(send)
+    skipping = page.locator('#screen-phone [data-action="done"]')
+    expect(skipping).to_have_text(skip)
+    assert looks_primary(page, '[data-action="phone-submit"]')
+    assert not looks_primary(page, '#screen-phone [data-action="done"]'), "one primary button"
+    shoot(page, f"kiosk-fit-portrait-phone-{lang}")
     page.context.close()
 
 
