@@ -16,6 +16,7 @@ from motcua.core.events import Event, RecordingPublisher
 from motcua.core.ports import Ports
 from motcua.counter.models import Rating, RatingLevel
 from motcua.printer.models import PrintJob
+from motcua.queue import services as queue
 from motcua.queue.demo import load_demo_hall
 from motcua.queue.models import TicketEvent
 from tests.conftest import HeldRead, LiveServer, runtime_of, screenshot
@@ -235,6 +236,9 @@ def test_keyboard_shortcuts_drive_every_action(hall: Hall, browser: Browser,
 
     console.keyboard.press("F1")
     expect(current).to_have_text(numbers[2])
+    with server.session() as session:  # a transfer goes to an open counter
+        queue.open_counter(Ports(session, SystemClock(), RecordingPublisher()), hall_code="demo",
+                           counter_number=3, actor=SYSTEM)
     console.keyboard.press("F6")  # transfer: a dialog asks where and why
     dialog = console.locator("#dialog-transfer")
     expect(dialog).to_be_visible()

@@ -84,10 +84,10 @@ def test_a_supervisor_sees_every_counter_and_moves_a_ticket_between_them(signed_
     assert hall["counters"][0]["current"]["display_number"] == number
     assert hong.client.get("/counter/demo/1").status_code == 200
     assert hong.client.get("/counter/demo/1/state").status_code == 200
+    hong.act(2, "open")  # a closed counter is refused: nobody would call the citizen there
     moved = hong.act(1, "transfer", {"to_counter": 2, "reason": "Hồ sơ môi trường"})
     assert moved.status_code == 200, moved.get_json()
     assert moved.get_json()["transferred"]["display_number"] == number
-    hong.act(2, "open")
     called = hong.act(2, "call-next").get_json()
     assert called["ticket"]["display_number"] == number
 
