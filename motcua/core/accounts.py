@@ -6,11 +6,12 @@ component maps those, and `motcua.models` loads every component's tables togethe
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from motcua.core.actors import DeviceKind, Role
 from motcua.core.db import Base, enum_column
@@ -76,3 +77,13 @@ class Device(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     hall: Mapped[Hall] = relationship()
+
+
+def staff_names(session: Session, actors: Iterable[str]) -> dict[str, str]:
+    """The full names of the staff among logged actors (`Actor.label`, "staff:<username>"), by
+    label, in one read: logs keep the label, people read names."""
+    usernames = {label.partition(":")[2] for label in actors if label.startswith("staff:")}
+    if not usernames:
+        return {}
+    return {f"staff:{username}": name for username, name in session.execute(
+        select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(usernames)))}

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from motcua.core.accounts import StaffUser
+from motcua.core.accounts import staff_names
 from motcua.core.clock import Clock, local_day
 from motcua.core.ports import Ports
 from motcua.counter.models import Rating
@@ -145,10 +145,7 @@ def day_events(session: Session, hall: Hall, day: date,
     if kind:
         query = query.where(TicketEvent.kind == kind)
     rows = session.execute(query).all()
-    usernames = {e.actor.partition(":")[2] for e, _, _ in rows if e.actor.startswith("staff:")}
-    names = dict(session.execute(
-        select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(usernames))
-    ).all()) if usernames else {}
+    names = staff_names(session, (e.actor for e, _, _ in rows))
     zone = ZoneInfo(hall.time_zone)
     return [
         {
@@ -157,8 +154,7 @@ def day_events(session: Session, hall: Hall, day: date,
             "ticket": display_number,
             "counter": counter_number,
             "actor": event.actor,
-            "actor_name": names.get(event.actor.partition(":")[2])
-            if event.actor.startswith("staff:") else None,
+            "actor_name": names.get(event.actor),
             "reason": event.reason,
             "data": event.data or {},
         }

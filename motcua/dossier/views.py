@@ -26,7 +26,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from motcua.core.accounts import StaffUser
+from motcua.core.accounts import StaffUser, staff_names
 from motcua.core.actors import Actor, Role
 from motcua.core.clock import local_day
 from motcua.core.errors import N_, DomainError
@@ -288,8 +288,11 @@ def _dossier_page(hall: Hall, found: Dossier, error: str | None = None, note: st
                   hand_back_form: dict[str, str] | None = None) -> ResponseReturnValue:
     clock = runtime().clock
     view = readmodels.staff_view(found, clock)
+    names = staff_names(db(), (e.actor for e in found.events))
     history = [
         {"at": texts.moment(e.at, hall.time_zone), "status": int(e.to_status), "actor": e.actor,
+         "actor_name": (names.get(e.actor) if not e.actor.startswith("citizen:")
+                        else _("Công dân (trực tuyến)")),
          "note": (_("Công dân gửi bổ sung: %(files)s", files=", ".join(e.data["files"]))
                   if e.kind == "supplement_submitted" else e.note),
          "moved": texts.moment(datetime.fromisoformat(e.data["due_after"]), hall.time_zone)

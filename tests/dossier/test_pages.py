@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from motcua.core.accounts import StaffUser
 from motcua.dossier import services as dossiers
 from motcua.dossier.models import DossierStatus as S
 from tests.auth.signing import sign_in
@@ -153,6 +154,15 @@ def test_a_dossier_waiting_to_be_handed_back_shows_the_hand_back_and_no_empty_st
     page = lan.get(f"/dossier/demo/{dossier.code}").get_data(as_text=True)
     assert 'id="handback-title"' in page
     assert 'id="change-title"' not in page
+
+
+def test_the_history_names_the_officer_who_did_each_step(lan, ports, officer):
+    dossier = receive(ports, officer)
+    ports.session.get(StaffUser, officer.user_id).full_name = "Nguyễn Thị Lan"
+    ports.session.commit()
+    page = lan.get(f"/dossier/demo/{dossier.code}").get_data(as_text=True)
+    assert 'Nguyễn Thị Lan <span class="muted">(lan)</span>' in page
+    assert "staff:lan" not in page
 
 
 def test_the_hall_list_flags_dossiers_due_within_24_hours(lan, ports, officer, clock):
