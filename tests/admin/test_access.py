@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from motcua.admin import halls
+from motcua.admin import counters, forms, halls
 from motcua.auth.accounts import create_api_token, create_user, register_device
 from motcua.changes.models import ConfigChange
 from motcua.core.accounts import ApiToken, Device
@@ -126,3 +126,21 @@ def test_a_device_switched_off_from_the_page_comes_back_to_it(admin_client, sess
     issued = admin_client.post("/api/v1/halls/demo/tickets", json={"sector": "dat-dai"},
                                headers=bearer(token))
     assert issued.status_code == 401
+
+
+def test_the_audit_log_reads_in_the_halls_words_not_the_programs(admin_client, admin, ports):
+    form = {"notices": "", "ticket_footer": "", "wait_alert_minutes": "30", "priority_cap": "2",
+            "rating_levels": "3", "calling_policy": "overflow"}
+    halls.update_board(ports, actor=admin, hall_code="demo", fields=forms.read_board(form))
+    counters.update_counter(ports, actor=admin, hall_code="demo", number=8,
+                            fields=counters.CounterFields(number=8, name="Quầy 8",
+                                                          sectors=["tu-phap", "dat-dai"],
+                                                          schedules={"tu-phap": (None, "1-5")}))
+    audit = admin_client.get("/admin/demo/audit").get_data(as_text=True)
+    assert "Cài đặt gọi số và hiển thị" in audit and "Bảng hiển thị" not in audit
+    assert "Cách gọi số</span>: Cố định → Hỗ trợ khi rảnh" in audit
+    justice = "Tư pháp (Hộ tịch, Lý lịch tư pháp, Chứng thực)"  # the demo sector's name
+    assert f"Lĩnh vực phục vụ</span>: {justice} → {justice}, Đất đai" in audit
+    assert f"Lịch phục vụ</span>: — → {justice}: cả ngày, thứ 1-5" in audit
+    for code in ("calling_policy", "static →", "→ overflow", "schedules", "tu-phap"):
+        assert code not in audit
