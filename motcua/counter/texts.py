@@ -46,6 +46,8 @@ def event_labels() -> dict[str, str]:
         "counter_paused": pgettext("audit event", "Tạm dừng quầy"),
         "counter_resumed": pgettext("audit event", "Tiếp tục quầy"),
         "rated": pgettext("audit event", "Đánh giá"),
+        "procedures_imported": pgettext("audit event", "Nhập danh mục thủ tục"),
+        "notices_changed": pgettext("audit event", "Đổi thông báo trên bảng"),
     }
 
 

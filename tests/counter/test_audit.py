@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+from motcua.core.actors import SYSTEM
+from motcua.display.services import set_notices
+from motcua.dossier.services import load_demo_catalogue
 from tests.support import hall_time
 
 
@@ -68,3 +71,14 @@ def test_officers_cannot_read_the_log_and_a_bad_day_is_explained(signed_in):
     assert "NNNN-TT-NN" in bad.get_data(as_text=True)
     empty = hong.client.get("/counter/demo/audit?day=2026-01-01").get_data(as_text=True)
     assert "Không có sự kiện nào trong ngày này." in empty
+
+
+def test_a_catalogue_import_and_new_board_notices_are_named_in_words(signed_in, ports, clock):
+    hong = signed_in("hong")
+    load_demo_catalogue(ports.session, clock)
+    set_notices(ports, "demo", ["Nghỉ trưa 11:30–13:30"], SYSTEM)
+    page = hong.client.get("/counter/demo/audit").get_data(as_text=True)
+    log = " ".join(rows(page))
+    assert "Nhập danh mục thủ tục" in log and "Đổi thông báo trên bảng" in log
+    for kind in ("procedures_imported", "notices_changed"):  # nor in the filter's choices
+        assert kind not in log and f">{kind}<" not in page
