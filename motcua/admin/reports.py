@@ -209,7 +209,7 @@ def traffic_report(session: Session, hall: Hall, period: Period, lang: str) -> R
     tables = [
         Table("by_hour", N_("Số phiếu theo giờ trong ngày"),
               [Column("hour", N_("Giờ"), "text"), Column("tickets", N_("Số phiếu")),
-               Column("per_day", N_("Trung bình mỗi ngày làm việc"), "decimal")],
+               Column("per_day", N_("Trung bình mỗi ngày có cấp số"), "decimal")],
               by_hour, [Chart("bar", N_("Số phiếu theo giờ"), "hour", ("tickets",))]),
         Table("heatmap", N_("Bản đồ nhiệt: ngày trong tuần × giờ"),
               [Column("weekday", N_("Thứ"), "label"),
@@ -219,7 +219,7 @@ def traffic_report(session: Session, hall: Hall, period: Period, lang: str) -> R
               note=N_("Ô càng đậm, càng nhiều phiếu được cấp trong giờ đó.")),
         Table("by_weekday", N_("Số phiếu theo ngày trong tuần"),
               [Column("weekday", N_("Thứ"), "label"), Column("tickets", N_("Số phiếu")),
-               Column("days", N_("Số ngày làm việc")),
+               Column("days", N_("Số ngày có cấp số")),
                Column("per_day", N_("Trung bình mỗi ngày"), "decimal")],
               by_weekday, [Chart("bar", N_("Trung bình số phiếu mỗi ngày"), "weekday",
                                  ("per_day",))]),

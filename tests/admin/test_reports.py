@@ -46,6 +46,9 @@ def test_tickets_per_hour_and_weekday_are_counted_in_hall_time(session, day):
     weekdays = rows_by_name(report.table("by_weekday"))
     assert (weekdays["Thứ Tư"]["tickets"], weekdays["Thứ Tư"]["days"]) == (6, 1)
     assert weekdays["Thứ Hai"]["per_day"] == 0
+    # days counted are those with tickets (a Monday before the hall's first day is none)
+    days = next(c for c in report.table("by_weekday").columns if c.key == "days")
+    assert days.label == "Số ngày có cấp số"
     assert report.table("by_day").rows == [["2026-11-25", 6], ["2026-11-26", 1]]
 
 
