@@ -156,6 +156,7 @@ RULES: dict[tuple[str, str], dict[str, Outcome]] = {
         "", "/<code>", "/<code>/receipt.pdf", "/<code>/receipt.png", "/intake", "/online",
         "/<code>/notice.png", "/<code>/files/<int:file_id>")},
     ("POST", "/dossier/<hall_code>/intake"): HALL_PEOPLE,
+    ("POST", "/dossier/<hall_code>/intake/procedure"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/id-card"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/<code>/status"): HALL_PEOPLE,
     ("POST", "/dossier/<hall_code>/<code>/print"): HALL_PEOPLE,
