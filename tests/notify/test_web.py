@@ -124,3 +124,33 @@ def test_a_bad_webhook_address_is_refused_beside_its_field(admin_client):
                                            "webhook-url": "ftp://x"})
     assert answer.status_code == 422
     assert 'id="webhook-url-error"' in answer.get_data(as_text=True)
+
+
+def test_a_refused_channel_comes_back_as_typed_with_the_error_beside_its_field(admin_client,
+                                                                               session, clock):
+    """The saved channel stays the fake SMS: the form must not fall back to it and hide
+    what was typed; the secret is not echoed back, a note asks for it again."""
+    _fake_sms(session, clock)
+    path = "/admin/demo/notifications"
+    answer = admin_client.post(path, data={
+        "csrf_token": csrf_token(admin_client, path), "kind": "webhook", "ahead": "2",
+        "webhook-url": "not a url", "webhook-secret": "x"})
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert '<option value="webhook" selected>' in page
+    assert 'value="not a url"' in page and 'id="webhook-url-error"' in page
+    assert 'value="x"' not in page and "chưa được lưu" in page
+
+
+def test_a_refused_mail_port_comes_back_as_typed(admin_client, session, clock):
+    _fake_sms(session, clock)
+    path = "/admin/demo/notifications"
+    answer = admin_client.post(path, data={
+        "csrf_token": csrf_token(admin_client, path), "kind": "email", "ahead": "2",
+        "email-host": "smtp.tinh.gov.vn", "email-port": "99999", "email-sender": "a@b.vn",
+        "email-to": "{phone}@sms.example.vn", "email-starttls": "1"})
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert '<option value="email" selected>' in page and 'id="email-port-error"' in page
+    assert 'value="99999"' in page and 'value="smtp.tinh.gov.vn"' in page
+    assert 'name="email-starttls" type="checkbox" value="1" checked' in page

@@ -70,10 +70,14 @@ def notifications(hall: str) -> Any:
     channel = hall_channel(db(), found)
     shown = request.args.get("status")
     status = NotificationStatus(shown) if shown in {s.value for s in NotificationStatus} else None
+    # A refused form comes back as typed (its channel, its values), not as the saved one.
+    form = request.form if errors else None
     return page("admin/notifications.html", found, "notifications", 422 if errors else 200,
-                channel=channel, kind=channel.kind if channel else "off",
+                channel=channel,
+                kind=form.get("kind", "off") if form else channel.kind if channel else "off",
                 config=channel.config if channel else {},
-                ahead=channel.ahead if channel else DEFAULT_AHEAD, kinds=KINDS, secrets=SECRETS,
+                ahead=form.get("ahead", "") if form else channel.ahead if channel else DEFAULT_AHEAD,
+                kinds=KINDS, secrets=SECRETS, form=form,
                 rows=notifications_of(db(), found, status), shown=status,
                 statuses=list(NotificationStatus), errors=errors)
 
