@@ -51,7 +51,8 @@ def take_ticket(
     ticket = issued.ticket
     # which counters serve a sector changes rarely: reused like the wait estimate's rates
     counters = uow.memo.get(("sector_counters", ticket.sector_id), uow.clock.now(),
-                            lambda: queue.sector_counters(uow.session, ticket.sector_id))
+                            lambda: queue.sector_counters(uow.session, ticket.hall, ticket.sector_id,
+                                                          uow.clock))
     target = kiosk_target(device)
     if target is None:
         return TakenTicket(issued, None, counters)

@@ -37,6 +37,12 @@ def within(text: str, local: datetime) -> bool:
     return any(start <= moment < end for start, end in parse_windows(text))
 
 
+def still_to_come(text: str, local: datetime) -> bool:
+    """Whether a window of `text` is still open or to come on `local`'s day."""
+    moment = local.time()
+    return any(moment < end for _, end in parse_windows(text))
+
+
 def time_left(text: str, local: datetime) -> timedelta:
     """From `local` to the end of the window it is in; nothing outside every window."""
     moment = local.time()

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from motcua.core.accounts import StaffUser
 from motcua.core.clock import HALL_TIME_ZONE
 from motcua.core.db import Base, enum_column
-from motcua.queue.hours import parse_weekdays, within
+from motcua.queue.hours import parse_weekdays, still_to_come, within
 
 
 class TicketStatus(str, enum.Enum):
@@ -149,6 +149,12 @@ class CounterSector(Base):
         if self.weekdays and local.isoweekday() not in parse_weekdays(self.weekdays):
             return False
         return not self.hours or within(self.hours, local)
+
+    def serves_later_today(self, local: datetime) -> bool:
+        """Whether the counter serves this sector at that hall-local moment or later that day."""
+        if self.weekdays and local.isoweekday() not in parse_weekdays(self.weekdays):
+            return False
+        return not self.hours or still_to_come(self.hours, local)
 
 
 class StaffQualification(Base):

@@ -184,6 +184,6 @@ def ticket_status(session: Session, clock: Clock, ticket: Ticket) -> dict[str, A
         "near": waiting and ahead <= near,  # few enough ahead to come close to the counters
         "estimated_wait_minutes": wait,
         "estimated_wait": {"low": told.low, "high": told.high},
-        "counters": list(sector_counters(session, ticket.sector_id)),
+        "counters": list(sector_counters(session, hall, ticket.sector_id, clock)),
         "transferred": ticket.transferred_from_counter_id is not None,
     }

@@ -776,17 +776,20 @@ def hall_forecast(uow: UnitOfWork, hall: Hall) -> Forecast:
 
 
 _SECTOR_COUNTERS = (
-    select(Counter.number)
+    select(Counter.number, CounterSector)
     .join(CounterSector, CounterSector.counter_id == Counter.id)
     .where(CounterSector.sector_id == bindparam("sector_id"))
     .order_by(Counter.number)
 )
 
 
-def sector_counters(session: Session, sector_id: int) -> tuple[int, ...]:
-    """The numbers of the counters that serve a sector ("Quầy phục vụ: 2, 3, 5"), open or
-    not: a citizen who takes a number before the counters open still learns where to go."""
-    return tuple(session.scalars(_SECTOR_COUNTERS, {"sector_id": sector_id}))
+def sector_counters(session: Session, hall: Hall, sector_id: int, clock: Clock) -> tuple[int, ...]:
+    """The numbers of the counters that serve a sector ("Quầy phục vụ: 2, 3, 5") now or later
+    today, open or not: a citizen who takes a number before the counters open still learns
+    where to go, and is not sent to one whose schedule leaves the sector out today."""
+    local = local_now(clock, hall.time_zone)
+    return tuple(number for number, link in session.execute(_SECTOR_COUNTERS, {"sector_id": sector_id})
+                 if link.serves_later_today(local))
 
 
 # --- counters -----------------------------------------------------------------------------

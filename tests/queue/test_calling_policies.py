@@ -122,6 +122,21 @@ def test_a_schedule_can_leave_out_weekdays(ports, session, clock):
     assert call(ports, 6, SYSTEM) is None
 
 
+def test_a_ticket_names_the_counters_that_serve_its_sector_for_the_rest_of_its_day(
+        ports, session, clock):
+    hall = session.scalar(select(Hall))
+    land = session.scalar(select(Sector).where(Sector.code == "dat-dai"))
+    weekdays_only = services.get_counter(session, hall, 6)
+    weekdays_only.sector_links.append(CounterSector(sector=land, rank=1, weekdays="1-5"))
+    mornings = services.get_counter(session, hall, 7)
+    mornings.sector_links.append(CounterSector(sector=land, rank=1, hours="07:00-11:30"))
+    session.commit()
+    clock.set(hall_time(2026, 11, 28, 9, 0))  # a Saturday morning
+    assert services.sector_counters(session, hall, land.id, clock) == (1, 2, 7)
+    clock.set(hall_time(2026, 11, 25, 14, 0))  # a Wednesday afternoon
+    assert services.sector_counters(session, hall, land.id, clock) == (1, 2, 6)
+
+
 def test_under_overflow_a_counter_stops_helping_when_its_window_ends_too_soon(
         ports, session, clock, lan):
     use_policy(session, "overflow")
