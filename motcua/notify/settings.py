@@ -20,6 +20,11 @@ from motcua.queue.models import Hall
 
 SECRETS = ("secret", "access_token", "password")
 MAX_AHEAD = 20
+# The kinds of message the outbox sends (`outbox._owe`'s templates): what a Zalo OA maps to
+# the ids of the ZNS templates it registered.
+MESSAGE_KINDS = ("ticket_near", "ticket_called", "dossier_received", "dossier_refused",
+                 "dossier_supplement", "dossier_result", "booking_confirmed", "booking_cancelled",
+                 "booking_checked_in", "booking_reminder")
 
 
 def _shown(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -30,7 +35,8 @@ def _shown(config: Mapping[str, Any]) -> dict[str, Any]:
 @use_case
 def configure_channel(uow: UnitOfWork, *, actor: Actor, hall_code: str, kind: str,
                       config: Mapping[str, Any], ahead: int) -> HallChannel:
-    """Set the hall's channel. A secret left empty keeps the one already set."""
+    """Set the hall's channel. A secret left empty keeps the one already set; Zalo's
+    templates come as a mapping or as the form's lines."""
     hall = hall_to_change(uow.session, actor, hall_code)
     problems = Problems()
     if kind not in KINDS:
@@ -44,13 +50,19 @@ def configure_channel(uow: UnitOfWork, *, actor: Actor, hall_code: str, kind: st
     port = config.get("port")
     if kind == "email" and not (isinstance(port, int) and 0 < port < 65536):
         problems.add("email-port", N_("Cổng phải từ 1 đến 65535."))
-    problems.raise_any()
     channel = hall_channel(uow.session, hall)
+    old = dict(channel.config) if channel else {}
+    if kind == "zalo":
+        if not (config.get("access_token") or old.get("access_token")):
+            problems.add("zalo-access_token", N_("Hãy nhập access token của OA."))
+        templates = config.get("templates", {})
+        if isinstance(templates, str):
+            config = {**config, "templates": _zalo_templates(templates, problems)}
+    problems.raise_any()
     if channel is None:
         channel = HallChannel(hall_id=hall.id, kind="off", config={}, ahead=DEFAULT_AHEAD,
                               updated_at=uow.clock.now())
         uow.session.add(channel)
-    old = dict(channel.config)
     merged = {k: (old.get(k, "") if k in SECRETS and not v else v) for k, v in config.items()}
     with audited(uow, actor, hall, "notify_channel", hall.code, "update",
                  lambda: {"kind": channel.kind, "ahead": channel.ahead,
@@ -61,6 +73,24 @@ def configure_channel(uow: UnitOfWork, *, actor: Actor, hall_code: str, kind: st
         channel.updated_at = uow.clock.now()
     uow.forget(sending_key(hall.code))
     return channel
+
+
+def _zalo_templates(text: str, problems: Problems) -> dict[str, str]:
+    """ZNS template ids as the form takes them, one "ticket_called = 231677" a line; each line
+    that cannot be used is a problem naming it, rather than dropped or kept unused."""
+    templates: dict[str, str] = {}
+    for line in filter(None, map(str.strip, text.splitlines())):
+        key, equals, value = (part.strip() for part in line.partition("="))
+        if not (equals and key and value):
+            problems.add("zalo-templates", N_("Dòng “%(line)s”: hãy viết loại tin = mã mẫu, "
+                                              "ví dụ ticket_called = 231677."), line=line)
+        elif key not in MESSAGE_KINDS:
+            problems.add("zalo-templates", N_("Dòng “%(line)s”: không có loại tin “%(kind)s”; "
+                                              "các loại tin: %(kinds)s."),
+                         line=line, kind=key, kinds=", ".join(MESSAGE_KINDS))
+        else:
+            templates[key] = value
+    return templates
 
 
 @use_case

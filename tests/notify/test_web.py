@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from motcua.core.actors import SYSTEM
@@ -154,3 +155,36 @@ def test_a_refused_mail_port_comes_back_as_typed(admin_client, session, clock):
     assert '<option value="email" selected>' in page and 'id="email-port-error"' in page
     assert 'value="99999"' in page and 'value="smtp.tinh.gov.vn"' in page
     assert 'name="email-starttls" type="checkbox" value="1" checked' in page
+
+
+def _post_zalo(client, token, templates):
+    path = "/admin/demo/notifications"
+    return client.post(path, data={"csrf_token": csrf_token(client, path), "kind": "zalo",
+                                   "ahead": "2", "zalo-access_token": token,
+                                   "zalo-templates": templates})
+
+
+def test_zalo_without_an_access_token_is_refused_beside_its_field(admin_client, session, clock):
+    _fake_sms(session, clock)
+    answer = _post_zalo(admin_client, "", "ticket_called = 231677")
+    assert answer.status_code == 422
+    assert 'id="zalo-access_token-error"' in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("line", ["foo = bar", "ticket_called 123", "ticket_called ="])
+def test_a_zalo_template_line_that_cannot_be_used_is_refused_and_named(admin_client, session,
+                                                                        clock, line):
+    _fake_sms(session, clock)
+    answer = _post_zalo(admin_client, "tok", f"ticket_near = 1\n{line}")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert 'id="zalo-templates-error"' in page
+    assert f"“{line}”" in page.split('id="zalo-templates-error"')[1]
+
+
+def test_zalo_templates_are_saved_by_message_kind(admin_client, session):
+    assert _post_zalo(admin_client, "tok", "ticket_called = 231677\n\n"
+                                           "dossier_result=231690").status_code == 302
+    from motcua.notify.models import HallChannel
+    channel = session.scalars(select(HallChannel)).one()
+    assert channel.config["templates"] == {"ticket_called": "231677", "dossier_result": "231690"}

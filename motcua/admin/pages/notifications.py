@@ -28,20 +28,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
 CHECKBOXES = ("unicode", "starttls")
 
 
-def _templates(text: str) -> dict[str, str]:
-    """Zalo template ids, one "ticket_called = 231677" a line."""
-    pairs = (line.split("=", 1) for line in text.splitlines() if "=" in line)
-    return {key.strip(): value.strip() for key, value in pairs if key.strip() and value.strip()}
-
-
 def _read(form: MultiDict[str, str]) -> tuple[str, dict[str, Any], int]:
     kind = form.get("kind", "off")
     config: dict[str, Any] = {}
     for name in FIELDS.get(kind, ()):
         if name in CHECKBOXES:
             config[name] = form.get(f"{kind}-{name}") == "1"
-        elif name == "templates":
-            config[name] = _templates(form.get(f"{kind}-{name}", ""))
         elif name == "port":
             typed = form.get(f"{kind}-{name}", "").strip() or "25"
             config[name] = int(typed) if typed.isdigit() and len(typed) <= 5 else 0
