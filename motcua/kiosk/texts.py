@@ -153,6 +153,7 @@ def kiosk_words() -> dict[str, Any]:
         "priority_mark": _("Ưu tiên: {group}"),
         "errors": {
             "sector_closed": _("Lĩnh vực này đang tạm ngừng lấy số."),
+            "sector_not_found": _("Lĩnh vực này không còn cấp số. Xin mời hỏi cán bộ hướng dẫn."),
             "outside_issuing_window": _("Hiện không phải giờ lấy số của lĩnh vực này."),
             "daily_cap_reached": _("Lĩnh vực này đã hết số hôm nay."),
             "past_closing": _("Số lấy bây giờ sẽ không kịp được gọi trước giờ đóng cửa. "

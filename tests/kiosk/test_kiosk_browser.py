@@ -11,8 +11,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
+from motcua.core.actors import SYSTEM
+from motcua.core.events import RecordingPublisher
+from motcua.core.ports import Ports
 from motcua.queue.models import Priority, Sector
-from tests.conftest import screenshot
+from tests.conftest import runtime_of, screenshot
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT, LiveHall, closed_port
 
 pytestmark = pytest.mark.browser
@@ -424,4 +427,31 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     shoot(page, "kiosk-landscape-7-past-closing")
     page.locator("[data-action=take-anyway]").click()
     expect(page.locator("#ticket-number")).to_have_text("1006")
+    page.context.close()
+
+
+def test_an_open_kiosk_stops_issuing_for_a_sector_deleted_in_the_admin(browser, live_hall):
+    from motcua.admin.sectors import delete_sector
+
+    live_hall.server.app.config["KIOSK_MESSAGE_SECONDS"] = 600  # the screen waits for the test
+    rt = runtime_of(live_hall.server.app)
+    page = open_kiosk(browser, live_hall, PORTRAIT)
+    with live_hall.server.session() as session:  # a tap racing the deletion: no event yet
+        delete_sector(Ports(session, rt.clock, RecordingPublisher()), actor=SYSTEM,
+                      hall_code="demo", code="cong-thuong")
+
+    sector(page, "cong-thuong").click()
+
+    expect(page.locator("#message-text")).to_have_text(
+        "Lĩnh vực này không còn cấp số. Xin mời hỏi cán bộ hướng dẫn.")
+    expect(sector(page, "cong-thuong")).to_be_disabled()
+    shoot(page, "kiosk-portrait-5-sector-deleted")
+    with live_hall.server.session() as session:  # deleted while a citizen reads the message
+        delete_sector(Ports(session, rt.clock, rt.publisher), actor=SYSTEM, hall_code="demo",
+                      code="y-te")
+    expect(sector(page, "y-te")).to_be_disabled(timeout=15_000)
+    page.locator("#screen-message [data-action=home]").click()
+    expect(sector(page, "y-te")).to_contain_text("Tạm ngừng lấy số")
+    shoot(page, "kiosk-portrait-1-sectors-deleted")
+    assert live_hall.tickets() == []
     page.context.close()

@@ -312,10 +312,6 @@
 
   // --- sectors ----------------------------------------------------------------------------------
 
-  function sectorButton(code) {
-    return root.querySelector(`[data-sector="${CSS.escape(code)}"]`);
-  }
-
   function sectorLine(sector) {
     if (sector.availability !== "open") {
       const text = words.availability[sector.availability] || words.availability.closed;
@@ -331,11 +327,11 @@
     config.sectors = sectors;
     const shown = new Set([...root.querySelectorAll("[data-sector]")].map((b) => b.dataset.sector));
     if (sectors.length !== shown.size || sectors.some((s) => !shown.has(s.code))) state.stale = true;
-    for (const sector of sectors) {
-      const button = sectorButton(sector.code);
-      if (!button) continue;
-      button.disabled = state.busy || sector.availability !== "open";
-      button.querySelector(".sector-status").textContent = sectorLine(sector);
+    for (const button of root.querySelectorAll("[data-sector]")) {
+      // a sector deleted meanwhile issues no more: its button stays, disabled, until the reload
+      const sector = sectors.find((s) => s.code === button.dataset.sector);
+      button.disabled = state.busy || !sector || sector.availability !== "open";
+      button.querySelector(".sector-status").textContent = sector ? sectorLine(sector) : words.availability.closed;
     }
   }
 
