@@ -142,6 +142,10 @@ def read_counter(data: Mapping[str, str], sector_codes: list[str]) -> CounterFie
         rank = form.optional_integer(f"rank-{code}", low=1, high=len(sector_codes))
         if rank is not None:
             ranked.append((rank, code))
+        elif not form.text(f"rank-{code}") and (form.text(f"hours-{code}")
+                                                 or form.text(f"weekdays-{code}")):
+            form.problems.add(f"rank-{code}", N_("Đã ghi lịch cho lĩnh vực này: hãy ghi thứ tự "
+                                                 "(1, 2…) để quầy phục vụ, hoặc xóa lịch."))
     ranks = [rank for rank, _ in ranked]
     if len(set(ranks)) != len(ranks):
         form.problems.add("sectors", N_("Mỗi thứ tự ưu tiên chỉ dùng cho một lĩnh vực."))

@@ -96,6 +96,22 @@ def test_a_wrong_form_comes_back_with_each_message_beside_its_field(admin_client
     assert 'value="abc"' in html  # what was typed stays in the form
 
 
+def test_hours_typed_for_a_sector_without_a_rank_ask_for_its_rank_rather_than_guess_one(
+    admin_client, session
+):
+    """The rank decides which sector the counter calls first: guessing it could put the
+    sector ahead of the counter's own, so the admin is asked, with what was typed kept."""
+    from motcua.queue.models import Counter
+
+    token = csrf_token(admin_client, "/admin/demo/counters/new")
+    answer = admin_client.post("/admin/demo/counters/new", data={
+        "csrf_token": token, "number": "42", "hours-dat-dai": "07:00-11:00"})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    assert 'id="rank-dat-dai-error">' in html and 'value="07:00-11:00"' in html
+    assert session.scalar(select(Counter).where(Counter.number == 42)) is None
+
+
 def test_a_refusal_is_explained_on_the_page(admin_client, ports):
     from motcua.core.actors import Actor
     from motcua.queue import services as queue
