@@ -296,13 +296,23 @@ def _items(raw: str) -> list[str]:
     return [item for item in (part.strip() for part in _ITEMS.split(raw)) if item]
 
 
+# Past these, a number is a typing mistake (a due date centuries away, or past what the
+# calendar and the database hold): a year of each unit, and ten billion đồng.
+LONGEST = {Unit.WORKING_DAYS: 260, Unit.CALENDAR_DAYS: 366, Unit.WORKING_HOURS: 260 * 8}
+HIGHEST_FEE = 10_000_000_000
+
+
 def _fee(raw: str, messages: list[str]) -> tuple[int | None, str | None]:
     """A sum of đồng, or the portal's wording when the fee is not one sum (or none)."""
     if not raw:
         return None, None
     sum_of_dong = _FEE_SUM.fullmatch(raw)
     if sum_of_dong is not None:
-        return int(re.sub(r"[., ]", "", sum_of_dong["sum"])), None
+        fee = int(re.sub(r"[., ]", "", sum_of_dong["sum"]))
+        if fee > HIGHEST_FEE:
+            messages.append(f"fee {raw!r} is more than {HIGHEST_FEE:,} đồng")
+            return None, None
+        return fee, None
     if any(word in raw.lower() for word in _FEE_WORDS):
         return None, raw
     messages.append(f"fee {raw!r} is not a whole number of đồng nor a wording with "
@@ -343,6 +353,9 @@ def _processing_time(
     value = float(found["number"].replace(",", "."))
     if value <= 0:
         messages.append("processing_time must be more than 0")
+        return None, unit
+    if value > LONGEST[unit]:
+        messages.append(f"processing_time {raw!r} is longer than a year")
         return None, unit
     if value.is_integer():
         return int(value), unit

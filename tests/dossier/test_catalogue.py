@@ -165,6 +165,20 @@ def test_calendar_days_must_be_whole() -> None:
     ]
 
 
+@pytest.mark.parametrize(("time", "unit"), [
+    ("99999999999999999999", "working_days"), ("261", "working_days"),
+    ("367", "calendar_days"), ("2081", "working_hours")])
+def test_a_processing_time_longer_than_a_year_is_an_error(time: str, unit: str) -> None:
+    """A typing mistake: a due date centuries away, or past what a date can hold."""
+    assert problems_of(csv_text(row(time=time, unit=unit))) == [
+        f"line 2: processing_time {time!r} is longer than a year"]
+
+
+def test_a_fee_past_ten_billion_dong_is_an_error() -> None:
+    assert problems_of(csv_text(row(fee="99999999999999999999999"))) == [
+        "line 2: fee '99999999999999999999999' is more than 10,000,000,000 đồng"]
+
+
 @pytest.mark.parametrize(
     ("raw", "fee"), [("", None), ("0", 0), ("50000", 50_000), ("50.000", 50_000), ("2,000", 2_000),
                      ("100.000 đồng", 100_000), ("135.000đ", 135_000)]
