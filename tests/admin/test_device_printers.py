@@ -137,3 +137,54 @@ def test_a_bad_printer_setting_is_one_clear_error(networks, ports, says):
 
     with pytest.raises(ValueError, match=says):
         PrinterPolicy.from_settings(networks, ports)
+
+
+@pytest.fixture
+def preview_kiosk(session, clock, demo_hall, tmp_path) -> Device:
+    """A kiosk added with MOTCUA_PRINTER=preview:…, as the demo's is."""
+    device, _ = register_device(system_ports(session, clock), actor=SYSTEM, printers=None,
+                                hall_code="demo", name="Máy lấy số 1", kind=DeviceKind.KIOSK,
+                                printer=f"preview:{tmp_path}/printer-out")
+    return device
+
+
+def test_renaming_a_kiosk_keeps_the_server_printer_it_already_has(admin_client, preview_kiosk,
+                                                                   session):
+    path = f"/admin/demo/devices/{preview_kiosk.id}"
+    printer = preview_kiosk.printer
+    answer = admin_client.post(path, data={"csrf_token": csrf_token(admin_client, path),
+                                           "name": "Máy lấy số sảnh", "printer": printer})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    session.refresh(preview_kiosk)
+    assert (preview_kiosk.name, preview_kiosk.printer) == ("Máy lấy số sảnh", printer)
+
+
+def test_a_newly_typed_server_printer_is_refused_in_the_pages_language(admin_client, kiosk,
+                                                                        tmp_path):
+    answer = post_printer(admin_client, kiosk, f"preview:{tmp_path}/other")
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "ghi ra tệp trên máy chủ" in page and "motcua kiosk add" in page
+    assert "printers write on the server" not in page
+    admin_client.set_cookie("lang", "en")
+    english = post_printer(admin_client, kiosk, f"preview:{tmp_path}/other")
+    assert "writes files on the server" in english.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("printer", "says", "english"), [
+    ("lpt1", "không nhận ra “lpt1”", "“lpt1” is not a printer address"),
+    ("tcp://8.8.8.8:9100", "không thuộc mạng máy in", "is not on the hall"),
+    ("tcp://192.168.1.50:22", "cổng 22 không phải cổng máy in", "port 22 is not a printer port"),
+])
+def test_a_new_kiosks_printer_is_refused_saying_what_is_accepted_in_the_pages_language(
+    admin_client, printer, says, english
+):
+    def post():
+        token = csrf_token(admin_client, "/admin/demo/devices")
+        return admin_client.post("/admin/demo/devices", data={
+            "csrf_token": token, "kind": "kiosk", "name": "Máy lấy số 2", "printer": printer})
+
+    page = post().get_data(as_text=True)
+    assert says in page and "Unknown printer URL" not in page and " is not " not in page
+    admin_client.set_cookie("lang", "en")
+    assert english in post().get_data(as_text=True)

@@ -8,7 +8,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from motcua.admin import forms
-from motcua.admin.devices import find_device, renew_device_token, set_device_active, update_device
+from motcua.admin.devices import (
+    find_device,
+    printer_problem,
+    renew_device_token,
+    set_device_active,
+    update_device,
+)
 from motcua.admin.pages.base import (
     _,
     act,
@@ -44,7 +50,7 @@ def devices(hall: str) -> Any:
                 printer=fields.printer, counter_number=fields.counter_number,
                 printers=printer_policy())
         except Invalid as exc:
-            errors = field_errors(exc)
+            errors = _device_errors(exc)
         else:
             return _device_token_page(found, device, token)
     listed = db().scalars(select(Device).where(Device.hall_id == found.id)
@@ -52,6 +58,15 @@ def devices(hall: str) -> Any:
     return page("admin/devices.html", found, "devices", 422 if errors else 200, devices=listed,
                 errors=errors, form=request.form if errors else None,
                 counter_numbers=_counter_numbers(found))
+
+
+def _device_errors(exc: Invalid) -> dict[str | None, list[str]]:
+    """The form's messages, a refused printer explained in the page's language."""
+    errors = field_errors(exc)
+    if "printer" in errors:
+        errors["printer"] = [printer_problem(request.form.get("printer", ""),
+                                             printer_policy()).translated(_)]
+    return errors
 
 
 def _counter_numbers(hall: Hall) -> dict[int, int]:
@@ -79,7 +94,7 @@ def device(hall: str, device_id: int) -> Any:
                           fields=forms.read_device(request.form, existing.kind),
                           printers=printer_policy())
         except Invalid as exc:
-            errors = field_errors(exc)
+            errors = _device_errors(exc)
         else:
             flash(_("Đã lưu thiết bị %(name)s.", name=existing.name), "ok")
             return redirect(url_for(".devices", hall=hall))
