@@ -67,6 +67,10 @@ def backup(engine: Engine, out: Path) -> BackupInfo:
         raise OpsError(f"folder {out.parent} does not exist")
     partial = out.with_name(out.name + ".partial")
     try:
+        # the owner's alone from the start, as the database: password hashes, citizens' data
+        made = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.fchmod(made, 0o600)
+        os.close(made)
         with _connect(source) as live, _connect(partial) as copy:
             live.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file

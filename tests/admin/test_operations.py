@@ -57,6 +57,14 @@ def test_a_backup_goes_to_the_instance_folder_by_default(app, runner, demo_hall)
     assert made.name == "motcua-20261125-090000.sqlite"  # hall time, from the clock
 
 
+def test_a_backup_is_readable_by_its_owner_only(runner, demo_hall, tmp_path):
+    """It holds password hashes and citizens' data, as the database does."""
+    target = tmp_path / "copy.sqlite"
+    result = runner.invoke(args=["backup", "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
 def test_a_backup_never_overwrites_a_file(runner, demo_hall, tmp_path):
     target = tmp_path / "taken.sqlite"
     target.write_text("keep me")
