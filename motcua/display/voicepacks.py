@@ -17,6 +17,7 @@ the hall's pack; the previous pack's folder is removed after the switch is commi
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
 import shutil
 import stat
@@ -164,6 +165,19 @@ def _unpack(data: IO[bytes], into: Path) -> None:
                                        name=member.filename) from None
 
 
+def _check_manifest(path: Path) -> None:
+    """The manifest's own mistakes in the admin's words (`voice.load_pack` words them in
+    English for the command line)."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise _archive_problem(N_("%(manifest)s không phải JSON đọc được (lưu dạng UTF-8)."),
+                               manifest=voice.MANIFEST) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("clips"), dict):
+        raise _archive_problem(N_('%(manifest)s thiếu mục "clips": tên đoạn ghi âm → tệp WAV.'),
+                               manifest=voice.MANIFEST)
+
+
 def install_pack(ports: Ports, *, actor: Actor, hall_code: str, archive: IO[bytes],
                  packs_root: Path) -> str:
     """Unpack, check and switch to a hall's own clip pack; returns the pack's folder name.
@@ -177,6 +191,7 @@ def install_pack(ports: Ports, *, actor: Actor, hall_code: str, archive: IO[byte
     folder.mkdir(parents=True)
     try:
         _unpack(archive, folder)
+        _check_manifest(folder / voice.MANIFEST)
         problems = voice.validate_pack(folder, dataclasses.replace(settings, pack=folder))
         if problems:
             raise Invalid([Problem("archive", "%(problem)s", {"problem": p}) for p in problems])

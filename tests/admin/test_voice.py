@@ -144,3 +144,14 @@ def test_the_page_plays_the_sample_call_with_the_halls_pack(admin_client, defaul
     answer = admin_client.get("/admin/demo/voice/sample.wav")
     assert answer.status_code == 200 and answer.mimetype == "audio/wav"
     assert answer.get_data()[:4] == b"RIFF"
+
+
+def test_a_manifest_without_clips_is_refused_saying_what_it_must_hold(ports, admin, tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("manifest.json", "{}")
+    with pytest.raises(Invalid) as caught:
+        voicepacks.install_pack(ports, actor=admin, hall_code="demo",
+                                archive=io.BytesIO(out.getvalue()), packs_root=tmp_path)
+    [problem] = caught.value.problems
+    assert problem.text == 'manifest.json thiếu mục "clips": tên đoạn ghi âm → tệp WAV.'
