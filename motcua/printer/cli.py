@@ -93,8 +93,12 @@ def test(url: str, sample: str) -> None:
 @click.option("--printer", "url", required=True)
 @_one_line
 def status(url: str) -> None:
-    """Ask a printer whether it is online and has paper, where its connection can tell."""
-    click.echo(f"{url}: {Printer(url).status().describe()}")
+    """Ask a printer whether it is online and has paper, where its connection can tell; exit
+    status 1 when it said it cannot print (offline, out of paper), for monitoring scripts."""
+    said = Printer(url).status()
+    click.echo(f"{url}: {said.describe()}")
+    if said.online is False or said.paper == "out":
+        raise SystemExit(1)
 
 
 @printer_group.command("agent")
@@ -125,18 +129,18 @@ def agent(server: str, kiosk: str, token: str, url: str, state: Path | None) -> 
 
 @printer_group.command("jobs")
 @click.option("--hall", "hall_code", help="Only this hall's jobs.")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @with_appcontext
 @one_line_errors
 def jobs(hall_code: str | None, limit: int) -> None:
     """List recent print jobs and how they went."""
     from motcua.printer.models import PrintJob
-    from motcua.queue.models import Hall
+    from motcua.queue.services import get_hall
     from motcua.web import db
 
     query = select(PrintJob).order_by(PrintJob.id.desc()).limit(limit)
     if hall_code:
-        query = query.join(Hall, Hall.id == PrintJob.hall_id).where(Hall.code == hall_code)
+        query = query.where(PrintJob.hall_id == get_hall(db(), hall_code).id)
     for job in db().scalars(query):
         where = job.printer_url or f"agent of {job.device.name if job.device else '?'}"
         ticket = job.ticket.display_number if job.ticket else "-"

@@ -56,10 +56,14 @@ def test_a_bad_printer_url_is_one_line_too():
     assert result.exit_code == 1 and "Unknown printer URL 'lpt1'" in result.output
 
 
-def test_status_says_what_it_can():
+def test_status_says_what_it_can_and_fails_for_a_printer_that_cannot_print():
+    """A monitoring script reads the exit status: out of paper is not a ready printer."""
     with FakeNetworkPrinter(paper=0x7E) as printer:
         result = run("status", "--printer", printer.url)
-    assert result.exit_code == 0 and result.output.strip().endswith("online, out of paper")
+    assert result.exit_code == 1 and result.output.strip().endswith("online, out of paper")
+    with FakeNetworkPrinter() as printer:
+        result = run("status", "--printer", printer.url)
+    assert result.exit_code == 0 and result.output.strip().endswith("online, paper OK")
 
 
 def test_the_agent_refuses_to_start_without_a_token(monkeypatch):
@@ -92,6 +96,18 @@ def test_jobs_lists_recent_jobs_in_the_app(app, runner, session, clock, demo_hal
     result = runner.invoke(args=["printer", "jobs", "--hall", "demo"])
     assert result.exit_code == 0, result.output
     assert "failed" in result.output and "(out of paper)" in result.output
+
+
+def test_jobs_refuses_an_unknown_hall_in_one_line(runner, demo_hall):
+    result = runner.invoke(args=["printer", "jobs", "--hall", "nohall"])
+    assert result.exit_code == 1 and "nohall" in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+@pytest.mark.parametrize("limit", ["-5", "99999999999999999999999"])
+def test_jobs_refuses_a_limit_out_of_range_as_a_usage_error(runner, demo_hall, limit):
+    result = runner.invoke(args=["printer", "jobs", "--limit", limit])
+    assert result.exit_code == 2 and "Invalid value for '--limit'" in result.output
 
 
 def test_jobs_on_a_database_not_yet_created_is_one_line(tmp_path):
