@@ -23,6 +23,7 @@ from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError, SQLAlchemyError
 
+from motcua.config import ConfigError
 from motcua.core.db import DatabaseUrlError, is_unavailable_error
 from motcua.core.errors import DomainError
 
@@ -96,7 +97,7 @@ class MotcuaGroup(FlaskGroup):
             _fail(exc.format_message(), exc.exit_code)
         except click.Abort:
             _fail("aborted")
-        except DatabaseUrlError as exc:
+        except (ConfigError, DatabaseUrlError) as exc:
             _fail(str(exc))
         except SQLAlchemyError as exc:
             _fail(database_failure(exc))

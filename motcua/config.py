@@ -74,6 +74,11 @@ def _parse(value: str) -> Any:
         return value
 
 
+class ConfigError(ValueError):
+    """A setting motcua cannot use: `motcua` says so in one line naming its variable, and the
+    app is not built (a server that started would skip the setting or fail every request)."""
+
+
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.update(DEFAULTS)
     app.config.from_pyfile("motcua.cfg", silent=True)
@@ -82,6 +87,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
             app.config[key[len(ENV_PREFIX):]] = _parse(value)
     if overrides:
         app.config.update(overrides)
+    _check(app.config)
     if not app.config["DATABASE_URL"]:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "motcua.sqlite")
@@ -90,6 +96,25 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_LIFETIME_MINUTES"] * 60
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+
+def _check(config: dict[str, Any]) -> None:
+    """Every typed setting is read here, once, before anything uses it."""
+    for name, value in config.items():
+        if name.endswith("_RATE_LIMIT"):
+            _rate_limit(name, value)
+
+
+def _rate_limit(name: str, value: Any) -> None:
+    """Flask-Limiter skips a limit it cannot parse, with nothing said: "5 per minuet" would
+    let every failed sign-in through. Its own parser decides."""
+    from limits import parse_many
+
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ConfigError(f'{ENV_PREFIX}{name}: {value!r} is not a rate limit (e.g. "5 per minute")'
+                          ) from None
 
 
 def _instance_secret(instance_path: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from motcua import create_app
 from motcua.core.accounts import ApiToken, Device, StaffUser
-from tests.servers import MOTCUA
+from tests.servers import MOTCUA, free_port
 
 
 @pytest.fixture
@@ -278,3 +278,19 @@ def test_serve_starts_without_eventlets_deprecation_notice(tmp_path):
     assert result.returncode == 0 and "Run the server" in result.stdout
     assert "Eventlet is deprecated" not in result.stderr
     assert result.stderr.strip() == ""
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("MOTCUA_LOGIN_RATE_LIMIT", "5 per minuet", "MOTCUA_LOGIN_RATE_LIMIT: '5 per minuet' is not a rate limit"),
+])
+def test_serve_with_a_bad_setting_refuses_to_start_in_one_line_naming_it(tmp_path, variable, value,
+                                                                         message):
+    port = str(free_port())
+    try:
+        done = motcua_process(tmp_path, "serve", "--host", "127.0.0.1", "--port", port,
+                              env={variable: value}, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"motcua serve started with {variable}={value!r}")
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "unexpected" not in done.stderr
+    assert done.stderr.startswith(f"Error: {message}"), done.stderr

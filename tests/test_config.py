@@ -1,4 +1,5 @@
 """Configuration comes from defaults, then the instance file, then MOTCUA_* variables."""
+import pytest
 from flask import Flask
 
 from motcua.config import load_config
@@ -73,3 +74,32 @@ def test_a_server_databases_pool_is_set_from_the_environment(tmp_path, monkeypat
     monkeypatch.setenv("MOTCUA_DB_MAX_OVERFLOW", "2")
     engine = create_app().extensions["motcua"].engine
     assert (engine.pool.size(), engine.pool._max_overflow) == (4, 2)
+
+
+def refusal_of(tmp_path, monkeypatch, variable: str, value: str) -> str:
+    """The one line create_app refuses to start with when `variable` is `value`."""
+    from motcua import create_app
+
+    monkeypatch.setenv("MOTCUA_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", f"sqlite:///{tmp_path / 'motcua.sqlite'}")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError) as refused:
+        create_app()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("variable", [
+    "MOTCUA_LOGIN_RATE_LIMIT", "MOTCUA_GLOBAL_RATE_LIMIT", "MOTCUA_KIOSK_RATE_LIMIT",
+    "MOTCUA_LOOKUP_ADDRESS_RATE_LIMIT", "MOTCUA_ONLINE_RATE_LIMIT"])
+def test_a_misspelt_rate_limit_stops_the_app_instead_of_turning_the_limit_off(
+        tmp_path, monkeypatch, variable):
+    """Flask-Limiter skips a limit it cannot parse: "5 per minuet" let every sign-in through."""
+    assert refusal_of(tmp_path, monkeypatch, variable, "5 per minuet") == (
+        f"{variable}: '5 per minuet' is not a rate limit (e.g. \"5 per minute\")")
+
+
+def test_rate_limits_flask_limiter_reads_are_taken(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOTCUA_LOGIN_RATE_LIMIT", "5/minute; 30 per hour")
+    app = app_in(tmp_path)
+    load_config(app)
+    assert app.config["LOGIN_RATE_LIMIT"] == "5/minute; 30 per hour"
