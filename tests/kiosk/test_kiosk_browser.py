@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from motcua.core.actors import SYSTEM
@@ -430,28 +430,60 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     page.context.close()
 
 
-def test_an_open_kiosk_stops_issuing_for_a_sector_deleted_in_the_admin(browser, live_hall):
-    from motcua.admin.sectors import delete_sector
+def test_an_open_kiosk_shows_the_admins_sector_changes_when_idle_and_stops_issuing_deleted_ones(
+        browser, live_hall):
+    from motcua.admin.sectors import (
+        SECTOR_FIELDS,
+        SectorFields,
+        delete_sector,
+        move_sector,
+        set_sector_open,
+        update_sector,
+    )
 
-    live_hall.server.app.config["KIOSK_MESSAGE_SECONDS"] = 600  # the screen waits for the test
+    live_hall.server.app.config.update(KIOSK_IDLE_SECONDS=3, KIOSK_MESSAGE_SECONDS=600,
+                                       KIOSK_PRIORITY_SECONDS=600)  # citizens who take their time
     rt = runtime_of(live_hall.server.app)
     page = open_kiosk(browser, live_hall, PORTRAIT)
-    with live_hall.server.session() as session:  # a tap racing the deletion: no event yet
+    expect(page.locator("#screen-attract")).to_be_visible()
+    page.locator("#screen-attract").click()
+    page.locator("[data-action=priority]").click()
+    with live_hall.server.session() as session:  # changed while a citizen chooses
+        admin = Ports(session, rt.clock, rt.publisher)
+        land = session.scalars(select(Sector).where(Sector.code == "dat-dai")).one()
+        fields = {k: getattr(land, k) for k in SECTOR_FIELDS}
+        update_sector(admin, actor=SYSTEM, hall_code="demo", code="dat-dai", fields=SectorFields(
+            **{**fields, "name_vi": "Đất đai, Đo đạc", "icon": "document"}))
+        move_sector(admin, actor=SYSTEM, hall_code="demo", code="khoa-hoc", step=-1)
+        set_sector_open(admin, actor=SYSTEM, hall_code="demo", code="nong-nghiep", is_open=False)
+    expect(sector(page, "nong-nghiep")).to_be_disabled(timeout=15_000)
+    # the same read brought the other changes: what the citizen sees stays until idle
+    expect(sector(page, "dat-dai").locator(".sector-name")).to_have_text("Đất đai")
+    page.locator("#screen-priority [data-action=home]").click()
+    expect(page.locator("#screen-attract")).to_be_visible()
+    page.locator("#screen-attract").click()
+    expect(sector(page, "dat-dai").locator(".sector-name")).to_have_text("Đất đai, Đo đạc")
+    expect(sector(page, "dat-dai").locator("use")).to_have_attribute("href", "#i-document")
+    assert page.eval_on_selector_all("[data-sector]", "all => all.map((b) => b.dataset.sector)") == [
+        "dat-dai", "moi-truong", "nong-nghiep", "doanh-nghiep", "xay-dung", "giao-thong",
+        "tu-phap", "lao-dong", "y-te", "giao-duc", "cong-thuong", "khoa-hoc", "van-hoa"]
+    shoot(page, "kiosk-portrait-1-sectors-changed")
+
+    with live_hall.server.session() as session:
+        delete_sector(Ports(session, rt.clock, rt.publisher), actor=SYSTEM, hall_code="demo",
+                      code="y-te")
+        # a tap racing the deletion: the kiosk has not heard of it yet
         delete_sector(Ports(session, rt.clock, RecordingPublisher()), actor=SYSTEM,
                       hall_code="demo", code="cong-thuong")
-
     sector(page, "cong-thuong").click()
 
     expect(page.locator("#message-text")).to_have_text(
         "Lĩnh vực này không còn cấp số. Xin mời hỏi cán bộ hướng dẫn.")
-    expect(sector(page, "cong-thuong")).to_be_disabled()
     shoot(page, "kiosk-portrait-5-sector-deleted")
-    with live_hall.server.session() as session:  # deleted while a citizen reads the message
-        delete_sector(Ports(session, rt.clock, rt.publisher), actor=SYSTEM, hall_code="demo",
-                      code="y-te")
-    expect(sector(page, "y-te")).to_be_disabled(timeout=15_000)
+    for code in ("y-te", "cong-thuong"):
+        expect(sector(page, code)).to_be_disabled()
+        expect(sector(page, code)).to_contain_text("Tạm ngừng lấy số")
     page.locator("#screen-message [data-action=home]").click()
-    expect(sector(page, "y-te")).to_contain_text("Tạm ngừng lấy số")
     shoot(page, "kiosk-portrait-1-sectors-deleted")
     assert live_hall.tickets() == []
     page.context.close()

@@ -34,7 +34,7 @@
     printNews: new Map(), // token → "failed" | "printed" | "sent", as the printer reports
     code: "", // typed on the look-up keypad
     codeLookedUp: false, // the code on the keypad was looked up: the next key starts anew
-    stale: false, // the hall's sectors changed: reload when idle
+    stale: false, // the hall's sectors changed, added, removed or reordered: reload when idle
     modes: { contrast: false, "large-text": false, voice: false }, // for citizens who need them
   };
   const loadedAt = Date.now();
@@ -323,10 +323,13 @@
     return `${waiting} · ${fill(words.wait_about, { n: sector.estimated_wait_minutes })}`;
   }
 
+  /** What the page drew and keeps until it reloads: the sectors, their order, names and icons. */
+  const layout = (sectors) => JSON.stringify(sectors.map((s) => [s.code, s.name_vi, s.name_en, s.icon]));
+  const drawn = layout(config.sectors);
+
   function applySectors(sectors) {
     config.sectors = sectors;
-    const shown = new Set([...root.querySelectorAll("[data-sector]")].map((b) => b.dataset.sector));
-    if (sectors.length !== shown.size || sectors.some((s) => !shown.has(s.code))) state.stale = true;
+    if (layout(sectors) !== drawn) state.stale = true;
     for (const button of root.querySelectorAll("[data-sector]")) {
       // a sector deleted meanwhile issues no more: its button stays, disabled, until the reload
       const sector = sectors.find((s) => s.code === button.dataset.sector);
