@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "motcua.conf.template"
@@ -34,15 +35,32 @@ def render(*, ports: list[int], static_root: str, listen: str = "80", server_nam
     return PLACEHOLDER.sub(fill, TEMPLATE.read_text(encoding="utf-8"))
 
 
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, else argparse's one-line error."""
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not from {low} to {high}")
+        return value
+    return read
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--processes", type=int, default=2, help="motcua serve processes (2)")
-    parser.add_argument("--first-port", type=int, default=8001, help="the first one's port (8001)")
+    parser.add_argument("--processes", type=_whole(1, 64), default=2,
+                        help="motcua serve processes (2)")
+    parser.add_argument("--first-port", type=_whole(1, 65535), default=8001,
+                        help="the first one's port (8001)")
     parser.add_argument("--static", required=True, help="motcua's static folder")
     parser.add_argument("--listen", default="80", help="nginx's listen argument (80)")
     parser.add_argument("--server-name", default="_")
     parser.add_argument("--access-log", default="/var/log/nginx/motcua-access.log")
     args = parser.parse_args()
+    if args.first_port + args.processes - 1 > 65535:
+        parser.error(f"ports {args.first_port}–{args.first_port + args.processes - 1} go past 65535")
     if not (Path(args.static) / "css").is_dir():
         print(f"error: {args.static} is not motcua's static folder", file=sys.stderr)
         return 2
