@@ -20,18 +20,20 @@ def _backups_dir() -> Path:
 
 
 @click.command("backup")
-@click.option("--out", "out", type=click.Path(path_type=Path),
+@click.option("--out", "given", type=click.Path(),
               help="The backup file to write (a new file), or a folder for it. "
                    "Default: <instance>/backups/motcua-<hall time>.sqlite")
 @with_appcontext
-def backup_command(out: Path | None) -> None:
+def backup_command(given: str | None) -> None:
     """Copy the embedded SQLite database to a backup file (safe while the server runs)."""
     name = ops.backup_name(local_now(runtime().clock, HALL_TIME_ZONE))
-    if out is None:
+    if given is None:
         _backups_dir().mkdir(parents=True, exist_ok=True)
         out = _backups_dir() / name
-    elif out.is_dir():
-        out = out / name
+    elif given.endswith("/") or Path(given).is_dir():  # a folder, even one that does not exist
+        out = Path(given) / name
+    else:
+        out = Path(given)
     try:
         info = ops.backup(runtime().engine, out)
     except ops.OpsError as exc:

@@ -65,6 +65,13 @@ def test_a_backup_is_readable_by_its_owner_only(runner, demo_hall, tmp_path):
     assert target.stat().st_mode & 0o777 == 0o600
 
 
+def test_a_backup_into_a_folder_that_does_not_exist_is_refused_not_written_as_a_file(
+        runner, demo_hall, tmp_path):
+    result = runner.invoke(args=["backup", "--out", f"{tmp_path / 'backups'}/"])
+    assert result.exit_code != 0 and "does not exist" in result.output
+    assert not (tmp_path / "backups").exists()
+
+
 def test_a_backup_never_overwrites_a_file(runner, demo_hall, tmp_path):
     target = tmp_path / "taken.sqlite"
     target.write_text("keep me")
