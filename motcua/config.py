@@ -2,7 +2,9 @@
 
 The instance file is `<instance>/motcua.cfg` (Python syntax, Flask's `from_pyfile`).
 Every upper-case default below can be set from the environment as `MOTCUA_<NAME>`;
-values are parsed as JSON when they look like it (numbers, true/false), else kept as text.
+values are parsed as JSON when they look like it (numbers, true/false), else kept as text,
+and every typed setting is then read by its kind (`_check`). This module imports nothing
+heavy: `motcua.entry` reads its own settings with it before eventlet patches the library.
 """
 from __future__ import annotations
 
@@ -12,11 +14,9 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from flask import Flask
 
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
@@ -103,6 +103,23 @@ def _check(config: dict[str, Any]) -> None:
     for name, value in config.items():
         if name.endswith("_RATE_LIMIT"):
             _rate_limit(name, value)
+    for name, default in DEFAULTS.items():
+        if isinstance(default, bool):
+            config[name] = boolean(ENV_PREFIX + name, config[name])
+
+
+BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "on": True,
+                 "false": False, "no": False, "0": False, "off": False}
+
+
+def boolean(variable: str, value: Any) -> bool:
+    """A yes/no setting, as the environment, motcua.cfg or JSON give it, in any case. Text
+    other than these words was true before, "False" included."""
+    word = str(value).strip().lower()  # True, 1 and "on" alike
+    if word not in BOOLEAN_WORDS:
+        raise ConfigError(f"{variable}: {value!r} is neither true nor false "
+                          "(true/false, yes/no, 1/0, on/off)")
+    return BOOLEAN_WORDS[word]
 
 
 def _rate_limit(name: str, value: Any) -> None:
@@ -170,6 +187,8 @@ def entrance(app: WSGIApplication, networks: list[ProxyNetwork]) -> WSGIApplicat
     about 3 KB a layer and board (measured with 200 boards). Werkzeug's ProxyFix rewrites the
     environ and then calls on; here it rewrites and returns, and the app is called from here.
     """
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     fix_forwarded = ProxyFix(_untouched, x_for=1, x_proto=1)
 
     def from_proxy(address: str) -> bool:

@@ -16,7 +16,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -34,9 +34,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
         mode = os.environ.setdefault("MOTCUA_ASYNC_MODE", "eventlet").strip('"')
         if mode not in SERVE_MODES:
-            print(f"Error: MOTCUA_ASYNC_MODE must be one of {', '.join(SERVE_MODES)}, "
-                  f"not {mode!r}", file=sys.stderr)
-            sys.exit(2)
+            _refuse(f"MOTCUA_ASYNC_MODE must be one of {', '.join(SERVE_MODES)}, not {mode!r}")
         if mode == "eventlet":
             factory = _patch_for_eventlet()
         elif mode == "gevent":
@@ -58,6 +56,12 @@ def main() -> None:
         sys.exit(1)
 
 
+def _refuse(message: str) -> NoReturn:
+    """A setting `serve` cannot start with, said before anything is imported or patched."""
+    print(f"Error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def _load_socketio_without_redis() -> None:
     """python-socketio imports redis-py on load for its own RedisManager (about 7 MB and 60
     modules in every server), which motcua does not use: its queue, web.realtime's
@@ -75,8 +79,13 @@ def _load_socketio_without_redis() -> None:
 def _patch_for_eventlet() -> Callable[[], Flask]:
     # Eventlet's own resolver (dnspython, about 7 MB) only matters for host names that
     # need a DNS server; halls give printers and Redis by address or in /etc/hosts.
-    green_dns = os.environ.get("MOTCUA_GREEN_DNS", "false").strip('"').lower()
-    os.environ["EVENTLET_NO_GREENDNS"] = "no" if green_dns in ("1", "true", "yes") else "yes"
+    from motcua.config import ConfigError, boolean
+
+    try:
+        green_dns = boolean("MOTCUA_GREEN_DNS", os.environ.get("MOTCUA_GREEN_DNS", "false").strip('"'))
+    except ConfigError as exc:
+        _refuse(str(exc))
+    os.environ["EVENTLET_NO_GREENDNS"] = "no" if green_dns else "yes"
     # eventlet warns on import that it is in maintenance mode: nine lines on every
     # start that a hall operator can do nothing about (the README says what we do).
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")

@@ -103,3 +103,26 @@ def test_rate_limits_flask_limiter_reads_are_taken(tmp_path, monkeypatch):
     app = app_in(tmp_path)
     load_config(app)
     assert app.config["LOGIN_RATE_LIMIT"] == "5/minute; 30 per hour"
+
+
+@pytest.mark.parametrize(("value", "read"), [
+    ("true", True), ("True", True), ("YES", True), ("1", True), ("on", True),
+    ("false", False), ("False", False), ("no", False), ("0", False), ("Off", False)])
+def test_booleans_are_read_in_any_case_as_true_false_yes_no_1_0_on_off(tmp_path, monkeypatch,
+                                                                        value, read):
+    """"False" was any text but "false": truthy, so MOTCUA_SESSION_COOKIE_SECURE=False made
+    cookies Secure and a hall on plain HTTP could not sign in."""
+    from motcua.config import DEFAULTS
+
+    booleans = [name for name, default in DEFAULTS.items() if isinstance(default, bool)]
+    for name in booleans:
+        monkeypatch.setenv(f"MOTCUA_{name}", value)
+    app = app_in(tmp_path)
+    load_config(app)
+    assert {app.config[name] for name in booleans} == {read}
+
+
+def test_a_boolean_that_is_neither_stops_the_app_naming_its_variable(tmp_path, monkeypatch):
+    assert refusal_of(tmp_path, monkeypatch, "MOTCUA_SESSION_COOKIE_SECURE", "maybe") == (
+        "MOTCUA_SESSION_COOKIE_SECURE: 'maybe' is neither true nor false "
+        "(true/false, yes/no, 1/0, on/off)")
