@@ -55,9 +55,16 @@ token_group = AppGroup("token", help="API tokens for scripts and integrations.")
 @click.option("--expires", help="30d or 12h from now, a date (works through that day) or a time "
                                 "(2026-12-31T17:00), in the hall's time. Default: until revoked.")
 @one_line_errors
-def token_create(name: str, role: str, hall_code: str | None, username: str | None,
-                 expires: str | None) -> None:
+@click.pass_context
+def token_create(ctx: click.Context, name: str, role: str, hall_code: str | None,
+                 username: str | None, expires: str | None) -> None:
     """Print a new bearer token (shown once; only its hash is stored)."""
+    if not name.strip():
+        raise click.BadParameter("a token needs a name", param_hint="NAME")
+    chosen = ctx.get_parameter_source("role") is not click.core.ParameterSource.DEFAULT
+    if username is not None and (chosen or hall_code is not None):
+        raise click.UsageError("--user takes the staff member's role and hall: "
+                               "leave out --role and --hall")
     clock = runtime().clock
     expires_at = None
     if expires is not None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from motcua.changes.models import ConfigChange
 from motcua.core.accounts import ApiToken
-from tests.support import bearer, hall_time
+from tests.support import bearer, hall_time, make_officer
 
 HALL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -123,3 +123,17 @@ def test_revoking_twice_says_it_was_already_revoked(cli_app):
     run(cli_app, "token", "revoke", token_id)
     again = run(cli_app, "token", "revoke", token_id)
     assert again.exit_code != 0 and len(again.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, said", [
+    (["named", "--user", "lan", "--role", "admin"], "--user"),
+    (["named", "--user", "lan", "--hall", "demo"], "--user"),
+    (["  "], "NAME"),
+])
+def test_a_token_asked_in_contradictory_or_empty_terms_is_refused_and_none_made(
+        cli_app, session, clock, args, said):
+    make_officer(session, clock)
+    result = run(cli_app, "token", "create", *args)
+    assert result.exit_code == 2 and said in result.output, result.output
+    with cli_app.extensions["motcua"].sessions() as session:
+        assert session.scalar(select(ApiToken)) is None
