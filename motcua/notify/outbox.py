@@ -33,6 +33,11 @@ from motcua.queue.models import Hall, Sector, Ticket, TicketStatus
 from motcua.queue.services import get_hall, get_ticket_by_token, people_ahead
 
 DEFAULT_AHEAD = 2
+# The kinds of message sent (`_owe`'s templates): what a Zalo OA maps to the ids of the ZNS
+# templates it registered, so its settings name only these.
+MESSAGE_KINDS = ("ticket_near", "ticket_called", "dossier_received", "dossier_refused",
+                 "dossier_supplement", "dossier_result", "booking_confirmed", "booking_cancelled",
+                 "booking_checked_in", "booking_reminder")
 REMINDER_AT = time(16, 0)  # hall time, the day before a booking
 
 
@@ -75,6 +80,7 @@ def _owe(uow: UnitOfWork, hall: Hall, channel: HallChannel, phone: str, template
          text: str, params: dict[str, Any], due: datetime | None = None) -> None:
     """Add the message, to go now or when `due`, unless one with its key exists (INSERT …
     ON CONFLICT DO NOTHING: the cause's transaction goes on)."""
+    assert template in MESSAGE_KINDS, template  # a new kind is named there, for Zalo's settings
     now = uow.clock.now()
     values = dict(hall_id=hall.id, channel=channel.kind, recipient=phone, template=template,
                   text=text, params=params, idempotency_key=key,

@@ -15,16 +15,11 @@ from motcua.core.actors import Actor
 from motcua.core.uow import UnitOfWork, use_case
 from motcua.notify.channels import KINDS
 from motcua.notify.models import HallChannel, Notification, NotificationStatus
-from motcua.notify.outbox import DEFAULT_AHEAD, hall_channel, sending_key
+from motcua.notify.outbox import DEFAULT_AHEAD, MESSAGE_KINDS, hall_channel, sending_key
 from motcua.queue.models import Hall
 
 SECRETS = ("secret", "access_token", "password")
 MAX_AHEAD = 20
-# The kinds of message the outbox sends (`outbox._owe`'s templates): what a Zalo OA maps to
-# the ids of the ZNS templates it registered.
-MESSAGE_KINDS = ("ticket_near", "ticket_called", "dossier_received", "dossier_refused",
-                 "dossier_supplement", "dossier_result", "booking_confirmed", "booking_cancelled",
-                 "booking_checked_in", "booking_reminder")
 
 
 def _shown(config: Mapping[str, Any]) -> dict[str, Any]:
