@@ -142,6 +142,7 @@ def kiosk(hall: str) -> ResponseReturnValue:
     start_lang = current_app.config["BABEL_DEFAULT_LOCALE"]
     config: dict[str, Any] = {
         "hall": found.code,
+        "hallName": found.name,  # a new one reloads the kiosk when idle
         "timeZone": found.time_zone,
         "now": local_now(runtime().clock, found.time_zone).isoformat(),
         "lang": lang,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from motcua.admin.halls import HallFields, update_hall
 from motcua.core.actors import SYSTEM
 from motcua.core.clock import SystemClock
 from motcua.core.events import RecordingPublisher, hall_room
@@ -17,7 +18,7 @@ from motcua.core.ports import Ports
 from motcua.display.services import set_notices
 from motcua.display.voice import build_announcement
 from motcua.extensions import socketio
-from motcua.queue.services import call_next
+from motcua.queue.services import call_next, get_hall
 from motcua.web.realtime import DISPLAY_NAMESPACE
 from tests.conftest import HeldRead, LiveServer, runtime_of, screenshot
 from tests.display.conftest import Credentials, issue, seed_halls
@@ -281,3 +282,17 @@ def test_a_state_read_from_before_a_call_that_comes_back_after_it_never_shows_th
     page.wait_for_timeout(1000)
     assert "7003" not in page.evaluate("window.shown")
     expect(page.locator("#now-number")).to_have_text("4002")
+
+
+def test_the_board_shows_the_halls_new_name_at_once(
+        live_server: LiveServer, browser: Any, staff: Credentials) -> None:
+    page = open_board(live_server, browser)
+    rt = runtime_of(live_server.app)
+    with live_server.session() as session:
+        hall = get_hall(session, "demo")
+        update_hall(Ports(session, rt.clock, rt.publisher), actor=SYSTEM, hall_code="demo",
+                    fields=HallFields("Trung tâm Hành chính công tỉnh Hòa Bình", hall.time_zone,
+                                      hall.opening_windows))
+    expect(page.locator(".board-hall h1")).to_have_text("Trung tâm Hành chính công tỉnh Hòa Bình")
+    screenshot(page, "display-board-renamed")
+    page.close()

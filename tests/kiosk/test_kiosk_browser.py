@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from motcua.core.actors import SYSTEM
 from motcua.core.events import RecordingPublisher
 from motcua.core.ports import Ports
-from motcua.queue.models import Priority, Sector
+from motcua.queue.models import Hall, Priority, Sector
 from tests.conftest import runtime_of, screenshot
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT, LiveHall, closed_port
 
@@ -403,8 +403,6 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from motcua.queue.models import Hall
-
     local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
     closing = local + timedelta(minutes=10)
     end = "24:00" if closing.date() != local.date() else f"{closing:%H:%M}"
@@ -430,8 +428,9 @@ def test_a_sector_whose_next_ticket_would_pass_closing_asks_before_issuing(brows
     page.context.close()
 
 
-def test_an_open_kiosk_shows_the_admins_sector_changes_when_idle_and_stops_issuing_deleted_ones(
+def test_an_open_kiosk_shows_the_admins_changes_when_idle_and_stops_issuing_for_deleted_sectors(
         browser, live_hall):
+    from motcua.admin.halls import HallFields, update_hall
     from motcua.admin.sectors import (
         SECTOR_FIELDS,
         SectorFields,
@@ -486,4 +485,17 @@ def test_an_open_kiosk_shows_the_admins_sector_changes_when_idle_and_stops_issui
     page.locator("#screen-message [data-action=home]").click()
     shoot(page, "kiosk-portrait-1-sectors-deleted")
     assert live_hall.tickets() == []
+
+    expect(sector(page, "y-te")).to_have_count(0)  # idle: reloaded without them
+    expect(page.locator("#screen-attract")).to_be_visible()
+    with live_hall.server.session() as session:  # renamed while nobody uses the kiosk
+        hall = session.scalars(select(Hall).where(Hall.code == "demo")).one()
+        update_hall(Ports(session, rt.clock, rt.publisher), actor=SYSTEM, hall_code="demo",
+                    fields=HallFields("Trung tâm Hành chính công tỉnh Hòa Bình", hall.time_zone,
+                                      hall.opening_windows))
+    expect(page.locator(".attract-hall")).to_have_text("Trung tâm Hành chính công tỉnh Hòa Bình",
+                                                       timeout=15_000)
+    shoot(page, "kiosk-portrait-0-attract-renamed")
+    page.locator("#screen-attract").click()
+    expect(page.locator(".hall-name")).to_have_text("Trung tâm Hành chính công tỉnh Hòa Bình")
     page.context.close()

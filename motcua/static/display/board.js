@@ -49,6 +49,7 @@ function applyState(state) {
     freshUntil: before.get(c.number)?.freshUntil ?? 0,
   }]));
   board.recent = state.recent_calls.filter((c) => shows(c.sector)).map(call).slice(0, RECENT_KEPT);
+  $("hall-name").textContent = state.hall.name; // renamed in the admin: re-read on HALL_CHANGED
   clock.sync(state.hall.now);
   render();
 }

@@ -34,7 +34,7 @@
     printNews: new Map(), // token → "failed" | "printed" | "sent", as the printer reports
     code: "", // typed on the look-up keypad
     codeLookedUp: false, // the code on the keypad was looked up: the next key starts anew
-    stale: false, // the hall's sectors changed, added, removed or reordered: reload when idle
+    stale: false, // the hall renamed, its sectors changed, added, removed or reordered: reload when idle
     modes: { contrast: false, "large-text": false, voice: false }, // for citizens who need them
   };
   const loadedAt = Date.now();
@@ -365,7 +365,9 @@
       if (response.ok) {
         const answer = await response.json();
         syncClock(answer.hall.now);
+        if (answer.hall.name !== config.hallName) state.stale = true;
         applySectors(answer.sectors);
+        if (state.stale && state.screen === "attract") restart(config.urls.idle); // nobody is using it
       }
     } catch (error) {
       // Offline for a moment: the sectors keep their last known state.
