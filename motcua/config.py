@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -100,12 +101,64 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
 
 def _check(config: dict[str, Any]) -> None:
     """Every typed setting is read here, once, before anything uses it."""
+    from motcua.entry import SERVE_MODES
+    from motcua.printer import PRINT_WORKER_MODES
+    from motcua.printer.device.urls import PrinterPolicy
+
     for name, value in config.items():
         if name.endswith("_RATE_LIMIT"):
             _rate_limit(name, value)
+        elif name.endswith("_SECONDS"):  # the kiosk's timings and PRINT_AGENT_ACK_SECONDS too
+            config[name] = _number(name, value, "a number of seconds")
     for name, default in DEFAULTS.items():
         if isinstance(default, bool):
             config[name] = boolean(ENV_PREFIX + name, config[name])
+        elif name.endswith("_MINUTES"):
+            config[name] = _number(name, config[name], "a number of minutes")
+        elif name in ("MAX_CONTENT_LENGTH", "ONLINE_UPLOAD_MAX_BYTES"):
+            config[name] = int(_number(name, config[name], "a number of bytes", whole=True))
+        elif isinstance(default, int) and not name.endswith("_SECONDS"):
+            config[name] = int(_number(name, config[name], "a whole number", whole=True))
+    if config["WTF_CSRF_TIME_LIMIT"] is not None:
+        config["WTF_CSRF_TIME_LIMIT"] = _number("WTF_CSRF_TIME_LIMIT", config["WTF_CSRF_TIME_LIMIT"],
+                                                "a number of seconds")
+    config["ASYNC_MODE"] = _choice("ASYNC_MODE", config["ASYNC_MODE"], SERVE_MODES)
+    config["PRINT_WORKER"] = _choice("PRINT_WORKER", config["PRINT_WORKER"], PRINT_WORKER_MODES)
+    if config["REDIS_URL"] and not str(config["REDIS_URL"]).startswith(("redis://", "rediss://")):
+        raise ConfigError(f"{ENV_PREFIX}REDIS_URL is not a redis:// or rediss:// URL")
+    _storage_uri(config["RATELIMIT_STORAGE_URI"])
+    try:
+        PrinterPolicy.from_settings(config["PRINTER_NETWORKS"], config["PRINTER_PORTS"])
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}{exc}") from None
+
+
+def _number(name: str, value: Any, kind: str, whole: bool = False) -> float:
+    """A count or an amount, at least 0; JSON or motcua.cfg may give it as text."""
+    try:
+        number = math.nan if isinstance(value, bool) else float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not 0 <= number < math.inf or (whole and not number.is_integer()):
+        raise ConfigError(f"{ENV_PREFIX}{name}: {value!r} is not {kind}")
+    return number
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    chosen = str(value).strip().lower()
+    if chosen not in choices:
+        raise ConfigError(f"{ENV_PREFIX}{name}: {value!r} is not one of {', '.join(choices)}")
+    return chosen
+
+
+def _storage_uri(uri: Any) -> None:
+    """Where Flask-Limiter counts; said without the URI, which may hold a password."""
+    from limits.storage import SCHEMES
+
+    scheme, found, _ = str(uri).partition("://")
+    if not found or scheme not in SCHEMES or scheme.startswith("async+"):
+        raise ConfigError(f"{ENV_PREFIX}RATELIMIT_STORAGE_URI is not a storage URI Flask-Limiter "
+                          "knows (memory://, redis://, …)")
 
 
 BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "on": True,
@@ -160,8 +213,8 @@ def proxy_networks(setting: str | Iterable[str] | None) -> list[ProxyNetwork]:
             try:
                 networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError:
-                raise ValueError(f"MOTCUA_TRUSTED_PROXIES: {entry!r} is no address or network"
-                                 ) from None
+                raise ConfigError(f"MOTCUA_TRUSTED_PROXIES: {entry!r} is no address or network"
+                                  ) from None
     return networks
 
 

@@ -284,6 +284,10 @@ def test_serve_starts_without_eventlets_deprecation_notice(tmp_path):
     ("MOTCUA_LOGIN_RATE_LIMIT", "5 per minuet", "MOTCUA_LOGIN_RATE_LIMIT: '5 per minuet' is not a rate limit"),
     ("MOTCUA_SESSION_COOKIE_SECURE", "maybe", "MOTCUA_SESSION_COOKIE_SECURE: 'maybe' is neither"),
     ("MOTCUA_GREEN_DNS", "maybe", "MOTCUA_GREEN_DNS: 'maybe' is neither true nor false"),
+    ("MOTCUA_KIOSK_IDLE_SECONDS", "abc", "MOTCUA_KIOSK_IDLE_SECONDS: 'abc' is not a number of seconds"),
+    ("MOTCUA_DB_POOL_SIZE", "abc", "MOTCUA_DB_POOL_SIZE: 'abc' is not a whole number"),
+    ("MOTCUA_REDIS_URL", "garbage", "MOTCUA_REDIS_URL is not a redis:// or rediss:// URL"),
+    ("MOTCUA_PRINT_WORKER", "bogus", "MOTCUA_PRINT_WORKER: 'bogus' is not one of server, process"),
 ])
 def test_serve_with_a_bad_setting_refuses_to_start_in_one_line_naming_it(tmp_path, variable, value,
                                                                          message):

@@ -126,3 +126,36 @@ def test_a_boolean_that_is_neither_stops_the_app_naming_its_variable(tmp_path, m
     assert refusal_of(tmp_path, monkeypatch, "MOTCUA_SESSION_COOKIE_SECURE", "maybe") == (
         "MOTCUA_SESSION_COOKIE_SECURE: 'maybe' is neither true nor false "
         "(true/false, yes/no, 1/0, on/off)")
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("MOTCUA_KIOSK_IDLE_SECONDS", "abc", "MOTCUA_KIOSK_IDLE_SECONDS: 'abc' is not a number of seconds"),
+    ("MOTCUA_PRINT_AGENT_ACK_SECONDS", "-1", "MOTCUA_PRINT_AGENT_ACK_SECONDS: -1 is not a number of seconds"),
+    ("MOTCUA_REDIS_TIMEOUT_SECONDS", "true", "MOTCUA_REDIS_TIMEOUT_SECONDS: True is not a number of seconds"),
+    ("MOTCUA_WTF_CSRF_TIME_LIMIT", "abc", "MOTCUA_WTF_CSRF_TIME_LIMIT: 'abc' is not a number of seconds"),
+    ("MOTCUA_SESSION_LIFETIME_MINUTES", "abc",
+     "MOTCUA_SESSION_LIFETIME_MINUTES: 'abc' is not a number of minutes"),
+    ("MOTCUA_MAX_CONTENT_LENGTH", "64k", "MOTCUA_MAX_CONTENT_LENGTH: '64k' is not a number of bytes"),
+    ("MOTCUA_DB_POOL_SIZE", "abc", "MOTCUA_DB_POOL_SIZE: 'abc' is not a whole number"),
+    ("MOTCUA_ONLINE_UPLOAD_MAX_FILES", "2.5", "MOTCUA_ONLINE_UPLOAD_MAX_FILES: 2.5 is not a whole number"),
+    ("MOTCUA_REDIS_URL", "garbage", "MOTCUA_REDIS_URL is not a redis:// or rediss:// URL"),
+    ("MOTCUA_RATELIMIT_STORAGE_URI", "garbage",
+     "MOTCUA_RATELIMIT_STORAGE_URI is not a storage URI Flask-Limiter knows (memory://, redis://, …)"),
+    ("MOTCUA_PRINT_WORKER", "bogus", "MOTCUA_PRINT_WORKER: 'bogus' is not one of server, process"),
+    ("MOTCUA_ASYNC_MODE", "tornado", "MOTCUA_ASYNC_MODE: 'tornado' is not one of eventlet, gevent, threading"),
+    ("MOTCUA_TRUSTED_PROXIES", "bogus", "MOTCUA_TRUSTED_PROXIES: 'bogus' is no address or network"),
+    ("MOTCUA_PRINTER_PORTS", "lots", "MOTCUA_PRINTER_PORTS: 'lots' is not a port or a range"),
+])
+def test_a_setting_that_is_not_of_its_kind_stops_the_app_naming_its_variable(
+        tmp_path, monkeypatch, variable, value, message):
+    """Read only when used, "abc" seconds started a server whose kiosk pages were all 500."""
+    assert refusal_of(tmp_path, monkeypatch, variable, value).startswith(message)
+
+
+def test_numbers_are_kept_as_numbers_whatever_gave_them(tmp_path, monkeypatch):
+    (tmp_path / "motcua.cfg").write_text('KIOSK_IDLE_SECONDS = "90"\nDB_POOL_SIZE = 4.0\n')
+    monkeypatch.setenv("MOTCUA_REDIS_TIMEOUT_SECONDS", "0.5")
+    app = app_in(tmp_path)
+    load_config(app)
+    assert (app.config["KIOSK_IDLE_SECONDS"], app.config["DB_POOL_SIZE"]) == (90, 4)
+    assert app.config["REDIS_TIMEOUT_SECONDS"] == 0.5 and app.config["WTF_CSRF_TIME_LIMIT"] is None
