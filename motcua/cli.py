@@ -145,6 +145,7 @@ def serve(host: str, port: int) -> None:
 
     _refuse_a_taken_port(host, port)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _refuse_a_database_without_the_schema(app.extensions["motcua"].engine)
     click.echo(f"motcua on http://{host}:{port} ({app.config['ASYNC_MODE']})")
     # Under "threading" Flask-SocketIO runs Werkzeug through app.run, which does nothing when
     # it sees it is inside a `flask`-style command: this command is the server, so say it is not.
@@ -172,6 +173,30 @@ def _refuse_a_taken_port(host: str, port: int) -> None:
             probe.bind((host, port))
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _refuse_a_database_without_the_schema(engine: Engine) -> None:
+    """A mistyped database path, or `motcua db upgrade` not run, started a server that answered
+    500 on every page (and SQLite made an empty file at the typo). A database out of reach is
+    not refused: the server starts and answers 503 until it is back (README)."""
+    from sqlalchemy import inspect
+
+    from motcua.models import metadata
+
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not url.query.get("uri") and not os.path.exists(url.database):
+        raise click.ClickException(f"no database at {url.database}; run `motcua db upgrade` first")
+    try:
+        with engine.connect() as connection:
+            missing = sorted(set(metadata.tables) - set(inspect(connection).get_table_names()))
+    except SQLAlchemyError as exc:
+        if is_unavailable_error(exc):
+            return
+        raise
+    if missing:
+        raise click.ClickException(f"database not ready (no table {missing[0]}); "
+                                   "run `motcua db upgrade` first")
 
 
 i18n_group = AppGroup("i18n", help="Translation catalogues.")

@@ -5,6 +5,8 @@ import os
 import re
 import socket
 import subprocess
+import urllib.error
+import urllib.request
 
 import pytest
 from sqlalchemy import select
@@ -300,3 +302,43 @@ def test_serve_with_a_bad_setting_refuses_to_start_in_one_line_naming_it(tmp_pat
     assert done.returncode in (1, 2)  # 2: read before the app, with MOTCUA_ASYNC_MODE
     assert len(done.stderr.strip().splitlines()) == 1 and "unexpected" not in done.stderr
     assert done.stderr.startswith(f"Error: {message}"), done.stderr
+
+
+def serve_refusal(tmp_path, database_url):
+    port = str(free_port())
+    try:
+        return motcua_process(tmp_path, "serve", "--host", "127.0.0.1", "--port", port,
+                              env={"MOTCUA_DATABASE_URL": database_url}, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"motcua serve started on {database_url}")
+
+
+def test_serve_on_a_mistyped_sqlite_path_refuses_and_creates_no_empty_file(tmp_path):
+    """It started, made an empty file there and answered 500 on every page."""
+    mistyped = tmp_path / "motcau.sqlite"
+    done = serve_refusal(tmp_path, f"sqlite:///{mistyped}")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"Error: no database at {mistyped}; run `motcua db upgrade` first"]
+    assert not mistyped.exists()
+
+
+def test_serve_on_a_database_without_the_schema_says_to_upgrade(tmp_path):
+    import sqlite3
+
+    sqlite3.connect(tmp_path / "empty.sqlite").close()
+    done = serve_refusal(tmp_path, f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr.startswith("Error: database not ready (no table ") and \
+        done.stderr.strip().endswith("run `motcua db upgrade` first"), done.stderr
+
+
+def test_serve_on_a_postgresql_out_of_reach_still_starts_to_answer_503(tmp_path):
+    """The README's promise: the database away is an outage the pages wait out, not a set-up error."""
+    from tests.servers import motcua_servers
+
+    env = {**os.environ, "MOTCUA_DATABASE_URL": REFUSING_POSTGRES, "MOTCUA_SECRET_KEY": "t"}
+    with motcua_servers(1, env, tmp_path) as (server,), \
+            pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(server.url + "/api/v1/halls/demo/queue", timeout=10)
+    assert answer.value.code == 503
