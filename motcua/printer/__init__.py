@@ -58,10 +58,7 @@ def print_worker_process(config: Mapping[str, Any]) -> bool:
     """MOTCUA_PRINT_WORKER: "server" (the default: each server process draws and sends its
     network printers' jobs, enough for a demo or a one-PC hall) or "process" (a separate
     `motcua printer worker` does, so taps at printing kiosks cost the servers no drawing)."""
-    mode = str(config.get("PRINT_WORKER") or "server").strip().lower()
-    if mode not in PRINT_WORKER_MODES:
-        raise ValueError(f"MOTCUA_PRINT_WORKER: {mode!r} is neither \"server\" nor \"process\"")
-    return mode == "process"
+    return bool(config.get("PRINT_WORKER") == "process")  # checked by `config.load_config`
 
 
 def printer_policy() -> PrinterPolicy:

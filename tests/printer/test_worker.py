@@ -157,11 +157,11 @@ def test_a_dead_printer_fails_its_jobs_with_the_alert_in_one_time_out(
     assert publisher.names().count("print_failed") == 4
 
 
-def test_the_setting_is_server_or_process():
+def test_the_worker_draws_only_when_the_setting_says_process():
+    """Other values stop the app before (`tests/test_config.py`)."""
     assert not print_worker_process({})
+    assert not print_worker_process({"PRINT_WORKER": "server"})
     assert print_worker_process({"PRINT_WORKER": "process"})
-    with pytest.raises(ValueError, match="MOTCUA_PRINT_WORKER"):
-        print_worker_process({"PRINT_WORKER": "worker"})
 
 
 def test_the_worker_command_refuses_to_run_beside_servers_that_print_themselves(app):
