@@ -181,7 +181,7 @@ def _refuse_a_database_without_the_schema(engine: Engine) -> None:
     not refused: the server starts and answers 503 until it is back (README)."""
     from sqlalchemy import inspect
 
-    from motcua.models import metadata
+    from motcua.core.db import Base  # every model's table, once the app is made
 
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
@@ -189,7 +189,7 @@ def _refuse_a_database_without_the_schema(engine: Engine) -> None:
         raise click.ClickException(f"no database at {url.database}; run `motcua db upgrade` first")
     try:
         with engine.connect() as connection:
-            missing = sorted(set(metadata.tables) - set(inspect(connection).get_table_names()))
+            missing = sorted(set(Base.metadata.tables) - set(inspect(connection).get_table_names()))
     except SQLAlchemyError as exc:
         if is_unavailable_error(exc):
             return

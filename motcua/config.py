@@ -75,6 +75,10 @@ def _parse(value: str) -> Any:
         return value
 
 
+SERVE_MODES = ("eventlet", "gevent", "threading")  # MOTCUA_ASYNC_MODE
+PRINT_WORKER_MODES = ("server", "process")  # MOTCUA_PRINT_WORKER
+
+
 class ConfigError(ValueError):
     """A setting motcua cannot use: `motcua` says so in one line naming its variable, and the
     app is not built (a server that started would skip the setting or fail every request)."""
@@ -100,11 +104,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
 
 
 def _check(config: dict[str, Any]) -> None:
-    """Every typed setting is read here, once, before anything uses it."""
-    from motcua.entry import SERVE_MODES
-    from motcua.printer import PRINT_WORKER_MODES
-    from motcua.printer.device.urls import PrinterPolicy
-
+    """Every typed setting is read here, once, before anything uses it (the printer networks
+    where the printer package reads them: `motcua.printer.register`)."""
     for name, value in config.items():
         if name.endswith("_RATE_LIMIT"):
             _rate_limit(name, value)
@@ -127,10 +128,6 @@ def _check(config: dict[str, Any]) -> None:
     if config["REDIS_URL"] and not str(config["REDIS_URL"]).startswith(("redis://", "rediss://")):
         raise ConfigError(f"{ENV_PREFIX}REDIS_URL is not a redis:// or rediss:// URL")
     _storage_uri(config["RATELIMIT_STORAGE_URI"])
-    try:
-        PrinterPolicy.from_settings(config["PRINTER_NETWORKS"], config["PRINTER_PORTS"])
-    except ValueError as exc:
-        raise ConfigError(f"{ENV_PREFIX}{exc}") from None
 
 
 def _number(name: str, value: Any, kind: str, whole: bool = False) -> float:

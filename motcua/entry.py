@@ -18,10 +18,11 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from motcua.config import SERVE_MODES  # standard library only: safe before the patching
+
 if TYPE_CHECKING:
     from flask import Flask
 
-SERVE_MODES = ("eventlet", "gevent", "threading")
 # eventlet reads each connection through an 8 KB buffer kept while a board's WebSocket is open
 # (the WebSocket then reads the socket itself): 1 KB holds a request line, and longer headers
 # take another read. Its 16 KB write buffer stays: smaller, a response would go out in more

@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
     """Called by `create_app`: the app's print queue (the dispatcher, also the runtime's
     `print_queue`), the agents' namespace, the CLI, and the printers a hall may choose (a bad
     PRINTER_NETWORKS stops the app here)."""
+    from motcua.config import ENV_PREFIX, ConfigError
     from motcua.extensions import socketio
     from motcua.printer.cli import printer_group
     from motcua.printer.device.urls import PrinterPolicy
@@ -45,13 +46,13 @@ def register(app: Flask) -> None:
     )
     rt.print_queue = dispatcher
     app.extensions[EXTENSION] = dispatcher
-    app.extensions[POLICY] = PrinterPolicy.from_settings(
-        app.config["PRINTER_NETWORKS"], app.config["PRINTER_PORTS"])
+    try:
+        app.extensions[POLICY] = PrinterPolicy.from_settings(
+            app.config["PRINTER_NETWORKS"], app.config["PRINTER_PORTS"])
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}{exc}") from None
     socketio.server.register_namespace(PrintAgentNamespace(dispatcher))
     app.cli.add_command(printer_group)
-
-
-PRINT_WORKER_MODES = ("server", "process")
 
 
 def print_worker_process(config: Mapping[str, Any]) -> bool:
