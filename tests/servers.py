@@ -16,6 +16,17 @@ import pytest
 MOTCUA = Path(sys.executable).with_name("motcua")
 
 
+def with_schema(url: str) -> str:
+    """`url` with motcua's schema made: `motcua serve` refuses a database without it."""
+    from motcua.core.db import make_engine
+    from motcua.migrate import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua.entry import READ_BUFFER_BYTES
-from tests.servers import motcua_servers
+from tests.servers import motcua_servers, with_schema
 
 # Each costs the server megabytes; none is needed until its feature is used.
 LOADED_ON_DEMAND = {
@@ -101,8 +101,8 @@ def test_a_server_with_a_message_queue_loads_redis_for_it(tmp_path):
 def test_the_eventlet_server_reads_headers_longer_than_its_small_read_buffer(tmp_path):
     # Each connection's read buffer is small to save memory per board; a browser's request
     # with many cookies, twice on one kept-alive connection, is still read whole.
-    env = {**os.environ, "MOTCUA_DATABASE_URL": sqlite_url(tmp_path), "MOTCUA_SECRET_KEY": "t",
-           "MOTCUA_PRINTER": "dummy:", "MOTCUA_ASYNC_MODE": "eventlet"}
+    env = {**os.environ, "MOTCUA_DATABASE_URL": with_schema(sqlite_url(tmp_path)),
+           "MOTCUA_SECRET_KEY": "t", "MOTCUA_PRINTER": "dummy:", "MOTCUA_ASYNC_MODE": "eventlet"}
     env.pop("MOTCUA_REDIS_URL", None)
     cookies = "; ".join(f"c{i}={'x' * 60}" for i in range(READ_BUFFER_BYTES // 10))
     with motcua_servers(1, env, tmp_path) as (server,):

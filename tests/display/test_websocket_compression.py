@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.servers import motcua_servers
+from tests.servers import motcua_servers, with_schema
 
 # What Chromium sends to open a WebSocket, extension offer included.
 UPGRADE = (
@@ -30,7 +30,7 @@ UPGRADE = (
 @pytest.fixture
 def eventlet_server(tmp_path: Path) -> Iterator[int]:
     """`motcua serve` (eventlet) in its own process; yields its port."""
-    env = {**os.environ, "MOTCUA_DATABASE_URL": f"sqlite:///{tmp_path / 'ws.sqlite'}",
+    env = {**os.environ, "MOTCUA_DATABASE_URL": with_schema(f"sqlite:///{tmp_path / 'ws.sqlite'}"),
            "MOTCUA_SECRET_KEY": "t", "MOTCUA_PRINTER": "dummy:", "MOTCUA_ASYNC_MODE": "eventlet"}
     env.pop("MOTCUA_REDIS_URL", None)
     with motcua_servers(1, env, tmp_path) as (server,):
