@@ -126,8 +126,16 @@ def db_upgrade() -> None:
     from motcua import migrate  # Alembic is heavy; the server never needs it
 
     engine: Engine = current_app.extensions["motcua"].engine  # the app's `motcua.web.Runtime`
+    before = migrate.current_revision(engine)
     migrate.upgrade(engine)
-    click.echo(f"database at {engine.url.render_as_string()} is up to date")
+    after = migrate.current_revision(engine)
+    where = f"database at {engine.url.render_as_string()}"
+    if before is None:
+        click.echo(f"{where}: schema made (revision {after})")
+    elif before == after:
+        click.echo(f"{where}: already up to date (revision {after})")
+    else:
+        click.echo(f"{where}: upgraded from revision {before} to {after}")
 
 
 # Keyword arguments for the green-thread server itself, which `motcua serve`'s app factory

@@ -28,6 +28,20 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
 
+def test_db_upgrade_says_whether_it_made_the_schema_or_found_it_up_to_date(fresh):
+    made = run(fresh, "db", "upgrade")
+    assert made.exit_code == 0 and "schema made" in made.output, made.output
+    again = run(fresh, "db", "upgrade")
+    assert again.exit_code == 0 and "already up to date" in again.output, again.output
+
+
+def test_a_postgresql_url_without_its_driver_is_told_which_to_name(tmp_path):
+    from motcua.core.db import DatabaseUrlError, make_engine
+
+    with pytest.raises(DatabaseUrlError, match=r"postgresql\+psycopg2://"):
+        make_engine("postgresql://postgres@127.0.0.1:5432/test")
+
+
 def test_db_upgrade_then_demo_prints_accounts_and_device_links(fresh):
     assert run(fresh, "db", "upgrade").exit_code == 0
     result = run(fresh, "demo")

@@ -112,8 +112,11 @@ def make_engine(url: str, pool: tuple[int, int] = (10, 5), **kwargs: Any) -> Eng
     try:
         return _make_engine(url, pool, **kwargs)
     except (ArgumentError, ImportError) as exc:  # not a URL, an unknown database, no driver
+        # SQLAlchemy's default driver for postgresql:// is psycopg (3); motcua ships psycopg2
+        hint = ("; name the driver motcua installs: postgresql+psycopg2://…"
+                if isinstance(exc, ImportError) and url.startswith("postgresql:") else "")
         raise DatabaseUrlError("DATABASE_URL (MOTCUA_DATABASE_URL) is not a database URL motcua "
-                               f"can use: {exc}") from None
+                               f"can use: {exc}{hint}") from None
 
 
 def _make_engine(url: str, pool: tuple[int, int], **kwargs: Any) -> Engine:
