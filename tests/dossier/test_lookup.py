@@ -78,10 +78,13 @@ def test_a_code_without_the_right_secret_is_not_found(ports, dossier):
     assert dossiers.find_by_code(ports.session, dossier.code, "", INSTALLATION.id_card_key) is None
 
 
+WRONG_SECRET = "K7Q2M9"  # the shape of a printed secret, of no dossier here
+
+
 def test_a_wrong_secret_gets_exactly_the_answer_of_an_unknown_code(client, dossier):
     unknown_code = "H21.65-261125-9999"
-    wrong = client.post("/tra-cuu", data={"code": dossier.code, "secret": "XXXXXX"})
-    unknown = client.post("/tra-cuu", data={"code": unknown_code, "secret": "XXXXXX"})
+    wrong = client.post("/tra-cuu", data={"code": dossier.code, "secret": WRONG_SECRET})
+    unknown = client.post("/tra-cuu", data={"code": unknown_code, "secret": WRONG_SECRET})
     no_secret = client.post("/tra-cuu", data={"code": dossier.code, "secret": ""})
     assert wrong.status_code == unknown.status_code == no_secret.status_code == 404
     assert wrong.get_data() == no_secret.get_data()
@@ -96,11 +99,11 @@ def test_a_wrong_secret_gets_exactly_the_answer_of_an_unknown_code(client, dossi
 
 def test_a_code_that_is_not_found_stays_in_its_field_and_the_secret_is_cleared(client, dossier):
     typed = "H21.65-261125-9999"
-    page = client.post("/tra-cuu", data={"code": typed, "secret": "XXXXXX"}).get_data(as_text=True)
+    page = client.post("/tra-cuu", data={"code": typed, "secret": WRONG_SECRET}).get_data(as_text=True)
     assert "Không tìm thấy hồ sơ" in page
     code_field = re.search(r'<input name="code"[^>]*>', page)
     assert code_field is not None and f'value="{typed}"' in code_field.group()
-    assert "XXXXXX" not in page
+    assert WRONG_SECRET not in page
 
 
 def test_the_page_shows_status_history_due_date_and_only_a_masked_name(ports, client, dossier):
